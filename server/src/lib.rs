@@ -1,0 +1,5 @@
+//! ddlint: reviews database schemas (PostgreSQL SQL and Prisma) against a schema-design checklist.
+//!
+//! The pipeline, one way: text -> syntax tree -> per-statement facts -> workspace schema model ->
+//! rules -> diagnostics and fixes -> CLI / LSP output. See `docs/architecture.md`.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
