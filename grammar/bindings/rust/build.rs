@@ -1,16 +1,20 @@
 fn main() {
-    let sql = std::path::Path::new("src");
+    compile("src", "tree-sitter-ddlint-sql", &["parser.c", "scanner.c"]);
+    compile("prisma/src", "tree-sitter-ddlint-prisma", &["parser.c"]);
+}
+
+fn compile(dir: &str, library: &str, files: &[&str]) {
+    let dir = std::path::Path::new(dir);
     let mut build = cc::Build::new();
     build
         .std("c11")
-        .include(sql)
+        .include(dir)
         // The parser is hot in every build, tests included; an unoptimised parser is ~10x slower.
         .opt_level(2)
-        .warnings(false)
-        .file(sql.join("parser.c"))
-        .file(sql.join("scanner.c"));
-    build.compile("tree-sitter-ddlint-sql");
-    for file in ["parser.c", "scanner.c"] {
-        println!("cargo:rerun-if-changed=src/{file}");
+        .warnings(false);
+    for file in files {
+        build.file(dir.join(file));
+        println!("cargo:rerun-if-changed={}", dir.join(file).display());
     }
+    build.compile(library);
 }
