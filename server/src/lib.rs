@@ -3,3 +3,11 @@
 //! The pipeline, one way: text -> syntax tree -> per-statement facts -> workspace schema model ->
 //! rules -> diagnostics and fixes -> CLI / LSP output. See `docs/architecture.md`.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+pub mod catalog;
+pub mod config;
+pub mod suggest;
+pub mod workspace;
+pub mod text;
+pub mod lower;
+pub mod syntax;
+pub mod model;

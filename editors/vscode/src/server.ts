@@ -1,0 +1,101 @@
+// How the extension launches and configures `ddlint lsp`. Nothing here imports `vscode`, so the
+// protocol tests build the exact same command line and initialization options outside the editor.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** Arguments before the `--stdio` flag that the language client appends for stdio transport. */
+export const SERVER_ARGS: readonly string[] = ['lsp'];
+
+/** The flag vscode-languageclient adds for `TransportKind.stdio`. */
+export const STDIO_FLAG = '--stdio';
+
+export const ERD_MODES = ['text', 'mermaid', 'both', 'off'] as const;
+export type ErdMode = (typeof ERD_MODES)[number];
+
+/** The documents the server receives: PostgreSQL SQL and Prisma schemas, saved or not. */
+export const DOCUMENT_SELECTOR = [
+  { scheme: 'file', language: 'sql' },
+  { scheme: 'untitled', language: 'sql' },
+  { scheme: 'file', language: 'prisma' },
+  { scheme: 'untitled', language: 'prisma' },
+];
+
+export interface InitializationOptions {
+  hover: { erd: ErdMode };
+}
+
+/** The server's `initializationOptions`; an unknown mode falls back to the default drawing. */
+export function initializationOptions(erd: string | undefined): InitializationOptions {
+  const mode = ERD_MODES.find((m) => m === erd) ?? 'text';
+  return { hover: { erd: mode } };
+}
+
+/**
+ * Turns the `ddlint.server.path` setting into the command to spawn: empty means `ddlint` on PATH,
+ * `~/` is the home directory, and a relative path with a directory part is taken from the first
+ * workspace folder (a bare name stays a PATH lookup).
+ */
+export function resolveServerCommand(
+  setting: string | undefined,
+  workspaceFolder: string | undefined,
+  home: string = os.homedir(),
+): string {
+  const value = (setting ?? '').trim();
+  if (value === '') {
+    return 'ddlint';
+  }
+  if (value.startsWith('~/') || value.startsWith('~\\')) {
+    return path.join(home, value.slice(1));
+  }
+  if (path.isAbsolute(value)) {
+    return value;
+  }
+  const hasDirectory = value.includes('/') || value.includes('\\');
+  if (hasDirectory && workspaceFolder !== undefined) {
+    return path.resolve(workspaceFolder, value);
+  }
+  return value;
+}
+
+/**
+ * Where `command` would be run from: itself when it names a file, else the first match on PATH
+ * (with PATHEXT on Windows). `undefined` when nothing executable is there.
+ */
+export function findExecutable(
+  command: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
+  const windows = platform === 'win32';
+  const extensions = windows ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : [''];
+  const candidates =
+    command.includes('/') || (windows && command.includes('\\'))
+      ? [command]
+      : (env.PATH ?? '')
+          .split(windows ? ';' : ':')
+          .filter((dir) => dir !== '')
+          .map((dir) => path.join(dir, command));
+  for (const candidate of candidates) {
+    for (const extension of extensions) {
+      if (isExecutableFile(candidate + extension, windows)) {
+        return candidate + extension;
+      }
+    }
+  }
+  return undefined;
+}
+
+function isExecutableFile(file: string, windows: boolean): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) {
+      return false;
+    }
+    if (!windows) {
+      fs.accessSync(file, fs.constants.X_OK);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}

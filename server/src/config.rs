@@ -1,0 +1,1242 @@
+//! `ddlint.toml`: house-style policy, rule levels and options, external objects, schema source
+//! roots and excluded paths.
+//!
+//! The file is validated strictly: an unknown key, a value of the wrong type or a value outside
+//! its choices is an error that names the file, line and column, what was wrong and what is
+//! accepted. Rule ids and rule options are not known here; the caller passes the rule registry as
+//! data ([`RuleSpec`]).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::suggest;
+
+/// The name of the configuration file, looked up from a file's directory towards the root.
+pub const FILE_NAME: &str = "ddlint.toml";
+
+/// How loudly a rule reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        choice_name(self)
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule as the configuration sees it: its id and the options `[rules.<id>]` accepts besides
+/// `level`.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleSpec {
+    pub id: &'static str,
+    pub options: &'static [OptionSpec],
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub kind: OptionKind,
+    pub doc: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionKind {
+    Bool,
+    Integer,
+    String,
+    StringList,
+    /// A string that must be one of these values.
+    Choice(&'static [&'static str]),
+}
+
+/// A validated rule option; a [`OptionKind::Choice`] is stored as a `String`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OptionValue {
+    Bool(bool),
+    Integer(i64),
+    String(String),
+    StringList(Vec<String>),
+}
+
+/// One `[rules.<id>]` table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleConfig {
+    pub level: Option<Level>,
+    pub options: BTreeMap<String, OptionValue>,
+}
+
+/// `[policy] strings`: the house style for string columns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StringPolicy {
+    #[default]
+    Text,
+    Varchar,
+}
+
+/// `[policy] enums`: the house style for closed sets of values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EnumPolicy {
+    #[default]
+    Check,
+    Enum,
+}
+
+/// `[policy] keys`: the house style for surrogate primary keys.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KeyPolicy {
+    #[default]
+    Any,
+    Identity,
+    Uuid,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Policy {
+    pub strings: StringPolicy,
+    pub enums: EnumPolicy,
+    pub keys: KeyPolicy,
+}
+
+/// An entry of `[schema] external`: an object defined outside the workspace, written as in SQL
+/// (no case folding is applied here).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExternalObject {
+    /// `"storage"`: every table of the schema.
+    Schema(String),
+    /// `"auth.users"`.
+    Table { schema: String, table: String },
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SchemaSettings {
+    pub external: Vec<ExternalObject>,
+}
+
+/// `[prisma] database_names`: which naming convention the database names must follow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DatabaseNames {
+    #[default]
+    Any,
+    SnakeCase,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PrismaSettings {
+    pub database_names: DatabaseNames,
+}
+
+/// `[hover] erd`: how a table hover draws the neighbourhood.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ErdHover {
+    #[default]
+    Text,
+    Mermaid,
+    Both,
+    Off,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HoverSettings {
+    pub erd: ErdHover,
+}
+
+/// A validated `ddlint.toml`; `Config::default()` is the configuration when there is no file.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The file this was read from; relative settings (`exclude`, `[[source]] root`) are relative
+    /// to its directory.
+    pub file: Option<PathBuf>,
+    /// The `exclude` globs as written.
+    pub exclude: Vec<String>,
+    exclude_matcher: GlobSet,
+    pub policy: Policy,
+    pub schema: SchemaSettings,
+    /// `[[source]] root` values as written.
+    pub sources: Vec<PathBuf>,
+    pub prisma: PrismaSettings,
+    pub hover: HoverSettings,
+    pub rules: BTreeMap<String, RuleConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            file: None,
+            exclude: Vec::new(),
+            exclude_matcher: GlobSet::empty(),
+            policy: Policy::default(),
+            schema: SchemaSettings::default(),
+            sources: Vec::new(),
+            prisma: PrismaSettings::default(),
+            hover: HoverSettings::default(),
+            rules: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// The directory relative settings are resolved against.
+    pub fn dir(&self) -> Option<&Path> {
+        self.file.as_deref().and_then(Path::parent)
+    }
+
+    /// The configured schema source roots, joined to the configuration's directory.
+    pub fn source_roots(&self) -> Vec<PathBuf> {
+        let dir = self.dir().unwrap_or(Path::new(""));
+        self.sources.iter().map(|root| dir.join(root)).collect()
+    }
+
+    /// The compiled `exclude` globs. They match paths relative to [`Config::dir`]; a pattern
+    /// without `/` matches a name at any depth, `*` does not cross `/`.
+    pub fn exclude_matcher(&self) -> &GlobSet {
+        &self.exclude_matcher
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&RuleConfig> {
+        self.rules.get(id)
+    }
+
+    /// The configured level of a rule, or `default` when the file does not set one.
+    pub fn level(&self, id: &str, default: Level) -> Level {
+        self.rule(id).and_then(|rule| rule.level).unwrap_or(default)
+    }
+
+    pub fn option(&self, id: &str, name: &str) -> Option<&OptionValue> {
+        self.rule(id).and_then(|rule| rule.options.get(name))
+    }
+}
+
+/// Where in the file a problem is. `line` and `column` are 1-based; the column counts characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorLocation {
+    pub line: usize,
+    pub column: usize,
+    pub range: Range<usize>,
+}
+
+/// A configuration file that cannot be read or is invalid. Displays as `path:line:col: message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// `None` when the file could not be read at all.
+    pub location: Option<ErrorLocation>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(location) => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path.display(),
+                location.line,
+                location.column,
+                self.message
+            ),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The nearest `ddlint.toml` in `start` (a directory) or its parent (a file, or a path that does
+/// not exist yet, like an unsaved buffer), then in each ancestor directory.
+pub fn find_config_file(start: &Path) -> Option<PathBuf> {
+    let start = if start.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        start
+    };
+    let start = std::path::absolute(start).ok()?;
+    let first_dir = if start.is_dir() {
+        start.as_path()
+    } else {
+        start.parent()?
+    };
+    first_dir
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The configuration that applies to `start`: the nearest `ddlint.toml`, or the default when
+/// there is none.
+pub fn load(start: &Path, rules: &[RuleSpec]) -> Result<Config, ConfigError> {
+    let Some(path) = find_config_file(start) else {
+        return Ok(Config::default());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|error| ConfigError {
+        path: path.clone(),
+        location: None,
+        message: format!("cannot read the file: {error}"),
+    })?;
+    parse(&text, &path, rules)
+}
+
+/// Validates the text of a `ddlint.toml` read from `path`.
+pub fn parse(text: &str, path: &Path, rules: &[RuleSpec]) -> Result<Config, ConfigError> {
+    let error_at = |problem: Problem| ConfigError {
+        path: path.to_path_buf(),
+        location: Some(locate(text, problem.range)),
+        message: problem.message,
+    };
+    let document = DeTable::parse(text).map_err(|error| {
+        error_at(Problem {
+            range: error.span().unwrap_or(0..0),
+            message: error.message().to_owned(),
+        })
+    })?;
+    let mut config = read_document(document.get_ref(), rules).map_err(error_at)?;
+    config.file = Some(path.to_path_buf());
+    Ok(config)
+}
+
+fn locate(text: &str, range: Range<usize>) -> ErrorLocation {
+    let start = range.start.min(text.len());
+    let before = text.get(..start).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    ErrorLocation {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+        range,
+    }
+}
+
+struct Problem {
+    range: Range<usize>,
+    message: String,
+}
+
+type Checked<T> = Result<T, Problem>;
+
+type Entry<'t, 'i> = (
+    &'t Spanned<toml::de::DeString<'i>>,
+    &'t Spanned<DeValue<'i>>,
+);
+
+/// A table's entries in document order, so the first problem reported is the first in the file.
+fn entries<'t, 'i>(table: &'t DeTable<'i>) -> Vec<Entry<'t, 'i>> {
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    entries
+}
+
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "exclude", "policy", "schema", "source", "prisma", "hover", "rules",
+];
+
+fn read_document(document: &DeTable<'_>, rules: &[RuleSpec]) -> Checked<Config> {
+    let mut config = Config::default();
+    for (key, value) in entries(document) {
+        match key.get_ref().as_ref() {
+            "exclude" => {
+                let globs = string_list(value, "exclude")?;
+                config.exclude_matcher = compile_excludes(&globs)?;
+                config.exclude = globs.into_iter().map(|(glob, _)| glob).collect();
+            }
+            "policy" => config.policy = read_policy(value)?,
+            "schema" => config.schema = read_schema(value)?,
+            "source" => config.sources = read_sources(value)?,
+            "prisma" => config.prisma = read_prisma(value)?,
+            "hover" => config.hover = read_hover(value)?,
+            "rules" => config.rules = read_rules(value, rules)?,
+            _ => return Err(unknown_name(key, "key", "at the top level", TOP_LEVEL_KEYS)),
+        }
+    }
+    Ok(config)
+}
+
+fn read_policy(value: &Spanned<DeValue<'_>>) -> Checked<Policy> {
+    let mut policy = Policy::default();
+    for (key, value) in entries(table(value, "policy")?) {
+        match key.get_ref().as_ref() {
+            "strings" => policy.strings = choice(value, "policy.strings")?,
+            "enums" => policy.enums = choice(value, "policy.enums")?,
+            "keys" => policy.keys = choice(value, "policy.keys")?,
+            _ => {
+                return Err(unknown_name(
+                    key,
+                    "key",
+                    "in [policy]",
+                    &["strings", "enums", "keys"],
+                ));
+            }
+        }
+    }
+    Ok(policy)
+}
+
+fn read_schema(value: &Spanned<DeValue<'_>>) -> Checked<SchemaSettings> {
+    let mut schema = SchemaSettings::default();
+    for (key, value) in entries(table(value, "schema")?) {
+        match key.get_ref().as_ref() {
+            "external" => {
+                schema.external = string_list(value, "schema.external")?
+                    .into_iter()
+                    .map(|(name, range)| external_object(name, range))
+                    .collect::<Checked<_>>()?;
+            }
+            _ => return Err(unknown_name(key, "key", "in [schema]", &["external"])),
+        }
+    }
+    Ok(schema)
+}
+
+fn external_object(name: String, range: Range<usize>) -> Checked<ExternalObject> {
+    let parts: Vec<&str> = name.split('.').collect();
+    match parts.as_slice() {
+        [schema] if !schema.is_empty() => Ok(ExternalObject::Schema(name.clone())),
+        [schema, table] if !schema.is_empty() && !table.is_empty() => Ok(ExternalObject::Table {
+            schema: (*schema).to_owned(),
+            table: (*table).to_owned(),
+        }),
+        _ => Err(Problem {
+            range,
+            message: format!(
+                "invalid entry {name:?} in schema.external; expected a schema (\"storage\") or a schema-qualified table (\"auth.users\")"
+            ),
+        }),
+    }
+}
+
+fn read_sources(value: &Spanned<DeValue<'_>>) -> Checked<Vec<PathBuf>> {
+    let DeValue::Array(items) = value.get_ref() else {
+        return Err(wrong_type(
+            value,
+            "an array of tables ([[source]])",
+            "source",
+        ));
+    };
+    let mut roots = Vec::new();
+    for item in items.iter() {
+        let DeValue::Table(source) = item.get_ref() else {
+            return Err(wrong_type(item, "a table ([[source]])", "source"));
+        };
+        let mut root = None;
+        for (key, value) in entries(source) {
+            match key.get_ref().as_ref() {
+                "root" => {
+                    let path = string(value, "source.root")?;
+                    if path.is_empty() {
+                        return Err(Problem {
+                            range: value.span(),
+                            message: "source.root must not be empty".to_owned(),
+                        });
+                    }
+                    root = Some(PathBuf::from(path));
+                }
+                _ => return Err(unknown_name(key, "key", "in [[source]]", &["root"])),
+            }
+        }
+        let Some(root) = root else {
+            return Err(Problem {
+                range: item.span(),
+                message: "missing `root` in [[source]]".to_owned(),
+            });
+        };
+        roots.push(root);
+    }
+    Ok(roots)
+}
+
+fn read_prisma(value: &Spanned<DeValue<'_>>) -> Checked<PrismaSettings> {
+    let mut prisma = PrismaSettings::default();
+    for (key, value) in entries(table(value, "prisma")?) {
+        match key.get_ref().as_ref() {
+            "database_names" => prisma.database_names = choice(value, "prisma.database_names")?,
+            _ => return Err(unknown_name(key, "key", "in [prisma]", &["database_names"])),
+        }
+    }
+    Ok(prisma)
+}
+
+fn read_hover(value: &Spanned<DeValue<'_>>) -> Checked<HoverSettings> {
+    let mut hover = HoverSettings::default();
+    for (key, value) in entries(table(value, "hover")?) {
+        match key.get_ref().as_ref() {
+            "erd" => hover.erd = choice(value, "hover.erd")?,
+            _ => return Err(unknown_name(key, "key", "in [hover]", &["erd"])),
+        }
+    }
+    Ok(hover)
+}
+
+fn read_rules(
+    value: &Spanned<DeValue<'_>>,
+    specs: &[RuleSpec],
+) -> Checked<BTreeMap<String, RuleConfig>> {
+    let mut rules = BTreeMap::new();
+    for (key, value) in entries(table(value, "rules")?) {
+        let id = key.get_ref().as_ref();
+        let Some(spec) = specs.iter().find(|spec| spec.id == id) else {
+            let hint = match suggest::closest(id, specs.iter().map(|spec| spec.id), max_typo(id)) {
+                Some(known) => format!("did you mean `{known}`?"),
+                None => "`ddlint rules` lists the rule ids".to_owned(),
+            };
+            return Err(Problem {
+                range: key.span(),
+                message: format!("unknown rule `{id}`; {hint}"),
+            });
+        };
+        rules.insert(id.to_owned(), read_rule(value, spec)?);
+    }
+    Ok(rules)
+}
+
+fn read_rule(value: &Spanned<DeValue<'_>>, spec: &RuleSpec) -> Checked<RuleConfig> {
+    let id = spec.id;
+    let mut rule = RuleConfig::default();
+    for (key, value) in entries(table(value, &format!("rules.{id}"))?) {
+        let name = key.get_ref().as_ref();
+        let path = format!("rules.{id}.{name}");
+        if name == "level" {
+            rule.level = Some(choice(value, &path)?);
+            continue;
+        }
+        let Some(option) = spec.options.iter().find(|option| option.name == name) else {
+            let known: Vec<&str> = std::iter::once("level")
+                .chain(spec.options.iter().map(|option| option.name))
+                .collect();
+            return Err(unknown_name(
+                key,
+                "option",
+                &format!("for rule `{id}`"),
+                &known,
+            ));
+        };
+        rule.options
+            .insert(name.to_owned(), option_value(value, option.kind, &path)?);
+    }
+    Ok(rule)
+}
+
+fn option_value(
+    value: &Spanned<DeValue<'_>>,
+    kind: OptionKind,
+    path: &str,
+) -> Checked<OptionValue> {
+    match kind {
+        OptionKind::Bool => match value.get_ref() {
+            DeValue::Boolean(flag) => Ok(OptionValue::Bool(*flag)),
+            _ => Err(wrong_type(value, "a boolean", path)),
+        },
+        OptionKind::Integer => match value.get_ref() {
+            DeValue::Integer(integer) => i64::from_str_radix(integer.as_str(), integer.radix())
+                .map(OptionValue::Integer)
+                .map_err(|_| Problem {
+                    range: value.span(),
+                    message: format!("integer {integer} for {path} is out of range"),
+                }),
+            _ => Err(wrong_type(value, "an integer", path)),
+        },
+        OptionKind::String => string(value, path).map(OptionValue::String),
+        OptionKind::StringList => string_list(value, path).map(|items| {
+            OptionValue::StringList(items.into_iter().map(|(item, _)| item).collect())
+        }),
+        OptionKind::Choice(choices) => {
+            let text = string_in(value, path, choices)?;
+            if choices.contains(&text.as_str()) {
+                Ok(OptionValue::String(text))
+            } else {
+                Err(invalid_choice(value, &text, path, choices))
+            }
+        }
+    }
+}
+
+/// Settings whose values are a fixed set of words.
+trait Choice: Copy + PartialEq + 'static {
+    const CHOICES: &'static [(&'static str, Self)];
+}
+
+impl Choice for Level {
+    const CHOICES: &'static [(&'static str, Self)] = &[
+        ("off", Level::Off),
+        ("info", Level::Info),
+        ("warning", Level::Warning),
+        ("error", Level::Error),
+    ];
+}
+
+impl Choice for StringPolicy {
+    const CHOICES: &'static [(&'static str, Self)] = &[
+        ("text", StringPolicy::Text),
+        ("varchar", StringPolicy::Varchar),
+    ];
+}
+
+impl Choice for EnumPolicy {
+    const CHOICES: &'static [(&'static str, Self)] =
+        &[("check", EnumPolicy::Check), ("enum", EnumPolicy::Enum)];
+}
+
+impl Choice for KeyPolicy {
+    const CHOICES: &'static [(&'static str, Self)] = &[
+        ("any", KeyPolicy::Any),
+        ("identity", KeyPolicy::Identity),
+        ("uuid", KeyPolicy::Uuid),
+    ];
+}
+
+impl Choice for DatabaseNames {
+    const CHOICES: &'static [(&'static str, Self)] = &[
+        ("any", DatabaseNames::Any),
+        ("snake_case", DatabaseNames::SnakeCase),
+    ];
+}
+
+impl Choice for ErdHover {
+    const CHOICES: &'static [(&'static str, Self)] = &[
+        ("text", ErdHover::Text),
+        ("mermaid", ErdHover::Mermaid),
+        ("both", ErdHover::Both),
+        ("off", ErdHover::Off),
+    ];
+}
+
+fn choice_name<T: Choice>(value: T) -> &'static str {
+    T::CHOICES
+        .iter()
+        .find(|(_, candidate)| *candidate == value)
+        .map_or("", |(name, _)| name)
+}
+
+fn choice<T: Choice>(value: &Spanned<DeValue<'_>>, path: &str) -> Checked<T> {
+    let names: Vec<&str> = T::CHOICES.iter().map(|(name, _)| *name).collect();
+    let text = string_in(value, path, &names)?;
+    T::CHOICES
+        .iter()
+        .find(|(name, _)| *name == text)
+        .map(|(_, choice)| *choice)
+        .ok_or_else(|| invalid_choice(value, &text, path, &names))
+}
+
+/// A string value that must be one of `choices`; a value of another type names the choices.
+fn string_in(value: &Spanned<DeValue<'_>>, path: &str, choices: &[&str]) -> Checked<String> {
+    match value.get_ref() {
+        DeValue::String(text) => Ok(text.to_string()),
+        _ => Err(wrong_type(
+            value,
+            &format!("one of {}", quoted_list(choices)),
+            path,
+        )),
+    }
+}
+
+fn invalid_choice(
+    value: &Spanned<DeValue<'_>>,
+    text: &str,
+    path: &str,
+    choices: &[&str],
+) -> Problem {
+    Problem {
+        range: value.span(),
+        message: format!(
+            "invalid value {text:?} for {path}; expected one of {}",
+            quoted_list(choices)
+        ),
+    }
+}
+
+fn quoted_list(choices: &[&str]) -> String {
+    choices
+        .iter()
+        .map(|choice| format!("{choice:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn table<'t, 'i>(value: &'t Spanned<DeValue<'i>>, path: &str) -> Checked<&'t DeTable<'i>> {
+    match value.get_ref() {
+        DeValue::Table(table) => Ok(table),
+        _ => Err(wrong_type(value, &format!("a table ([{path}])"), path)),
+    }
+}
+
+fn string(value: &Spanned<DeValue<'_>>, path: &str) -> Checked<String> {
+    match value.get_ref() {
+        DeValue::String(text) => Ok(text.to_string()),
+        _ => Err(wrong_type(value, "a string", path)),
+    }
+}
+
+/// The strings of an array, each with its own range for later checks.
+fn string_list(value: &Spanned<DeValue<'_>>, path: &str) -> Checked<Vec<(String, Range<usize>)>> {
+    let DeValue::Array(items) = value.get_ref() else {
+        return Err(wrong_type(value, "an array of strings", path));
+    };
+    items
+        .iter()
+        .map(|item| match item.get_ref() {
+            DeValue::String(text) => Ok((text.to_string(), item.span())),
+            _ => Err(wrong_type(item, "a string", &format!("an item of {path}"))),
+        })
+        .collect()
+}
+
+fn compile_excludes(globs: &[(String, Range<usize>)]) -> Checked<GlobSet> {
+    let mut set = GlobSetBuilder::new();
+    for (pattern, range) in globs {
+        // Like .gitignore: a pattern without a slash names a file or directory at any depth.
+        let anchored = if pattern.contains('/') {
+            pattern.trim_start_matches('/').to_owned()
+        } else {
+            format!("**/{pattern}")
+        };
+        let glob = GlobBuilder::new(&anchored)
+            .literal_separator(true)
+            .build()
+            .map_err(|error| Problem {
+                range: range.clone(),
+                message: format!("invalid glob {pattern:?} in exclude: {}", error.kind()),
+            })?;
+        set.add(glob);
+    }
+    set.build().map_err(|error| Problem {
+        range: globs.first().map_or(0..0, |(_, range)| range.clone()),
+        message: format!("invalid exclude globs: {error}"),
+    })
+}
+
+fn wrong_type(value: &Spanned<DeValue<'_>>, expected: &str, path: &str) -> Problem {
+    let found = match value.get_ref() {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a datetime",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    };
+    Problem {
+        range: value.span(),
+        message: format!("expected {expected} for {path}, found {found}"),
+    }
+}
+
+/// `noun` is what the name was meant to be ("key", "option").
+fn unknown_name(
+    key: &Spanned<toml::de::DeString<'_>>,
+    noun: &str,
+    place: &str,
+    known: &[&str],
+) -> Problem {
+    let name = key.get_ref().as_ref();
+    let valid = known
+        .iter()
+        .map(|known| format!("`{known}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message = match suggest::closest(name, known.iter().copied(), max_typo(name)) {
+        Some(close) => {
+            format!(
+                "unknown {noun} `{name}` {place}; did you mean `{close}`? (valid {noun}s: {valid})"
+            )
+        }
+        None => format!("unknown {noun} `{name}` {place}; valid {noun}s: {valid}"),
+    };
+    Problem {
+        range: key.span(),
+        message,
+    }
+}
+
+/// How many edits a misspelling may be from the intended name: about one in three characters.
+fn max_typo(name: &str) -> usize {
+    (name.chars().count() / 3).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::scratch::ScratchDir;
+
+    const TIMESTAMP_OPTIONS: &[OptionSpec] = &[OptionSpec {
+        name: "allow",
+        kind: OptionKind::StringList,
+        doc: "column name patterns that hold wall-clock times",
+    }];
+
+    const SAMPLE_OPTIONS: &[OptionSpec] = &[
+        OptionSpec {
+            name: "enabled",
+            kind: OptionKind::Bool,
+            doc: "a flag",
+        },
+        OptionSpec {
+            name: "limit",
+            kind: OptionKind::Integer,
+            doc: "a threshold",
+        },
+        OptionSpec {
+            name: "suffix",
+            kind: OptionKind::String,
+            doc: "a name part",
+        },
+        OptionSpec {
+            name: "mode",
+            kind: OptionKind::Choice(&["strict", "loose"]),
+            doc: "how strict",
+        },
+    ];
+
+    const RULES: &[RuleSpec] = &[
+        RuleSpec {
+            id: "timestamp-without-time-zone",
+            options: TIMESTAMP_OPTIONS,
+        },
+        RuleSpec {
+            id: "sample-rule",
+            options: SAMPLE_OPTIONS,
+        },
+        RuleSpec {
+            id: "missing-primary-key",
+            options: &[],
+        },
+    ];
+
+    fn parse_ok(text: &str) -> Config {
+        match parse(text, Path::new("ddlint.toml"), RULES) {
+            Ok(config) => config,
+            Err(error) => panic!("unexpected error: {error}"),
+        }
+    }
+
+    #[track_caller]
+    fn check_error(text: &str, expected: &str) {
+        match parse(text, Path::new("ddlint.toml"), RULES) {
+            Ok(config) => panic!("expected an error, got {config:?}"),
+            Err(error) => assert_eq!(error.to_string(), expected),
+        }
+    }
+
+    #[test]
+    fn no_file_is_the_default() {
+        let config = Config::default();
+        assert_eq!(config.policy, Policy::default());
+        assert_eq!(config.policy.strings, StringPolicy::Text);
+        assert_eq!(config.policy.enums, EnumPolicy::Check);
+        assert_eq!(config.policy.keys, KeyPolicy::Any);
+        assert_eq!(config.hover.erd, ErdHover::Text);
+        assert_eq!(config.prisma.database_names, DatabaseNames::Any);
+        assert!(config.rules.is_empty());
+        assert!(config.exclude_matcher().is_empty());
+        assert_eq!(config.level("anything", Level::Warning), Level::Warning);
+        assert_eq!(parse_ok("").policy, Policy::default());
+    }
+
+    #[test]
+    fn full_file() {
+        let config = parse_ok(
+            r#"
+exclude = ["vendor/**", "db/legacy/*.sql", "*.gen.sql"]
+
+[policy]
+strings = "varchar"
+enums = "enum"
+keys = "uuid"
+
+[schema]
+external = ["auth.users", "storage"]
+
+[[source]]
+root = "db/migrations"
+
+[[source]]
+root = "legacy"
+
+[prisma]
+database_names = "snake_case"
+
+[hover]
+erd = "both"
+
+[rules.timestamp-without-time-zone]
+level = "off"
+allow = ["*_local_time", "opens_at"]
+
+[rules.sample-rule]
+level = "info"
+enabled = true
+limit = 0x10
+suffix = "_at"
+mode = "loose"
+
+[rules.missing-primary-key]
+level = "error"
+"#,
+        );
+        assert_eq!(
+            config.exclude,
+            ["vendor/**", "db/legacy/*.sql", "*.gen.sql"]
+        );
+        assert_eq!(
+            config.policy,
+            Policy {
+                strings: StringPolicy::Varchar,
+                enums: EnumPolicy::Enum,
+                keys: KeyPolicy::Uuid,
+            }
+        );
+        assert_eq!(
+            config.schema.external,
+            [
+                ExternalObject::Table {
+                    schema: "auth".to_owned(),
+                    table: "users".to_owned()
+                },
+                ExternalObject::Schema("storage".to_owned()),
+            ]
+        );
+        assert_eq!(
+            config.sources,
+            [PathBuf::from("db/migrations"), PathBuf::from("legacy")]
+        );
+        assert_eq!(
+            config.source_roots(),
+            [PathBuf::from("db/migrations"), PathBuf::from("legacy")]
+        );
+        assert_eq!(config.prisma.database_names, DatabaseNames::SnakeCase);
+        assert_eq!(config.hover.erd, ErdHover::Both);
+        assert_eq!(
+            config.level("timestamp-without-time-zone", Level::Warning),
+            Level::Off
+        );
+        assert_eq!(
+            config.option("timestamp-without-time-zone", "allow"),
+            Some(&OptionValue::StringList(vec![
+                "*_local_time".to_owned(),
+                "opens_at".to_owned()
+            ]))
+        );
+        let sample = &config.rules["sample-rule"];
+        assert_eq!(sample.level, Some(Level::Info));
+        assert_eq!(sample.options["enabled"], OptionValue::Bool(true));
+        assert_eq!(sample.options["limit"], OptionValue::Integer(16));
+        assert_eq!(
+            sample.options["suffix"],
+            OptionValue::String("_at".to_owned())
+        );
+        assert_eq!(
+            sample.options["mode"],
+            OptionValue::String("loose".to_owned())
+        );
+        assert_eq!(
+            config.level("missing-primary-key", Level::Warning),
+            Level::Error
+        );
+        assert_eq!(config.file.as_deref(), Some(Path::new("ddlint.toml")));
+    }
+
+    #[test]
+    fn negative_and_separated_integers() {
+        let config = parse_ok("[rules.sample-rule]\nlimit = -1_000\n");
+        assert_eq!(
+            config.option("sample-rule", "limit"),
+            Some(&OptionValue::Integer(-1000))
+        );
+    }
+
+    #[test]
+    fn source_roots_are_relative_to_the_file() {
+        let config = match parse(
+            "[[source]]\nroot = \"db/migrations\"\n",
+            Path::new("project/ddlint.toml"),
+            RULES,
+        ) {
+            Ok(config) => config,
+            Err(error) => panic!("{error}"),
+        };
+        assert_eq!(config.dir(), Some(Path::new("project")));
+        assert_eq!(
+            config.source_roots(),
+            [PathBuf::from("project/db/migrations")]
+        );
+    }
+
+    #[test]
+    fn exclude_globs() {
+        let config =
+            parse_ok(r#"exclude = ["vendor/**", "db/legacy/*.sql", "*.gen.sql", "/top.sql"]"#);
+        let excluded = |path: &str| config.exclude_matcher().is_match(path);
+        assert!(excluded("vendor/x.sql"));
+        assert!(excluded("vendor/deep/x.sql"));
+        assert!(excluded("db/legacy/old.sql"));
+        assert!(!excluded("db/legacy/deeper/old.sql"));
+        assert!(excluded("schema.gen.sql"));
+        assert!(excluded("db/schema.gen.sql"));
+        assert!(excluded("top.sql"));
+        assert!(!excluded("db/top.sql"));
+        assert!(!excluded("db/schema.sql"));
+    }
+
+    #[test]
+    fn level_order_and_names() {
+        assert!(Level::Off < Level::Info);
+        assert!(Level::Info < Level::Warning);
+        assert!(Level::Warning < Level::Error);
+        assert_eq!(Level::Warning.to_string(), "warning");
+        assert_eq!(Level::Off.as_str(), "off");
+    }
+
+    #[test]
+    fn toml_syntax_error() {
+        let error = match parse(
+            "[policy\nstrings = \"text\"\n",
+            Path::new("ddlint.toml"),
+            RULES,
+        ) {
+            Ok(config) => panic!("expected an error, got {config:?}"),
+            Err(error) => error,
+        };
+        let location = error
+            .location
+            .clone()
+            .unwrap_or_else(|| panic!("no location"));
+        assert_eq!((location.line, location.column), (1, 8));
+        assert!(error.message.contains("expected `]`"), "{error}");
+
+        let duplicate = match parse(
+            "[policy]\nstrings = \"text\"\nstrings = \"varchar\"\n",
+            Path::new("ddlint.toml"),
+            RULES,
+        ) {
+            Ok(config) => panic!("expected an error, got {config:?}"),
+            Err(error) => error,
+        };
+        assert!(
+            duplicate
+                .to_string()
+                .starts_with("ddlint.toml:3:1: duplicate key"),
+            "{duplicate}"
+        );
+    }
+
+    #[test]
+    fn unknown_top_level_key() {
+        check_error(
+            "exclude = []\nexlude = [\"x\"]\n",
+            "ddlint.toml:2:1: unknown key `exlude` at the top level; did you mean `exclude`? (valid keys: `exclude`, `policy`, `schema`, `source`, `prisma`, `hover`, `rules`)",
+        );
+        check_error(
+            "[colours]\nred = 1\n",
+            "ddlint.toml:1:2: unknown key `colours` at the top level; valid keys: `exclude`, `policy`, `schema`, `source`, `prisma`, `hover`, `rules`",
+        );
+    }
+
+    #[test]
+    fn unknown_policy_key_and_value() {
+        check_error(
+            "[policy]\nstrngs = \"text\"\n",
+            "ddlint.toml:2:1: unknown key `strngs` in [policy]; did you mean `strings`? (valid keys: `strings`, `enums`, `keys`)",
+        );
+        check_error(
+            "[policy]\nenums = \"check\"\nstrings = \"txt\"\n",
+            "ddlint.toml:3:11: invalid value \"txt\" for policy.strings; expected one of \"text\", \"varchar\"",
+        );
+        check_error(
+            "[policy]\nkeys = 1\n",
+            "ddlint.toml:2:8: expected one of \"any\", \"identity\", \"uuid\" for policy.keys, found an integer",
+        );
+    }
+
+    #[test]
+    fn unknown_rule_with_suggestion() {
+        check_error(
+            "\n\n[rules.timestamp-without-timezone]\nlevel = \"off\"\n",
+            "ddlint.toml:3:8: unknown rule `timestamp-without-timezone`; did you mean `timestamp-without-time-zone`?",
+        );
+        check_error(
+            "[rules.no-such-thing]\nlevel = \"off\"\n",
+            "ddlint.toml:1:8: unknown rule `no-such-thing`; `ddlint rules` lists the rule ids",
+        );
+    }
+
+    #[test]
+    fn unknown_rule_option_lists_the_valid_ones() {
+        check_error(
+            "[rules.timestamp-without-time-zone]\nalow = []\n",
+            "ddlint.toml:2:1: unknown option `alow` for rule `timestamp-without-time-zone`; did you mean `allow`? (valid options: `level`, `allow`)",
+        );
+        check_error(
+            "[rules.missing-primary-key]\nthreshold = 3\n",
+            "ddlint.toml:2:1: unknown option `threshold` for rule `missing-primary-key`; valid options: `level`",
+        );
+    }
+
+    #[test]
+    fn wrong_option_types() {
+        check_error(
+            "[rules.timestamp-without-time-zone]\nallow = \"*_local_time\"\n",
+            "ddlint.toml:2:9: expected an array of strings for rules.timestamp-without-time-zone.allow, found a string",
+        );
+        check_error(
+            "[rules.timestamp-without-time-zone]\nallow = [\"a\", 2]\n",
+            "ddlint.toml:2:15: expected a string for an item of rules.timestamp-without-time-zone.allow, found an integer",
+        );
+        check_error(
+            "[rules.sample-rule]\nenabled = \"yes\"\n",
+            "ddlint.toml:2:11: expected a boolean for rules.sample-rule.enabled, found a string",
+        );
+        check_error(
+            "[rules.sample-rule]\nlimit = 1.5\n",
+            "ddlint.toml:2:9: expected an integer for rules.sample-rule.limit, found a float",
+        );
+        check_error(
+            "[rules.sample-rule]\nlimit = 0x7fffffffffffffff1\n",
+            "ddlint.toml:2:9: integer 0x7fffffffffffffff1 for rules.sample-rule.limit is out of range",
+        );
+        check_error(
+            "[rules.sample-rule]\nsuffix = []\n",
+            "ddlint.toml:2:10: expected a string for rules.sample-rule.suffix, found an array",
+        );
+        check_error(
+            "[rules.sample-rule]\nmode = \"lax\"\n",
+            "ddlint.toml:2:8: invalid value \"lax\" for rules.sample-rule.mode; expected one of \"strict\", \"loose\"",
+        );
+    }
+
+    #[test]
+    fn bad_level() {
+        check_error(
+            "[rules.missing-primary-key]\nlevel = \"warn\"\n",
+            "ddlint.toml:2:9: invalid value \"warn\" for rules.missing-primary-key.level; expected one of \"off\", \"info\", \"warning\", \"error\"",
+        );
+        check_error(
+            "[rules.missing-primary-key]\nlevel = true\n",
+            "ddlint.toml:2:9: expected one of \"off\", \"info\", \"warning\", \"error\" for rules.missing-primary-key.level, found a boolean",
+        );
+    }
+
+    #[test]
+    fn bad_tables_and_sources() {
+        check_error(
+            "policy = \"text\"\n",
+            "ddlint.toml:1:10: expected a table ([policy]) for policy, found a string",
+        );
+        check_error(
+            "[rules]\nmissing-primary-key = \"off\"\n",
+            "ddlint.toml:2:23: expected a table ([rules.missing-primary-key]) for rules.missing-primary-key, found a string",
+        );
+        check_error(
+            "[source]\nroot = \"db\"\n",
+            "ddlint.toml:1:1: expected an array of tables ([[source]]) for source, found a table",
+        );
+        check_error(
+            "[[source]]\nroot = \"\"\n",
+            "ddlint.toml:2:8: source.root must not be empty",
+        );
+        check_error(
+            "[[source]]\nroots = \"db\"\n",
+            "ddlint.toml:2:1: unknown key `roots` in [[source]]; did you mean `root`? (valid keys: `root`)",
+        );
+        let missing = match parse("[[source]]\n", Path::new("ddlint.toml"), RULES) {
+            Ok(config) => panic!("expected an error, got {config:?}"),
+            Err(error) => error,
+        };
+        assert!(missing.message.contains("missing `root`"), "{missing}");
+    }
+
+    #[test]
+    fn bad_external_and_globs() {
+        check_error(
+            "[schema]\nexternal = [\"auth.users\", \"a.b.c\"]\n",
+            "ddlint.toml:2:27: invalid entry \"a.b.c\" in schema.external; expected a schema (\"storage\") or a schema-qualified table (\"auth.users\")",
+        );
+        check_error(
+            "exclude = [\"ok/**\", \"db/[abc.sql\"]\n",
+            "ddlint.toml:1:21: invalid glob \"db/[abc.sql\" in exclude: unclosed character class; missing ']'",
+        );
+    }
+
+    #[test]
+    fn error_exposes_location_and_range() {
+        let text = "[hover]\nerd = \"ascii\"\n";
+        let error = match parse(text, Path::new("cfg/ddlint.toml"), RULES) {
+            Ok(config) => panic!("expected an error, got {config:?}"),
+            Err(error) => error,
+        };
+        let location = error
+            .location
+            .clone()
+            .unwrap_or_else(|| panic!("no location"));
+        assert_eq!((location.line, location.column), (2, 7));
+        assert_eq!(&text[location.range.clone()], "\"ascii\"");
+        assert_eq!(
+            error.to_string(),
+            "cfg/ddlint.toml:2:7: invalid value \"ascii\" for hover.erd; expected one of \"text\", \"mermaid\", \"both\", \"off\""
+        );
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        check_error(
+            "# é\n[prisma]\ndatabase_names = \"camelCase\" # ü\n",
+            "ddlint.toml:3:18: invalid value \"camelCase\" for prisma.database_names; expected one of \"any\", \"snake_case\"",
+        );
+        check_error(
+            "exclude = [\"é\", 3]\n",
+            "ddlint.toml:1:17: expected a string for an item of exclude, found an integer",
+        );
+    }
+
+    #[test]
+    fn find_config_file_walks_up() {
+        let scratch = ScratchDir::new("config-walk");
+        let root = scratch.path();
+        let nested = root.join("db/migrations");
+        std::fs::create_dir_all(&nested).unwrap();
+        scratch.write(FILE_NAME, "[policy]\nkeys = \"identity\"\n");
+
+        let expected = std::path::absolute(root.join(FILE_NAME)).unwrap();
+        assert_eq!(find_config_file(&nested), Some(expected.clone()));
+        // A file, existing or not, starts from its directory.
+        assert_eq!(
+            find_config_file(&nested.join("001_init.sql")),
+            Some(expected.clone())
+        );
+        assert_eq!(find_config_file(root), Some(expected.clone()));
+
+        let closer = scratch.write("db/ddlint.toml", "");
+        assert_eq!(
+            find_config_file(&nested),
+            Some(std::path::absolute(&closer).unwrap())
+        );
+
+        let config = load(&nested, RULES).unwrap();
+        assert_eq!(config.policy.keys, KeyPolicy::Any);
+        let config = load(root, RULES).unwrap();
+        assert_eq!(config.policy.keys, KeyPolicy::Identity);
+        assert_eq!(config.file, Some(expected));
+    }
+
+    #[test]
+    fn load_reports_the_file() {
+        let scratch = ScratchDir::new("config-load");
+        scratch.write(FILE_NAME, "[hover]\nerd = 3\n");
+        let error = load(scratch.path(), RULES).unwrap_err();
+        assert!(error.path.ends_with(FILE_NAME));
+        assert!(error.to_string().ends_with(
+            "ddlint.toml:2:7: expected one of \"text\", \"mermaid\", \"both\", \"off\" for hover.erd, found an integer"
+        ), "{error}");
+    }
+}

@@ -1,0 +1,259 @@
+//! Expression summaries: the few things rules need from a balanced token tree.
+
+use tree_sitter::Node;
+
+use super::{Cx, Expr, Ident, Literal, string_value};
+use crate::catalog::keywords::{KeywordCategory, keyword_category};
+use crate::syntax;
+
+impl<'a> Cx<'a> {
+    /// Summarises an expression node (`expression`, `parenthesized_expression`, ...).
+    pub fn expr(&self, node: Node) -> Expr {
+        let mut summary = Expr {
+            normalized: self.normalized(node),
+            range: self.range(node),
+            columns: Vec::new(),
+            allowed_values: Vec::new(),
+            literal: self.literal(node),
+            functions: Vec::new(),
+        };
+        self.collect(node, &mut summary);
+        summary
+    }
+
+    fn collect(&self, node: Node, summary: &mut Expr) {
+        match node.kind() {
+            "column_reference" => {
+                if let Some(column) = self.column_of_reference(node) {
+                    summary.columns.push(column);
+                }
+                return;
+            }
+            "function_call" => {
+                if let Some(name) = syntax::field(node, "function") {
+                    let last = syntax::named_children(name).last().unwrap_or(name);
+                    summary.functions.push(self.text(last).to_ascii_lowercase());
+                }
+                if let Some(arguments) = syntax::field(node, "arguments") {
+                    self.collect(arguments, summary);
+                }
+                return;
+            }
+            "parenthesized_expression" if is_subquery(node, self.text) => return,
+            "in_list" => {
+                if let Some(values) = self.allowed_by_in_list(node) {
+                    summary.allowed_values.push(values);
+                }
+            }
+            "operator" if self.text(node) == "=" => {
+                if let Some(values) = self.allowed_by_any_array(node) {
+                    summary.allowed_values.push(values);
+                }
+            }
+            "cast" | "dollar_quoted_string" | "string" => return,
+            _ => {}
+        }
+        for child in syntax::named_children(node) {
+            self.collect(child, summary);
+        }
+    }
+
+    /// The column a reference names, unless it is a keyword-like word (`current_date`).
+    fn column_of_reference(&self, node: Node) -> Option<Ident> {
+        let parts: Vec<Node> = syntax::named_children(node).collect();
+        let last = *parts.last()?;
+        if !matches!(last.kind(), "identifier" | "quoted_identifier") {
+            return None;
+        }
+        let ident = self.ident(last);
+        if parts.len() == 1 && !ident.quoted && is_expression_word(&ident.name) {
+            return None;
+        }
+        Some(ident)
+    }
+
+    /// `col IN ('a', 'b')`, `(col)::text IN (...)`; not `NOT IN`.
+    fn allowed_by_in_list(&self, in_list: Node) -> Option<(String, Vec<String>)> {
+        let mut previous = in_list.prev_named_sibling()?;
+        if previous.kind() == "keyword" && self.text(previous).eq_ignore_ascii_case("not") {
+            return None;
+        }
+        while previous.kind() == "cast" {
+            previous = previous.prev_named_sibling()?;
+        }
+        let column = self.single_column(previous)?;
+        let values = self.literal_values(in_list)?;
+        Some((column.name, values))
+    }
+
+    /// pg_dump's rewrite of IN: `(col)::text = ANY ((ARRAY['a'::text, 'b'::text])::text[])`.
+    fn allowed_by_any_array(&self, equals: Node) -> Option<(String, Vec<String>)> {
+        let call = equals.next_named_sibling()?;
+        if call.kind() != "function_call" {
+            return None;
+        }
+        let name = syntax::field(call, "function")?;
+        if !self.text(name).eq_ignore_ascii_case("any") {
+            return None;
+        }
+        let array = syntax::descendants(call).find(|node| node.kind() == "array_constructor")?;
+        let mut previous = equals.prev_named_sibling()?;
+        while previous.kind() == "cast" {
+            previous = previous.prev_named_sibling()?;
+        }
+        let column = self.single_column(previous)?;
+        let values = self.literal_values(array)?;
+        Some((column.name, values))
+    }
+
+    /// A column reference, possibly wrapped in parentheses and casts: `((status)::text)`.
+    fn single_column(&self, node: Node) -> Option<Ident> {
+        match node.kind() {
+            "column_reference" => self.column_of_reference(node),
+            "parenthesized_expression" => {
+                let inner: Vec<Node> = syntax::named_children(node)
+                    .filter(|child| child.kind() != "cast")
+                    .collect();
+                match inner.as_slice() {
+                    [only] => self.single_column(*only),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The literal values directly inside a list (casts ignored); `None` if anything else is there.
+    fn literal_values(&self, list: Node) -> Option<Vec<String>> {
+        let mut values = Vec::new();
+        for child in syntax::named_children(list) {
+            match child.kind() {
+                "string" => values.push(string_value(self.text(child))),
+                "number" => values.push(self.text(child).to_string()),
+                "cast" => {}
+                _ => return None,
+            }
+        }
+        Some(values)
+    }
+
+    /// The literal an expression consists of, casts and parentheses ignored.
+    fn literal(&self, node: Node) -> Option<Literal> {
+        let parts: Vec<Node> = syntax::children(node)
+            .filter(|child| child.kind() != "cast")
+            .collect();
+        let parts: &[Node] = match node.kind() {
+            "parenthesized_expression" => parts.get(1..parts.len().saturating_sub(1))?,
+            _ => &parts,
+        };
+        match parts {
+            [single] => match single.kind() {
+                "string" => Some(Literal::String(string_value(self.text(*single)))),
+                "number" => Some(Literal::Number(self.text(*single).to_string())),
+                "NULL" => Some(Literal::Null),
+                "TRUE" => Some(Literal::Bool(true)),
+                "FALSE" => Some(Literal::Bool(false)),
+                "parenthesized_expression" | "expression" => self.literal(*single),
+                _ => None,
+            },
+            [sign, number] if sign.kind() == "operator" && number.kind() == "number" => {
+                let sign = self.text(*sign);
+                (sign == "-" || sign == "+")
+                    .then(|| Literal::Number(format!("{sign}{}", self.text(*number))))
+            }
+            _ => None,
+        }
+    }
+
+    /// Tokens lower-cased outside quotes, separated by one space.
+    fn normalized(&self, node: Node) -> String {
+        let mut out = String::new();
+        for leaf in syntax::descendants(node).filter(|n| n.child_count() == 0 && !n.is_extra()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let text = self.text(leaf);
+            match leaf.kind() {
+                "string" | "quoted_identifier" | "dollar_quoted_string" => out.push_str(text),
+                _ => out.push_str(&text.to_ascii_lowercase()),
+            }
+        }
+        out
+    }
+
+    pub fn ident_list(&self, nodes: impl Iterator<Item = Node<'a>>) -> Vec<Ident> {
+        nodes.map(|node| self.ident(node)).collect()
+    }
+}
+
+/// `(SELECT ...)`, `(WITH ...)`, `(VALUES ...)`: columns inside belong to other tables.
+fn is_subquery(node: Node, text: &str) -> bool {
+    syntax::named_children(node).next().is_some_and(|first| {
+        let word = syntax::text(first, text);
+        ["select", "with", "values"].iter().any(|keyword| word.eq_ignore_ascii_case(keyword))
+    })
+}
+
+/// Words that look like column references in a token tree but are SQL syntax
+/// (`CURRENT_DATE`, `CASE ... END`, `AT TIME ZONE`, `EXTRACT(YEAR FROM ...)`).
+fn is_expression_word(word: &str) -> bool {
+    match keyword_category(word) {
+        Some(KeywordCategory::Reserved | KeywordCategory::TypeFuncName | KeywordCategory::ColName) => true,
+        _ => matches!(
+            word,
+            "at" | "zone" | "escape" | "year" | "month" | "day" | "hour" | "minute" | "second"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::{Fact, lower_file};
+    use crate::syntax::{Language, parse};
+
+    fn check_expr(text: &str) -> Expr {
+        let source = format!("CREATE TABLE t (c text CHECK {text});");
+        let tree = parse(Language::Sql, &source, None);
+        let lowered = lower_file(Language::Sql, &tree, &source);
+        let Fact::CreateTable(table) = &lowered[0].lowered.facts[0] else {
+            panic!("not a table: {lowered:?}");
+        };
+        let constraint = &table.columns[0].constraints[0];
+        match &constraint.kind {
+            crate::lower::ConstraintKind::Check(expr) => expr.clone(),
+            other => panic!("not a check: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn in_list_values() {
+        let expr = check_expr("(status IN ('active', 'closed'))");
+        assert_eq!(expr.allowed_values, [("status".to_string(), vec!["active".to_string(), "closed".to_string()])]);
+        assert_eq!(expr.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["status"]);
+    }
+
+    #[test]
+    fn pg_dump_any_array_values() {
+        let expr = check_expr(
+            "(((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])))",
+        );
+        assert_eq!(expr.allowed_values, [("status".to_string(), vec!["a".to_string(), "b".to_string()])]);
+    }
+
+    #[test]
+    fn not_in_is_not_an_allowed_set() {
+        let expr = check_expr("(status NOT IN ('x'))");
+        assert!(expr.allowed_values.is_empty());
+    }
+
+    #[test]
+    fn keywords_and_subqueries_are_not_columns() {
+        let expr = check_expr(
+            "(created_at <= CURRENT_DATE AND (x AT TIME ZONE 'utc') > now() AND EXISTS (SELECT 1 FROM other WHERE other.y = 1))",
+        );
+        let names: Vec<&str> = expr.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["created_at", "x"]);
+        assert_eq!(expr.functions, ["now", "exists"]);
+    }
+}

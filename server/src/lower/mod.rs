@@ -1,0 +1,225 @@
+//! Syntax -> facts: what each top-level statement creates, alters or references.
+//!
+//! Lowering never fails: a missing piece of a broken statement is `None` or left out. Ranges in
+//! the facts are relative to the statement start (see `facts`).
+
+mod expr;
+pub mod facts;
+mod prisma;
+mod sql;
+mod table;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tree_sitter::{Node, Tree};
+
+use crate::syntax::{self, Language};
+use crate::text::TextRange;
+
+pub use facts::*;
+pub use prisma::lower_prisma;
+
+/// A lowered statement placed in its file.
+#[derive(Clone, Debug)]
+pub struct PlacedStatement {
+    /// Byte offset of the statement in the file.
+    pub start: u32,
+    pub lowered: Arc<LoweredStatement>,
+}
+
+impl PlacedStatement {
+    pub fn range(&self) -> TextRange {
+        TextRange::new(self.start, self.start + self.lowered.len)
+    }
+
+    /// A range relative to this statement, made absolute.
+    pub fn absolute(&self, relative: TextRange) -> TextRange {
+        TextRange::new(self.start + relative.start(), self.start + relative.end())
+    }
+}
+
+/// Lowered statements keyed by their text: an edit re-lowers only the statements it changed.
+#[derive(Default)]
+pub struct StatementCache {
+    entries: HashMap<Box<str>, Arc<LoweredStatement>>,
+}
+
+impl StatementCache {
+    /// Lowers every top-level statement of an SQL tree, reusing cached statements whose text is
+    /// unchanged. Entries not used by this file any more are dropped.
+    pub fn lower_sql(&mut self, tree: &Tree, text: &str, applied: TextRange) -> Vec<PlacedStatement> {
+        let mut fresh = HashMap::with_capacity(self.entries.len());
+        let mut placed = Vec::new();
+        for node in syntax::statements(tree) {
+            let range = syntax::range(node);
+            if !applied.contains_range(range) {
+                continue;
+            }
+            let source = syntax::text(node, text);
+            let lowered = match self.entries.remove(source) {
+                Some(lowered) => lowered,
+                None => match fresh.get(source) {
+                    Some(lowered) => Arc::clone(lowered),
+                    None => Arc::new(sql::lower_statement(node, text)),
+                },
+            };
+            fresh.insert(Box::from(source), Arc::clone(&lowered));
+            placed.push(PlacedStatement { start: range.start(), lowered });
+        }
+        self.entries = fresh;
+        placed
+    }
+}
+
+/// Lowers a whole file without a cache.
+pub fn lower_file(language: Language, tree: &Tree, text: &str) -> Vec<PlacedStatement> {
+    match language {
+        Language::Sql => {
+            let everything = TextRange::new(0, text.len() as u32);
+            StatementCache::default().lower_sql(tree, text, everything)
+        }
+        Language::Prisma => lower_prisma(tree, text),
+    }
+}
+
+/// Shared helpers: node text and ranges relative to the statement being lowered.
+#[derive(Clone, Copy)]
+pub(crate) struct Cx<'a> {
+    pub text: &'a str,
+    /// Byte offset of the statement start.
+    pub base: u32,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(text: &'a str, statement: Node) -> Cx<'a> {
+        Cx { text, base: statement.start_byte() as u32 }
+    }
+
+    pub fn range(&self, node: Node) -> TextRange {
+        let range = syntax::range(node);
+        TextRange::new(range.start() - self.base, range.end() - self.base)
+    }
+
+    pub fn text(&self, node: Node) -> &'a str {
+        syntax::text(node, self.text)
+    }
+
+    /// An identifier node (`identifier` or `quoted_identifier`, or a keyword used as a name).
+    pub fn ident(&self, node: Node) -> Ident {
+        let raw = self.text(node);
+        let (name, quoted) = unquote_ident(raw);
+        Ident { name, quoted, range: self.range(node) }
+    }
+
+    /// An `object_reference` (or any node whose text is a dotted name).
+    pub fn object_name(&self, node: Node) -> ObjectName {
+        if node.kind() == "object_reference" {
+            let schema = syntax::field(node, "schema").map(|n| self.ident(n));
+            let name = syntax::field(node, "name")
+                .map(|n| self.ident(n))
+                .unwrap_or_else(|| self.ident(node));
+            return ObjectName { schema, name, range: self.range(node) };
+        }
+        let mut parts: Vec<Ident> = syntax::named_children(node)
+            .filter(|part| matches!(part.kind(), "identifier" | "quoted_identifier"))
+            .map(|part| self.ident(part))
+            .collect();
+        let name = parts.pop().unwrap_or_else(|| self.ident(node));
+        ObjectName { schema: parts.pop(), name, range: self.range(node) }
+    }
+}
+
+/// Unquotes and folds an identifier the way PostgreSQL does: quoted names keep their case (`""`
+/// is a quote), unquoted names fold ASCII letters to lower case.
+pub fn unquote_ident(raw: &str) -> (String, bool) {
+    let body = raw.strip_prefix("U&").or_else(|| raw.strip_prefix("u&")).unwrap_or(raw);
+    if let Some(inner) = body.strip_prefix('"') {
+        let inner = inner.strip_suffix('"').unwrap_or(inner);
+        (inner.replace("\"\"", "\""), true)
+    } else {
+        (raw.to_ascii_lowercase(), false)
+    }
+}
+
+/// The value of a string literal: quotes removed, doubled quotes and E'' escapes resolved.
+pub fn string_value(raw: &str) -> String {
+    if let Some(rest) = raw.strip_prefix('$') {
+        let Some(tag_end) = rest.find('$') else {
+            return raw.to_string();
+        };
+        let tag_len = tag_end + 2;
+        if raw.len() >= 2 * tag_len {
+            return raw[tag_len..raw.len() - tag_len].to_string();
+        }
+        return String::new();
+    }
+    let (escapes, body) = match raw.as_bytes().first() {
+        Some(b'e' | b'E') => (true, &raw[1..]),
+        Some(b'n' | b'N') => (false, &raw[1..]),
+        _ => (false, raw.strip_prefix("U&").or_else(|| raw.strip_prefix("u&")).unwrap_or(raw)),
+    };
+    let inner = body.strip_prefix('\'').unwrap_or(body);
+    let inner = inner.strip_suffix('\'').unwrap_or(inner);
+    if !escapes {
+        return inner.replace("''", "'");
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some('b') => out.push('\u{8}'),
+                Some('f') => out.push('\u{c}'),
+                Some(other) => out.push(other),
+                None => {}
+            },
+            '\'' if chars.peek() == Some(&'\'') => {
+                chars.next();
+                out.push('\'');
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_fold_like_postgres() {
+        assert_eq!(unquote_ident("Users"), ("users".to_string(), false));
+        assert_eq!(unquote_ident("\"Users\""), ("Users".to_string(), true));
+        assert_eq!(unquote_ident("\"a\"\"b\""), ("a\"b".to_string(), true));
+        // Only ASCII letters fold, as in PostgreSQL with a UTF-8 database.
+        assert_eq!(unquote_ident("ÜberTable"), ("Übertable".to_string(), false));
+    }
+
+    #[test]
+    fn string_values() {
+        assert_eq!(string_value("'it''s'"), "it's");
+        assert_eq!(string_value("E'a\\'b\\n'"), "a'b\n");
+        assert_eq!(string_value("$$body$$"), "body");
+        assert_eq!(string_value("$fn$ select 1 $fn$"), " select 1 ");
+    }
+
+    #[test]
+    fn cache_reuses_unchanged_statements() {
+        let text = "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n";
+        let tree = syntax::parse(Language::Sql, text, None);
+        let mut cache = StatementCache::default();
+        let all = TextRange::new(0, text.len() as u32);
+        let first = cache.lower_sql(&tree, text, all);
+        let edited = "CREATE TABLE a (id int);\nCREATE TABLE b (id bigint);\n";
+        let tree = syntax::parse(Language::Sql, edited, None);
+        let second = cache.lower_sql(&tree, edited, TextRange::new(0, edited.len() as u32));
+        assert!(Arc::ptr_eq(&first[0].lowered, &second[0].lowered));
+        assert!(!Arc::ptr_eq(&first[1].lowered, &second[1].lowered));
+        assert_eq!(cache.entries.len(), 2);
+    }
+}

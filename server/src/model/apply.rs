@@ -1,0 +1,788 @@
+//! Applying facts to the model, statement by statement.
+
+use super::names::SearchPath;
+use super::{
+    Column, Constraint, Domain, FileInput, Index, Located, Model, ModelEvent, Origin, Policy,
+    QualifiedName, RewriteRule, Table, TableId, Trigger, UserType,
+};
+use crate::lower::{
+    AlterTable, AlterTableAction, AlterTypeAction, ColumnDef, Comment, ConstraintKind, CreateIndex,
+    CreateTable, Drop, Fact, Ident, ObjectKind, ObjectName, RlsMode, TypeDefinition,
+};
+use crate::syntax::Language;
+
+pub(super) struct Builder {
+    pub model: Model,
+    search_path: SearchPath,
+    language: Language,
+    /// Foreign keys whose target did not exist when they were created: (table, constraint index,
+    /// target name, the schemas searched then).
+    pending_targets: Vec<(TableId, usize, ObjectName, Vec<String>)>,
+}
+
+impl Builder {
+    pub fn new() -> Builder {
+        Builder {
+            model: Model::default(),
+            search_path: SearchPath::default(),
+            language: Language::Sql,
+            pending_targets: Vec::new(),
+        }
+    }
+
+    pub fn apply_file(&mut self, file: &FileInput) {
+        // Every migration (and schema file) runs in a session of its own.
+        self.search_path = SearchPath::default();
+        self.language = file.language;
+        for statement in file.statements {
+            let origin = Origin { file: file.file, base: statement.start, statement: statement.range() };
+            for fact in &statement.lowered.facts {
+                self.apply(fact, origin);
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Model {
+        for (table, index, target, schemas) in std::mem::take(&mut self.pending_targets) {
+            let resolved = self.resolve_in(&target, &schemas);
+            if let Some(constraint) = self.model.tables[table.0 as usize].constraints.get_mut(index) {
+                constraint.target = resolved;
+            }
+        }
+        self.model
+    }
+
+    fn apply(&mut self, fact: &Fact, origin: Origin) {
+        match fact {
+            Fact::CreateTable(table) => self.create_table(table, origin),
+            Fact::AlterTable(alter) => self.alter_table(alter, origin),
+            Fact::CreateIndex(index) => self.create_index(index, origin),
+            Fact::AlterIndex { name, rename_to, .. } => {
+                if let Some(new_name) = rename_to
+                    && let Some(index) =
+                        self.model.indexes.iter_mut().find(|i| i.name.as_deref() == Some(&name.name.name))
+                {
+                    index.name = Some(new_name.name.clone());
+                }
+            }
+            Fact::CreateView { name, or_replace, .. } => {
+                let qualified = self.search_path.qualify_for_creation(name);
+                let exists = self.model.other_relations.iter().any(|(n, _)| *n == qualified);
+                if !(exists && *or_replace) {
+                    self.model.other_relations.push((qualified, origin.loc(name.range)));
+                }
+            }
+            Fact::CreateSequence { name, .. } => {
+                let qualified = self.search_path.qualify_for_creation(name);
+                self.model.other_relations.push((qualified, origin.loc(name.range)));
+            }
+            Fact::AlterSequence { .. } => {}
+            Fact::CreateFunction(function) => {
+                self.model.functions.push(Located { value: function.clone(), origin });
+            }
+            Fact::CreateTrigger(trigger) => {
+                let table = self.resolve(&trigger.table);
+                self.model.triggers.push(Trigger { def: Located { value: trigger.clone(), origin }, table });
+            }
+            Fact::CreatePolicy(policy) => {
+                let table = self.resolve(&policy.table);
+                if let Some(table) = table {
+                    let columns = policy.using.iter().chain(&policy.with_check).flat_map(|e| &e.columns);
+                    for column in columns {
+                        self.require_column(table, column, origin);
+                    }
+                }
+                self.model.policies.push(Policy { def: Located { value: policy.clone(), origin }, table });
+            }
+            Fact::CreateExtension { name, .. } => {
+                self.model.extensions.push((name.name.clone(), origin.loc(name.range)));
+            }
+            Fact::CreateSchema { name, .. } => {
+                self.model.schemas.push((name.name.clone(), origin.loc(name.range)));
+            }
+            Fact::CreateType(create) => {
+                let name = self.search_path.qualify_for_creation(&create.name);
+                let labels = match &create.definition {
+                    TypeDefinition::Enum { labels } => labels.iter().map(|(l, _)| l.clone()).collect(),
+                    _ => Vec::new(),
+                };
+                // A shell type (`CREATE TYPE t;`) is completed by a later definition.
+                self.model.types.retain(|t| {
+                    !(t.name == name && matches!(t.def.value.definition, TypeDefinition::Shell))
+                });
+                self.model.types.push(UserType { name, def: Located { value: create.clone(), origin }, labels });
+            }
+            Fact::AlterType { name, action } => self.alter_type(name, action),
+            Fact::CreateDomain(domain) => {
+                let name = self.search_path.qualify_for_creation(&domain.name);
+                self.model.domains.push(Domain { name, def: Located { value: domain.clone(), origin } });
+            }
+            Fact::CreateRule { name, table } => {
+                let table = self.resolve(table);
+                self.model.rewrite_rules.push(RewriteRule {
+                    name: name.name.clone(),
+                    name_loc: origin.loc(name.range),
+                    table,
+                });
+            }
+            Fact::Drop(drop) => self.drop(drop),
+            Fact::Comment(comment) => self.comment(comment, origin),
+            Fact::SetSearchPath { schemas } => self.search_path.set(schemas),
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Name resolution
+
+    /// The live table a name refers to now.
+    fn resolve(&self, name: &ObjectName) -> Option<TableId> {
+        if self.language == Language::Prisma
+            && let Some(id) = self.model.prisma_models.get(&name.name.name)
+        {
+            return Some(*id);
+        }
+        let schemas: Vec<String> = self.search_path.lookup_schemas().map(String::from).collect();
+        self.resolve_in(name, &schemas)
+    }
+
+    fn resolve_in(&self, name: &ObjectName, schemas: &[String]) -> Option<TableId> {
+        if let Some(schema) = &name.schema {
+            return self.model.live.get(&QualifiedName::new(&schema.name, &name.name.name)).copied();
+        }
+        if let Some(id) = self.model.prisma_models.get(&name.name.name)
+            && self.language == Language::Prisma
+        {
+            return Some(*id);
+        }
+        for schema in schemas {
+            if let Some(id) = self.model.live.get(&QualifiedName::new(schema, &name.name.name)) {
+                return Some(*id);
+            }
+        }
+        // A schema file may rely on a search path set outside it; accept an unambiguous name.
+        let mut candidates = self.model.live.iter().filter(|(n, _)| n.name == name.name.name);
+        match (candidates.next(), candidates.next()) {
+            (Some((_, id)), None) => Some(*id),
+            _ => None,
+        }
+    }
+
+    fn table_mut(&mut self, id: TableId) -> &mut Table {
+        &mut self.model.tables[id.0 as usize]
+    }
+
+    /// Records an unknown-column event unless the column exists (or the table's columns are not
+    /// fully known).
+    fn require_column(&mut self, table: TableId, column: &Ident, origin: Origin) {
+        let known = self.model.table(table);
+        if known.columns_incomplete || known.column(&column.name).is_some() {
+            return;
+        }
+        // Prisma relations may name fields by their Prisma name.
+        if known.columns.iter().any(|c| c.prisma_name.as_deref() == Some(column.name.as_str())) {
+            return;
+        }
+        self.model.events.push(ModelEvent::UnknownColumn {
+            table,
+            column: column.name.clone(),
+            at: origin.loc(column.range),
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Tables
+
+    fn create_table(&mut self, create: &CreateTable, origin: Origin) {
+        let name = self.search_path.qualify_for_creation(&create.name);
+        let name_loc = origin.loc(create.name.name.range);
+        if let Some(existing) = self.model.live.get(&name) {
+            if !create.if_not_exists {
+                let first = self.model.table(*existing).name_loc;
+                self.model.events.push(ModelEvent::DuplicateTable { name, at: name_loc, first });
+            }
+            return;
+        }
+        let id = TableId(self.model.tables.len() as u32);
+        let mut table = Table {
+            id,
+            name: name.clone(),
+            prisma_name: create.prisma_name.clone(),
+            language: self.language,
+            name_loc,
+            created: origin,
+            columns: Vec::new(),
+            constraints: Vec::new(),
+            persistence: create.persistence,
+            partition_of: None,
+            partitioned: create.partitioned,
+            of_type: create.of_type.is_some(),
+            inherits: Vec::new(),
+            inherits_loc: create.inherits_range.map(|r| origin.loc(r)),
+            like: !create.like.is_empty(),
+            columns_incomplete: create.as_query,
+            rls_enabled: None,
+            rls_forced: false,
+            comment: None,
+            elements: create.elements_range.map(|r| origin.loc(r)),
+            dropped: false,
+        };
+
+        // Columns that come from elsewhere come first, as in PostgreSQL.
+        let mut parents: Vec<&ObjectName> = Vec::new();
+        parents.extend(create.partition_of.as_ref());
+        parents.extend(create.inherits.iter());
+        parents.extend(create.like.iter());
+        for parent in parents {
+            match self.resolve(parent) {
+                Some(parent_id) => {
+                    let parent_table = self.model.table(parent_id);
+                    table.columns_incomplete |= parent_table.columns_incomplete;
+                    for column in &parent_table.columns {
+                        if table.column(&column.name).is_none() {
+                            let mut inherited = column.clone();
+                            inherited.inherited = true;
+                            table.columns.push(inherited);
+                        }
+                    }
+                    let qualified = parent_table.name.clone();
+                    if create.partition_of.as_ref() == Some(parent) {
+                        table.partition_of = Some(qualified);
+                    } else if create.inherits.contains(parent) {
+                        table.inherits.push(qualified);
+                    }
+                }
+                None => {
+                    table.columns_incomplete = true;
+                    let qualified = self.search_path.qualify_for_creation(parent);
+                    if create.partition_of.as_ref() == Some(parent) {
+                        table.partition_of = Some(qualified);
+                    } else if create.inherits.contains(parent) {
+                        table.inherits.push(qualified);
+                    }
+                }
+            }
+        }
+        if let Some(of_type) = &create.of_type {
+            let composite = self.model.types.iter().rev().find(|t| {
+                t.name.name == of_type.name.name
+                    && of_type.schema.as_ref().is_none_or(|s| s.name == t.name.schema)
+            });
+            match composite.map(|t| (&t.def.value.definition, t.def.origin)) {
+                Some((TypeDefinition::Composite { attributes }, type_origin)) => {
+                    for attribute in attributes {
+                        let mut column = new_column(attribute, type_origin);
+                        column.inherited = true;
+                        table.columns.push(column);
+                    }
+                }
+                _ => table.columns_incomplete = true,
+            }
+        }
+
+        for def in &create.columns {
+            match table.columns.iter_mut().find(|c| c.name == def.name.name) {
+                // Partitions and typed tables adjust inherited columns (`col WITH OPTIONS ...`).
+                Some(existing) if existing.inherited && def.ty.is_none() => {
+                    merge_options(existing, def, origin);
+                }
+                Some(existing) => {
+                    let first = existing.name_loc();
+                    self.model.events.push(ModelEvent::DuplicateColumn {
+                        table: name.clone(),
+                        column: def.name.name.clone(),
+                        at: origin.loc(def.name.range),
+                        first,
+                    });
+                }
+                None => table.columns.push(new_column(def, origin)),
+            }
+        }
+        let inline: Vec<(String, crate::lower::Constraint)> = create
+            .columns
+            .iter()
+            .flat_map(|c| c.constraints.iter().map(move |k| (c.name.name.clone(), k.clone())))
+            .collect();
+
+        if let Some(prisma_name) = &create.prisma_name {
+            self.model.prisma_models.insert(prisma_name.clone(), id);
+        }
+        self.model.live.insert(name, id);
+        self.model.tables.push(table);
+
+        for (column, constraint) in inline {
+            self.add_constraint(id, constraint, Some(column), origin);
+        }
+        for constraint in &create.constraints {
+            self.add_constraint(id, constraint.clone(), None, origin);
+        }
+    }
+
+    fn add_constraint(
+        &mut self,
+        table: TableId,
+        constraint: crate::lower::Constraint,
+        inline_column: Option<String>,
+        origin: Origin,
+    ) {
+        let mut target = None;
+        match &constraint.kind {
+            ConstraintKind::PrimaryKey { columns } => {
+                for column in columns {
+                    self.require_column(table, column, origin);
+                    let at = origin.loc(constraint.range);
+                    if let Some(col) = self.table_mut(table).column_mut(&column.name) {
+                        col.not_null.get_or_insert(at);
+                    }
+                }
+            }
+            ConstraintKind::Unique { columns, .. } | ConstraintKind::Exclude { columns } => {
+                for column in columns {
+                    self.require_column(table, column, origin);
+                }
+            }
+            ConstraintKind::Check(expr) => {
+                for column in &expr.columns {
+                    self.require_column(table, column, origin);
+                }
+            }
+            ConstraintKind::NotNull { column } => {
+                self.require_column(table, column, origin);
+                let at = origin.loc(constraint.range);
+                if let Some(col) = self.table_mut(table).column_mut(&column.name) {
+                    col.not_null.get_or_insert(at);
+                }
+            }
+            ConstraintKind::ForeignKey { columns, references } => {
+                if inline_column.is_none() {
+                    for column in columns {
+                        self.require_column(table, column, origin);
+                    }
+                }
+                target = self.resolve(&references.table);
+                // A self-reference inside CREATE TABLE resolves to the table being created.
+                if target.is_none() {
+                    let index = self.model.table(table).constraints.len();
+                    let schemas = self.search_path.lookup_schemas().map(String::from).collect();
+                    self.pending_targets.push((table, index, references.table.clone(), schemas));
+                }
+            }
+        }
+        let located = Located { value: constraint, origin };
+        self.table_mut(table).constraints.push(Constraint { def: located, inline_column, target });
+    }
+
+    fn alter_table(&mut self, alter: &AlterTable, origin: Origin) {
+        let Some(id) = self.resolve(&alter.name) else {
+            return;
+        };
+        for action in &alter.actions {
+            self.alter_table_action(id, &action.action, origin, alter.only);
+        }
+    }
+
+    /// The table and, unless ONLY was written, its partitions and children (recursively).
+    fn with_descendants(&self, id: TableId, only: bool) -> Vec<TableId> {
+        let mut all = vec![id];
+        if only {
+            return all;
+        }
+        let mut next = 0;
+        while next < all.len() {
+            let parent = self.model.table(all[next]).name.clone();
+            for table in self.model.live_tables() {
+                let child = table.partition_of.as_ref() == Some(&parent) || table.inherits.contains(&parent);
+                if child && !all.contains(&table.id) {
+                    all.push(table.id);
+                }
+            }
+            next += 1;
+        }
+        all
+    }
+
+    fn alter_table_action(&mut self, id: TableId, action: &AlterTableAction, origin: Origin, only: bool) {
+        match action {
+            AlterTableAction::AddColumn { column, if_not_exists } => {
+                for (position, target) in self.with_descendants(id, only).into_iter().enumerate() {
+                    let existing = self.model.table(target).column(&column.name.name).map(|c| c.name_loc());
+                    match existing {
+                        Some(first) if position == 0 && !if_not_exists => {
+                            let table = self.model.table(target).name.clone();
+                            self.model.events.push(ModelEvent::DuplicateColumn {
+                                table,
+                                column: column.name.name.clone(),
+                                at: origin.loc(column.name.range),
+                                first,
+                            });
+                        }
+                        Some(_) => {}
+                        None => {
+                            let mut new = new_column(column, origin);
+                            new.inherited = position > 0;
+                            self.table_mut(target).columns.push(new);
+                        }
+                    }
+                }
+                for constraint in &column.constraints {
+                    self.add_constraint(id, constraint.clone(), Some(column.name.name.clone()), origin);
+                }
+            }
+            AlterTableAction::AddConstraint(constraint) => {
+                self.add_constraint(id, constraint.clone(), None, origin);
+            }
+            AlterTableAction::DropColumn { column, if_exists } => {
+                if !if_exists {
+                    self.require_column(id, column, origin);
+                }
+                for target in self.with_descendants(id, only) {
+                    let table = self.table_mut(target);
+                    table.columns.retain(|c| c.name != column.name);
+                    // Indexes and constraints on a dropped column go with it.
+                    table.constraints.retain(|c| !c.columns().contains(&column.name.as_str()));
+                    self.model.indexes.retain(|i| {
+                        i.table != target || !i.columns().contains(&Some(column.name.as_str()))
+                    });
+                }
+            }
+            AlterTableAction::DropConstraint { name, .. } => {
+                let table = self.table_mut(id);
+                table.constraints.retain(|c| c.name() != Some(name.name.as_str()));
+            }
+            AlterTableAction::AlterColumnType { column, ty, .. } => {
+                self.require_column(id, column, origin);
+                for target in self.with_descendants(id, only) {
+                    if let Some(col) = self.table_mut(target).column_mut(&column.name) {
+                        col.ty = Some(Located { value: ty.clone(), origin });
+                    }
+                }
+            }
+            AlterTableAction::SetDefault { column, value } => {
+                self.require_column(id, column, origin);
+                if let Some(col) = self.table_mut(id).column_mut(&column.name) {
+                    col.default = Some(Located { value: value.clone(), origin });
+                }
+            }
+            AlterTableAction::DropDefault { column } => {
+                self.require_column(id, column, origin);
+                if let Some(col) = self.table_mut(id).column_mut(&column.name) {
+                    col.default = None;
+                }
+            }
+            AlterTableAction::SetNotNull { column } => {
+                self.require_column(id, column, origin);
+                for target in self.with_descendants(id, only) {
+                    let at = origin.loc(column.range);
+                    if let Some(col) = self.table_mut(target).column_mut(&column.name) {
+                        col.not_null.get_or_insert(at);
+                    }
+                }
+            }
+            AlterTableAction::DropNotNull { column } => {
+                self.require_column(id, column, origin);
+                for target in self.with_descendants(id, only) {
+                    if let Some(col) = self.table_mut(target).column_mut(&column.name) {
+                        col.not_null = None;
+                    }
+                }
+            }
+            AlterTableAction::AddIdentity { column } => {
+                self.require_column(id, column, origin);
+                if let Some(col) = self.table_mut(id).column_mut(&column.name) {
+                    col.identity = true;
+                }
+            }
+            AlterTableAction::RenameTable { new_name } => {
+                let old = self.model.table(id).name.clone();
+                let new = QualifiedName::new(&old.schema, &new_name.name);
+                self.model.live.remove(&old);
+                self.model.live.insert(new.clone(), id);
+                self.rename_parent_references(&old, &new);
+                self.table_mut(id).name = new;
+            }
+            AlterTableAction::RenameColumn { column, new_name } => {
+                self.require_column(id, column, origin);
+                for target in self.with_descendants(id, only) {
+                    self.rename_column(target, &column.name, &new_name.name);
+                }
+            }
+            AlterTableAction::RenameConstraint { name, new_name } => {
+                if let Some(constraint) = self
+                    .table_mut(id)
+                    .constraints
+                    .iter_mut()
+                    .find(|c| c.name() == Some(name.name.as_str()))
+                    && let Some(written) = constraint.def.value.name.as_mut()
+                {
+                    written.name = new_name.name.clone();
+                }
+            }
+            AlterTableAction::ValidateConstraint { name } => {
+                if let Some(constraint) = self
+                    .table_mut(id)
+                    .constraints
+                    .iter_mut()
+                    .find(|c| c.name() == Some(name.name.as_str()))
+                {
+                    constraint.def.value.attributes.not_valid = false;
+                }
+            }
+            AlterTableAction::SetSchema { schema } => {
+                let old = self.model.table(id).name.clone();
+                let new = QualifiedName::new(&schema.name, &old.name);
+                self.model.live.remove(&old);
+                self.model.live.insert(new.clone(), id);
+                self.rename_parent_references(&old, &new);
+                self.table_mut(id).name = new;
+            }
+            AlterTableAction::RowLevelSecurity { mode } => {
+                let table = self.table_mut(id);
+                match mode {
+                    RlsMode::Enable => table.rls_enabled = Some(origin.statement_loc()),
+                    RlsMode::Disable => table.rls_enabled = None,
+                    RlsMode::Force => table.rls_forced = true,
+                    RlsMode::NoForce => table.rls_forced = false,
+                }
+            }
+            AlterTableAction::AttachPartition { partition } => {
+                if let Some(child) = self.resolve(partition) {
+                    let parent = self.model.table(id).name.clone();
+                    self.table_mut(child).partition_of = Some(parent);
+                }
+            }
+            AlterTableAction::DetachPartition { partition } => {
+                if let Some(child) = self.resolve(partition) {
+                    self.table_mut(child).partition_of = None;
+                }
+            }
+            AlterTableAction::Other => {}
+        }
+    }
+
+    fn rename_parent_references(&mut self, old: &QualifiedName, new: &QualifiedName) {
+        for table in &mut self.model.tables {
+            if table.partition_of.as_ref() == Some(old) {
+                table.partition_of = Some(new.clone());
+            }
+            for parent in &mut table.inherits {
+                if parent == old {
+                    *parent = new.clone();
+                }
+            }
+        }
+    }
+
+    /// Renames a column and every reference to it held by constraints, indexes and foreign keys.
+    fn rename_column(&mut self, id: TableId, old: &str, new: &str) {
+        let rename = |ident: &mut Ident| {
+            if ident.name == old {
+                ident.name = new.to_string();
+            }
+        };
+        let table = self.table_mut(id);
+        if let Some(column) = table.column_mut(old) {
+            column.name = new.to_string();
+        }
+        for constraint in &mut table.constraints {
+            if constraint.inline_column.as_deref() == Some(old) {
+                constraint.inline_column = Some(new.to_string());
+            }
+            match &mut constraint.def.value.kind {
+                ConstraintKind::PrimaryKey { columns }
+                | ConstraintKind::Unique { columns, .. }
+                | ConstraintKind::Exclude { columns }
+                | ConstraintKind::ForeignKey { columns, .. } => columns.iter_mut().for_each(rename),
+                ConstraintKind::Check(expr) => expr.columns.iter_mut().for_each(rename),
+                ConstraintKind::NotNull { column } => rename(column),
+            }
+        }
+        for index in self.model.indexes.iter_mut().filter(|i| i.table == id) {
+            for element in &mut index.def.value.elements {
+                if let Some(column) = element.column.as_mut() {
+                    rename(column);
+                }
+            }
+            index.def.value.include.iter_mut().for_each(rename);
+        }
+        for table in &mut self.model.tables {
+            for constraint in table.constraints.iter_mut().filter(|c| c.target == Some(id)) {
+                if let ConstraintKind::ForeignKey { references, .. } = &mut constraint.def.value.kind {
+                    references.columns.iter_mut().for_each(rename);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Indexes, types, drops, comments
+
+    fn create_index(&mut self, create: &CreateIndex, origin: Origin) {
+        let Some(table) = self.resolve(&create.table) else {
+            return;
+        };
+        let schema = self.model.table(table).name.schema.clone();
+        if let Some(name) = &create.name
+            && create.if_not_exists
+            && self.model.relation_exists(&schema, &name.name)
+        {
+            return;
+        }
+        for element in &create.elements {
+            if let Some(column) = &element.column {
+                self.require_column(table, column, origin);
+            }
+            if let Some(expr) = &element.expression {
+                for column in &expr.columns {
+                    self.require_column(table, column, origin);
+                }
+            }
+        }
+        for column in &create.include {
+            self.require_column(table, column, origin);
+        }
+        if let Some(predicate) = &create.predicate {
+            for column in &predicate.columns {
+                self.require_column(table, column, origin);
+            }
+        }
+        self.model.indexes.push(Index {
+            name: create.name.as_ref().map(|n| n.name.clone()),
+            table,
+            def: Located { value: create.clone(), origin },
+        });
+    }
+
+    fn alter_type(&mut self, name: &ObjectName, action: &AlterTypeAction) {
+        let Some(user_type) = self.model.types.iter_mut().rev().find(|t| {
+            t.name.name == name.name.name && name.schema.as_ref().is_none_or(|s| s.name == t.name.schema)
+        }) else {
+            return;
+        };
+        match action {
+            AlterTypeAction::AddValue { value, before, after, .. } => {
+                if user_type.labels.contains(value) {
+                    return;
+                }
+                let position = match (before, after) {
+                    (Some(before), _) => user_type.labels.iter().position(|l| l == before),
+                    (_, Some(after)) => user_type.labels.iter().position(|l| l == after).map(|p| p + 1),
+                    _ => None,
+                };
+                match position {
+                    Some(position) => user_type.labels.insert(position, value.clone()),
+                    None => user_type.labels.push(value.clone()),
+                }
+            }
+            AlterTypeAction::RenameValue { value, new_value } => {
+                for label in user_type.labels.iter_mut().filter(|l| *l == value) {
+                    *label = new_value.clone();
+                }
+            }
+            AlterTypeAction::Rename { new_name } => user_type.name.name = new_name.name.clone(),
+            AlterTypeAction::SetSchema { schema } => user_type.name.schema = schema.name.clone(),
+            AlterTypeAction::Other => {}
+        }
+    }
+
+    fn drop(&mut self, drop: &Drop) {
+        for target in &drop.targets {
+            match drop.kind {
+                ObjectKind::Table => {
+                    if let Some(id) = self.resolve(target) {
+                        let name = self.model.table(id).name.clone();
+                        self.model.live.remove(&name);
+                        self.model.prisma_models.retain(|_, t| *t != id);
+                        self.model.indexes.retain(|i| i.table != id);
+                        self.model.triggers.retain(|t| t.table != Some(id));
+                        self.model.policies.retain(|p| p.table != Some(id));
+                        self.table_mut(id).dropped = true;
+                    }
+                }
+                ObjectKind::Index => {
+                    let position = self.model.indexes.iter().position(|i| {
+                        i.name.as_deref() == Some(target.name.name.as_str())
+                            && target
+                                .schema
+                                .as_ref()
+                                .is_none_or(|s| self.model.table(i.table).name.schema == s.name)
+                    });
+                    if let Some(position) = position {
+                        self.model.indexes.remove(position);
+                    }
+                }
+                ObjectKind::View | ObjectKind::MaterializedView | ObjectKind::Sequence => {
+                    let name = &target.name.name;
+                    self.model.other_relations.retain(|(n, _)| n.name != *name);
+                }
+                ObjectKind::Type => self.model.types.retain(|t| t.name.name != target.name.name),
+                ObjectKind::Domain => self.model.domains.retain(|d| d.name.name != target.name.name),
+                ObjectKind::Extension => self.model.extensions.retain(|(e, _)| *e != target.name.name),
+                ObjectKind::Function | ObjectKind::Procedure => {
+                    self.model.functions.retain(|f| f.value.name.name.name != target.name.name);
+                }
+                ObjectKind::Trigger | ObjectKind::Policy | ObjectKind::Rule => {
+                    let table = drop.table.as_ref().and_then(|t| self.resolve(t));
+                    let name = &target.name.name;
+                    match drop.kind {
+                        ObjectKind::Trigger => self
+                            .model
+                            .triggers
+                            .retain(|t| !(t.table == table && t.def.value.name.name == *name)),
+                        ObjectKind::Policy => self
+                            .model
+                            .policies
+                            .retain(|p| !(p.table == table && p.def.value.name.name == *name)),
+                        _ => self.model.rewrite_rules.retain(|r| !(r.table == table && r.name == *name)),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn comment(&mut self, comment: &Comment, origin: Origin) {
+        match comment.kind {
+            ObjectKind::Table => {
+                if let Some(id) = self.resolve(&comment.target) {
+                    self.table_mut(id).comment = comment.text.clone();
+                }
+            }
+            ObjectKind::Column => {
+                let Some(column) = &comment.column else {
+                    return;
+                };
+                if let Some(id) = self.resolve(&comment.target) {
+                    self.require_column(id, column, origin);
+                    if let Some(col) = self.table_mut(id).column_mut(&column.name) {
+                        col.comment = comment.text.clone();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn new_column(def: &ColumnDef, origin: Origin) -> Column {
+    Column {
+        name: def.name.name.clone(),
+        prisma_name: def.prisma_name.clone(),
+        def: Located { value: def.clone(), origin },
+        ty: def.ty.clone().map(|ty| Located { value: ty, origin }),
+        not_null: def.not_null.map(|r| origin.loc(r)),
+        default: def.default.clone().map(|value| Located { value, origin }),
+        generated: def.generated.is_some(),
+        identity: def.identity.is_some(),
+        comment: None,
+        inherited: false,
+    }
+}
+
+/// `col WITH OPTIONS NOT NULL DEFAULT 0` on a partition or typed table.
+fn merge_options(column: &mut Column, def: &ColumnDef, origin: Origin) {
+    if let Some(not_null) = def.not_null {
+        column.not_null = Some(origin.loc(not_null));
+    }
+    if let Some(default) = &def.default {
+        column.default = Some(Located { value: default.clone(), origin });
+    }
+}

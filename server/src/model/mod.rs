@@ -1,0 +1,423 @@
+//! The schema model of one schema source: every file's lowered statements applied in migration
+//! order. Items remember where they were written; events record what only exists in workspace
+//! order (a table created twice, a column that does not exist yet).
+//!
+//! Knows nothing of rules.
+
+mod apply;
+mod names;
+
+use std::collections::HashMap;
+
+use crate::lower::{
+    self, ColumnDef, CreateFunction, CreateIndex, CreatePolicy, CreateTrigger, CreateType, Expr,
+    PlacedStatement, TypeRef,
+};
+use crate::syntax::Language;
+use crate::text::TextRange;
+
+pub use names::QualifiedName;
+
+/// A file of the workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A place in a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Loc {
+    pub file: FileId,
+    pub range: TextRange,
+}
+
+/// Where a lowered fact came from: its file and the offset its relative ranges start at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub file: FileId,
+    pub base: u32,
+    /// The range of the whole statement.
+    pub statement: TextRange,
+}
+
+impl Origin {
+    /// A statement-relative range made absolute.
+    pub fn loc(&self, relative: TextRange) -> Loc {
+        Loc {
+            file: self.file,
+            range: TextRange::new(self.base + relative.start(), self.base + relative.end()),
+        }
+    }
+
+    pub fn statement_loc(&self) -> Loc {
+        Loc { file: self.file, range: self.statement }
+    }
+}
+
+/// A fact with its origin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+impl<T> Located<T> {
+    pub fn loc(&self, relative: TextRange) -> Loc {
+        self.origin.loc(relative)
+    }
+}
+
+/// A file as the model builder sees it.
+pub struct FileInput<'a> {
+    pub file: FileId,
+    pub language: Language,
+    /// The file is a migration of a migration folder (not a standalone schema file).
+    pub is_migration: bool,
+    pub statements: &'a [PlacedStatement],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TableId(pub u32);
+
+#[derive(Clone, Debug)]
+pub struct Column {
+    pub name: String,
+    pub prisma_name: Option<String>,
+    /// The definition that created the column.
+    pub def: Located<ColumnDef>,
+    /// The current type (ALTER COLUMN TYPE replaces it); `None` when unknown.
+    pub ty: Option<Located<TypeRef>>,
+    /// Where the column became NOT NULL (its definition, SET NOT NULL or the primary key).
+    pub not_null: Option<Loc>,
+    pub default: Option<Located<Expr>>,
+    pub generated: bool,
+    pub identity: bool,
+    pub comment: Option<String>,
+    /// The column came from a parent table, a LIKE source or a composite type.
+    pub inherited: bool,
+}
+
+impl Column {
+    pub fn name_loc(&self) -> Loc {
+        self.def.loc(self.def.value.name.range)
+    }
+
+    pub fn is_nullable(&self) -> bool {
+        self.not_null.is_none()
+    }
+}
+
+/// A constraint of a table (inline or table-level, from CREATE TABLE or ALTER TABLE).
+#[derive(Clone, Debug)]
+pub struct Constraint {
+    pub def: Located<lower::Constraint>,
+    /// For an inline column constraint, the column it was written on.
+    pub inline_column: Option<String>,
+    /// The referenced table of a foreign key, once known.
+    pub target: Option<TableId>,
+}
+
+impl Constraint {
+    pub fn name(&self) -> Option<&str> {
+        self.def.value.name.as_ref().map(|n| n.name.as_str())
+    }
+
+    pub fn kind(&self) -> &lower::ConstraintKind {
+        &self.def.value.kind
+    }
+
+    /// The columns the constraint is on (for a CHECK: the columns it mentions).
+    pub fn columns(&self) -> Vec<&str> {
+        use lower::ConstraintKind::*;
+        match &self.def.value.kind {
+            PrimaryKey { columns } | Unique { columns, .. } | ForeignKey { columns, .. } | Exclude { columns } => {
+                columns.iter().map(|c| c.name.as_str()).collect()
+            }
+            Check(expr) => expr.columns.iter().map(|c| c.name.as_str()).collect(),
+            NotNull { column } => vec![column.name.as_str()],
+        }
+    }
+
+    pub fn loc(&self) -> Loc {
+        self.def.loc(self.def.value.range)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub id: TableId,
+    pub name: QualifiedName,
+    pub prisma_name: Option<String>,
+    pub language: Language,
+    /// The name in the CREATE TABLE (or Prisma model) statement.
+    pub name_loc: Loc,
+    pub created: Origin,
+    pub columns: Vec<Column>,
+    pub constraints: Vec<Constraint>,
+    pub persistence: lower::Persistence,
+    pub partition_of: Option<QualifiedName>,
+    pub partitioned: bool,
+    pub of_type: bool,
+    pub inherits: Vec<QualifiedName>,
+    pub inherits_loc: Option<Loc>,
+    pub like: bool,
+    /// Columns come from somewhere the model cannot see (CREATE TABLE AS, an unknown parent).
+    pub columns_incomplete: bool,
+    pub rls_enabled: Option<Loc>,
+    pub rls_forced: bool,
+    pub comment: Option<String>,
+    /// The parenthesised column list of the CREATE TABLE.
+    pub elements: Option<Loc>,
+    /// Dropped by a later statement; its id stays valid.
+    pub dropped: bool,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    pub fn primary_key(&self) -> Option<&Constraint> {
+        self.constraints
+            .iter()
+            .find(|c| matches!(c.kind(), lower::ConstraintKind::PrimaryKey { .. }))
+    }
+
+    pub fn foreign_keys(&self) -> impl Iterator<Item = &Constraint> {
+        self.constraints
+            .iter()
+            .filter(|c| matches!(c.kind(), lower::ConstraintKind::ForeignKey { .. }))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Index {
+    pub name: Option<String>,
+    pub table: TableId,
+    pub def: Located<CreateIndex>,
+}
+
+impl Index {
+    /// The columns of a plain-column index, in order; `None` at an expression element.
+    pub fn columns(&self) -> Vec<Option<&str>> {
+        self.def
+            .value
+            .elements
+            .iter()
+            .map(|e| e.column.as_ref().map(|c| c.name.as_str()))
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct UserType {
+    pub name: QualifiedName,
+    pub def: Located<CreateType>,
+    /// Enum labels now (ALTER TYPE ... ADD VALUE included).
+    pub labels: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Domain {
+    pub name: QualifiedName,
+    pub def: Located<lower::CreateDomain>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub def: Located<CreateTrigger>,
+    pub table: Option<TableId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub def: Located<CreatePolicy>,
+    pub table: Option<TableId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RewriteRule {
+    pub name: String,
+    pub name_loc: Loc,
+    pub table: Option<TableId>,
+}
+
+/// What only exists in workspace order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModelEvent {
+    /// CREATE TABLE of a table that exists (without IF NOT EXISTS).
+    DuplicateTable { name: QualifiedName, at: Loc, first: Loc },
+    /// A column defined twice in one table.
+    DuplicateColumn { table: QualifiedName, column: String, at: Loc, first: Loc },
+    /// A reference to a column the table does not have at that point.
+    UnknownColumn { table: TableId, column: String, at: Loc },
+}
+
+/// Where a file sits in its source.
+#[derive(Clone, Copy, Debug)]
+pub struct FileMeta {
+    pub file: FileId,
+    /// Position in migration order.
+    pub order: usize,
+    pub is_migration: bool,
+    pub language: Language,
+}
+
+/// The schema model of one source.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub tables: Vec<Table>,
+    /// Live tables by name; dropped tables keep their slot in `tables` so ids stay valid.
+    live: HashMap<QualifiedName, TableId>,
+    prisma_models: HashMap<String, TableId>,
+    pub indexes: Vec<Index>,
+    pub types: Vec<UserType>,
+    pub domains: Vec<Domain>,
+    pub extensions: Vec<(String, Loc)>,
+    pub schemas: Vec<(String, Loc)>,
+    pub functions: Vec<Located<CreateFunction>>,
+    pub triggers: Vec<Trigger>,
+    pub policies: Vec<Policy>,
+    pub rewrite_rules: Vec<RewriteRule>,
+    /// Sequences and views by name (they share the relation namespace with tables and indexes).
+    pub other_relations: Vec<(QualifiedName, Loc)>,
+    pub events: Vec<ModelEvent>,
+    pub files: Vec<FileMeta>,
+}
+
+impl Model {
+    /// Applies the files in order.
+    pub fn build(files: &[FileInput]) -> Model {
+        let mut builder = apply::Builder::new();
+        for (order, file) in files.iter().enumerate() {
+            builder.model.files.push(FileMeta {
+                file: file.file,
+                order,
+                is_migration: file.is_migration,
+                language: file.language,
+            });
+            builder.apply_file(file);
+        }
+        builder.finish()
+    }
+
+    /// The tables that exist at the end, in creation order.
+    pub fn live_tables(&self) -> impl Iterator<Item = &Table> {
+        self.tables.iter().filter(|t| !t.dropped)
+    }
+
+    pub fn table(&self, id: TableId) -> &Table {
+        &self.tables[id.0 as usize]
+    }
+
+    /// The table a name refers to at the end of the workspace.
+    pub fn find_table(&self, name: &QualifiedName) -> Option<&Table> {
+        self.live.get(name).map(|id| self.table(*id))
+    }
+
+    pub fn table_by_prisma_name(&self, name: &str) -> Option<&Table> {
+        self.prisma_models.get(name).map(|id| self.table(*id))
+    }
+
+    /// The indexes of a table.
+    pub fn indexes_of(&self, table: TableId) -> impl Iterator<Item = &Index> {
+        self.indexes.iter().filter(move |i| i.table == table)
+    }
+
+    pub fn triggers_of(&self, table: TableId) -> impl Iterator<Item = &Trigger> {
+        self.triggers.iter().filter(move |t| t.table == Some(table))
+    }
+
+    pub fn policies_of(&self, table: TableId) -> impl Iterator<Item = &Policy> {
+        self.policies.iter().filter(move |p| p.table == Some(table))
+    }
+
+    pub fn file_meta(&self, file: FileId) -> Option<&FileMeta> {
+        self.files.iter().find(|f| f.file == file)
+    }
+
+    /// Whether `schema.name` is taken by a table, index, sequence or view (they share a namespace).
+    pub fn relation_exists(&self, schema: &str, name: &str) -> bool {
+        let qualified = QualifiedName::new(schema, name);
+        self.live.contains_key(&qualified)
+            || self.other_relations.iter().any(|(n, _)| *n == qualified)
+            || self.indexes.iter().any(|i| {
+                i.name.as_deref() == Some(name) && self.table(i.table).name.schema == schema
+            })
+            || self.live_tables().filter(|t| t.name.schema == schema).any(|t| {
+                t.constraints.iter().any(|c| {
+                    c.name() == Some(name)
+                        && matches!(
+                            c.kind(),
+                            lower::ConstraintKind::PrimaryKey { .. }
+                                | lower::ConstraintKind::Unique { .. }
+                                | lower::ConstraintKind::Exclude { .. }
+                        )
+                })
+            })
+    }
+
+    /// The user type (enum, composite...) a type reference names.
+    pub fn find_type(&self, ty: &TypeRef, file_language: Language) -> Option<&UserType> {
+        if file_language == Language::Prisma
+            && let Some(found) = self
+                .types
+                .iter()
+                .find(|t| t.def.value.prisma_name.as_deref() == Some(ty.name.as_str()))
+        {
+            return Some(found);
+        }
+        let wanted = names::type_lookup_name(ty);
+        self.types.iter().rev().find(|t| {
+            t.name.name == wanted && ty.schema.as_deref().is_none_or(|schema| t.name.schema == schema)
+        })
+    }
+
+    pub fn find_domain(&self, ty: &TypeRef) -> Option<&Domain> {
+        let wanted = names::type_lookup_name(ty);
+        self.domains.iter().rev().find(|d| {
+            d.name.name == wanted && ty.schema.as_deref().is_none_or(|schema| d.name.schema == schema)
+        })
+    }
+
+    /// Whether the workspace creates anything in `schema` (a table, type or the schema itself).
+    pub fn defines_schema(&self, schema: &str) -> bool {
+        self.schemas.iter().any(|(s, _)| s == schema)
+            || self.tables.iter().any(|t| t.name.schema == schema)
+            || self.types.iter().any(|t| t.name.schema == schema)
+    }
+
+    /// The columns a foreign key references: written ones, else the target's primary key.
+    pub fn referenced_columns(&self, constraint: &Constraint) -> Vec<String> {
+        let lower::ConstraintKind::ForeignKey { references, .. } = constraint.kind() else {
+            return Vec::new();
+        };
+        if !references.columns.is_empty() {
+            // Prisma relations name the target's fields, which may map to other column names.
+            let prisma_target = constraint
+                .target
+                .map(|t| self.table(t))
+                .filter(|t| t.language == Language::Prisma);
+            return references
+                .columns
+                .iter()
+                .map(|written| {
+                    prisma_target
+                        .and_then(|t| {
+                            t.columns
+                                .iter()
+                                .find(|col| col.prisma_name.as_deref() == Some(written.name.as_str()))
+                        })
+                        .map_or_else(|| written.name.clone(), |col| col.name.clone())
+                })
+                .collect();
+        }
+        constraint
+            .target
+            .and_then(|t| self.table(t).primary_key())
+            .map(|pk| pk.columns().into_iter().map(String::from).collect())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,114 @@
+//! Schema-qualified names and how unqualified names resolve.
+
+use std::fmt;
+
+use crate::lower::{ObjectName, TypeRef};
+
+/// A resolved object name: schema and name as PostgreSQL stores them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QualifiedName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl QualifiedName {
+    pub fn new(schema: &str, name: &str) -> QualifiedName {
+        QualifiedName { schema: schema.to_string(), name: name.to_string() }
+    }
+}
+
+impl fmt::Display for QualifiedName {
+    /// `users` for tables in `public`, `audit.events` elsewhere; quoted where PostgreSQL needs it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.schema != "public" {
+            write!(f, "{}.", quote_if_needed(&self.schema))?;
+        }
+        f.write_str(&quote_if_needed(&self.name))
+    }
+}
+
+/// The identifier as it must be written in SQL: bare when it is lower-case snake_case and not a
+/// reserved word, double-quoted otherwise.
+pub fn quote_if_needed(name: &str) -> String {
+    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    let reserved = matches!(
+        crate::catalog::keywords::keyword_category(name),
+        Some(
+            crate::catalog::keywords::KeywordCategory::Reserved
+                | crate::catalog::keywords::KeywordCategory::TypeFuncName
+        )
+    );
+    if plain && !reserved {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// The search path of a session: where unqualified names are created and looked up.
+#[derive(Clone, Debug)]
+pub struct SearchPath {
+    schemas: Vec<String>,
+}
+
+impl Default for SearchPath {
+    fn default() -> Self {
+        SearchPath { schemas: vec!["public".to_string()] }
+    }
+}
+
+impl SearchPath {
+    pub fn set(&mut self, schemas: &[String]) {
+        // `"$user"` names a schema per role; schema files use it only before `public`.
+        self.schemas = schemas.iter().filter(|s| s.as_str() != "$user").cloned().collect();
+    }
+
+    /// The schema unqualified objects are created in. pg_dump empties the search path and
+    /// qualifies every name, so an empty path falls back to `public`.
+    pub fn creation_schema(&self) -> &str {
+        self.schemas
+            .iter()
+            .find(|s| s.as_str() != "pg_catalog" && s.as_str() != "pg_temp")
+            .map_or("public", String::as_str)
+    }
+
+    /// The schemas searched for an unqualified name, in order.
+    pub fn lookup_schemas(&self) -> impl Iterator<Item = &str> {
+        let fallback = self.schemas.is_empty().then_some("public");
+        self.schemas.iter().map(String::as_str).chain(fallback)
+    }
+
+    /// The name an object is created under.
+    pub fn qualify_for_creation(&self, name: &ObjectName) -> QualifiedName {
+        let schema = name.schema.as_ref().map_or(self.creation_schema(), |s| s.name.as_str());
+        QualifiedName::new(schema, &name.name.name)
+    }
+}
+
+/// The name a type reference looks up among user types and domains.
+pub fn type_lookup_name(ty: &TypeRef) -> &str {
+    &ty.name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_quotes_when_needed() {
+        assert_eq!(QualifiedName::new("public", "users").to_string(), "users");
+        assert_eq!(QualifiedName::new("audit", "Events").to_string(), "audit.\"Events\"");
+        assert_eq!(QualifiedName::new("public", "user").to_string(), "\"user\"");
+    }
+
+    #[test]
+    fn search_path_creation_schema() {
+        let mut path = SearchPath::default();
+        assert_eq!(path.creation_schema(), "public");
+        path.set(&["$user".to_string(), "app".to_string(), "public".to_string()]);
+        assert_eq!(path.creation_schema(), "app");
+        path.set(&[]);
+        assert_eq!(path.creation_schema(), "public");
+    }
+}

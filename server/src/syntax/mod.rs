@@ -1,0 +1,194 @@
+//! Parsing: tree-sitter trees for SQL (and Prisma), top-level statement iteration, syntax errors.
+//!
+//! Knows nothing of rules or of the schema model.
+
+mod errors;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::num::NonZeroU16;
+use std::sync::OnceLock;
+
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::text::TextRange;
+
+pub use errors::{SyntaxError, syntax_errors};
+
+/// The languages ddlint reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Language {
+    Sql,
+    Prisma,
+}
+
+impl Language {
+    /// The language of a file, from its extension.
+    pub fn from_path(path: &std::path::Path) -> Option<Language> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "sql" | "pgsql" | "psql" => Some(Language::Sql),
+            "prisma" => Some(Language::Prisma),
+            _ => None,
+        }
+    }
+
+    fn tree_sitter(self) -> tree_sitter::Language {
+        match self {
+            Language::Sql => ddlint_grammar::LANGUAGE.into(),
+            Language::Prisma => ddlint_grammar::PRISMA_LANGUAGE.into(),
+        }
+    }
+}
+
+thread_local! {
+    // A parser keeps allocations between parses; one per thread and language.
+    static PARSERS: RefCell<[Option<Parser>; 2]> = const { RefCell::new([None, None]) };
+}
+
+/// Parses `text`; with `old_tree` (already `edit`ed to match `text`) the parse is incremental.
+pub fn parse(language: Language, text: &str, old_tree: Option<&Tree>) -> Tree {
+    PARSERS.with(|parsers| {
+        let mut parsers = parsers.borrow_mut();
+        let slot = &mut parsers[language as usize];
+        let parser = slot.get_or_insert_with(|| {
+            let mut parser = Parser::new();
+            // The grammar crate is built together with this one, so the ABI always matches.
+            #[allow(clippy::expect_used)]
+            parser
+                .set_language(&language.tree_sitter())
+                .expect("grammar ABI matches the tree-sitter runtime");
+            parser
+        });
+        // Without a timeout or cancellation flag, tree-sitter always returns a tree.
+        #[allow(clippy::expect_used)]
+        parser
+            .parse(text, old_tree)
+            .expect("parsing without cancellation always yields a tree")
+    })
+}
+
+/// The child of an SQL node in field `name`.
+///
+/// Same as `Node::child_by_field_name`, without its linear search of the field names on every
+/// call (the lowering of a large schema makes millions of these lookups).
+pub fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
+    static SQL_FIELDS: OnceLock<HashMap<String, NonZeroU16>> = OnceLock::new();
+    let fields = SQL_FIELDS.get_or_init(|| {
+        let language = Language::Sql.tree_sitter();
+        let mut fields = HashMap::new();
+        for id in 1..=language.field_count() as u16 {
+            if let (Some(name), Some(id)) = (language.field_name_for_id(id), NonZeroU16::new(id)) {
+                fields.insert(name.to_string(), id);
+            }
+        }
+        fields
+    });
+    node.child_by_field_id(fields.get(name)?.get())
+}
+
+/// The byte range of a node.
+pub fn range(node: Node) -> TextRange {
+    TextRange::from(node.byte_range())
+}
+
+/// The source text of a node.
+pub fn text<'a>(node: Node, source: &'a str) -> &'a str {
+    source.get(node.byte_range()).unwrap_or("")
+}
+
+/// The top-level statements of an SQL tree, in order (comments and other extras skipped).
+pub fn statements(tree: &Tree) -> impl Iterator<Item = Node<'_>> {
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let children: Vec<Node> = root
+        .named_children(&mut cursor)
+        .filter(|node| !node.is_extra())
+        .collect();
+    children.into_iter()
+}
+
+/// Named children of `node` (extras such as comments skipped).
+pub fn named_children(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    let mut cursor = node.walk();
+    let children: Vec<Node> = node
+        .named_children(&mut cursor)
+        .filter(|child| !child.is_extra())
+        .collect();
+    children.into_iter()
+}
+
+/// All children (named or not, extras skipped).
+pub fn children(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    let mut cursor = node.walk();
+    let children: Vec<Node> = node
+        .children(&mut cursor)
+        .filter(|child| !child.is_extra())
+        .collect();
+    children.into_iter()
+}
+
+/// The children of `node` in field `field`.
+pub fn field_children<'t>(node: Node<'t>, field: &str) -> impl Iterator<Item = Node<'t>> {
+    let mut cursor = node.walk();
+    let children: Vec<Node> = node.children_by_field_name(field, &mut cursor).collect();
+    children.into_iter()
+}
+
+/// Whether `node` has an anonymous child token spelled `keyword` (case-insensitive).
+pub fn has_keyword(node: Node, keyword: &str) -> bool {
+    children(node).any(|child| !child.is_named() && child.kind().eq_ignore_ascii_case(keyword))
+}
+
+/// The first anonymous child token spelled `keyword`.
+pub fn keyword<'t>(node: Node<'t>, keyword: &str) -> Option<Node<'t>> {
+    children(node).find(|child| !child.is_named() && child.kind().eq_ignore_ascii_case(keyword))
+}
+
+/// Depth-first, pre-order walk of `node` and its descendants.
+pub fn descendants(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    let mut stack = vec![node];
+    let mut cursor = node.walk();
+    std::iter::from_fn(move || {
+        let current = stack.pop()?;
+        let first_child = stack.len();
+        stack.extend(current.children(&mut cursor));
+        stack[first_child..].reverse();
+        Some(current)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_skip_comments() {
+        let text = "-- header\nCREATE TABLE a (id int);\n/* c */ SELECT 1;\n";
+        let tree = parse(Language::Sql, text, None);
+        let kinds: Vec<&str> = statements(&tree).map(|node| node.kind()).collect();
+        assert_eq!(kinds, ["create_table", "generic_statement"]);
+    }
+
+    #[test]
+    fn descendants_visit_every_node_once() {
+        let text = "CREATE TABLE a (id int, b text);";
+        let tree = parse(Language::Sql, text, None);
+        let statement = statements(&tree).next().unwrap();
+        let all: Vec<Node> = descendants(statement).collect();
+        assert_eq!(all[0], statement);
+        let identifiers = all.iter().filter(|node| node.kind() == "identifier").count();
+        assert_eq!(identifiers, 5);
+        let mut unique = all.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), all.len());
+    }
+
+    #[test]
+    fn language_from_extension() {
+        use std::path::Path;
+        assert_eq!(Language::from_path(Path::new("a/b.PSQL")), Some(Language::Sql));
+        assert_eq!(Language::from_path(Path::new("schema.prisma")), Some(Language::Prisma));
+        assert_eq!(Language::from_path(Path::new("README.md")), None);
+    }
+}

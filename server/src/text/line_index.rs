@@ -1,0 +1,308 @@
+//! Line/column conversions for a text that does not change (CLI runs, snapshots).
+
+use super::{LineCol, PositionEncoding, TextRange, to_u32};
+
+/// Where each line of a text starts and ends, and where its non-ASCII characters are, so that
+/// byte offsets and [`LineCol`] positions convert without the text.
+///
+/// A lookup costs a binary search over the lines, plus a walk over the non-ASCII characters of
+/// that one line; a pure-ASCII line converts in constant time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineIndex {
+    lines: Vec<Line>,
+    /// The non-ASCII characters of the whole text, in order; each line owns a contiguous run.
+    wide: Vec<WideChar>,
+    len: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Line {
+    start: u32,
+    /// The end of the line's content, before its terminator.
+    end: u32,
+    /// The index in `wide` of the line's first non-ASCII character.
+    wide_start: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct WideChar {
+    start: u32,
+    /// The UTF-8 length: 2, 3 or 4.
+    len: u8,
+}
+
+impl WideChar {
+    fn end(self) -> u32 {
+        self.start + u32::from(self.len)
+    }
+
+    fn width(self, encoding: PositionEncoding) -> u32 {
+        match encoding {
+            PositionEncoding::Utf8 => u32::from(self.len),
+            PositionEncoding::Utf16 if self.len == 4 => 2,
+            PositionEncoding::Utf16 | PositionEncoding::Utf32 => 1,
+        }
+    }
+}
+
+impl LineIndex {
+    /// Indexes `text` in one pass. Only its first 4 GiB are indexed; offsets beyond convert as
+    /// the end of that prefix.
+    pub fn new(text: &str) -> Self {
+        let mut cut = text.len().min(u32::MAX as usize);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let bytes = &text.as_bytes()[..cut];
+
+        let mut lines = Vec::new();
+        let mut wide = Vec::new();
+        let mut line_start = 0;
+        let mut wide_start = 0;
+        let mut i = 0;
+        while let Some(&byte) = bytes.get(i) {
+            match byte {
+                b'\n' | b'\r' => {
+                    let terminator = if byte == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
+                    lines.push(Line {
+                        start: to_u32(line_start),
+                        end: to_u32(i),
+                        wide_start,
+                    });
+                    i += terminator;
+                    line_start = i;
+                    wide_start = to_u32(wide.len());
+                }
+                0..0x80 => i += 1,
+                _ => {
+                    // `i` is at a char boundary, so `byte` leads a multi-byte sequence.
+                    let len = match byte {
+                        0xF0.. => 4,
+                        0xE0.. => 3,
+                        _ => 2,
+                    };
+                    wide.push(WideChar {
+                        start: to_u32(i),
+                        len,
+                    });
+                    i += usize::from(len);
+                }
+            }
+        }
+        lines.push(Line {
+            start: to_u32(line_start),
+            end: to_u32(bytes.len()),
+            wide_start,
+        });
+        Self {
+            lines,
+            wide,
+            len: to_u32(bytes.len()),
+        }
+    }
+
+    /// The length of the indexed text in bytes.
+    pub fn len(&self) -> u32 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The number of lines: one more than the number of terminators.
+    pub fn line_count(&self) -> u32 {
+        to_u32(self.lines.len())
+    }
+
+    /// The content of line `line`, without its terminator.
+    pub fn line_range(&self, line: u32) -> Option<TextRange> {
+        let line = self.lines.get(line as usize)?;
+        Some(TextRange::new(line.start, line.end))
+    }
+
+    /// The position of byte `offset`. An offset past the end is the end; one inside a character
+    /// or a `\r\n` terminator rounds down to its start.
+    pub fn line_col(&self, offset: u32, encoding: PositionEncoding) -> LineCol {
+        let offset = offset.min(self.len);
+        let index = self
+            .lines
+            .partition_point(|line| line.start <= offset)
+            .saturating_sub(1);
+        let Some(line) = self.lines.get(index) else {
+            return LineCol::default();
+        };
+        let offset = offset.min(line.end);
+        let mut col = 0;
+        let mut ascii_from = line.start;
+        for wide in self.wide_chars(index) {
+            if wide.start >= offset {
+                break;
+            }
+            if offset < wide.end() {
+                return LineCol::new(to_u32(index), col + wide.start - ascii_from);
+            }
+            col += wide.start - ascii_from + wide.width(encoding);
+            ascii_from = wide.end();
+        }
+        LineCol::new(to_u32(index), col + offset - ascii_from)
+    }
+
+    /// The byte offset of `position`, clamped: a column past the end of its line is the line's
+    /// end, a line past the last is the end of the text, and a column inside a character is
+    /// that character's start.
+    pub fn offset(&self, position: LineCol, encoding: PositionEncoding) -> u32 {
+        let index = position.line as usize;
+        let Some(line) = self.lines.get(index) else {
+            return self.len;
+        };
+        let mut remaining = position.col;
+        let mut ascii_from = line.start;
+        for wide in self.wide_chars(index) {
+            let ascii = wide.start - ascii_from;
+            if remaining < ascii {
+                return ascii_from + remaining;
+            }
+            remaining -= ascii;
+            let width = wide.width(encoding);
+            if remaining < width {
+                return wide.start;
+            }
+            remaining -= width;
+            ascii_from = wide.end();
+        }
+        ascii_from.saturating_add(remaining).min(line.end)
+    }
+
+    fn wide_chars(&self, line: usize) -> &[WideChar] {
+        let (Some(this), next) = (self.lines.get(line), self.lines.get(line + 1)) else {
+            return &[];
+        };
+        let end = next.map_or(self.wide.len(), |next| next.wide_start as usize);
+        self.wide
+            .get(this.wide_start as usize..end)
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PositionEncoding::{Utf8, Utf16, Utf32};
+
+    #[track_caller]
+    fn check(text: &str, offset: u32, expect: [(u32, u32); 3]) {
+        let index = LineIndex::new(text);
+        for (encoding, (line, col)) in [Utf8, Utf16, Utf32].into_iter().zip(expect) {
+            let position = LineCol::new(line, col);
+            assert_eq!(
+                index.line_col(offset, encoding),
+                position,
+                "{encoding:?} position of {offset} in {text:?}"
+            );
+            assert_eq!(
+                index.offset(position, encoding),
+                offset,
+                "{encoding:?} offset of {position:?} in {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ascii() {
+        check("ab\ncd", 0, [(0, 0); 3]);
+        check("ab\ncd", 2, [(0, 2); 3]);
+        check("ab\ncd", 3, [(1, 0); 3]);
+        check("ab\ncd", 5, [(1, 2); 3]);
+    }
+
+    #[test]
+    fn two_byte_chars() {
+        // é is 2 bytes, 1 UTF-16 unit.
+        check("xé\néy", 3, [(0, 3), (0, 2), (0, 2)]);
+        check("xé\néy", 6, [(1, 2), (1, 1), (1, 1)]);
+        check("xé\néy", 7, [(1, 3), (1, 2), (1, 2)]);
+    }
+
+    #[test]
+    fn three_byte_chars() {
+        // 中 is 3 bytes, 1 UTF-16 unit.
+        check("中文x", 3, [(0, 3), (0, 1), (0, 1)]);
+        check("中文x", 7, [(0, 7), (0, 3), (0, 3)]);
+    }
+
+    #[test]
+    fn astral_chars() {
+        // 😀 is 4 bytes, 2 UTF-16 units.
+        check("a😀b", 1, [(0, 1); 3]);
+        check("a😀b", 5, [(0, 5), (0, 3), (0, 2)]);
+        check("a😀b", 6, [(0, 6), (0, 4), (0, 3)]);
+        check("😀\n😀😀", 9, [(1, 4), (1, 2), (1, 1)]);
+    }
+
+    #[test]
+    fn line_terminators() {
+        let index = LineIndex::new("a\r\nb\rc\n\nd");
+        assert_eq!(index.line_count(), 5);
+        let lines: Vec<_> = (0..6).map(|line| index.line_range(line)).collect();
+        assert_eq!(
+            lines,
+            [
+                Some(TextRange::new(0, 1)),
+                Some(TextRange::new(3, 4)),
+                Some(TextRange::new(5, 6)),
+                Some(TextRange::new(7, 7)),
+                Some(TextRange::new(8, 9)),
+                None,
+            ]
+        );
+        assert_eq!(LineIndex::new("").line_count(), 1);
+        assert_eq!(LineIndex::new("a\n").line_count(), 2);
+    }
+
+    #[test]
+    fn crlf_positions() {
+        let text = "ab\r\ncd\r\n";
+        check(text, 2, [(0, 2); 3]);
+        check(text, 4, [(1, 0); 3]);
+        check(text, 8, [(2, 0); 3]);
+        let index = LineIndex::new(text);
+        // Inside the terminator: rounds down to the end of the line's content.
+        assert_eq!(index.line_col(3, Utf16), LineCol::new(0, 2));
+        assert_eq!(index.offset(LineCol::new(0, 3), Utf16), 2);
+        assert_eq!(index.offset(LineCol::new(1, 9), Utf16), 6);
+    }
+
+    #[test]
+    fn clamping() {
+        let index = LineIndex::new("é😀\nab");
+        // Column past the end of a line: the line's end, before the terminator.
+        assert_eq!(index.offset(LineCol::new(0, 99), Utf16), 6);
+        assert_eq!(index.offset(LineCol::new(0, u32::MAX), Utf8), 6);
+        // Line past the end: the end of the text.
+        assert_eq!(index.offset(LineCol::new(2, 0), Utf8), 9);
+        assert_eq!(index.offset(LineCol::new(u32::MAX, 5), Utf32), 9);
+        // Offset past the end.
+        assert_eq!(index.line_col(100, Utf32), LineCol::new(1, 2));
+        // Inside é, inside 😀: round down.
+        assert_eq!(index.line_col(1, Utf16), LineCol::new(0, 0));
+        assert_eq!(index.line_col(4, Utf16), LineCol::new(0, 1));
+        assert_eq!(index.line_col(5, Utf8), LineCol::new(0, 2));
+        // Between the two UTF-16 units of 😀, or mid-char in UTF-8: round down.
+        assert_eq!(index.offset(LineCol::new(0, 2), Utf16), 2);
+        assert_eq!(index.offset(LineCol::new(0, 1), Utf8), 0);
+        assert_eq!(index.offset(LineCol::new(0, 4), Utf8), 2);
+    }
+
+    #[test]
+    fn ascii_lines_have_no_wide_chars() {
+        let index = LineIndex::new("abc\nxé");
+        assert!(index.wide_chars(0).is_empty());
+        assert_eq!(index.wide_chars(1), [WideChar { start: 5, len: 2 }]);
+        assert!(index.wide_chars(2).is_empty());
+    }
+}

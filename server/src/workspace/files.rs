@@ -1,0 +1,385 @@
+//! Finding the schema files under the paths a user names.
+//!
+//! Directories are walked honouring `.gitignore` (also outside a git repository), `.ignore`, git's
+//! `info/exclude` and global excludes, skipping hidden entries, and skipping whatever the
+//! configuration's `exclude` globs match. A file named explicitly is taken as it is, ignored or
+//! excluded or not, as long as it is a SQL or Prisma file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use globset::GlobSet;
+use ignore::WalkBuilder;
+
+use crate::config::Config;
+
+/// The languages ddlint reads, by file extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    Sql,
+    Prisma,
+}
+
+impl FileKind {
+    pub fn of(path: &Path) -> Option<FileKind> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "sql" | "pgsql" | "psql" => Some(FileKind::Sql),
+            "prisma" => Some(FileKind::Prisma),
+            _ => None,
+        }
+    }
+}
+
+/// The outcome of [`collect_files`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CollectedFiles {
+    /// Schema files, sorted, each once, as reached from the argument (`db/` gives `db/x.sql`).
+    pub files: Vec<PathBuf>,
+    /// Arguments and entries that could not be used, in the order met.
+    pub problems: Vec<PathProblem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathProblem {
+    pub path: PathBuf,
+    pub problem: Problem,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A file named explicitly whose extension is neither SQL nor Prisma.
+    NotSchemaFile,
+    NotFound,
+    /// The walk could not read a directory or an ignore file.
+    Unreadable(String),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::NotSchemaFile => {
+                f.write_str("not a SQL or Prisma file (.sql, .pgsql, .psql, .prisma)")
+            }
+            Problem::NotFound => f.write_str("no such file or directory"),
+            Problem::Unreadable(message) => f.write_str(message),
+        }
+    }
+}
+
+impl fmt::Display for PathProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.problem)
+    }
+}
+
+/// The schema files named by `paths` (files or directories). `config` supplies the `exclude`
+/// globs, which apply relative to its directory.
+pub fn collect_files(paths: &[PathBuf], config: &Config) -> CollectedFiles {
+    let exclusion = Exclusion::new(config);
+    // Keyed by the normalised path so `db/` and `./db/x.sql` do not yield one file twice.
+    let mut files: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        let problem = |problem| PathProblem {
+            path: path.clone(),
+            problem,
+        };
+        if path.is_dir() {
+            walk_directory(path, &exclusion, &mut files, &mut problems);
+        } else if path.is_file() {
+            if FileKind::of(path).is_some() {
+                files.entry(normalise(path)).or_insert_with(|| path.clone());
+            } else {
+                problems.push(problem(Problem::NotSchemaFile));
+            }
+        } else {
+            problems.push(problem(Problem::NotFound));
+        }
+    }
+    let mut files: Vec<PathBuf> = files.into_values().collect();
+    files.sort();
+    CollectedFiles { files, problems }
+}
+
+fn walk_directory(
+    directory: &Path,
+    exclusion: &Exclusion,
+    files: &mut BTreeMap<PathBuf, PathBuf>,
+    problems: &mut Vec<PathProblem>,
+) {
+    let filter = exclusion.clone();
+    let walk = WalkBuilder::new(directory)
+        .hidden(true)
+        .ignore(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(true)
+        .require_git(false)
+        .parents(true)
+        .follow_links(false)
+        // The directory the user named is walked even if a glob matches it.
+        .filter_entry(move |entry| entry.depth() == 0 || !filter.excludes(entry.path()))
+        .build();
+    for entry in walk {
+        match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                let is_file = entry
+                    .file_type()
+                    .is_some_and(|kind| kind.is_file() || (kind.is_symlink() && path.is_file()));
+                if is_file && FileKind::of(path).is_some() {
+                    files
+                        .entry(normalise(path))
+                        .or_insert_with(|| path.to_path_buf());
+                }
+            }
+            Err(error) => problems.push(PathProblem {
+                path: directory.to_path_buf(),
+                problem: Problem::Unreadable(error.to_string()),
+            }),
+        }
+    }
+}
+
+/// The `exclude` globs with the absolute directory they are relative to.
+#[derive(Clone)]
+struct Exclusion {
+    globs: GlobSet,
+    base: Option<PathBuf>,
+}
+
+impl Exclusion {
+    fn new(config: &Config) -> Exclusion {
+        let base = config
+            .dir()
+            .and_then(absolute)
+            .filter(|_| !config.exclude_matcher().is_empty());
+        Exclusion {
+            globs: config.exclude_matcher().clone(),
+            base,
+        }
+    }
+
+    fn excludes(&self, path: &Path) -> bool {
+        let Some(base) = &self.base else {
+            return false;
+        };
+        let Some(path) = absolute(path) else {
+            return false;
+        };
+        path.strip_prefix(base)
+            .is_ok_and(|relative| self.globs.is_match(relative))
+    }
+}
+
+/// `path` made absolute against the working directory, with `.` and `..` resolved lexically.
+fn absolute(path: &Path) -> Option<PathBuf> {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    std::path::absolute(path).ok().map(|path| normalise(&path))
+}
+
+/// Resolves `.` and `..` without touching the disk.
+fn normalise(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let can_pop = matches!(normal.components().next_back(), Some(Component::Normal(_)));
+                if can_pop {
+                    normal.pop();
+                } else if !matches!(
+                    normal.components().next_back(),
+                    Some(Component::RootDir | Component::Prefix(_))
+                ) {
+                    normal.push("..");
+                }
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{self, Config};
+    use crate::workspace::scratch::ScratchDir;
+
+    /// The collected files relative to `root`, with `/` separators.
+    fn relative(collected: &CollectedFiles, root: &Path) -> Vec<String> {
+        collected
+            .files
+            .iter()
+            .map(|path| {
+                path.strip_prefix(root)
+                    .unwrap_or_else(|_| panic!("{} is outside the root", path.display()))
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect()
+    }
+
+    fn config_at(scratch: &ScratchDir, text: &str) -> Config {
+        let file = scratch.write(config::FILE_NAME, text);
+        config::parse(text, &file, &[]).unwrap()
+    }
+
+    #[test]
+    fn file_kinds() {
+        assert_eq!(FileKind::of(Path::new("a/b.sql")), Some(FileKind::Sql));
+        assert_eq!(FileKind::of(Path::new("b.PGSQL")), Some(FileKind::Sql));
+        assert_eq!(FileKind::of(Path::new("b.psql")), Some(FileKind::Sql));
+        assert_eq!(
+            FileKind::of(Path::new("schema.prisma")),
+            Some(FileKind::Prisma)
+        );
+        assert_eq!(FileKind::of(Path::new("notes.md")), None);
+        assert_eq!(FileKind::of(Path::new("sql")), None);
+        assert_eq!(FileKind::of(Path::new(".sql")), None);
+    }
+
+    #[test]
+    fn walk_honours_ignore_files_without_a_git_repository() {
+        let scratch = ScratchDir::new("files-ignore");
+        scratch.write(".gitignore", "ignored.sql\nbuild/\n");
+        scratch.write("sub/.ignore", "skip.sql\n");
+        for file in [
+            "a.sql",
+            "ignored.sql",
+            "build/x.sql",
+            "sub/b.PSQL",
+            "sub/c.prisma",
+            "sub/skip.sql",
+            "sub/deeper/d.pgsql",
+            "notes.txt",
+            ".hidden/h.sql",
+            ".dot.sql",
+        ] {
+            scratch.write(file, "");
+        }
+        let collected = collect_files(&[scratch.path().to_path_buf()], &Config::default());
+        assert!(collected.problems.is_empty(), "{:?}", collected.problems);
+        assert_eq!(
+            relative(&collected, scratch.path()),
+            ["a.sql", "sub/b.PSQL", "sub/c.prisma", "sub/deeper/d.pgsql"]
+        );
+    }
+
+    #[test]
+    fn walk_skips_excluded_paths_relative_to_the_config() {
+        let scratch = ScratchDir::new("files-exclude");
+        let config = config_at(
+            &scratch,
+            r#"exclude = ["vendor/**", "db/legacy/*.sql", "*.gen.sql", "tmp"]"#,
+        );
+        for file in [
+            "vendor/v.sql",
+            "db/legacy/old.sql",
+            "db/legacy/deep/kept.sql",
+            "db/schema.gen.sql",
+            "db/kept.sql",
+            "db/tmp/t.sql",
+            "tmp/t.sql",
+            "other/vendor/kept.sql",
+        ] {
+            scratch.write(file, "");
+        }
+        let collected = collect_files(&[scratch.path().to_path_buf()], &config);
+        assert_eq!(
+            relative(&collected, scratch.path()),
+            [
+                "db/kept.sql",
+                "db/legacy/deep/kept.sql",
+                "other/vendor/kept.sql"
+            ]
+        );
+
+        // Walking a subdirectory applies the same globs, still relative to the config.
+        let db = scratch.path().join("db");
+        let collected = collect_files(std::slice::from_ref(&db), &config);
+        assert_eq!(
+            relative(&collected, &db),
+            ["kept.sql", "legacy/deep/kept.sql"]
+        );
+
+        // A path spelt with `..` is resolved before matching.
+        let roundabout = scratch.path().join("other/../db/legacy");
+        let collected = collect_files(std::slice::from_ref(&roundabout), &config);
+        assert_eq!(relative(&collected, &roundabout), ["deep/kept.sql"]);
+    }
+
+    #[test]
+    fn explicit_files_are_taken_as_named() {
+        let scratch = ScratchDir::new("files-explicit");
+        scratch.write(".gitignore", "ignored.sql\n");
+        let config = config_at(&scratch, r#"exclude = ["excluded.sql"]"#);
+        let ignored = scratch.write("ignored.sql", "");
+        let excluded = scratch.write("excluded.sql", "");
+        let text = scratch.write("README.md", "");
+        let missing = scratch.path().join("missing.sql");
+        let collected = collect_files(
+            &[
+                excluded.clone(),
+                ignored.clone(),
+                text.clone(),
+                missing.clone(),
+            ],
+            &config,
+        );
+        assert_eq!(collected.files, [excluded, ignored]);
+        assert_eq!(
+            collected.problems,
+            [
+                PathProblem {
+                    path: text.clone(),
+                    problem: Problem::NotSchemaFile
+                },
+                PathProblem {
+                    path: missing,
+                    problem: Problem::NotFound
+                },
+            ]
+        );
+        assert_eq!(
+            collected.problems[0].to_string(),
+            format!(
+                "{}: not a SQL or Prisma file (.sql, .pgsql, .psql, .prisma)",
+                text.display()
+            )
+        );
+    }
+
+    #[test]
+    fn paths_stay_as_reached_and_appear_once() {
+        let scratch = ScratchDir::new("files-dedup");
+        scratch.write("db/b.sql", "");
+        scratch.write("db/a.sql", "");
+        let spelt = scratch.path().join("./db");
+        let collected = collect_files(
+            &[
+                spelt.join("b.sql"),
+                spelt.clone(),
+                scratch.path().join("db/a.sql"),
+            ],
+            &Config::default(),
+        );
+        assert!(collected.problems.is_empty(), "{:?}", collected.problems);
+        assert_eq!(collected.files, [spelt.join("a.sql"), spelt.join("b.sql")]);
+    }
+
+    #[test]
+    fn lexical_normalisation() {
+        assert_eq!(normalise(Path::new("a/./b/../c")), Path::new("a/c"));
+        assert_eq!(normalise(Path::new("./a")), Path::new("a"));
+        assert_eq!(normalise(Path::new("../a/..")), Path::new(".."));
+        assert_eq!(normalise(Path::new("/../a")), Path::new("/a"));
+    }
+}

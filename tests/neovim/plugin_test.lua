@@ -1,0 +1,84 @@
+-- The plugin without a server: it loads, finds project roots, detects filetypes, rejects bad
+-- options, reports a missing binary once instead of starting anything, and (0.11) provides the
+-- lsp/ddlint.lua configuration. Environment: DDLINT_NEOVIM_PLUGIN, DDLINT_TEST_DIR.
+local script_dir = vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h")
+local H = dofile(script_dir .. "/harness.lua")
+
+H.run(function()
+  H.load_plugin()
+  local dir = vim.fn.resolve(H.env("DDLINT_TEST_DIR"))
+  local ddlint = require("ddlint")
+
+  H.equal(ddlint.defaults().cmd, { "ddlint", "lsp" }, "default cmd")
+  H.equal(ddlint.defaults().filetypes, { "sql", "prisma" }, "default filetypes")
+
+  -- ddlint.toml wins over a nearer .git; .git wins over nothing.
+  H.write_file(dir .. "/configured/ddlint.toml", {})
+  vim.fn.mkdir(dir .. "/configured/service/.git", "p")
+  H.write_file(dir .. "/configured/service/db/a.sql", { "SELECT 1;" })
+  H.equal(ddlint.root_dir(dir .. "/configured/service/db/a.sql"), dir .. "/configured", "root with ddlint.toml above .git")
+  vim.fn.mkdir(dir .. "/repo/.git", "p")
+  H.write_file(dir .. "/repo/migrations/001_init.sql", { "SELECT 1;" })
+  H.equal(ddlint.root_dir(dir .. "/repo/migrations/001_init.sql"), dir .. "/repo", "root at .git")
+  local function has_marker_above(path)
+    local parent = vim.fn.fnamemodify(path, ":h")
+    while parent ~= path do
+      if vim.fn.filereadable(path .. "/ddlint.toml") == 1 or vim.fn.isdirectory(path .. "/.git") == 1 then
+        return true
+      end
+      path, parent = parent, vim.fn.fnamemodify(parent, ":h")
+    end
+    return false
+  end
+  H.write_file(dir .. "/loose/schema.sql", { "SELECT 1;" })
+  if has_marker_above(dir) then
+    H.say("note: a directory above the test directory holds ddlint.toml or .git; the no-marker case is not checked")
+  else
+    H.equal(ddlint.root_dir(dir .. "/loose/schema.sql"), dir .. "/loose", "root without markers")
+  end
+
+  for file, filetype in pairs({ ["a.pgsql"] = "sql", ["b.psql"] = "sql", ["c.sql"] = "sql", ["schema.prisma"] = "prisma" }) do
+    vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/ft/" .. file))
+    H.equal(vim.bo.filetype, filetype, "filetype of " .. file)
+  end
+  vim.cmd("silent! %bwipeout!")
+
+  local ok, err = pcall(ddlint.setup, { cmd = "ddlint lsp" })
+  H.expect(not ok and tostring(err):find("cmd must be a table", 1, true), "setup accepted a string cmd: " .. tostring(err))
+  ok, err = pcall(ddlint.setup, { init_option = {} })
+  H.expect(not ok and tostring(err):find('unknown option "init_option"', 1, true), "setup accepted a misspelt option: " .. tostring(err))
+
+  local notices = {}
+  vim.notify = function(message, level)
+    table.insert(notices, { message = message, level = level })
+  end
+  ddlint.setup({ cmd = { dir .. "/no-such-ddlint", "lsp" } })
+  vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/repo/migrations/001_init.sql"))
+  vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/loose/schema.sql"))
+  H.equal(#H.all_clients(), 0, "clients started without a server binary")
+  H.equal(#notices, 1, "notifications about the missing binary")
+  H.expect(notices[1].message:find("no-such-ddlint", 1, true), "the notice names the binary: " .. notices[1].message)
+  H.equal(notices[1].level, vim.log.levels.ERROR, "notice level")
+
+  if vim.lsp.config then
+    local config = vim.lsp.config.ddlint
+    H.expect(config ~= nil, "vim.lsp.config.ddlint is nil: lsp/ddlint.lua was not found on 'runtimepath'")
+    H.equal(config.cmd, { "ddlint", "lsp" }, "lsp/ddlint.lua cmd")
+    H.equal(config.filetypes, { "sql", "prisma" }, "lsp/ddlint.lua filetypes")
+    local bufnr = vim.fn.bufnr(dir .. "/configured/service/db/a.sql", true)
+    vim.fn.bufload(bufnr)
+    local root
+    config.root_dir(bufnr, function(found)
+      root = found
+    end)
+    H.equal(root, dir .. "/configured", "lsp/ddlint.lua root_dir")
+    local scratch = vim.api.nvim_create_buf(false, true)
+    root = nil
+    config.root_dir(scratch, function(found)
+      root = found
+    end)
+    H.equal(root, nil, "root_dir of a scratch buffer")
+  end
+
+  H.pass("plugin checks on Neovim " .. H.version())
+end)

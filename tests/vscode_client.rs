@@ -1,0 +1,170 @@
+//! The VS Code extension's side of the protocol: compiles editors/vscode and runs its Node tests,
+//! whose session test drives this package's `ddlint` binary through vscode-languageserver-protocol
+//! as the extension's language client would.
+//!
+//! Needs `node` (20 or newer) on PATH and `npm ci` run in editors/vscode; without them the test is
+//! skipped with a message, and `DDLINT_REQUIRE_EXTERNAL=1` makes that a failure.
+
+use std::env;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(180);
+const TEST_FILES: [&str; 2] = ["out/test/config.test.js", "out/test/server.test.js"];
+
+#[test]
+fn vscode_client_session() {
+    let test = "vscode_client_session";
+    let extension = Path::new(env!("CARGO_MANIFEST_DIR")).join("../editors/vscode");
+    let Some(node) = find_on_path("node") else {
+        return skip(
+            test,
+            "node not found on PATH (Node 20 or newer runs the VS Code client tests)",
+        );
+    };
+    match node_major(&node) {
+        Some(major) if major >= 20 => {}
+        found => {
+            return skip(
+                test,
+                &format!(
+                    "{} is Node {found:?}; the VS Code client tests need 20 or newer",
+                    node.display()
+                ),
+            );
+        }
+    }
+    let tsc = extension.join("node_modules/typescript/bin/tsc");
+    if !tsc.is_file()
+        || !extension
+            .join("node_modules/vscode-languageserver-protocol")
+            .is_dir()
+    {
+        return skip(
+            test,
+            "editors/vscode/node_modules is not installed; run `npm ci` in editors/vscode",
+        );
+    }
+
+    let mut compile = Command::new(&node);
+    compile.arg(&tsc).args(["-p", "."]).current_dir(&extension);
+    let run = run_with_timeout(compile, TIMEOUT);
+    assert!(
+        run.succeeded(),
+        "compiling editors/vscode failed\n{}",
+        run.report()
+    );
+
+    let mut tests = Command::new(&node);
+    tests
+        .arg("--test")
+        .args(TEST_FILES)
+        .current_dir(&extension)
+        .env("DDLINT_BIN", env!("CARGO_BIN_EXE_ddlint"))
+        // The binary is given, so the Node side must never skip its session test.
+        .env("DDLINT_REQUIRE_EXTERNAL", "1");
+    let run = run_with_timeout(tests, TIMEOUT);
+    assert!(
+        run.succeeded(),
+        "the VS Code client tests failed against {}\n{}",
+        env!("CARGO_BIN_EXE_ddlint"),
+        run.report()
+    );
+    eprint!("{}", run.stdout);
+}
+
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = env::var_os("PATH")?;
+    env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
+
+fn node_major(node: &Path) -> Option<u32> {
+    let output = Command::new(node)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    let version = String::from_utf8(output.stdout).ok()?;
+    version
+        .trim()
+        .strip_prefix('v')?
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn skip(test: &str, why: &str) {
+    let message = format!("skipping {test}: {why}");
+    if env::var("DDLINT_REQUIRE_EXTERNAL").as_deref() == Ok("1") {
+        panic!("{message} (DDLINT_REQUIRE_EXTERNAL=1 makes a skip a failure)");
+    }
+    // Straight to stderr: the test harness captures eprintln! of passing tests, and a skip must show.
+    let _ = writeln!(std::io::stderr(), "{message}");
+}
+
+struct Run {
+    status: Option<ExitStatus>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn succeeded(&self) -> bool {
+        matches!(self.status, Some(status) if status.success())
+    }
+
+    fn report(&self) -> String {
+        format!(
+            "status: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.status.map_or_else(
+                || format!("killed after {} s", TIMEOUT.as_secs()),
+                |s| s.to_string()
+            ),
+            self.stdout,
+            self.stderr
+        )
+    }
+}
+
+/// Runs a child with piped output; `status` is None when it had to be killed at the deadline.
+fn run_with_timeout(mut command: Command, timeout: Duration) -> Run {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+    let stdout = drain(child.stdout.take().expect("piped stdout"));
+    let stderr = drain(child.stderr.take().expect("piped stderr"));
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        thread::sleep(Duration::from_millis(50));
+    };
+    Run {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
