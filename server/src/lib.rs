@@ -11,3 +11,8 @@ pub mod text;
 pub mod lower;
 pub mod syntax;
 pub mod model;
+pub mod analysis;
+pub mod fix;
+pub mod fixture;
+pub mod rules;
+pub mod cli;

@@ -5,7 +5,7 @@
 //! Knows nothing of rules.
 
 mod apply;
-mod names;
+pub mod names;
 
 use std::collections::HashMap;
 

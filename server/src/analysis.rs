@@ -1,0 +1,174 @@
+//! One file's analysis (tree, lowered statements, syntax errors, suppressions) and the check of a
+//! schema source (its files' model, then the rules). Pure: the CLI and the language server read
+//! files and hand the text in.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tree_sitter::Tree;
+
+use crate::config::Config;
+use crate::lower::{self, PlacedStatement, StatementCache};
+use crate::model::{FileId, FileInput, Model};
+use crate::rules::suppression::{self, Suppressions};
+use crate::rules::{self, Diagnostic, Selection};
+use crate::syntax::{self, Language, SyntaxError};
+use crate::text::{LineIndex, TextRange};
+
+/// Everything ddlint knows about one file's text.
+#[derive(Clone)]
+pub struct FileData {
+    pub id: FileId,
+    /// The path as the user reached it (for messages).
+    pub path: PathBuf,
+    pub language: Language,
+    pub text: Arc<str>,
+    pub tree: Tree,
+    /// The part of the text that is applied (dbmate and goose files: the up section).
+    pub applied: TextRange,
+    pub statements: Vec<PlacedStatement>,
+    pub syntax_errors: Vec<SyntaxError>,
+    pub suppressions: Suppressions,
+    pub lines: Arc<LineIndex>,
+}
+
+impl FileData {
+    /// Parses and lowers `text` from scratch.
+    pub fn new(id: FileId, path: PathBuf, language: Language, text: Arc<str>) -> FileData {
+        let tree = syntax::parse(language, &text, None);
+        FileData::from_tree(id, path, language, text, tree, &mut StatementCache::default())
+    }
+
+    /// Builds the analysis of a (possibly incrementally) parsed tree; `cache` keeps lowered
+    /// statements between versions of the file.
+    pub fn from_tree(
+        id: FileId,
+        path: PathBuf,
+        language: Language,
+        text: Arc<str>,
+        tree: Tree,
+        cache: &mut StatementCache,
+    ) -> FileData {
+        let applied = match language {
+            Language::Sql => TextRange::from(crate::workspace::sources::applied_region(&text)),
+            Language::Prisma => TextRange::new(0, text.len() as u32),
+        };
+        let statements = match language {
+            Language::Sql => cache.lower_sql(&tree, &text, applied),
+            Language::Prisma => lower::lower_prisma(&tree, &text),
+        };
+        let syntax_errors = syntax::syntax_errors(language, &tree, &text)
+            .into_iter()
+            .filter(|error| applied.contains_range(error.range))
+            .collect();
+        let suppressions = suppression::collect(language, &tree, &text, &statements);
+        let lines = Arc::new(LineIndex::new(&text));
+        FileData { id, path, language, text, tree, applied, statements, syntax_errors, suppressions, lines }
+    }
+
+    /// The lowered statement that contains `offset`.
+    pub fn statement_at(&self, offset: u32) -> Option<&PlacedStatement> {
+        let index = self.statements.partition_point(|s| s.start <= offset);
+        let candidate = self.statements.get(index.checked_sub(1)?)?;
+        candidate.range().contains_inclusive(offset).then_some(candidate)
+    }
+
+    pub fn slice(&self, range: TextRange) -> &str {
+        self.text.get(range.start() as usize..range.end() as usize).unwrap_or("")
+    }
+}
+
+/// A file's place in its source.
+#[derive(Clone, Copy)]
+pub struct SourceMember<'a> {
+    pub file: &'a FileData,
+    pub is_migration: bool,
+}
+
+/// Builds the model of a source (files in migration order) and runs the rules.
+pub fn check_source(members: &[SourceMember], config: &Config, selection: &Selection) -> (Model, Vec<Diagnostic>) {
+    let inputs: Vec<FileInput> = members
+        .iter()
+        .map(|member| FileInput {
+            file: member.file.id,
+            language: member.file.language,
+            is_migration: member.is_migration,
+            statements: &member.file.statements,
+        })
+        .collect();
+    let model = Model::build(&inputs);
+    let files: Vec<&FileData> = members.iter().map(|member| member.file).collect();
+    let diagnostics = rules::check(&model, &files, config, selection);
+    (model, diagnostics)
+}
+
+/// A file to check: its text and two forms of its path.
+pub struct TextInput {
+    /// The path as the user reached it, for messages.
+    pub path: PathBuf,
+    /// The path used to group files into sources; in the same form as the configuration's
+    /// source roots (absolute for the CLI and the language server).
+    pub key: PathBuf,
+    pub text: Arc<str>,
+}
+
+/// The result of checking a set of files.
+pub struct Checked {
+    pub files: Vec<FileData>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks files given with their texts: groups them into schema sources (migration order), builds
+/// each source's model and runs the rules. Down migrations are parsed but not checked.
+pub fn check_texts(inputs: Vec<TextInput>, config: &Config, selection: &Selection) -> Checked {
+    let keys: Vec<PathBuf> = inputs.iter().map(|input| input.key.clone()).collect();
+    let files: Vec<FileData> = parse_all(inputs);
+    let by_key = |key: &std::path::Path| keys.iter().position(|k| k == key).and_then(|index| files.iter().find(|f| f.id.0 as usize == index));
+    let sources = crate::workspace::sources::group_into_sources(&keys, &config.source_roots(), |key| {
+        by_key(key).is_some_and(|f| crate::workspace::sources::declares_prisma_datasource(&f.text))
+    });
+    let mut diagnostics = Vec::new();
+    for source in &sources {
+        let is_migration = matches!(source.kind, crate::workspace::sources::SourceKind::Migrations { .. });
+        let members: Vec<SourceMember> = source
+            .applied_files()
+            .filter_map(|member| by_key(&member.path))
+            .map(|file| SourceMember { file, is_migration })
+            .collect();
+        diagnostics.extend(check_source(&members, config, selection).1);
+    }
+    Checked { files, diagnostics }
+}
+
+/// Parses and lowers files on all cores; file ids are the inputs' positions. Files that are
+/// neither SQL nor Prisma are left out.
+fn parse_all(inputs: Vec<TextInput>) -> Vec<FileData> {
+    let jobs: Vec<(usize, TextInput)> = inputs.into_iter().enumerate().collect();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    let parse = |(index, input): (usize, TextInput)| {
+        let language = Language::from_path(&input.path)?;
+        Some(FileData::new(FileId(index as u32), input.path, language, input.text))
+    };
+    if workers <= 1 {
+        return jobs.into_iter().filter_map(parse).collect();
+    }
+    let mut buckets: Vec<Vec<(usize, TextInput)>> = (0..workers).map(|_| Vec::new()).collect();
+    for (position, job) in jobs.into_iter().enumerate() {
+        buckets[position % workers].push(job);
+    }
+    let mut files: Vec<FileData> = std::thread::scope(|scope| {
+        let handles: Vec<_> = buckets
+            .into_iter()
+            .map(|bucket| scope.spawn(move || bucket.into_iter().filter_map(parse).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(files) => files,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    files.sort_by_key(|f| f.id);
+    files
+}

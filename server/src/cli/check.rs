@@ -1,0 +1,169 @@
+//! `ddlint check`: read the files, check them, apply fixes, report.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use super::render::{self, Style};
+use super::{CheckArgs, EXIT_ERROR, EXIT_FINDINGS, Format};
+use crate::analysis::{Checked, TextInput, check_texts};
+use crate::config::{self, Config};
+use crate::fix::apply_edits;
+use crate::model::FileId;
+use crate::rules::{self, Diagnostic, Fix, Safety, Selection};
+use crate::suggest;
+use crate::workspace::files::{Problem, collect_files};
+
+/// At most this many rounds of fixing: a fix may make another applicable.
+const MAX_FIX_ROUNDS: usize = 10;
+
+pub(crate) fn run(args: &CheckArgs) -> ExitCode {
+    match check(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn check(args: &CheckArgs) -> Result<ExitCode, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let start = args.paths.first().map_or(cwd.clone(), |p| cwd.join(p));
+    let config = config::load(&start, &rules::specs()).map_err(|e| e.to_string())?;
+    let selection = selection(args)?;
+
+    let collected = collect_files(&args.paths, &config);
+    let mut usage_error = false;
+    for problem in &collected.problems {
+        match problem.problem {
+            Problem::Unreadable(_) => eprintln!("warning: {}: {}", problem.path.display(), problem.problem),
+            _ => {
+                eprintln!("error: {}: {}", problem.path.display(), problem.problem);
+                usage_error = true;
+            }
+        }
+    }
+    let mut inputs = Vec::new();
+    for path in &collected.files {
+        match read_text(path) {
+            Ok(text) => inputs.push(TextInput { path: path.clone(), key: absolute(&cwd, path), text }),
+            Err(message) => eprintln!("warning: {}: {message}; skipped", path.display()),
+        }
+    }
+
+    let mut checked = check_texts(inputs, &config, &selection);
+    let mut fixed = 0;
+    if args.fix {
+        fixed = apply_fixes(&mut checked, &config, &selection, args.unsafe_fixes, &cwd)?;
+    }
+    report(args, &checked, fixed);
+    if usage_error {
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    let threshold = args.fail_on.threshold();
+    let failing = checked.diagnostics.iter().any(|d| d.severity >= threshold);
+    Ok(if failing { ExitCode::from(EXIT_FINDINGS) } else { ExitCode::SUCCESS })
+}
+
+fn selection(args: &CheckArgs) -> Result<Selection, String> {
+    for id in args.select.iter().chain(&args.ignore) {
+        if rules::find(id).is_none() {
+            let hint = suggest::closest(id, rules::all().map(|r| r.id), 4)
+                .map(|closest| format!("; did you mean `{closest}`?"))
+                .unwrap_or_else(|| "; `ddlint rules` lists them".to_string());
+            return Err(format!("unknown rule `{id}`{hint}"));
+        }
+    }
+    Ok(Selection {
+        select: (!args.select.is_empty()).then(|| args.select.clone()),
+        ignore: args.ignore.clone(),
+        force_selected: true,
+    })
+}
+
+/// The file's text, or why it cannot be checked.
+fn read_text(path: &Path) -> Result<Arc<str>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err("binary file, not SQL or Prisma text".to_string());
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!("not valid UTF-8 (invalid byte at offset {}); convert it to UTF-8", e.utf8_error().valid_up_to())
+    })?;
+    // A byte-order mark is not part of the schema.
+    Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text)))
+}
+
+fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    std::path::absolute(cwd.join(path)).unwrap_or_else(|_| cwd.join(path))
+}
+
+/// The fix `--fix` applies for a diagnostic: its only fix, when allowed. Diagnostics with
+/// several fixes ask the author to choose.
+fn chosen_fix(diagnostic: &Diagnostic, unsafe_fixes: bool) -> Option<&Fix> {
+    match diagnostic.fixes.as_slice() {
+        [fix] if fix.safety == Safety::Safe || unsafe_fixes => Some(fix),
+        _ => None,
+    }
+}
+
+/// Applies fixes round after round, re-checking in between, until none applies. Two fixes never
+/// touch overlapping text in one round. Returns the number of fixes applied.
+fn apply_fixes(
+    checked: &mut Checked,
+    config: &Config,
+    selection: &Selection,
+    unsafe_fixes: bool,
+    cwd: &Path,
+) -> Result<usize, String> {
+    let mut applied = 0;
+    for _ in 0..MAX_FIX_ROUNDS {
+        let mut taken: BTreeMap<FileId, Vec<(u32, u32)>> = BTreeMap::new();
+        let mut edits = Vec::new();
+        for diagnostic in &checked.diagnostics {
+            let Some(fix) = chosen_fix(diagnostic, unsafe_fixes) else { continue };
+            let overlaps = fix.edits.iter().any(|edit| {
+                taken.get(&edit.file).is_some_and(|ranges| {
+                    ranges.iter().any(|&(start, end)| edit.range.start() <= end && start <= edit.range.end())
+                })
+            });
+            if overlaps {
+                continue;
+            }
+            for edit in &fix.edits {
+                taken.entry(edit.file).or_default().push((edit.range.start(), edit.range.end()));
+            }
+            edits.extend(fix.edits.iter().cloned());
+            applied += 1;
+        }
+        if edits.is_empty() {
+            break;
+        }
+        let mut inputs = Vec::new();
+        for file in &checked.files {
+            let (text, _) = apply_edits(&file.text, file.id, &edits);
+            if taken.contains_key(&file.id) {
+                std::fs::write(&file.path, &text).map_err(|e| format!("{}: cannot write: {e}", file.path.display()))?;
+            }
+            inputs.push(TextInput { path: file.path.clone(), key: absolute(cwd, &file.path), text: Arc::from(text) });
+        }
+        *checked = check_texts(inputs, config, selection);
+    }
+    Ok(applied)
+}
+
+fn report(args: &CheckArgs, checked: &Checked, fixed: usize) {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let style = Style::detect();
+    let written = match args.format {
+        Format::Json => render::json(&mut out, checked),
+        Format::Text if args.statistics => render::statistics(&mut out, checked, style),
+        Format::Text => render::text(&mut out, checked, style, fixed, args.unsafe_fixes),
+    };
+    // A closed pipe (`ddlint check | head`) is not an error worth reporting.
+    let _ = written.and_then(|()| out.flush());
+}

@@ -1,0 +1,156 @@
+//! The command line: `ddlint check`, `ddlint rules`.
+
+mod check;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::rules;
+
+/// Reviews PostgreSQL and Prisma schemas against a schema-design checklist.
+#[derive(Parser, Debug)]
+#[command(name = "ddlint", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check schema files, migration folders and Prisma schemas.
+    Check(CheckArgs),
+    /// List the rules with their levels, or show one rule's documentation.
+    Rules {
+        /// A rule id, e.g. `foreign-key-without-index`.
+        id: Option<String>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct CheckArgs {
+    /// Files or directories to check.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Only these rules (comma-separated ids); runs them even where ddlint.toml turns them off.
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Apply safe fixes to the files, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix, also apply unsafe fixes (they change meaning or existing data).
+    #[arg(long, requires = "fix")]
+    unsafe_fixes: bool,
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+    /// Print the number of findings per rule instead of each finding.
+    #[arg(long)]
+    statistics: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// `path:line:col: severity[rule] message` with the source line and carets.
+    Text,
+    /// One JSON array of findings, sorted by path, line and column.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+impl FailOn {
+    fn threshold(self) -> rules::Severity {
+        match self {
+            FailOn::Error => rules::Severity::Error,
+            FailOn::Warning => rules::Severity::Warning,
+            FailOn::Info => rules::Severity::Info,
+        }
+    }
+}
+
+/// Exit codes: 0 nothing at or above `--fail-on`; 1 findings; 2 usage or I/O error.
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { EXIT_ERROR } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Rules { id } => rules_command(id.as_deref()),
+    }
+}
+
+fn rules_command(id: Option<&str>) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let config = match crate::config::load(&cwd, &rules::specs()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    match id {
+        Some(id) => match rules::find(id) {
+            Some(rule) => {
+                let level = config.level(rule.id, rule.default_level(&config.policy));
+                println!("# {} ({level})\n", rule.id);
+                println!("{}", rule.doc());
+                ExitCode::SUCCESS
+            }
+            None => {
+                let ids = rules::all().map(|r| r.id);
+                match crate::suggest::closest(id, ids, 4) {
+                    Some(closest) => eprintln!("error: unknown rule `{id}`; did you mean `{closest}`?"),
+                    None => eprintln!("error: unknown rule `{id}`; `ddlint rules` lists them"),
+                }
+                ExitCode::from(EXIT_ERROR)
+            }
+        },
+        None => {
+            let width = rules::all().map(|r| r.id.len()).max().unwrap_or(0);
+            for rule in rules::all() {
+                let level = config.level(rule.id, rule.default_level(&config.policy));
+                let fix = if rule.fixable { "fix" } else { "" };
+                let summary = first_sentence(rule.doc());
+                println!("{:width$}  {:7}  {:3}  {summary}", rule.id, level.as_str(), fix);
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// The first sentence of a rule's "What it does" section.
+fn first_sentence(doc: &str) -> String {
+    let body: String = doc
+        .lines()
+        .skip_while(|line| !line.starts_with("## What it does"))
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    match body.find(". ").or_else(|| body.find(": ")) {
+        Some(end) => body[..=end].trim_end().to_string(),
+        None => body,
+    }
+}

@@ -1,0 +1,211 @@
+//! What rules produce: diagnostics that carry their fixes.
+
+use std::fmt;
+
+use crate::model::{FileId, Loc};
+use crate::text::TextRange;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a fix keeps the meaning of the schema and the data in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Safety {
+    /// Keeps meaning; applied by `ddlint check --fix`.
+    Safe,
+    /// Changes meaning or existing data; applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Safety {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Safety::Safe => "safe",
+            Safety::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// A text replacement in one file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub file: FileId,
+    pub range: TextRange,
+    /// The new text, with snippet placeholders resolved to their defaults.
+    pub text: String,
+    /// The same text as an LSP snippet (`${1:12}`), for clients that support snippets.
+    pub snippet: Option<String>,
+}
+
+impl Edit {
+    pub fn replace(loc: Loc, text: impl Into<String>) -> Edit {
+        Edit { file: loc.file, range: loc.range, text: text.into(), snippet: None }
+    }
+
+    pub fn insert(file: FileId, offset: u32, text: impl Into<String>) -> Edit {
+        Edit { file, range: TextRange::empty(offset), text: text.into(), snippet: None }
+    }
+
+    /// An edit whose text has placeholders: `${1:default}` in `snippet`.
+    pub fn snippet(file: FileId, range: TextRange, snippet: impl Into<String>) -> Edit {
+        let snippet = snippet.into();
+        Edit { file, range, text: resolve_placeholders(&snippet), snippet: Some(snippet) }
+    }
+}
+
+/// A fix: edits that resolve a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub title: String,
+    pub safety: Safety,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix { title: title.into(), safety: Safety::Safe, edits }
+    }
+
+    pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix { title: title.into(), safety: Safety::Unsafe, edits }
+    }
+}
+
+/// Another place that explains a diagnostic (the first definition of a duplicate, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub loc: Loc,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule id; set by the framework for the rule that produced it.
+    pub rule: &'static str,
+    /// Set by the framework from the configured level.
+    pub severity: Severity,
+    pub file: FileId,
+    pub range: TextRange,
+    pub message: String,
+    pub fixes: Vec<Fix>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    pub fn new(loc: Loc, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            rule: "",
+            severity: Severity::Warning,
+            file: loc.file,
+            range: loc.range,
+            message: message.into(),
+            fixes: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
+        self.fixes.push(fix);
+        self
+    }
+
+    pub fn with_fixes(mut self, fixes: impl IntoIterator<Item = Fix>) -> Diagnostic {
+        self.fixes.extend(fixes);
+        self
+    }
+
+    pub fn with_related(mut self, loc: Loc, message: impl Into<String>) -> Diagnostic {
+        self.related.push(Related { loc, message: message.into() });
+        self
+    }
+
+    pub fn loc(&self) -> Loc {
+        Loc { file: self.file, range: self.range }
+    }
+}
+
+/// `${1:12},${2:2}` -> `12,2`; `$0` and `$1` (no default) -> nothing; `\$` -> `$`.
+pub fn resolve_placeholders(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len());
+    let mut chars = snippet.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(escaped) = chars.next() {
+                    out.push(escaped);
+                }
+            }
+            '$' if chars.peek() == Some(&'{') => {
+                chars.next();
+                while chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    chars.next();
+                }
+                if chars.peek() == Some(&':') {
+                    chars.next();
+                }
+                let mut depth = 0;
+                for inner in chars.by_ref() {
+                    match inner {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        _ => {}
+                    }
+                    out.push(inner);
+                }
+            }
+            '$' if chars.peek().is_some_and(|c| c.is_ascii_digit()) => {
+                while chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    chars.next();
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Escapes text for use inside a snippet.
+pub fn escape_snippet(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '$' | '}' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_resolve_to_defaults() {
+        assert_eq!(resolve_placeholders("numeric(${1:12},${2:2})"), "numeric(12,2)");
+        assert_eq!(resolve_placeholders("COMMENT ON TABLE t IS '${1:describe t}';$0"), "COMMENT ON TABLE t IS 'describe t';");
+        assert_eq!(resolve_placeholders("a \\$1 b"), "a $1 b");
+        assert_eq!(resolve_placeholders(&escape_snippet("$$x}")), "$$x}");
+    }
+}

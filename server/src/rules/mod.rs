@@ -1,0 +1,266 @@
+//! The rules of RULES.md: one file per rule (its documentation in the file's `//!` comment, its
+//! check function, its fixes), grouped by catalog section, with fixtures under `fixtures/<id>/`.
+//!
+//! A rule is a pure function of the schema model and the files' texts; it knows nothing of the
+//! CLI or of LSP. The framework here runs the enabled rules, sets ids and severities, applies
+//! suppression comments and reports unused ones.
+
+mod common;
+mod diagnostic;
+pub mod suppression;
+
+mod keys;
+mod schema;
+mod types;
+
+use std::collections::HashSet;
+
+use crate::analysis::FileData;
+use crate::config::{Config, Level, OptionSpec, OptionValue, Policy, RuleSpec};
+use crate::model::{FileId, Loc, Model, QualifiedName};
+use crate::suggest;
+
+pub use diagnostic::*;
+
+/// A rule: metadata and its check.
+pub struct Rule {
+    pub id: &'static str,
+    /// The level when `ddlint.toml` says nothing; some rules depend on the house-style policy.
+    pub level: fn(&Policy) -> Level,
+    pub options: &'static [OptionSpec],
+    /// Whether the rule offers fixes.
+    pub fixable: bool,
+    /// `None` for the rules the framework itself reports (`syntax-error`, `unused-suppression`).
+    pub check: Option<fn(&RuleCx, &mut Vec<Diagnostic>)>,
+}
+
+impl Rule {
+    pub fn doc(&self) -> &'static str {
+        docs::doc(self.id).unwrap_or("")
+    }
+
+    pub fn default_level(&self, policy: &Policy) -> Level {
+        (self.level)(policy)
+    }
+}
+
+mod docs {
+    // `fn doc(id) -> Option<&'static str>`, extracted from the rule files' `//!` comments.
+    include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
+}
+
+/// Every rule, in catalog order.
+pub fn all() -> impl Iterator<Item = &'static Rule> {
+    types::RULES.iter().chain(keys::RULES).chain(schema::RULES).copied()
+}
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    all().find(|rule| rule.id == id)
+}
+
+/// The rule ids and options, for validating `ddlint.toml`.
+pub fn specs() -> Vec<RuleSpec> {
+    all().map(|rule| RuleSpec { id: rule.id, options: rule.options }).collect()
+}
+
+/// `--select` / `--ignore`.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// Only these rules (all enabled rules when `None`).
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    /// Selected rules run even where the configuration turns them off (`--select` on the
+    /// command line); fixtures leave levels to their configuration.
+    pub force_selected: bool,
+}
+
+impl Selection {
+    pub fn includes(&self, id: &str) -> bool {
+        self.select.as_ref().is_none_or(|select| select.iter().any(|s| s == id))
+            && !self.ignore.iter().any(|i| i == id)
+    }
+
+    /// A rule explicitly selected runs even when the configuration turns it off.
+    fn forces(&self, id: &str) -> bool {
+        self.force_selected && self.select.as_ref().is_some_and(|select| select.iter().any(|s| s == id))
+    }
+}
+
+/// What a rule sees.
+pub struct RuleCx<'a> {
+    pub model: &'a Model,
+    pub config: &'a Config,
+    files: &'a [&'a FileData],
+    rule: &'static Rule,
+}
+
+impl<'a> RuleCx<'a> {
+    /// A file of the source (every location in the model is in one).
+    pub fn file(&self, id: FileId) -> Option<&'a FileData> {
+        self.files.iter().find(|file| file.id == id).copied()
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = &'a FileData> + '_ {
+        self.files.iter().copied()
+    }
+
+    /// The source text at a location.
+    pub fn text(&self, loc: Loc) -> &'a str {
+        self.file(loc.file).map_or("", |file| file.slice(loc.range))
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.config.policy
+    }
+
+    fn option(&self, name: &str) -> Option<&'a OptionValue> {
+        self.config.option(self.rule.id, name)
+    }
+
+    /// A string-list option, or `default` when `ddlint.toml` does not set it.
+    pub fn option_strings(&self, name: &str, default: &[&str]) -> Vec<String> {
+        match self.option(name) {
+            Some(OptionValue::StringList(values)) => values.clone(),
+            _ => default.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    pub fn option_int(&self, name: &str, default: i64) -> i64 {
+        match self.option(name) {
+            Some(OptionValue::Integer(value)) => *value,
+            _ => default,
+        }
+    }
+
+    pub fn option_bool(&self, name: &str, default: bool) -> bool {
+        match self.option(name) {
+            Some(OptionValue::Bool(value)) => *value,
+            _ => default,
+        }
+    }
+
+    /// Whether `[schema] external` declares the table (or its whole schema) as defined elsewhere.
+    pub fn is_external(&self, name: &QualifiedName) -> bool {
+        use crate::config::ExternalObject;
+        self.config.schema.external.iter().any(|external| match external {
+            ExternalObject::Schema(schema) => *schema == name.schema,
+            ExternalObject::Table { schema, table } => *schema == name.schema && *table == name.name,
+        })
+    }
+}
+
+fn severity(level: Level) -> Option<Severity> {
+    match level {
+        Level::Off => None,
+        Level::Info => Some(Severity::Info),
+        Level::Warning => Some(Severity::Warning),
+        Level::Error => Some(Severity::Error),
+    }
+}
+
+/// The level a rule runs at, `None` when it does not run.
+pub fn effective_severity(rule: &Rule, config: &Config, selection: &Selection) -> Option<Severity> {
+    if !selection.includes(rule.id) {
+        return None;
+    }
+    let level = config.level(rule.id, rule.default_level(&config.policy));
+    match (severity(level), selection.forces(rule.id)) {
+        (None, true) => severity(rule.default_level(&config.policy)).or(Some(Severity::Info)),
+        (found, _) => found,
+    }
+}
+
+/// Runs the enabled rules over a source's model; diagnostics come sorted by file and position.
+pub fn check(model: &Model, files: &[&FileData], config: &Config, selection: &Selection) -> Vec<Diagnostic> {
+    let mut all = Vec::new();
+    if files.is_empty() {
+        return all;
+    }
+    let mut ran: HashSet<&'static str> = HashSet::new();
+    for rule in self::all() {
+        let Some(severity) = effective_severity(rule, config, selection) else {
+            continue;
+        };
+        ran.insert(rule.id);
+        let mut found = Vec::new();
+        match rule.check {
+            Some(check) => check(&RuleCx { model, config, files, rule }, &mut found),
+            None if rule.id == schema::syntax_error::RULE.id => {
+                for file in files {
+                    for error in &file.syntax_errors {
+                        found.push(Diagnostic::new(Loc { file: file.id, range: error.range }, error.message.clone()));
+                    }
+                }
+            }
+            None => {}
+        }
+        for mut diagnostic in found {
+            diagnostic.rule = rule.id;
+            diagnostic.severity = severity;
+            all.push(diagnostic);
+        }
+    }
+
+    // Suppression comments.
+    let mut used: HashSet<(FileId, usize, usize)> = HashSet::new();
+    all.retain(|diagnostic| {
+        let Some(file) = files.iter().find(|f| f.id == diagnostic.file) else {
+            return false;
+        };
+        let mut suppressed = false;
+        for (index, suppression) in file.suppressions.items.iter().enumerate() {
+            if suppression.covers(diagnostic.rule, diagnostic.range.start()) {
+                let rule_index = suppression.rules.iter().position(|r| r.rule == diagnostic.rule).unwrap_or(0);
+                used.insert((file.id, index, rule_index));
+                suppressed = true;
+            }
+        }
+        !suppressed
+    });
+    if let Some(severity) = effective_severity(&schema::unused_suppression::RULE, config, selection) {
+        for file in files {
+            for (index, suppression) in file.suppressions.items.iter().enumerate() {
+                for (rule_index, suppressed) in suppression.rules.iter().enumerate() {
+                    if used.contains(&(file.id, index, rule_index)) {
+                        continue;
+                    }
+                    let known = find(&suppressed.rule).is_some();
+                    if known && !ran.contains(suppressed.rule.as_str()) {
+                        // The rule did not run: nothing can be said about its suppressions.
+                        continue;
+                    }
+                    let loc = Loc { file: file.id, range: suppressed.range };
+                    let mut diagnostic = if known {
+                        Diagnostic::new(loc, format!("`{}` is suppressed here but reports nothing", suppressed.rule))
+                            .with_fix(Fix::safe(
+                                "Remove unused suppression",
+                                vec![schema::unused_suppression::removal(file, suppression, rule_index)],
+                            ))
+                    } else {
+                        let mut diagnostic = Diagnostic::new(loc, format!("unknown rule `{}` in suppression comment", suppressed.rule));
+                        if let Some(closest) = suggest::closest(&suppressed.rule, all_ids(), 3) {
+                            diagnostic = diagnostic.with_fix(Fix::safe(
+                                format!("Did you mean `{closest}`?"),
+                                vec![Edit::replace(loc, closest)],
+                            ));
+                        }
+                        diagnostic
+                    };
+                    diagnostic.rule = schema::unused_suppression::RULE.id;
+                    diagnostic.severity = severity;
+                    all.push(diagnostic);
+                }
+            }
+        }
+    }
+    all.sort_by(|a, b| (a.file, a.range.start(), a.range.end(), a.rule).cmp(&(b.file, b.range.start(), b.range.end(), b.rule)));
+    all.dedup_by(|a, b| a.file == b.file && a.range == b.range && a.rule == b.rule && a.message == b.message);
+    all
+}
+
+fn all_ids() -> impl Iterator<Item = &'static str> {
+    all().map(|rule| rule.id)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,127 @@
+//! ## What it does
+//! Reports binary floating-point columns (`real`, `float4`, `double precision`, `float8`,
+//! `float`, `float(n)`; Prisma `Float`) whose name says they hold money: `price`, `amount`,
+//! `total`, `balance`, `fee`, `*_price`, `*_amount`, `*_usd`, ... Integer columns and `*_cents`
+//! are not reported: integer cents are a sound choice.
+//!
+//! ## Why is this bad?
+//! Binary floating point cannot represent most decimal fractions: `0.1 + 0.2` is not `0.3`, sums
+//! drift, and rounding differs between the database and the application. Money needs exact
+//! decimal arithmetic: `numeric` with an explicit scale (or integer minor units).
+//!
+//! ## Example
+//! ```sql
+//! CREATE TABLE invoices (
+//!     id bigint PRIMARY KEY,
+//!     amount double precision NOT NULL
+//! );
+//! ```
+//!
+//! Use instead:
+//! ```sql
+//! CREATE TABLE invoices (
+//!     id bigint PRIMARY KEY,
+//!     amount numeric(12,2) NOT NULL
+//! );
+//! ```
+//!
+//! ## Fix safety
+//! "Use numeric(12,2)" offers the precision and scale as snippet placeholders. It is safe where
+//! the column is created; on an `ALTER COLUMN ... TYPE` of an existing column it is unsafe
+//! (stored values are rounded to the new scale). In Prisma the field becomes
+//! `Decimal @db.Decimal(12, 2)`.
+//!
+//! ## Options
+//! - `names`: the money words (exact names, or globs such as `"*_price"`); replaces the default
+//!   list.
+
+use crate::config::{Level, OptionKind, OptionSpec};
+use crate::lower::TypeRef;
+use crate::model::{Column, Located, Table};
+use crate::rules::common::{builtin, defined_columns, matches_any, type_change_safety, type_tokens};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, escape_snippet};
+use crate::syntax::Language;
+use crate::text::TextRange;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "float-for-money",
+    level: |_| Level::Warning,
+    options: &[OptionSpec {
+        name: "names",
+        kind: OptionKind::StringList,
+        doc: "column names (or globs) that hold money",
+    }],
+    fixable: true,
+    check: Some(check),
+};
+
+const MONEY_NAMES: &[&str] = &[
+    "price", "amount", "cost", "total", "subtotal", "balance", "fee", "fees", "tax", "salary",
+    "wage", "revenue", "payment", "charge", "discount", "refund", "credit", "debit", "budget",
+    "spend", "payout", "invoice_total", "*_price", "*_amount", "*_cost", "*_total", "*_fee",
+    "*_usd", "*_eur", "*_gbp",
+];
+
+fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    let names = cx.option_strings("names", MONEY_NAMES);
+    for (table, column) in defined_columns(cx.model) {
+        let Some(ty) = &column.ty else { continue };
+        if !matches!(builtin(&ty.value), Some("float4" | "float8")) || ty.value.array_dims > 0 {
+            continue;
+        }
+        if column.name.to_ascii_lowercase().ends_with("_cents") || !matches_any(&names, &column.name) {
+            continue;
+        }
+        let written = cx.text(type_tokens(ty));
+        let message = format!(
+            "`{}` looks like money but is `{written}`, which cannot store decimal fractions exactly; use `numeric`",
+            column.name
+        );
+        out.push(Diagnostic::new(type_tokens(ty), message).with_fix(fix(cx, table, column, ty)));
+    }
+}
+
+fn fix(cx: &RuleCx, table: &Table, column: &Column, ty: &Located<TypeRef>) -> Fix {
+    let safety = type_change_safety(column, ty);
+    let edit = match table.language {
+        Language::Sql => {
+            let upper = cx.text(ty.loc(ty.value.name_range)).starts_with(|c: char| c.is_ascii_uppercase());
+            let name = if upper { "NUMERIC" } else { "numeric" };
+            let loc = type_tokens(ty);
+            Edit::snippet(loc.file, loc.range, format!("{name}(${{1:12}},${{2:2}})"))
+        }
+        Language::Prisma => {
+            // `Float @db.DoublePrecision` -> `Decimal @db.Decimal(12, 2)`.
+            let field = column.def.loc(column.def.value.range);
+            let field_text = cx.text(field);
+            let type_start = (ty.loc(ty.value.range).range.start() - field.range.start()) as usize;
+            let mut replaced = String::with_capacity(field_text.len() + 24);
+            replaced.push_str(&escape_snippet(&field_text[..type_start]));
+            let rest = &field_text[type_start..];
+            let rest = rest.strip_prefix("Float").unwrap_or(rest);
+            replaced.push_str("Decimal");
+            let (before_native, native_and_after) = match rest.find("@db.") {
+                Some(at) => (&rest[..at], &rest[at..]),
+                None => (rest, ""),
+            };
+            replaced.push_str(&escape_snippet(before_native.trim_end()));
+            replaced.push_str(" @db.Decimal(${1:12}, ${2:2})");
+            let after_native = native_and_after
+                .find(|c: char| c.is_whitespace())
+                .map_or("", |end| &native_and_after[end..]);
+            replaced.push_str(&escape_snippet(after_native));
+            Edit::snippet(field.file, TextRange::new(field.range.start(), field.range.end()), replaced)
+        }
+    };
+    Fix { title: "Use numeric(12,2)".to_string(), safety, edits: vec![edit] }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check_rule_fixtures;
+
+    #[test]
+    fn fixtures() {
+        check_rule_fixtures(super::RULE.id);
+    }
+}
