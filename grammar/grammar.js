@@ -7,6 +7,11 @@
  * balanced token trees with a few structures (literals, column references, function calls, casts,
  * IN lists). Keywords are contextual: a word is a keyword only where the grammar expects that
  * keyword (tree-sitter's keyword extraction), so unreserved words stay usable as names.
+ *
+ * Hidden statement groups and flat sequences (`upTo`) keep reductions few and make incremental
+ * reparses cheap. The external scanner (src/scanner.c) reads strings, dollar quotes, nested
+ * comments, psql lines and COPY data, and marks statement starts so that error recovery stays
+ * inside the broken statement. README.md explains both.
  */
 
 /**
@@ -14,11 +19,7 @@
  * @param {string} word
  */
 function kw(word) {
-  const pattern = word
-    .split('')
-    .map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c))
-    .join('');
-  return alias(new RegExp(pattern), word.toUpperCase());
+  return alias(new RegExp(word, 'i'), word.toUpperCase());
 }
 
 /**
@@ -38,6 +39,34 @@ function commaSep1(rule) {
 }
 
 /**
+ * `rule` `count` times in a row.
+ * @param {RuleOrLiteral} rule
+ * @param {number} count
+ */
+function times(rule, count) {
+  return seq(...Array(count).fill(rule));
+}
+
+/**
+ * One to `max` times `rule`, as flat sequences: a node with these children costs one reduction,
+ * where a repeat costs about two per element. Use with `prec.right`, so that the longest wins.
+ * @param {RuleOrLiteral} rule
+ * @param {number} max
+ */
+function upTo(rule, max) {
+  return choice(...Array.from({length: max}, (_, i) => times(rule, i + 1)));
+}
+
+/**
+ * One or more `rule`: flat sequences up to `flat` times, a repeat beyond. Use with `prec.right`.
+ * @param {RuleOrLiteral} rule
+ * @param {number} flat
+ */
+function upToThenRepeat(rule, flat) {
+  return choice(upTo(rule, flat - 1), seq(times(rule, flat), repeat(rule)));
+}
+
+/**
  * @param {RuleOrLiteral} rule
  */
 function parens(rule) {
@@ -54,7 +83,7 @@ const PREC = {
 module.exports = grammar({
   name: 'ddlint_sql',
 
-  word: $ => $._word,
+  word: $ => $.identifier,
 
   extras: $ => [/\s/, $.comment, $.block_comment, $.psql_meta_command],
 
@@ -64,14 +93,34 @@ module.exports = grammar({
     $.psql_meta_command,
     $.copy_data,
     $._eof,
+    $.string,
+    $._statement_start,
+    $._psql_send,
   ],
 
   supertypes: $ => [$._statement],
 
   conflicts: $ => [],
 
+
+  // Spliced into their users, to spare a reduction per use.
+  inline: $ => [$._column_constraints],
+
   rules: {
-    source_file: $ => repeat(choice($._statement, $.empty_statement, $.goose_statement_end)),
+    // Statements come in hidden groups of up to 16. After an edit, tree-sitter reuses an unchanged
+    // group whole, while it takes the elements of a repeat one by one: reparsing a file of
+    // thousands of statements then reduces hundreds of groups rather than thousands of statements.
+    source_file: $ => repeat($._statement_group),
+
+    _statement_group: $ => prec.right(upTo($._item, 16)),
+
+    // `_statement_start` is empty and only emitted where a statement starts after a syntax error
+    // (see src/scanner.c), for error recovery to resume there.
+    _item: $ => choice(
+      seq(optional($._statement_start), $._statement),
+      $.empty_statement,
+      $.goose_statement_end,
+    ),
 
     empty_statement: _ => ';',
 
@@ -102,7 +151,8 @@ module.exports = grammar({
       $.generic_statement,
     ),
 
-    _end: $ => choice(';', $._eof, $.goose_statement_end),
+    // psql's `\g`, `\gset`, ... send the statement typed so far, like `;`.
+    _end: $ => choice(';', $._eof, $.goose_statement_end, alias($._psql_send, $.psql_meta_command)),
 
     // goose sends everything between StatementBegin and StatementEnd as one statement, so the
     // marker ends a statement that has no semicolon.
@@ -114,24 +164,20 @@ module.exports = grammar({
     create_table: $ => seq($._create_table_body, $._end),
 
     _create_table_body: $ => seq(
-      kw('create'),
-      optional(field('persistence', $.table_persistence)),
-      kw('table'),
-      optional($.if_not_exists),
-      field('name', $.object_reference),
+      $._create_table_head,
       choice(
         seq(field('elements', $.table_elements), repeat($._table_option)),
         seq(
           kws('partition of'),
           field('partition_of', $.object_reference),
-          optional(field('elements', $.table_elements)),
+          optional(field('elements', alias($._typed_table_elements, $.table_elements))),
           field('bound', $.partition_bound),
           repeat($._table_option),
         ),
         seq(
           kw('of'),
           field('of_type', $.object_reference),
-          optional(field('elements', $.table_elements)),
+          optional(field('elements', alias($._typed_table_elements, $.table_elements))),
           repeat($._table_option),
         ),
         seq(
@@ -143,6 +189,17 @@ module.exports = grammar({
       ),
     ),
 
+    // The words before the elements, as one hidden node: after a syntax error, recovery looks for
+    // the start of the statement at most 16 nodes down the parse stack, and a statement's first
+    // words would otherwise take up to five of them.
+    _create_table_head: $ => seq(
+      kw('create'),
+      optional(field('persistence', $.table_persistence)),
+      kw('table'),
+      optional($.if_not_exists),
+      field('name', $.object_reference),
+    ),
+
     table_persistence: _ => choice(
       seq(optional(choice(kw('global'), kw('local'))), choice(kw('temporary'), kw('temp'))),
       kw('unlogged'),
@@ -151,11 +208,15 @@ module.exports = grammar({
     if_not_exists: _ => kws('if not exists'),
     if_exists: _ => kws('if exists'),
 
-    table_elements: $ => parens(optional(commaSep1(choice(
-      $.column_definition,
-      $.table_constraint,
-      $.like_clause,
-    )))),
+    table_elements: $ => parens(optional($._table_element_list)),
+
+    // Like `_token_trees`.
+    _table_element_list: $ => choice(
+      $._table_element,
+      seq($._table_element_list, ',', $._table_element),
+    ),
+
+    _table_element: $ => choice($.column_definition, $.table_constraint, $.like_clause),
 
     _table_option: $ => choice(
       $.inherits_clause,
@@ -173,7 +234,7 @@ module.exports = grammar({
     partition_by_clause: $ => seq(
       kws('partition by'),
       field('strategy', $.identifier),
-      parens(commaSep1($.index_element)),
+      parens($._index_element_list),
     ),
 
     partition_bound: $ => choice(
@@ -217,12 +278,30 @@ module.exports = grammar({
       choice(
         seq(
           field('type', $.data_type),
-          repeat(field('constraint', $._column_constraint_or_attribute)),
+          optional($._column_constraints),
         ),
         // Typed tables and partitions: columns without a type.
-        seq(kws('with options'), repeat(field('constraint', $._column_constraint_or_attribute))),
-        repeat1(field('constraint', $._column_constraint_or_attribute)),
+        seq(kws('with options'), optional($._column_constraints)),
+        $._column_constraints,
       ),
+    ),
+
+    // The element list of a partition or typed table, where a column may be a bare name
+    // (`PARTITION OF p (id) FOR VALUES ...`). Kept apart from `table_elements`, where a list of
+    // bare names would be ambiguous with the column list of `CREATE TABLE t (a, b) AS ...`.
+    _typed_table_elements: $ => parens(optional(commaSep1(choice(
+      $.column_definition,
+      alias($._bare_column_definition, $.column_definition),
+      $.table_constraint,
+    )))),
+
+    _bare_column_definition: $ => field('name', $._name),
+
+    // One or more constraints: a flat sequence, then a repeat from the eighth on. Spliced into
+    // its users, it costs no reduction for the usual few constraints (a column's constraints
+    // stay on the parse stack meanwhile, which is fine for so few).
+    _column_constraints: $ => prec.right(
+      upToThenRepeat(field('constraint', $._column_constraint_or_attribute), 8),
     ),
 
     _column_constraint_or_attribute: $ => choice(
@@ -240,7 +319,7 @@ module.exports = grammar({
     storage_clause: $ => seq(kw('storage'), field('kind', $._name)),
 
     column_constraint: $ => seq(
-      optional(seq(kw('constraint'), field('name', $._name))),
+      optional($._constraint_name),
       choice(
         $.not_null,
         $.null,
@@ -254,15 +333,19 @@ module.exports = grammar({
       ),
     ),
 
-    not_null: _ => seq(kw('not'), kw('null'), optional(kws('no inherit'))),
+    // `NO INHERIT` right after the constraint belongs to it rather than being a separate attribute.
+    // Like `_create_table_head`.
+    _constraint_name: $ => seq(kw('constraint'), field('name', $._name)),
+
+    not_null: _ => prec.right(seq(kw('not'), kw('null'), optional(kws('no inherit')))),
 
     null: _ => kw('null'),
 
-    check_constraint: $ => seq(
+    check_constraint: $ => prec.right(seq(
       kw('check'),
       field('expression', $.parenthesized_expression),
       optional(kws('no inherit')),
-    ),
+    )),
 
     default_clause: $ => seq(kw('default'), field('value', $.expression)),
 
@@ -339,10 +422,12 @@ module.exports = grammar({
       kws('not valid'),
       kw('enforced'),
       kws('not enforced'),
+      kws('no inherit'),
+      kw('inherit'),
     ),
 
     table_constraint: $ => seq(
-      optional(seq(kw('constraint'), field('name', $._name))),
+      optional($._constraint_name),
       choice(
         $.check_constraint,
         $.unique_constraint,
@@ -440,16 +525,7 @@ module.exports = grammar({
     create_index: $ => seq($._create_index_body, $._end),
 
     _create_index_body: $ => seq(
-      kw('create'),
-      optional(field('unique', kw('unique'))),
-      kw('index'),
-      optional(field('concurrently', kw('concurrently'))),
-      optional($.if_not_exists),
-      optional(field('name', $._name)),
-      kw('on'),
-      optional(kw('only')),
-      field('table', $.object_reference),
-      optional($.using_method),
+      $._create_index_head,
       field('elements', $.index_elements),
       repeat(choice(
         $.include_clause,
@@ -460,7 +536,27 @@ module.exports = grammar({
       optional(seq(kw('where'), field('predicate', $.expression_list))),
     ),
 
-    index_elements: $ => parens(commaSep1($.index_element)),
+    // Like `_create_table_head`.
+    _create_index_head: $ => seq(
+      kw('create'),
+      optional(field('unique', kw('unique'))),
+      kw('index'),
+      optional(field('concurrently', kw('concurrently'))),
+      optional($.if_not_exists),
+      optional(field('name', $._name)),
+      kw('on'),
+      optional(kw('only')),
+      field('table', $.object_reference),
+      optional($.using_method),
+    ),
+
+    index_elements: $ => parens($._index_element_list),
+
+    // Like `_token_trees`.
+    _index_element_list: $ => choice(
+      $.index_element,
+      seq($._index_element_list, ',', $.index_element),
+    ),
 
     index_element: $ => seq(
       choice(
@@ -504,7 +600,7 @@ module.exports = grammar({
       $._end,
     ),
 
-    query: $ => repeat1($._token_tree),
+    query: $ => $._token_trees,
 
     // ---------------------------------------------------------------------------------------
     // Functions and procedures
@@ -524,11 +620,19 @@ module.exports = grammar({
     function_parameters: $ => parens(optional(commaSep1($.function_parameter))),
 
     function_parameter: $ => seq(
-      optional(field('mode', choice(kw('in'), kw('out'), kw('inout'), kw('variadic')))),
-      optional(field('name', choice($._name, alias($._type_keyword_as_name, $.identifier)))),
+      choice(
+        seq(
+          optional(field('mode', $._parameter_mode)),
+          optional(field('name', choice($._name, alias($._type_keyword_as_name, $.identifier)))),
+        ),
+        // PostgreSQL also accepts the mode after the name (`a OUT int`).
+        seq(field('name', $._name), field('mode', $._parameter_mode)),
+      ),
       field('type', $.data_type),
       optional(seq(choice(kw('default'), '='), field('default', $.expression))),
     ),
+
+    _parameter_mode: _ => choice(kw('in'), kw('out'), kw('inout'), kw('variadic')),
 
     function_returns: $ => seq(
       kw('returns'),
@@ -594,7 +698,7 @@ module.exports = grammar({
     // SQL-standard bodies contain `;`, so they are modelled as nested statements.
     atomic_body: $ => seq(
       kws('begin atomic'),
-      repeat(choice(seq(repeat1($._token_tree), ';'), ';')),
+      repeat(choice(seq($._token_trees, ';'), ';')),
       kw('end'),
     ),
 
@@ -692,7 +796,7 @@ module.exports = grammar({
         seq(field('name', $._name), optional(seq(kw('authorization'), field('owner', $._name)))),
         seq(kw('authorization'), field('owner', $._name)),
       ),
-      repeat(field('element', $._schema_element)),
+      repeat(seq(optional($._statement_start), field('element', $._schema_element))),
       $._end,
     ),
 
@@ -703,6 +807,8 @@ module.exports = grammar({
       alias($._create_view_body, $.create_view),
       alias($._create_sequence_body, $.create_sequence),
       alias($._create_trigger_body, $.create_trigger),
+      // PostgreSQL 19 accepts more kinds of objects (functions, types, ...) in a schema.
+      alias($._create_generic_body, $.create_generic),
     ),
 
     // ---------------------------------------------------------------------------------------
@@ -798,25 +904,27 @@ module.exports = grammar({
 
     // The actions of a rule are statements separated by `;` inside one pair of parentheses.
     rule_actions: $ => prec(1, parens(seq(
-      repeat1($._token_tree),
-      repeat(seq(';', repeat($._token_tree))),
+      $._token_trees,
+      repeat(seq(';', optional($._token_trees))),
     ))),
 
     // ---------------------------------------------------------------------------------------
     // Generic CREATE / ALTER: objects the model does not read.
 
-    create_generic: $ => seq(
+    create_generic: $ => seq($._create_generic_body, $._end),
+
+    _create_generic_body: $ => seq(
       kw('create'),
       optional(kws('or replace')),
+      optional(field('persistence', $.table_persistence)),
       field('kind', $.identifier),
-      repeat($._token_tree),
-      $._end,
+      optional($._token_trees),
     ),
 
     alter_generic: $ => seq(
       kw('alter'),
       field('kind', $.identifier),
-      repeat($._token_tree),
+      optional($._token_trees),
       $._end,
     ),
 
@@ -824,14 +932,19 @@ module.exports = grammar({
     // ALTER TABLE
 
     alter_table: $ => seq(
+      $._alter_table_head,
+      commaSep1(field('action', $._alter_table_action)),
+      $._end,
+    ),
+
+    // Like `_create_table_head`.
+    _alter_table_head: $ => seq(
       kw('alter'),
       kw('table'),
       optional($.if_exists),
       optional(kw('only')),
       field('name', $.object_reference),
       optional('*'),
-      commaSep1(field('action', $._alter_table_action)),
-      $._end,
     ),
 
     _alter_table_action: $ => choice(
@@ -853,7 +966,11 @@ module.exports = grammar({
       $.owner_to,
       $.alter_table_set,
       $.generic_action,
+      // `NO INHERIT parent`: NO also starts `NO FORCE ROW LEVEL SECURITY`.
+      alias($._no_generic_action, $.generic_action),
     ),
+
+    _no_generic_action: $ => seq(kw('no'), $.identifier, repeat($._token_tree_no_comma)),
 
     add_column: $ => seq(
       kw('add'),
@@ -891,7 +1008,17 @@ module.exports = grammar({
         $.drop_column_not_null,
         $.add_column_identity,
         $.generic_action,
+        // SET STORAGE, SET STATISTICS, SET (...), SET EXPRESSION, SET GENERATED, DROP IDENTITY, ...
+        alias($._keyword_generic_action, $.generic_action),
       )),
+    ),
+
+    // An action the model does not read that starts with a keyword of the modelled actions: the
+    // keyword, then a word that is not one of the keywords modelled after it.
+    _keyword_generic_action: $ => seq(
+      choice(kw('set'), kw('drop')),
+      choice($.identifier, $.parenthesized_expression),
+      repeat($._token_tree_no_comma),
     ),
 
     set_column_type: $ => seq(
@@ -1011,6 +1138,7 @@ module.exports = grammar({
         $.set_schema,
         $.owner_to,
         $.generic_action,
+        alias($._keyword_generic_action, $.generic_action),
       ),
       $._end,
     ),
@@ -1026,8 +1154,16 @@ module.exports = grammar({
         $.set_schema,
         $.owner_to,
         $.generic_action,
+        // ADD/DROP/RENAME ATTRIBUTE (comma-separated), SET (...): the rest of the statement.
+        alias($._type_generic_action, $.generic_action),
       )),
       $._end,
+    ),
+
+    _type_generic_action: $ => seq(
+      choice(kw('add'), kw('drop'), kw('rename'), kw('set')),
+      choice($.identifier, $.parenthesized_expression),
+      optional($._token_trees),
     ),
 
     add_enum_value: $ => seq(
@@ -1054,9 +1190,16 @@ module.exports = grammar({
       optional($.if_exists),
       commaSep1(field('target', $.object_target)),
       optional(seq(kw('on'), field('table', $.object_reference))),
+      // `USING btree` (operator classes), `WITH (FORCE)` (databases), `SERVER s` (user mappings).
+      optional(field('options', alias($._drop_options, $.expression_list))),
       optional(field('behavior', choice(kw('cascade'), kw('restrict')))),
       $._end,
     ),
+
+    // Starts with a token, not `(`, which would continue a signature. Not `_token_trees`: its
+    // states are shared by all its uses, and CASCADE after these options would then be a keyword
+    // wherever token trees end (`TRUNCATE t CASCADE`).
+    _drop_options: $ => seq($._token, repeat($._token_tree)),
 
     object_kind: $ => choice(
       kw('table'),
@@ -1075,12 +1218,27 @@ module.exports = grammar({
       kw('rule'),
       kw('column'),
       kw('constraint'),
+      // Kinds of more than one word.
+      seq(kw('operator'), optional(choice(kw('class'), kw('family')))),
+      kws('foreign table'),
+      kws('foreign data wrapper'),
+      kws('event trigger'),
+      kws('access method'),
+      kws('property graph'),
+      seq(kw('user'), optional(kw('mapping'))),
+      kws('owned by'),
+      seq(kws('text search'), $.identifier),
       $.identifier,
     ),
 
-    object_target: $ => seq(
-      $.object_reference,
-      optional($._signature),
+    object_target: $ => choice(
+      seq($.object_reference, optional($._signature)),
+      // Operators: `+ (int, int)`, `myschema.=== (t, t)`.
+      seq(optional(seq($._name, '.')), $.operator, $._signature),
+      // Casts: `(text AS int)`.
+      $.parenthesized_expression,
+      // User mappings: `FOR role`.
+      seq(kw('for'), $.object_reference),
     ),
 
     _signature: $ => parens(optional(commaSep1(repeat1($._token_tree_no_comma)))),
@@ -1115,7 +1273,7 @@ module.exports = grammar({
       field('parameter', $.column_reference),
       optional(choice(
         seq(choice(kw('to'), '='), field('value', $.setting_value)),
-        repeat1($._token_tree),
+        $._token_trees,
       )),
       $._end,
     ),
@@ -1125,14 +1283,20 @@ module.exports = grammar({
       field('table', choice($.object_reference, $.parenthesized_expression)),
       optional($.column_name_list),
       choice(
-        seq(kw('from'), kw('stdin'), repeat($._token_tree), ';', optional(field('data', $.copy_data))),
-        seq(choice(kw('from'), kw('to')), repeat($._token_tree), $._end),
+        seq(
+          kw('from'),
+          kw('stdin'),
+          optional($._token_trees),
+          ';',
+          optional(field('data', $.copy_data)),
+        ),
+        seq(choice(kw('from'), kw('to')), optional($._token_trees), $._end),
       ),
     ),
 
     generic_statement: $ => seq(
       field('verb', $.identifier),
-      repeat($._token_tree),
+      optional($._token_trees),
       $._end,
     ),
 
@@ -1147,6 +1311,7 @@ module.exports = grammar({
         seq($.operator, $._operand),
         $.cast,
         $.subscript,
+        $.field_selection,
       )),
     ),
 
@@ -1162,11 +1327,15 @@ module.exports = grammar({
     ),
 
     // An unparenthesized expression that runs up to the end of the statement.
-    expression_list: $ => repeat1($._token_tree),
+    expression_list: $ => $._token_trees,
 
     expression_list_no_comma: $ => repeat1($._token_tree_no_comma),
 
-    parenthesized_expression: $ => parens(repeat($._token_tree)),
+    parenthesized_expression: $ => parens(optional($._token_trees)),
+
+    // One or more token trees. Left recursion costs one reduction per element, where a repeat
+    // costs about two, and keeps the parse stack as shallow as a repeat does.
+    _token_trees: $ => choice($._token_tree, seq($._token_trees, $._token_tree)),
 
     _token_tree: $ => choice($._token_tree_no_comma, ','),
 
@@ -1209,7 +1378,7 @@ module.exports = grammar({
 
     cast: $ => seq('::', field('type', $.data_type)),
 
-    subscript: $ => seq('[', repeat($._token_tree), ']'),
+    subscript: $ => seq('[', optional($._token_trees), ']'),
 
     array_constructor: $ => seq(
       kw('array'),
@@ -1262,20 +1431,13 @@ module.exports = grammar({
     // ---------------------------------------------------------------------------------------
     // Tokens
 
-    _word: _ => /[A-Za-z_\u0080-\uFFFF][A-Za-z0-9_$\u0080-\uFFFF]*/,
-
-    identifier: $ => $._word,
+    identifier: _ => /[A-Za-z_\u0080-\uFFFF][A-Za-z0-9_$\u0080-\uFFFF]*/,
 
     quoted_identifier: _ => token(seq(
       optional(/[uU]&/),
       '"',
       repeat(choice(/[^"]/, '""')),
       '"',
-    )),
-
-    string: _ => token(choice(
-      seq(optional(/[nN]|[uU]&/), '\'', repeat(choice(/[^']/, '\'\'')), '\''),
-      seq(/[eE]/, '\'', repeat(choice(/[^'\\]/, /\\(.|\n)/, '\'\'')), '\''),
     )),
 
     bit_string: _ => token(seq(/[bBxX]/, '\'', /[0-9a-fA-F]*/, '\'')),

@@ -140,6 +140,45 @@ pub fn check_texts(inputs: Vec<TextInput>, config: &Config, selection: &Selectio
     Checked { files, diagnostics }
 }
 
+/// The model of one schema source.
+pub struct SourceModel {
+    /// The migration root, Prisma schema directory or standalone file, in the form of the
+    /// inputs' keys.
+    pub root: PathBuf,
+    pub model: Model,
+}
+
+/// Files with the models of their schema sources.
+pub struct Modeled {
+    pub files: Vec<FileData>,
+    /// Sorted by root.
+    pub sources: Vec<SourceModel>,
+}
+
+/// Groups files into schema sources (migration order) and builds each source's model without
+/// running the rules, for outputs that only read the model (the ERD).
+pub fn build_models(inputs: Vec<TextInput>, config: &Config) -> Modeled {
+    let keys: Vec<PathBuf> = inputs.iter().map(|input| input.key.clone()).collect();
+    let files: Vec<FileData> = parse_all(inputs);
+    let by_key = |key: &std::path::Path| keys.iter().position(|k| k == key).and_then(|index| files.iter().find(|f| f.id.0 as usize == index));
+    let grouped = crate::workspace::sources::group_into_sources(&keys, &config.source_roots(), |key| {
+        by_key(key).is_some_and(|f| crate::workspace::sources::declares_prisma_datasource(&f.text))
+    });
+    let sources = grouped
+        .iter()
+        .map(|source| {
+            let is_migration = matches!(source.kind, crate::workspace::sources::SourceKind::Migrations { .. });
+            let inputs: Vec<FileInput> = source
+                .applied_files()
+                .filter_map(|member| by_key(&member.path))
+                .map(|file| FileInput { file: file.id, language: file.language, is_migration, statements: &file.statements })
+                .collect();
+            SourceModel { root: source.root.clone(), model: Model::build(&inputs) }
+        })
+        .collect();
+    Modeled { files, sources }
+}
+
 /// Parses and lowers files on all cores; file ids are the inputs' positions. Files that are
 /// neither SQL nor Prisma are left out.
 fn parse_all(inputs: Vec<TextInput>) -> Vec<FileData> {

@@ -62,6 +62,7 @@ pub enum OptionKind {
     Integer,
     String,
     StringList,
+    IntegerList,
     /// A string that must be one of these values.
     Choice(&'static [&'static str]),
 }
@@ -73,6 +74,7 @@ pub enum OptionValue {
     Integer(i64),
     String(String),
     StringList(Vec<String>),
+    IntegerList(Vec<i64>),
 }
 
 /// One `[rules.<id>]` table.
@@ -539,19 +541,21 @@ fn option_value(
             DeValue::Boolean(flag) => Ok(OptionValue::Bool(*flag)),
             _ => Err(wrong_type(value, "a boolean", path)),
         },
-        OptionKind::Integer => match value.get_ref() {
-            DeValue::Integer(integer) => i64::from_str_radix(integer.as_str(), integer.radix())
-                .map(OptionValue::Integer)
-                .map_err(|_| Problem {
-                    range: value.span(),
-                    message: format!("integer {integer} for {path} is out of range"),
-                }),
-            _ => Err(wrong_type(value, "an integer", path)),
-        },
+        OptionKind::Integer => integer(value, path).map(OptionValue::Integer),
         OptionKind::String => string(value, path).map(OptionValue::String),
         OptionKind::StringList => string_list(value, path).map(|items| {
             OptionValue::StringList(items.into_iter().map(|(item, _)| item).collect())
         }),
+        OptionKind::IntegerList => {
+            let DeValue::Array(items) = value.get_ref() else {
+                return Err(wrong_type(value, "an array of integers", path));
+            };
+            items
+                .iter()
+                .map(|item| integer(item, &format!("an item of {path}")))
+                .collect::<Checked<Vec<i64>>>()
+                .map(OptionValue::IntegerList)
+        }
         OptionKind::Choice(choices) => {
             let text = string_in(value, path, choices)?;
             if choices.contains(&text.as_str()) {
@@ -560,6 +564,17 @@ fn option_value(
                 Err(invalid_choice(value, &text, path, choices))
             }
         }
+    }
+}
+
+fn integer(value: &Spanned<DeValue<'_>>, path: &str) -> Checked<i64> {
+    match value.get_ref() {
+        DeValue::Integer(integer) => i64::from_str_radix(integer.as_str(), integer.radix())
+            .map_err(|_| Problem {
+                range: value.span(),
+                message: format!("integer {integer} for {path} is out of range"),
+            }),
+        _ => Err(wrong_type(value, "an integer", path)),
     }
 }
 
@@ -797,6 +812,11 @@ mod tests {
             kind: OptionKind::Choice(&["strict", "loose"]),
             doc: "how strict",
         },
+        OptionSpec {
+            name: "sizes",
+            kind: OptionKind::IntegerList,
+            doc: "some lengths",
+        },
     ];
 
     const RULES: &[RuleSpec] = &[
@@ -954,6 +974,24 @@ level = "error"
             config.option("sample-rule", "limit"),
             Some(&OptionValue::Integer(-1000))
         );
+    }
+
+    #[test]
+    fn integer_lists() {
+        let config = parse_ok("[rules.sample-rule]\nsizes = [255, 0x10]\n");
+        assert_eq!(
+            config.option("sample-rule", "sizes"),
+            Some(&OptionValue::IntegerList(vec![255, 16]))
+        );
+        let problem = parse(
+            "[rules.sample-rule]\nsizes = [255, \"1k\"]\n",
+            Path::new("ddlint.toml"),
+            RULES,
+        )
+        .err()
+        .map(|error| error.to_string())
+        .unwrap_or_default();
+        assert!(problem.contains("an item of"), "{problem}");
     }
 
     #[test]

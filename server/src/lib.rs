@@ -12,6 +12,7 @@ pub mod lower;
 pub mod syntax;
 pub mod model;
 pub mod analysis;
+pub mod erd;
 pub mod fix;
 pub mod fixture;
 pub mod rules;

@@ -34,6 +34,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let start = args.paths.first().map_or(cwd.clone(), |p| cwd.join(p));
     let config = config::load(&start, &rules::specs()).map_err(|e| e.to_string())?;
     let selection = selection(args)?;
+    if args.statistics && !matches!(args.format, Format::Text | Format::Json) {
+        return Err("--statistics works with the text and json formats".to_string());
+    }
 
     let collected = collect_files(&args.paths, &config);
     let mut usage_error = false;
@@ -59,7 +62,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     if args.fix {
         fixed = apply_fixes(&mut checked, &config, &selection, args.unsafe_fixes, &cwd)?;
     }
-    report(args, &checked, fixed);
+    report(args, &checked, &config, fixed, &cwd);
     if usage_error {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
@@ -85,7 +88,7 @@ fn selection(args: &CheckArgs) -> Result<Selection, String> {
 }
 
 /// The file's text, or why it cannot be checked.
-fn read_text(path: &Path) -> Result<Arc<str>, String> {
+pub(super) fn read_text(path: &Path) -> Result<Arc<str>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("binary file, not SQL or Prisma text".to_string());
@@ -97,13 +100,13 @@ fn read_text(path: &Path) -> Result<Arc<str>, String> {
     Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text)))
 }
 
-fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+pub(super) fn absolute(cwd: &Path, path: &Path) -> PathBuf {
     std::path::absolute(cwd.join(path)).unwrap_or_else(|_| cwd.join(path))
 }
 
 /// The fix `--fix` applies for a diagnostic: its only fix, when allowed. Diagnostics with
 /// several fixes ask the author to choose.
-fn chosen_fix(diagnostic: &Diagnostic, unsafe_fixes: bool) -> Option<&Fix> {
+pub(crate) fn chosen_fix(diagnostic: &Diagnostic, unsafe_fixes: bool) -> Option<&Fix> {
     match diagnostic.fixes.as_slice() {
         [fix] if fix.safety == Safety::Safe || unsafe_fixes => Some(fix),
         _ => None,
@@ -155,14 +158,17 @@ fn apply_fixes(
     Ok(applied)
 }
 
-fn report(args: &CheckArgs, checked: &Checked, fixed: usize) {
+fn report(args: &CheckArgs, checked: &Checked, config: &Config, fixed: usize, cwd: &Path) {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let style = Style::detect();
     let written = match args.format {
+        Format::Json if args.statistics => render::statistics_json(&mut out, checked, args.unsafe_fixes),
         Format::Json => render::json(&mut out, checked),
-        Format::Text if args.statistics => render::statistics(&mut out, checked, style),
+        Format::Text if args.statistics => render::statistics(&mut out, checked, style, fixed, args.unsafe_fixes),
         Format::Text => render::text(&mut out, checked, style, fixed, args.unsafe_fixes),
+        Format::Sarif => super::sarif::write(&mut out, checked, config, cwd),
+        Format::Github => render::github(&mut out, checked),
     };
     // A closed pipe (`ddlint check | head`) is not an error worth reporting.
     let _ = written.and_then(|()| out.flush());

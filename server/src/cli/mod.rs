@@ -1,7 +1,9 @@
-//! The command line: `ddlint check`, `ddlint rules`.
+//! The command line: `ddlint check`, `ddlint rules`, `ddlint erd`.
 
 mod check;
+mod erd;
 mod render;
+mod sarif;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +29,9 @@ enum Command {
         /// A rule id, e.g. `foreign-key-without-index`.
         id: Option<String>,
     },
+    /// Draw the entity-relationship diagram of the schemas, or around one table.
+    #[command(after_help = erd::EXAMPLES)]
+    Erd(erd::ErdArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -52,7 +57,7 @@ pub(crate) struct CheckArgs {
     /// The lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
-    /// Print the number of findings per rule instead of each finding.
+    /// Print the number of findings per rule instead of each finding (text or json format).
     #[arg(long)]
     statistics: bool,
 }
@@ -63,6 +68,10 @@ pub(crate) enum Format {
     Text,
     /// One JSON array of findings, sorted by path, line and column.
     Json,
+    /// A SARIF 2.1.0 log, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions workflow commands (`::warning file=...::message`), shown as annotations.
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -98,6 +107,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Rules { id } => rules_command(id.as_deref()),
+        Command::Erd(args) => erd::run(&args),
     }
 }
 
@@ -141,7 +151,7 @@ fn rules_command(id: Option<&str>) -> ExitCode {
 }
 
 /// The first sentence of a rule's "What it does" section.
-fn first_sentence(doc: &str) -> String {
+pub(crate) fn first_sentence(doc: &str) -> String {
     let body: String = doc
         .lines()
         .skip_while(|line| !line.starts_with("## What it does"))

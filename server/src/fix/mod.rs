@@ -144,61 +144,6 @@ pub fn apply_edits(text: &str, file: FileId, edits: &[Edit]) -> (String, Vec<Edi
     (out, skipped)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::syntax::Language;
-    use std::path::PathBuf;
-
-    fn file(text: &str) -> FileData {
-        FileData::new(FileId(0), PathBuf::from("a.sql"), Language::Sql, text.into())
-    }
-
-    fn apply(file: &FileData, edit: Edit) -> String {
-        apply_edits(&file.text, file.id, &[edit]).0
-    }
-
-    #[test]
-    fn insert_after_keeps_trailing_comment_and_crlf() {
-        let f = file("CREATE TABLE a (id int); -- first\r\nCREATE TABLE b (id int);\r\n");
-        let first = f.statements[0].range();
-        let edited = apply(&f, insert_statement_after(&f, first, "CREATE INDEX ON a (id);"));
-        assert_eq!(edited, "CREATE TABLE a (id int); -- first\r\nCREATE INDEX ON a (id);\r\nCREATE TABLE b (id int);\r\n");
-    }
-
-    #[test]
-    fn insert_after_last_statement_without_newline() {
-        let f = file("CREATE TABLE a (id int);");
-        let edited = apply(&f, insert_statement_after(&f, f.statements[0].range(), "SELECT 1;"));
-        assert_eq!(edited, "CREATE TABLE a (id int);\nSELECT 1;");
-    }
-
-    #[test]
-    fn delete_whole_lines() {
-        let f = file("CREATE TABLE a (id int);\n  CREATE INDEX i ON a (id);\nSELECT 1;\n");
-        let edited = apply(&f, delete_statement(&f, f.statements[1].range()));
-        assert_eq!(edited, "CREATE TABLE a (id int);\nSELECT 1;\n");
-    }
-
-    #[test]
-    fn keyword_case_follows_the_statement() {
-        let text = "create table a (id int);";
-        let range = TextRange::new(0, text.len() as u32);
-        assert_eq!(keyword_case(text, range, "CREATE INDEX \"X\" ON a (id) WHERE b = 'Y'"), "create index \"X\" on a (id) where b = 'Y'");
-        assert_eq!(keyword_case("CREATE TABLE a ();", TextRange::new(0, 5), "CREATE INDEX"), "CREATE INDEX");
-    }
-
-    #[test]
-    fn overlapping_edits_are_skipped() {
-        let edits = [
-            Edit::replace(Loc { file: FileId(0), range: TextRange::new(0, 3) }, "x"),
-            Edit::replace(Loc { file: FileId(0), range: TextRange::new(2, 4) }, "y"),
-        ];
-        let (text, skipped) = apply_edits("abcdef", FileId(0), &edits);
-        assert_eq!(text, "xdef");
-        assert_eq!(skipped.len(), 1);
-    }
-}
 
 /// Where new elements go in a CREATE TABLE's parenthesised list, worked out from the ranges of
 /// the elements it already has.
@@ -272,5 +217,61 @@ impl TableElements<'_> {
             Edit::insert(self.file.id, last.end(), ","),
             Edit::insert(self.file.id, eol, format!("{newline}{indent}{element}")),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::Language;
+    use std::path::PathBuf;
+
+    fn file(text: &str) -> FileData {
+        FileData::new(FileId(0), PathBuf::from("a.sql"), Language::Sql, text.into())
+    }
+
+    fn apply(file: &FileData, edit: Edit) -> String {
+        apply_edits(&file.text, file.id, &[edit]).0
+    }
+
+    #[test]
+    fn insert_after_keeps_trailing_comment_and_crlf() {
+        let f = file("CREATE TABLE a (id int); -- first\r\nCREATE TABLE b (id int);\r\n");
+        let first = f.statements[0].range();
+        let edited = apply(&f, insert_statement_after(&f, first, "CREATE INDEX ON a (id);"));
+        assert_eq!(edited, "CREATE TABLE a (id int); -- first\r\nCREATE INDEX ON a (id);\r\nCREATE TABLE b (id int);\r\n");
+    }
+
+    #[test]
+    fn insert_after_last_statement_without_newline() {
+        let f = file("CREATE TABLE a (id int);");
+        let edited = apply(&f, insert_statement_after(&f, f.statements[0].range(), "SELECT 1;"));
+        assert_eq!(edited, "CREATE TABLE a (id int);\nSELECT 1;");
+    }
+
+    #[test]
+    fn delete_whole_lines() {
+        let f = file("CREATE TABLE a (id int);\n  CREATE INDEX i ON a (id);\nSELECT 1;\n");
+        let edited = apply(&f, delete_statement(&f, f.statements[1].range()));
+        assert_eq!(edited, "CREATE TABLE a (id int);\nSELECT 1;\n");
+    }
+
+    #[test]
+    fn keyword_case_follows_the_statement() {
+        let text = "create table a (id int);";
+        let range = TextRange::new(0, text.len() as u32);
+        assert_eq!(keyword_case(text, range, "CREATE INDEX \"X\" ON a (id) WHERE b = 'Y'"), "create index \"X\" on a (id) where b = 'Y'");
+        assert_eq!(keyword_case("CREATE TABLE a ();", TextRange::new(0, 5), "CREATE INDEX"), "CREATE INDEX");
+    }
+
+    #[test]
+    fn overlapping_edits_are_skipped() {
+        let edits = [
+            Edit::replace(Loc { file: FileId(0), range: TextRange::new(0, 3) }, "x"),
+            Edit::replace(Loc { file: FileId(0), range: TextRange::new(2, 4) }, "y"),
+        ];
+        let (text, skipped) = apply_edits("abcdef", FileId(0), &edits);
+        assert_eq!(text, "xdef");
+        assert_eq!(skipped.len(), 1);
     }
 }

@@ -30,16 +30,37 @@ impl<'a> Cx<'a> {
                 return;
             }
             "function_call" => {
+                let mut function = String::new();
                 if let Some(name) = syntax::field(node, "function") {
                     let last = syntax::named_children(name).last().unwrap_or(name);
-                    summary.functions.push(self.text(last).to_ascii_lowercase());
+                    function = self.text(last).to_ascii_lowercase();
+                    summary.functions.push(function.clone());
                 }
                 if let Some(arguments) = syntax::field(node, "arguments") {
-                    self.collect(arguments, summary);
+                    let is = |child: Node, word: &str| self.text(child).eq_ignore_ascii_case(word);
+                    let children: Vec<Node> = syntax::named_children(arguments).collect();
+                    // `CAST(x AS type)`: the type is no column; `EXTRACT(epoch FROM x)`: nor the field.
+                    let relevant: &[Node] = match function.as_str() {
+                        "cast" | "treat" => {
+                            let end = children.iter().position(|c| is(*c, "as")).unwrap_or(children.len());
+                            &children[..end]
+                        }
+                        "extract" => {
+                            let start = children.iter().position(|c| is(*c, "from")).map_or(0, |p| p + 1);
+                            &children[start..]
+                        }
+                        _ => {
+                            self.collect(arguments, summary);
+                            return;
+                        }
+                    };
+                    for child in relevant {
+                        self.collect(*child, summary);
+                    }
                 }
                 return;
             }
-            "parenthesized_expression" if is_subquery(node, self.text) => return,
+            "parenthesized_expression" | "in_list" if is_subquery(node, self.text) => return,
             "in_list" => {
                 if let Some(values) = self.allowed_by_in_list(node) {
                     summary.allowed_values.push(values);
@@ -53,8 +74,13 @@ impl<'a> Cx<'a> {
             "cast" | "dollar_quoted_string" | "string" => return,
             _ => {}
         }
+        let mut after_collate = false;
         for child in syntax::named_children(node) {
-            self.collect(child, summary);
+            // `x COLLATE "C"`: the collation's name is no column.
+            if !after_collate {
+                self.collect(child, summary);
+            }
+            after_collate = child.kind() == "column_reference" && self.text(child).eq_ignore_ascii_case("collate");
         }
     }
 
@@ -245,6 +271,15 @@ mod tests {
     fn not_in_is_not_an_allowed_set() {
         let expr = check_expr("(status NOT IN ('x'))");
         assert!(expr.allowed_values.is_empty());
+    }
+
+    #[test]
+    fn cast_types_extract_fields_collations_and_in_subqueries_are_not_columns() {
+        let expr = check_expr(
+            "(CAST(a AS text) <> '' AND b COLLATE \"C\" > 'a' AND EXTRACT(epoch FROM c) > 0 AND d IN (SELECT x FROM other))",
+        );
+        let names: Vec<&str> = expr.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
     }
 
     #[test]

@@ -422,6 +422,9 @@ pub enum Fact {
     Comment(Comment),
     /// `SET search_path ...` and pg_dump's `set_config('search_path', ...)`.
     SetSearchPath { schemas: Vec<String> },
+    /// `ALTER FUNCTION|PROCEDURE|ROUTINE name ... SET parameter ...`: the parameters set,
+    /// lower-cased.
+    AlterFunction { name: ObjectName, settings: Vec<String> },
 }
 
 /// The kind of a top-level statement, for rules that look at statements rather than facts.

@@ -98,7 +98,11 @@ impl<'a> Cx<'a> {
                 (StatementKind::Comment, one(self.comment(node).map(Fact::Comment)))
             }
             "set_statement" => (StatementKind::Set, one(self.set_search_path(node))),
-            "generic_statement" => (StatementKind::Other, one(self.set_config_search_path(node))),
+            "alter_generic" => (StatementKind::Other, one(self.alter_function(node))),
+            "generic_statement" => (
+                StatementKind::Other,
+                one(self.set_config_search_path(node)),
+            ),
             "copy_statement" => (StatementKind::Copy, Vec::new()),
             "ERROR" => (StatementKind::Error, Vec::new()),
             _ => (StatementKind::Other, Vec::new()),
@@ -485,6 +489,57 @@ impl<'a> Cx<'a> {
             }
             _ => None,
         }
+    }
+
+    /// `ALTER FUNCTION f(int) SECURITY DEFINER SET search_path = ''` (a generic ALTER): the
+    /// function's name and the parameters it sets.
+    fn alter_function(&self, node: Node) -> Option<Fact> {
+        let leaves: Vec<Node> = syntax::descendants(node)
+            .filter(|n| n.child_count() == 0 && !n.is_extra())
+            .collect();
+        let word = |index: usize| leaves.get(index).map(|leaf| self.text(*leaf).to_ascii_lowercase());
+        if word(0).as_deref() != Some("alter")
+            || !matches!(word(1).as_deref(), Some("function" | "procedure" | "routine"))
+        {
+            return None;
+        }
+        // The name: identifiers joined by dots, up to the argument list or the action.
+        let mut parts: Vec<Ident> = Vec::new();
+        let mut next = 2;
+        while let Some(leaf) = leaves.get(next) {
+            if !matches!(leaf.kind(), "identifier" | "quoted_identifier") {
+                break;
+            }
+            parts.push(self.ident(*leaf));
+            if leaves.get(next + 1).is_some_and(|dot| self.text(*dot) == ".") {
+                next += 2;
+            } else {
+                next += 1;
+                break;
+            }
+        }
+        let name = parts.pop()?;
+        let schema = parts.pop();
+        let start = schema.as_ref().map_or(name.range.start(), |s| s.range.start());
+        let mut settings = Vec::new();
+        let mut depth = 0usize;
+        for (index, leaf) in leaves.iter().enumerate().skip(next) {
+            match self.text(*leaf) {
+                "(" => depth += 1,
+                ")" => depth = depth.saturating_sub(1),
+                text if depth == 0 && text.eq_ignore_ascii_case("set") => {
+                    if let Some(parameter) = leaves.get(index + 1) {
+                        settings.push(self.ident(*parameter).name);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if settings.is_empty() {
+            return None;
+        }
+        let range = super::TextRange::new(start, name.range.end());
+        Some(Fact::AlterFunction { name: ObjectName { schema, name, range }, settings })
     }
 
     fn value_text(&self, node: Node) -> String {

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::lower::{
     AlterTable, AlterTableAction, AlterTypeAction, ColumnDef, Comment, ConstraintKind, CreateIndex,
-    CreateTable, Drop, Fact, Ident, ObjectKind, ObjectName, RlsMode, TypeDefinition,
+    CreateTable, Drop, Expr, Fact, Ident, ObjectKind, ObjectName, RlsMode, TypeDefinition,
 };
 use crate::syntax::Language;
 
@@ -49,6 +49,17 @@ impl Builder {
                 constraint.target = resolved;
             }
         }
+        // A Prisma field typed with a model is a relation, not a column; lowering keeps it
+        // because it cannot tell a model from an enum defined in another file.
+        let models = &self.model.prisma_models;
+        for table in self.model.tables.iter_mut().filter(|t| t.language == Language::Prisma) {
+            table.columns.retain(|column| {
+                !column
+                    .ty
+                    .as_ref()
+                    .is_some_and(|ty| ty.value.schema.is_none() && models.contains_key(&ty.value.name))
+            });
+        }
         self.model
     }
 
@@ -87,9 +98,8 @@ impl Builder {
             Fact::CreatePolicy(policy) => {
                 let table = self.resolve(&policy.table);
                 if let Some(table) = table {
-                    let columns = policy.using.iter().chain(&policy.with_check).flat_map(|e| &e.columns);
-                    for column in columns {
-                        self.require_column(table, column, origin);
+                    for expr in policy.using.iter().chain(&policy.with_check) {
+                        self.require_expr_columns(table, expr, origin);
                     }
                 }
                 self.model.policies.push(Policy { def: Located { value: policy.clone(), origin }, table });
@@ -128,6 +138,20 @@ impl Builder {
             Fact::Drop(drop) => self.drop(drop),
             Fact::Comment(comment) => self.comment(comment, origin),
             Fact::SetSearchPath { schemas } => self.search_path.set(schemas),
+            Fact::AlterFunction { name, settings } => {
+                // Without argument types the overload is unknown; every one of that name counts.
+                let functions = self.model.functions.iter_mut().filter(|f| {
+                    let written = &f.value.name;
+                    written.name.name == name.name.name
+                        && match (&name.schema, &written.schema) {
+                            (Some(wanted), Some(schema)) => wanted.name == schema.name,
+                            _ => true,
+                        }
+                });
+                for function in functions {
+                    function.value.settings.extend(settings.iter().cloned());
+                }
+            }
         }
     }
 
@@ -187,6 +211,19 @@ impl Builder {
             column: column.name.clone(),
             at: origin.loc(column.range),
         });
+    }
+
+    /// `require_column` for the names an expression's token tree takes for columns. An unquoted
+    /// keyword there is more likely SQL syntax the summary does not know (`IS NFC NORMALIZED`,
+    /// `PASSING BY REF`) than a column, and the table's own name is a whole-row reference.
+    fn require_expr_columns(&mut self, table: TableId, expr: &Expr, origin: Origin) {
+        for column in &expr.columns {
+            let keyword = !column.quoted && crate::catalog::keywords::keyword_category(&column.name).is_some();
+            if keyword || self.model.table(table).name.name == column.name {
+                continue;
+            }
+            self.require_column(table, column, origin);
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -340,11 +377,7 @@ impl Builder {
                     self.require_column(table, column, origin);
                 }
             }
-            ConstraintKind::Check(expr) => {
-                for column in &expr.columns {
-                    self.require_column(table, column, origin);
-                }
-            }
+            ConstraintKind::Check(expr) => self.require_expr_columns(table, expr, origin),
             ConstraintKind::NotNull { column } => {
                 self.require_column(table, column, origin);
                 let at = origin.loc(constraint.range);
@@ -375,6 +408,7 @@ impl Builder {
         let Some(id) = self.resolve(&alter.name) else {
             return;
         };
+        self.model.statement_tables.insert((origin.file, origin.base), id);
         for action in &alter.actions {
             self.alter_table_action(id, &action.action, origin, alter.only);
         }
@@ -446,7 +480,8 @@ impl Builder {
             }
             AlterTableAction::DropConstraint { name, .. } => {
                 let table = self.table_mut(id);
-                table.constraints.retain(|c| c.name() != Some(name.name.as_str()));
+                let table_name = table.name.name.clone();
+                table.constraints.retain(|c| !c.is_named(&table_name, &name.name));
             }
             AlterTableAction::AlterColumnType { column, ty, .. } => {
                 self.require_column(id, column, origin);
@@ -506,13 +541,12 @@ impl Builder {
                 }
             }
             AlterTableAction::RenameConstraint { name, new_name } => {
-                if let Some(constraint) = self
-                    .table_mut(id)
-                    .constraints
-                    .iter_mut()
-                    .find(|c| c.name() == Some(name.name.as_str()))
-                    && let Some(written) = constraint.def.value.name.as_mut()
-                {
+                let table = self.table_mut(id);
+                let table_name = table.name.name.clone();
+                if let Some(constraint) = table.constraints.iter_mut().find(|c| c.is_named(&table_name, &name.name)) {
+                    // An implied name becomes a written one; its range stays inside the definition.
+                    let range = constraint.def.value.range;
+                    let written = constraint.def.value.name.get_or_insert_with(|| Ident { range, ..name.clone() });
                     written.name = new_name.name.clone();
                 }
             }
@@ -619,6 +653,7 @@ impl Builder {
         let Some(table) = self.resolve(&create.table) else {
             return;
         };
+        self.model.statement_tables.insert((origin.file, origin.base), table);
         let schema = self.model.table(table).name.schema.clone();
         if let Some(name) = &create.name
             && create.if_not_exists
@@ -631,18 +666,14 @@ impl Builder {
                 self.require_column(table, column, origin);
             }
             if let Some(expr) = &element.expression {
-                for column in &expr.columns {
-                    self.require_column(table, column, origin);
-                }
+                self.require_expr_columns(table, expr, origin);
             }
         }
         for column in &create.include {
             self.require_column(table, column, origin);
         }
         if let Some(predicate) = &create.predicate {
-            for column in &predicate.columns {
-                self.require_column(table, column, origin);
-            }
+            self.require_expr_columns(table, predicate, origin);
         }
         self.model.indexes.push(Index {
             name: create.name.as_ref().map(|n| n.name.clone()),
@@ -699,7 +730,13 @@ impl Builder {
                 }
                 ObjectKind::Index => {
                     let position = self.model.indexes.iter().position(|i| {
-                        i.name.as_deref() == Some(target.name.name.as_str())
+                        let table = self.model.table(i.table);
+                        let implied = || super::names::implied_index_name(&table.name.name, &i.def.value);
+                        let named = match i.name.as_deref() {
+                            Some(name) => name == target.name.name,
+                            None => implied() == target.name.name,
+                        };
+                        named
                             && target
                                 .schema
                                 .as_ref()

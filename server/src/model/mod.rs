@@ -139,6 +139,15 @@ impl Constraint {
     pub fn loc(&self) -> Loc {
         self.def.loc(self.def.value.range)
     }
+
+    /// Whether DDL naming `name` refers to this constraint of `table`: by its written name, or
+    /// by the name PostgreSQL gave it when none was written.
+    pub fn is_named(&self, table: &str, name: &str) -> bool {
+        match self.name() {
+            Some(written) => written == name,
+            None => names::implied_constraint_name(table, self.kind()).is_some_and(|implied| implied == name),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -285,6 +294,9 @@ pub struct Model {
     pub other_relations: Vec<(QualifiedName, Loc)>,
     pub events: Vec<ModelEvent>,
     pub files: Vec<FileMeta>,
+    /// The table each ALTER TABLE and CREATE INDEX statement applied to, by the statement's file
+    /// and start offset (resolved with the search path and names of that point).
+    pub statement_tables: HashMap<(FileId, u32), TableId>,
 }
 
 impl Model {
@@ -332,6 +344,11 @@ impl Model {
 
     pub fn policies_of(&self, table: TableId) -> impl Iterator<Item = &Policy> {
         self.policies.iter().filter(move |p| p.table == Some(table))
+    }
+
+    /// The table an ALTER TABLE or CREATE INDEX statement starting at `start` applied to.
+    pub fn statement_table(&self, file: FileId, start: u32) -> Option<&Table> {
+        self.statement_tables.get(&(file, start)).map(|id| self.table(*id))
     }
 
     pub fn file_meta(&self, file: FileId) -> Option<&FileMeta> {

@@ -91,6 +91,88 @@ pub fn type_lookup_name(ty: &TypeRef) -> &str {
     &ty.name
 }
 
+/// The name PostgreSQL gives a constraint created without one (`users_pkey`,
+/// `users_email_key`, `orders_customer_id_fkey`, `t_price_check`); `None` for NOT NULL.
+/// Collisions, which PostgreSQL resolves by appending a number, are not considered.
+pub fn implied_constraint_name(table: &str, kind: &crate::lower::ConstraintKind) -> Option<String> {
+    use crate::lower::ConstraintKind::*;
+    let names = |columns: &[crate::lower::Ident]| columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    let (columns, label) = match kind {
+        PrimaryKey { .. } => (Vec::new(), "pkey"),
+        Unique { columns, .. } => (names(columns), "key"),
+        ForeignKey { columns, .. } => (names(columns), "fkey"),
+        Exclude { columns } => (names(columns), "excl"),
+        // `t_col_check` when the expression uses one column, else `t_check`.
+        Check(expr) => {
+            let mut columns = names(&expr.columns);
+            columns.dedup();
+            if columns.len() != 1 {
+                columns.clear();
+            }
+            (columns, "check")
+        }
+        NotNull { .. } => return None,
+    };
+    Some(implied_name(table, &columns, label))
+}
+
+/// The name PostgreSQL gives `CREATE INDEX ON table (...)`: `<table>_<columns>_idx`, an
+/// expression contributing its function's name (or `expr`).
+pub fn implied_index_name(table: &str, index: &crate::lower::CreateIndex) -> String {
+    let columns: Vec<String> = index
+        .elements
+        .iter()
+        .map(|element| match (&element.column, &element.expression) {
+            (Some(column), _) => column.name.clone(),
+            (None, Some(expression)) => expression.functions.first().cloned().unwrap_or_else(|| "expr".to_string()),
+            (None, None) => "expr".to_string(),
+        })
+        .collect();
+    implied_name(table, &columns, "idx")
+}
+
+/// `makeObjectName`: `<table>_<col1>_<col2>_<label>`, the table and column parts shortened,
+/// the longer first, until the name fits in 63 bytes.
+fn implied_name(table: &str, columns: &[String], label: &str) -> String {
+    const MAX: usize = 63;
+    let mut joined = String::new();
+    for column in columns {
+        if !joined.is_empty() {
+            joined.push('_');
+        }
+        joined.push_str(column);
+        if joined.len() >= MAX {
+            break;
+        }
+    }
+    let clip = |text: &str, max: usize| {
+        let mut end = max.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text[..end].to_string()
+    };
+    let joined = clip(&joined, MAX);
+    let overhead = label.len() + 1 + usize::from(!joined.is_empty());
+    let available = MAX - overhead;
+    let (mut first, mut second) = (table.len(), joined.len());
+    while first + second > available {
+        if first > second {
+            first -= 1;
+        } else {
+            second -= 1;
+        }
+    }
+    let mut name = clip(table, first);
+    if !joined.is_empty() {
+        name.push('_');
+        name.push_str(&clip(&joined, second));
+    }
+    name.push('_');
+    name.push_str(label);
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +182,17 @@ mod tests {
         assert_eq!(QualifiedName::new("public", "users").to_string(), "users");
         assert_eq!(QualifiedName::new("audit", "Events").to_string(), "audit.\"Events\"");
         assert_eq!(QualifiedName::new("public", "user").to_string(), "\"user\"");
+    }
+
+    #[test]
+    fn implied_names() {
+        let columns = vec!["email".to_string()];
+        assert_eq!(implied_name("users", &columns, "key"), "users_email_key");
+        assert_eq!(implied_name("users", &[], "pkey"), "users_pkey");
+        let long = "a".repeat(40);
+        let name = implied_name(&long, std::slice::from_ref(&long), "key");
+        assert_eq!(name.len(), 63);
+        assert_eq!(name, format!("{}_{}_key", "a".repeat(29), "a".repeat(29)));
     }
 
     #[test]

@@ -3,16 +3,23 @@
 use crate::catalog::types::builtin_type;
 use crate::fix::TableElements;
 use crate::lower::TypeRef;
-use crate::model::{Column, Constraint, Loc, Located, Model, Table};
-use crate::rules::{RuleCx, Safety};
+use crate::model::{Column, Constraint, Domain, Loc, Located, Model, Table};
+use crate::rules::{Edit, RuleCx, Safety};
 use crate::syntax::Language;
+use crate::text::TextRange;
 
 /// Columns of the tables that exist at the end, where they are defined (columns a partition or
-/// child table inherits are reported on their parent).
+/// child table inherits are reported on their parent, also when pg_dump spells them out in a
+/// partition attached later).
 pub fn defined_columns(model: &Model) -> impl Iterator<Item = (&Table, &Column)> {
-    model
-        .live_tables()
-        .flat_map(|table| table.columns.iter().filter(|c| !c.inherited).map(move |c| (table, c)))
+    model.live_tables().flat_map(move |table| {
+        let parent = table.partition_of.as_ref().and_then(|name| model.find_table(name));
+        table
+            .columns
+            .iter()
+            .filter(move |c| !c.inherited && parent.is_none_or(|p| p.column(&c.name).is_none()))
+            .map(move |c| (table, c))
+    })
 }
 
 /// The `pg_type.typname` of a built-in type reference (`timestamp with time zone` ->
@@ -121,6 +128,81 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
 /// Whether `name` matches any of `patterns` (globs).
 pub fn matches_any(patterns: &[String], name: &str) -> bool {
     patterns.iter().any(|pattern| glob_match(pattern, name))
+}
+
+/// Where a type diagnostic goes: the type tokens in SQL; in Prisma the native type attribute
+/// (`@db.VarChar(255)`) when the field has one, else the field's type.
+pub fn type_loc(ty: &Located<TypeRef>, language: Language) -> Loc {
+    match (language, ty.value.modifiers_range) {
+        (Language::Prisma, Some(native)) => ty.loc(native),
+        (Language::Prisma, None) => ty.loc(ty.value.name_range),
+        (Language::Sql, _) => type_tokens(ty),
+    }
+}
+
+/// `name` in the case the type at `ty` was written in (`NUMERIC` where `MONEY` was written).
+pub fn written_case(cx: &RuleCx, ty: &Located<TypeRef>, name: &str) -> String {
+    let written = cx.text(ty.loc(ty.value.name_range));
+    if written.starts_with(|c: char| c.is_ascii_uppercase()) {
+        name.to_ascii_uppercase()
+    } else {
+        name.to_string()
+    }
+}
+
+/// Removes a Prisma field's native type attribute (`@db.Json`) with the blanks before it, so
+/// the field takes Prisma's default type for its scalar.
+pub fn remove_prisma_native(cx: &RuleCx, ty: &Located<TypeRef>) -> Option<Edit> {
+    let native = ty.loc(ty.value.modifiers_range?);
+    let text = &cx.file(native.file)?.text;
+    let start = text[..native.range.start() as usize].trim_end_matches([' ', '\t']).len() as u32;
+    Some(Edit::replace(Loc { file: native.file, range: TextRange::new(start, native.range.end()) }, ""))
+}
+
+/// A domain's base type, located in its CREATE DOMAIN.
+pub fn domain_type(domain: &Domain) -> Located<TypeRef> {
+    Located { value: domain.def.value.ty.clone(), origin: domain.def.origin }
+}
+
+/// Edits adding `CHECK (<check>)` for a SQL column: at the end of its definition when `ty` was
+/// written there, else as `ALTER TABLE ... ADD CHECK` after the statement that gave the type.
+pub fn add_column_check(
+    cx: &RuleCx,
+    table: &Table,
+    column: &Column,
+    ty: &Located<TypeRef>,
+    check: &str,
+) -> Option<Edit> {
+    let file = cx.file(ty.origin.file)?;
+    let statement = ty.origin.statement;
+    if ty.origin == column.def.origin {
+        let end = column.def.loc(column.def.value.range).range.end();
+        let clause = crate::fix::keyword_case(&file.text, statement, &format!(" CHECK ({check})"));
+        return Some(Edit::insert(file.id, end, clause));
+    }
+    let sql = format!("ALTER TABLE {} ADD CHECK ({check});", table.name);
+    let sql = crate::fix::keyword_case(&file.text, statement, &sql);
+    Some(crate::fix::insert_statement_after(file, statement, &sql))
+}
+
+/// How messages name a table: its Prisma model name in Prisma, else its SQL name.
+pub fn table_label(table: &Table) -> String {
+    table.prisma_name.clone().unwrap_or_else(|| table.name.to_string())
+}
+
+/// How messages name a column: its Prisma field name in Prisma, else its SQL name.
+pub fn column_label(table: &Table, column: &str) -> String {
+    table
+        .column(column)
+        .and_then(|c| c.prisma_name.clone())
+        .unwrap_or_else(|| column.to_string())
+}
+
+/// Whether the model comes from standalone SQL schema files (no migration folder, no Prisma
+/// schema): such a file is often one of several applied in turn (types in one, tables in the
+/// next), so what it does not define may exist all the same.
+pub fn is_standalone_sql(model: &Model) -> bool {
+    model.files.iter().all(|f| !f.is_migration && f.language == Language::Sql)
 }
 
 #[cfg(test)]

@@ -20,6 +20,14 @@ impl Severity {
             Severity::Error => "error",
         }
     }
+
+    /// One level lower (`info` stays `info`).
+    pub fn lower(self) -> Severity {
+        match self {
+            Severity::Error => Severity::Warning,
+            Severity::Warning | Severity::Info => Severity::Info,
+        }
+    }
 }
 
 impl fmt::Display for Severity {
@@ -109,6 +117,9 @@ pub struct Diagnostic {
     pub message: String,
     pub fixes: Vec<Fix>,
     pub related: Vec<Related>,
+    /// A lesser form of the rule's problem: the framework reports it one level below the
+    /// rule's configured level.
+    pub demoted: bool,
 }
 
 impl Diagnostic {
@@ -121,7 +132,14 @@ impl Diagnostic {
             message: message.into(),
             fixes: Vec::new(),
             related: Vec::new(),
+            demoted: false,
         }
+    }
+
+    /// Reports this diagnostic one level below the rule's level.
+    pub fn demoted(mut self) -> Diagnostic {
+        self.demoted = true;
+        self
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
@@ -164,14 +182,25 @@ pub fn resolve_placeholders(snippet: &str) -> String {
                     chars.next();
                 }
                 let mut depth = 0;
-                for inner in chars.by_ref() {
+                let mut previous = ' ';
+                while let Some(inner) = chars.next() {
                     match inner {
-                        '{' => depth += 1,
+                        // An escaped `}` or `$` inside a default (see `escape_snippet`).
+                        '\\' => {
+                            if let Some(escaped) = chars.next() {
+                                out.push(escaped);
+                            }
+                            previous = ' ';
+                            continue;
+                        }
+                        // Only `${` opens a nested placeholder; a plain `{` is text.
+                        '{' if previous == '$' => depth += 1,
                         '}' if depth == 0 => break,
                         '}' => depth -= 1,
                         _ => {}
                     }
                     out.push(inner);
+                    previous = inner;
                 }
             }
             '$' if chars.peek().is_some_and(|c| c.is_ascii_digit()) => {
@@ -207,5 +236,6 @@ mod tests {
         assert_eq!(resolve_placeholders("COMMENT ON TABLE t IS '${1:describe t}';$0"), "COMMENT ON TABLE t IS 'describe t';");
         assert_eq!(resolve_placeholders("a \\$1 b"), "a $1 b");
         assert_eq!(resolve_placeholders(&escape_snippet("$$x}")), "$$x}");
+        assert_eq!(resolve_placeholders(&format!("${{1:{}}}", escape_snippet("'{}'"))), "'{}'");
     }
 }

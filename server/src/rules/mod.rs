@@ -9,8 +9,16 @@ mod common;
 mod diagnostic;
 pub mod suppression;
 
+mod audit;
+mod constraints;
+mod dont;
+mod indexes;
 mod keys;
+mod migrations;
+mod naming;
 mod schema;
+mod security;
+mod shape;
 mod types;
 
 use std::collections::HashSet;
@@ -51,7 +59,13 @@ mod docs {
 
 /// Every rule, in catalog order.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
-    types::RULES.iter().chain(keys::RULES).chain(schema::RULES).copied()
+    types::RULES.iter().chain(keys::RULES).chain(indexes::RULES).chain(constraints::RULES).chain(audit::RULES)
+        .chain(naming::RULES)
+        .chain(shape::RULES)
+        .chain(security::RULES)
+        .chain(dont::RULES)
+        .chain(migrations::RULES)
+        .chain(schema::RULES).copied()
 }
 
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -132,6 +146,14 @@ impl<'a> RuleCx<'a> {
         }
     }
 
+    /// An integer-list option, or `default` when `ddlint.toml` does not set it.
+    pub fn option_ints(&self, name: &str, default: &[i64]) -> Vec<i64> {
+        match self.option(name) {
+            Some(OptionValue::IntegerList(values)) => values.clone(),
+            _ => default.to_vec(),
+        }
+    }
+
     pub fn option_bool(&self, name: &str, default: bool) -> bool {
         match self.option(name) {
             Some(OptionValue::Bool(value)) => *value,
@@ -184,7 +206,20 @@ pub fn check(model: &Model, files: &[&FileData], config: &Config, selection: &Se
         ran.insert(rule.id);
         let mut found = Vec::new();
         match rule.check {
-            Some(check) => check(&RuleCx { model, config, files, rule }, &mut found),
+            Some(check) => {
+                // A bug in one rule must not take the others (or the language server) down.
+                let cx = RuleCx { model, config, files, rule };
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&cx, &mut found)));
+                if let Err(panic) = outcome {
+                    let message = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    eprintln!("ddlint: internal error in rule `{}` ({message}); its findings are missing", rule.id);
+                    found.clear();
+                }
+            }
             None if rule.id == schema::syntax_error::RULE.id => {
                 for file in files {
                     for error in &file.syntax_errors {
@@ -196,7 +231,7 @@ pub fn check(model: &Model, files: &[&FileData], config: &Config, selection: &Se
         }
         for mut diagnostic in found {
             diagnostic.rule = rule.id;
-            diagnostic.severity = severity;
+            diagnostic.severity = if diagnostic.demoted { severity.lower() } else { severity };
             all.push(diagnostic);
         }
     }

@@ -37,6 +37,9 @@ pub fn syntax_errors(language: Language, tree: &Tree, text: &str) -> Vec<SyntaxE
             continue;
         }
         if !statement.has_error() {
+            if let Some(error) = unknown_verb(statement, text) {
+                errors.push(error);
+            }
             continue;
         }
         let Some(error) = descendants(statement).find(|node| node.is_error() || node.is_missing())
@@ -47,6 +50,35 @@ pub fn syntax_errors(language: Language, tree: &Tree, text: &str) -> Vec<SyntaxE
         errors.push(describe(language, error, text, lines));
     }
     errors
+}
+
+/// The words that start a PostgreSQL statement (the grammar takes any other word followed by
+/// balanced tokens for a statement it does not model).
+const STATEMENT_VERBS: &[&str] = &[
+    "abort", "alter", "analyse", "analyze", "begin", "call", "checkpoint", "close", "cluster",
+    "comment", "commit", "copy", "create", "deallocate", "declare", "delete", "discard", "do",
+    "drop", "end", "execute", "explain", "fetch", "grant", "import", "insert", "listen", "load",
+    "lock", "merge", "move", "notify", "prepare", "reassign", "refresh", "reindex", "release",
+    "repack", "reset", "revoke", "rollback", "savepoint", "security", "select", "set", "show", "start",
+    "table", "truncate", "unlisten", "update", "vacuum", "values", "with",
+];
+
+/// A statement the grammar took as generic whose first word starts no PostgreSQL statement
+/// (`CREAT TABLE ...`).
+fn unknown_verb(statement: Node, text: &str) -> Option<SyntaxError> {
+    if statement.kind() != "generic_statement" {
+        return None;
+    }
+    let verb = super::field(statement, "verb")?;
+    let word = &text[verb.byte_range()];
+    if STATEMENT_VERBS.iter().any(|known| known.eq_ignore_ascii_case(word)) {
+        return None;
+    }
+    let mut message = format!("`{}` does not start a PostgreSQL statement", shorten(word));
+    if let Some(closest) = crate::suggest::closest(word, STATEMENT_VERBS.iter().copied(), 2) {
+        message.push_str(&format!("; did you mean `{}`?", closest.to_ascii_uppercase()));
+    }
+    Some(SyntaxError { range: range(verb), message })
 }
 
 fn describe(language: Language, error: Node, text: &str, lines: &LineIndex) -> SyntaxError {
@@ -61,8 +93,20 @@ fn describe(language: Language, error: Node, text: &str, lines: &LineIndex) -> S
     {
         return SyntaxError { range: first_line(failure, text), message };
     }
+    if let Some(message) = unterminated_leaf(error, text, lines) {
+        return message;
+    }
+    if let Some(message) = incomplete_statement(error, text) {
+        return message;
+    }
     let unexpected = first_leaf(error);
     let token = &text[unexpected.byte_range()];
+    if let Some(message) = incomplete_clause(error, unexpected, text) {
+        return message;
+    }
+    if let Some(message) = list_punctuation(error, unexpected, text) {
+        return message;
+    }
     if let Some(message) = unterminated(unexpected.start_byte(), text, lines)
         && unexpected.is_error()
     {
@@ -80,17 +124,166 @@ fn describe(language: Language, error: Node, text: &str, lines: &LineIndex) -> S
     SyntaxError { range: first_line(unexpected, text), message }
 }
 
+/// A quote inside the error that never closes, whatever token the parser stopped at.
+fn unterminated_leaf(error: Node, text: &str, lines: &LineIndex) -> Option<SyntaxError> {
+    descendants(error).filter(|n| n.child_count() == 0).find_map(|leaf| {
+        let token = &text[leaf.byte_range()];
+        let quote = token.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+        let closed = token.len() > 1 && token.ends_with(quote);
+        if closed {
+            return None;
+        }
+        let message = unterminated(leaf.start_byte(), text, lines)?;
+        Some(SyntaxError { range: first_line(leaf, text), message })
+    })
+}
+
+/// A statement the parser could not start a structure for (`CREATE INDEX ON t;`): the tokens
+/// it gave up after, and the one it stopped at.
+fn incomplete_statement(error: Node, text: &str) -> Option<SyntaxError> {
+    if error.parent().is_some_and(|p| p.parent().is_some()) {
+        return None;
+    }
+    let leaves: Vec<Node> = descendants(error).filter(|n| n.child_count() == 0 && !n.is_extra()).collect();
+    let head: Vec<&str> = leaves
+        .iter()
+        .take(2)
+        .map(|leaf| &text[leaf.byte_range()])
+        .take_while(|word| word.chars().all(|c| c.is_ascii_alphabetic()))
+        .collect();
+    let last = *leaves.last()?;
+    if head.is_empty() {
+        return None;
+    }
+    let statement = head.join(" ").to_ascii_uppercase();
+    let last_text = shorten(&text[last.byte_range()]);
+    match next_leaf(last) {
+        Some(stop) if stop.start_byte() >= error.end_byte() => Some(SyntaxError {
+            range: first_line(stop, text),
+            message: format!(
+                "incomplete `{statement}` statement: unexpected `{}` after `{last_text}`",
+                shorten(&text[stop.byte_range()])
+            ),
+        }),
+        _ => Some(SyntaxError {
+            range: first_line(last, text),
+            message: format!("incomplete `{statement}` statement: it ends after `{last_text}`"),
+        }),
+    }
+}
+
+const TWO_COMMAS: &str = "two commas in a row; remove one";
+const TRAILING_COMMA: &str = "trailing `,` before `)`; remove it";
+
+/// Commas and parentheses that do not fit a list: `a,, b`, `a, b,)`, `(a b)` where an element
+/// lacks its comma, `(a))`.
+fn list_punctuation(error: Node, unexpected: Node, text: &str) -> Option<SyntaxError> {
+    let token = &text[unexpected.byte_range()];
+    let leaf_text = |leaf: Option<Node>| leaf.map(|l| &text[l.byte_range()]);
+    let message = |message: &str| Some(SyntaxError { range: range(unexpected), message: message.to_string() });
+    // Reported on the first of the two commas, whichever one the parser stopped at.
+    if token == ","
+        && let Some(first) = previous_leaf(unexpected).filter(|p| &text[p.byte_range()] == ",")
+    {
+        return Some(SyntaxError { range: range(first), message: TWO_COMMAS.to_string() });
+    }
+    if token == "," && leaf_text(next_leaf(unexpected)) == Some(",") {
+        return message(TWO_COMMAS);
+    }
+    if token == "," && leaf_text(next_leaf(unexpected)) == Some(")") {
+        return message(TRAILING_COMMA);
+    }
+    if token == ")" {
+        let statement = top_level(unexpected);
+        let depth: i32 = descendants(statement)
+            .filter(|n| n.child_count() == 0 && n.end_byte() <= unexpected.start_byte())
+            .map(|n| match &text[n.byte_range()] {
+                "(" => 1,
+                ")" => -1,
+                _ => 0,
+            })
+            .sum();
+        if depth <= 0 {
+            return message("unexpected `)`: no `(` is open here");
+        }
+    }
+    // A complete element followed by another without a comma: tree-sitter wraps the first in
+    // the error.
+    let next = error.next_named_sibling()?;
+    let mut cursor = error.walk();
+    let element = matches!(
+        next.kind(),
+        "column_definition" | "table_constraint" | "composite_attribute" | "function_parameter" | "index_element"
+    );
+    let same_kind = element && error.named_children(&mut cursor).any(|child| child.kind() == next.kind());
+    if same_kind && !next.is_error() {
+        let start = first_leaf(next);
+        return Some(SyntaxError {
+            range: first_line(start, text),
+            message: format!("missing `,` before `{}`", shorten(&text[start.byte_range()])),
+        });
+    }
+    None
+}
+
+fn top_level(node: Node) -> Node {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if parent.parent().is_none() {
+            return current;
+        }
+        current = parent;
+    }
+    current
+}
+
+/// A clause keyword with nothing after it (`DEFAULT)`, `NOT,`): what it needs.
+fn incomplete_clause(error: Node, unexpected: Node, text: &str) -> Option<SyntaxError> {
+    let word = text[unexpected.byte_range()].to_ascii_uppercase();
+    let needs = match word.as_str() {
+        "DEFAULT" => "a value",
+        "NOT" => "`NULL`",
+        "CHECK" => "a parenthesised condition",
+        "REFERENCES" => "a table name",
+        "COLLATE" => "a collation name",
+        "CONSTRAINT" => "a name and a constraint",
+        "GENERATED" => "`ALWAYS AS (...)` or `... AS IDENTITY`",
+        _ => return None,
+    };
+    let only_word = error.end_byte() == unexpected.end_byte();
+    let next = next_leaf(unexpected)?;
+    let next_text = &text[next.byte_range()];
+    if !only_word || !matches!(next_text, ")" | "," | ";") {
+        return None;
+    }
+    Some(SyntaxError {
+        range: range(unexpected),
+        message: format!("`{word}` needs {needs} before `{next_text}`"),
+    })
+}
+
 fn describe_missing(missing: Node, text: &str, lines: &LineIndex) -> SyntaxError {
     let kind = missing.kind();
     // Point at the token after which something is missing: a zero-width range is hard to see.
     let anchor = previous_leaf(missing).unwrap_or(missing);
     let at = first_line(anchor, text);
+    // Recovery may insert a keyword between two commas or before `)` (`a,, b`, `a, b,)`).
+    let next = next_leaf(missing);
+    let next_text = next.map(|n| &text[n.byte_range()]);
+    if &text[anchor.byte_range()] == "," && kind != ")" {
+        match (next, next_text) {
+            (_, Some(",")) => return SyntaxError { range: at, message: TWO_COMMAS.to_string() },
+            (_, Some(")")) => return SyntaxError { range: at, message: TRAILING_COMMA.to_string() },
+            _ => {}
+        }
+    }
     let message = match kind {
         ")" | "]" => {
             let open = if kind == ")" { "(" } else { "[" };
-            match missing.parent().and_then(|parent| opening_token(parent, open)) {
-                Some(opening) => format!(
-                    "missing `{kind}` to close the `{open}` opened at {}",
+            match missing.parent().and_then(|parent| Some((parent, opening_token(parent, open)?))) {
+                Some((parent, opening)) => format!(
+                    "missing `{kind}` to close {} opened at {}",
+                    construct(parent.kind()).unwrap_or(if kind == ")" { "the `(`" } else { "the `[`" }),
                     position(lines, opening.start_byte())
                 ),
                 None => format!("missing `{kind}`"),
@@ -101,6 +294,7 @@ fn describe_missing(missing: Node, text: &str, lines: &LineIndex) -> SyntaxError
         other if other.chars().all(|c| c.is_ascii_uppercase() || c == ' ') => {
             format!("missing keyword `{other}`")
         }
+        "identifier" => format!("missing a name after `{}`", shorten(&text[anchor.byte_range()])),
         other if missing.is_named() => format!("missing {}", other.replace('_', " ")),
         other => format!("missing `{other}`"),
     };
@@ -186,7 +380,7 @@ fn previous_leaf(node: Node) -> Option<Node> {
     loop {
         if let Some(sibling) = current.prev_sibling() {
             let mut leaf = sibling;
-            while let Some(last) = leaf.child(leaf.child_count().checked_sub(1)?) {
+            while let Some(last) = leaf.child_count().checked_sub(1).and_then(|i| leaf.child(i)) {
                 leaf = last;
             }
             if leaf.is_extra() || leaf.byte_range().is_empty() {
@@ -197,6 +391,41 @@ fn previous_leaf(node: Node) -> Option<Node> {
         }
         current = current.parent()?;
     }
+}
+
+/// The next token in the text, skipping comments and zero-width nodes.
+fn next_leaf(node: Node) -> Option<Node> {
+    let mut current = node;
+    loop {
+        if let Some(sibling) = current.next_sibling() {
+            let mut leaf = sibling;
+            while let Some(first) = leaf.child(0) {
+                leaf = first;
+            }
+            if leaf.is_extra() || leaf.byte_range().is_empty() {
+                current = leaf;
+                continue;
+            }
+            return Some(leaf);
+        }
+        current = current.parent()?;
+    }
+}
+
+/// What a parenthesised node is, for "missing `)` to close ...".
+fn construct(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "table_elements" => "the column list",
+        "column_name_list" | "constraint_columns" => "the column name list",
+        "index_elements" => "the index column list",
+        "type_modifiers" => "the type modifiers",
+        "function_parameters" => "the parameter list",
+        "enum_values" => "the enum value list",
+        "composite_attributes" => "the attribute list",
+        "parenthesized_expression" => "the parenthesis",
+        "in_list" => "the IN list",
+        _ => return None,
+    })
 }
 
 fn opening_token<'t>(parent: Node<'t>, open: &str) -> Option<Node<'t>> {
@@ -272,6 +501,12 @@ mod tests {
             found[0].1.starts_with("unterminated dollar-quoted string started at 2:49"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn unknown_statement_verb() {
+        let found = errors("CREAT TABLE a (id int);\nCREATE TABLE b (id int);\nVACUUM b;\n");
+        assert_eq!(found, [("CREAT".to_string(), "`CREAT` does not start a PostgreSQL statement; did you mean `CREATE`?".to_string())]);
     }
 
     #[test]

@@ -40,3 +40,13 @@ pub(crate) const RULE: Rule = Rule {
     fixable: false,
     check: None,
 };
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check_rule_fixtures;
+
+    #[test]
+    fn fixtures() {
+        check_rule_fixtures(super::RULE.id);
+    }
+}

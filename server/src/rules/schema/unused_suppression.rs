@@ -64,3 +64,13 @@ pub(crate) fn removal(file: &FileData, suppression: &Suppression, rule_index: us
     };
     Edit::replace(Loc { file: file.id, range }, "")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check_rule_fixtures;
+
+    #[test]
+    fn fixtures() {
+        check_rule_fixtures(super::RULE.id);
+    }
+}

@@ -1,0 +1,357 @@
+//! ## What it does
+//! Reports tables that end the workspace without a creation timestamp (`created_at`, or an
+//! alias such as `inserted_at`, `created`, `created_on`) or without an update timestamp
+//! (`updated_at`, or `modified_at`, `updated`, `last_updated`, `last_update`, ...). Columns added
+//! later by `ALTER TABLE ... ADD COLUMN` count; camelCase names (Prisma's `createdAt`) match
+//! their snake_case form. One diagnostic per table, on its name, saying what is missing.
+//!
+//! Not reported: junction tables (two foreign-key columns, perhaps a surrogate key and audit
+//! columns; or just a primary key of two `*_id` columns), partitions, temporary tables, tables
+//! whose columns the model cannot see (`CREATE TABLE ... AS`), the bookkeeping tables of
+//! migration tools (`schema_migrations`, `goose_db_version`, `flyway_schema_history`, ...),
+//! tables listed in `allow` (lookup tables). Append-only tables
+//! (names ending in `_log`, `_logs`, `_events`, `_history`, `_audit`, `_versions`, starting
+//! with `audit_`, or listed in `append_only`) only need the creation timestamp.
+//!
+//! ## Why is this bad?
+//! When a row appeared and when it last changed are the first questions of every incident,
+//! support request and data migration, and they cannot be answered after the fact. The columns
+//! cost 16 bytes a row.
+//!
+//! ## Example
+//! ```sql
+//! CREATE TABLE projects (
+//!     id bigint PRIMARY KEY,
+//!     name text NOT NULL
+//! );
+//! ```
+//!
+//! Use instead:
+//! ```sql
+//! CREATE TABLE projects (
+//!     id bigint PRIMARY KEY,
+//!     name text NOT NULL,
+//!     created_at timestamptz NOT NULL DEFAULT now(),
+//!     updated_at timestamptz NOT NULL DEFAULT now()
+//! );
+//! ```
+//!
+//! ## Fix safety
+//! "Add created_at/updated_at" inserts `created_at timestamptz NOT NULL DEFAULT now()` and/or
+//! `updated_at timestamptz NOT NULL DEFAULT now()` as the last columns of the CREATE TABLE,
+//! before its table constraints, in its indentation and keyword case. In Prisma it adds
+//! `createdAt DateTime @default(now()) @db.Timestamptz(3)` and
+//! `updatedAt DateTime @updatedAt @db.Timestamptz(3)` after the last column (with
+//! `@map("created_at")` when the model maps its fields to snake_case columns). It is unsafe:
+//! `INSERT` statements without a column list and `SELECT *` consumers see new columns.
+//!
+//! ## Options
+//! - `allow`: tables (globs) that need no timestamps, such as lookup tables.
+//! - `append_only`: tables (globs) whose rows are never updated.
+//! - `created_names`: column names that record creation.
+//! - `updated_names`: column names that record the last update.
+
+use crate::config::{Level, OptionKind, OptionSpec};
+use crate::fix::{end_of_line, indentation, keyword_case, line_ending, start_of_line};
+use crate::lower::Persistence;
+use crate::model::Table;
+use crate::rules::common::{matches_any, table_label};
+use crate::rules::constraints::snake_case;
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::syntax::Language;
+use crate::text::TextRange;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "missing-timestamps",
+    level: |_| Level::Warning,
+    options: &[
+        OptionSpec {
+            name: "allow",
+            kind: OptionKind::StringList,
+            doc: "tables (globs) that need no timestamps",
+        },
+        OptionSpec {
+            name: "append_only",
+            kind: OptionKind::StringList,
+            doc: "tables (globs) whose rows are never updated",
+        },
+        OptionSpec {
+            name: "created_names",
+            kind: OptionKind::StringList,
+            doc: "column names that record creation",
+        },
+        OptionSpec {
+            name: "updated_names",
+            kind: OptionKind::StringList,
+            doc: "column names that record the last update",
+        },
+    ],
+    fixable: true,
+    check: Some(check),
+};
+
+const CREATED: &[&str] = &[
+    "created_at",
+    "inserted_at",
+    "created",
+    "created_on",
+    "createdat",
+    "createdon",
+    "creation_date",
+    "created_date",
+    "create_date",
+    "date_created",
+];
+const UPDATED: &[&str] = &[
+    "updated_at",
+    "modified_at",
+    "updated",
+    "updated_on",
+    "updatedat",
+    "updatedon",
+    "last_update",
+    "last_updated",
+    "last_updated_at",
+    "modified",
+    "modified_on",
+    "modified_date",
+    "modifieddate",
+    "date_modified",
+    "last_modified",
+    "last_modified_at",
+];
+const APPEND_ONLY: &[&str] = &[
+    "*_log",
+    "*_logs",
+    "*_events",
+    "*_history",
+    "*_audit",
+    "audit_*",
+    "*_versions",
+];
+
+/// Tables migration tools keep their own records in.
+const BOOKKEEPING: &[&str] = &[
+    "schema_migrations",
+    "ar_internal_metadata",
+    "django_migrations",
+    "goose_db_version",
+    "flyway_schema_history",
+    "__diesel_schema_migrations",
+    "_prisma_migrations",
+    "_sqlx_migrations",
+    "knex_migrations",
+    "knex_migrations_lock",
+    "databasechangelog",
+    "databasechangeloglock",
+    "schema_version",
+    "migrations",
+];
+
+const CREATED_COLUMN: &str = "created_at timestamptz NOT NULL DEFAULT now()";
+const UPDATED_COLUMN: &str = "updated_at timestamptz NOT NULL DEFAULT now()";
+
+fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    let allow = cx.option_strings("allow", &[]);
+    let mut append_only = cx.option_strings("append_only", &[]);
+    append_only.extend(APPEND_ONLY.iter().map(|s| s.to_string()));
+    let created_names = cx.option_strings("created_names", CREATED);
+    let updated_names = cx.option_strings("updated_names", UPDATED);
+    for table in cx.model.live_tables() {
+        if table.partition_of.is_some()
+            || table.persistence == Persistence::Temporary
+            || table.columns_incomplete
+            || matches_any(&allow, &table.name.name)
+            || BOOKKEEPING.contains(&table.name.name.as_str())
+            || is_junction(table, &created_names, &updated_names)
+        {
+            continue;
+        }
+        let has = |names: &[String]| {
+            table
+                .columns
+                .iter()
+                .any(|c| names.contains(&snake_case(&c.name)))
+        };
+        let needs_created = !has(&created_names);
+        let needs_updated = !has(&updated_names) && !matches_any(&append_only, &table.name.name);
+        let missing = match (needs_created, needs_updated) {
+            (false, false) => continue,
+            (true, true) => "`created_at` or `updated_at` columns",
+            (true, false) => "`created_at` column",
+            (false, true) => "`updated_at` column",
+        };
+        let message = format!("table `{}` has no {missing}", table_label(table));
+        let fix = match table.language {
+            Language::Sql => sql_fix(cx, table, needs_created, needs_updated),
+            Language::Prisma => prisma_fix(cx, table, needs_created, needs_updated),
+        };
+        out.push(Diagnostic::new(table.name_loc, message).with_fixes(fix));
+    }
+}
+
+/// Two foreign-key columns and nothing else but a surrogate key and audit columns; or a
+/// primary key of two `*_id` columns and nothing else (foreign keys may be declared elsewhere).
+fn is_junction(table: &Table, created: &[String], updated: &[String]) -> bool {
+    let columns: Vec<&str> = table
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|c| {
+            let snake = snake_case(c);
+            !created.contains(&snake) && !updated.contains(&snake)
+        })
+        .collect();
+    let key: Vec<&str> = table
+        .primary_key()
+        .map(|pk| pk.columns())
+        .unwrap_or_default();
+    let mut fk_columns: Vec<&str> = table.foreign_keys().flat_map(|fk| fk.columns()).collect();
+    fk_columns.sort_unstable();
+    fk_columns.dedup();
+    if fk_columns.len() == 2 {
+        let others: Vec<&&str> = columns.iter().filter(|c| !fk_columns.contains(c)).collect();
+        return others.len() <= 1 && others.iter().all(|c| key.contains(c));
+    }
+    key.len() == 2
+        && columns.len() == 2
+        && columns
+            .iter()
+            .all(|c| key.contains(c) && snake_case(c).ends_with("_id"))
+}
+
+fn title(created: bool, updated: bool) -> &'static str {
+    match (created, updated) {
+        (true, true) => "Add created_at/updated_at",
+        (true, false) => "Add created_at",
+        _ => "Add updated_at",
+    }
+}
+
+fn sql_fix(cx: &RuleCx, table: &Table, created: bool, updated: bool) -> Option<Fix> {
+    let parens = table.elements?;
+    let file = cx.file(parens.file)?;
+    let text = &*file.text;
+    let statement = table.created.statement;
+    let columns: Vec<String> = [(created, CREATED_COLUMN), (updated, UPDATED_COLUMN)]
+        .into_iter()
+        .filter(|(wanted, _)| *wanted)
+        .map(|(_, column)| keyword_case(text, statement, column))
+        .collect();
+    let column_ranges: Vec<TextRange> = table
+        .columns
+        .iter()
+        .filter(|c| c.def.origin == table.created && !c.inherited)
+        .map(|c| c.def.loc(c.def.value.range).range)
+        .collect();
+    let elements = crate::rules::common::table_elements(cx, table)?;
+    let single_line = !file.slice(parens.range).contains('\n');
+    let newline = line_ending(text);
+    let indent = element_indent(text, &elements.elements, parens.range);
+    let last_column = column_ranges.iter().map(|r| r.end()).max();
+    // The first table constraint after the last column: the new columns go before it.
+    let before = elements
+        .elements
+        .iter()
+        .find(|e| last_column.is_none_or(|end| e.start() >= end));
+    let edits = match before {
+        Some(constraint) if single_line => {
+            vec![Edit::insert(
+                file.id,
+                constraint.start(),
+                format!("{}, ", columns.join(", ")),
+            )]
+        }
+        Some(constraint) => {
+            let line_start = start_of_line(text, constraint.start());
+            if text[line_start as usize..constraint.start() as usize]
+                .trim()
+                .is_empty()
+            {
+                let lines: String = columns
+                    .iter()
+                    .map(|c| format!("{indent}{c},{newline}"))
+                    .collect();
+                vec![Edit::insert(file.id, line_start, lines)]
+            } else {
+                let lines: String = columns
+                    .iter()
+                    .map(|c| format!("{c},{newline}{indent}"))
+                    .collect();
+                vec![Edit::insert(file.id, constraint.start(), lines)]
+            }
+        }
+        None if single_line => elements.append(&columns.join(", ")),
+        None => elements.append(&columns.join(&format!(",{newline}{indent}"))),
+    };
+    Some(Fix::unsafe_(title(created, updated), edits))
+}
+
+/// The indentation of the first element on a line of its own, or four spaces more than the
+/// statement's line.
+fn element_indent(text: &str, elements: &[TextRange], parens: TextRange) -> String {
+    elements
+        .iter()
+        .find(|e| {
+            text[start_of_line(text, e.start()) as usize..e.start() as usize]
+                .trim()
+                .is_empty()
+        })
+        .map(|e| indentation(text, e.start()).to_string())
+        .unwrap_or_else(|| format!("{}    ", indentation(text, parens.start())))
+}
+
+fn prisma_fix(cx: &RuleCx, table: &Table, created: bool, updated: bool) -> Option<Fix> {
+    let last = table
+        .columns
+        .iter()
+        .map(|c| c.def.loc(c.def.value.range))
+        .max_by_key(|loc| loc.range.end())?;
+    let file = cx.file(last.file)?;
+    let text = &*file.text;
+    let newline = line_ending(text);
+    let indent = indentation(text, last.range.start());
+    let fields = |c: &crate::model::Column| c.prisma_name.as_deref().unwrap_or(&c.name).to_string();
+    let snake_fields = table.columns.iter().any(|c| fields(c).contains('_'));
+    let maps_to_snake = table
+        .columns
+        .iter()
+        .any(|c| fields(c) != c.name && c.name.contains('_'));
+    let field = |camel: &str, snake: &str, attributes: &str| {
+        if snake_fields {
+            format!("{snake} DateTime {attributes}")
+        } else if maps_to_snake {
+            format!("{camel} DateTime {attributes} @map(\"{snake}\")")
+        } else {
+            format!("{camel} DateTime {attributes}")
+        }
+    };
+    let mut lines = String::new();
+    if created {
+        let line = field(
+            "createdAt",
+            "created_at",
+            "@default(now()) @db.Timestamptz(3)",
+        );
+        lines.push_str(&format!("{newline}{indent}{line}"));
+    }
+    if updated {
+        let line = field("updatedAt", "updated_at", "@updatedAt @db.Timestamptz(3)");
+        lines.push_str(&format!("{newline}{indent}{line}"));
+    }
+    let at = end_of_line(text, last.range.end());
+    Some(Fix::unsafe_(
+        title(created, updated),
+        vec![Edit::insert(file.id, at, lines)],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check_rule_fixtures;
+
+    #[test]
+    fn fixtures() {
+        check_rule_fixtures(super::RULE.id);
+    }
+}

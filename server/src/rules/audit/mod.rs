@@ -1,0 +1,40 @@
+//! Section 5 of the catalog: audit columns and lifecycle. Also what tells that the application
+//! framework, not the database, maintains a schema's timestamps.
+
+pub(crate) mod missing_table_comment;
+pub(crate) mod missing_timestamps;
+pub(crate) mod updated_at_without_trigger;
+
+use crate::model::Table;
+use crate::rules::{Rule, RuleCx};
+
+pub(super) const RULES: &[&Rule] = &[
+    &missing_timestamps::RULE,
+    &updated_at_without_trigger::RULE,
+    &missing_table_comment::RULE,
+];
+
+/// Tables that only frameworks which set `created_at`/`updated_at` themselves create: Rails'
+/// `ar_internal_metadata` (in every `structure.sql`) and Django's `django_migrations`.
+const FRAMEWORK_TABLES: &[&str] = &["ar_internal_metadata", "django_migrations"];
+
+/// Whether the application framework sets the table's timestamps on insert and update: the
+/// schema is a Rails or Django one, or the table comes from SQL that Prisma Migrate generated
+/// (`<version>_<name>/migration.sql`; Prisma Client fills `@updatedAt` fields).
+pub(crate) fn app_sets_timestamps(cx: &RuleCx, table: &Table) -> bool {
+    let framework = cx
+        .model
+        .live_tables()
+        .any(|t| FRAMEWORK_TABLES.contains(&t.name.name.as_str()));
+    let prisma_migration = cx.file(table.created.file).is_some_and(|file| {
+        let path = &file.path;
+        let folder = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .unwrap_or("");
+        path.file_name().is_some_and(|name| name == "migration.sql")
+            && folder.starts_with(|c: char| c.is_ascii_digit())
+    });
+    framework || prisma_migration
+}

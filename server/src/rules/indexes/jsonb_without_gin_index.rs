@@ -1,0 +1,153 @@
+//! ## What it does
+//! Reports `jsonb` columns (Prisma `Json`) that no GIN index of the table covers: none on the
+//! column itself, none on an expression over it. Off by default: the hint only matters for
+//! tables queried with containment or key-existence operators (`@>`, `?`, `?|`, `?&`, `@?`).
+//!
+//! ## Why is this bad?
+//! Without a GIN index, `WHERE data @> '{"plan": "pro"}'` reads every row of the table and
+//! parses every document. A GIN index answers containment and key-existence queries from the
+//! index alone.
+//!
+//! ## Example
+//! ```sql
+//! CREATE TABLE events (
+//!     id bigint PRIMARY KEY,
+//!     payload jsonb NOT NULL
+//! );
+//! ```
+//!
+//! Use instead:
+//! ```sql
+//! CREATE TABLE events (
+//!     id bigint PRIMARY KEY,
+//!     payload jsonb NOT NULL
+//! );
+//! CREATE INDEX events_payload_idx ON events USING gin (payload);
+//! ```
+//!
+//! ## Fix safety
+//! "Create GIN index" is safe: it inserts `CREATE INDEX <table>_<column>_idx ON <table> USING gin
+//! (<column>);` after the statement that created the column (`CONCURRENTLY` in a migration that
+//! alters a table an earlier migration created). In Prisma it adds
+//! `@@index([field], type: Gin)` to the model.
+//!
+//! ## Options
+//! None.
+
+use std::collections::HashSet;
+
+use crate::config::Level;
+use crate::model::names::quote_if_needed;
+use crate::model::{Column, Table};
+use crate::rules::common::{builtin, column_label, defined_columns, table_label};
+use crate::rules::indexes::{alters_earlier_migration_table, free_relation_name};
+use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
+use crate::syntax::Language;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "jsonb-without-gin-index",
+    level: |_| Level::Off,
+    options: &[],
+    fixable: true,
+    check: Some(check),
+};
+
+fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    let mut proposed = HashSet::new();
+    for (table, column) in defined_columns(cx.model) {
+        let Some(ty) = &column.ty else { continue };
+        if builtin(&ty.value) != Some("jsonb")
+            || ty.value.array_dims > 0
+            || has_gin_index(cx, table, &column.name)
+        {
+            continue;
+        }
+        let message = format!(
+            "no GIN index on `{}`: containment and key-existence queries on it scan `{}`",
+            column_label(table, &column.name),
+            table_label(table)
+        );
+        let fix = match table.language {
+            Language::Sql => sql_fix(cx, table, column, &mut proposed),
+            Language::Prisma => prisma_fix(cx, table, column),
+        };
+        out.push(Diagnostic::new(column.name_loc(), message).with_fixes(fix));
+    }
+}
+
+fn has_gin_index(cx: &RuleCx, table: &Table, column: &str) -> bool {
+    cx.model.indexes_of(table.id).any(|index| {
+        let create = &index.def.value;
+        create.method.as_deref() == Some("gin")
+            && create.elements.iter().any(|element| {
+                element.column.as_ref().is_some_and(|c| c.name == column)
+                    || element
+                        .expression
+                        .as_ref()
+                        .is_some_and(|e| e.columns.iter().any(|c| c.name == column))
+            })
+    })
+}
+
+fn sql_fix(
+    cx: &RuleCx,
+    table: &Table,
+    column: &Column,
+    proposed: &mut HashSet<String>,
+) -> Option<Fix> {
+    let origin = column.def.origin;
+    let file = cx.file(origin.file)?;
+    let name = free_relation_name(
+        cx.model,
+        table,
+        &format!("{}_{}", table.name.name, column.name),
+        "_idx",
+        proposed,
+    );
+    proposed.insert(name.clone());
+    let concurrently = if alters_earlier_migration_table(cx.model, table, origin) {
+        "CONCURRENTLY "
+    } else {
+        ""
+    };
+    let statement = format!(
+        "CREATE INDEX {concurrently}{} ON {} USING gin ({});",
+        quote_if_needed(&name),
+        table.name,
+        quote_if_needed(&column.name)
+    );
+    let statement = crate::fix::keyword_case(&file.text, origin.statement, &statement);
+    let edit = crate::fix::insert_statement_after(file, origin.statement, &statement);
+    Some(Fix::safe(
+        format!(
+            "Create GIN index on {}({})",
+            table.name,
+            quote_if_needed(&column.name)
+        ),
+        vec![edit],
+    ))
+}
+
+fn prisma_fix(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {
+    let body = table.elements?;
+    let file = cx.file(body.file)?;
+    let field = column.prisma_name.as_deref().unwrap_or(&column.name);
+    let line = format!("@@index([{field}], type: Gin)");
+    let members: Vec<_> = table
+        .columns
+        .iter()
+        .map(|c| c.def.loc(c.def.value.range).range)
+        .collect();
+    let edit = crate::fix::prisma::append_member(file, body.range, &members, &line);
+    Some(Fix::safe(format!("Add `{line}`"), vec![edit]))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check_rule_fixtures;
+
+    #[test]
+    fn fixtures() {
+        check_rule_fixtures(super::RULE.id);
+    }
+}

@@ -1,0 +1,167 @@
+//! ## What it does
+//! Reports cycles of two or more tables that reference each other through foreign keys that
+//! are all `NOT NULL` and none `DEFERRABLE`. Each foreign key of a cycle is reported once,
+//! and the message names the whole cycle. Self-references (trees) and cycles with a nullable
+//! or deferrable foreign key are not reported: those can be filled in.
+//!
+//! ## Why is this bad?
+//! Every row of each table needs an existing row of the next one, so no table can get its
+//! first row: every insert fails its foreign-key check. The cycle only works with triggers
+//! disabled or constraints dropped, and the same problem returns on restore and in tests.
+//!
+//! ## Example
+//! ```sql
+//! CREATE TABLE teams (
+//!     id bigint PRIMARY KEY,
+//!     owner_id bigint NOT NULL
+//! );
+//! CREATE TABLE users (
+//!     id bigint PRIMARY KEY,
+//!     team_id bigint NOT NULL REFERENCES teams (id)
+//! );
+//! ALTER TABLE teams ADD FOREIGN KEY (owner_id) REFERENCES users (id);
+//! ```
+//!
+//! Use instead:
+//! ```sql
+//! CREATE TABLE teams (
+//!     id bigint PRIMARY KEY,
+//!     owner_id bigint NOT NULL
+//! );
+//! CREATE TABLE users (
+//!     id bigint PRIMARY KEY,
+//!     team_id bigint NOT NULL REFERENCES teams (id)
+//! );
+//! ALTER TABLE teams ADD FOREIGN KEY (owner_id) REFERENCES users (id)
+//!     DEFERRABLE INITIALLY DEFERRED;
+//! ```
+//!
+//! ## Fix safety
+//! No automatic fix: which key becomes nullable or deferred is a design decision.
+//!
+//! ## Options
+//! None.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use crate::config::Level;
+use crate::model::{Constraint, Model, Table, TableId};
+use crate::rules::common::{foreign_key_loc, table_label};
+use crate::rules::{Diagnostic, Rule, RuleCx};
+
+pub(crate) const RULE: Rule = Rule {
+    id: "circular-foreign-keys",
+    level: |_| Level::Warning,
+    options: &[],
+    fixable: false,
+    check: Some(check),
+};
+
+/// A foreign key that forces its referenced row to exist before the referencing one.
+struct Edge<'a> {
+    table: &'a Table,
+    fk: &'a Constraint,
+    to: TableId,
+}
+
+fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    let edges = blocking_edges(cx.model);
+    let mut outgoing: HashMap<TableId, Vec<usize>> = HashMap::new();
+    for (index, edge) in edges.iter().enumerate() {
+        outgoing.entry(edge.table.id).or_default().push(index);
+    }
+    for (index, edge) in edges.iter().enumerate() {
+        let Some(path) = shortest_path(&edges, &outgoing, edge.to, edge.table.id) else {
+            continue;
+        };
+        let cycle: Vec<usize> = std::iter::once(index).chain(path).collect();
+        let mut names: Vec<String> = cycle
+            .iter()
+            .map(|&e| format!("`{}`", table_label(edges[e].table)))
+            .collect();
+        names.push(names[0].clone());
+        let message = format!(
+            "circular NOT NULL foreign keys {}: no row can be inserted first; make one of these foreign keys nullable or DEFERRABLE INITIALLY DEFERRED",
+            names.join(" → ")
+        );
+        let mut diagnostic = Diagnostic::new(foreign_key_loc(edge.table, edge.fk), message);
+        for &other in &cycle[1..] {
+            let other = &edges[other];
+            let label = format!(
+                "`{}` → `{}`",
+                table_label(other.table),
+                table_label(cx.model.table(other.to))
+            );
+            diagnostic = diagnostic.with_related(foreign_key_loc(other.table, other.fk), label);
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// Foreign keys between two different live tables whose columns are all NOT NULL and that
+/// are checked immediately.
+fn blocking_edges(model: &Model) -> Vec<Edge<'_>> {
+    let mut edges = Vec::new();
+    for table in model.live_tables() {
+        for fk in table.foreign_keys() {
+            let Some(to) = fk
+                .target
+                .filter(|&to| to != table.id && !model.table(to).dropped)
+            else {
+                continue;
+            };
+            let columns = fk.columns();
+            let not_null = |c: &&str| table.column(c).is_some_and(|col| !col.is_nullable());
+            if fk.def.value.attributes.deferrable
+                || columns.is_empty()
+                || !columns.iter().all(not_null)
+            {
+                continue;
+            }
+            edges.push(Edge { table, fk, to });
+        }
+    }
+    edges
+}
+
+/// The edges of a shortest path from `from` to `to`, by breadth-first search.
+fn shortest_path(
+    edges: &[Edge],
+    outgoing: &HashMap<TableId, Vec<usize>>,
+    from: TableId,
+    to: TableId,
+) -> Option<Vec<usize>> {
+    let mut came_by: HashMap<TableId, usize> = HashMap::new();
+    let mut queue = VecDeque::from([from]);
+    let mut seen = HashSet::from([from]);
+    while let Some(node) = queue.pop_front() {
+        if node == to {
+            let mut path = Vec::new();
+            let mut at = to;
+            while at != from {
+                let edge = *came_by.get(&at)?;
+                path.push(edge);
+                at = edges[edge].table.id;
+            }
+            path.reverse();
+            return Some(path);
+        }
+        for &index in outgoing.get(&node).into_iter().flatten() {
+            if seen.insert(edges[index].to) {
+                came_by.insert(edges[index].to, index);
+                queue.push_back(edges[index].to);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check_rule_fixtures;
+
+    #[test]
+    fn fixtures() {
+        check_rule_fixtures(super::RULE.id);
+    }
+}

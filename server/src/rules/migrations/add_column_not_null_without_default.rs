@@ -1,0 +1,142 @@
+//! ## What it does
+//! Reports `ALTER TABLE ... ADD COLUMN ... NOT NULL` without a `DEFAULT` in a migration, on a
+//! table that an earlier migration created, on the `NOT NULL` words. Identity, generated and
+//! serial columns (PostgreSQL fills them) and columns of a domain with a default are not
+//! reported, nor are tables created in the same migration.
+//!
+//! ## Why is this bad?
+//! PostgreSQL fills the new column of every existing row with NULL, which the NOT NULL
+//! constraint rejects: the migration fails ("column contains null values") as soon as the table
+//! has a row, typically in production after passing on an empty development database.
+//!
+//! ## Example
+//! ```sql
+//! -- migrations/0002_add_status.sql (orders was created by 0001)
+//! ALTER TABLE orders ADD COLUMN status text NOT NULL;
+//! ```
+//!
+//! Use instead:
+//! ```sql
+//! ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new';
+//! ```
+//!
+//! ## Fix safety
+//! "Add DEFAULT" inserts `DEFAULT <value>` before `NOT NULL`, with a placeholder value for the
+//! type (`0`, `''`, `false`, `now()`, `gen_random_uuid()`, `'{}'`, an enum's first label). It is
+//! unsafe: every existing row receives that value, so the placeholder must be what they should
+//! hold. The alternative is adding the column nullable, backfilling, then `SET NOT NULL`.
+//!
+//! ## Options
+//! None.
+
+use crate::config::Level;
+use crate::fix::keyword_case;
+use crate::lower::{AlterTableAction, ColumnDef, Fact, TypeDefinition};
+use crate::model::{Loc, Model};
+use crate::rules::common::builtin;
+use crate::rules::migrations::on_existing_tables;
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, escape_snippet};
+use crate::syntax::Language;
+use crate::text::TextRange;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "add-column-not-null-without-default",
+    level: |_| Level::Error,
+    options: &[],
+    fixable: true,
+    check: Some(check),
+};
+
+fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    for found in on_existing_tables(cx) {
+        let Fact::AlterTable(alter) = found.fact else {
+            continue;
+        };
+        for action in &alter.actions {
+            let AlterTableAction::AddColumn { column, .. } = &action.action else {
+                continue;
+            };
+            let Some(not_null) = column.not_null else {
+                continue;
+            };
+            if column.default.is_some() || column.identity.is_some() || column.generated.is_some() {
+                continue;
+            }
+            if filled_by_type(cx.model, column) {
+                continue;
+            }
+            let at = Loc {
+                file: found.file.id,
+                range: found.statement.absolute(not_null),
+            };
+            let message = format!(
+                "adding NOT NULL column `{}` without a DEFAULT fails when `{}` has rows; add a DEFAULT, or add it nullable, backfill, then SET NOT NULL",
+                column.name.name, found.table.name
+            );
+            let fix = default_value(cx.model, column).map(|value| {
+                let words = keyword_case(&found.file.text, found.statement.range(), "DEFAULT ");
+                let snippet = format!("{words}${{1:{}}} ", escape_snippet(&value));
+                Fix::unsafe_(
+                    "Add DEFAULT",
+                    vec![Edit::snippet(
+                        found.file.id,
+                        TextRange::empty(at.range.start()),
+                        snippet,
+                    )],
+                )
+            });
+            out.push(Diagnostic::new(at, message).with_fixes(fix));
+        }
+    }
+}
+
+/// Serial types and domains with a default give every existing row a value.
+fn filled_by_type(model: &Model, column: &ColumnDef) -> bool {
+    let Some(ty) = &column.ty else { return true };
+    if matches!(
+        ty.name.as_str(),
+        "serial" | "bigserial" | "smallserial" | "serial2" | "serial4" | "serial8"
+    ) {
+        return true;
+    }
+    model
+        .find_domain(ty)
+        .is_some_and(|domain| domain.def.value.default.is_some())
+}
+
+/// A placeholder default for the column's type, `None` where there is no obvious one.
+fn default_value(model: &Model, column: &ColumnDef) -> Option<String> {
+    let ty = column.ty.as_ref()?;
+    if ty.array_dims > 0 {
+        return Some("'{}'".to_string());
+    }
+    if let Some(user_type) = model.find_type(ty, Language::Sql) {
+        let TypeDefinition::Enum { .. } = user_type.def.value.definition else {
+            return None;
+        };
+        let label = user_type.labels.first()?;
+        return Some(format!("'{}'", label.replace('\'', "''")));
+    }
+    let value = match builtin(ty)? {
+        "int2" | "int4" | "int8" | "numeric" | "float4" | "float8" | "oid" => "0",
+        "text" | "varchar" | "bpchar" | "bytea" => "''",
+        "bool" => "false",
+        "timestamptz" | "timestamp" => "now()",
+        "date" => "CURRENT_DATE",
+        "uuid" => "gen_random_uuid()",
+        "json" | "jsonb" => "'{}'",
+        "interval" => "'0'",
+        _ => return None,
+    };
+    Some(value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check_rule_fixtures;
+
+    #[test]
+    fn fixtures() {
+        check_rule_fixtures(super::RULE.id);
+    }
+}

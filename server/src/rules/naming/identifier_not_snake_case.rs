@@ -1,0 +1,283 @@
+//! ## What it does
+//! Reports names of tables, columns, indexes, constraints, types and domains that are not
+//! snake_case: quoted names with upper-case letters, spaces or other characters outside
+//! `[a-z0-9_]` (`"createdAt"`, `"Order Items"`), and unquoted mixed-case names (`createdAt`),
+//! which PostgreSQL folds to lower case (`createdat`). An unquoted name written all in capitals
+//! (`USER_ID`) folds to a snake_case name and is not reported. In Prisma, with
+//! `[prisma] database_names = "snake_case"`, it checks the database names (`@map`, `@@map`, or
+//! the Prisma name where there is none), not the Prisma identifiers; the SQL that Prisma Migrate
+//! generates from it (`<version>_<name>/migration.sql`) is not checked.
+//!
+//! ## Why is this bad?
+//! A quoted mixed-case name must be quoted, with the exact case, in every query, view, function
+//! and tool that touches it; forgetting the quotes gives "column does not exist". An unquoted
+//! mixed-case name silently becomes `createdat` in the catalog, so the word breaks the author
+//! wrote are lost everywhere the name is shown (psql, dumps, ORMs, error messages).
+//!
+//! ## Example
+//! ```sql
+//! CREATE TABLE "OrderItems" (
+//!     "orderId" bigint NOT NULL,
+//!     createdAt timestamptz NOT NULL
+//! );
+//! ```
+//!
+//! Use instead:
+//! ```sql
+//! CREATE TABLE order_items (
+//!     order_id bigint NOT NULL,
+//!     created_at timestamptz NOT NULL
+//! );
+//! ```
+//!
+//! ## Fix safety
+//! SQL: no automatic fix, since renaming breaks every query that uses the name; the message
+//! gives the snake_case name, and the editor's rename changes the name with its references.
+//! Prisma: "Map to `<snake_case>`" adds or corrects `@map`/`@@map`; it is unsafe because the
+//! next migration renames the database object (the Prisma Client API keeps its names).
+//!
+//! ## Options
+//! None. Prisma schemas are checked only with `[prisma] database_names = "snake_case"`.
+
+use crate::config::{DatabaseNames, Level};
+use crate::model::{Loc, Table};
+use crate::rules::naming::{DefinedName, NameKind, defined_names};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::syntax::Language;
+use crate::text::TextRange;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "identifier-not-snake-case",
+    level: |_| Level::Warning,
+    options: &[],
+    fixable: true,
+    check: Some(check),
+};
+
+fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    let prisma = cx.config.prisma.database_names == DatabaseNames::SnakeCase;
+    for defined in defined_names(cx) {
+        let diagnostic = match defined.language {
+            Language::Sql if is_prisma_migration(cx, defined.loc) => None,
+            Language::Sql => sql_diagnostic(cx, &defined),
+            Language::Prisma if prisma => prisma_diagnostic(cx, &defined),
+            Language::Prisma => None,
+        };
+        out.extend(diagnostic);
+    }
+}
+
+/// Prisma Migrate writes `<version>_<name>/migration.sql` from the Prisma schema, whose names
+/// are checked there (with `[prisma] database_names`), not in the generated SQL.
+fn is_prisma_migration(cx: &RuleCx, loc: Loc) -> bool {
+    let Some(path) = cx.file(loc.file).map(|f| f.path.as_path()) else {
+        return false;
+    };
+    let folder = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    path.file_name().is_some_and(|n| n == "migration.sql")
+        && folder.split_once('_').is_some_and(|(version, _)| {
+            !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+fn sql_diagnostic(cx: &RuleCx, defined: &DefinedName) -> Option<Diagnostic> {
+    let written = cx.text(defined.loc);
+    let quoted = written.ends_with('"');
+    let kind = defined.kind.as_str();
+    // An unquoted name's word breaks are only in the written text.
+    let spelled = if quoted { defined.name } else { written };
+    let snake = to_snake_case(spelled)
+        .map_or_else(|| "a snake_case name".to_string(), |s| format!("`{s}`"));
+    let message = if quoted {
+        if is_snake_case(defined.name) {
+            return None;
+        }
+        format!(
+            "{kind} name `{written}` is not snake_case: every query must double-quote it with this exact case; rename it (with its references) to {snake}"
+        )
+    } else if written.contains(|c: char| c.is_ascii_lowercase())
+        && written.contains(|c: char| c.is_ascii_uppercase())
+    {
+        format!(
+            "{kind} name `{written}` is not snake_case: PostgreSQL folds it to `{}`, losing its word breaks; rename it (with its references) to {snake}",
+            defined.name
+        )
+    } else if !is_snake_case(defined.name) {
+        format!(
+            "{kind} name `{written}` has characters outside `[a-z0-9_]`; rename it (with its references) to {snake}"
+        )
+    } else {
+        return None;
+    };
+    Some(Diagnostic::new(defined.loc, message))
+}
+
+fn prisma_diagnostic(cx: &RuleCx, defined: &DefinedName) -> Option<Diagnostic> {
+    if is_snake_case(defined.name) {
+        return None;
+    }
+    let snake = to_snake_case(defined.name);
+    let (attribute, statement) = match (defined.kind, defined.table) {
+        (NameKind::Column, Some(table)) => {
+            let column = table.columns.iter().find(|c| c.name == defined.name)?;
+            ("@map", column.def.loc(column.def.value.range))
+        }
+        (NameKind::Table, Some(table)) => ("@@map", table.created.statement_loc()),
+        (NameKind::Type, _) => (
+            "@@map",
+            Loc {
+                file: defined.loc.file,
+                range: enclosing_block(cx, defined.loc)?,
+            },
+        ),
+        _ => return None,
+    };
+    let mapped = map_string(cx, statement, attribute);
+    let at = mapped.unwrap_or(defined.loc);
+    let kind = if defined.kind == NameKind::Type {
+        "enum"
+    } else {
+        defined.kind.as_str()
+    };
+    let mut message = format!(
+        "database name `{}` of {kind} `{}` is not snake_case",
+        defined.name,
+        cx.text(defined.loc)
+    );
+    let Some(snake) = snake else {
+        return Some(Diagnostic::new(at, message));
+    };
+    message.push_str(&format!("; map it to `{snake}`"));
+    let title = format!("Map to `{snake}`");
+    let edit = match (mapped, defined.kind, defined.table) {
+        (Some(string), _, _) => Some(Edit::replace(string, format!("\"{snake}\""))),
+        (None, NameKind::Column, _) => Some(Edit::insert(
+            statement.file,
+            statement.range.end(),
+            format!(" @map(\"{snake}\")"),
+        )),
+        (None, NameKind::Table, Some(table)) => append_map(cx, table, &snake),
+        _ => None,
+    };
+    let fix = edit.map(|edit| Fix::unsafe_(title, vec![edit]));
+    Some(Diagnostic::new(at, message).with_fixes(fix))
+}
+
+/// The block (`enum X { ... }`) statement containing `loc`.
+fn enclosing_block(cx: &RuleCx, loc: Loc) -> Option<TextRange> {
+    cx.file(loc.file)?
+        .statement_at(loc.range.start())
+        .map(|s| s.range())
+}
+
+/// The string literal of `@map("...")` / `@@map(name: "...")` inside `within`.
+fn map_string(cx: &RuleCx, within: Loc, attribute: &str) -> Option<Loc> {
+    let text = cx.text(within);
+    let mut search = 0;
+    let start = loop {
+        let found = search + text[search..].find(attribute)?;
+        // `@map` must not match the tail of `@@map`.
+        let preceded_by_at = found > 0 && text.as_bytes()[found - 1] == b'@';
+        let after = &text[found + attribute.len()..];
+        if !preceded_by_at && after.trim_start().starts_with('(') {
+            break found + attribute.len();
+        }
+        search = found + attribute.len();
+    };
+    let open = start + text[start..].find('"')?;
+    let mut close = open + 1;
+    let bytes = text.as_bytes();
+    while close < bytes.len() && bytes[close] != b'"' {
+        close += if bytes[close] == b'\\' { 2 } else { 1 };
+    }
+    (close < bytes.len()).then(|| Loc {
+        file: within.file,
+        range: TextRange::new(
+            within.range.start() + open as u32,
+            within.range.start() + close as u32 + 1,
+        ),
+    })
+}
+
+/// Adds `@@map("...")` as the model's last member.
+fn append_map(cx: &RuleCx, table: &Table, snake: &str) -> Option<Edit> {
+    let body = table.elements?;
+    let file = cx.file(body.file)?;
+    let members: Vec<TextRange> = table
+        .columns
+        .iter()
+        .map(|c| c.def.loc(c.def.value.range).range)
+        .collect();
+    Some(crate::fix::prisma::append_member(
+        file,
+        body.range,
+        &members,
+        &format!("@@map(\"{snake}\")"),
+    ))
+}
+
+/// Lower-case ASCII letters, digits and underscores only.
+fn is_snake_case(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// `createdAt` -> `created_at`, `HTTPServer` -> `http_server`, `Order Items` -> `order_items`;
+/// `None` for names with non-ASCII letters, which have no obvious ASCII spelling.
+pub(crate) fn to_snake_case(name: &str) -> Option<String> {
+    if name.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) {
+        return None;
+    }
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && i > 0 {
+                let previous = chars[i - 1];
+                let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+                let boundary = previous.is_ascii_lowercase()
+                    || previous.is_ascii_digit()
+                    || (previous.is_ascii_uppercase() && next_is_lower);
+                if boundary && !out.ends_with('_') {
+                    out.push('_');
+                }
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let trimmed = out.trim_end_matches('_');
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_snake_case;
+    use crate::rules::tests::check_rule_fixtures;
+
+    #[test]
+    fn fixtures() {
+        check_rule_fixtures(super::RULE.id);
+    }
+
+    #[test]
+    fn snake_case_conversion() {
+        assert_eq!(to_snake_case("createdAt").as_deref(), Some("created_at"));
+        assert_eq!(to_snake_case("HTTPServer").as_deref(), Some("http_server"));
+        assert_eq!(to_snake_case("Order Items").as_deref(), Some("order_items"));
+        assert_eq!(to_snake_case("userID2").as_deref(), Some("user_id2"));
+        assert_eq!(
+            to_snake_case("already_snake").as_deref(),
+            Some("already_snake")
+        );
+        assert_eq!(to_snake_case("Übersicht"), None);
+        assert_eq!(to_snake_case("$$"), None);
+    }
+}

@@ -1,0 +1,102 @@
+//! ## What it does
+//! Reports `CREATE FUNCTION` / `CREATE PROCEDURE ... SECURITY DEFINER` without a
+//! `SET search_path` clause (in the statement or in a later `ALTER FUNCTION ... SET
+//! search_path`), on the `SECURITY DEFINER` words.
+//!
+//! ## Why is this bad?
+//! A security-definer function runs with its owner's privileges but resolves unqualified names
+//! through the *caller's* search path. A caller who can create objects in any schema on that
+//! path (`public`, before PostgreSQL 15, or a temporary schema) can shadow a table, function or
+//! operator the function uses and run their own code as the owner. PostgreSQL's documentation
+//! asks every security-definer function to set a safe `search_path`.
+//!
+//! ## Example
+//! ```sql
+//! CREATE FUNCTION delete_account(account bigint) RETURNS void
+//!     LANGUAGE sql SECURITY DEFINER
+//!     AS $$ DELETE FROM public.accounts WHERE id = account $$;
+//! ```
+//!
+//! Use instead:
+//! ```sql
+//! CREATE FUNCTION delete_account(account bigint) RETURNS void
+//!     LANGUAGE sql SECURITY DEFINER
+//!     SET search_path = ''
+//!     AS $$ DELETE FROM public.accounts WHERE id = account $$;
+//! ```
+//!
+//! ## Fix safety
+//! "Set an empty search_path" inserts `SET search_path = ''` (the value is a snippet
+//! placeholder) before the body. It is unsafe: a body that uses unqualified names
+//! (`FROM accounts`) no longer finds them and must qualify them (`public.accounts`), or the
+//! placeholder must list trusted schemas (`pg_catalog, public`).
+//!
+//! ## Options
+//! None.
+
+use crate::config::Level;
+use crate::fix::{indentation, keyword_case, line_ending, start_of_line};
+use crate::lower::CreateFunction;
+use crate::model::Located;
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::text::TextRange;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "security-definer-without-search-path",
+    level: |_| Level::Warning,
+    options: &[],
+    fixable: true,
+    check: Some(check),
+};
+
+fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    for function in &cx.model.functions {
+        let Some(definer) = function.value.security_definer else {
+            continue;
+        };
+        if function.value.settings.iter().any(|s| s == "search_path") {
+            continue;
+        }
+        let message = format!(
+            "security-definer {} `{}` runs with its owner's privileges but uses the caller's search_path; add `SET search_path`",
+            match function.value.kind {
+                crate::lower::FunctionKind::Function => "function",
+                crate::lower::FunctionKind::Procedure => "procedure",
+            },
+            function.value.name.name.name
+        );
+        out.push(
+            Diagnostic::new(function.loc(definer), message)
+                .with_fixes(set_search_path(cx, function)),
+        );
+    }
+}
+
+/// Inserts `SET search_path = ''` before the body: on a line of its own when the body starts a
+/// line, else inline.
+fn set_search_path(cx: &RuleCx, function: &Located<CreateFunction>) -> Option<Fix> {
+    let body = function.loc(function.value.body_range?);
+    let file = cx.file(body.file)?;
+    let text = &*file.text;
+    let at = body.range.start();
+    let clause = keyword_case(text, function.origin.statement, "SET search_path = '${1}'");
+    let line_start = start_of_line(text, at);
+    let starts_line = text[line_start as usize..at as usize].trim().is_empty();
+    let snippet = if starts_line {
+        format!("{clause}{}{}", line_ending(text), indentation(text, at))
+    } else {
+        format!("{clause} ")
+    };
+    let edit = Edit::snippet(file.id, TextRange::empty(at), snippet);
+    Some(Fix::unsafe_("Set an empty search_path", vec![edit]))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check_rule_fixtures;
+
+    #[test]
+    fn fixtures() {
+        check_rule_fixtures(super::RULE.id);
+    }
+}

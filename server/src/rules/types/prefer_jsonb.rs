@@ -1,0 +1,121 @@
+//! ## What it does
+//! Reports columns and domains of type `json` (in Prisma, `Json @db.Json`). A column that keeps
+//! a raw payload verbatim is not reported: one whose `COMMENT ON COLUMN` says "raw", or whose
+//! name has a `raw` part (`raw_payload`, `body_raw`).
+//!
+//! ## Why is this bad?
+//! `json` stores the text as written and re-parses it on every access. `jsonb` stores a parsed
+//! binary form: operators and functions are faster, it supports containment (`@>`), equality
+//! and GIN indexes, and duplicate keys are resolved once. `json` is only right when the exact
+//! input text (key order, whitespace, duplicate keys) must be kept, as for a webhook body that
+//! is verified by signature.
+//!
+//! ## Example
+//! ```sql
+//! CREATE TABLE events (
+//!     id bigint PRIMARY KEY,
+//!     payload json NOT NULL
+//! );
+//! ```
+//!
+//! Use instead:
+//! ```sql
+//! CREATE TABLE events (
+//!     id bigint PRIMARY KEY,
+//!     payload jsonb NOT NULL
+//! );
+//! ```
+//!
+//! ## Fix safety
+//! "Use jsonb" replaces the type. It is safe where the column is created; on an
+//! `ALTER COLUMN ... TYPE` of an existing column it is unsafe (stored documents lose their key
+//! order, whitespace and duplicate keys). In Prisma it removes `@db.Json` (`Json` maps to
+//! `jsonb`).
+//!
+//! ## Options
+//! None.
+
+use crate::config::Level;
+use crate::model::Column;
+use crate::rules::common::{
+    builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_change_safety,
+    type_loc, type_tokens, written_case,
+};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, Safety};
+use crate::syntax::Language;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "prefer-jsonb",
+    level: |_| Level::Warning,
+    options: &[],
+    fixable: true,
+    check: Some(check),
+};
+
+const ADVICE: &str = "it is re-parsed on every access and cannot be indexed with GIN; use `jsonb`";
+
+fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    for (table, column) in defined_columns(cx.model) {
+        let Some(ty) = &column.ty else { continue };
+        if builtin(&ty.value) != Some("json") || keeps_raw_payload(column) {
+            continue;
+        }
+        let message = format!(
+            "`{}` is `json`: {ADVICE}",
+            column_label(table, &column.name)
+        );
+        let safety = type_change_safety(column, ty);
+        let edit = match table.language {
+            Language::Sql => Some(Edit::replace(
+                type_tokens(ty),
+                written_case(cx, ty, "jsonb"),
+            )),
+            Language::Prisma => remove_prisma_native(cx, ty),
+        };
+        let fix = edit.map(|edit| Fix {
+            title: "Use jsonb".to_string(),
+            safety,
+            edits: vec![edit],
+        });
+        out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fix));
+    }
+    for domain in &cx.model.domains {
+        let ty = domain_type(domain);
+        if builtin(&ty.value) != Some("json") {
+            continue;
+        }
+        let message = format!("domain `{}` is based on `json`: {ADVICE}", domain.name);
+        let edit = Edit::replace(type_tokens(&ty), written_case(cx, &ty, "jsonb"));
+        let fix = Fix {
+            title: "Use jsonb".to_string(),
+            safety: Safety::Safe,
+            edits: vec![edit],
+        };
+        out.push(Diagnostic::new(type_tokens(&ty), message).with_fix(fix));
+    }
+}
+
+/// The column's comment or name says it keeps the payload as received.
+fn keeps_raw_payload(column: &Column) -> bool {
+    // `raw`, `raw_body`, `body_raw` and Prisma's `rawBody`, not `drawing`.
+    let has_raw_word = |text: &str| {
+        text.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| {
+                word.eq_ignore_ascii_case("raw")
+                    || word
+                        .strip_prefix("raw")
+                        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+            })
+    };
+    column.comment.as_deref().is_some_and(has_raw_word) || has_raw_word(&column.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check_rule_fixtures;
+
+    #[test]
+    fn fixtures() {
+        check_rule_fixtures(super::RULE.id);
+    }
+}
