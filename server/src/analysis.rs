@@ -5,14 +5,14 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tree_sitter::Tree;
+use tree_sitter::{InputEdit, Tree};
 
 use crate::config::Config;
-use crate::lower::{self, PlacedStatement, StatementCache};
+use crate::lower::{self, ChangedSpan, PlacedStatement, StatementCache};
 use crate::model::{FileId, FileInput, Model};
 use crate::rules::suppression::{self, Suppressions};
 use crate::rules::{self, Diagnostic, Selection};
-use crate::syntax::{self, Language, SyntaxError};
+use crate::syntax::{Language, SyntaxError, SyntaxTrees};
 use crate::text::{LineIndex, TextRange};
 
 /// Everything ddlint knows about one file's text.
@@ -23,7 +23,7 @@ pub struct FileData {
     pub path: PathBuf,
     pub language: Language,
     pub text: Arc<str>,
-    pub tree: Tree,
+    pub syntax: SyntaxTrees,
     /// The part of the text that is applied (dbmate and goose files: the up section).
     pub applied: TextRange,
     pub statements: Vec<PlacedStatement>,
@@ -35,7 +35,7 @@ pub struct FileData {
 impl FileData {
     /// Parses and lowers `text` from scratch.
     pub fn new(id: FileId, path: PathBuf, language: Language, text: Arc<str>) -> FileData {
-        let tree = syntax::parse(language, &text, None);
+        let tree = crate::syntax::parse(language, &text, None);
         FileData::from_tree(id, path, language, text, tree, &mut StatementCache::default())
     }
 
@@ -49,21 +49,79 @@ impl FileData {
         tree: Tree,
         cache: &mut StatementCache,
     ) -> FileData {
-        let applied = match language {
-            Language::Sql => TextRange::from(crate::workspace::sources::applied_region(&text)),
-            Language::Prisma => TextRange::new(0, text.len() as u32),
-        };
+        let applied = applied_region(language, &text);
         let statements = match language {
             Language::Sql => cache.lower_sql(&tree, &text, applied),
             Language::Prisma => lower::lower_prisma(&tree, &text),
         };
-        let syntax_errors = syntax::syntax_errors(language, &tree, &text)
-            .into_iter()
-            .filter(|error| applied.contains_range(error.range))
-            .collect();
-        let suppressions = suppression::collect(language, &tree, &text, &statements);
+        let syntax = SyntaxTrees::from_tree(language, tree, &text);
+        FileData::assemble(id, path, language, text, syntax, applied, statements)
+    }
+
+    /// The analysis of this file's next version: `edits` (in order, as tree-sitter takes them)
+    /// turned this version's text into `text`, and `span` is where the two differ. Only the
+    /// chunks of the text the edits touched are parsed again, and only the statements they
+    /// touched are lowered again.
+    pub fn reparsed(&self, text: Arc<str>, edits: &[InputEdit], span: ChangedSpan) -> FileData {
+        let (syntax, reparsed) = self.syntax.reparse(&text, edits, span.new, span.delta);
+        let applied = self.applied_after_edit(&text, span);
+        let all_applied = applied == TextRange::new(0, text.len() as u32)
+            && self.applied == TextRange::new(0, self.text.len() as u32);
+        let previous = &self.statements;
+        let statements = match (self.language, syntax.single_tree()) {
+            (Language::Prisma, Some(tree)) => lower::lower_prisma(tree, &text),
+            // Outside the reparsed part, statements are those of this version, maybe moved.
+            _ if all_applied => {
+                let inside = syntax.statements_in(reparsed.new);
+                let before = previous.iter().take_while(|s| s.start < reparsed.old.start());
+                let after = previous.iter().filter(|s| s.start >= reparsed.old.end());
+                let moved = |s: &PlacedStatement| PlacedStatement {
+                    start: (i64::from(s.start) + span.delta) as u32,
+                    lowered: Arc::clone(&s.lowered),
+                };
+                before
+                    .cloned()
+                    .chain(lower::lower_sql_reusing(inside, &text, applied, previous, span))
+                    .chain(after.map(moved))
+                    .collect()
+            }
+            _ => lower::lower_sql_reusing(syntax.statements(), &text, applied, previous, span),
+        };
+        FileData::assemble(self.id, self.path.clone(), self.language, text, syntax, applied, statements)
+    }
+
+    /// The applied part of the next version. When this version has no up/down marker line (it is
+    /// all applied) and the edited lines hold none, the next one is all applied too, which spares
+    /// a scan of the whole text.
+    fn applied_after_edit(&self, text: &str, span: ChangedSpan) -> TextRange {
+        let everything = TextRange::new(0, text.len() as u32);
+        let all_applied = self.applied == TextRange::new(0, self.text.len() as u32);
+        if self.language == Language::Sql && all_applied {
+            let (start, end) = (span.new.start() as usize, span.new.end() as usize);
+            let first_line = text.get(..start).and_then(|text| text.rfind('\n')).map_or(0, |i| i + 1);
+            let last_line = text.get(end..).and_then(|text| text.find('\n')).map_or(text.len(), |i| end + i + 1);
+            let touched = text.get(first_line..last_line).unwrap_or(text);
+            if crate::workspace::sources::applied_region(touched) == (0..touched.len()) {
+                return everything;
+            }
+        }
+        applied_region(self.language, text)
+    }
+
+    fn assemble(
+        id: FileId,
+        path: PathBuf,
+        language: Language,
+        text: Arc<str>,
+        syntax: SyntaxTrees,
+        applied: TextRange,
+        statements: Vec<PlacedStatement>,
+    ) -> FileData {
+        let syntax_errors =
+            syntax.syntax_errors().into_iter().filter(|error| applied.contains_range(error.range)).collect();
+        let suppressions = suppression::collect(language, &syntax, &text, &statements);
         let lines = Arc::new(LineIndex::new(&text));
-        FileData { id, path, language, text, tree, applied, statements, syntax_errors, suppressions, lines }
+        FileData { id, path, language, text, syntax, applied, statements, syntax_errors, suppressions, lines }
     }
 
     /// The lowered statement that contains `offset`.
@@ -75,6 +133,14 @@ impl FileData {
 
     pub fn slice(&self, range: TextRange) -> &str {
         self.text.get(range.start() as usize..range.end() as usize).unwrap_or("")
+    }
+}
+
+/// The part of a file that is applied (dbmate and goose files: the up section).
+fn applied_region(language: Language, text: &str) -> TextRange {
+    match language {
+        Language::Sql => TextRange::from(crate::workspace::sources::applied_region(text)),
+        Language::Prisma => TextRange::new(0, text.len() as u32),
     }
 }
 

@@ -16,4 +16,6 @@ pub mod erd;
 pub mod fix;
 pub mod fixture;
 pub mod rules;
+pub mod ide;
+pub mod lsp;
 pub mod cli;

@@ -14,7 +14,7 @@ use crate::fix::apply_edits;
 use crate::model::FileId;
 use crate::rules::{self, Diagnostic, Fix, Safety, Selection};
 use crate::suggest;
-use crate::workspace::files::{Problem, collect_files};
+use crate::workspace::files::{Problem, collect_files, read_text};
 
 /// At most this many rounds of fixing: a fix may make another applicable.
 const MAX_FIX_ROUNDS: usize = 10;
@@ -85,19 +85,6 @@ fn selection(args: &CheckArgs) -> Result<Selection, String> {
         ignore: args.ignore.clone(),
         force_selected: true,
     })
-}
-
-/// The file's text, or why it cannot be checked.
-pub(super) fn read_text(path: &Path) -> Result<Arc<str>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err("binary file, not SQL or Prisma text".to_string());
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!("not valid UTF-8 (invalid byte at offset {}); convert it to UTF-8", e.utf8_error().valid_up_to())
-    })?;
-    // A byte-order mark is not part of the schema.
-    Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text)))
 }
 
 pub(super) fn absolute(cwd: &Path, path: &Path) -> PathBuf {

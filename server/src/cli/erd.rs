@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 
 use super::EXIT_ERROR;
-use super::check::{absolute, read_text};
+use super::check::absolute;
 use crate::analysis::{SourceModel, TextInput, build_models};
 use crate::erd::mermaid::Attributes;
 use crate::erd::{self, Graph, Section, dot, html, mermaid, text};
-use crate::workspace::files::{Problem, collect_files};
+use crate::workspace::files::{Problem, collect_files, read_text};
 use crate::{config, rules, suggest};
 
 pub(crate) const EXAMPLES: &str = "\

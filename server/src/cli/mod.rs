@@ -1,4 +1,4 @@
-//! The command line: `ddlint check`, `ddlint rules`, `ddlint erd`.
+//! The command line: `ddlint check`, `ddlint rules`, `ddlint erd`, `ddlint lsp`.
 
 mod check;
 mod erd;
@@ -32,6 +32,12 @@ enum Command {
     /// Draw the entity-relationship diagram of the schemas, or around one table.
     #[command(after_help = erd::EXAMPLES)]
     Erd(erd::ErdArgs),
+    /// Run the language server on standard input and output.
+    Lsp {
+        /// Use standard input and output (the only transport; accepted because editors pass it).
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -108,6 +114,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Rules { id } => rules_command(id.as_deref()),
         Command::Erd(args) => erd::run(&args),
+        Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
 }
 

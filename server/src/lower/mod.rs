@@ -72,6 +72,81 @@ impl StatementCache {
     }
 }
 
+/// Where an edited text differs from its previous version: `new` covers every changed byte (in
+/// the new text), and text after it moved by `delta` bytes. Text before `new` is unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChangedSpan {
+    pub new: TextRange,
+    pub delta: i64,
+}
+
+impl ChangedSpan {
+    /// The span of one edit: `old_end` in the old text became `new.end()` in the new one.
+    pub fn of_edit(start: u32, old_end: u32, new_end: u32) -> ChangedSpan {
+        ChangedSpan { new: TextRange::new(start, new_end), delta: i64::from(new_end) - i64::from(old_end) }
+    }
+
+    /// This span followed by a later edit (given in the coordinates of the text after this span).
+    pub fn then(self, next: ChangedSpan) -> ChangedSpan {
+        let (start, new_end) = (next.new.start(), next.new.end());
+        let old_end = (i64::from(new_end) - next.delta).max(i64::from(start));
+        let map = |offset: u32| -> i64 {
+            let offset = i64::from(offset);
+            if offset <= i64::from(start) {
+                offset
+            } else if offset >= old_end {
+                offset + next.delta
+            } else {
+                i64::from(new_end)
+            }
+        };
+        let clamp = |offset: i64| u32::try_from(offset.max(0)).unwrap_or(u32::MAX);
+        let first = clamp(map(self.new.start()).min(i64::from(start)));
+        let last = clamp(map(self.new.end()).max(i64::from(new_end)));
+        ChangedSpan { new: TextRange::new(first, last.max(first)), delta: self.delta + next.delta }
+    }
+
+    /// Where the bytes of `range` (in the new text) were in the old text, when none of them
+    /// changed.
+    fn old_range(self, range: TextRange) -> Option<TextRange> {
+        if range.end() <= self.new.start() {
+            Some(range)
+        } else if range.start() >= self.new.end() {
+            range.shift(-self.delta)
+        } else {
+            None
+        }
+    }
+}
+
+/// Lowers the top-level statements `nodes` of an edited SQL text. A statement whose bytes lie
+/// outside `span` is the same text as a statement of `previous` (the lowering of the old text),
+/// which is reused without looking at its text; only the statements the edit touched are lowered
+/// again.
+pub fn lower_sql_reusing<'t>(
+    nodes: impl Iterator<Item = Node<'t>>,
+    text: &str,
+    applied: TextRange,
+    previous: &[PlacedStatement],
+    span: ChangedSpan,
+) -> Vec<PlacedStatement> {
+    let mut placed = Vec::new();
+    for node in nodes {
+        let range = syntax::range(node);
+        if !applied.contains_range(range) {
+            continue;
+        }
+        let reused = span.old_range(range).and_then(|old| {
+            let index = previous.binary_search_by_key(&old.start(), |s| s.start).ok()?;
+            let candidate = &previous[index];
+            (candidate.lowered.len == old.len()).then(|| Arc::clone(&candidate.lowered))
+        });
+        let lowered = reused.unwrap_or_else(|| Arc::new(sql::lower_statement(node, text)));
+        placed.push(PlacedStatement { start: range.start(), lowered });
+    }
+    placed
+}
+
 /// Lowers a whole file without a cache.
 pub fn lower_file(language: Language, tree: &Tree, text: &str) -> Vec<PlacedStatement> {
     match language {
@@ -206,6 +281,45 @@ mod tests {
         assert_eq!(string_value("E'a\\'b\\n'"), "a'b\n");
         assert_eq!(string_value("$$body$$"), "body");
         assert_eq!(string_value("$fn$ select 1 $fn$"), " select 1 ");
+    }
+
+    #[test]
+    fn changed_spans_compose() {
+        // "abcdef": replace "b" by "xyz" (a xyz cdef), then delete "de" at 5..7 (a xyz c f).
+        let first = ChangedSpan::of_edit(1, 2, 4);
+        let second = ChangedSpan::of_edit(5, 7, 5);
+        let both = first.then(second);
+        assert_eq!(both, ChangedSpan { new: TextRange::new(1, 5), delta: 0 });
+        // An edit before the span moves it.
+        let before = ChangedSpan::of_edit(5, 5, 6).then(ChangedSpan::of_edit(0, 2, 0));
+        assert_eq!(before, ChangedSpan { new: TextRange::new(0, 4), delta: -1 });
+        // An edit that swallows the span.
+        let swallowed = ChangedSpan::of_edit(3, 3, 5).then(ChangedSpan::of_edit(1, 8, 2));
+        assert_eq!(swallowed, ChangedSpan { new: TextRange::new(1, 2), delta: -4 });
+    }
+
+    #[test]
+    fn reuse_keeps_statements_outside_the_edit() {
+        let old = "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);\n";
+        let tree = syntax::parse(Language::Sql, old, None);
+        let all = |text: &str| TextRange::new(0, text.len() as u32);
+        let previous = lower_file(Language::Sql, &tree, old);
+        // `int` of b becomes `bigint`.
+        let edited = old.replacen("b (id int)", "b (id bigint)", 1);
+        let at = old.find("b (id int)").unwrap() as u32 + 6;
+        let span = ChangedSpan::of_edit(at, at, at + 3);
+        let tree = syntax::parse(Language::Sql, &edited, None);
+        let placed = lower_sql_reusing(syntax::statements(&tree), &edited, all(&edited), &previous, span);
+        assert_eq!(placed.len(), 3);
+        assert!(Arc::ptr_eq(&placed[0].lowered, &previous[0].lowered));
+        assert!(!Arc::ptr_eq(&placed[1].lowered, &previous[1].lowered));
+        assert!(Arc::ptr_eq(&placed[2].lowered, &previous[2].lowered));
+        assert_eq!(placed[2].start, previous[2].start + 3);
+        let fresh = lower_file(Language::Sql, &tree, &edited);
+        let summary = |list: &[PlacedStatement]| -> Vec<(u32, LoweredStatement)> {
+            list.iter().map(|s| (s.start, (*s.lowered).clone())).collect()
+        };
+        assert_eq!(summary(&placed), summary(&fresh));
     }
 
     #[test]

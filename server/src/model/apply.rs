@@ -60,6 +60,9 @@ impl Builder {
                     .is_some_and(|ty| ty.value.schema.is_none() && models.contains_key(&ty.value.name))
             });
         }
+        for (position, index) in self.model.indexes.iter().enumerate() {
+            self.model.indexes_by_table.entry(index.table).or_default().push(position);
+        }
         self.model
     }
 
@@ -164,6 +167,10 @@ impl Builder {
             && let Some(id) = self.model.prisma_models.get(&name.name.name)
         {
             return Some(*id);
+        }
+        // A qualified name needs no search path (pg_dump qualifies every name).
+        if name.schema.is_some() {
+            return self.resolve_in(name, &[]);
         }
         let schemas: Vec<String> = self.search_path.lookup_schemas().map(String::from).collect();
         self.resolve_in(name, &schemas)

@@ -2,10 +2,10 @@
 //! or at the end of one of its lines; `-- ddlint-ignore-file rule-id` for the whole file; in Prisma
 //! `/// ddlint-ignore rule-id` on the line before a model or field.
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 use crate::lower::PlacedStatement;
-use crate::syntax::Language;
+use crate::syntax::{Language, SyntaxTrees};
 use crate::text::TextRange;
 
 const MARKER: &str = "ddlint-ignore";
@@ -40,13 +40,13 @@ pub struct Suppressions {
 }
 
 /// Finds the suppression comments of a file.
-pub fn collect(language: Language, tree: &Tree, text: &str, statements: &[PlacedStatement]) -> Suppressions {
+pub fn collect(language: Language, syntax: &SyntaxTrees, text: &str, statements: &[PlacedStatement]) -> Suppressions {
     let mut items = Vec::new();
     let mut search_from = 0;
     while let Some(found) = text[search_from..].find(MARKER) {
         let offset = search_from + found;
         search_from = offset + MARKER.len();
-        let Some(comment) = comment_at(tree, offset) else {
+        let Some(comment) = comment_at(syntax, offset) else {
             continue;
         };
         let comment_range = TextRange::from(comment.byte_range());
@@ -75,7 +75,7 @@ pub fn collect(language: Language, tree: &Tree, text: &str, statements: &[Placed
         let scope = (!whole_file).then(|| {
             let covered = match language {
                 Language::Sql => sql_scope(text, comment_range, statements),
-                Language::Prisma => prisma_scope(tree, text, comment_range),
+                Language::Prisma => prisma_scope(syntax, text, comment_range),
             };
             // A comment that covers nothing (at the end of the file) is kept, to be reported
             // as unused.
@@ -87,8 +87,8 @@ pub fn collect(language: Language, tree: &Tree, text: &str, statements: &[Placed
     Suppressions { items }
 }
 
-fn comment_at(tree: &Tree, offset: usize) -> Option<Node<'_>> {
-    let node = tree.root_node().descendant_for_byte_range(offset, offset)?;
+fn comment_at(syntax: &SyntaxTrees, offset: usize) -> Option<Node<'_>> {
+    let node = syntax.node_at(offset)?;
     matches!(node.kind(), "comment" | "doc_comment" | "block_comment").then_some(node)
 }
 
@@ -133,10 +133,10 @@ fn sql_scope(text: &str, comment: TextRange, statements: &[PlacedStatement]) -> 
 }
 
 /// The model, enum or field on the line after the comment.
-fn prisma_scope(tree: &Tree, text: &str, comment: TextRange) -> Option<TextRange> {
+fn prisma_scope(syntax: &SyntaxTrees, text: &str, comment: TextRange) -> Option<TextRange> {
     let after = &text[comment.end() as usize..];
     let next = comment.end() as usize + (after.len() - after.trim_start().len());
-    let mut node = tree.root_node().descendant_for_byte_range(next, next)?;
+    let mut node = syntax.node_at(next)?;
     loop {
         if matches!(node.kind(), "field_declaration" | "model_declaration" | "enum_declaration" | "view_declaration" | "enum_value") {
             return Some(TextRange::from(node.byte_range()));
@@ -154,7 +154,7 @@ mod tests {
     fn suppressions(language: Language, text: &str) -> Vec<(Vec<String>, Option<String>)> {
         let tree = parse(language, text, None);
         let statements = lower_file(language, &tree, text);
-        collect(language, &tree, text, &statements)
+        collect(language, &SyntaxTrees::from_tree(language, tree, text), text, &statements)
             .items
             .into_iter()
             .map(|s| {

@@ -19,10 +19,36 @@ const MAX_EXPECTED: usize = 6;
 /// The syntax errors of `tree`: the first error of each top-level statement.
 pub fn syntax_errors(language: Language, tree: &Tree, text: &str) -> Vec<SyntaxError> {
     let root = tree.root_node();
+    let mut cursor = root.walk();
+    let statements: Vec<Node> = root.children(&mut cursor).collect();
+    errors_of(language, statements.into_iter(), text)
+}
+
+/// The syntax errors of the top-level statements of `tree` that start in `range`.
+pub fn syntax_errors_in(language: Language, tree: &Tree, text: &str, range: TextRange) -> Vec<SyntaxError> {
+    let mut cursor = tree.root_node().walk();
+    let mut statements = Vec::new();
+    if cursor.goto_first_child_for_byte(range.start() as usize).is_some() {
+        loop {
+            let node = cursor.node();
+            if node.start_byte() >= range.end() as usize {
+                break;
+            }
+            if node.start_byte() >= range.start() as usize {
+                statements.push(node);
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+    errors_of(language, statements.into_iter(), text)
+}
+
+fn errors_of<'t>(language: Language, statements: impl Iterator<Item = Node<'t>>, text: &str) -> Vec<SyntaxError> {
     let mut errors = Vec::new();
     let mut lines: Option<LineIndex> = None;
-    let mut cursor = root.walk();
-    for statement in root.children(&mut cursor) {
+    for statement in statements {
         if statement.kind() == "block_comment" {
             if !text[statement.byte_range()].ends_with("*/") || statement.byte_range().len() < 4 {
                 let lines = lines.get_or_insert_with(|| LineIndex::new(text));

@@ -2,6 +2,7 @@
 //!
 //! Knows nothing of rules or of the schema model.
 
+mod chunks;
 mod errors;
 
 use std::cell::RefCell;
@@ -13,7 +14,8 @@ use tree_sitter::{Node, Parser, Tree};
 
 use crate::text::TextRange;
 
-pub use errors::{SyntaxError, syntax_errors};
+pub use chunks::{Reparsed, SyntaxTrees};
+pub use errors::{SyntaxError, syntax_errors, syntax_errors_in};
 
 /// The languages ddlint reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -46,25 +48,45 @@ thread_local! {
     static PARSERS: RefCell<[Option<Parser>; 2]> = const { RefCell::new([None, None]) };
 }
 
+fn new_parser(language: Language) -> Parser {
+    let mut parser = Parser::new();
+    // The grammar crate is built together with this one, so the ABI always matches.
+    #[allow(clippy::expect_used)]
+    parser
+        .set_language(&language.tree_sitter())
+        .expect("grammar ABI matches the tree-sitter runtime");
+    parser
+}
+
 /// Parses `text`; with `old_tree` (already `edit`ed to match `text`) the parse is incremental.
 pub fn parse(language: Language, text: &str, old_tree: Option<&Tree>) -> Tree {
     PARSERS.with(|parsers| {
         let mut parsers = parsers.borrow_mut();
         let slot = &mut parsers[language as usize];
-        let parser = slot.get_or_insert_with(|| {
-            let mut parser = Parser::new();
-            // The grammar crate is built together with this one, so the ABI always matches.
-            #[allow(clippy::expect_used)]
-            parser
-                .set_language(&language.tree_sitter())
-                .expect("grammar ABI matches the tree-sitter runtime");
-            parser
-        });
+        let parser = slot.get_or_insert_with(|| new_parser(language));
         // Without a timeout or cancellation flag, tree-sitter always returns a tree.
         #[allow(clippy::expect_used)]
         parser
             .parse(text, old_tree)
             .expect("parsing without cancellation always yields a tree")
+    })
+}
+
+/// Parses only `range` of `text` (positions stay those of the whole text); `old_tree`, edited to
+/// match `text`, makes the parse incremental.
+pub fn parse_range(language: Language, text: &str, old_tree: Option<&Tree>, range: tree_sitter::Range) -> Tree {
+    PARSERS.with(|parsers| {
+        let mut parsers = parsers.borrow_mut();
+        let slot = &mut parsers[language as usize];
+        let parser = slot.get_or_insert_with(|| new_parser(language));
+        // One range inside the text is always valid; were it refused, the whole text is parsed.
+        let _ = parser.set_included_ranges(&[range]);
+        #[allow(clippy::expect_used)]
+        let tree = parser
+            .parse(text, old_tree)
+            .expect("parsing without cancellation always yields a tree");
+        let _ = parser.set_included_ranges(&[]);
+        tree
     })
 }
 

@@ -77,7 +77,7 @@ impl LineIndex {
                     line_start = i;
                     wide_start = to_u32(wide.len());
                 }
-                0..0x80 => i += 1,
+                0..0x80 => i = skip_plain_ascii(bytes, i + 1),
                 _ => {
                     // `i` is at a char boundary, so `byte` leads a multi-byte sequence.
                     let len = match byte {
@@ -187,6 +187,26 @@ impl LineIndex {
             .get(this.wide_start as usize..end)
             .unwrap_or_default()
     }
+}
+
+/// The first offset from `i` that may hold a line terminator or a non-ASCII byte, skipping
+/// eight plain ASCII bytes at a time (a large schema is mostly that).
+fn skip_plain_ascii(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else { break };
+        let word = u64::from_ne_bytes(chunk);
+        let special = word & HIGHS != 0
+            || has_zero_byte(word ^ (ONES * u64::from(b'\n')))
+            || has_zero_byte(word ^ (ONES * u64::from(b'\r')));
+        if special {
+            break;
+        }
+        i += 8;
+    }
+    i
 }
 
 #[cfg(test)]

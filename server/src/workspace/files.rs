@@ -184,6 +184,25 @@ fn absolute(path: &Path) -> Option<PathBuf> {
     std::path::absolute(path).ok().map(|path| normalise(&path))
 }
 
+/// The text of a schema file, or why it cannot be checked (for a message that ends in
+/// "skipped"). A byte-order mark is dropped: it is not part of the schema.
+pub fn read_text(path: &Path) -> Result<std::sync::Arc<str>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err("binary file, not SQL or Prisma text".to_string());
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid UTF-8 (invalid byte at offset {}); convert it to UTF-8",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => std::sync::Arc::from(rest),
+        None => std::sync::Arc::from(text),
+    })
+}
+
 /// Resolves `.` and `..` without touching the disk.
 fn normalise(path: &Path) -> PathBuf {
     let mut normal = PathBuf::new();

@@ -1,8 +1,10 @@
-//! The files of a workspace: finding them on disk ([`files`]) and partitioning them into schema
-//! sources in migration order ([`sources`]).
+//! The files of a workspace: finding them on disk ([`files`]), partitioning them into schema
+//! sources in migration order ([`sources`]), and the language server's state ([`host`]).
 
 pub mod files;
+pub mod host;
 pub mod sources;
 
 #[cfg(test)]
 pub(crate) mod scratch;
+pub mod linking;

@@ -1,0 +1,220 @@
+//! Figures for the language server's hot path, not a timed test: a large schema
+//! (`sql/gitlab-structure.sql` of the corpus at `DDLINT_CORPUS`) is loaded into the host and
+//! opened, then 50 one-character edits in the middle of the file are each applied and committed
+//! until fresh diagnostics are computed. Prints the median and the worst edit, then where an
+//! edit's time goes (reanalysis of the file, model build, rules) and the slowest rules.
+//!
+//! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench lsp`
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ddlint::analysis::FileData;
+use ddlint::config::Config;
+use ddlint::lower::ChangedSpan;
+use ddlint::model::{FileInput, Model};
+use ddlint::rules::{self, Selection};
+use ddlint::text::{Document, LineCol, PositionEncoding, TextRange};
+use ddlint::workspace::host::{Change, Host, TextChange};
+
+const EDITS: usize = 50;
+
+fn main() {
+    let Some(corpus) = std::env::var_os("DDLINT_CORPUS") else {
+        println!(
+            "DDLINT_CORPUS is not set (the corpus directory holding sql/gitlab-structure.sql); \
+             nothing to measure"
+        );
+        return;
+    };
+    let source = PathBuf::from(corpus).join("sql/gitlab-structure.sql");
+    let text = match std::fs::read_to_string(&source) {
+        Ok(text) => text,
+        Err(error) => {
+            println!(
+                "cannot read {}: {error}; nothing to measure",
+                source.display()
+            );
+            return;
+        }
+    };
+    // Inside the first name after the middle of the file: each edit changes a statement's facts.
+    let middle = text.len() / 2;
+    let Some(offset) = ["ADD CONSTRAINT ", "CREATE INDEX ", "CREATE TABLE "]
+        .iter()
+        .find_map(|keyword| {
+            text[middle..]
+                .find(keyword)
+                .map(|at| middle + at + keyword.len() + 2)
+        })
+    else {
+        println!(
+            "no named statement after the middle of {}; nothing to measure",
+            source.display()
+        );
+        return;
+    };
+
+    // A workspace folder holding only the schema, as an editor would open it.
+    let folder = std::env::temp_dir().join(format!("ddlint-bench-lsp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("create the workspace folder");
+    let path = folder.join("structure.sql");
+    std::fs::write(&path, &text).expect("write the schema");
+
+    let mut host = Host::new(PositionEncoding::Utf16, None);
+    let started = Instant::now();
+    host.add_folder(&folder, &mut |_, _| {});
+    let loaded = host.commit();
+    let load = started.elapsed();
+    let diagnostics = loaded
+        .snapshot
+        .file(&path)
+        .map_or(0, |file| file.diagnostics.len());
+    drop(loaded);
+
+    let started = Instant::now();
+    host.apply(Change::Open {
+        path: path.clone(),
+        language: None,
+        version: 1,
+        text: text.clone(),
+    });
+    let mut previous = host.commit();
+    let open = started.elapsed();
+
+    let line = text[..offset].matches('\n').count() as u32;
+    let column = (offset - text[..offset].rfind('\n').map_or(0, |i| i + 1)) as u32;
+    let (at, after) = (LineCol::new(line, column), LineCol::new(line, column + 1));
+    let mut times = Vec::with_capacity(EDITS);
+    for edit in 0..EDITS {
+        let change = if edit % 2 == 0 {
+            TextChange {
+                range: Some((at, at)),
+                text: "x".to_string(),
+            }
+        } else {
+            TextChange {
+                range: Some((at, after)),
+                text: String::new(),
+            }
+        };
+        let started = Instant::now();
+        host.apply(Change::Edit {
+            path: path.clone(),
+            version: edit as i32 + 2,
+            edits: vec![change],
+        });
+        let commit = host.commit();
+        times.push(started.elapsed());
+        // As the language server does, the replaced snapshot is dropped after the new one is out.
+        previous = commit;
+    }
+    let _ = std::fs::remove_dir_all(&folder);
+
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    println!(
+        "{}: {} bytes, {diagnostics} diagnostics",
+        source.display(),
+        text.len()
+    );
+    println!("load (walk, read, parse, check): {}", ms(load));
+    println!("open (same text as on disk):      {}", ms(open));
+    println!("one-character edit until fresh diagnostics, {EDITS} edits:");
+    let (median, worst, best) = spread(&mut times);
+    println!(
+        "  median {}  worst {}  best {}",
+        ms(median),
+        ms(worst),
+        ms(best)
+    );
+
+    let Some(file) = previous.snapshot.file(&path) else {
+        return;
+    };
+    phases(Arc::clone(&file.data), offset as u32, &ms);
+    slowest_rules(&file.data);
+}
+
+/// Median, worst and best.
+fn spread(times: &mut [Duration]) -> (Duration, Duration, Duration) {
+    times.sort();
+    (times[times.len() / 2], times[times.len() - 1], times[0])
+}
+
+/// The same edits again, timing the steps a commit takes for this one-file source.
+fn phases(mut data: Arc<FileData>, offset: u32, ms: &dyn Fn(Duration) -> String) {
+    let mut document = Document::new(&data.text, 0);
+    let config = Config::default();
+    let selection = Selection::default();
+    let (mut reanalysis, mut model_build, mut rules_run) = (Vec::new(), Vec::new(), Vec::new());
+    for edit in 0..EDITS {
+        let range = if edit % 2 == 0 {
+            TextRange::empty(offset)
+        } else {
+            TextRange::new(offset, offset + 1)
+        };
+        let started = Instant::now();
+        let Ok(applied) = document.apply_edit(range, if edit % 2 == 0 { "x" } else { "" }) else {
+            return;
+        };
+        let span = ChangedSpan::of_edit(
+            applied.new_range.start(),
+            applied.old_range.end(),
+            applied.new_range.end(),
+        );
+        data = Arc::new(data.reparsed(Arc::from(document.text()), &[applied.input_edit()], span));
+        reanalysis.push(started.elapsed());
+        let started = Instant::now();
+        let inputs = [FileInput {
+            file: data.id,
+            language: data.language,
+            is_migration: false,
+            statements: &data.statements,
+        }];
+        let model = Model::build(&inputs);
+        model_build.push(started.elapsed());
+        let started = Instant::now();
+        let found = rules::check(&model, &[&*data], &config, &selection);
+        rules_run.push(started.elapsed());
+        drop((found, model));
+    }
+    println!("steps of an edit (median of {EDITS}):");
+    println!(
+        "  reanalysis of the file (text copy, reparse, lowering, line index): {}",
+        ms(spread(&mut reanalysis).0)
+    );
+    println!("  model build: {}", ms(spread(&mut model_build).0));
+    println!("  rules: {}", ms(spread(&mut rules_run).0));
+}
+
+/// Each rule on its own over the whole schema, the slowest first.
+fn slowest_rules(data: &FileData) {
+    let inputs = [FileInput {
+        file: data.id,
+        language: data.language,
+        is_migration: false,
+        statements: &data.statements,
+    }];
+    let model = Model::build(&inputs);
+    let config = Config::default();
+    let mut costs: Vec<(Duration, &str)> = rules::all()
+        .map(|rule| {
+            let selection = Selection {
+                select: Some(vec![rule.id.to_string()]),
+                ..Selection::default()
+            };
+            let started = Instant::now();
+            for _ in 0..3 {
+                rules::check(&model, &[data], &config, &selection);
+            }
+            (started.elapsed() / 3, rule.id)
+        })
+        .collect();
+    costs.sort_by(|a, b| b.cmp(a));
+    println!("slowest rules, each alone:");
+    for (cost, id) in costs.iter().take(8) {
+        println!("  {:>7.1} ms  {id}", cost.as_secs_f64() * 1000.0);
+    }
+}

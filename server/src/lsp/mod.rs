@@ -1,0 +1,488 @@
+//! The language server (`ddlint lsp`): tower-lsp-server glue only.
+//!
+//! - Messages are read in order by the transport (after [`transport`] dropped the frames it
+//!   could not decode); the [`ordered`] layer puts every notification
+//!   that changes state (document open/change/close, watched files, workspace folders,
+//!   `initialized`) on the host thread's queue synchronously, in that order.
+//! - The host thread ([`worker`]) owns the [`Host`](crate::workspace::host::Host): it applies
+//!   the queued changes a batch at a time, publishes an immutable snapshot for requests after
+//!   each batch, and sends the diagnostics that changed to the client through one task that
+//!   talks to the client in order.
+//! - A request waits for the first snapshot that includes every change queued before it, then
+//!   runs its [`handlers`] function on a blocking thread under `catch_unwind`: a panic becomes
+//!   an error response and a log line, and the server keeps serving. Typing never waits for a
+//!   request.
+//! - Positions are converted only in [`proto`], in the encoding negotiated at `initialize`
+//!   (UTF-8 when the client offers it, else UTF-16).
+
+mod handlers;
+mod ordered;
+mod proto;
+mod transport;
+mod worker;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, mpsc};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::{mpsc as channel, watch};
+use tower_lsp_server::jsonrpc::{self, ErrorCode};
+use tower_lsp_server::ls_types::{self as lsp, MessageType};
+use tower_lsp_server::{Client, LanguageServer, LspService};
+
+use crate::config::ErdHover;
+use crate::text::PositionEncoding;
+use crate::workspace::host::{Snapshot, panic_message};
+use handlers::Session;
+use ordered::{CODE_ACTION, Ordered, Queue};
+use worker::{Outgoing, Published, Queued, Setup};
+
+/// How long the server waits for the client to answer one of its own requests (progress
+/// tokens, registrations) before going on without it.
+const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves the language server protocol on stdin and stdout until the client says `exit`. The
+/// exit code is 0 when `shutdown` came first, 1 otherwise (as the protocol asks).
+pub fn run() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the language server: {error}");
+            return ExitCode::from(crate::cli::EXIT_ERROR);
+        }
+    };
+    let shutdown = Arc::new(AtomicBool::new(false));
+    runtime.block_on(serve(
+        tokio::io::stdin(),
+        tokio::io::stdout(),
+        Arc::clone(&shutdown),
+    ));
+    // Reading stdin may still block a runtime thread; it must not keep the process alive.
+    runtime.shutdown_background();
+    if shutdown.load(Ordering::SeqCst) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+async fn serve(
+    input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+    output: impl tokio::io::AsyncWrite,
+    shutdown: Arc<AtomicBool>,
+) {
+    let (queue_sender, queue_receiver) = mpsc::channel();
+    let (out_sender, out_receiver) = channel::unbounded_channel();
+    let (snapshot_sender, snapshot_receiver) = watch::channel(Published::default());
+    let host = std::thread::Builder::new()
+        .name("ddlint-host".to_string())
+        .spawn(move || worker::run(queue_receiver, out_sender, snapshot_sender));
+    if let Err(error) = host {
+        eprintln!("error: cannot start the host thread: {error}");
+        return;
+    }
+    let queue = Arc::new(Queue::new(queue_sender));
+    let snippet_edits = Arc::new(AtomicBool::new(false));
+    let (service, socket) = LspService::build(|client| {
+        tokio::spawn(deliver(client.clone(), out_receiver));
+        Server {
+            client,
+            queue: Arc::clone(&queue),
+            snapshots: snapshot_receiver,
+            session: OnceLock::new(),
+            snippet_edits: Arc::clone(&snippet_edits),
+            shutdown,
+        }
+    })
+    .custom_method(CODE_ACTION, Server::code_action)
+    .finish();
+    let service = Ordered::new(service, queue, snippet_edits);
+    tower_lsp_server::Server::new(transport::checked(input), output, socket)
+        .serve(service)
+        .await;
+}
+
+struct Server {
+    client: Client,
+    queue: Arc<Queue>,
+    snapshots: watch::Receiver<Published>,
+    session: OnceLock<Arc<Session>>,
+    snippet_edits: Arc<AtomicBool>,
+    shutdown: Arc<AtomicBool>,
+}
+
+impl LanguageServer for Server {
+    async fn initialize(
+        &self,
+        params: lsp::InitializeParams,
+    ) -> jsonrpc::Result<lsp::InitializeResult> {
+        let (session, setup, result) =
+            negotiate(&params, self.snippet_edits.load(Ordering::SeqCst));
+        let _ = self.session.set(Arc::new(session));
+        self.queue.push(Queued::Start(setup));
+        Ok(result)
+    }
+
+    async fn shutdown(&self) -> jsonrpc::Result<()> {
+        self.shutdown.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> jsonrpc::Result<Option<lsp::Hover>> {
+        self.request("textDocument/hover", params, handlers::hover)
+            .await
+    }
+}
+
+impl Server {
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> jsonrpc::Result<Option<Vec<handlers::CodeAction>>> {
+        self.request("textDocument/codeAction", params, handlers::code_actions)
+            .await
+    }
+
+    /// Runs `handler` on the snapshot that includes every change queued before this request.
+    async fn request<P, R>(
+        &self,
+        method: &'static str,
+        params: P,
+        handler: fn(&Snapshot, &Session, P) -> Option<R>,
+    ) -> jsonrpc::Result<Option<R>>
+    where
+        P: Send + 'static,
+        R: Send + 'static,
+    {
+        let Some(session) = self.session.get().cloned() else {
+            return Err(jsonrpc::Error::invalid_request());
+        };
+        let Some(snapshot) = self.snapshot().await else {
+            return Err(internal_error(format!(
+                "ddlint cannot answer {method}: the host thread stopped"
+            )));
+        };
+        let outcome = tokio::task::spawn_blocking(move || {
+            guarded(method, || handler(&snapshot, &session, params))
+        })
+        .await
+        .unwrap_or_else(|error| {
+            Err(internal_error(format!(
+                "ddlint failed while handling {method}: {error}"
+            )))
+        });
+        if let Err(error) = &outcome {
+            self.client
+                .log_message(MessageType::ERROR, &error.message)
+                .await;
+        }
+        outcome
+    }
+
+    async fn snapshot(&self) -> Option<Arc<Snapshot>> {
+        let wanted = self.queue.sent();
+        let mut snapshots = self.snapshots.clone();
+        let published = snapshots
+            .wait_for(|published| published.seq >= wanted && published.snapshot.is_some())
+            .await
+            .ok()?;
+        published.snapshot.clone()
+    }
+}
+
+/// Runs one request's work: a panic becomes an error response (and the panic hook's line on
+/// stderr) instead of taking the server down.
+fn guarded<R>(method: &str, work: impl FnOnce() -> R) -> jsonrpc::Result<R> {
+    catch_unwind(AssertUnwindSafe(work)).map_err(|panic| {
+        internal_error(format!(
+            "ddlint panicked while handling {method}: {}",
+            panic_message(&*panic)
+        ))
+    })
+}
+
+fn internal_error(message: String) -> jsonrpc::Error {
+    eprintln!("{message}");
+    jsonrpc::Error {
+        code: ErrorCode::InternalError,
+        message: message.into(),
+        data: None,
+    }
+}
+
+/// The session, the host's setup and the server's capabilities for a client.
+fn negotiate(
+    params: &lsp::InitializeParams,
+    snippet_edits: bool,
+) -> (Session, Setup, lsp::InitializeResult) {
+    let capabilities = &params.capabilities;
+    let offered = capabilities
+        .general
+        .as_ref()
+        .and_then(|general| general.position_encodings.as_ref());
+    let offers_utf8 = offered.is_some_and(|kinds| {
+        kinds
+            .iter()
+            .any(|kind| proto::encoding(kind) == Some(PositionEncoding::Utf8))
+    });
+    let encoding = if offers_utf8 {
+        PositionEncoding::Utf8
+    } else {
+        PositionEncoding::Utf16
+    };
+    let workspace = capabilities.workspace.as_ref();
+    let document_changes = workspace
+        .and_then(|workspace| workspace.workspace_edit.as_ref())
+        .and_then(|edit| edit.document_changes)
+        .unwrap_or(false);
+    let markdown = capabilities
+        .text_document
+        .as_ref()
+        .and_then(|document| document.hover.as_ref())
+        .and_then(|hover| hover.content_format.as_ref())
+        .is_none_or(|formats| formats.contains(&lsp::MarkupKind::Markdown));
+    let session = Session {
+        encoding,
+        snippet_edits,
+        document_changes,
+        markdown,
+    };
+
+    let watch_files = workspace
+        .and_then(|workspace| workspace.did_change_watched_files.as_ref())
+        .and_then(|watched| watched.dynamic_registration)
+        .unwrap_or(false);
+    let progress = capabilities
+        .window
+        .as_ref()
+        .and_then(|window| window.work_done_progress)
+        .unwrap_or(false);
+    let setup = Setup {
+        encoding,
+        erd_hover: erd_hover(params.initialization_options.as_ref()),
+        folders: folders(params),
+        progress,
+        watch_files,
+    };
+
+    let result = lsp::InitializeResult {
+        capabilities: lsp::ServerCapabilities {
+            position_encoding: Some(proto::encoding_kind(encoding)),
+            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+                lsp::TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                    ..lsp::TextDocumentSyncOptions::default()
+                },
+            )),
+            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+                lsp::CodeActionOptions {
+                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                    ..lsp::CodeActionOptions::default()
+                },
+            )),
+            workspace: Some(lsp::WorkspaceServerCapabilities {
+                workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: Some(lsp::OneOf::Left(true)),
+                }),
+                file_operations: None,
+            }),
+            ..lsp::ServerCapabilities::default()
+        },
+        server_info: Some(lsp::ServerInfo {
+            name: "ddlint".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        }),
+        offset_encoding: None,
+    };
+    (session, setup, result)
+}
+
+/// The workspace folders, else the root URI, else the root path.
+#[allow(deprecated)]
+fn folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+    if let Some(folders) = &params.workspace_folders {
+        return folders
+            .iter()
+            .filter_map(|folder| proto::from_proto::path(&folder.uri))
+            .filter(|p| p.is_absolute())
+            .collect();
+    }
+    if let Some(root) = params
+        .root_uri
+        .as_ref()
+        .and_then(proto::from_proto::path)
+        .filter(|p| p.is_absolute())
+    {
+        return vec![root];
+    }
+    params
+        .root_path
+        .iter()
+        .map(PathBuf::from)
+        .filter(|path| path.is_absolute())
+        .collect()
+}
+
+/// `initializationOptions.hover.erd`; absent or unknown leaves the choice to `ddlint.toml`.
+fn erd_hover(options: Option<&Value>) -> Option<ErdHover> {
+    match options?.pointer("/hover/erd")?.as_str()? {
+        "text" => Some(ErdHover::Text),
+        "mermaid" => Some(ErdHover::Mermaid),
+        "both" => Some(ErdHover::Both),
+        "off" => Some(ErdHover::Off),
+        _ => None,
+    }
+}
+
+/// Sends what the host thread produces to the client, one message after another.
+async fn deliver(client: Client, mut outgoing: channel::UnboundedReceiver<Outgoing>) {
+    let mut progress = None;
+    let mut tokens = 0;
+    while let Some(message) = outgoing.recv().await {
+        match message {
+            Outgoing::Diagnostics {
+                uri,
+                diagnostics,
+                version,
+            } => {
+                client.publish_diagnostics(uri, diagnostics, version).await;
+            }
+            Outgoing::Message { level, text, show } => {
+                if show {
+                    client.show_message(level, &text).await;
+                }
+                client.log_message(level, text).await;
+            }
+            Outgoing::ProgressBegin { title } => {
+                tokens += 1;
+                let token = lsp::ProgressToken::String(format!("ddlint/load/{tokens}"));
+                let created = tokio::time::timeout(
+                    CLIENT_REQUEST_TIMEOUT,
+                    client.create_work_done_progress(token.clone()),
+                )
+                .await;
+                if let Ok(Ok(())) = created {
+                    progress = Some(
+                        client
+                            .progress(token, title)
+                            .with_percentage(0)
+                            .begin()
+                            .await,
+                    );
+                }
+            }
+            Outgoing::ProgressReport {
+                percentage,
+                message,
+            } => {
+                if let Some(progress) = &progress {
+                    progress.report_with_message(message, percentage).await;
+                }
+            }
+            Outgoing::ProgressEnd => {
+                if let Some(progress) = progress.take() {
+                    progress.finish().await;
+                }
+            }
+            Outgoing::WatchFiles => {
+                let registration = watch_registration();
+                let registered = tokio::time::timeout(
+                    CLIENT_REQUEST_TIMEOUT,
+                    client.register_capability(vec![registration]),
+                )
+                .await;
+                if !matches!(registered, Ok(Ok(()))) {
+                    client
+                        .log_message(
+                            MessageType::WARNING,
+                            "ddlint: the client did not register the file watchers",
+                        )
+                        .await;
+                }
+            }
+        }
+    }
+}
+
+fn watch_registration() -> lsp::Registration {
+    let watcher = |pattern: &str| lsp::FileSystemWatcher {
+        glob_pattern: lsp::GlobPattern::String(pattern.to_string()),
+        kind: None,
+    };
+    let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+        watchers: vec![
+            watcher("**/*.{sql,pgsql,psql,prisma}"),
+            watcher(&format!("**/{}", crate::config::FILE_NAME)),
+        ],
+    };
+    lsp::Registration {
+        id: "ddlint-watched-files".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_request_becomes_an_error_response() {
+        let outcome = guarded("textDocument/hover", || -> Option<u32> {
+            panic!("boom at 3:4")
+        });
+        let error = outcome.unwrap_err();
+        assert_eq!(error.code, ErrorCode::InternalError);
+        assert!(
+            error.message.contains("textDocument/hover"),
+            "{}",
+            error.message
+        );
+        assert!(error.message.contains("boom at 3:4"), "{}", error.message);
+        assert_eq!(guarded("textDocument/hover", || Some(7)).unwrap(), Some(7));
+    }
+
+    #[test]
+    fn utf8_is_chosen_when_offered() {
+        let mut params = lsp::InitializeParams::default();
+        assert_eq!(
+            negotiate(&params, false).0.encoding,
+            PositionEncoding::Utf16
+        );
+        params.capabilities.general = Some(lsp::GeneralClientCapabilities {
+            position_encodings: Some(vec![
+                lsp::PositionEncodingKind::UTF16,
+                lsp::PositionEncodingKind::UTF8,
+            ]),
+            ..lsp::GeneralClientCapabilities::default()
+        });
+        let (session, _, result) = negotiate(&params, false);
+        assert_eq!(session.encoding, PositionEncoding::Utf8);
+        assert_eq!(
+            result.capabilities.position_encoding,
+            Some(lsp::PositionEncodingKind::UTF8)
+        );
+    }
+
+    #[test]
+    fn erd_setting_from_initialization_options() {
+        let options = serde_json::json!({ "hover": { "erd": "mermaid" } });
+        assert_eq!(erd_hover(Some(&options)), Some(ErdHover::Mermaid));
+        assert_eq!(
+            erd_hover(Some(&serde_json::json!({ "hover": { "erd": "pie" } }))),
+            None
+        );
+        assert_eq!(erd_hover(None), None);
+    }
+}

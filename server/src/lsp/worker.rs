@@ -1,0 +1,392 @@
+//! The host thread: takes the queued changes in order, applies them to the [`Host`] a batch at a
+//! time, publishes each batch's snapshot for requests, and the diagnostics that changed for the
+//! client. Results computed for a version that is already superseded (more changes are waiting
+//! in the queue) are not published; the next batch publishes them.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use tokio::sync::{mpsc as channel, watch};
+use tower_lsp_server::ls_types::{self as lsp, MessageType, Uri};
+
+use super::proto::to_proto;
+use crate::config::ErdHover;
+use crate::text::PositionEncoding;
+use crate::workspace::host::{Change, Commit, Host, NoticeLevel, Snapshot, panic_message};
+
+/// What the protocol side hands the host thread.
+pub(crate) enum Queued {
+    /// From `initialize`: how to set up the host.
+    Start(Setup),
+    /// From `initialized`: read the workspace.
+    Initialized,
+    /// `uri` is the client's spelling of an opened document's URI, used when publishing for it.
+    Change { uri: Option<Uri>, change: Change },
+    Folders {
+        added: Vec<PathBuf>,
+        removed: Vec<PathBuf>,
+    },
+}
+
+pub(crate) struct Setup {
+    pub(crate) encoding: PositionEncoding,
+    pub(crate) erd_hover: Option<ErdHover>,
+    pub(crate) folders: Vec<PathBuf>,
+    /// The client shows `$/progress` work-done progress.
+    pub(crate) progress: bool,
+    /// The client watches files for us when asked to (dynamic registration).
+    pub(crate) watch_files: bool,
+}
+
+/// A snapshot and how many queued messages it includes.
+#[derive(Clone, Default)]
+pub(crate) struct Published {
+    pub(crate) seq: u64,
+    pub(crate) snapshot: Option<Arc<Snapshot>>,
+}
+
+/// What the host thread asks the client task to send.
+pub(crate) enum Outgoing {
+    Diagnostics {
+        uri: Uri,
+        diagnostics: Vec<lsp::Diagnostic>,
+        version: Option<i32>,
+    },
+    Message {
+        level: MessageType,
+        text: String,
+        show: bool,
+    },
+    ProgressBegin {
+        title: String,
+    },
+    ProgressReport {
+        percentage: u32,
+        message: String,
+    },
+    ProgressEnd,
+    WatchFiles,
+}
+
+/// Folders with fewer files load without a progress report.
+const PROGRESS_FROM_FILES: usize = 50;
+
+/// Runs the host thread until the queue is dropped.
+pub(crate) fn run(
+    queue: mpsc::Receiver<Queued>,
+    out: channel::UnboundedSender<Outgoing>,
+    snapshots: watch::Sender<Published>,
+) {
+    let mut worker = Worker {
+        state: None,
+        early: Vec::new(),
+        out,
+        uris: HashMap::new(),
+        unpublished: Vec::new(),
+        removed: Vec::new(),
+        config_problems: BTreeMap::new(),
+        retired: None,
+    };
+    let mut waiting: VecDeque<Queued> = VecDeque::new();
+    let mut seq = 0;
+    loop {
+        let first = match waiting.pop_front() {
+            Some(message) => message,
+            None => match queue.recv() {
+                Ok(message) => message,
+                Err(_) => return,
+            },
+        };
+        let mut batch = vec![first];
+        batch.extend(waiting.drain(..));
+        batch.extend(queue.try_iter());
+        for message in batch {
+            seq += worker.handle(message);
+        }
+        let snapshot = worker.commit();
+        snapshots.send_replace(Published { seq, snapshot });
+        waiting.extend(queue.try_iter());
+        if waiting.is_empty()
+            && let Err(panic) = catch_unwind(AssertUnwindSafe(|| worker.publish()))
+        {
+            let message = format!(
+                "ddlint: internal error while publishing diagnostics: {}",
+                panic_message(&*panic)
+            );
+            worker.tell(NoticeLevel::Error, message, true);
+        }
+        worker.retired = None;
+    }
+}
+
+struct State {
+    host: Host,
+    setup: Setup,
+    snapshot: Option<Arc<Snapshot>>,
+}
+
+struct Worker {
+    state: Option<State>,
+    /// Messages that arrived before `Start`: the `initialize` handler queues `Start` when it
+    /// runs, which may be after the layer queued the notifications that follow it.
+    early: Vec<Queued>,
+    out: channel::UnboundedSender<Outgoing>,
+    /// The URIs the client opened documents with, by host key.
+    uris: HashMap<PathBuf, Uri>,
+    /// Files whose diagnostics changed since they were last published.
+    unpublished: Vec<PathBuf>,
+    removed: Vec<PathBuf>,
+    /// The problems published for each `ddlint.toml`.
+    config_problems: BTreeMap<PathBuf, String>,
+    /// The snapshot the last commit replaced, until its results are published.
+    retired: Option<Arc<Snapshot>>,
+}
+
+impl Worker {
+    /// Applies a message; returns how many queued messages are now applied (none while waiting
+    /// for `Start`, the waiting ones too once it comes).
+    fn handle(&mut self, message: Queued) -> u64 {
+        if self.state.is_none() {
+            let Queued::Start(setup) = message else {
+                self.early.push(message);
+                return 0;
+            };
+            let host = Host::new(setup.encoding, setup.erd_hover);
+            self.state = Some(State {
+                host,
+                setup,
+                snapshot: None,
+            });
+            let early = std::mem::take(&mut self.early);
+            let count = early.len() as u64;
+            for message in early {
+                self.apply(message);
+            }
+            return count + 1;
+        }
+        self.apply(message);
+        1
+    }
+
+    fn apply(&mut self, message: Queued) {
+        let Some(state) = &mut self.state else { return };
+        let out = &self.out;
+        let applied = catch_unwind(AssertUnwindSafe(|| match message {
+            Queued::Start(_) => {}
+            Queued::Initialized => {
+                if state.setup.watch_files {
+                    let _ = out.send(Outgoing::WatchFiles);
+                }
+                for folder in state.setup.folders.clone() {
+                    load_folder(&mut state.host, &folder, state.setup.progress, out);
+                }
+            }
+            Queued::Change { uri, change } => {
+                if let (Some(uri), Change::Open { path, .. }) = (uri, &change) {
+                    self.uris.insert(path.clone(), uri);
+                }
+                state.host.apply(change);
+            }
+            Queued::Folders { added, removed } => {
+                for folder in removed {
+                    state.host.remove_folder(&folder);
+                }
+                for folder in added {
+                    load_folder(&mut state.host, &folder, state.setup.progress, out);
+                }
+            }
+        }));
+        if let Err(panic) = applied {
+            self.tell(
+                NoticeLevel::Error,
+                format!(
+                    "ddlint: internal error while applying a change: {}",
+                    panic_message(&*panic)
+                ),
+                true,
+            );
+        }
+    }
+
+    fn commit(&mut self) -> Option<Arc<Snapshot>> {
+        let state = self.state.as_mut()?;
+        let commit = match catch_unwind(AssertUnwindSafe(|| state.host.commit())) {
+            Ok(commit) => commit,
+            Err(panic) => {
+                let message = format!(
+                    "ddlint: internal error while checking: {}",
+                    panic_message(&*panic)
+                );
+                self.tell(NoticeLevel::Error, message, true);
+                return self.state.as_ref().and_then(|state| state.snapshot.clone());
+            }
+        };
+        let Commit {
+            snapshot,
+            changed,
+            removed,
+            notices,
+        } = commit;
+        // The previous snapshot may hold the last reference to large data (the old model): it is
+        // dropped after publishing, not before.
+        self.retired = state.snapshot.replace(Arc::clone(&snapshot));
+        for notice in notices {
+            self.tell(notice.level, notice.message, notice.show);
+        }
+        for path in changed {
+            if !self.unpublished.contains(&path) {
+                self.unpublished.push(path);
+            }
+        }
+        self.removed.extend(removed);
+        Some(snapshot)
+    }
+
+    /// Sends what changed since the last publication: removed files first (cleared), then the
+    /// changed files in the host's order (edited files first).
+    fn publish(&mut self) {
+        let Some(state) = &self.state else { return };
+        let Some(snapshot) = &state.snapshot else {
+            return;
+        };
+        let encoding = state.host.encoding();
+        for path in std::mem::take(&mut self.removed) {
+            if snapshot.file(&path).is_some() {
+                continue;
+            }
+            let uri = self.uris.remove(&path).or_else(|| to_proto::uri(&path));
+            if let Some(uri) = uri {
+                let _ = self.out.send(Outgoing::Diagnostics {
+                    uri,
+                    diagnostics: Vec::new(),
+                    version: None,
+                });
+            }
+        }
+        for path in std::mem::take(&mut self.unpublished) {
+            let Some(file) = snapshot.file(&path) else {
+                continue;
+            };
+            let Some(uri) = self
+                .uris
+                .get(&path)
+                .cloned()
+                .or_else(|| to_proto::uri(&path))
+            else {
+                continue;
+            };
+            let diagnostics = file
+                .diagnostics
+                .iter()
+                .map(|d| to_proto::diagnostic(snapshot, file, d, encoding))
+                .collect();
+            let _ = self.out.send(Outgoing::Diagnostics {
+                uri,
+                diagnostics,
+                version: file.version,
+            });
+        }
+        self.publish_config_problems(Arc::clone(snapshot), encoding);
+    }
+
+    /// An invalid `ddlint.toml` gets a diagnostic at the problem, and a message when it appears.
+    fn publish_config_problems(&mut self, snapshot: Arc<Snapshot>, encoding: PositionEncoding) {
+        let mut now: BTreeMap<PathBuf, String> = BTreeMap::new();
+        for problem in snapshot.config_problems() {
+            let key = format!("{}{:?}", problem.message, problem.range);
+            if self.config_problems.get(&problem.path) != Some(&key) {
+                let location = match (&problem.lines, problem.range) {
+                    (Some(lines), Some(range)) => {
+                        let at = lines.line_col(range.start(), PositionEncoding::Utf32);
+                        format!(":{}:{}", at.line + 1, at.col + 1)
+                    }
+                    _ => String::new(),
+                };
+                let text = format!(
+                    "ddlint: {}{location}: {}; the previous settings stay in force until it is fixed",
+                    problem.path.display(),
+                    problem.message
+                );
+                self.tell(NoticeLevel::Error, text, true);
+                let range = match (&problem.lines, problem.range) {
+                    (Some(lines), Some(range)) => to_proto::range(lines, range, encoding),
+                    _ => lsp::Range::default(),
+                };
+                let diagnostic = lsp::Diagnostic {
+                    range,
+                    severity: Some(lsp::DiagnosticSeverity::ERROR),
+                    source: Some("ddlint".to_string()),
+                    message: problem.message.clone(),
+                    ..lsp::Diagnostic::default()
+                };
+                self.send_diagnostics(&problem.path, vec![diagnostic]);
+            }
+            now.insert(problem.path.clone(), key);
+        }
+        let fixed: Vec<PathBuf> = self
+            .config_problems
+            .keys()
+            .filter(|path| !now.contains_key(*path))
+            .cloned()
+            .collect();
+        for path in fixed {
+            self.send_diagnostics(&path, Vec::new());
+        }
+        self.config_problems = now;
+    }
+
+    fn send_diagnostics(&self, path: &Path, diagnostics: Vec<lsp::Diagnostic>) {
+        if let Some(uri) = to_proto::uri(path) {
+            let _ = self.out.send(Outgoing::Diagnostics {
+                uri,
+                diagnostics,
+                version: None,
+            });
+        }
+    }
+
+    fn tell(&self, level: NoticeLevel, text: String, show: bool) {
+        let level = match level {
+            NoticeLevel::Error => MessageType::ERROR,
+            NoticeLevel::Warning => MessageType::WARNING,
+            NoticeLevel::Info => MessageType::INFO,
+        };
+        let _ = self.out.send(Outgoing::Message { level, text, show });
+    }
+}
+
+/// Reads a workspace folder, reporting progress while a large one loads.
+fn load_folder(
+    host: &mut Host,
+    folder: &Path,
+    progress: bool,
+    out: &channel::UnboundedSender<Outgoing>,
+) {
+    let mut reporting = false;
+    let mut last = None;
+    host.add_folder(folder, &mut |done, total| {
+        if !progress || total < PROGRESS_FROM_FILES {
+            return;
+        }
+        if !reporting {
+            reporting = true;
+            let _ = out.send(Outgoing::ProgressBegin {
+                title: "ddlint: reading schema files".to_string(),
+            });
+        }
+        let percentage = (done * 100 / total.max(1)) as u32;
+        if last != Some(percentage) {
+            last = Some(percentage);
+            let _ = out.send(Outgoing::ProgressReport {
+                percentage,
+                message: format!("{done}/{total} files"),
+            });
+        }
+    });
+    if reporting {
+        let _ = out.send(Outgoing::ProgressEnd);
+    }
+}

@@ -1,0 +1,628 @@
+//! A file's syntax trees, in chunks of whole top-level statements, so that an edit reparses only
+//! the chunk it falls in.
+//!
+//! Tree-sitter's incremental reparse rebuilds the repetition at the root of the tree, which costs
+//! time in proportion to the number of top-level statements: tens of milliseconds per keystroke
+//! on a schema of 15 000 statements. So a SQL text is kept as chunks of roughly
+//! [`CHUNK_BYTES`]; an edit reparses the chunks it touches (with an included range, so positions
+//! stay those of the whole text) and the other chunks keep their trees, moved when the edit lies
+//! before them.
+//!
+//! A chunk ends right after a *closed* statement: one that ends with its `;` (or a complete psql
+//! line or COPY block) and has no syntax error; and the next chunk starts with a statement without
+//! errors. After a closed statement the parser is back in its start state, so the next chunk
+//! parses on its own as it does in the whole text, except where error recovery would differ,
+//! which the second condition excludes. A reparse that breaks either condition at its ends (a `;`
+//! deleted, a quote left open, an error in its first statement) takes in the neighbouring chunk,
+//! and so on.
+//!
+//! Prisma files are small: they are one chunk, reparsed whole.
+
+use std::sync::Arc;
+
+use tree_sitter::{InputEdit, Node, Point, Range, Tree};
+
+use super::{Language, SyntaxError, parse, parse_range, syntax_errors_in};
+use crate::text::TextRange;
+
+/// Chunks are cut after the first closed statement past this many bytes.
+const CHUNK_BYTES: u32 = 16 * 1024;
+
+/// The syntax trees of one text.
+#[derive(Clone)]
+pub struct SyntaxTrees {
+    language: Language,
+    /// In text order, covering the whole text without gaps.
+    chunks: Vec<Chunk>,
+}
+
+#[derive(Clone)]
+struct Chunk {
+    range: TextRange,
+    start: Point,
+    end: Point,
+    /// A tree holding the chunk's statements; neighbouring chunks may share it.
+    tree: Tree,
+    /// The syntax errors in the chunk, with ranges relative to its start.
+    errors: Arc<[SyntaxError]>,
+}
+
+/// Where a reparse changed the trees: `old` in the previous text became `new`. Statements outside
+/// are the same text as before (after `new` moved by the edit's length change).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reparsed {
+    pub old: TextRange,
+    pub new: TextRange,
+}
+
+impl SyntaxTrees {
+    /// Parses a whole text.
+    pub fn parse(language: Language, text: &str) -> SyntaxTrees {
+        SyntaxTrees::from_tree(language, parse(language, text, None), text)
+    }
+
+    /// The chunks of a tree of the whole text.
+    pub fn from_tree(language: Language, tree: Tree, text: &str) -> SyntaxTrees {
+        let whole = Range {
+            start_byte: 0,
+            end_byte: text.len(),
+            start_point: Point::new(0, 0),
+            end_point: tree.root_node().end_position(),
+        };
+        SyntaxTrees {
+            language,
+            chunks: split(language, &tree, whole, text),
+        }
+    }
+
+    /// The trees of `text`, which `edits` (applied in order, as [`Tree::edit`] takes them) made
+    /// from the text of these trees; `changed` covers every byte of `text` that differs (in new
+    /// coordinates) and `delta` is how much the text after it moved.
+    pub fn reparse(
+        &self,
+        text: &str,
+        edits: &[InputEdit],
+        changed: TextRange,
+        delta: i64,
+    ) -> (SyntaxTrees, Reparsed) {
+        let old_start = changed.start();
+        let old_end = u32::try_from(i64::from(changed.end()) - delta)
+            .unwrap_or(old_start)
+            .max(old_start);
+        let last_index = self.chunks.len() - 1;
+        // Chunks the change touches, counting one that merely ends or starts where it does.
+        let mut first = self
+            .chunks
+            .iter()
+            .position(|c| c.range.end() >= old_start)
+            .unwrap_or(last_index);
+        let mut last = self
+            .chunks
+            .iter()
+            .rposition(|c| c.range.start() <= old_end)
+            .unwrap_or(first)
+            .max(first);
+        if self.language == Language::Prisma {
+            last = last_index;
+        }
+        // Every chunk's tree gets every edit, also where it holds no statement of the chunk: any
+        // tree must be right everywhere to serve as the old tree of a later reparse.
+        let mut edited: Vec<(usize, Tree)> = Vec::new();
+        let mut edit_tree = |tree: &Tree| -> Tree {
+            let id = tree.root_node().id();
+            if let Some((_, done)) = edited.iter().find(|(original, _)| *original == id) {
+                return done.clone();
+            }
+            let mut copy = tree.clone();
+            for edit in edits {
+                copy.edit(edit);
+            }
+            edited.push((id, copy.clone()));
+            copy
+        };
+        let old_tree = edit_tree(&self.chunks[first].tree);
+        let (tree, region) = loop {
+            // The end of the text also moves with text inserted right at it.
+            let at_end = last == last_index;
+            let (end_byte, end_point) = moved(
+                self.chunks[last].range.end() as usize,
+                self.chunks[last].end,
+                edits,
+                at_end,
+            );
+            let start = &self.chunks[first];
+            let region = Range {
+                start_byte: start.range.start() as usize,
+                end_byte,
+                start_point: start.start,
+                end_point,
+            };
+            let tree = parse_range(self.language, text, Some(&old_tree), region);
+            let start_clean = first == 0 || starts_clean(&tree, region.start_byte);
+            let ending = if last == last_index {
+                Ending::Closed
+            } else {
+                ending(&tree, region.end_byte, text)
+            };
+            if start_clean && ending == Ending::Closed {
+                break (tree, region);
+            }
+            if !start_clean {
+                first -= 1;
+            }
+            match ending {
+                Ending::Closed => {}
+                Ending::Open => last += 1,
+                // Where the token ends depends on all the text after it.
+                Ending::Unterminated => last = last_index,
+            }
+        };
+        let mut chunks = Vec::with_capacity(self.chunks.len() + 1);
+        chunks.extend(self.chunks[..first].iter().map(|chunk| Chunk {
+            tree: edit_tree(&chunk.tree),
+            ..chunk.clone()
+        }));
+        chunks.extend(split(self.language, &tree, region, text));
+        for chunk in &self.chunks[last + 1..] {
+            let tree = edit_tree(&chunk.tree);
+            let (start_byte, start) =
+                moved(chunk.range.start() as usize, chunk.start, edits, false);
+            let (end_byte, end) = moved(
+                chunk.range.end() as usize,
+                chunk.end,
+                edits,
+                chunk.range.end() == self.chunks[last_index].range.end(),
+            );
+            let range = TextRange::from_usize(start_byte..end_byte);
+            // Messages name line:column positions, which moved with the chunk.
+            let errors = if chunk.errors.is_empty() || start == chunk.start {
+                Arc::clone(&chunk.errors)
+            } else {
+                relative(
+                    syntax_errors_in(self.language, &tree, text, range),
+                    range.start(),
+                )
+            };
+            chunks.push(Chunk {
+                range,
+                start,
+                end,
+                tree,
+                errors,
+            });
+        }
+        let reparsed = Reparsed {
+            old: TextRange::new(
+                self.chunks[first].range.start(),
+                self.chunks[last].range.end(),
+            ),
+            new: TextRange::from_usize(region.start_byte..region.end_byte),
+        };
+        (
+            SyntaxTrees {
+                language: self.language,
+                chunks,
+            },
+            reparsed,
+        )
+    }
+
+    /// The top-level statements (comments and other extras skipped), in order.
+    pub fn statements(&self) -> impl Iterator<Item = Node<'_>> {
+        self.chunks.iter().flat_map(|chunk| {
+            top_level(&chunk.tree, chunk.range).filter(|node| node.is_named() && !node.is_extra())
+        })
+    }
+
+    /// The top-level statements that start in `range`.
+    pub fn statements_in(&self, range: TextRange) -> impl Iterator<Item = Node<'_>> {
+        self.chunks
+            .iter()
+            .filter(move |chunk| {
+                chunk.range.end() > range.start() && chunk.range.start() < range.end()
+            })
+            .flat_map(|chunk| top_level(&chunk.tree, chunk.range))
+            .filter(move |node| {
+                node.is_named() && !node.is_extra() && range.contains(node.start_byte() as u32)
+            })
+    }
+
+    /// The smallest node at `offset`.
+    pub fn node_at(&self, offset: usize) -> Option<Node<'_>> {
+        // The chunk holding `offset`; a chunk's tree may know nodes past its end that are stale.
+        let index = self
+            .chunks
+            .partition_point(|chunk| (chunk.range.end() as usize) <= offset)
+            .min(self.chunks.len() - 1);
+        let chunk = &self.chunks[index];
+        chunk
+            .tree
+            .root_node()
+            .descendant_for_byte_range(offset, offset)
+    }
+
+    /// The syntax errors of the whole text, in order.
+    pub fn syntax_errors(&self) -> Vec<SyntaxError> {
+        let mut all = Vec::new();
+        for chunk in &self.chunks {
+            let base = chunk.range.start();
+            all.extend(chunk.errors.iter().map(|error| SyntaxError {
+                range: TextRange::new(base + error.range.start(), base + error.range.end()),
+                message: error.message.clone(),
+            }));
+        }
+        all
+    }
+
+    /// The tree of a text kept in one chunk (always for Prisma).
+    pub fn single_tree(&self) -> Option<&Tree> {
+        match self.chunks.as_slice() {
+            [only] => Some(&only.tree),
+            _ => None,
+        }
+    }
+
+    /// How many chunks the text is kept in.
+    pub fn chunk_count(&self) -> usize {
+        self.chunks.len()
+    }
+}
+
+/// The top-level nodes of `tree` (extras included) that start in `range`.
+fn top_level(tree: &Tree, range: TextRange) -> impl Iterator<Item = Node<'_>> {
+    let mut cursor = tree.root_node().walk();
+    let mut started = cursor
+        .goto_first_child_for_byte(range.start() as usize)
+        .is_some();
+    std::iter::from_fn(move || {
+        while started {
+            let node = cursor.node();
+            started = cursor.goto_next_sibling();
+            if node.start_byte() >= range.end() as usize {
+                started = false;
+                return None;
+            }
+            if node.start_byte() >= range.start() as usize {
+                return Some(node);
+            }
+        }
+        None
+    })
+}
+
+/// Cuts the part `region` of `tree` into chunks, each after a closed statement past
+/// [`CHUNK_BYTES`], and finds each chunk's syntax errors.
+fn split(language: Language, tree: &Tree, region: Range, text: &str) -> Vec<Chunk> {
+    let whole = TextRange::from_usize(region.start_byte..region.end_byte);
+    let errors = syntax_errors_in(language, tree, text, whole);
+    let mut cuts: Vec<(u32, Point)> = Vec::new();
+    if language == Language::Sql {
+        let nodes: Vec<Node> = top_level(tree, whole).collect();
+        let mut chunk_start = whole.start();
+        for (index, node) in nodes.iter().enumerate() {
+            // Where an unterminated quote or comment ends depends on everything after it.
+            if leaves_token_open(*node, text) {
+                break;
+            }
+            let end = node.end_byte() as u32;
+            if end - chunk_start < CHUNK_BYTES || end >= whole.end() || !is_closed(*node, text) {
+                continue;
+            }
+            // The next chunk's first statement must parse the same from the parser's start state,
+            // which error recovery does not promise.
+            let next = nodes[index + 1..].iter().find(|next| !next.is_extra());
+            if next.is_some_and(|next| next.has_error()) {
+                continue;
+            }
+            cuts.push((end, node.end_position()));
+            chunk_start = end;
+        }
+    }
+    cuts.push((whole.end(), region.end_point));
+    let mut chunks = Vec::with_capacity(cuts.len());
+    let (mut start, mut start_point) = (whole.start(), region.start_point);
+    let last = cuts.len() - 1;
+    for (index, (end, end_point)) in cuts.into_iter().enumerate() {
+        let range = TextRange::new(start, end);
+        // An error belongs to the chunk it starts in; one at the very end to the last chunk.
+        let mine: Vec<SyntaxError> = errors
+            .iter()
+            .filter(|error| {
+                error.range.start() >= start && (error.range.start() < end || index == last)
+            })
+            .cloned()
+            .collect();
+        let errors = relative(mine, start);
+        chunks.push(Chunk {
+            range,
+            start: start_point,
+            end: end_point,
+            tree: tree.clone(),
+            errors,
+        });
+        (start, start_point) = (end, end_point);
+    }
+    chunks
+}
+
+/// Errors with ranges relative to `base`.
+fn relative(errors: Vec<SyntaxError>, base: u32) -> Arc<[SyntaxError]> {
+    errors
+        .into_iter()
+        .map(|error| SyntaxError {
+            range: TextRange::new(error.range.start() - base, error.range.end() - base),
+            message: error.message,
+        })
+        .collect()
+}
+
+/// Whether the text after `node` parses the same on its own: the statement is complete.
+fn is_closed(node: Node, text: &str) -> bool {
+    if node.has_error() || node.is_missing() {
+        return false;
+    }
+    if node.is_extra() {
+        // Comments: a block comment must have its end.
+        let body = text.get(node.byte_range()).unwrap_or("");
+        return node.kind() != "block_comment" || (body.len() >= 4 && body.ends_with("*/"));
+    }
+    let last = node.child(node.child_count().saturating_sub(1));
+    last.is_some_and(|last| last.kind() == ";")
+        || matches!(node.kind(), "psql_meta_command" | "copy_statement")
+}
+
+/// How a reparsed region ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// The text after it parses the same on its own.
+    Closed,
+    /// Its last statement goes on past it.
+    Open,
+    /// A quote or comment in it did not end within it, so it may end anywhere after.
+    Unterminated,
+}
+
+fn ending(tree: &Tree, end: usize, text: &str) -> Ending {
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let nodes: Vec<Node> = root
+        .children(&mut cursor)
+        .filter(|node| node.start_byte() < end)
+        .collect();
+    if nodes.iter().any(|node| leaves_token_open(*node, text)) {
+        return Ending::Unterminated;
+    }
+    let Some(last) = nodes.last() else {
+        return Ending::Closed;
+    };
+    if is_closed(*last, text) && last.end_byte() <= end {
+        Ending::Closed
+    } else {
+        Ending::Open
+    }
+}
+
+/// Whether a top-level node holds a quote or comment that did not end: an unterminated block
+/// comment, or a character that opens a quoted token and could not be lexed.
+fn leaves_token_open(node: Node, text: &str) -> bool {
+    let open_comment = |node: Node| node.kind() == "block_comment" && !is_closed(node, text);
+    if open_comment(node) {
+        return true;
+    }
+    node.has_error()
+        && super::descendants(node).any(|inner| {
+            open_comment(inner)
+                || (inner.is_error()
+                    && inner.child_count() == 0
+                    && opens_token(&text[inner.start_byte()..]))
+        })
+}
+
+/// Whether `rest` starts with what opens a quoted token (`'`, `"`, `$tag$`, `E'`, `U&'`...).
+fn opens_token(rest: &str) -> bool {
+    let bytes = rest.as_bytes();
+    matches!(
+        bytes,
+        [b'\'' | b'"' | b'$', ..]
+            | [
+                b'e' | b'E' | b'b' | b'B' | b'x' | b'X' | b'n' | b'N',
+                b'\'',
+                ..
+            ]
+            | [b'u' | b'U', b'&', b'\'' | b'"', ..]
+    )
+}
+
+/// Whether the first statement of a reparsed region is free of errors, so that parsing it from the
+/// parser's start state gives what parsing the text before it too would.
+fn starts_clean(tree: &Tree, start: usize) -> bool {
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let first = root
+        .children(&mut cursor)
+        .find(|node| node.start_byte() >= start && !node.is_extra());
+    first.is_none_or(|node| !node.has_error())
+}
+
+/// A position after edits, given its position before: moved by edits before it, unchanged by
+/// edits after it. `inclusive` moves it with text inserted right at it too (the end of the text).
+fn moved(byte: usize, point: Point, edits: &[InputEdit], inclusive: bool) -> (usize, Point) {
+    let (mut byte, mut point) = (byte, point);
+    for edit in edits {
+        let before = if inclusive {
+            byte < edit.start_byte
+        } else {
+            byte <= edit.start_byte
+        };
+        if before {
+            continue;
+        }
+        if byte < edit.old_end_byte {
+            (byte, point) = (edit.new_end_byte, edit.new_end_position);
+            continue;
+        }
+        let (old, new) = (edit.old_end_position, edit.new_end_position);
+        point = if point.row == old.row {
+            Point::new(new.row, new.column + (point.column - old.column))
+        } else {
+            Point::new(point.row - old.row + new.row, point.column)
+        };
+        byte = byte - edit.old_end_byte + edit.new_end_byte;
+    }
+    (byte, point)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A statement's kind, range and tree.
+    type Statement = (String, std::ops::Range<usize>, String);
+
+    /// Every top-level statement and every syntax error.
+    fn summary(trees: &SyntaxTrees) -> (Vec<Statement>, Vec<SyntaxError>) {
+        let statements = trees
+            .statements()
+            .map(|node| (node.kind().to_string(), node.byte_range(), node.to_sexp()))
+            .collect();
+        (statements, trees.syntax_errors())
+    }
+
+    fn point_at(text: &str, byte: usize) -> Point {
+        let row = text[..byte].matches('\n').count();
+        Point::new(row, byte - text[..byte].rfind('\n').map_or(0, |i| i + 1))
+    }
+
+    /// Replaces `start..end` of `text`; the edit as tree-sitter takes it.
+    fn replace(text: &mut String, start: usize, end: usize, new: &str) -> InputEdit {
+        let (start_position, old_end_position) = (point_at(text, start), point_at(text, end));
+        text.replace_range(start..end, new);
+        InputEdit {
+            start_byte: start,
+            old_end_byte: end,
+            new_end_byte: start + new.len(),
+            start_position,
+            old_end_position,
+            new_end_position: point_at(text, start + new.len()),
+        }
+    }
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// Random edits, most of them breaking the text, then undone: whatever the edits before, a
+    /// text without syntax errors has exactly the trees a fresh parse gives. (Where the text has
+    /// errors, a chunk's error recovery may differ from that of a whole-text parse.)
+    /// `DDLINT_FUZZ_SEED` and `DDLINT_FUZZ_ROUNDS` run other or more rounds.
+    #[test]
+    fn valid_text_reparses_as_a_fresh_parse_after_any_edits() {
+        let mut text: String = (0..1200)
+            .map(|i| {
+                format!("CREATE TABLE t{i} (id bigint PRIMARY KEY, note text DEFAULT 'n;{i}');\n")
+            })
+            .collect();
+        let mut trees = SyntaxTrees::parse(Language::Sql, &text);
+        assert!(trees.chunk_count() >= 4, "{} chunks", trees.chunk_count());
+        let pieces = [
+            "x",
+            ";",
+            "'",
+            "$$",
+            "/*",
+            "*/",
+            "(",
+            ")",
+            "\n",
+            "é😀",
+            "CREATE TABLE z (a int);",
+            " -- c\n",
+            "",
+        ];
+        let seed = std::env::var("DDLINT_FUZZ_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0x2545_f491_4f6c_dd1d);
+        let rounds = std::env::var("DDLINT_FUZZ_ROUNDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(60);
+        let mut rng = Rng(seed);
+        let apply = |trees: &SyntaxTrees, text: &mut String, at: usize, end: usize, new: &str| {
+            let edit = replace(text, at, end, new);
+            let changed = TextRange::from_usize(at..edit.new_end_byte);
+            let delta = edit.new_end_byte as i64 - edit.old_end_byte as i64;
+            trees.reparse(text, &[edit], changed, delta).0
+        };
+        for round in 0..rounds {
+            // Up to three edits, remembered so they can be undone in reverse order.
+            let mut undo: Vec<(usize, usize, String)> = Vec::new();
+            for _ in 0..1 + rng.below(3) {
+                let boundaries: Vec<usize> = trees
+                    .chunks
+                    .iter()
+                    .map(|c| c.range.end() as usize)
+                    .collect();
+                let near_boundary = rng.below(2) == 0;
+                let mut at = if near_boundary {
+                    boundaries[rng.below(boundaries.len())].saturating_sub(rng.below(3))
+                } else {
+                    rng.below(text.len() + 1)
+                };
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let mut end = (at + rng.below(3)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                let piece = pieces[rng.below(pieces.len())];
+                undo.push((at, at + piece.len(), text[at..end].to_string()));
+                trees = apply(&trees, &mut text, at, end, piece);
+                // A valid text must already match.
+                let fresh = SyntaxTrees::parse(Language::Sql, &text);
+                if fresh.syntax_errors().is_empty() {
+                    assert_eq!(
+                        summary(&trees),
+                        summary(&fresh),
+                        "round {round}, after an edit at {at}"
+                    );
+                }
+            }
+            for (at, end, old) in undo.into_iter().rev() {
+                trees = apply(&trees, &mut text, at, end, &old);
+            }
+            let fresh = SyntaxTrees::parse(Language::Sql, &text);
+            assert!(fresh.syntax_errors().is_empty());
+            assert_eq!(
+                summary(&trees),
+                summary(&fresh),
+                "round {round}, after undoing its edits"
+            );
+        }
+    }
+
+    #[test]
+    fn several_edits_at_once() {
+        let mut text: String = (0..800)
+            .map(|i| format!("CREATE INDEX i{i} ON t (a);\n"))
+            .collect();
+        let trees = SyntaxTrees::parse(Language::Sql, &text);
+        let first = replace(&mut text, 100, 101, "yy");
+        let second = replace(&mut text, 15_000, 15_010, "");
+        let changed = TextRange::new(100, 15_000);
+        let (next, _) = trees.reparse(&text, &[first, second], changed, -9);
+        assert_eq!(
+            summary(&next),
+            summary(&SyntaxTrees::parse(Language::Sql, &text))
+        );
+        assert_eq!(next.node_at(text.len() - 3).map(|n| n.kind()), Some(")"));
+    }
+}

@@ -1,0 +1,1279 @@
+//! The host: the one owner of the language server's state. It applies changes in the order they
+//! arrive (document edits, files changing on disk, configuration), analyses what they touched
+//! and hands out the result as an immutable [`Snapshot`] that requests read without waiting.
+//!
+//! Every schema file of a workspace folder is read from disk when the folder is added; a file
+//! open in the editor takes its text from the editor until it is closed. Each folder is a
+//! *scope* with its `ddlint.toml` and its schema sources; a file outside every folder gets a
+//! scope of its own directory, without walking it. A commit re-checks only the sources of the
+//! files that changed, and a file's diagnostics are replaced only when they differ, so the
+//! caller publishes just what changed.
+//!
+//! An edited document is reparsed incrementally (the old tree edited, then reused by the
+//! parser) and only the statements the edit touched are lowered again.
+//!
+//! Knows nothing of LSP: positions arrive as [`LineCol`] in the negotiated encoding.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tree_sitter::InputEdit;
+
+use crate::analysis::{FileData, SourceMember, check_source};
+use crate::config::{self, Config, ConfigError, ErdHover};
+use crate::lower::ChangedSpan;
+use crate::model::{FileId, Model};
+use crate::rules::{self, Diagnostic, Selection};
+use crate::syntax::Language;
+use crate::text::{Document, LineCol, LineIndex, PositionEncoding, TextRange};
+use crate::workspace::files::{self, FileKind, Problem};
+use crate::workspace::sources::{self, FileRole, SchemaSource, SourceFile, SourceKind};
+
+/// A change, applied in arrival order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// The editor opened a document; `language` is the editor's idea of it, used when the path's
+    /// extension says nothing (an unsaved buffer).
+    Open {
+        path: PathBuf,
+        language: Option<Language>,
+        version: i32,
+        text: String,
+    },
+    Edit {
+        path: PathBuf,
+        version: i32,
+        edits: Vec<TextChange>,
+    },
+    Close {
+        path: PathBuf,
+    },
+    /// Files or directories created, changed or deleted on disk.
+    Disk(Vec<DiskEvent>),
+}
+
+/// One change of a document: `range` in the host's position encoding, or `None` for the whole
+/// text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextChange {
+    pub range: Option<(LineCol, LineCol)>,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiskChange {
+    Created,
+    Changed,
+    Deleted,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiskEvent {
+    pub path: PathBuf,
+    pub change: DiskChange,
+}
+
+/// Something the user should hear about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub level: NoticeLevel,
+    pub message: String,
+    /// Worth interrupting the user for; otherwise it belongs in the log.
+    pub show: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeLevel {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Notice {
+    fn show(level: NoticeLevel, message: String) -> Notice {
+        Notice {
+            level,
+            message,
+            show: true,
+        }
+    }
+
+    fn log(level: NoticeLevel, message: String) -> Notice {
+        Notice {
+            level,
+            message,
+            show: false,
+        }
+    }
+}
+
+/// An invalid `ddlint.toml`, with what is needed to point into it.
+#[derive(Debug)]
+pub struct ConfigProblem {
+    pub path: PathBuf,
+    pub message: String,
+    /// The offending bytes; `None` when the file could not be read.
+    pub range: Option<TextRange>,
+    /// The file's lines, for converting `range`.
+    pub lines: Option<LineIndex>,
+}
+
+/// The checked model of one schema source.
+#[derive(Debug)]
+pub struct SourceView {
+    pub model: Model,
+    /// The files the model was built from, in migration order.
+    pub members: Vec<FileId>,
+}
+
+/// One file as a request sees it.
+pub struct FileView {
+    pub data: Arc<FileData>,
+    /// The editor's version while the file is open.
+    pub version: Option<i32>,
+    pub diagnostics: Arc<[Diagnostic]>,
+    /// The source the file belongs to; `None` for a down migration.
+    pub source: Option<Arc<SourceView>>,
+    pub config: Arc<Config>,
+    /// The folder (or directory) the file belongs to, for showing paths relative to it.
+    pub root: Arc<Path>,
+}
+
+/// The state after a commit: cheap to clone, never changed, shared by requests.
+pub struct Snapshot {
+    files: HashMap<Arc<Path>, Arc<FileView>>,
+    ids: HashMap<FileId, Arc<Path>>,
+    config_problems: Vec<Arc<ConfigProblem>>,
+    erd_hover: Option<ErdHover>,
+}
+
+impl Snapshot {
+    pub fn file(&self, path: &Path) -> Option<&Arc<FileView>> {
+        self.files.get(path)
+    }
+
+    pub fn file_by_id(&self, id: FileId) -> Option<&Arc<FileView>> {
+        self.files.get(self.ids.get(&id)?)
+    }
+
+    pub fn config_problems(&self) -> &[Arc<ConfigProblem>] {
+        &self.config_problems
+    }
+
+    /// How a table hover draws its neighbours: the editor's setting, else `[hover] erd`.
+    pub fn erd_hover(&self, file: &FileView) -> ErdHover {
+        self.erd_hover.unwrap_or(file.config.hover.erd)
+    }
+}
+
+/// What a commit produced.
+pub struct Commit {
+    pub snapshot: Arc<Snapshot>,
+    /// Files whose diagnostics or version changed: the files this batch edited first.
+    pub changed: Vec<PathBuf>,
+    /// Files that left the workspace; their diagnostics are gone.
+    pub removed: Vec<PathBuf>,
+    pub notices: Vec<Notice>,
+}
+
+/// What has to happen to a file's analysis at the next commit.
+enum Pending {
+    Nothing,
+    /// The document was edited: reparse incrementally.
+    Edited {
+        edits: Vec<InputEdit>,
+        span: ChangedSpan,
+    },
+    /// New text: parse from scratch.
+    Replaced(Arc<str>),
+}
+
+struct FileState {
+    data: Arc<FileData>,
+    /// The language comes from the extension; otherwise from the editor, and the file is a
+    /// standalone source.
+    by_extension: bool,
+    document: Option<Document>,
+    /// Found on disk by the walk of its folder (or opened from disk and still there).
+    on_disk: bool,
+    pending: Pending,
+    declares_datasource: bool,
+    diagnostics: Arc<[Diagnostic]>,
+    source: Option<Arc<SourceView>>,
+    /// The view handed out last; `None` after anything in it changed.
+    view: Option<Arc<FileView>>,
+}
+
+struct Scope {
+    root: Arc<Path>,
+    /// A workspace folder, whose files were found by walking it.
+    walked: bool,
+    config: Arc<Config>,
+    problem: Option<Arc<ConfigProblem>>,
+    sources: Vec<SchemaSource>,
+}
+
+pub struct Host {
+    encoding: PositionEncoding,
+    erd_hover: Option<ErdHover>,
+    scopes: BTreeMap<PathBuf, Scope>,
+    files: HashMap<PathBuf, FileState>,
+    next_id: u32,
+    /// Files touched since the last commit, in the order they were touched.
+    touched: Vec<PathBuf>,
+    /// Files opened or closed with the text already analysed.
+    reversioned: Vec<PathBuf>,
+    /// Scopes whose file set or configuration changed since the last commit.
+    regroup: BTreeSet<PathBuf>,
+    removed: Vec<PathBuf>,
+    notices: Vec<Notice>,
+    /// Files that could not be read, with why: the user hears about each once.
+    skipped: HashMap<PathBuf, String>,
+}
+
+impl Host {
+    /// `erd_hover` is the editor's setting; without one, each folder's `[hover] erd` applies.
+    pub fn new(encoding: PositionEncoding, erd_hover: Option<ErdHover>) -> Host {
+        Host {
+            encoding,
+            erd_hover,
+            scopes: BTreeMap::new(),
+            files: HashMap::new(),
+            next_id: 0,
+            touched: Vec::new(),
+            reversioned: Vec::new(),
+            regroup: BTreeSet::new(),
+            removed: Vec::new(),
+            notices: Vec::new(),
+            skipped: HashMap::new(),
+        }
+    }
+
+    pub fn encoding(&self) -> PositionEncoding {
+        self.encoding
+    }
+
+    /// Adds a workspace folder: reads its `ddlint.toml` and every schema file under it.
+    /// `progress(done, total)` is called as files are read.
+    pub fn add_folder(&mut self, root: &Path, progress: &mut dyn FnMut(usize, usize)) {
+        if self.scopes.get(root).is_some_and(|scope| scope.walked) {
+            return;
+        }
+        let (config, problem) = load_config(root, None);
+        self.scopes.insert(
+            root.to_path_buf(),
+            Scope {
+                root: Arc::from(root),
+                walked: true,
+                config,
+                problem,
+                sources: Vec::new(),
+            },
+        );
+        // Files opened before the folder was known move into it.
+        self.regroup_everything();
+        self.walk(root, progress);
+    }
+
+    /// Forgets a workspace folder; its files that are open stay, in scopes of their own.
+    pub fn remove_folder(&mut self, root: &Path) {
+        if self.scopes.remove(root).is_none() {
+            return;
+        }
+        let leaving: Vec<PathBuf> = self
+            .files
+            .iter()
+            .filter(|(path, file)| path.starts_with(root) && file.document.is_none())
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in leaving {
+            self.remove_file(&path);
+        }
+        let open: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter(|path| path.starts_with(root))
+            .cloned()
+            .collect();
+        for path in open {
+            self.ensure_scope(&path);
+        }
+        self.regroup_everything();
+    }
+
+    pub fn apply(&mut self, change: Change) {
+        match change {
+            Change::Open {
+                path,
+                language,
+                version,
+                text,
+            } => self.open(path, language, version, text),
+            Change::Edit {
+                path,
+                version,
+                edits,
+            } => self.edit(&path, version, edits),
+            Change::Close { path } => self.close(&path),
+            Change::Disk(events) => self.disk(events),
+        }
+    }
+
+    fn open(&mut self, path: PathBuf, language: Option<Language>, version: i32, text: String) {
+        let by_extension = Language::from_path(&path);
+        let Some(language) = by_extension.or(language) else {
+            return;
+        };
+        let document = Document::new(&text, version);
+        if let Some(file) = self.files.get_mut(&path) {
+            let same = matches!(file.pending, Pending::Nothing) && *file.data.text == *text;
+            if !same {
+                file.pending = Pending::Replaced(Arc::from(text));
+            }
+            file.document = Some(document);
+            file.view = None;
+            if same {
+                self.reversion(&path);
+            } else {
+                self.touch(&path);
+            }
+            return;
+        }
+        self.ensure_scope(&path);
+        let on_disk = path.is_file();
+        let text: Arc<str> = Arc::from(text);
+        let data = FileData::new(self.fresh_id(), path.clone(), language, Arc::clone(&text));
+        self.insert(
+            path.clone(),
+            data,
+            by_extension.is_some(),
+            Some(document),
+            on_disk,
+        );
+        self.touch(&path);
+    }
+
+    fn edit(&mut self, path: &Path, version: i32, edits: Vec<TextChange>) {
+        let encoding = self.encoding;
+        let Some(file) = self.files.get_mut(path) else {
+            self.notices.push(Notice::log(
+                NoticeLevel::Warning,
+                format!(
+                    "{}: change for a document that is not open; ignored",
+                    path.display()
+                ),
+            ));
+            return;
+        };
+        let Some(document) = file.document.as_mut() else {
+            self.notices.push(Notice::log(
+                NoticeLevel::Warning,
+                format!(
+                    "{}: change for a document that is not open; ignored",
+                    path.display()
+                ),
+            ));
+            return;
+        };
+        for change in edits {
+            let edit = match document.apply_change(change.range, &change.text, encoding) {
+                Ok(edit) => edit,
+                Err(error) => {
+                    // The later changes of this notification assume this one happened.
+                    self.notices.push(Notice::show(
+                        NoticeLevel::Error,
+                        format!(
+                            "ddlint: {}: {error}; the server's copy of the document may now differ \
+                             from the editor's, close and reopen the file",
+                            path.display()
+                        ),
+                    ));
+                    break;
+                }
+            };
+            let span = ChangedSpan::of_edit(
+                edit.new_range.start(),
+                edit.old_range.end(),
+                edit.new_range.end(),
+            );
+            file.pending = match std::mem::replace(&mut file.pending, Pending::Nothing) {
+                Pending::Nothing => Pending::Edited {
+                    edits: vec![edit.input_edit()],
+                    span,
+                },
+                Pending::Edited {
+                    mut edits,
+                    span: before,
+                } => {
+                    edits.push(edit.input_edit());
+                    Pending::Edited {
+                        edits,
+                        span: before.then(span),
+                    }
+                }
+                // Parsed from scratch anyway, from the document's text at the commit.
+                replaced @ Pending::Replaced(_) => replaced,
+            };
+        }
+        document.set_version(version);
+        file.view = None;
+        self.touch(path);
+    }
+
+    fn close(&mut self, path: &Path) {
+        let Some(file) = self.files.get_mut(path) else {
+            return;
+        };
+        file.document = None;
+        file.view = None;
+        if !file.on_disk {
+            self.remove_file(path);
+            return;
+        }
+        // Edits not analysed yet are moot: the text is the one on disk again.
+        file.pending = Pending::Nothing;
+        match files::read_text(path) {
+            Ok(text) => {
+                if *text == *file.data.text {
+                    self.reversion(path);
+                } else {
+                    file.pending = Pending::Replaced(text);
+                    self.touch(path);
+                }
+            }
+            Err(message) => {
+                self.skip(path, message);
+                self.remove_file(path);
+            }
+        }
+    }
+
+    fn disk(&mut self, events: Vec<DiskEvent>) {
+        if events.iter().any(|event| {
+            event
+                .path
+                .file_name()
+                .is_some_and(|name| name == config::FILE_NAME)
+        }) {
+            self.reload_configs();
+        }
+        let mut rewalk: BTreeSet<PathBuf> = BTreeSet::new();
+        for event in events {
+            let path = event.path;
+            if path
+                .file_name()
+                .is_some_and(|name| name == config::FILE_NAME)
+            {
+                continue;
+            }
+            match event.change {
+                DiskChange::Deleted => {
+                    self.skipped
+                        .retain(|skipped, _| !skipped.starts_with(&path));
+                    let gone: Vec<PathBuf> = self
+                        .files
+                        .keys()
+                        .filter(|known| known.starts_with(&path))
+                        .cloned()
+                        .collect();
+                    for known in gone {
+                        self.deleted(&known);
+                    }
+                }
+                DiskChange::Created | DiskChange::Changed if self.files.contains_key(&path) => {
+                    self.changed_on_disk(&path)
+                }
+                DiskChange::Created | DiskChange::Changed => {
+                    // New to the host: a walk decides whether it belongs (ignore files, `exclude`).
+                    if let Some(root) = self.walked_scope_of(&path) {
+                        rewalk.insert(root);
+                    }
+                }
+            }
+        }
+        for root in rewalk {
+            self.walk(&root, &mut |_, _| {});
+        }
+    }
+
+    fn deleted(&mut self, path: &Path) {
+        let Some(file) = self.files.get_mut(path) else {
+            return;
+        };
+        if file.document.is_some() {
+            file.on_disk = false;
+        } else {
+            self.remove_file(path);
+        }
+    }
+
+    fn changed_on_disk(&mut self, path: &Path) {
+        let Some(file) = self.files.get_mut(path) else {
+            return;
+        };
+        file.on_disk = true;
+        if file.document.is_some() {
+            // The editor's text wins while the document is open.
+            return;
+        }
+        match files::read_text(path) {
+            Ok(text) => {
+                if *text != *file.data.text {
+                    file.pending = Pending::Replaced(text);
+                    self.touch(path);
+                }
+            }
+            Err(message) => {
+                self.skip(path, message);
+                self.remove_file(path);
+            }
+        }
+    }
+
+    /// Walks a workspace folder and brings the host's files in line with what it finds.
+    fn walk(&mut self, root: &Path, progress: &mut dyn FnMut(usize, usize)) {
+        let Some(scope) = self.scopes.get(root) else {
+            return;
+        };
+        let collected = files::collect_files(&[root.to_path_buf()], &scope.config);
+        for problem in &collected.problems {
+            let level = match problem.problem {
+                Problem::Unreadable(_) => NoticeLevel::Warning,
+                _ => NoticeLevel::Error,
+            };
+            self.notices.push(Notice::log(
+                level,
+                format!("{}: {}", problem.path.display(), problem.problem),
+            ));
+        }
+        let found: BTreeSet<&PathBuf> = collected.files.iter().collect();
+        let gone: Vec<PathBuf> = self
+            .files
+            .iter()
+            .filter(|(path, file)| {
+                file.on_disk && !found.contains(path) && self.scope_root_of(path) == root
+            })
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in gone {
+            self.deleted(&path);
+        }
+        let new: Vec<PathBuf> = collected
+            .files
+            .iter()
+            .filter(|path| !self.files.contains_key(*path))
+            .cloned()
+            .collect();
+        self.read_new_files(new, progress);
+        self.regroup.insert(root.to_path_buf());
+    }
+
+    /// Reads and analyses files on all cores.
+    fn read_new_files(&mut self, paths: Vec<PathBuf>, progress: &mut dyn FnMut(usize, usize)) {
+        const CHUNK: usize = 32;
+        let total = paths.len();
+        progress(0, total);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut done = 0;
+        for chunk in paths.chunks(CHUNK * workers) {
+            let jobs: Vec<(PathBuf, FileId)> = chunk
+                .iter()
+                .map(|path| (path.clone(), self.fresh_id()))
+                .collect();
+            for (path, result) in read_and_analyse(jobs, workers) {
+                match result {
+                    Ok(data) => self.insert(path, data, true, None, true),
+                    Err(message) => self.skip(&path, message),
+                }
+            }
+            done += chunk.len();
+            progress(done, total);
+        }
+    }
+
+    /// Notes a file that cannot be read; the user is told when the reason is new.
+    fn skip(&mut self, path: &Path, message: String) {
+        if self.skipped.get(path) != Some(&message) {
+            let text = format!("ddlint: {}: {message}; skipped", path.display());
+            self.notices.push(Notice::show(NoticeLevel::Warning, text));
+            self.skipped.insert(path.to_path_buf(), message);
+        }
+    }
+
+    fn insert(
+        &mut self,
+        path: PathBuf,
+        data: FileData,
+        by_extension: bool,
+        document: Option<Document>,
+        on_disk: bool,
+    ) {
+        self.skipped.remove(&path);
+        let declares_datasource = declares_datasource(&data);
+        let scope = self.scope_root_of(&path);
+        self.files.insert(
+            path,
+            FileState {
+                data: Arc::new(data),
+                by_extension,
+                document,
+                on_disk,
+                pending: Pending::Nothing,
+                declares_datasource,
+                diagnostics: Arc::from([]),
+                source: None,
+                view: None,
+            },
+        );
+        self.regroup.insert(scope);
+    }
+
+    fn remove_file(&mut self, path: &Path) {
+        if self.files.remove(path).is_none() {
+            return;
+        }
+        let scope = self.scope_root_of(path);
+        self.regroup.insert(scope.clone());
+        self.removed.push(path.to_path_buf());
+        self.touched.retain(|touched| touched != path);
+        // A scope of a stray file goes with its last file.
+        if self.scopes.get(&scope).is_some_and(|s| !s.walked)
+            && !self.files.keys().any(|p| self.scope_root_of(p) == scope)
+        {
+            self.scopes.remove(&scope);
+            self.regroup.remove(&scope);
+        }
+    }
+
+    fn reload_configs(&mut self) {
+        let roots: Vec<PathBuf> = self.scopes.keys().cloned().collect();
+        for root in &roots {
+            if let Some(scope) = self.scopes.get_mut(root) {
+                let (config, problem) = load_config(root, Some(&scope.config));
+                scope.config = config;
+                scope.problem = problem;
+            }
+        }
+        // `exclude` and the source roots may have changed.
+        for root in roots {
+            if self.scopes.get(&root).is_some_and(|scope| scope.walked) {
+                self.walk(&root, &mut |_, _| {});
+            }
+        }
+        self.regroup_everything();
+    }
+
+    fn regroup_everything(&mut self) {
+        self.regroup.extend(self.scopes.keys().cloned());
+    }
+
+    fn touch(&mut self, path: &Path) {
+        if !self.touched.iter().any(|touched| touched == path) {
+            self.touched.push(path.to_path_buf());
+        }
+    }
+
+    /// Notes a file whose version changed but not its text: reported, not checked again.
+    fn reversion(&mut self, path: &Path) {
+        if !self.reversioned.iter().any(|known| known == path) {
+            self.reversioned.push(path.to_path_buf());
+        }
+    }
+
+    fn fresh_id(&mut self) -> FileId {
+        self.next_id += 1;
+        FileId(self.next_id)
+    }
+
+    /// The folder a file belongs to: the innermost walked folder holding it, else its directory.
+    /// An unsaved buffer (no absolute path) belongs to the first folder.
+    fn scope_root_of(&self, path: &Path) -> PathBuf {
+        if let Some(root) = self.walked_scope_of(path) {
+            return root;
+        }
+        if path.is_absolute() {
+            return path.parent().map(Path::to_path_buf).unwrap_or_default();
+        }
+        self.scopes
+            .values()
+            .find(|scope| scope.walked)
+            .map(|scope| scope.root.to_path_buf())
+            .unwrap_or_default()
+    }
+
+    fn walked_scope_of(&self, path: &Path) -> Option<PathBuf> {
+        self.scopes
+            .values()
+            .filter(|scope| scope.walked && path.is_absolute() && path.starts_with(&scope.root))
+            .max_by_key(|scope| scope.root.components().count())
+            .map(|scope| scope.root.to_path_buf())
+    }
+
+    fn ensure_scope(&mut self, path: &Path) {
+        let root = self.scope_root_of(path);
+        if !self.scopes.contains_key(&root) {
+            let (config, problem) = if root.as_os_str().is_empty() {
+                (Arc::new(Config::default()), None)
+            } else {
+                load_config(&root, None)
+            };
+            self.scopes.insert(
+                root.clone(),
+                Scope {
+                    root: Arc::from(root.as_path()),
+                    walked: false,
+                    config,
+                    problem,
+                    sources: Vec::new(),
+                },
+            );
+        }
+        self.regroup.insert(root);
+    }
+
+    /// Analyses what changed since the last commit, re-checks the sources it touched and returns
+    /// the new snapshot with the files whose diagnostics changed.
+    pub fn commit(&mut self) -> Commit {
+        let touched = std::mem::take(&mut self.touched);
+        for path in &touched {
+            self.reanalyse(path);
+        }
+
+        let mut stale: BTreeSet<(PathBuf, usize)> = BTreeSet::new();
+        for root in std::mem::take(&mut self.regroup) {
+            let Some(sources) = self.group(&root) else {
+                continue;
+            };
+            stale.extend((0..sources.len()).map(|index| (root.clone(), index)));
+            if let Some(scope) = self.scopes.get_mut(&root) {
+                scope.sources = sources;
+            }
+        }
+        for path in &touched {
+            let root = self.scope_root_of(path);
+            if let Some(scope) = self.scopes.get(&root)
+                && let Some(index) = scope
+                    .sources
+                    .iter()
+                    .position(|source| source.contains(path))
+            {
+                stale.insert((root, index));
+            }
+        }
+
+        let mut changed_diagnostics: BTreeSet<PathBuf> = BTreeSet::new();
+        for (root, index) in stale {
+            self.check(&root, index, &mut changed_diagnostics);
+        }
+
+        let reversioned = std::mem::take(&mut self.reversioned);
+        let mut seen = HashSet::new();
+        let changed: Vec<PathBuf> = touched
+            .into_iter()
+            .chain(reversioned)
+            .chain(changed_diagnostics)
+            .filter(|path| self.files.contains_key(path) && seen.insert(path.clone()))
+            .collect();
+        Commit {
+            snapshot: self.snapshot(),
+            changed,
+            removed: std::mem::take(&mut self.removed),
+            notices: std::mem::take(&mut self.notices),
+        }
+    }
+
+    fn reanalyse(&mut self, path: &Path) {
+        let Some(file) = self.files.get_mut(path) else {
+            return;
+        };
+        let pending = std::mem::replace(&mut file.pending, Pending::Nothing);
+        let previous = Arc::clone(&file.data);
+        let document_text = || {
+            file.document
+                .as_ref()
+                .map(|document| Arc::<str>::from(document.text()))
+        };
+        let analysed = match pending {
+            Pending::Nothing => return,
+            Pending::Replaced(text) => {
+                let text = document_text().unwrap_or(text);
+                catch_unwind(AssertUnwindSafe(|| {
+                    FileData::new(previous.id, previous.path.clone(), previous.language, text)
+                }))
+            }
+            Pending::Edited { edits, span } => {
+                let Some(text) = document_text() else { return };
+                catch_unwind(AssertUnwindSafe(|| previous.reparsed(text, &edits, span)))
+            }
+        };
+        match analysed {
+            Ok(data) => {
+                let declares = declares_datasource(&data);
+                file.data = Arc::new(data);
+                file.view = None;
+                if declares != file.declares_datasource {
+                    file.declares_datasource = declares;
+                    let root = self.scope_root_of(path);
+                    self.regroup.insert(root);
+                }
+            }
+            Err(panic) => self.notices.push(Notice::show(
+                NoticeLevel::Error,
+                format!(
+                    "ddlint: internal error while analysing {}: {}",
+                    path.display(),
+                    panic_message(&panic)
+                ),
+            )),
+        }
+    }
+
+    /// The schema sources of a scope, from its files' paths.
+    fn group(&self, root: &Path) -> Option<Vec<SchemaSource>> {
+        let scope = self.scopes.get(root)?;
+        let mut grouped = Vec::new();
+        let mut standalone = Vec::new();
+        for (path, file) in &self.files {
+            if self.scope_root_of(path) != root {
+                continue;
+            }
+            if file.by_extension {
+                grouped.push(path.clone());
+            } else {
+                standalone.push(path.clone());
+            }
+        }
+        grouped.sort();
+        let mut found =
+            sources::group_into_sources(&grouped, &scope.config.source_roots(), |path| {
+                self.files
+                    .get(path)
+                    .is_some_and(|file| file.declares_datasource)
+            });
+        standalone.sort();
+        found.extend(standalone.into_iter().map(|path| SchemaSource {
+            root: path.clone(),
+            kind: SourceKind::Standalone,
+            files: vec![SourceFile {
+                path,
+                role: FileRole::Applied,
+                version: None,
+            }],
+        }));
+        Some(found)
+    }
+
+    /// Checks one source and stores its files' diagnostics, noting the files whose diagnostics
+    /// changed.
+    fn check(&mut self, root: &Path, index: usize, changed: &mut BTreeSet<PathBuf>) {
+        let Some(scope) = self.scopes.get(root) else {
+            return;
+        };
+        let Some(source) = scope.sources.get(index) else {
+            return;
+        };
+        let config = Arc::clone(&scope.config);
+        let is_migration = matches!(source.kind, SourceKind::Migrations { .. });
+        let members: Vec<SourceMember> = source
+            .applied_files()
+            .filter_map(|member| self.files.get(&member.path))
+            .map(|file| SourceMember {
+                file: &file.data,
+                is_migration,
+            })
+            .collect();
+        let member_ids: Vec<FileId> = members.iter().map(|member| member.file.id).collect();
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            check_source(&members, &config, &Selection::default())
+        }));
+        let (model, diagnostics) = match outcome {
+            Ok(checked) => checked,
+            Err(panic) => {
+                self.notices.push(Notice::show(
+                    NoticeLevel::Error,
+                    format!(
+                        "ddlint: internal error while checking {}: {}; its diagnostics may be out of date",
+                        source.root.display(),
+                        panic_message(&panic)
+                    ),
+                ));
+                return;
+            }
+        };
+        let view = Arc::new(SourceView {
+            model,
+            members: member_ids,
+        });
+        let mut by_file: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
+        for diagnostic in diagnostics {
+            by_file.entry(diagnostic.file).or_default().push(diagnostic);
+        }
+        let paths: Vec<(PathBuf, FileRole)> = source
+            .files
+            .iter()
+            .map(|file| (file.path.clone(), file.role))
+            .collect();
+        for (path, role) in paths {
+            let Some(file) = self.files.get_mut(&path) else {
+                continue;
+            };
+            let found = by_file.remove(&file.data.id).unwrap_or_default();
+            if *file.diagnostics != *found {
+                file.diagnostics = Arc::from(found);
+                changed.insert(path);
+            }
+            file.source = (role == FileRole::Applied).then(|| Arc::clone(&view));
+            file.view = None;
+        }
+    }
+
+    fn snapshot(&mut self) -> Arc<Snapshot> {
+        let mut files = HashMap::with_capacity(self.files.len());
+        let mut ids = HashMap::with_capacity(self.files.len());
+        for (path, file) in &mut self.files {
+            let root = scope_root(&self.scopes, path);
+            let view = file.view.get_or_insert_with(|| {
+                let (config, root) = match root {
+                    Some(scope) => (Arc::clone(&scope.config), Arc::clone(&scope.root)),
+                    None => (Arc::new(Config::default()), Arc::from(Path::new(""))),
+                };
+                Arc::new(FileView {
+                    data: Arc::clone(&file.data),
+                    version: file.document.as_ref().map(Document::version),
+                    diagnostics: Arc::clone(&file.diagnostics),
+                    source: file.source.clone(),
+                    config,
+                    root,
+                })
+            });
+            let key: Arc<Path> = Arc::from(path.as_path());
+            ids.insert(file.data.id, Arc::clone(&key));
+            files.insert(key, Arc::clone(view));
+        }
+        let config_problems = self
+            .scopes
+            .values()
+            .filter_map(|scope| scope.problem.clone())
+            .collect();
+        Arc::new(Snapshot {
+            files,
+            ids,
+            config_problems,
+            erd_hover: self.erd_hover,
+        })
+    }
+}
+
+/// The scope a path belongs to, for a caller that holds `&mut` to the files.
+fn scope_root<'a>(scopes: &'a BTreeMap<PathBuf, Scope>, path: &Path) -> Option<&'a Scope> {
+    let walked = scopes
+        .values()
+        .filter(|scope| scope.walked && path.is_absolute() && path.starts_with(&scope.root))
+        .max_by_key(|scope| scope.root.components().count());
+    walked.or_else(|| {
+        if path.is_absolute() {
+            scopes.get(path.parent()?)
+        } else {
+            scopes
+                .values()
+                .find(|scope| scope.walked)
+                .or_else(|| scopes.get(Path::new("")))
+        }
+    })
+}
+
+fn declares_datasource(data: &FileData) -> bool {
+    data.language == Language::Prisma && sources::declares_prisma_datasource(&data.text)
+}
+
+/// The configuration of a folder. When `ddlint.toml` is invalid, the last valid one (or the
+/// defaults) stays in force and the problem is reported.
+fn load_config(
+    root: &Path,
+    last_valid: Option<&Arc<Config>>,
+) -> (Arc<Config>, Option<Arc<ConfigProblem>>) {
+    match config::load(root, &rules::specs()) {
+        Ok(config) => (Arc::new(config), None),
+        Err(error) => {
+            let fallback = last_valid
+                .cloned()
+                .unwrap_or_else(|| Arc::new(Config::default()));
+            (fallback, Some(Arc::new(config_problem(error))))
+        }
+    }
+}
+
+fn config_problem(error: ConfigError) -> ConfigProblem {
+    let text = error
+        .location
+        .as_ref()
+        .and_then(|_| std::fs::read_to_string(&error.path).ok());
+    let range = error
+        .location
+        .as_ref()
+        .map(|location| TextRange::from_usize(location.range.clone()));
+    ConfigProblem {
+        lines: text.as_deref().map(LineIndex::new),
+        range: range.filter(|_| text.is_some()),
+        message: error.message,
+        path: error.path,
+    }
+}
+
+/// A file read and analysed, or why it was skipped.
+type Analysed = (PathBuf, Result<FileData, String>);
+
+/// Reads and analyses files on `workers` threads, keeping their order.
+fn read_and_analyse(jobs: Vec<(PathBuf, FileId)>, workers: usize) -> Vec<Analysed> {
+    let analyse = |(path, id): (PathBuf, FileId)| {
+        let result = files::read_text(&path).and_then(|text| {
+            let language = match FileKind::of(&path) {
+                Some(FileKind::Prisma) => Language::Prisma,
+                _ => Language::Sql,
+            };
+            catch_unwind(AssertUnwindSafe(|| {
+                FileData::new(id, path.clone(), language, text)
+            }))
+            .map_err(|panic| format!("internal error while analysing: {}", panic_message(&panic)))
+        });
+        (path, result)
+    };
+    if workers <= 1 || jobs.len() <= 1 {
+        return jobs.into_iter().map(analyse).collect();
+    }
+    let mut buckets: Vec<Vec<(usize, (PathBuf, FileId))>> =
+        (0..workers).map(|_| Vec::new()).collect();
+    for (position, job) in jobs.into_iter().enumerate() {
+        buckets[position % workers].push((position, job));
+    }
+    let mut results: Vec<(usize, Analysed)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = buckets
+            .into_iter()
+            .map(|bucket| {
+                scope.spawn(move || {
+                    bucket
+                        .into_iter()
+                        .map(|(position, job)| (position, analyse(job)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(position, _)| *position);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// The message of a caught panic.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(message) = panic.downcast_ref::<&str>() {
+        (*message).to_string()
+    } else if let Some(message) = panic.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::scratch::ScratchDir;
+
+    fn whole(path: &Path, text: &str, version: i32) -> Change {
+        Change::Open {
+            path: path.to_path_buf(),
+            language: None,
+            version,
+            text: text.to_string(),
+        }
+    }
+
+    /// A change replacing bytes `start..end` of `text`, in UTF-16 positions as an editor sends.
+    fn replace(text: &mut String, start: usize, end: usize, new: &str) -> TextChange {
+        let position = |offset: usize| {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[..line_start].matches('\n').count() as u32;
+            LineCol::new(line, text[line_start..offset].encode_utf16().count() as u32)
+        };
+        let range = Some((position(start), position(end)));
+        text.replace_range(start..end, new);
+        TextChange {
+            range,
+            text: new.to_string(),
+        }
+    }
+
+    fn rules_of(diagnostics: &[Diagnostic]) -> Vec<&str> {
+        diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn incremental_analysis_matches_a_fresh_one() {
+        let scratch = ScratchDir::new("host-incremental");
+        let path = scratch.path().join("schema.sql");
+        let mut text = String::from(
+            "-- é中😀\r\nCREATE TABLE a (id bigint PRIMARY KEY, at timestamp);\r\nCREATE TABLE b (id int);\r\nCREATE INDEX ON a (at);\r\n",
+        );
+        let mut host = Host::new(PositionEncoding::Utf16, None);
+        host.apply(whole(&path, &text, 1));
+        host.commit();
+        let steps: Vec<(&str, &str)> = vec![
+            ("bigint PRIMARY", "bigint  PRIMARY"),
+            ("b (id int)", "b (id int, price float)"),
+            // Joins two statements, then splits them again.
+            ("int, price float);", "int, price float)"),
+            ("int, price float)", "int, price float);"),
+            ("timestamp", "timestamp😀"),
+            ("timestamp😀", "timestamptz"),
+            ("-- é中😀\r\n", ""),
+            ("CREATE INDEX", "CREATE TABLE c (x int); CREATE INDEX"),
+        ];
+        for (version, (old, new)) in steps.into_iter().enumerate() {
+            let start = text.find(old).unwrap();
+            let edit = replace(&mut text, start, start + old.len(), new);
+            let path_clone = path.clone();
+            host.apply(Change::Edit {
+                path: path_clone,
+                version: version as i32 + 2,
+                edits: vec![edit],
+            });
+            let commit = host.commit();
+            let file = commit.snapshot.file(&path).unwrap();
+            assert_eq!(*file.data.text, text);
+            let fresh = FileData::new(
+                file.data.id,
+                path.clone(),
+                Language::Sql,
+                Arc::from(text.as_str()),
+            );
+            let placed = |data: &FileData| -> Vec<(u32, crate::lower::LoweredStatement)> {
+                data.statements
+                    .iter()
+                    .map(|s| (s.start, (*s.lowered).clone()))
+                    .collect()
+            };
+            assert_eq!(
+                placed(&file.data),
+                placed(&fresh),
+                "after replacing {old:?} by {new:?}"
+            );
+            let sexps = |data: &FileData| {
+                data.syntax
+                    .statements()
+                    .map(|node| node.to_sexp())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(sexps(&file.data), sexps(&fresh));
+            assert_eq!(file.data.syntax_errors, fresh.syntax_errors);
+            assert_eq!(file.data.suppressions, fresh.suppressions);
+            let (_, expected) = check_source(
+                &[SourceMember {
+                    file: &fresh,
+                    is_migration: false,
+                }],
+                &Config::default(),
+                &Selection::default(),
+            );
+            assert_eq!(*file.diagnostics, *expected);
+        }
+    }
+
+    #[test]
+    fn an_edit_rechecks_the_other_files_of_its_source() {
+        let scratch = ScratchDir::new("host-source");
+        scratch.write(
+            "db/001_users.sql",
+            "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+        );
+        let posts = scratch.write(
+            "db/002_posts.sql",
+            "CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id));\n",
+        );
+        scratch.write("other.sql", "CREATE TABLE lonely (at timestamp);\n");
+        let root = scratch.path().to_path_buf();
+        let mut host = Host::new(PositionEncoding::Utf16, None);
+        let mut reported = Vec::new();
+        host.add_folder(&root, &mut |done, total| reported.push((done, total)));
+        assert_eq!(reported.last(), Some(&(3, 3)));
+        let commit = host.commit();
+        let fk = "foreign-key-without-index";
+        let has_fk = |commit: &Commit| {
+            rules_of(&commit.snapshot.file(&posts).unwrap().diagnostics).contains(&fk)
+        };
+        assert!(has_fk(&commit));
+
+        // A new migration adds the index: its own file comes first, then the one it fixes.
+        let index = root.join("db/003_index.sql");
+        host.apply(whole(&index, "", 1));
+        host.commit();
+        let mut text = String::new();
+        let edit = replace(&mut text, 0, 0, "CREATE INDEX ON posts (user_id);\n");
+        host.apply(Change::Edit {
+            path: index.clone(),
+            version: 2,
+            edits: vec![edit],
+        });
+        let commit = host.commit();
+        assert_eq!(commit.changed, [index.clone(), posts.clone()]);
+        assert!(!has_fk(&commit));
+
+        // An edit that changes nothing for the other files reports only itself.
+        let edit = replace(&mut text, 0, 0, "-- index\n");
+        host.apply(Change::Edit {
+            path: index.clone(),
+            version: 3,
+            edits: vec![edit],
+        });
+        let commit = host.commit();
+        assert_eq!(commit.changed, std::slice::from_ref(&index));
+
+        // Closing a file that is not on disk removes it, and the diagnostic comes back.
+        host.apply(Change::Close {
+            path: index.clone(),
+        });
+        let commit = host.commit();
+        assert_eq!(commit.removed, std::slice::from_ref(&index));
+        assert!(commit.snapshot.file(&index).is_none());
+        assert!(has_fk(&commit));
+        // The standalone file is a source of its own, checked all along.
+        let lonely = commit.snapshot.file(&root.join("other.sql")).unwrap();
+        let lonely = rules_of(&lonely.diagnostics);
+        assert!(
+            lonely.contains(&"missing-primary-key") && !lonely.contains(&fk),
+            "{lonely:?}"
+        );
+    }
+
+    #[test]
+    fn the_editor_text_wins_over_the_disk_until_closed() {
+        let scratch = ScratchDir::new("host-disk");
+        let path = scratch.write("a.sql", "CREATE TABLE a (id bigint PRIMARY KEY);\n");
+        let mut host = Host::new(PositionEncoding::Utf8, None);
+        host.add_folder(scratch.path(), &mut |_, _| {});
+        host.commit();
+        host.apply(whole(&path, "CREATE TABLE a (at timestamp);\n", 4));
+        std::fs::write(&path, "CREATE TABLE a (id bigint PRIMARY KEY, b float);\n").unwrap();
+        host.apply(Change::Disk(vec![DiskEvent {
+            path: path.clone(),
+            change: DiskChange::Changed,
+        }]));
+        let commit = host.commit();
+        let file = commit.snapshot.file(&path).unwrap();
+        assert_eq!(file.version, Some(4));
+        assert_eq!(&*file.data.text, "CREATE TABLE a (at timestamp);\n");
+        host.apply(Change::Close { path: path.clone() });
+        let commit = host.commit();
+        let file = commit.snapshot.file(&path).unwrap();
+        assert_eq!(file.version, None);
+        assert_eq!(
+            &*file.data.text,
+            "CREATE TABLE a (id bigint PRIMARY KEY, b float);\n"
+        );
+    }
+}

@@ -1,0 +1,260 @@
+//! Schema directories: standalone SQL files of one directory that build one schema together
+//! (`CreateTypes.sql`, `CreateTables.sql`, `CreatePrimaryKeys.sql`, `CreateIndexes.sql`, ...).
+//!
+//! Each standalone file is its own source, so a file that adds keys or indexes to tables created
+//! in a sibling file would see tables it does not know, and the sibling would miss its keys.
+//! Files of one directory are linked into one source when one uses what another creates (it
+//! alters, indexes, comments on or references a table, or uses a type, that the other creates and
+//! it does not), and applied creators first. Directories of alternative schemas (two files
+//! creating the same table) are left alone: which one applies is not ours to guess.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::sources::{FileRole, SchemaSource, SourceFile, SourceKind};
+use crate::lower::{AlterTypeAction, Fact, ObjectName, PlacedStatement, TypeRef};
+
+/// What one file creates and what it uses without creating it.
+#[derive(Default)]
+struct Needs {
+    creates_tables: HashSet<String>,
+    creates_types: HashSet<String>,
+    uses_tables: HashSet<String>,
+    uses_types: HashSet<String>,
+}
+
+/// The unqualified name: schema files mix qualified and unqualified spellings.
+fn key(name: &ObjectName) -> String {
+    name.name.name.clone()
+}
+
+fn use_type(needs: &mut Needs, ty: &TypeRef) {
+    needs.uses_types.insert(ty.name.clone());
+}
+
+fn needs_of(statements: &[PlacedStatement]) -> Needs {
+    let mut needs = Needs::default();
+    for fact in statements.iter().flat_map(|s| &s.lowered.facts) {
+        match fact {
+            Fact::CreateTable(table) => {
+                needs.creates_tables.insert(key(&table.name));
+                for column in &table.columns {
+                    if let Some(ty) = &column.ty {
+                        use_type(&mut needs, ty);
+                    }
+                    for constraint in &column.constraints {
+                        if let crate::lower::ConstraintKind::ForeignKey { references, .. } = &constraint.kind {
+                            needs.uses_tables.insert(key(&references.table));
+                        }
+                    }
+                }
+                for parent in table.partition_of.iter().chain(&table.inherits).chain(&table.like) {
+                    needs.uses_tables.insert(key(parent));
+                }
+            }
+            Fact::AlterTable(alter) => {
+                needs.uses_tables.insert(key(&alter.name));
+            }
+            Fact::CreateIndex(index) => {
+                needs.uses_tables.insert(key(&index.table));
+            }
+            Fact::CreateTrigger(trigger) => {
+                needs.uses_tables.insert(key(&trigger.table));
+            }
+            Fact::CreatePolicy(policy) => {
+                needs.uses_tables.insert(key(&policy.table));
+            }
+            Fact::Comment(comment) => {
+                needs.uses_tables.insert(key(&comment.target));
+            }
+            Fact::CreateType(create) => {
+                needs.creates_types.insert(key(&create.name));
+            }
+            Fact::CreateDomain(domain) => {
+                needs.creates_types.insert(key(&domain.name));
+                use_type(&mut needs, &domain.ty);
+            }
+            Fact::AlterType { name, action } if !matches!(action, AlterTypeAction::Other) => {
+                needs.uses_types.insert(key(name));
+            }
+            _ => {}
+        }
+    }
+    needs.uses_tables.retain(|t| !needs.creates_tables.contains(t));
+    needs.uses_types.retain(|t| !needs.creates_types.contains(t));
+    needs
+}
+
+/// Links the standalone SQL sources of each directory that depend on one another; other sources
+/// are returned as they are. `statements` gives a file's lowered statements.
+pub fn link_schema_directories<'a>(
+    sources: Vec<SchemaSource>,
+    statements: impl Fn(&Path) -> Option<&'a [PlacedStatement]>,
+) -> Vec<SchemaSource> {
+    let mut by_directory: BTreeMap<PathBuf, Vec<SchemaSource>> = BTreeMap::new();
+    let mut result = Vec::new();
+    for source in sources {
+        let linkable = source.kind == SourceKind::Standalone
+            && source.files.len() == 1
+            && source.files[0].path.extension().is_some_and(|e| e != "prisma");
+        match (linkable, source.files[0].path.parent()) {
+            (true, Some(directory)) => by_directory.entry(directory.to_path_buf()).or_default().push(source),
+            _ => result.push(source),
+        }
+    }
+    for (directory, group) in by_directory {
+        if group.len() < 2 {
+            result.extend(group);
+            continue;
+        }
+        let paths: Vec<PathBuf> = group.iter().map(|s| s.files[0].path.clone()).collect();
+        let needs: Vec<Needs> = paths.iter().map(|p| needs_of(statements(p).unwrap_or(&[]))).collect();
+        let mut originals: Vec<Option<SchemaSource>> = group.into_iter().map(Some).collect();
+        for component in components(&needs) {
+            if component.len() < 2 || has_alternatives(&component, &needs) {
+                result.extend(component.iter().filter_map(|&i| originals[i].take()));
+                continue;
+            }
+            let files = creators_first(&component, &needs, &paths)
+                .into_iter()
+                .map(|i| SourceFile { path: paths[i].clone(), role: FileRole::Applied, version: None })
+                .collect();
+            result.push(SchemaSource { root: directory.clone(), kind: SourceKind::Standalone, files });
+        }
+    }
+    result.sort_by(|a, b| a.root.cmp(&b.root));
+    result
+}
+
+/// Whether `a` creates something `b` uses.
+fn feeds(a: &Needs, b: &Needs) -> bool {
+    b.uses_tables.iter().any(|t| a.creates_tables.contains(t))
+        || b.uses_types.iter().any(|t| a.creates_types.contains(t))
+}
+
+/// Groups of files connected by "creates what the other uses", in either direction.
+fn components(needs: &[Needs]) -> Vec<Vec<usize>> {
+    let mut component_of: Vec<usize> = (0..needs.len()).collect();
+    fn root(component_of: &mut [usize], mut i: usize) -> usize {
+        while component_of[i] != i {
+            component_of[i] = component_of[component_of[i]];
+            i = component_of[i];
+        }
+        i
+    }
+    for a in 0..needs.len() {
+        for b in 0..needs.len() {
+            if a != b && feeds(&needs[a], &needs[b]) {
+                let (ra, rb) = (root(&mut component_of, a), root(&mut component_of, b));
+                component_of[ra] = rb;
+            }
+        }
+    }
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..needs.len() {
+        let r = root(&mut component_of, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    groups.sort();
+    groups
+}
+
+/// Two files of the group create the same table: they are alternatives, not parts.
+fn has_alternatives(component: &[usize], needs: &[Needs]) -> bool {
+    let mut seen = HashSet::new();
+    component
+        .iter()
+        .flat_map(|&i| &needs[i].creates_tables)
+        .any(|table| !seen.insert(table))
+}
+
+/// A topological order (creators before users); ties and cycles go by file name.
+fn creators_first(component: &[usize], needs: &[Needs], paths: &[PathBuf]) -> Vec<usize> {
+    let mut remaining: Vec<usize> = component.to_vec();
+    remaining.sort_by(|a, b| paths[*a].cmp(&paths[*b]));
+    let mut order = Vec::new();
+    while !remaining.is_empty() {
+        let ready = remaining
+            .iter()
+            .position(|&b| !remaining.iter().any(|&a| a != b && feeds(&needs[a], &needs[b])))
+            .unwrap_or(0);
+        order.push(remaining.remove(ready));
+    }
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::lower_file;
+    use crate::syntax::{Language, parse};
+
+    fn standalone(path: &str) -> SchemaSource {
+        SchemaSource {
+            root: PathBuf::from(path),
+            kind: SourceKind::Standalone,
+            files: vec![SourceFile { path: PathBuf::from(path), role: FileRole::Applied, version: None }],
+        }
+    }
+
+    fn link(files: &[(&str, &str)]) -> Vec<Vec<String>> {
+        let lowered: Vec<(PathBuf, Vec<PlacedStatement>)> = files
+            .iter()
+            .map(|(path, text)| {
+                let tree = parse(Language::Sql, text, None);
+                (PathBuf::from(path), lower_file(Language::Sql, &tree, text))
+            })
+            .collect();
+        let sources = files.iter().map(|(path, _)| standalone(path)).collect();
+        let linked = link_schema_directories(sources, |path| {
+            lowered.iter().find(|(p, _)| p == path).map(|(_, s)| s.as_slice())
+        });
+        linked
+            .into_iter()
+            .map(|s| s.files.iter().map(|f| f.path.display().to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn split_schema_is_one_source_in_dependency_order() {
+        let linked = link(&[
+            ("sql/CreateIndexes.sql", "CREATE INDEX ON artist (name);"),
+            ("sql/CreatePrimaryKeys.sql", "ALTER TABLE artist ADD PRIMARY KEY (id);"),
+            ("sql/CreateTables.sql", "CREATE TABLE artist (id int, name text, kind artist_kind);"),
+            ("sql/CreateTypes.sql", "CREATE TYPE artist_kind AS ENUM ('person', 'group');"),
+            ("sql/Unrelated.sql", "CREATE TABLE other (id int PRIMARY KEY);"),
+        ]);
+        assert_eq!(
+            linked,
+            [
+                vec![
+                    "sql/CreateTypes.sql".to_string(),
+                    "sql/CreateTables.sql".to_string(),
+                    "sql/CreateIndexes.sql".to_string(),
+                    "sql/CreatePrimaryKeys.sql".to_string(),
+                ],
+                vec!["sql/Unrelated.sql".to_string()],
+            ]
+        );
+    }
+
+    #[test]
+    fn alternative_schemas_stay_apart() {
+        let linked = link(&[
+            ("sql/schema.sql", "CREATE TABLE film (id int PRIMARY KEY);"),
+            ("sql/schema-jsonb.sql", "CREATE TABLE film (id int PRIMARY KEY, data jsonb);"),
+            ("sql/temporal.sql", "ALTER TABLE film ADD COLUMN valid_from date;"),
+        ]);
+        assert_eq!(linked.len(), 3);
+    }
+
+    #[test]
+    fn other_directories_are_not_linked() {
+        let linked = link(&[
+            ("a/tables.sql", "CREATE TABLE t (id int);"),
+            ("b/keys.sql", "ALTER TABLE t ADD PRIMARY KEY (id);"),
+        ]);
+        assert_eq!(linked.len(), 2);
+    }
+}
