@@ -10,7 +10,8 @@ fn main() {
     let mut docs: Vec<(String, String)> = Vec::new();
     collect(rules_dir, &mut docs);
     docs.sort();
-    let mut out = String::from("pub(crate) fn doc(id: &str) -> Option<&'static str> {\n    match id {\n");
+    let mut out =
+        String::from("pub(crate) fn doc(id: &str) -> Option<&'static str> {\n    match id {\n");
     for (id, doc) in &docs {
         writeln!(out, "        {id:?} => Some({doc:?}),").unwrap();
     }
@@ -20,7 +21,9 @@ fn main() {
 }
 
 fn collect(dir: &Path, docs: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -37,7 +40,10 @@ fn collect(dir: &Path, docs: &mut Vec<(String, String)>) {
         let doc: Vec<&str> = text
             .lines()
             .take_while(|line| line.starts_with("//!"))
-            .map(|line| line.strip_prefix("//! ").unwrap_or(line.trim_start_matches("//!")))
+            .map(|line| {
+                line.strip_prefix("//! ")
+                    .unwrap_or(line.trim_start_matches("//!"))
+            })
             .collect();
         docs.push((id, doc.join("\n")));
     }

@@ -62,7 +62,15 @@ CREATE TABLE orders (
 fn text_output_like_rustc_and_ruff() {
     let dir = TempDir::new("text");
     dir.write("db/schema.sql", SCHEMA);
-    let output = ddlint(&dir.0, &["check", "db", "--select", "timestamp-without-time-zone,foreign-key-without-index"]);
+    let output = ddlint(
+        &dir.0,
+        &[
+            "check",
+            "db",
+            "--select",
+            "timestamp-without-time-zone,foreign-key-without-index",
+        ],
+    );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let expected = "\
 db/schema.sql:3:16: warning[timestamp-without-time-zone] `created_at` is `timestamp without time zone`: it stores a wall-clock reading, not an instant; use `timestamptz`
@@ -86,9 +94,26 @@ Found 2 problems (0 errors, 2 warnings, 0 info) in 1 file.
 #[test]
 fn json_output_shape_and_order() {
     let dir = TempDir::new("json");
-    dir.write("b.sql", "CREATE TABLE t (id bigint PRIMARY KEY, at timestamp);\n");
-    dir.write("a.sql", "CREATE TABLE u (id bigint PRIMARY KEY, é text, at timestamp);\n");
-    let output = ddlint(&dir.0, &["check", "--format", "json", "--select", "timestamp-without-time-zone", "b.sql", "a.sql"]);
+    dir.write(
+        "b.sql",
+        "CREATE TABLE t (id bigint PRIMARY KEY, at timestamp);\n",
+    );
+    dir.write(
+        "a.sql",
+        "CREATE TABLE u (id bigint PRIMARY KEY, é text, at timestamp);\n",
+    );
+    let output = ddlint(
+        &dir.0,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "timestamp-without-time-zone",
+            "b.sql",
+            "a.sql",
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
     let found: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     let expected = serde_json::json!([
@@ -111,7 +136,10 @@ fn json_output_shape_and_order() {
 #[test]
 fn exit_codes_follow_fail_on() {
     let dir = TempDir::new("exit");
-    dir.write("s.sql", "CREATE TABLE t (id bigint PRIMARY KEY, at timestamp);\n");
+    dir.write(
+        "s.sql",
+        "CREATE TABLE t (id bigint PRIMARY KEY, at timestamp);\n",
+    );
     let select = ["--select", "timestamp-without-time-zone"];
     let run = |extra: &[&str]| {
         let mut args = vec!["check", "s.sql"];
@@ -123,8 +151,19 @@ fn exit_codes_follow_fail_on() {
     assert_eq!(run(&["--fail-on", "error"]), Some(0));
     assert_eq!(run(&["--fail-on", "info"]), Some(1));
     let clean = TempDir::new("exit-clean");
-    clean.write("s.sql", "CREATE TABLE t (id bigint PRIMARY KEY, at timestamptz);\n");
-    assert_eq!(ddlint(&clean.0, &["check", "--select", "timestamp-without-time-zone"]).status.code(), Some(0));
+    clean.write(
+        "s.sql",
+        "CREATE TABLE t (id bigint PRIMARY KEY, at timestamptz);\n",
+    );
+    assert_eq!(
+        ddlint(
+            &clean.0,
+            &["check", "--select", "timestamp-without-time-zone"]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -133,25 +172,56 @@ fn usage_errors_exit_2_with_a_helpful_message() {
     dir.write("s.sql", "SELECT 1;\n");
     let unknown_rule = ddlint(&dir.0, &["check", "--select", "timestamp-without-timezone"]);
     assert_eq!(unknown_rule.status.code(), Some(2));
-    assert!(stderr(&unknown_rule).contains("did you mean `timestamp-without-time-zone`?"), "{}", stderr(&unknown_rule));
+    assert!(
+        stderr(&unknown_rule).contains("did you mean `timestamp-without-time-zone`?"),
+        "{}",
+        stderr(&unknown_rule)
+    );
     let missing = ddlint(&dir.0, &["check", "nowhere.sql"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("nowhere.sql"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("nowhere.sql"),
+        "{}",
+        stderr(&missing)
+    );
     let bad_flag = ddlint(&dir.0, &["check", "--format", "yaml"]);
     assert_eq!(bad_flag.status.code(), Some(2));
     dir.write("ddlint.toml", "[policy]\nstrings = \"txt\"\n");
     let bad_config = ddlint(&dir.0, &["check"]);
     assert_eq!(bad_config.status.code(), Some(2));
-    assert!(stderr(&bad_config).contains("ddlint.toml:2:"), "{}", stderr(&bad_config));
+    assert!(
+        stderr(&bad_config).contains("ddlint.toml:2:"),
+        "{}",
+        stderr(&bad_config)
+    );
 }
 
 #[test]
 fn fix_applies_safe_fixes_and_keeps_formatting() {
     let dir = TempDir::new("fix");
     let path = dir.write("db/schema.sql", SCHEMA.replace('\n', "\r\n"));
-    let output = ddlint(&dir.0, &["check", "db", "--fix", "--select", "timestamp-without-time-zone,foreign-key-without-index"]);
-    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
-    assert!(stdout(&output).contains("Fixed 2 problems."), "{}", stdout(&output));
+    let output = ddlint(
+        &dir.0,
+        &[
+            "check",
+            "db",
+            "--fix",
+            "--select",
+            "timestamp-without-time-zone,foreign-key-without-index",
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains("Fixed 2 problems."),
+        "{}",
+        stdout(&output)
+    );
     let fixed = std::fs::read_to_string(path).unwrap();
     let expected = "\
 CREATE TABLE customers (
@@ -175,26 +245,46 @@ fn unreadable_files_are_named_and_skipped() {
     dir.write("latin1.sql", b"CREATE TABLE t (caf\xe9 text);\n");
     dir.write("binary.sql", b"\x00\x01\x02garbage");
     dir.write("empty.sql", "");
-    dir.write("ok.sql", "CREATE TABLE t (id bigint PRIMARY KEY, at timestamp);\n");
-    let output = ddlint(&dir.0, &["check", "--select", "timestamp-without-time-zone"]);
+    dir.write(
+        "ok.sql",
+        "CREATE TABLE t (id bigint PRIMARY KEY, at timestamp);\n",
+    );
+    let output = ddlint(
+        &dir.0,
+        &["check", "--select", "timestamp-without-time-zone"],
+    );
     let err = stderr(&output);
     assert!(err.contains("latin1.sql: not valid UTF-8"), "{err}");
     assert!(err.contains("binary.sql: binary file"), "{err}");
     assert!(!err.contains("empty.sql"), "{err}");
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("ok.sql:1:43"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("ok.sql:1:43"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
 fn a_50_mb_file_is_checked() {
     let dir = TempDir::new("large");
-    let mut text = String::from("CREATE TABLE events (id bigint PRIMARY KEY, payload text, at timestamp);\n");
+    let mut text =
+        String::from("CREATE TABLE events (id bigint PRIMARY KEY, payload text, at timestamp);\n");
     let row = "INSERT INTO events VALUES (1, 'a row of data that repeats to make a large dump file', now());\n";
     while text.len() < 50 * 1024 * 1024 {
         text.push_str(row);
     }
     dir.write("dump.sql", &text);
-    let output = ddlint(&dir.0, &["check", "--format", "json", "--select", "timestamp-without-time-zone,syntax-error"]);
+    let output = ddlint(
+        &dir.0,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "timestamp-without-time-zone,syntax-error",
+        ],
+    );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let found: Vec<serde_json::Value> = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
@@ -206,11 +296,20 @@ fn rules_lists_and_documents() {
     let list = ddlint(&dir.0, &["rules"]);
     assert_eq!(list.status.code(), Some(0));
     let listing = stdout(&list);
-    let line = listing.lines().find(|l| l.starts_with("foreign-key-without-index ")).unwrap();
+    let line = listing
+        .lines()
+        .find(|l| l.starts_with("foreign-key-without-index "))
+        .unwrap();
     assert!(line.contains("warning") && line.contains("fix"), "{line}");
     let doc = ddlint(&dir.0, &["rules", "foreign-key-without-index"]);
     assert_eq!(doc.status.code(), Some(0));
-    for section in ["## What it does", "## Why is this bad?", "## Example", "## Fix safety", "## Options"] {
+    for section in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Fix safety",
+        "## Options",
+    ] {
         assert!(stdout(&doc).contains(section), "{section} missing");
     }
     let unknown = ddlint(&dir.0, &["rules", "foreign-key-without-indx"]);
@@ -227,5 +326,8 @@ fn help_and_version() {
         assert!(stdout(&help).contains(command), "{}", stdout(&help));
     }
     let version = ddlint(&dir.0, &["--version"]);
-    assert_eq!(stdout(&version).trim(), format!("ddlint {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&version).trim(),
+        format!("ddlint {}", env!("CARGO_PKG_VERSION"))
+    );
 }

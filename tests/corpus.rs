@@ -10,7 +10,10 @@ fn corpus(test: &str) -> Option<PathBuf> {
     match std::env::var_os("DDLINT_CORPUS") {
         Some(dir) => Some(PathBuf::from(dir)),
         None => {
-            support::skip(test, "DDLINT_CORPUS is not set (point it at the shared corpus directory)");
+            support::skip(
+                test,
+                "DDLINT_CORPUS is not set (point it at the shared corpus directory)",
+            );
             None
         }
     }
@@ -28,8 +31,14 @@ fn ddlint(args: &[&str], dir: &Path) -> std::process::Output {
 /// none (0), never a crash (101) or an error (2), and its JSON output parses.
 #[test]
 fn every_corpus_file_is_checked_without_a_crash() {
-    let Some(corpus) = corpus("every_corpus_file_is_checked_without_a_crash") else { return };
-    let mut dirs = vec![corpus.join("sql"), corpus.join("prisma"), corpus.join("pg-regress")];
+    let Some(corpus) = corpus("every_corpus_file_is_checked_without_a_crash") else {
+        return;
+    };
+    let mut dirs = vec![
+        corpus.join("sql"),
+        corpus.join("prisma"),
+        corpus.join("pg-regress"),
+    ];
     let mut projects: Vec<PathBuf> = std::fs::read_dir(corpus.join("migrations"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -45,10 +54,18 @@ fn every_corpus_file_is_checked_without_a_crash() {
             dir.display(),
             output.status.code()
         );
-        assert!(!stderr.contains("internal error"), "{}: a rule failed:\n{stderr}", dir.display());
+        assert!(
+            !stderr.contains("internal error"),
+            "{}: a rule failed:\n{stderr}",
+            dir.display()
+        );
         let parsed: serde_json::Value = serde_json::from_slice(&output.stdout)
             .unwrap_or_else(|e| panic!("{}: output is not JSON: {e}", dir.display()));
-        assert!(parsed.is_array(), "{}: output is not a JSON array", dir.display());
+        assert!(
+            parsed.is_array(),
+            "{}: output is not a JSON array",
+            dir.display()
+        );
     }
 }
 
@@ -56,12 +73,27 @@ fn every_corpus_file_is_checked_without_a_crash() {
 /// accepts every applied file there (down migrations are never applied, nor checked).
 #[test]
 fn no_syntax_error_on_sql_postgres_accepts() {
-    let Some(corpus) = corpus("no_syntax_error_on_sql_postgres_accepts") else { return };
+    let Some(corpus) = corpus("no_syntax_error_on_sql_postgres_accepts") else {
+        return;
+    };
     for dir in [corpus.join("sql"), corpus.join("migrations")] {
-        let output = ddlint(&["check", "--select", "syntax-error", "--format", "json"], &dir);
+        let output = ddlint(
+            &["check", "--select", "syntax-error", "--format", "json"],
+            &dir,
+        );
         let found: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout)
             .unwrap_or_else(|e| panic!("{}: output is not JSON: {e}", dir.display()));
-        assert!(found.is_empty(), "syntax errors reported in {}:\n{}", dir.display(), serde_json::to_string_pretty(&found).unwrap());
-        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            found.is_empty(),
+            "syntax errors reported in {}:\n{}",
+            dir.display(),
+            serde_json::to_string_pretty(&found).unwrap()
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 }

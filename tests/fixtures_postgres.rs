@@ -14,7 +14,8 @@ fn run(cluster: &PgCluster, fixture: &Fixture, texts: &[String]) -> Result<(), S
         if file.path.extension().is_some_and(|e| e == "prisma") {
             continue;
         }
-        db.run_sql(text).map_err(|e| format!("{}: {e}", file.path.display()))?;
+        db.run_sql(text)
+            .map_err(|e| format!("{}: {e}", file.path.display()))?;
     }
     Ok(())
 }
@@ -26,15 +27,26 @@ fn verify(cluster: &PgCluster, rule: &str, fixture: &Fixture) -> Result<(), Stri
         Postgres::Skip(_) => Ok(()),
         Postgres::Rejects => {
             if run(cluster, fixture, &texts).is_ok() {
-                return Err(format!("{}: PostgreSQL accepts a fixture marked `postgres: rejects`", fixture.name));
+                return Err(format!(
+                    "{}: PostgreSQL accepts a fixture marked `postgres: rejects`",
+                    fixture.name
+                ));
             }
-            if !checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
-                return Err(format!("{}: PostgreSQL rejects it but ddlint reports no error", fixture.name));
+            if !checked
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
+            {
+                return Err(format!(
+                    "{}: PostgreSQL rejects it but ddlint reports no error",
+                    fixture.name
+                ));
             }
             Ok(())
         }
         Postgres::Accepts => {
-            run(cluster, fixture, &texts).map_err(|e| format!("{}: PostgreSQL rejects the fixture: {e}", fixture.name))?;
+            run(cluster, fixture, &texts)
+                .map_err(|e| format!("{}: PostgreSQL rejects the fixture: {e}", fixture.name))?;
             for diagnostic in fixture::fixable(&checked, rule) {
                 for fix in &diagnostic.fixes {
                     let fixed = fixture.apply(&checked, fix);
@@ -69,5 +81,11 @@ fn every_fixture_and_every_fix_against_postgres() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} fixtures failed:\n{}", failures.len(), verified + failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures failed:\n{}",
+        failures.len(),
+        verified + failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -40,7 +40,10 @@ fn parse(language: &Language, text: &str) -> Tree {
 
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries.map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect(),
+        Ok(entries) => entries
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .collect(),
         Err(_) => Vec::new(),
     };
     files.sort();
@@ -96,7 +99,10 @@ fn parse_cases(text: &str) -> Vec<Case> {
             input.pop();
         }
         cases.push(Case {
-            name: name_lines.first().map(|n| n.trim().to_string()).unwrap_or_default(),
+            name: name_lines
+                .first()
+                .map(|n| n.trim().to_string())
+                .unwrap_or_default(),
             input: input.join("\n"),
             expected: expected.join(" "),
             error: attributes.contains(&":error"),
@@ -135,22 +141,37 @@ fn corpus_trees() {
                 count += 1;
                 let tree = parse(&grammar.language, &case.input);
                 let root = tree.root_node();
-                let label = format!("{} {}: {}", grammar.name, file.file_name().unwrap().to_string_lossy(), case.name);
+                let label = format!(
+                    "{} {}: {}",
+                    grammar.name,
+                    file.file_name().unwrap().to_string_lossy(),
+                    case.name
+                );
                 if case.error {
                     if !root.has_error() {
-                        failures.push(format!("{label}: expected an error, got {}", root.to_sexp()));
+                        failures.push(format!(
+                            "{label}: expected an error, got {}",
+                            root.to_sexp()
+                        ));
                     }
                     continue;
                 }
                 let (found, expected) = (normalize(&root.to_sexp()), normalize(&case.expected));
                 if found != expected {
-                    failures.push(format!("{label}:\n  expected {expected}\n  found    {found}"));
+                    failures.push(format!(
+                        "{label}:\n  expected {expected}\n  found    {found}"
+                    ));
                 }
             }
         }
     }
     assert!(count >= 150, "only {count} corpus cases found");
-    assert!(failures.is_empty(), "{} of {count} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// One assertion of a highlight test: the capture expected at a position (or, with `!`, not).
@@ -183,14 +204,19 @@ fn parse_assertions(text: &str, comment: &str) -> Vec<Assertion> {
             last_code_row = Some(row);
             continue;
         };
-        let Some(code_row) = last_code_row else { continue };
+        let Some(code_row) = last_code_row else {
+            continue;
+        };
         for capture in spec.split_whitespace() {
             let (negated, name) = match capture.strip_prefix('!') {
                 Some(name) => (true, name),
                 None => (false, capture),
             };
             assertions.push(Assertion {
-                point: Point { row: code_row, column },
+                point: Point {
+                    row: code_row,
+                    column,
+                },
                 capture: name.to_string(),
                 negated,
                 line: row + 1,
@@ -217,9 +243,9 @@ fn capture_at(query: &Query, tree: &Tree, text: &str, point: Point) -> Option<St
                 continue;
             }
             let size = node.byte_range().len();
-            let better = best
-                .as_ref()
-                .is_none_or(|(best_size, best_pattern, _)| (size, found.pattern_index) < (*best_size, *best_pattern));
+            let better = best.as_ref().is_none_or(|(best_size, best_pattern, _)| {
+                (size, found.pattern_index) < (*best_size, *best_pattern)
+            });
             if better {
                 best = Some((size, found.pattern_index, name.to_string()));
             }
@@ -257,5 +283,10 @@ fn highlight_assertions() {
         }
     }
     assert!(count >= 100, "only {count} highlight assertions found");
-    assert!(failures.is_empty(), "{} of {count} assertions failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} assertions failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

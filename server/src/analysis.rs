@@ -36,7 +36,14 @@ impl FileData {
     /// Parses and lowers `text` from scratch.
     pub fn new(id: FileId, path: PathBuf, language: Language, text: Arc<str>) -> FileData {
         let tree = crate::syntax::parse(language, &text, None);
-        FileData::from_tree(id, path, language, text, tree, &mut StatementCache::default())
+        FileData::from_tree(
+            id,
+            path,
+            language,
+            text,
+            tree,
+            &mut StatementCache::default(),
+        )
     }
 
     /// Builds the analysis of a (possibly incrementally) parsed tree; `cache` keeps lowered
@@ -73,7 +80,9 @@ impl FileData {
             // Outside the reparsed part, statements are those of this version, maybe moved.
             _ if all_applied => {
                 let inside = syntax.statements_in(reparsed.new);
-                let before = previous.iter().take_while(|s| s.start < reparsed.old.start());
+                let before = previous
+                    .iter()
+                    .take_while(|s| s.start < reparsed.old.start());
                 let after = previous.iter().filter(|s| s.start >= reparsed.old.end());
                 let moved = |s: &PlacedStatement| PlacedStatement {
                     start: (i64::from(s.start) + span.delta) as u32,
@@ -81,13 +90,23 @@ impl FileData {
                 };
                 before
                     .cloned()
-                    .chain(lower::lower_sql_reusing(inside, &text, applied, previous, span))
+                    .chain(lower::lower_sql_reusing(
+                        inside, &text, applied, previous, span,
+                    ))
                     .chain(after.map(moved))
                     .collect()
             }
             _ => lower::lower_sql_reusing(syntax.statements(), &text, applied, previous, span),
         };
-        FileData::assemble(self.id, self.path.clone(), self.language, text, syntax, applied, statements)
+        FileData::assemble(
+            self.id,
+            self.path.clone(),
+            self.language,
+            text,
+            syntax,
+            applied,
+            statements,
+        )
     }
 
     /// The applied part of the next version. When this version has no up/down marker line (it is
@@ -98,8 +117,14 @@ impl FileData {
         let all_applied = self.applied == TextRange::new(0, self.text.len() as u32);
         if self.language == Language::Sql && all_applied {
             let (start, end) = (span.new.start() as usize, span.new.end() as usize);
-            let first_line = text.get(..start).and_then(|text| text.rfind('\n')).map_or(0, |i| i + 1);
-            let last_line = text.get(end..).and_then(|text| text.find('\n')).map_or(text.len(), |i| end + i + 1);
+            let first_line = text
+                .get(..start)
+                .and_then(|text| text.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            let last_line = text
+                .get(end..)
+                .and_then(|text| text.find('\n'))
+                .map_or(text.len(), |i| end + i + 1);
             let touched = text.get(first_line..last_line).unwrap_or(text);
             if crate::workspace::sources::applied_region(touched) == (0..touched.len()) {
                 return everything;
@@ -117,22 +142,41 @@ impl FileData {
         applied: TextRange,
         statements: Vec<PlacedStatement>,
     ) -> FileData {
-        let syntax_errors =
-            syntax.syntax_errors().into_iter().filter(|error| applied.contains_range(error.range)).collect();
+        let syntax_errors = syntax
+            .syntax_errors()
+            .into_iter()
+            .filter(|error| applied.contains_range(error.range))
+            .collect();
         let suppressions = suppression::collect(language, &syntax, &text, &statements);
         let lines = Arc::new(LineIndex::new(&text));
-        FileData { id, path, language, text, syntax, applied, statements, syntax_errors, suppressions, lines }
+        FileData {
+            id,
+            path,
+            language,
+            text,
+            syntax,
+            applied,
+            statements,
+            syntax_errors,
+            suppressions,
+            lines,
+        }
     }
 
     /// The lowered statement that contains `offset`.
     pub fn statement_at(&self, offset: u32) -> Option<&PlacedStatement> {
         let index = self.statements.partition_point(|s| s.start <= offset);
         let candidate = self.statements.get(index.checked_sub(1)?)?;
-        candidate.range().contains_inclusive(offset).then_some(candidate)
+        candidate
+            .range()
+            .contains_inclusive(offset)
+            .then_some(candidate)
     }
 
     pub fn slice(&self, range: TextRange) -> &str {
-        self.text.get(range.start() as usize..range.end() as usize).unwrap_or("")
+        self.text
+            .get(range.start() as usize..range.end() as usize)
+            .unwrap_or("")
     }
 }
 
@@ -152,7 +196,11 @@ pub struct SourceMember<'a> {
 }
 
 /// Builds the model of a source (files in migration order) and runs the rules.
-pub fn check_source(members: &[SourceMember], config: &Config, selection: &Selection) -> (Model, Vec<Diagnostic>) {
+pub fn check_source(
+    members: &[SourceMember],
+    config: &Config,
+    selection: &Selection,
+) -> (Model, Vec<Diagnostic>) {
     let inputs: Vec<FileInput> = members
         .iter()
         .map(|member| FileInput {
@@ -189,13 +237,22 @@ pub struct Checked {
 pub fn check_texts(inputs: Vec<TextInput>, config: &Config, selection: &Selection) -> Checked {
     let keys: Vec<PathBuf> = inputs.iter().map(|input| input.key.clone()).collect();
     let files: Vec<FileData> = parse_all(inputs);
-    let by_key = |key: &std::path::Path| keys.iter().position(|k| k == key).and_then(|index| files.iter().find(|f| f.id.0 as usize == index));
-    let sources = crate::workspace::sources::group_into_sources(&keys, &config.source_roots(), |key| {
-        by_key(key).is_some_and(|f| crate::workspace::sources::declares_prisma_datasource(&f.text))
-    });
+    let by_key = |key: &std::path::Path| {
+        keys.iter()
+            .position(|k| k == key)
+            .and_then(|index| files.iter().find(|f| f.id.0 as usize == index))
+    };
+    let sources =
+        crate::workspace::sources::group_into_sources(&keys, &config.source_roots(), |key| {
+            by_key(key)
+                .is_some_and(|f| crate::workspace::sources::declares_prisma_datasource(&f.text))
+        });
     let mut diagnostics = Vec::new();
     for source in &sources {
-        let is_migration = matches!(source.kind, crate::workspace::sources::SourceKind::Migrations { .. });
+        let is_migration = matches!(
+            source.kind,
+            crate::workspace::sources::SourceKind::Migrations { .. }
+        );
         let members: Vec<SourceMember> = source
             .applied_files()
             .filter_map(|member| by_key(&member.path))
@@ -226,20 +283,37 @@ pub struct Modeled {
 pub fn build_models(inputs: Vec<TextInput>, config: &Config) -> Modeled {
     let keys: Vec<PathBuf> = inputs.iter().map(|input| input.key.clone()).collect();
     let files: Vec<FileData> = parse_all(inputs);
-    let by_key = |key: &std::path::Path| keys.iter().position(|k| k == key).and_then(|index| files.iter().find(|f| f.id.0 as usize == index));
-    let grouped = crate::workspace::sources::group_into_sources(&keys, &config.source_roots(), |key| {
-        by_key(key).is_some_and(|f| crate::workspace::sources::declares_prisma_datasource(&f.text))
-    });
+    let by_key = |key: &std::path::Path| {
+        keys.iter()
+            .position(|k| k == key)
+            .and_then(|index| files.iter().find(|f| f.id.0 as usize == index))
+    };
+    let grouped =
+        crate::workspace::sources::group_into_sources(&keys, &config.source_roots(), |key| {
+            by_key(key)
+                .is_some_and(|f| crate::workspace::sources::declares_prisma_datasource(&f.text))
+        });
     let sources = grouped
         .iter()
         .map(|source| {
-            let is_migration = matches!(source.kind, crate::workspace::sources::SourceKind::Migrations { .. });
+            let is_migration = matches!(
+                source.kind,
+                crate::workspace::sources::SourceKind::Migrations { .. }
+            );
             let inputs: Vec<FileInput> = source
                 .applied_files()
                 .filter_map(|member| by_key(&member.path))
-                .map(|file| FileInput { file: file.id, language: file.language, is_migration, statements: &file.statements })
+                .map(|file| FileInput {
+                    file: file.id,
+                    language: file.language,
+                    is_migration,
+                    statements: &file.statements,
+                })
                 .collect();
-            SourceModel { root: source.root.clone(), model: Model::build(&inputs) }
+            SourceModel {
+                root: source.root.clone(),
+                model: Model::build(&inputs),
+            }
         })
         .collect();
     Modeled { files, sources }
@@ -249,10 +323,17 @@ pub fn build_models(inputs: Vec<TextInput>, config: &Config) -> Modeled {
 /// neither SQL nor Prisma are left out.
 fn parse_all(inputs: Vec<TextInput>) -> Vec<FileData> {
     let jobs: Vec<(usize, TextInput)> = inputs.into_iter().enumerate().collect();
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len().max(1));
     let parse = |(index, input): (usize, TextInput)| {
         let language = Language::from_path(&input.path)?;
-        Some(FileData::new(FileId(index as u32), input.path, language, input.text))
+        Some(FileData::new(
+            FileId(index as u32),
+            input.path,
+            language,
+            input.text,
+        ))
     };
     if workers <= 1 {
         return jobs.into_iter().filter_map(parse).collect();
@@ -264,7 +345,9 @@ fn parse_all(inputs: Vec<TextInput>) -> Vec<FileData> {
     let mut files: Vec<FileData> = std::thread::scope(|scope| {
         let handles: Vec<_> = buckets
             .into_iter()
-            .map(|bucket| scope.spawn(move || bucket.into_iter().filter_map(parse).collect::<Vec<_>>()))
+            .map(|bucket| {
+                scope.spawn(move || bucket.into_iter().filter_map(parse).collect::<Vec<_>>())
+            })
             .collect();
         handles
             .into_iter()

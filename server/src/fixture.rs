@@ -79,8 +79,14 @@ pub fn rule_fixtures(rule: &str) -> Result<Vec<Fixture>, String> {
     entries
         .iter()
         .map(|path| {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let name = format!("{rule}/{}", path.file_name().and_then(|n| n.to_str()).unwrap_or_default());
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = format!(
+                "{rule}/{}",
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default()
+            );
             parse(&name, path, &text)
         })
         .collect()
@@ -88,7 +94,11 @@ pub fn rule_fixtures(rule: &str) -> Result<Vec<Fixture>, String> {
 
 /// Parses a fixture's text.
 pub fn parse(name: &str, path: &Path, text: &str) -> Result<Fixture, String> {
-    let comment = if path.extension().is_some_and(|e| e == "prisma") { "//" } else { "--" };
+    let comment = if path.extension().is_some_and(|e| e == "prisma") {
+        "//"
+    } else {
+        "--"
+    };
     let default_name = path.file_name().map(PathBuf::from).unwrap_or_default();
     let mut fixture = Fixture {
         name: name.to_string(),
@@ -115,7 +125,9 @@ pub fn parse(name: &str, path: &Path, text: &str) -> Result<Fixture, String> {
                     "rejects" => Postgres::Rejects,
                     other => match other.strip_prefix("skip") {
                         Some(reason) => Postgres::Skip(reason.trim().to_string()),
-                        None => return Err(format!("{name}: unknown postgres directive `{other}`")),
+                        None => {
+                            return Err(format!("{name}: unknown postgres directive `{other}`"));
+                        }
                     },
                 };
                 continue;
@@ -123,24 +135,38 @@ pub fn parse(name: &str, path: &Path, text: &str) -> Result<Fixture, String> {
         }
         in_header = false;
         if let Some(file) = directive.and_then(|d| d.strip_prefix("file:")) {
-            fixture.files.push(FixtureFile { path: PathBuf::from(file.trim()), text: String::new() });
+            fixture.files.push(FixtureFile {
+                path: PathBuf::from(file.trim()),
+                text: String::new(),
+            });
             last_code_line = None;
             continue;
         }
         if fixture.files.is_empty() {
-            fixture.files.push(FixtureFile { path: default_name.clone(), text: String::new() });
+            fixture.files.push(FixtureFile {
+                path: default_name.clone(),
+                text: String::new(),
+            });
         }
         let file_index = fixture.files.len() - 1;
         let current = &mut fixture.files[file_index];
         let line_number = current.text.split_inclusive('\n').count() as u32;
         current.text.push_str(raw);
-        let annotation = line.trim_start().strip_prefix(comment).filter(|rest| rest.trim_start().starts_with('^'));
+        let annotation = line
+            .trim_start()
+            .strip_prefix(comment)
+            .filter(|rest| rest.trim_start().starts_with('^'));
         match annotation {
             Some(rest) => {
-                let code_line = last_code_line.ok_or_else(|| format!("{name}: annotation before any code: {line}"))?;
+                let code_line = last_code_line
+                    .ok_or_else(|| format!("{name}: annotation before any code: {line}"))?;
                 let prefix_chars = line.chars().count() - rest.chars().count();
                 let carets_at = rest.chars().take_while(|c| *c != '^').count();
-                let carets = rest.chars().skip(carets_at).take_while(|c| *c == '^').count();
+                let carets = rest
+                    .chars()
+                    .skip(carets_at)
+                    .take_while(|c| *c == '^')
+                    .count();
                 let start = (prefix_chars + carets_at) as u32;
                 let after: String = rest.chars().skip(carets_at + carets).collect();
                 let after = after.trim();
@@ -164,7 +190,10 @@ pub fn parse(name: &str, path: &Path, text: &str) -> Result<Fixture, String> {
         }
     }
     if fixture.files.is_empty() {
-        fixture.files.push(FixtureFile { path: default_name, text: String::new() });
+        fixture.files.push(FixtureFile {
+            path: default_name,
+            text: String::new(),
+        });
     }
     Ok(fixture)
 }
@@ -196,7 +225,11 @@ impl Fixture {
     /// Checks the fixture's files (or replacement texts) with only `rules` enabled.
     pub fn check(&self, texts: &[String], rules: &[String]) -> Result<Checked, String> {
         let config = self.config()?;
-        let selection = Selection { select: Some(rules.to_vec()), ignore: Vec::new(), force_selected: false };
+        let selection = Selection {
+            select: Some(rules.to_vec()),
+            ignore: Vec::new(),
+            force_selected: false,
+        };
         let inputs = self
             .files
             .iter()
@@ -258,7 +291,9 @@ impl Fixture {
                     && f.end == expected.end
                     && f.rule == expected.rule
                     && expected.message.as_ref().is_none_or(|m| {
-                        f.message.as_ref().is_some_and(|found| found.contains(m.as_str()))
+                        f.message
+                            .as_ref()
+                            .is_some_and(|found| found.contains(m.as_str()))
                     })
             });
             match position {
@@ -279,7 +314,10 @@ impl Fixture {
                 e.start + 1,
                 e.end + 1,
                 e.rule,
-                e.message.as_ref().map(|m| format!(": {m}")).unwrap_or_default()
+                e.message
+                    .as_ref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
             )
         };
         let mut report = format!("fixture {}:\n", self.name);
@@ -306,9 +344,15 @@ impl Fixture {
         self.files
             .iter()
             .enumerate()
-            .map(|(index, file)| match checked.files.iter().find(|data| data.id.0 as usize == index) {
-                Some(data) => apply_edits(&data.text, data.id, &fix.edits).0,
-                None => file.text.clone(),
+            .map(|(index, file)| {
+                match checked
+                    .files
+                    .iter()
+                    .find(|data| data.id.0 as usize == index)
+                {
+                    Some(data) => apply_edits(&data.text, data.id, &fix.edits).0,
+                    None => file.text.clone(),
+                }
             })
             .collect()
     }
@@ -316,5 +360,8 @@ impl Fixture {
 
 /// The diagnostics of `rule` that carry fixes.
 pub fn fixable<'a>(checked: &'a Checked, rule: &str) -> impl Iterator<Item = &'a Diagnostic> {
-    checked.diagnostics.iter().filter(move |d| d.rule == rule && !d.fixes.is_empty())
+    checked
+        .diagnostics
+        .iter()
+        .filter(move |d| d.rule == rule && !d.fixes.is_empty())
 }

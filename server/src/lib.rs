@@ -3,19 +3,19 @@
 //! The pipeline, one way: text -> syntax tree -> per-statement facts -> workspace schema model ->
 //! rules -> diagnostics and fixes -> CLI / LSP output. See `docs/architecture.md`.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
-pub mod catalog;
-pub mod config;
-pub mod suggest;
-pub mod workspace;
-pub mod text;
-pub mod lower;
-pub mod syntax;
-pub mod model;
 pub mod analysis;
+pub mod catalog;
+pub mod cli;
+pub mod config;
 pub mod erd;
 pub mod fix;
 pub mod fixture;
-pub mod rules;
 pub mod ide;
+pub mod lower;
 pub mod lsp;
-pub mod cli;
+pub mod model;
+pub mod rules;
+pub mod suggest;
+pub mod syntax;
+pub mod text;
+pub mod workspace;

@@ -30,7 +30,8 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let start = args.paths.first().map_or(cwd.clone(), |p| cwd.join(p));
     let config = config::load(&start, &rules::specs()).map_err(|e| e.to_string())?;
     let selection = selection(args)?;
@@ -42,7 +43,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let mut usage_error = false;
     for problem in &collected.problems {
         match problem.problem {
-            Problem::Unreadable(_) => eprintln!("warning: {}: {}", problem.path.display(), problem.problem),
+            Problem::Unreadable(_) => {
+                eprintln!("warning: {}: {}", problem.path.display(), problem.problem)
+            }
             _ => {
                 eprintln!("error: {}: {}", problem.path.display(), problem.problem);
                 usage_error = true;
@@ -52,7 +55,11 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let mut inputs = Vec::new();
     for path in &collected.files {
         match read_text(path) {
-            Ok(text) => inputs.push(TextInput { path: path.clone(), key: absolute(&cwd, path), text }),
+            Ok(text) => inputs.push(TextInput {
+                path: path.clone(),
+                key: absolute(&cwd, path),
+                text,
+            }),
             Err(message) => eprintln!("warning: {}: {message}; skipped", path.display()),
         }
     }
@@ -68,7 +75,11 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     }
     let threshold = args.fail_on.threshold();
     let failing = checked.diagnostics.iter().any(|d| d.severity >= threshold);
-    Ok(if failing { ExitCode::from(EXIT_FINDINGS) } else { ExitCode::SUCCESS })
+    Ok(if failing {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn selection(args: &CheckArgs) -> Result<Selection, String> {
@@ -114,17 +125,24 @@ fn apply_fixes(
         let mut taken: BTreeMap<FileId, Vec<(u32, u32)>> = BTreeMap::new();
         let mut edits = Vec::new();
         for diagnostic in &checked.diagnostics {
-            let Some(fix) = chosen_fix(diagnostic, unsafe_fixes) else { continue };
+            let Some(fix) = chosen_fix(diagnostic, unsafe_fixes) else {
+                continue;
+            };
             let overlaps = fix.edits.iter().any(|edit| {
                 taken.get(&edit.file).is_some_and(|ranges| {
-                    ranges.iter().any(|&(start, end)| edit.range.start() <= end && start <= edit.range.end())
+                    ranges
+                        .iter()
+                        .any(|&(start, end)| edit.range.start() <= end && start <= edit.range.end())
                 })
             });
             if overlaps {
                 continue;
             }
             for edit in &fix.edits {
-                taken.entry(edit.file).or_default().push((edit.range.start(), edit.range.end()));
+                taken
+                    .entry(edit.file)
+                    .or_default()
+                    .push((edit.range.start(), edit.range.end()));
             }
             edits.extend(fix.edits.iter().cloned());
             applied += 1;
@@ -136,9 +154,14 @@ fn apply_fixes(
         for file in &checked.files {
             let (text, _) = apply_edits(&file.text, file.id, &edits);
             if taken.contains_key(&file.id) {
-                std::fs::write(&file.path, &text).map_err(|e| format!("{}: cannot write: {e}", file.path.display()))?;
+                std::fs::write(&file.path, &text)
+                    .map_err(|e| format!("{}: cannot write: {e}", file.path.display()))?;
             }
-            inputs.push(TextInput { path: file.path.clone(), key: absolute(cwd, &file.path), text: Arc::from(text) });
+            inputs.push(TextInput {
+                path: file.path.clone(),
+                key: absolute(cwd, &file.path),
+                text: Arc::from(text),
+            });
         }
         *checked = check_texts(inputs, config, selection);
     }
@@ -150,9 +173,13 @@ fn report(args: &CheckArgs, checked: &Checked, config: &Config, fixed: usize, cw
     let mut out = stdout.lock();
     let style = Style::detect();
     let written = match args.format {
-        Format::Json if args.statistics => render::statistics_json(&mut out, checked, args.unsafe_fixes),
+        Format::Json if args.statistics => {
+            render::statistics_json(&mut out, checked, args.unsafe_fixes)
+        }
         Format::Json => render::json(&mut out, checked),
-        Format::Text if args.statistics => render::statistics(&mut out, checked, style, fixed, args.unsafe_fixes),
+        Format::Text if args.statistics => {
+            render::statistics(&mut out, checked, style, fixed, args.unsafe_fixes)
+        }
         Format::Text => render::text(&mut out, checked, style, fixed, args.unsafe_fixes),
         Format::Sarif => super::sarif::write(&mut out, checked, config, cwd),
         Format::Github => render::github(&mut out, checked),

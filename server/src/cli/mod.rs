@@ -138,7 +138,9 @@ fn rules_command(id: Option<&str>) -> ExitCode {
             None => {
                 let ids = rules::all().map(|r| r.id);
                 match crate::suggest::closest(id, ids, 4) {
-                    Some(closest) => eprintln!("error: unknown rule `{id}`; did you mean `{closest}`?"),
+                    Some(closest) => {
+                        eprintln!("error: unknown rule `{id}`; did you mean `{closest}`?")
+                    }
                     None => eprintln!("error: unknown rule `{id}`; `ddlint rules` lists them"),
                 }
                 ExitCode::from(EXIT_ERROR)
@@ -150,7 +152,12 @@ fn rules_command(id: Option<&str>) -> ExitCode {
                 let level = config.level(rule.id, rule.default_level(&config.policy));
                 let fix = if rule.fixable { "fix" } else { "" };
                 let summary = first_sentence(rule.doc());
-                println!("{:width$}  {:7}  {:3}  {summary}", rule.id, level.as_str(), fix);
+                println!(
+                    "{:width$}  {:7}  {:3}  {summary}",
+                    rule.id,
+                    level.as_str(),
+                    fix
+                );
             }
             ExitCode::SUCCESS
         }

@@ -18,11 +18,17 @@ pub(crate) struct Style {
 impl Style {
     pub fn detect() -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style { color: !no_color && io::stdout().is_terminal() }
+        Style {
+            color: !no_color && io::stdout().is_terminal(),
+        }
     }
 
     fn paint(self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     fn severity(self, severity: Severity) -> String {
@@ -49,9 +55,14 @@ fn file_of<'a>(checked: &'a Checked, diagnostic: &Diagnostic) -> Option<&'a File
 
 /// Diagnostics in report order: by path, then position.
 pub(crate) fn ordered(checked: &Checked) -> Vec<(&FileData, &Diagnostic)> {
-    let mut all: Vec<(&FileData, &Diagnostic)> =
-        checked.diagnostics.iter().filter_map(|d| Some((file_of(checked, d)?, d))).collect();
-    all.sort_by(|(fa, a), (fb, b)| (&fa.path, a.range.start(), a.rule).cmp(&(&fb.path, b.range.start(), b.rule)));
+    let mut all: Vec<(&FileData, &Diagnostic)> = checked
+        .diagnostics
+        .iter()
+        .filter_map(|d| Some((file_of(checked, d)?, d)))
+        .collect();
+    all.sort_by(|(fa, a), (fb, b)| {
+        (&fa.path, a.range.start(), a.rule).cmp(&(&fb.path, b.range.start(), b.rule))
+    });
     all
 }
 
@@ -60,14 +71,25 @@ fn position(file: &FileData, offset: u32) -> LineCol {
 }
 
 /// rustc/ruff style: header, source line, carets, fix titles; then a summary.
-pub(crate) fn text(out: &mut impl Write, checked: &Checked, style: Style, fixed: usize, unsafe_fixes: bool) -> io::Result<()> {
+pub(crate) fn text(
+    out: &mut impl Write,
+    checked: &Checked,
+    style: Style,
+    fixed: usize,
+    unsafe_fixes: bool,
+) -> io::Result<()> {
     let diagnostics = ordered(checked);
     for (file, diagnostic) in &diagnostics {
         let start = position(file, diagnostic.range.start());
         writeln!(
             out,
             "{}: {}[{}] {}",
-            style.bold(&format!("{}:{}:{}", file.path.display(), start.line + 1, start.col + 1)),
+            style.bold(&format!(
+                "{}:{}:{}",
+                file.path.display(),
+                start.line + 1,
+                start.col + 1
+            )),
             style.severity(diagnostic.severity),
             diagnostic.rule,
             diagnostic.message
@@ -76,7 +98,15 @@ pub(crate) fn text(out: &mut impl Write, checked: &Checked, style: Style, fixed:
         for related in &diagnostic.related {
             if let Some(other) = checked.files.iter().find(|f| f.id == related.loc.file) {
                 let at = position(other, related.loc.range.start());
-                writeln!(out, "   {} {}:{}:{}: {}", style.blue("="), other.path.display(), at.line + 1, at.col + 1, related.message)?;
+                writeln!(
+                    out,
+                    "   {} {}:{}:{}: {}",
+                    style.blue("="),
+                    other.path.display(),
+                    at.line + 1,
+                    at.col + 1,
+                    related.message
+                )?;
             }
         }
         for fix in &diagnostic.fixes {
@@ -91,41 +121,99 @@ pub(crate) fn text(out: &mut impl Write, checked: &Checked, style: Style, fixed:
     summary(out, checked, fixed, unsafe_fixes)
 }
 
-fn snippet(out: &mut impl Write, file: &FileData, diagnostic: &Diagnostic, style: Style) -> io::Result<()> {
+fn snippet(
+    out: &mut impl Write,
+    file: &FileData,
+    diagnostic: &Diagnostic,
+    style: Style,
+) -> io::Result<()> {
     let start = position(file, diagnostic.range.start());
     let Some(line_range) = file.lines.line_range(start.line) else {
         return Ok(());
     };
     let line = file.slice(line_range);
-    let end_offset = diagnostic.range.end().min(line_range.end()).max(diagnostic.range.start());
+    let end_offset = diagnostic
+        .range
+        .end()
+        .min(line_range.end())
+        .max(diagnostic.range.start());
     let end_col = position(file, end_offset).col.max(start.col + 1);
     // Tabs shown as four spaces, with the carets moved to match.
-    let display = |upto: usize| -> usize { line.chars().take(upto).map(|c| if c == '\t' { 4 } else { 1 }).sum() };
-    let shown: String = line.chars().map(|c| if c == '\t' { "    ".to_string() } else { c.to_string() }).collect();
+    let display = |upto: usize| -> usize {
+        line.chars()
+            .take(upto)
+            .map(|c| if c == '\t' { 4 } else { 1 })
+            .sum()
+    };
+    let shown: String = line
+        .chars()
+        .map(|c| {
+            if c == '\t' {
+                "    ".to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
     let number = (start.line + 1).to_string();
     let gutter = " ".repeat(number.len());
     let caret_start = display(start.col as usize);
     let caret_len = display(end_col as usize).saturating_sub(caret_start).max(1);
     writeln!(out, "{gutter} {}", style.blue("|"))?;
-    writeln!(out, "{} {} {}", style.blue(&number), style.blue("|"), shown.trim_end())?;
+    writeln!(
+        out,
+        "{} {} {}",
+        style.blue(&number),
+        style.blue("|"),
+        shown.trim_end()
+    )?;
     let carets = "^".repeat(caret_len);
     let painted = match diagnostic.severity {
         Severity::Error => style.paint("1;31", &carets),
         Severity::Warning => style.paint("1;33", &carets),
         Severity::Info => style.paint("1;36", &carets),
     };
-    writeln!(out, "{gutter} {} {}{painted}", style.blue("|"), " ".repeat(caret_start))
+    writeln!(
+        out,
+        "{gutter} {} {}{painted}",
+        style.blue("|"),
+        " ".repeat(caret_start)
+    )
 }
 
-fn summary(out: &mut impl Write, checked: &Checked, fixed: usize, unsafe_fixes: bool) -> io::Result<()> {
-    let count = |severity| checked.diagnostics.iter().filter(|d| d.severity == severity).count();
-    let (errors, warnings, infos) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
+fn summary(
+    out: &mut impl Write,
+    checked: &Checked,
+    fixed: usize,
+    unsafe_fixes: bool,
+) -> io::Result<()> {
+    let count = |severity| {
+        checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let (errors, warnings, infos) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
     if fixed > 0 {
-        writeln!(out, "Fixed {fixed} {}.", plural(fixed, "problem", "problems"))?;
+        writeln!(
+            out,
+            "Fixed {fixed} {}.",
+            plural(fixed, "problem", "problems")
+        )?;
     }
     let total = errors + warnings + infos;
     if total == 0 {
-        return writeln!(out, "No problems found in {} {}.", checked.files.len(), plural(checked.files.len(), "file", "files"));
+        return writeln!(
+            out,
+            "No problems found in {} {}.",
+            checked.files.len(),
+            plural(checked.files.len(), "file", "files")
+        );
     }
     writeln!(
         out,
@@ -150,7 +238,10 @@ fn summary(out: &mut impl Write, checked: &Checked, fixed: usize, unsafe_fixes: 
         writeln!(out, "{fixable_safe} fixable with `ddlint check --fix`.")?;
     }
     if fixable_unsafe > 0 && !unsafe_fixes {
-        writeln!(out, "{fixable_unsafe} more fixable with `--fix --unsafe-fixes` (they change meaning or data).")?;
+        writeln!(
+            out,
+            "{fixable_unsafe} more fixable with `--fix --unsafe-fixes` (they change meaning or data)."
+        )?;
     }
     Ok(())
 }
@@ -176,7 +267,9 @@ struct Statistic {
 fn statistics_rows(checked: &Checked, unsafe_fixes: bool) -> Vec<Statistic> {
     let mut counts: BTreeMap<(&'static str, Severity), (usize, bool)> = BTreeMap::new();
     for diagnostic in &checked.diagnostics {
-        let entry = counts.entry((diagnostic.rule, diagnostic.severity)).or_insert((0, false));
+        let entry = counts
+            .entry((diagnostic.rule, diagnostic.severity))
+            .or_insert((0, false));
         entry.0 += 1;
         entry.1 |= super::check::chosen_fix(diagnostic, unsafe_fixes).is_some();
     }
@@ -190,7 +283,12 @@ fn statistics_rows(checked: &Checked, unsafe_fixes: bool) -> Vec<Statistic> {
             fixable,
         })
         .collect();
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.rule.cmp(b.rule)).then(b.severity.cmp(&a.severity)));
+    rows.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(a.rule.cmp(b.rule))
+            .then(b.severity.cmp(&a.severity))
+    });
     rows
 }
 
@@ -204,7 +302,11 @@ pub(crate) fn statistics(
     unsafe_fixes: bool,
 ) -> io::Result<()> {
     let rows = statistics_rows(checked, unsafe_fixes);
-    let count_width = rows.iter().map(|row| row.count.to_string().len()).max().unwrap_or(1);
+    let count_width = rows
+        .iter()
+        .map(|row| row.count.to_string().len())
+        .max()
+        .unwrap_or(1);
     let rule_width = rows.iter().map(|row| row.rule.len()).max().unwrap_or(0);
     let any_fixable = rows.iter().any(|row| row.fixable);
     for row in &rows {
@@ -228,8 +330,13 @@ pub(crate) fn statistics(
 }
 
 /// `--statistics --format json`: the rows as a JSON array.
-pub(crate) fn statistics_json(out: &mut impl Write, checked: &Checked, unsafe_fixes: bool) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &statistics_rows(checked, unsafe_fixes)).map_err(io::Error::other)?;
+pub(crate) fn statistics_json(
+    out: &mut impl Write,
+    checked: &Checked,
+    unsafe_fixes: bool,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &statistics_rows(checked, unsafe_fixes))
+        .map_err(io::Error::other)?;
     writeln!(out)
 }
 
@@ -245,8 +352,11 @@ pub(crate) fn github(out: &mut impl Write, checked: &Checked) -> io::Result<()> 
             Severity::Info => "notice",
         };
         // Relative to the repository root, as GitHub expects: no `./`, forward slashes.
-        let path: std::path::PathBuf =
-            file.path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+        let path: std::path::PathBuf = file
+            .path
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
         let path = path.to_string_lossy().replace('\\', "/");
         writeln!(
             out,
@@ -265,7 +375,9 @@ pub(crate) fn github(out: &mut impl Write, checked: &Checked) -> io::Result<()> 
 
 /// A workflow command's message: `%`, CR and LF are percent-encoded.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// A workflow command's property value: also `:` and `,`, which delimit properties.
@@ -309,13 +421,28 @@ pub(crate) fn json(out: &mut impl Write, checked: &Checked) -> io::Result<()> {
                 rule: d.rule,
                 severity: d.severity.as_str(),
                 message: &d.message,
-                start: JsonPosition { line: start.line + 1, column: start.col + 1 },
-                end: JsonPosition { line: end.line + 1, column: end.col + 1 },
-                fixes: d.fixes.iter().map(|f| JsonFix { title: &f.title, safety: f.safety.as_str() }).collect(),
+                start: JsonPosition {
+                    line: start.line + 1,
+                    column: start.col + 1,
+                },
+                end: JsonPosition {
+                    line: end.line + 1,
+                    column: end.col + 1,
+                },
+                fixes: d
+                    .fixes
+                    .iter()
+                    .map(|f| JsonFix {
+                        title: &f.title,
+                        safety: f.safety.as_str(),
+                    })
+                    .collect(),
             }
         })
         .collect();
-    items.sort_by(|a, b| (&a.path, a.start.line, a.start.column).cmp(&(&b.path, b.start.line, b.start.column)));
+    items.sort_by(|a, b| {
+        (&a.path, a.start.line, a.start.column).cmp(&(&b.path, b.start.line, b.start.column))
+    });
     serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::other)?;
     writeln!(out)
 }
@@ -326,7 +453,10 @@ mod tests {
 
     #[test]
     fn workflow_command_escaping() {
-        assert_eq!(escape_data("100% done\nnext: line, more"), "100%25 done%0Anext: line, more");
+        assert_eq!(
+            escape_data("100% done\nnext: line, more"),
+            "100%25 done%0Anext: line, more"
+        );
         assert_eq!(escape_property("db/a:b,c.sql"), "db/a%3Ab%2Cc.sql");
         assert_eq!(escape_property("50%\r"), "50%25%0D");
     }

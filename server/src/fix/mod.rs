@@ -27,7 +27,9 @@ pub fn end_of_line(text: &str, offset: u32) -> u32 {
 
 /// The offset of the start of the line containing `offset`.
 pub fn start_of_line(text: &str, offset: u32) -> u32 {
-    text[..offset as usize].rfind(['\n', '\r']).map_or(0, |i| i as u32 + 1)
+    text[..offset as usize]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i as u32 + 1)
 }
 
 /// The whitespace that starts the line containing `offset`.
@@ -41,13 +43,21 @@ pub fn indentation(text: &str, offset: u32) -> &str {
 /// Whether the statement at `range` writes its keywords in lower case (`create table`).
 pub fn uses_lowercase_keywords(text: &str, range: TextRange) -> bool {
     let statement = &text[range.start() as usize..range.end() as usize];
-    let first_word: String = statement.trim_start().chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let first_word: String = statement
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
     !first_word.is_empty() && first_word.chars().all(|c| c.is_ascii_lowercase())
 }
 
 /// SQL keywords in the case the statement at `range` uses.
 pub fn keyword_case(text: &str, range: TextRange, sql: &str) -> String {
-    if uses_lowercase_keywords(text, range) { lower_keywords(sql) } else { sql.to_string() }
+    if uses_lowercase_keywords(text, range) {
+        lower_keywords(sql)
+    } else {
+        sql.to_string()
+    }
 }
 
 /// Lower-cases the upper-case words of a snippet of SQL written with upper-case keywords,
@@ -102,25 +112,45 @@ pub fn insert_statement_snippet_after(file: &FileData, after: TextRange, snippet
     let text = &*file.text;
     let eol = end_of_line(text, after.end());
     let newline = line_ending(text);
-    Edit::snippet(file.id, TextRange::empty(eol), format!("{newline}{snippet}"))
+    Edit::snippet(
+        file.id,
+        TextRange::empty(eol),
+        format!("{newline}{snippet}"),
+    )
 }
 
 /// Deletes a statement with its line(s) when nothing else is on them.
 pub fn delete_statement(file: &FileData, range: TextRange) -> Edit {
     let text = &*file.text;
     let line_start = start_of_line(text, range.start());
-    let before_is_blank = text[line_start as usize..range.start() as usize].trim().is_empty();
+    let before_is_blank = text[line_start as usize..range.start() as usize]
+        .trim()
+        .is_empty();
     let eol = end_of_line(text, range.end());
     let after_is_blank = text[range.end() as usize..eol as usize].trim().is_empty();
-    let start = if before_is_blank { line_start } else { range.start() };
+    let start = if before_is_blank {
+        line_start
+    } else {
+        range.start()
+    };
     let end = if after_is_blank {
         let rest = &text[eol as usize..];
-        let terminator = if rest.starts_with("\r\n") { 2 } else { usize::from(!rest.is_empty()) };
+        let terminator = if rest.starts_with("\r\n") {
+            2
+        } else {
+            usize::from(!rest.is_empty())
+        };
         eol + terminator as u32
     } else {
         range.end()
     };
-    Edit::replace(Loc { file: file.id, range: TextRange::new(start, end) }, "")
+    Edit::replace(
+        Loc {
+            file: file.id,
+            range: TextRange::new(start, end),
+        },
+        "",
+    )
 }
 
 /// Applies non-overlapping edits to one file's text. Edits are given in any order; an edit that
@@ -144,7 +174,6 @@ pub fn apply_edits(text: &str, file: FileId, edits: &[Edit]) -> (String, Vec<Edi
     (out, skipped)
 }
 
-
 /// Where new elements go in a CREATE TABLE's parenthesised list, worked out from the ranges of
 /// the elements it already has.
 pub struct TableElements<'a> {
@@ -162,7 +191,10 @@ impl TableElements<'_> {
         let text = &*self.file.text;
         for element in &self.elements {
             let line_start = start_of_line(text, element.start());
-            if text[line_start as usize..element.start() as usize].trim().is_empty() {
+            if text[line_start as usize..element.start() as usize]
+                .trim()
+                .is_empty()
+            {
                 return indentation(text, element.start()).to_string();
             }
         }
@@ -188,9 +220,17 @@ impl TableElements<'_> {
                 let indent = self.indent();
                 let line_start = start_of_line(&self.file.text, first.start());
                 if line_start > after_paren {
-                    Edit::insert(self.file.id, line_start, format!("{indent}{element},{newline}"))
+                    Edit::insert(
+                        self.file.id,
+                        line_start,
+                        format!("{indent}{element},{newline}"),
+                    )
                 } else {
-                    Edit::insert(self.file.id, first.start(), format!("{element},{newline}{indent}"))
+                    Edit::insert(
+                        self.file.id,
+                        first.start(),
+                        format!("{element},{newline}{indent}"),
+                    )
                 }
             }
         }
@@ -200,10 +240,18 @@ impl TableElements<'_> {
     /// comma to the element before it.
     pub fn append(&self, element: &str) -> Vec<Edit> {
         let Some(last) = self.elements.last() else {
-            return vec![Edit::insert(self.file.id, self.parens.start() + 1, element.to_string())];
+            return vec![Edit::insert(
+                self.file.id,
+                self.parens.start() + 1,
+                element.to_string(),
+            )];
         };
         if self.single_line() {
-            return vec![Edit::insert(self.file.id, last.end(), format!(", {element}"))];
+            return vec![Edit::insert(
+                self.file.id,
+                last.end(),
+                format!(", {element}"),
+            )];
         }
         let text = &*self.file.text;
         let newline = line_ending(text);
@@ -211,7 +259,11 @@ impl TableElements<'_> {
         let eol = end_of_line(text, last.end());
         if eol >= self.parens.end() {
             // The closing parenthesis is on the last element's line: `b int);`.
-            return vec![Edit::insert(self.file.id, last.end(), format!(",{newline}{indent}{element}"))];
+            return vec![Edit::insert(
+                self.file.id,
+                last.end(),
+                format!(",{newline}{indent}{element}"),
+            )];
         }
         vec![
             Edit::insert(self.file.id, last.end(), ","),
@@ -227,7 +279,12 @@ mod tests {
     use std::path::PathBuf;
 
     fn file(text: &str) -> FileData {
-        FileData::new(FileId(0), PathBuf::from("a.sql"), Language::Sql, text.into())
+        FileData::new(
+            FileId(0),
+            PathBuf::from("a.sql"),
+            Language::Sql,
+            text.into(),
+        )
     }
 
     fn apply(file: &FileData, edit: Edit) -> String {
@@ -238,14 +295,23 @@ mod tests {
     fn insert_after_keeps_trailing_comment_and_crlf() {
         let f = file("CREATE TABLE a (id int); -- first\r\nCREATE TABLE b (id int);\r\n");
         let first = f.statements[0].range();
-        let edited = apply(&f, insert_statement_after(&f, first, "CREATE INDEX ON a (id);"));
-        assert_eq!(edited, "CREATE TABLE a (id int); -- first\r\nCREATE INDEX ON a (id);\r\nCREATE TABLE b (id int);\r\n");
+        let edited = apply(
+            &f,
+            insert_statement_after(&f, first, "CREATE INDEX ON a (id);"),
+        );
+        assert_eq!(
+            edited,
+            "CREATE TABLE a (id int); -- first\r\nCREATE INDEX ON a (id);\r\nCREATE TABLE b (id int);\r\n"
+        );
     }
 
     #[test]
     fn insert_after_last_statement_without_newline() {
         let f = file("CREATE TABLE a (id int);");
-        let edited = apply(&f, insert_statement_after(&f, f.statements[0].range(), "SELECT 1;"));
+        let edited = apply(
+            &f,
+            insert_statement_after(&f, f.statements[0].range(), "SELECT 1;"),
+        );
         assert_eq!(edited, "CREATE TABLE a (id int);\nSELECT 1;");
     }
 
@@ -260,15 +326,33 @@ mod tests {
     fn keyword_case_follows_the_statement() {
         let text = "create table a (id int);";
         let range = TextRange::new(0, text.len() as u32);
-        assert_eq!(keyword_case(text, range, "CREATE INDEX \"X\" ON a (id) WHERE b = 'Y'"), "create index \"X\" on a (id) where b = 'Y'");
-        assert_eq!(keyword_case("CREATE TABLE a ();", TextRange::new(0, 5), "CREATE INDEX"), "CREATE INDEX");
+        assert_eq!(
+            keyword_case(text, range, "CREATE INDEX \"X\" ON a (id) WHERE b = 'Y'"),
+            "create index \"X\" on a (id) where b = 'Y'"
+        );
+        assert_eq!(
+            keyword_case("CREATE TABLE a ();", TextRange::new(0, 5), "CREATE INDEX"),
+            "CREATE INDEX"
+        );
     }
 
     #[test]
     fn overlapping_edits_are_skipped() {
         let edits = [
-            Edit::replace(Loc { file: FileId(0), range: TextRange::new(0, 3) }, "x"),
-            Edit::replace(Loc { file: FileId(0), range: TextRange::new(2, 4) }, "y"),
+            Edit::replace(
+                Loc {
+                    file: FileId(0),
+                    range: TextRange::new(0, 3),
+                },
+                "x",
+            ),
+            Edit::replace(
+                Loc {
+                    file: FileId(0),
+                    range: TextRange::new(2, 4),
+                },
+                "y",
+            ),
         ];
         let (text, skipped) = apply_edits("abcdef", FileId(0), &edits);
         assert_eq!(text, "xdef");

@@ -7,11 +7,18 @@ use crate::text::TextRange;
 
 /// The members' indentation (that of the first member), or two spaces.
 fn member_indent<'a>(file: &'a FileData, members: &[TextRange]) -> &'a str {
-    members.first().map_or("  ", |first| indentation(&file.text, first.start()))
+    members
+        .first()
+        .map_or("  ", |first| indentation(&file.text, first.start()))
 }
 
 /// Inserts `line` as the first member of the block whose braces are at `body`.
-pub fn insert_first_member(file: &FileData, body: TextRange, members: &[TextRange], line: &str) -> Edit {
+pub fn insert_first_member(
+    file: &FileData,
+    body: TextRange,
+    members: &[TextRange],
+    line: &str,
+) -> Edit {
     let newline = line_ending(&file.text);
     let indent = member_indent(file, members);
     match members.first() {
@@ -19,7 +26,11 @@ pub fn insert_first_member(file: &FileData, body: TextRange, members: &[TextRang
             let line_start = start_of_line(&file.text, first.start());
             Edit::insert(file.id, line_start, format!("{indent}{line}{newline}"))
         }
-        None => Edit::insert(file.id, body.start() + 1, format!("{newline}{indent}{line}{newline}")),
+        None => Edit::insert(
+            file.id,
+            body.start() + 1,
+            format!("{newline}{indent}{line}{newline}"),
+        ),
     }
 }
 
@@ -29,9 +40,16 @@ pub fn append_member(file: &FileData, body: TextRange, members: &[TextRange], li
     let indent = member_indent(file, members);
     let closing = body.end() - 1;
     let line_start = start_of_line(&file.text, closing);
-    if file.text[line_start as usize..closing as usize].trim().is_empty() {
+    if file.text[line_start as usize..closing as usize]
+        .trim()
+        .is_empty()
+    {
         Edit::insert(file.id, line_start, format!("{indent}{line}{newline}"))
     } else {
-        Edit::insert(file.id, closing, format!("{newline}{indent}{line}{newline}"))
+        Edit::insert(
+            file.id,
+            closing,
+            format!("{newline}{indent}{line}{newline}"),
+        )
     }
 }

@@ -42,11 +42,17 @@ impl<'a> Cx<'a> {
                     // `CAST(x AS type)`: the type is no column; `EXTRACT(epoch FROM x)`: nor the field.
                     let relevant: &[Node] = match function.as_str() {
                         "cast" | "treat" => {
-                            let end = children.iter().position(|c| is(*c, "as")).unwrap_or(children.len());
+                            let end = children
+                                .iter()
+                                .position(|c| is(*c, "as"))
+                                .unwrap_or(children.len());
                             &children[..end]
                         }
                         "extract" => {
-                            let start = children.iter().position(|c| is(*c, "from")).map_or(0, |p| p + 1);
+                            let start = children
+                                .iter()
+                                .position(|c| is(*c, "from"))
+                                .map_or(0, |p| p + 1);
                             &children[start..]
                         }
                         _ => {
@@ -80,7 +86,8 @@ impl<'a> Cx<'a> {
             if !after_collate {
                 self.collect(child, summary);
             }
-            after_collate = child.kind() == "column_reference" && self.text(child).eq_ignore_ascii_case("collate");
+            after_collate = child.kind() == "column_reference"
+                && self.text(child).eq_ignore_ascii_case("collate");
         }
     }
 
@@ -216,7 +223,9 @@ impl<'a> Cx<'a> {
 fn is_subquery(node: Node, text: &str) -> bool {
     syntax::named_children(node).next().is_some_and(|first| {
         let word = syntax::text(first, text);
-        ["select", "with", "values"].iter().any(|keyword| word.eq_ignore_ascii_case(keyword))
+        ["select", "with", "values"]
+            .iter()
+            .any(|keyword| word.eq_ignore_ascii_case(keyword))
     })
 }
 
@@ -224,7 +233,9 @@ fn is_subquery(node: Node, text: &str) -> bool {
 /// (`CURRENT_DATE`, `CASE ... END`, `AT TIME ZONE`, `EXTRACT(YEAR FROM ...)`).
 fn is_expression_word(word: &str) -> bool {
     match keyword_category(word) {
-        Some(KeywordCategory::Reserved | KeywordCategory::TypeFuncName | KeywordCategory::ColName) => true,
+        Some(
+            KeywordCategory::Reserved | KeywordCategory::TypeFuncName | KeywordCategory::ColName,
+        ) => true,
         _ => matches!(
             word,
             "at" | "zone" | "escape" | "year" | "month" | "day" | "hour" | "minute" | "second"
@@ -255,8 +266,20 @@ mod tests {
     #[test]
     fn in_list_values() {
         let expr = check_expr("(status IN ('active', 'closed'))");
-        assert_eq!(expr.allowed_values, [("status".to_string(), vec!["active".to_string(), "closed".to_string()])]);
-        assert_eq!(expr.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["status"]);
+        assert_eq!(
+            expr.allowed_values,
+            [(
+                "status".to_string(),
+                vec!["active".to_string(), "closed".to_string()]
+            )]
+        );
+        assert_eq!(
+            expr.columns
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["status"]
+        );
     }
 
     #[test]
@@ -264,7 +287,10 @@ mod tests {
         let expr = check_expr(
             "(((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])))",
         );
-        assert_eq!(expr.allowed_values, [("status".to_string(), vec!["a".to_string(), "b".to_string()])]);
+        assert_eq!(
+            expr.allowed_values,
+            [("status".to_string(), vec!["a".to_string(), "b".to_string()])]
+        );
     }
 
     #[test]

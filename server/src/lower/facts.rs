@@ -46,6 +46,42 @@ pub struct TypeRef {
     pub time_zone_range: Option<TextRange>,
     /// The parenthesised modifiers.
     pub modifiers_range: Option<TextRange>,
+    /// The `pg_type.typname` of a built-in type (`timestamp with time zone` -> `timestamptz`,
+    /// `serial` -> `int4`), ignoring array brackets; `None` for other types. Resolved once when
+    /// the statement is lowered: rules ask for it on every column.
+    pub builtin: Option<&'static str>,
+}
+
+impl TypeRef {
+    /// Resolves `builtin` from the other fields.
+    pub fn resolve_builtin(&mut self) {
+        self.builtin = self.spelled_builtin();
+    }
+
+    fn spelled_builtin(&self) -> Option<&'static str> {
+        if self.name.is_empty() {
+            return None;
+        }
+        let mut spelling = String::with_capacity(self.name.len() + 16);
+        if let Some(schema) = &self.schema {
+            if schema != "pg_catalog" {
+                return None;
+            }
+            spelling.push_str("pg_catalog.");
+        }
+        spelling.push_str(&self.name);
+        if !self.modifiers.is_empty() && self.name.starts_with("float") {
+            spelling.push('(');
+            spelling.push_str(&self.modifiers.join(","));
+            spelling.push(')');
+        }
+        match self.time_zone {
+            Some(true) => spelling.push_str(" with time zone"),
+            Some(false) => spelling.push_str(" without time zone"),
+            None => {}
+        }
+        crate::catalog::types::builtin_type(&spelling)
+    }
 }
 
 /// A literal value at the top of an expression (casts ignored).
@@ -105,12 +141,24 @@ pub struct ConstraintAttributes {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConstraintKind {
-    PrimaryKey { columns: Vec<Ident> },
-    Unique { columns: Vec<Ident>, nulls_not_distinct: bool },
+    PrimaryKey {
+        columns: Vec<Ident>,
+    },
+    Unique {
+        columns: Vec<Ident>,
+        nulls_not_distinct: bool,
+    },
     Check(Expr),
-    ForeignKey { columns: Vec<Ident>, references: References },
-    Exclude { columns: Vec<Ident> },
-    NotNull { column: Ident },
+    ForeignKey {
+        columns: Vec<Ident>,
+        references: References,
+    },
+    Exclude {
+        columns: Vec<Ident>,
+    },
+    NotNull {
+        column: Ident,
+    },
 }
 
 /// A constraint; for a column constraint the column list is the column itself.
@@ -186,24 +234,66 @@ pub struct CreateTable {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AlterTableAction {
-    AddColumn { column: Box<ColumnDef>, if_not_exists: bool },
+    AddColumn {
+        column: Box<ColumnDef>,
+        if_not_exists: bool,
+    },
     AddConstraint(Constraint),
-    DropColumn { column: Ident, if_exists: bool },
-    DropConstraint { name: Ident, if_exists: bool },
-    AlterColumnType { column: Ident, ty: TypeRef, using: Option<Expr> },
-    SetDefault { column: Ident, value: Expr },
-    DropDefault { column: Ident },
-    SetNotNull { column: Ident },
-    DropNotNull { column: Ident },
-    AddIdentity { column: Ident },
-    RenameTable { new_name: Ident },
-    RenameColumn { column: Ident, new_name: Ident },
-    RenameConstraint { name: Ident, new_name: Ident },
-    ValidateConstraint { name: Ident },
-    SetSchema { schema: Ident },
-    RowLevelSecurity { mode: RlsMode },
-    AttachPartition { partition: ObjectName },
-    DetachPartition { partition: ObjectName },
+    DropColumn {
+        column: Ident,
+        if_exists: bool,
+    },
+    DropConstraint {
+        name: Ident,
+        if_exists: bool,
+    },
+    AlterColumnType {
+        column: Ident,
+        ty: TypeRef,
+        using: Option<Expr>,
+    },
+    SetDefault {
+        column: Ident,
+        value: Expr,
+    },
+    DropDefault {
+        column: Ident,
+    },
+    SetNotNull {
+        column: Ident,
+    },
+    DropNotNull {
+        column: Ident,
+    },
+    AddIdentity {
+        column: Ident,
+    },
+    RenameTable {
+        new_name: Ident,
+    },
+    RenameColumn {
+        column: Ident,
+        new_name: Ident,
+    },
+    RenameConstraint {
+        name: Ident,
+        new_name: Ident,
+    },
+    ValidateConstraint {
+        name: Ident,
+    },
+    SetSchema {
+        schema: Ident,
+    },
+    RowLevelSecurity {
+        mode: RlsMode,
+    },
+    AttachPartition {
+        partition: ObjectName,
+    },
+    DetachPartition {
+        partition: ObjectName,
+    },
     /// Actions the model does not read (OWNER TO, CLUSTER ON, ...).
     Other,
 }
@@ -348,10 +438,22 @@ pub struct CreateDomain {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AlterTypeAction {
-    AddValue { value: String, if_not_exists: bool, before: Option<String>, after: Option<String> },
-    RenameValue { value: String, new_value: String },
-    Rename { new_name: Ident },
-    SetSchema { schema: Ident },
+    AddValue {
+        value: String,
+        if_not_exists: bool,
+        before: Option<String>,
+        after: Option<String>,
+    },
+    RenameValue {
+        value: String,
+        new_value: String,
+    },
+    Rename {
+        new_name: Ident,
+    },
+    SetSchema {
+        schema: Ident,
+    },
     Other,
 }
 
@@ -405,26 +507,57 @@ pub enum Fact {
     CreateTable(CreateTable),
     AlterTable(AlterTable),
     CreateIndex(CreateIndex),
-    AlterIndex { name: ObjectName, rename_to: Option<Ident>, attach_partition: Option<ObjectName> },
-    CreateView { name: ObjectName, materialized: bool, or_replace: bool },
+    AlterIndex {
+        name: ObjectName,
+        rename_to: Option<Ident>,
+        attach_partition: Option<ObjectName>,
+    },
+    CreateView {
+        name: ObjectName,
+        materialized: bool,
+        or_replace: bool,
+    },
     CreateFunction(CreateFunction),
     CreateTrigger(CreateTrigger),
     CreatePolicy(CreatePolicy),
-    CreateExtension { name: Ident, schema: Option<Ident> },
-    CreateSchema { name: Ident, if_not_exists: bool },
+    CreateExtension {
+        name: Ident,
+        schema: Option<Ident>,
+    },
+    CreateSchema {
+        name: Ident,
+        if_not_exists: bool,
+    },
     CreateType(CreateType),
-    AlterType { name: ObjectName, action: AlterTypeAction },
+    AlterType {
+        name: ObjectName,
+        action: AlterTypeAction,
+    },
     CreateDomain(CreateDomain),
-    CreateSequence { name: ObjectName, owned_by: Option<Vec<Ident>> },
-    AlterSequence { name: ObjectName, owned_by: Option<Vec<Ident>> },
-    CreateRule { name: Ident, table: ObjectName },
+    CreateSequence {
+        name: ObjectName,
+        owned_by: Option<Vec<Ident>>,
+    },
+    AlterSequence {
+        name: ObjectName,
+        owned_by: Option<Vec<Ident>>,
+    },
+    CreateRule {
+        name: Ident,
+        table: ObjectName,
+    },
     Drop(Drop),
     Comment(Comment),
     /// `SET search_path ...` and pg_dump's `set_config('search_path', ...)`.
-    SetSearchPath { schemas: Vec<String> },
+    SetSearchPath {
+        schemas: Vec<String>,
+    },
     /// `ALTER FUNCTION|PROCEDURE|ROUTINE name ... SET parameter ...`: the parameters set,
     /// lower-cased.
-    AlterFunction { name: ObjectName, settings: Vec<String> },
+    AlterFunction {
+        name: ObjectName,
+        settings: Vec<String>,
+    },
 }
 
 /// The kind of a top-level statement, for rules that look at statements rather than facts.

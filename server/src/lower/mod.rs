@@ -48,7 +48,12 @@ pub struct StatementCache {
 impl StatementCache {
     /// Lowers every top-level statement of an SQL tree, reusing cached statements whose text is
     /// unchanged. Entries not used by this file any more are dropped.
-    pub fn lower_sql(&mut self, tree: &Tree, text: &str, applied: TextRange) -> Vec<PlacedStatement> {
+    pub fn lower_sql(
+        &mut self,
+        tree: &Tree,
+        text: &str,
+        applied: TextRange,
+    ) -> Vec<PlacedStatement> {
         let mut fresh = HashMap::with_capacity(self.entries.len());
         let mut placed = Vec::new();
         for node in syntax::statements(tree) {
@@ -65,7 +70,10 @@ impl StatementCache {
                 },
             };
             fresh.insert(Box::from(source), Arc::clone(&lowered));
-            placed.push(PlacedStatement { start: range.start(), lowered });
+            placed.push(PlacedStatement {
+                start: range.start(),
+                lowered,
+            });
         }
         self.entries = fresh;
         placed
@@ -83,7 +91,10 @@ pub struct ChangedSpan {
 impl ChangedSpan {
     /// The span of one edit: `old_end` in the old text became `new.end()` in the new one.
     pub fn of_edit(start: u32, old_end: u32, new_end: u32) -> ChangedSpan {
-        ChangedSpan { new: TextRange::new(start, new_end), delta: i64::from(new_end) - i64::from(old_end) }
+        ChangedSpan {
+            new: TextRange::new(start, new_end),
+            delta: i64::from(new_end) - i64::from(old_end),
+        }
     }
 
     /// This span followed by a later edit (given in the coordinates of the text after this span).
@@ -103,7 +114,10 @@ impl ChangedSpan {
         let clamp = |offset: i64| u32::try_from(offset.max(0)).unwrap_or(u32::MAX);
         let first = clamp(map(self.new.start()).min(i64::from(start)));
         let last = clamp(map(self.new.end()).max(i64::from(new_end)));
-        ChangedSpan { new: TextRange::new(first, last.max(first)), delta: self.delta + next.delta }
+        ChangedSpan {
+            new: TextRange::new(first, last.max(first)),
+            delta: self.delta + next.delta,
+        }
     }
 
     /// Where the bytes of `range` (in the new text) were in the old text, when none of them
@@ -137,12 +151,17 @@ pub fn lower_sql_reusing<'t>(
             continue;
         }
         let reused = span.old_range(range).and_then(|old| {
-            let index = previous.binary_search_by_key(&old.start(), |s| s.start).ok()?;
+            let index = previous
+                .binary_search_by_key(&old.start(), |s| s.start)
+                .ok()?;
             let candidate = &previous[index];
             (candidate.lowered.len == old.len()).then(|| Arc::clone(&candidate.lowered))
         });
         let lowered = reused.unwrap_or_else(|| Arc::new(sql::lower_statement(node, text)));
-        placed.push(PlacedStatement { start: range.start(), lowered });
+        placed.push(PlacedStatement {
+            start: range.start(),
+            lowered,
+        });
     }
     placed
 }
@@ -168,7 +187,10 @@ pub(crate) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     pub fn new(text: &'a str, statement: Node) -> Cx<'a> {
-        Cx { text, base: statement.start_byte() as u32 }
+        Cx {
+            text,
+            base: statement.start_byte() as u32,
+        }
     }
 
     pub fn range(&self, node: Node) -> TextRange {
@@ -184,7 +206,11 @@ impl<'a> Cx<'a> {
     pub fn ident(&self, node: Node) -> Ident {
         let raw = self.text(node);
         let (name, quoted) = unquote_ident(raw);
-        Ident { name, quoted, range: self.range(node) }
+        Ident {
+            name,
+            quoted,
+            range: self.range(node),
+        }
     }
 
     /// An `object_reference` (or any node whose text is a dotted name).
@@ -194,21 +220,32 @@ impl<'a> Cx<'a> {
             let name = syntax::field(node, "name")
                 .map(|n| self.ident(n))
                 .unwrap_or_else(|| self.ident(node));
-            return ObjectName { schema, name, range: self.range(node) };
+            return ObjectName {
+                schema,
+                name,
+                range: self.range(node),
+            };
         }
         let mut parts: Vec<Ident> = syntax::named_children(node)
             .filter(|part| matches!(part.kind(), "identifier" | "quoted_identifier"))
             .map(|part| self.ident(part))
             .collect();
         let name = parts.pop().unwrap_or_else(|| self.ident(node));
-        ObjectName { schema: parts.pop(), name, range: self.range(node) }
+        ObjectName {
+            schema: parts.pop(),
+            name,
+            range: self.range(node),
+        }
     }
 }
 
 /// Unquotes and folds an identifier the way PostgreSQL does: quoted names keep their case (`""`
 /// is a quote), unquoted names fold ASCII letters to lower case.
 pub fn unquote_ident(raw: &str) -> (String, bool) {
-    let body = raw.strip_prefix("U&").or_else(|| raw.strip_prefix("u&")).unwrap_or(raw);
+    let body = raw
+        .strip_prefix("U&")
+        .or_else(|| raw.strip_prefix("u&"))
+        .unwrap_or(raw);
     if let Some(inner) = body.strip_prefix('"') {
         let inner = inner.strip_suffix('"').unwrap_or(inner);
         (inner.replace("\"\"", "\""), true)
@@ -232,7 +269,12 @@ pub fn string_value(raw: &str) -> String {
     let (escapes, body) = match raw.as_bytes().first() {
         Some(b'e' | b'E') => (true, &raw[1..]),
         Some(b'n' | b'N') => (false, &raw[1..]),
-        _ => (false, raw.strip_prefix("U&").or_else(|| raw.strip_prefix("u&")).unwrap_or(raw)),
+        _ => (
+            false,
+            raw.strip_prefix("U&")
+                .or_else(|| raw.strip_prefix("u&"))
+                .unwrap_or(raw),
+        ),
     };
     let inner = body.strip_prefix('\'').unwrap_or(body);
     let inner = inner.strip_suffix('\'').unwrap_or(inner);
@@ -289,13 +331,31 @@ mod tests {
         let first = ChangedSpan::of_edit(1, 2, 4);
         let second = ChangedSpan::of_edit(5, 7, 5);
         let both = first.then(second);
-        assert_eq!(both, ChangedSpan { new: TextRange::new(1, 5), delta: 0 });
+        assert_eq!(
+            both,
+            ChangedSpan {
+                new: TextRange::new(1, 5),
+                delta: 0
+            }
+        );
         // An edit before the span moves it.
         let before = ChangedSpan::of_edit(5, 5, 6).then(ChangedSpan::of_edit(0, 2, 0));
-        assert_eq!(before, ChangedSpan { new: TextRange::new(0, 4), delta: -1 });
+        assert_eq!(
+            before,
+            ChangedSpan {
+                new: TextRange::new(0, 4),
+                delta: -1
+            }
+        );
         // An edit that swallows the span.
         let swallowed = ChangedSpan::of_edit(3, 3, 5).then(ChangedSpan::of_edit(1, 8, 2));
-        assert_eq!(swallowed, ChangedSpan { new: TextRange::new(1, 2), delta: -4 });
+        assert_eq!(
+            swallowed,
+            ChangedSpan {
+                new: TextRange::new(1, 2),
+                delta: -4
+            }
+        );
     }
 
     #[test]
@@ -309,7 +369,13 @@ mod tests {
         let at = old.find("b (id int)").unwrap() as u32 + 6;
         let span = ChangedSpan::of_edit(at, at, at + 3);
         let tree = syntax::parse(Language::Sql, &edited, None);
-        let placed = lower_sql_reusing(syntax::statements(&tree), &edited, all(&edited), &previous, span);
+        let placed = lower_sql_reusing(
+            syntax::statements(&tree),
+            &edited,
+            all(&edited),
+            &previous,
+            span,
+        );
         assert_eq!(placed.len(), 3);
         assert!(Arc::ptr_eq(&placed[0].lowered, &previous[0].lowered));
         assert!(!Arc::ptr_eq(&placed[1].lowered, &previous[1].lowered));
@@ -317,7 +383,9 @@ mod tests {
         assert_eq!(placed[2].start, previous[2].start + 3);
         let fresh = lower_file(Language::Sql, &tree, &edited);
         let summary = |list: &[PlacedStatement]| -> Vec<(u32, LoweredStatement)> {
-            list.iter().map(|s| (s.start, (*s.lowered).clone())).collect()
+            list.iter()
+                .map(|s| (s.start, (*s.lowered).clone()))
+                .collect()
         };
         assert_eq!(summary(&placed), summary(&fresh));
     }

@@ -18,8 +18,9 @@ use crate::syntax::{self, named_children};
 use crate::text::TextRange;
 
 /// Prisma's scalar types.
-const SCALARS: &[&str] =
-    &["String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"];
+const SCALARS: &[&str] = &[
+    "String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes",
+];
 
 /// Lowers every block of a Prisma file; one statement per block.
 pub fn lower_prisma(tree: &Tree, text: &str) -> Vec<PlacedStatement> {
@@ -66,7 +67,10 @@ impl Attribute<'_> {
     }
 
     fn first_positional(&self) -> Option<Node<'_>> {
-        self.arguments.iter().find(|(n, _)| n.is_none()).map(|(_, value)| *value)
+        self.arguments
+            .iter()
+            .find(|(n, _)| n.is_none())
+            .map(|(_, value)| *value)
     }
 }
 
@@ -75,7 +79,9 @@ impl<'a> Cx<'a> {
         named_children(node)
             .filter(|child| matches!(child.kind(), "attribute" | "block_attribute"))
             .filter_map(|attribute| {
-                let name = self.text(attribute.child_by_field_name("name")?).to_string();
+                let name = self
+                    .text(attribute.child_by_field_name("name")?)
+                    .to_string();
                 let arguments = attribute
                     .child_by_field_name("arguments")
                     .map(|args| {
@@ -83,13 +89,19 @@ impl<'a> Cx<'a> {
                             .filter(|a| a.kind() == "argument")
                             .filter_map(|a| {
                                 let value = a.child_by_field_name("value")?;
-                                let name = a.child_by_field_name("name").map(|n| self.text(n).to_string());
+                                let name = a
+                                    .child_by_field_name("name")
+                                    .map(|n| self.text(n).to_string());
                                 Some((name, value))
                             })
                             .collect()
                     })
                     .unwrap_or_default();
-                Some(Attribute { name, node: attribute, arguments })
+                Some(Attribute {
+                    name,
+                    node: attribute,
+                    arguments,
+                })
             })
             .collect()
     }
@@ -97,7 +109,10 @@ impl<'a> Cx<'a> {
     fn prisma_string(&self, node: Node) -> Option<String> {
         (node.kind() == "string").then(|| {
             let raw = self.text(node);
-            let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
+            let inner = raw
+                .strip_prefix('"')
+                .and_then(|r| r.strip_suffix('"'))
+                .unwrap_or(raw);
             inner.replace("\\\"", "\"").replace("\\\\", "\\")
         })
     }
@@ -140,21 +155,33 @@ impl<'a> Cx<'a> {
             return Vec::new();
         };
         let block_attributes = self.attributes(body);
-        let table_name = self.mapped_name(&block_attributes).unwrap_or_else(|| model_name.clone());
+        let table_name = self
+            .mapped_name(&block_attributes)
+            .unwrap_or_else(|| model_name.clone());
         let schema = block_attributes
             .iter()
             .find(|a| a.name == "schema")
             .and_then(|a| a.first_positional())
             .and_then(|v| self.prisma_string(v))
-            .map(|schema| Ident { name: schema, quoted: true, range: self.range(name_node) });
+            .map(|schema| Ident {
+                name: schema,
+                quoted: true,
+                range: self.range(name_node),
+            });
         let name = ObjectName {
             schema,
-            name: Ident { name: table_name, quoted: true, range: self.range(name_node) },
+            name: Ident {
+                name: table_name,
+                quoted: true,
+                range: self.range(name_node),
+            },
             range: self.range(name_node),
         };
 
         // Scalar fields first: relations refer to them by Prisma name.
-        let fields: Vec<Node> = named_children(body).filter(|f| f.kind() == "field_declaration").collect();
+        let fields: Vec<Node> = named_children(body)
+            .filter(|f| f.kind() == "field_declaration")
+            .collect();
         let mut columns: Vec<ColumnDef> = Vec::new();
         let mut relations: Vec<Node> = Vec::new();
         for field in &fields {
@@ -198,9 +225,10 @@ impl<'a> Cx<'a> {
             let Some(attribute) = attributes.iter().find(|a| a.name == "relation") else {
                 continue;
             };
-            let (Some(fields_arg), Some(references_arg)) =
-                (attribute.argument("fields"), attribute.argument("references"))
-            else {
+            let (Some(fields_arg), Some(references_arg)) = (
+                attribute.argument("fields"),
+                attribute.argument("references"),
+            ) else {
                 continue;
             };
             let Some(target) = relation
@@ -210,7 +238,9 @@ impl<'a> Cx<'a> {
                 continue;
             };
             let action = |name: &str| {
-                attribute.argument(name).map(|value| (prisma_action(self.text(value)), self.range(value)))
+                attribute
+                    .argument(name)
+                    .map(|value| (prisma_action(self.text(value)), self.range(value)))
             };
             let columns_of_fk: Vec<Ident> = self
                 .prisma_field_list(fields_arg)
@@ -221,13 +251,21 @@ impl<'a> Cx<'a> {
             let references = References {
                 table: ObjectName {
                     schema: None,
-                    name: Ident { name: target_name, quoted: true, range: self.range(target) },
+                    name: Ident {
+                        name: target_name,
+                        quoted: true,
+                        range: self.range(target),
+                    },
                     range: self.range(target),
                 },
                 columns: self
                     .prisma_field_list(references_arg)
                     .into_iter()
-                    .map(|(field, node)| Ident { name: field, quoted: true, range: self.range(node) })
+                    .map(|(field, node)| Ident {
+                        name: field,
+                        quoted: true,
+                        range: self.range(node),
+                    })
                     .collect(),
                 on_delete: action("onDelete"),
                 on_update: action("onUpdate"),
@@ -235,12 +273,18 @@ impl<'a> Cx<'a> {
                 range: self.range(attribute.node),
             };
             table.constraints.push(Constraint {
-                name: attribute.argument("map").and_then(|m| self.prisma_string(m)).map(|n| Ident {
-                    name: n,
-                    quoted: true,
-                    range: self.range(attribute.node),
-                }),
-                kind: ConstraintKind::ForeignKey { columns: columns_of_fk, references },
+                name: attribute
+                    .argument("map")
+                    .and_then(|m| self.prisma_string(m))
+                    .map(|n| Ident {
+                        name: n,
+                        quoted: true,
+                        range: self.range(attribute.node),
+                    }),
+                kind: ConstraintKind::ForeignKey {
+                    columns: columns_of_fk,
+                    references,
+                },
                 attributes: ConstraintAttributes::default(),
                 using_index: None,
                 range: self.range(relation),
@@ -248,41 +292,58 @@ impl<'a> Cx<'a> {
         }
 
         for attribute in &block_attributes {
-            let Some(fields_arg) = attribute.argument("fields").or_else(|| attribute.first_positional())
+            let Some(fields_arg) = attribute
+                .argument("fields")
+                .or_else(|| attribute.first_positional())
             else {
                 continue;
             };
             let listed = self.prisma_field_list(fields_arg);
-            let idents: Vec<Ident> = listed.iter().map(|(f, node)| field_ident(f, *node)).collect();
+            let idents: Vec<Ident> = listed
+                .iter()
+                .map(|(f, node)| field_ident(f, *node))
+                .collect();
             let constraint = |kind| Constraint {
-                name: attribute.argument("map").and_then(|m| self.prisma_string(m)).map(|n| Ident {
-                    name: n,
-                    quoted: true,
-                    range: self.range(attribute.node),
-                }),
+                name: attribute
+                    .argument("map")
+                    .and_then(|m| self.prisma_string(m))
+                    .map(|n| Ident {
+                        name: n,
+                        quoted: true,
+                        range: self.range(attribute.node),
+                    }),
                 kind,
                 attributes: ConstraintAttributes::default(),
                 using_index: None,
                 range: self.range(attribute.node),
             };
             match attribute.name.as_str() {
-                "id" => table.constraints.push(constraint(ConstraintKind::PrimaryKey { columns: idents })),
+                "id" => table
+                    .constraints
+                    .push(constraint(ConstraintKind::PrimaryKey { columns: idents })),
                 "unique" => table.constraints.push(constraint(ConstraintKind::Unique {
                     columns: idents,
                     nulls_not_distinct: false,
                 })),
                 "index" | "fulltext" => {
-                    let method = attribute.argument("type").map(|t| self.text(t).to_ascii_lowercase());
+                    let method = attribute
+                        .argument("type")
+                        .map(|t| self.text(t).to_ascii_lowercase());
                     let index_name = attribute
                         .argument("map")
                         .or_else(|| attribute.argument("name"))
                         .and_then(|m| self.prisma_string(m))
                         .unwrap_or_else(|| {
-                            let columns: Vec<&str> = idents.iter().map(|i| i.name.as_str()).collect();
+                            let columns: Vec<&str> =
+                                idents.iter().map(|i| i.name.as_str()).collect();
                             format!("{}_{}_idx", name.name.name, columns.join("_"))
                         });
                     facts.push(Fact::CreateIndex(CreateIndex {
-                        name: Some(Ident { name: index_name, quoted: true, range: self.range(attribute.node) }),
+                        name: Some(Ident {
+                            name: index_name,
+                            quoted: true,
+                            range: self.range(attribute.node),
+                        }),
                         table: name.clone(),
                         unique: false,
                         concurrently: false,
@@ -329,12 +390,17 @@ impl<'a> Cx<'a> {
             return None;
         }
         let is_scalar = SCALARS.contains(&type_name) || type_name_node.kind() == "unsupported_type";
-        let first_upper = type_name.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+        let first_upper = type_name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase());
         if !is_scalar && !first_upper {
             return None;
         }
         let prisma_name = self.text(name_node).to_string();
-        let column_name = self.mapped_name(&attributes).unwrap_or_else(|| prisma_name.clone());
+        let column_name = self
+            .mapped_name(&attributes)
+            .unwrap_or_else(|| prisma_name.clone());
         let optional = field_type.child_by_field_name("optional").is_some();
         let list = field_type.child_by_field_name("list").is_some();
         let default = attributes.iter().find(|a| a.name == "default");
@@ -347,12 +413,18 @@ impl<'a> Cx<'a> {
         ty.range = self.range(field_type);
         let column_range = self.range(field);
         let mut column = ColumnDef {
-            name: Ident { name: column_name, quoted: true, range: self.range(name_node) },
+            name: Ident {
+                name: column_name,
+                quoted: true,
+                range: self.range(name_node),
+            },
             ty: Some(ty),
             // Prisma columns are NOT NULL unless the type is optional; lists are never NULL.
             not_null: (!optional).then(|| self.range(field_type)),
             null: None,
-            default: default.and_then(|d| d.first_positional()).map(|value| self.prisma_default(value)),
+            default: default
+                .and_then(|d| d.first_positional())
+                .map(|value| self.prisma_default(value)),
             default_range: default.map(|d| self.range(d.node)),
             generated: None,
             identity: None,
@@ -363,7 +435,9 @@ impl<'a> Cx<'a> {
         };
         for attribute in &attributes {
             let kind = match attribute.name.as_str() {
-                "id" => ConstraintKind::PrimaryKey { columns: vec![column.name.clone()] },
+                "id" => ConstraintKind::PrimaryKey {
+                    columns: vec![column.name.clone()],
+                },
                 "unique" => ConstraintKind::Unique {
                     columns: vec![column.name.clone()],
                     nulls_not_distinct: false,
@@ -390,7 +464,12 @@ impl<'a> Cx<'a> {
         autoincrement: bool,
     ) -> TypeRef {
         let mut modifiers: Vec<String> = native
-            .map(|n| n.arguments.iter().map(|(_, v)| self.text(*v).to_string()).collect())
+            .map(|n| {
+                n.arguments
+                    .iter()
+                    .map(|(_, v)| self.text(*v).to_string())
+                    .collect()
+            })
             .unwrap_or_default();
         let native_name = native.map(|n| n.name.trim_start_matches("db.").to_string());
         let name = match native_name.as_deref() {
@@ -405,8 +484,20 @@ impl<'a> Cx<'a> {
             Some("VarBit") => "bit varying",
             Some("Boolean") => "boolean",
             Some("SmallInt") => "smallint",
-            Some("Integer") => if autoincrement { "serial" } else { "integer" },
-            Some("BigInt") => if autoincrement { "bigserial" } else { "bigint" },
+            Some("Integer") => {
+                if autoincrement {
+                    "serial"
+                } else {
+                    "integer"
+                }
+            }
+            Some("BigInt") => {
+                if autoincrement {
+                    "bigserial"
+                } else {
+                    "bigint"
+                }
+            }
             Some("Oid") => "oid",
             Some("Real") => "real",
             Some("DoublePrecision") => "double precision",
@@ -451,7 +542,10 @@ impl<'a> Cx<'a> {
             let raw = self.text(name_node);
             match raw.strip_prefix("Unsupported(") {
                 Some(inner) => (
-                    inner.trim_end_matches(')').trim_matches('"').to_ascii_lowercase(),
+                    inner
+                        .trim_end_matches(')')
+                        .trim_matches('"')
+                        .to_ascii_lowercase(),
                     None,
                 ),
                 None => (raw.to_string(), None),
@@ -459,7 +553,7 @@ impl<'a> Cx<'a> {
         } else {
             (name.to_string(), None)
         };
-        TypeRef {
+        let mut type_ref = TypeRef {
             schema,
             name,
             modifiers,
@@ -470,7 +564,10 @@ impl<'a> Cx<'a> {
             name_range: self.range(name_node),
             time_zone_range: None,
             modifiers_range: native.map(|n| self.range(n.node)),
-        }
+            builtin: None,
+        };
+        type_ref.resolve_builtin();
+        type_ref
     }
 
     fn prisma_default(&self, value: Node) -> Expr {
@@ -502,12 +599,21 @@ impl<'a> Cx<'a> {
 
     fn prisma_view(&self, block: Node<'a>) -> Option<Fact> {
         let name_node = block.child_by_field_name("name")?;
-        let attributes = block.child_by_field_name("body").map(|b| self.attributes(b)).unwrap_or_default();
-        let name = self.mapped_name(&attributes).unwrap_or_else(|| self.text(name_node).to_string());
+        let attributes = block
+            .child_by_field_name("body")
+            .map(|b| self.attributes(b))
+            .unwrap_or_default();
+        let name = self
+            .mapped_name(&attributes)
+            .unwrap_or_else(|| self.text(name_node).to_string());
         Some(Fact::CreateView {
             name: ObjectName {
                 schema: None,
-                name: Ident { name, quoted: true, range: self.range(name_node) },
+                name: Ident {
+                    name,
+                    quoted: true,
+                    range: self.range(name_node),
+                },
                 range: self.range(name_node),
             },
             materialized: false,
@@ -520,19 +626,28 @@ impl<'a> Cx<'a> {
         let body = block.child_by_field_name("body")?;
         let attributes = self.attributes(body);
         let prisma_name = self.text(name_node).to_string();
-        let name = self.mapped_name(&attributes).unwrap_or_else(|| prisma_name.clone());
+        let name = self
+            .mapped_name(&attributes)
+            .unwrap_or_else(|| prisma_name.clone());
         let labels = named_children(body)
             .filter(|v| v.kind() == "enum_value")
             .filter_map(|value| {
                 let label = value.child_by_field_name("name")?;
                 let mapped = self.mapped_name(&self.attributes(value));
-                Some((mapped.unwrap_or_else(|| self.text(label).to_string()), self.range(label)))
+                Some((
+                    mapped.unwrap_or_else(|| self.text(label).to_string()),
+                    self.range(label),
+                ))
             })
             .collect();
         Some(Fact::CreateType(CreateType {
             name: ObjectName {
                 schema: None,
-                name: Ident { name, quoted: true, range: self.range(name_node) },
+                name: Ident {
+                    name,
+                    quoted: true,
+                    range: self.range(name_node),
+                },
                 range: self.range(name_node),
             },
             definition: TypeDefinition::Enum { labels },
@@ -548,12 +663,19 @@ impl<'a> Cx<'a> {
             let is_extensions = assignment
                 .child_by_field_name("name")
                 .is_some_and(|n| self.text(n) == "extensions");
-            let Some(value) = assignment.child_by_field_name("value").filter(|_| is_extensions) else {
+            let Some(value) = assignment
+                .child_by_field_name("value")
+                .filter(|_| is_extensions)
+            else {
                 continue;
             };
             for (extension, node) in self.prisma_field_list(value) {
                 facts.push(Fact::CreateExtension {
-                    name: Ident { name: extension, quoted: true, range: self.range(node) },
+                    name: Ident {
+                        name: extension,
+                        quoted: true,
+                        range: self.range(node),
+                    },
                     schema: None,
                 });
             }
@@ -602,13 +724,17 @@ enum Role {
 
     fn facts() -> Vec<Fact> {
         let tree = parse(Language::Prisma, SCHEMA, None);
-        lower_prisma(&tree, SCHEMA).into_iter().flat_map(|s| s.lowered.facts.clone()).collect()
+        lower_prisma(&tree, SCHEMA)
+            .into_iter()
+            .flat_map(|s| s.lowered.facts.clone())
+            .collect()
     }
 
     #[test]
     fn model_becomes_a_table_with_mapped_names() {
         let facts = facts();
-        let Some(Fact::CreateTable(table)) = facts.iter().find(|f| matches!(f, Fact::CreateTable(_)))
+        let Some(Fact::CreateTable(table)) =
+            facts.iter().find(|f| matches!(f, Fact::CreateTable(_)))
         else {
             panic!("no table in {facts:?}");
         };
@@ -620,34 +746,64 @@ enum Role {
         assert_eq!(id.ty.as_ref().unwrap().name, "serial");
         assert!(id.not_null.is_some());
         let title = table.columns[1].ty.as_ref().unwrap();
-        assert_eq!((title.name.as_str(), title.modifiers.as_slice()), ("character varying", &["255".to_string()][..]));
+        assert_eq!(
+            (title.name.as_str(), title.modifiers.as_slice()),
+            ("character varying", &["255".to_string()][..])
+        );
         assert!(table.columns[2].not_null.is_none());
         assert_eq!(table.columns[3].ty.as_ref().unwrap().array_dims, 1);
         let published = table.columns[4].ty.as_ref().unwrap();
-        assert_eq!((published.name.as_str(), published.modifiers.as_slice()), ("timestamp", &["3".to_string()][..]));
+        assert_eq!(
+            (published.name.as_str(), published.modifiers.as_slice()),
+            ("timestamp", &["3".to_string()][..])
+        );
         let fk = table
             .constraints
             .iter()
             .find_map(|c| match &c.kind {
-                ConstraintKind::ForeignKey { columns, references } => Some((columns, references)),
+                ConstraintKind::ForeignKey {
+                    columns,
+                    references,
+                } => Some((columns, references)),
                 _ => None,
             })
             .unwrap();
         assert_eq!(fk.0[0].name, "author_id");
         assert_eq!(fk.1.table.name.name, "User");
-        assert_eq!(fk.1.on_delete.map(|a| a.0), Some(ReferentialAction::Cascade));
+        assert_eq!(
+            fk.1.on_delete.map(|a| a.0),
+            Some(ReferentialAction::Cascade)
+        );
     }
 
     #[test]
     fn index_enum_and_extensions() {
         let facts = facts();
-        assert!(facts.iter().any(|f| matches!(f, Fact::CreateExtension { name, .. } if name.name == "citext")));
-        let index = facts.iter().find_map(|f| match f { Fact::CreateIndex(i) => Some(i), _ => None }).unwrap();
+        assert!(
+            facts
+                .iter()
+                .any(|f| matches!(f, Fact::CreateExtension { name, .. } if name.name == "citext"))
+        );
+        let index = facts
+            .iter()
+            .find_map(|f| match f {
+                Fact::CreateIndex(i) => Some(i),
+                _ => None,
+            })
+            .unwrap();
         assert_eq!(index.elements[0].column.as_ref().unwrap().name, "author_id");
         assert_eq!(index.name.as_ref().unwrap().name, "posts_author_id_idx");
-        let enum_type = facts.iter().find_map(|f| match f { Fact::CreateType(t) => Some(t), _ => None }).unwrap();
+        let enum_type = facts
+            .iter()
+            .find_map(|f| match f {
+                Fact::CreateType(t) => Some(t),
+                _ => None,
+            })
+            .unwrap();
         assert_eq!(enum_type.name.name.name, "role");
-        let TypeDefinition::Enum { labels } = &enum_type.definition else { panic!() };
+        let TypeDefinition::Enum { labels } = &enum_type.definition else {
+            panic!()
+        };
         let labels: Vec<&str> = labels.iter().map(|l| l.0.as_str()).collect();
         assert_eq!(labels, ["admin", "USER"]);
     }

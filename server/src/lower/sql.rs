@@ -5,9 +5,9 @@ use tree_sitter::Node;
 use super::table::collapse_words;
 use super::{
     AlterTypeAction, Comment, CreateDomain, CreateFunction, CreateIndex, CreatePolicy,
-    CreateTrigger, CreateType, Cx, Drop, Fact, FunctionKind, Ident, IndexElement,
-    LoweredStatement, ObjectKind, ObjectName, StatementKind, TriggerEvent, TriggerTiming,
-    TypeDefinition, string_value,
+    CreateTrigger, CreateType, Cx, Drop, Fact, FunctionKind, Ident, IndexElement, LoweredStatement,
+    ObjectKind, ObjectName, StatementKind, TriggerEvent, TriggerTiming, TypeDefinition,
+    string_value,
 };
 use crate::syntax::{self, field_children, has_keyword, keyword, named_children};
 
@@ -28,15 +28,18 @@ impl<'a> Cx<'a> {
     fn statement(&self, node: Node<'a>) -> (StatementKind, Vec<Fact>) {
         let one = |fact: Option<Fact>| fact.into_iter().collect::<Vec<_>>();
         match node.kind() {
-            "create_table" => {
-                (StatementKind::CreateTable, one(self.create_table(node).map(Fact::CreateTable)))
-            }
-            "alter_table" => {
-                (StatementKind::AlterTable, one(self.alter_table(node).map(Fact::AlterTable)))
-            }
-            "create_index" => {
-                (StatementKind::CreateIndex, one(self.create_index(node).map(Fact::CreateIndex)))
-            }
+            "create_table" => (
+                StatementKind::CreateTable,
+                one(self.create_table(node).map(Fact::CreateTable)),
+            ),
+            "alter_table" => (
+                StatementKind::AlterTable,
+                one(self.alter_table(node).map(Fact::AlterTable)),
+            ),
+            "create_index" => (
+                StatementKind::CreateIndex,
+                one(self.create_index(node).map(Fact::CreateIndex)),
+            ),
             "create_view" | "create_materialized_view" => {
                 (StatementKind::CreateView, one(self.create_view(node)))
             }
@@ -60,9 +63,10 @@ impl<'a> Cx<'a> {
                 (StatementKind::CreateExtension, one(fact))
             }
             "create_schema" => (StatementKind::CreateSchema, self.create_schema(node)),
-            "create_type" => {
-                (StatementKind::CreateType, one(self.create_type(node).map(Fact::CreateType)))
-            }
+            "create_type" => (
+                StatementKind::CreateType,
+                one(self.create_type(node).map(Fact::CreateType)),
+            ),
             "create_domain" => (
                 StatementKind::CreateDomain,
                 one(self.create_domain(node).map(Fact::CreateDomain)),
@@ -94,15 +98,13 @@ impl<'a> Cx<'a> {
                 (StatementKind::CreateRule, one(fact))
             }
             "drop_statement" => (StatementKind::Drop, one(self.drop(node).map(Fact::Drop))),
-            "comment_statement" => {
-                (StatementKind::Comment, one(self.comment(node).map(Fact::Comment)))
-            }
+            "comment_statement" => (
+                StatementKind::Comment,
+                one(self.comment(node).map(Fact::Comment)),
+            ),
             "set_statement" => (StatementKind::Set, one(self.set_search_path(node))),
             "alter_generic" => (StatementKind::Other, one(self.alter_function(node))),
-            "generic_statement" => (
-                StatementKind::Other,
-                one(self.set_config_search_path(node)),
-            ),
+            "generic_statement" => (StatementKind::Other, one(self.set_config_search_path(node))),
             "copy_statement" => (StatementKind::Copy, Vec::new()),
             "ERROR" => (StatementKind::Error, Vec::new()),
             _ => (StatementKind::Other, Vec::new()),
@@ -139,7 +141,9 @@ impl<'a> Cx<'a> {
                 .collect();
         }
         for include in named_children(node).filter(|c| c.kind() == "include_clause") {
-            index.include.extend(self.ident_list(field_children(include, "column")));
+            index
+                .include
+                .extend(self.ident_list(field_children(include, "column")));
         }
         Some(index)
     }
@@ -154,8 +158,7 @@ impl<'a> Cx<'a> {
                 .find(|c| c.kind() == "collate_clause")
                 .and_then(|c| syntax::field(c, "collation"))
                 .map(|c| self.object_name(c).name.name),
-            opclass: syntax::field(node, "opclass")
-                .map(|o| self.object_name(o).name.name),
+            opclass: syntax::field(node, "opclass").map(|o| self.object_name(o).name.name),
             descending: order.is_some_and(|o| self.text(o).eq_ignore_ascii_case("desc")),
             nulls_first: nulls.map(|_| has_keyword(node, "FIRST")),
             range: self.range(node),
@@ -217,8 +220,8 @@ impl<'a> Cx<'a> {
                 }
                 "function_body" => {
                     function.body_range = Some(self.range(option));
-                    function.body = syntax::field(option, "definition")
-                        .map(|d| string_value(self.text(d)));
+                    function.body =
+                        syntax::field(option, "definition").map(|d| string_value(self.text(d)));
                 }
                 "atomic_body" | "return_body" => {
                     function.body_range = Some(self.range(option));
@@ -252,14 +255,18 @@ impl<'a> Cx<'a> {
         };
         if let Some(events) = syntax::field(node, "events") {
             for event in named_children(events) {
-                let first = syntax::children(event).next().map(|k| k.kind().to_ascii_uppercase());
+                let first = syntax::children(event)
+                    .next()
+                    .map(|k| k.kind().to_ascii_uppercase());
                 trigger.events.push(match first.as_deref() {
                     Some("INSERT") => TriggerEvent::Insert,
                     Some("UPDATE") => TriggerEvent::Update,
                     Some("DELETE") => TriggerEvent::Delete,
                     _ => TriggerEvent::Truncate,
                 });
-                trigger.update_columns.extend(self.ident_list(field_children(event, "column")));
+                trigger
+                    .update_columns
+                    .extend(self.ident_list(field_children(event, "column")));
             }
         }
         Some(trigger)
@@ -330,7 +337,11 @@ impl<'a> Cx<'a> {
         } else {
             TypeDefinition::Shell
         };
-        Some(CreateType { name, definition, prisma_name: None })
+        Some(CreateType {
+            name,
+            definition,
+            prisma_name: None,
+        })
     }
 
     fn create_domain(&self, node: Node<'a>) -> Option<CreateDomain> {
@@ -368,9 +379,12 @@ impl<'a> Cx<'a> {
         if owner.kind() != "column_reference" {
             return Some(Vec::new());
         }
-        Some(self.ident_list(
-            named_children(owner).filter(|p| matches!(p.kind(), "identifier" | "quoted_identifier")),
-        ))
+        Some(
+            self.ident_list(
+                named_children(owner)
+                    .filter(|p| matches!(p.kind(), "identifier" | "quoted_identifier")),
+            ),
+        )
     }
 
     fn alter_index(&self, node: Node<'a>) -> Option<Fact> {
@@ -382,8 +396,7 @@ impl<'a> Cx<'a> {
                 .filter(|a| a.kind() == "rename_table")
                 .and_then(|a| syntax::field(a, "new_name"))
                 .map(|n| self.ident(n)),
-            attach_partition: syntax::field(node, "partition")
-                .map(|p| self.object_name(p)),
+            attach_partition: syntax::field(node, "partition").map(|p| self.object_name(p)),
         })
     }
 
@@ -445,13 +458,23 @@ impl<'a> Cx<'a> {
             "string" | "dollar_quoted_string" => Some(string_value(self.text(comment))),
             _ => None,
         };
-        let column = if kind == ObjectKind::Column { parts.pop() } else { None };
+        let column = if kind == ObjectKind::Column {
+            parts.pop()
+        } else {
+            None
+        };
         let name = parts.pop()?;
         let schema = parts.pop();
-        let start = schema.as_ref().map_or(name.range.start(), |s| s.range.start());
+        let start = schema
+            .as_ref()
+            .map_or(name.range.start(), |s| s.range.start());
         Some(Comment {
             kind,
-            target: ObjectName { range: super::TextRange::new(start, name.range.end()), schema, name },
+            target: ObjectName {
+                range: super::TextRange::new(start, name.range.end()),
+                schema,
+                name,
+            },
             column,
             on_table: syntax::field(node, "table").map(|t| self.object_name(t)),
             text,
@@ -466,7 +489,9 @@ impl<'a> Cx<'a> {
         }
         let value = syntax::field(node, "value")?;
         Some(Fact::SetSearchPath {
-            schemas: named_children(value).flat_map(|v| split_search_path(&self.value_text(v))).collect(),
+            schemas: named_children(value)
+                .flat_map(|v| split_search_path(&self.value_text(v)))
+                .collect(),
         })
     }
 
@@ -485,7 +510,9 @@ impl<'a> Cx<'a> {
             .collect();
         match strings.as_slice() {
             [parameter, value, ..] if parameter.eq_ignore_ascii_case("search_path") => {
-                Some(Fact::SetSearchPath { schemas: split_search_path(value) })
+                Some(Fact::SetSearchPath {
+                    schemas: split_search_path(value),
+                })
             }
             _ => None,
         }
@@ -497,9 +524,16 @@ impl<'a> Cx<'a> {
         let leaves: Vec<Node> = syntax::descendants(node)
             .filter(|n| n.child_count() == 0 && !n.is_extra())
             .collect();
-        let word = |index: usize| leaves.get(index).map(|leaf| self.text(*leaf).to_ascii_lowercase());
+        let word = |index: usize| {
+            leaves
+                .get(index)
+                .map(|leaf| self.text(*leaf).to_ascii_lowercase())
+        };
         if word(0).as_deref() != Some("alter")
-            || !matches!(word(1).as_deref(), Some("function" | "procedure" | "routine"))
+            || !matches!(
+                word(1).as_deref(),
+                Some("function" | "procedure" | "routine")
+            )
         {
             return None;
         }
@@ -511,7 +545,10 @@ impl<'a> Cx<'a> {
                 break;
             }
             parts.push(self.ident(*leaf));
-            if leaves.get(next + 1).is_some_and(|dot| self.text(*dot) == ".") {
+            if leaves
+                .get(next + 1)
+                .is_some_and(|dot| self.text(*dot) == ".")
+            {
                 next += 2;
             } else {
                 next += 1;
@@ -520,7 +557,9 @@ impl<'a> Cx<'a> {
         }
         let name = parts.pop()?;
         let schema = parts.pop();
-        let start = schema.as_ref().map_or(name.range.start(), |s| s.range.start());
+        let start = schema
+            .as_ref()
+            .map_or(name.range.start(), |s| s.range.start());
         let mut settings = Vec::new();
         let mut depth = 0usize;
         for (index, leaf) in leaves.iter().enumerate().skip(next) {
@@ -539,7 +578,14 @@ impl<'a> Cx<'a> {
             return None;
         }
         let range = super::TextRange::new(start, name.range.end());
-        Some(Fact::AlterFunction { name: ObjectName { schema, name, range }, settings })
+        Some(Fact::AlterFunction {
+            name: ObjectName {
+                schema,
+                name,
+                range,
+            },
+            settings,
+        })
     }
 
     fn value_text(&self, node: Node) -> String {

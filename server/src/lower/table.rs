@@ -88,8 +88,8 @@ impl<'a> Cx<'a> {
         for part in field_children(node, "constraint") {
             match part.kind() {
                 "collate_clause" => {
-                    column.collation = syntax::field(part, "collation")
-                        .map(|c| self.object_name(c).name.name);
+                    column.collation =
+                        syntax::field(part, "collation").map(|c| self.object_name(c).name.name);
                 }
                 "constraint_attribute" => {
                     // DEFERRABLE etc. belong to the constraint written just before them.
@@ -99,8 +99,7 @@ impl<'a> Cx<'a> {
                 }
                 "column_constraint" => {
                     pending_attributes = None;
-                    let constraint_name =
-                        syntax::field(part, "name").map(|n| self.ident(n));
+                    let constraint_name = syntax::field(part, "name").map(|n| self.ident(n));
                     let Some(body) = named_children(part).find(|c| {
                         syntax::field(part, "name").is_none_or(|name| name.id() != c.id())
                     }) else {
@@ -143,9 +142,9 @@ impl<'a> Cx<'a> {
                             columns: vec![column.name.clone()],
                             nulls_not_distinct: nulls_not_distinct(body, self.text),
                         },
-                        "primary_key_constraint" => {
-                            ConstraintKind::PrimaryKey { columns: vec![column.name.clone()] }
-                        }
+                        "primary_key_constraint" => ConstraintKind::PrimaryKey {
+                            columns: vec![column.name.clone()],
+                        },
                         "references_clause" => ConstraintKind::ForeignKey {
                             columns: vec![column.name.clone()],
                             references: self.references(body),
@@ -175,7 +174,9 @@ impl<'a> Cx<'a> {
         })?;
         let mut using_index = None;
         let kind = match body.kind() {
-            "check_constraint" => ConstraintKind::Check(self.expr(syntax::field(body, "expression")?)),
+            "check_constraint" => {
+                ConstraintKind::Check(self.expr(syntax::field(body, "expression")?))
+            }
             "unique_constraint" => {
                 using_index = syntax::field(body, "index").map(|i| self.ident(i));
                 ConstraintKind::Unique {
@@ -185,7 +186,9 @@ impl<'a> Cx<'a> {
             }
             "primary_key_constraint" => {
                 using_index = syntax::field(body, "index").map(|i| self.ident(i));
-                ConstraintKind::PrimaryKey { columns: self.constraint_columns(body) }
+                ConstraintKind::PrimaryKey {
+                    columns: self.constraint_columns(body),
+                }
             }
             "foreign_key_constraint" => ConstraintKind::ForeignKey {
                 columns: self.constraint_columns(body),
@@ -198,9 +201,9 @@ impl<'a> Cx<'a> {
                     .map(|c| self.ident(c))
                     .collect(),
             },
-            "not_null_table_constraint" => {
-                ConstraintKind::NotNull { column: self.ident(syntax::field(body, "column")?) }
-            }
+            "not_null_table_constraint" => ConstraintKind::NotNull {
+                column: self.ident(syntax::field(body, "column")?),
+            },
             _ => return None,
         };
         let mut attributes = ConstraintAttributes::default();
@@ -211,7 +214,13 @@ impl<'a> Cx<'a> {
         for attribute in named_children(body).filter(|c| c.kind() == "constraint_attribute") {
             apply_attribute(self.text(attribute), &mut attributes);
         }
-        Some(Constraint { name, kind, attributes, using_index, range: self.range(node) })
+        Some(Constraint {
+            name,
+            kind,
+            attributes,
+            using_index,
+            range: self.range(node),
+        })
     }
 
     fn constraint_columns(&self, node: Node) -> Vec<Ident> {
@@ -235,8 +244,12 @@ impl<'a> Cx<'a> {
         for child in named_children(node) {
             let action = syntax::field(child, "action").map(|a| referential_action(self.text(a)));
             match (child.kind(), action) {
-                ("on_delete", Some(action)) => references.on_delete = Some((action, self.range(child))),
-                ("on_update", Some(action)) => references.on_update = Some((action, self.range(child))),
+                ("on_delete", Some(action)) => {
+                    references.on_delete = Some((action, self.range(child)))
+                }
+                ("on_update", Some(action)) => {
+                    references.on_update = Some((action, self.range(child)))
+                }
                 _ => {}
             }
         }
@@ -267,20 +280,29 @@ impl<'a> Cx<'a> {
             let brackets = syntax::children(array).filter(|c| c.kind() == "[").count();
             brackets.max(1) as u8
         });
-        TypeRef {
+        let mut type_ref = TypeRef {
             schema,
             name,
             modifiers: modifiers_node
-                .map(|m| named_children(m).map(|arg| self.text(arg).to_string()).collect())
+                .map(|m| {
+                    named_children(m)
+                        .map(|arg| self.text(arg).to_string())
+                        .collect()
+                })
                 .unwrap_or_default(),
             time_zone: time_zone.map(|tz| has_keyword(tz, "WITH")),
             array_dims,
             setof: has_keyword(node, "SETOF"),
             range: self.range(node),
-            name_range: name_node.map(|n| self.range(n)).unwrap_or_else(|| self.range(node)),
+            name_range: name_node
+                .map(|n| self.range(n))
+                .unwrap_or_else(|| self.range(node)),
             time_zone_range: time_zone.map(|tz| self.range(tz)),
             modifiers_range: modifiers_node.map(|m| self.range(m)),
-        }
+            builtin: None,
+        };
+        type_ref.resolve_builtin();
+        type_ref
     }
 
     pub fn alter_table(&self, node: Node<'a>) -> Option<AlterTable> {
@@ -322,7 +344,9 @@ impl<'a> Cx<'a> {
             "validate_constraint" => {
                 ident("name").map(|name| AlterTableAction::ValidateConstraint { name })
             }
-            "rename_table" => ident("new_name").map(|new_name| AlterTableAction::RenameTable { new_name }),
+            "rename_table" => {
+                ident("new_name").map(|new_name| AlterTableAction::RenameTable { new_name })
+            }
             "rename_column" => match (ident("column"), ident("new_name")) {
                 (Some(column), Some(new_name)) => {
                     Some(AlterTableAction::RenameColumn { column, new_name })
@@ -347,10 +371,12 @@ impl<'a> Cx<'a> {
                     },
                 }
             }),
-            "attach_partition" => field("partition")
-                .map(|p| AlterTableAction::AttachPartition { partition: self.object_name(p) }),
-            "detach_partition" => field("partition")
-                .map(|p| AlterTableAction::DetachPartition { partition: self.object_name(p) }),
+            "attach_partition" => field("partition").map(|p| AlterTableAction::AttachPartition {
+                partition: self.object_name(p),
+            }),
+            "detach_partition" => field("partition").map(|p| AlterTableAction::DetachPartition {
+                partition: self.object_name(p),
+            }),
             _ => None,
         };
         lowered.unwrap_or(AlterTableAction::Other)
@@ -430,7 +456,8 @@ fn nulls_not_distinct(node: Node, text: &str) -> bool {
 }
 
 fn has_keyword_text(text: &str, word: &str) -> bool {
-    text.split_whitespace().any(|w| w.eq_ignore_ascii_case(word))
+    text.split_whitespace()
+        .any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// Lower-case words separated by single spaces (`Character  VARYING` -> `character varying`).
@@ -450,7 +477,9 @@ pub(crate) fn collapse_words(text: &str) -> String {
         }
         let end = rest
             .char_indices()
-            .find(|&(i, c)| c.is_whitespace() || rest[i..].starts_with("--") || rest[i..].starts_with("/*"))
+            .find(|&(i, c)| {
+                c.is_whitespace() || rest[i..].starts_with("--") || rest[i..].starts_with("/*")
+            })
             .map_or(rest.len(), |(i, _)| i);
         let word = &rest[..end];
         if word.is_empty() {

@@ -35,7 +35,11 @@ impl Builder {
         self.search_path = SearchPath::default();
         self.language = file.language;
         for statement in file.statements {
-            let origin = Origin { file: file.file, base: statement.start, statement: statement.range() };
+            let origin = Origin {
+                file: file.file,
+                base: statement.start,
+                statement: statement.range(),
+            };
             for fact in &statement.lowered.facts {
                 self.apply(fact, origin);
             }
@@ -45,23 +49,34 @@ impl Builder {
     pub fn finish(mut self) -> Model {
         for (table, index, target, schemas) in std::mem::take(&mut self.pending_targets) {
             let resolved = self.resolve_in(&target, &schemas);
-            if let Some(constraint) = self.model.tables[table.0 as usize].constraints.get_mut(index) {
+            if let Some(constraint) = self.model.tables[table.0 as usize]
+                .constraints
+                .get_mut(index)
+            {
                 constraint.target = resolved;
             }
         }
         // A Prisma field typed with a model is a relation, not a column; lowering keeps it
         // because it cannot tell a model from an enum defined in another file.
         let models = &self.model.prisma_models;
-        for table in self.model.tables.iter_mut().filter(|t| t.language == Language::Prisma) {
+        for table in self
+            .model
+            .tables
+            .iter_mut()
+            .filter(|t| t.language == Language::Prisma)
+        {
             table.columns.retain(|column| {
-                !column
-                    .ty
-                    .as_ref()
-                    .is_some_and(|ty| ty.value.schema.is_none() && models.contains_key(&ty.value.name))
+                !column.ty.as_ref().is_some_and(|ty| {
+                    ty.value.schema.is_none() && models.contains_key(&ty.value.name)
+                })
             });
         }
         for (position, index) in self.model.indexes.iter().enumerate() {
-            self.model.indexes_by_table.entry(index.table).or_default().push(position);
+            self.model
+                .indexes_by_table
+                .entry(index.table)
+                .or_default()
+                .push(position);
         }
         self.model
     }
@@ -71,32 +86,56 @@ impl Builder {
             Fact::CreateTable(table) => self.create_table(table, origin),
             Fact::AlterTable(alter) => self.alter_table(alter, origin),
             Fact::CreateIndex(index) => self.create_index(index, origin),
-            Fact::AlterIndex { name, rename_to, .. } => {
+            Fact::AlterIndex {
+                name, rename_to, ..
+            } => {
                 if let Some(new_name) = rename_to
-                    && let Some(index) =
-                        self.model.indexes.iter_mut().find(|i| i.name.as_deref() == Some(&name.name.name))
+                    && let Some(index) = self
+                        .model
+                        .indexes
+                        .iter_mut()
+                        .find(|i| i.name.as_deref() == Some(&name.name.name))
                 {
                     index.name = Some(new_name.name.clone());
                 }
             }
-            Fact::CreateView { name, or_replace, .. } => {
+            Fact::CreateView {
+                name, or_replace, ..
+            } => {
                 let qualified = self.search_path.qualify_for_creation(name);
-                let exists = self.model.other_relations.iter().any(|(n, _)| *n == qualified);
+                let exists = self
+                    .model
+                    .other_relations
+                    .iter()
+                    .any(|(n, _)| *n == qualified);
                 if !(exists && *or_replace) {
-                    self.model.other_relations.push((qualified, origin.loc(name.range)));
+                    self.model
+                        .other_relations
+                        .push((qualified, origin.loc(name.range)));
                 }
             }
             Fact::CreateSequence { name, .. } => {
                 let qualified = self.search_path.qualify_for_creation(name);
-                self.model.other_relations.push((qualified, origin.loc(name.range)));
+                self.model
+                    .other_relations
+                    .push((qualified, origin.loc(name.range)));
             }
             Fact::AlterSequence { .. } => {}
             Fact::CreateFunction(function) => {
-                self.model.functions.push(Located { value: function.clone(), origin });
+                self.model.functions.push(Located {
+                    value: function.clone(),
+                    origin,
+                });
             }
             Fact::CreateTrigger(trigger) => {
                 let table = self.resolve(&trigger.table);
-                self.model.triggers.push(Trigger { def: Located { value: trigger.clone(), origin }, table });
+                self.model.triggers.push(Trigger {
+                    def: Located {
+                        value: trigger.clone(),
+                        origin,
+                    },
+                    table,
+                });
             }
             Fact::CreatePolicy(policy) => {
                 let table = self.resolve(&policy.table);
@@ -105,30 +144,55 @@ impl Builder {
                         self.require_expr_columns(table, expr, origin);
                     }
                 }
-                self.model.policies.push(Policy { def: Located { value: policy.clone(), origin }, table });
+                self.model.policies.push(Policy {
+                    def: Located {
+                        value: policy.clone(),
+                        origin,
+                    },
+                    table,
+                });
             }
             Fact::CreateExtension { name, .. } => {
-                self.model.extensions.push((name.name.clone(), origin.loc(name.range)));
+                self.model
+                    .extensions
+                    .push((name.name.clone(), origin.loc(name.range)));
             }
             Fact::CreateSchema { name, .. } => {
-                self.model.schemas.push((name.name.clone(), origin.loc(name.range)));
+                self.model
+                    .schemas
+                    .push((name.name.clone(), origin.loc(name.range)));
             }
             Fact::CreateType(create) => {
                 let name = self.search_path.qualify_for_creation(&create.name);
                 let labels = match &create.definition {
-                    TypeDefinition::Enum { labels } => labels.iter().map(|(l, _)| l.clone()).collect(),
+                    TypeDefinition::Enum { labels } => {
+                        labels.iter().map(|(l, _)| l.clone()).collect()
+                    }
                     _ => Vec::new(),
                 };
                 // A shell type (`CREATE TYPE t;`) is completed by a later definition.
                 self.model.types.retain(|t| {
                     !(t.name == name && matches!(t.def.value.definition, TypeDefinition::Shell))
                 });
-                self.model.types.push(UserType { name, def: Located { value: create.clone(), origin }, labels });
+                self.model.types.push(UserType {
+                    name,
+                    def: Located {
+                        value: create.clone(),
+                        origin,
+                    },
+                    labels,
+                });
             }
             Fact::AlterType { name, action } => self.alter_type(name, action),
             Fact::CreateDomain(domain) => {
                 let name = self.search_path.qualify_for_creation(&domain.name);
-                self.model.domains.push(Domain { name, def: Located { value: domain.clone(), origin } });
+                self.model.domains.push(Domain {
+                    name,
+                    def: Located {
+                        value: domain.clone(),
+                        origin,
+                    },
+                });
             }
             Fact::CreateRule { name, table } => {
                 let table = self.resolve(table);
@@ -172,13 +236,21 @@ impl Builder {
         if name.schema.is_some() {
             return self.resolve_in(name, &[]);
         }
-        let schemas: Vec<String> = self.search_path.lookup_schemas().map(String::from).collect();
+        let schemas: Vec<String> = self
+            .search_path
+            .lookup_schemas()
+            .map(String::from)
+            .collect();
         self.resolve_in(name, &schemas)
     }
 
     fn resolve_in(&self, name: &ObjectName, schemas: &[String]) -> Option<TableId> {
         if let Some(schema) = &name.schema {
-            return self.model.live.get(&QualifiedName::new(&schema.name, &name.name.name)).copied();
+            return self
+                .model
+                .live
+                .get(&QualifiedName::new(&schema.name, &name.name.name))
+                .copied();
         }
         if let Some(id) = self.model.prisma_models.get(&name.name.name)
             && self.language == Language::Prisma
@@ -186,12 +258,20 @@ impl Builder {
             return Some(*id);
         }
         for schema in schemas {
-            if let Some(id) = self.model.live.get(&QualifiedName::new(schema, &name.name.name)) {
+            if let Some(id) = self
+                .model
+                .live
+                .get(&QualifiedName::new(schema, &name.name.name))
+            {
                 return Some(*id);
             }
         }
         // A schema file may rely on a search path set outside it; accept an unambiguous name.
-        let mut candidates = self.model.live.iter().filter(|(n, _)| n.name == name.name.name);
+        let mut candidates = self
+            .model
+            .live
+            .iter()
+            .filter(|(n, _)| n.name == name.name.name);
         match (candidates.next(), candidates.next()) {
             (Some((_, id)), None) => Some(*id),
             _ => None,
@@ -210,7 +290,11 @@ impl Builder {
             return;
         }
         // Prisma relations may name fields by their Prisma name.
-        if known.columns.iter().any(|c| c.prisma_name.as_deref() == Some(column.name.as_str())) {
+        if known
+            .columns
+            .iter()
+            .any(|c| c.prisma_name.as_deref() == Some(column.name.as_str()))
+        {
             return;
         }
         self.model.events.push(ModelEvent::UnknownColumn {
@@ -225,7 +309,8 @@ impl Builder {
     /// `PASSING BY REF`) than a column, and the table's own name is a whole-row reference.
     fn require_expr_columns(&mut self, table: TableId, expr: &Expr, origin: Origin) {
         for column in &expr.columns {
-            let keyword = !column.quoted && crate::catalog::keywords::keyword_category(&column.name).is_some();
+            let keyword = !column.quoted
+                && crate::catalog::keywords::keyword_category(&column.name).is_some();
             if keyword || self.model.table(table).name.name == column.name {
                 continue;
             }
@@ -242,7 +327,11 @@ impl Builder {
         if let Some(existing) = self.model.live.get(&name) {
             if !create.if_not_exists {
                 let first = self.model.table(*existing).name_loc;
-                self.model.events.push(ModelEvent::DuplicateTable { name, at: name_loc, first });
+                self.model.events.push(ModelEvent::DuplicateTable {
+                    name,
+                    at: name_loc,
+                    first,
+                });
             }
             return;
         }
@@ -309,7 +398,10 @@ impl Builder {
         if let Some(of_type) = &create.of_type {
             let composite = self.model.types.iter().rev().find(|t| {
                 t.name.name == of_type.name.name
-                    && of_type.schema.as_ref().is_none_or(|s| s.name == t.name.schema)
+                    && of_type
+                        .schema
+                        .as_ref()
+                        .is_none_or(|s| s.name == t.name.schema)
             });
             match composite.map(|t| (&t.def.value.definition, t.def.origin)) {
                 Some((TypeDefinition::Composite { attributes }, type_origin)) => {
@@ -344,7 +436,11 @@ impl Builder {
         let inline: Vec<(String, crate::lower::Constraint)> = create
             .columns
             .iter()
-            .flat_map(|c| c.constraints.iter().map(move |k| (c.name.name.clone(), k.clone())))
+            .flat_map(|c| {
+                c.constraints
+                    .iter()
+                    .map(move |k| (c.name.name.clone(), k.clone()))
+            })
             .collect();
 
         if let Some(prisma_name) = &create.prisma_name {
@@ -392,7 +488,10 @@ impl Builder {
                     col.not_null.get_or_insert(at);
                 }
             }
-            ConstraintKind::ForeignKey { columns, references } => {
+            ConstraintKind::ForeignKey {
+                columns,
+                references,
+            } => {
                 if inline_column.is_none() {
                     for column in columns {
                         self.require_column(table, column, origin);
@@ -402,20 +501,34 @@ impl Builder {
                 // A self-reference inside CREATE TABLE resolves to the table being created.
                 if target.is_none() {
                     let index = self.model.table(table).constraints.len();
-                    let schemas = self.search_path.lookup_schemas().map(String::from).collect();
-                    self.pending_targets.push((table, index, references.table.clone(), schemas));
+                    let schemas = self
+                        .search_path
+                        .lookup_schemas()
+                        .map(String::from)
+                        .collect();
+                    self.pending_targets
+                        .push((table, index, references.table.clone(), schemas));
                 }
             }
         }
-        let located = Located { value: constraint, origin };
-        self.table_mut(table).constraints.push(Constraint { def: located, inline_column, target });
+        let located = Located {
+            value: constraint,
+            origin,
+        };
+        self.table_mut(table).constraints.push(Constraint {
+            def: located,
+            inline_column,
+            target,
+        });
     }
 
     fn alter_table(&mut self, alter: &AlterTable, origin: Origin) {
         let Some(id) = self.resolve(&alter.name) else {
             return;
         };
-        self.model.statement_tables.insert((origin.file, origin.base), id);
+        self.model
+            .statement_tables
+            .insert((origin.file, origin.base), id);
         for action in &alter.actions {
             self.alter_table_action(id, &action.action, origin, alter.only);
         }
@@ -431,7 +544,8 @@ impl Builder {
         while next < all.len() {
             let parent = self.model.table(all[next]).name.clone();
             for table in self.model.live_tables() {
-                let child = table.partition_of.as_ref() == Some(&parent) || table.inherits.contains(&parent);
+                let child = table.partition_of.as_ref() == Some(&parent)
+                    || table.inherits.contains(&parent);
                 if child && !all.contains(&table.id) {
                     all.push(table.id);
                 }
@@ -441,11 +555,24 @@ impl Builder {
         all
     }
 
-    fn alter_table_action(&mut self, id: TableId, action: &AlterTableAction, origin: Origin, only: bool) {
+    fn alter_table_action(
+        &mut self,
+        id: TableId,
+        action: &AlterTableAction,
+        origin: Origin,
+        only: bool,
+    ) {
         match action {
-            AlterTableAction::AddColumn { column, if_not_exists } => {
+            AlterTableAction::AddColumn {
+                column,
+                if_not_exists,
+            } => {
                 for (position, target) in self.with_descendants(id, only).into_iter().enumerate() {
-                    let existing = self.model.table(target).column(&column.name.name).map(|c| c.name_loc());
+                    let existing = self
+                        .model
+                        .table(target)
+                        .column(&column.name.name)
+                        .map(|c| c.name_loc());
                     match existing {
                         Some(first) if position == 0 && !if_not_exists => {
                             let table = self.model.table(target).name.clone();
@@ -465,7 +592,12 @@ impl Builder {
                     }
                 }
                 for constraint in &column.constraints {
-                    self.add_constraint(id, constraint.clone(), Some(column.name.name.clone()), origin);
+                    self.add_constraint(
+                        id,
+                        constraint.clone(),
+                        Some(column.name.name.clone()),
+                        origin,
+                    );
                 }
             }
             AlterTableAction::AddConstraint(constraint) => {
@@ -479,7 +611,9 @@ impl Builder {
                     let table = self.table_mut(target);
                     table.columns.retain(|c| c.name != column.name);
                     // Indexes and constraints on a dropped column go with it.
-                    table.constraints.retain(|c| !c.columns().contains(&column.name.as_str()));
+                    table
+                        .constraints
+                        .retain(|c| !c.columns().contains(&column.name.as_str()));
                     self.model.indexes.retain(|i| {
                         i.table != target || !i.columns().contains(&Some(column.name.as_str()))
                     });
@@ -488,20 +622,28 @@ impl Builder {
             AlterTableAction::DropConstraint { name, .. } => {
                 let table = self.table_mut(id);
                 let table_name = table.name.name.clone();
-                table.constraints.retain(|c| !c.is_named(&table_name, &name.name));
+                table
+                    .constraints
+                    .retain(|c| !c.is_named(&table_name, &name.name));
             }
             AlterTableAction::AlterColumnType { column, ty, .. } => {
                 self.require_column(id, column, origin);
                 for target in self.with_descendants(id, only) {
                     if let Some(col) = self.table_mut(target).column_mut(&column.name) {
-                        col.ty = Some(Located { value: ty.clone(), origin });
+                        col.ty = Some(Located {
+                            value: ty.clone(),
+                            origin,
+                        });
                     }
                 }
             }
             AlterTableAction::SetDefault { column, value } => {
                 self.require_column(id, column, origin);
                 if let Some(col) = self.table_mut(id).column_mut(&column.name) {
-                    col.default = Some(Located { value: value.clone(), origin });
+                    col.default = Some(Located {
+                        value: value.clone(),
+                        origin,
+                    });
                 }
             }
             AlterTableAction::DropDefault { column } => {
@@ -550,10 +692,17 @@ impl Builder {
             AlterTableAction::RenameConstraint { name, new_name } => {
                 let table = self.table_mut(id);
                 let table_name = table.name.name.clone();
-                if let Some(constraint) = table.constraints.iter_mut().find(|c| c.is_named(&table_name, &name.name)) {
+                if let Some(constraint) = table
+                    .constraints
+                    .iter_mut()
+                    .find(|c| c.is_named(&table_name, &name.name))
+                {
                     // An implied name becomes a written one; its range stays inside the definition.
                     let range = constraint.def.value.range;
-                    let written = constraint.def.value.name.get_or_insert_with(|| Ident { range, ..name.clone() });
+                    let written = constraint.def.value.name.get_or_insert_with(|| Ident {
+                        range,
+                        ..name.clone()
+                    });
                     written.name = new_name.name.clone();
                 }
             }
@@ -645,8 +794,14 @@ impl Builder {
             index.def.value.include.iter_mut().for_each(rename);
         }
         for table in &mut self.model.tables {
-            for constraint in table.constraints.iter_mut().filter(|c| c.target == Some(id)) {
-                if let ConstraintKind::ForeignKey { references, .. } = &mut constraint.def.value.kind {
+            for constraint in table
+                .constraints
+                .iter_mut()
+                .filter(|c| c.target == Some(id))
+            {
+                if let ConstraintKind::ForeignKey { references, .. } =
+                    &mut constraint.def.value.kind
+                {
                     references.columns.iter_mut().for_each(rename);
                 }
             }
@@ -660,7 +815,9 @@ impl Builder {
         let Some(table) = self.resolve(&create.table) else {
             return;
         };
-        self.model.statement_tables.insert((origin.file, origin.base), table);
+        self.model
+            .statement_tables
+            .insert((origin.file, origin.base), table);
         let schema = self.model.table(table).name.schema.clone();
         if let Some(name) = &create.name
             && create.if_not_exists
@@ -685,24 +842,37 @@ impl Builder {
         self.model.indexes.push(Index {
             name: create.name.as_ref().map(|n| n.name.clone()),
             table,
-            def: Located { value: create.clone(), origin },
+            def: Located {
+                value: create.clone(),
+                origin,
+            },
         });
     }
 
     fn alter_type(&mut self, name: &ObjectName, action: &AlterTypeAction) {
         let Some(user_type) = self.model.types.iter_mut().rev().find(|t| {
-            t.name.name == name.name.name && name.schema.as_ref().is_none_or(|s| s.name == t.name.schema)
+            t.name.name == name.name.name
+                && name.schema.as_ref().is_none_or(|s| s.name == t.name.schema)
         }) else {
             return;
         };
         match action {
-            AlterTypeAction::AddValue { value, before, after, .. } => {
+            AlterTypeAction::AddValue {
+                value,
+                before,
+                after,
+                ..
+            } => {
                 if user_type.labels.contains(value) {
                     return;
                 }
                 let position = match (before, after) {
                     (Some(before), _) => user_type.labels.iter().position(|l| l == before),
-                    (_, Some(after)) => user_type.labels.iter().position(|l| l == after).map(|p| p + 1),
+                    (_, Some(after)) => user_type
+                        .labels
+                        .iter()
+                        .position(|l| l == after)
+                        .map(|p| p + 1),
                     _ => None,
                 };
                 match position {
@@ -738,7 +908,8 @@ impl Builder {
                 ObjectKind::Index => {
                     let position = self.model.indexes.iter().position(|i| {
                         let table = self.model.table(i.table);
-                        let implied = || super::names::implied_index_name(&table.name.name, &i.def.value);
+                        let implied =
+                            || super::names::implied_index_name(&table.name.name, &i.def.value);
                         let named = match i.name.as_deref() {
                             Some(name) => name == target.name.name,
                             None => implied() == target.name.name,
@@ -758,10 +929,18 @@ impl Builder {
                     self.model.other_relations.retain(|(n, _)| n.name != *name);
                 }
                 ObjectKind::Type => self.model.types.retain(|t| t.name.name != target.name.name),
-                ObjectKind::Domain => self.model.domains.retain(|d| d.name.name != target.name.name),
-                ObjectKind::Extension => self.model.extensions.retain(|(e, _)| *e != target.name.name),
+                ObjectKind::Domain => self
+                    .model
+                    .domains
+                    .retain(|d| d.name.name != target.name.name),
+                ObjectKind::Extension => self
+                    .model
+                    .extensions
+                    .retain(|(e, _)| *e != target.name.name),
                 ObjectKind::Function | ObjectKind::Procedure => {
-                    self.model.functions.retain(|f| f.value.name.name.name != target.name.name);
+                    self.model
+                        .functions
+                        .retain(|f| f.value.name.name.name != target.name.name);
                 }
                 ObjectKind::Trigger | ObjectKind::Policy | ObjectKind::Rule => {
                     let table = drop.table.as_ref().and_then(|t| self.resolve(t));
@@ -775,7 +954,10 @@ impl Builder {
                             .model
                             .policies
                             .retain(|p| !(p.table == table && p.def.value.name.name == *name)),
-                        _ => self.model.rewrite_rules.retain(|r| !(r.table == table && r.name == *name)),
+                        _ => self
+                            .model
+                            .rewrite_rules
+                            .retain(|r| !(r.table == table && r.name == *name)),
                     }
                 }
                 _ => {}
@@ -810,7 +992,10 @@ fn new_column(def: &ColumnDef, origin: Origin) -> Column {
     Column {
         name: def.name.name.clone(),
         prisma_name: def.prisma_name.clone(),
-        def: Located { value: def.clone(), origin },
+        def: Located {
+            value: def.clone(),
+            origin,
+        },
         ty: def.ty.clone().map(|ty| Located { value: ty, origin }),
         not_null: def.not_null.map(|r| origin.loc(r)),
         default: def.default.clone().map(|value| Located { value, origin }),
@@ -827,6 +1012,9 @@ fn merge_options(column: &mut Column, def: &ColumnDef, origin: Origin) {
         column.not_null = Some(origin.loc(not_null));
     }
     if let Some(default) = &def.default {
-        column.default = Some(Located { value: default.clone(), origin });
+        column.default = Some(Located {
+            value: default.clone(),
+            origin,
+        });
     }
 }

@@ -48,7 +48,10 @@ impl Origin {
     }
 
     pub fn statement_loc(&self) -> Loc {
-        Loc { file: self.file, range: self.statement }
+        Loc {
+            file: self.file,
+            range: self.statement,
+        }
     }
 }
 
@@ -128,9 +131,10 @@ impl Constraint {
     pub fn columns(&self) -> Vec<&str> {
         use lower::ConstraintKind::*;
         match &self.def.value.kind {
-            PrimaryKey { columns } | Unique { columns, .. } | ForeignKey { columns, .. } | Exclude { columns } => {
-                columns.iter().map(|c| c.name.as_str()).collect()
-            }
+            PrimaryKey { columns }
+            | Unique { columns, .. }
+            | ForeignKey { columns, .. }
+            | Exclude { columns } => columns.iter().map(|c| c.name.as_str()).collect(),
             Check(expr) => expr.columns.iter().map(|c| c.name.as_str()).collect(),
             NotNull { column } => vec![column.name.as_str()],
         }
@@ -145,7 +149,8 @@ impl Constraint {
     pub fn is_named(&self, table: &str, name: &str) -> bool {
         match self.name() {
             Some(written) => written == name,
-            None => names::implied_constraint_name(table, self.kind()).is_some_and(|implied| implied == name),
+            None => names::implied_constraint_name(table, self.kind())
+                .is_some_and(|implied| implied == name),
         }
     }
 }
@@ -257,11 +262,24 @@ pub struct RewriteRule {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ModelEvent {
     /// CREATE TABLE of a table that exists (without IF NOT EXISTS).
-    DuplicateTable { name: QualifiedName, at: Loc, first: Loc },
+    DuplicateTable {
+        name: QualifiedName,
+        at: Loc,
+        first: Loc,
+    },
     /// A column defined twice in one table.
-    DuplicateColumn { table: QualifiedName, column: String, at: Loc, first: Loc },
+    DuplicateColumn {
+        table: QualifiedName,
+        column: String,
+        at: Loc,
+        first: Loc,
+    },
     /// A reference to a column the table does not have at that point.
-    UnknownColumn { table: TableId, column: String, at: Loc },
+    UnknownColumn {
+        table: TableId,
+        column: String,
+        at: Loc,
+    },
 }
 
 /// Where a file sits in its source.
@@ -338,8 +356,13 @@ impl Model {
 
     /// The indexes of a table.
     pub fn indexes_of(&self, table: TableId) -> impl Iterator<Item = &Index> {
-        let positions = self.indexes_by_table.get(&table).map_or(&[][..], Vec::as_slice);
-        positions.iter().filter_map(|&position| self.indexes.get(position))
+        let positions = self
+            .indexes_by_table
+            .get(&table)
+            .map_or(&[][..], Vec::as_slice);
+        positions
+            .iter()
+            .filter_map(|&position| self.indexes.get(position))
     }
 
     pub fn triggers_of(&self, table: TableId) -> impl Iterator<Item = &Trigger> {
@@ -352,7 +375,9 @@ impl Model {
 
     /// The table an ALTER TABLE or CREATE INDEX statement starting at `start` applied to.
     pub fn statement_table(&self, file: FileId, start: u32) -> Option<&Table> {
-        self.statement_tables.get(&(file, start)).map(|id| self.table(*id))
+        self.statement_tables
+            .get(&(file, start))
+            .map(|id| self.table(*id))
     }
 
     pub fn file_meta(&self, file: FileId) -> Option<&FileMeta> {
@@ -367,17 +392,20 @@ impl Model {
             || self.indexes.iter().any(|i| {
                 i.name.as_deref() == Some(name) && self.table(i.table).name.schema == schema
             })
-            || self.live_tables().filter(|t| t.name.schema == schema).any(|t| {
-                t.constraints.iter().any(|c| {
-                    c.name() == Some(name)
-                        && matches!(
-                            c.kind(),
-                            lower::ConstraintKind::PrimaryKey { .. }
-                                | lower::ConstraintKind::Unique { .. }
-                                | lower::ConstraintKind::Exclude { .. }
-                        )
+            || self
+                .live_tables()
+                .filter(|t| t.name.schema == schema)
+                .any(|t| {
+                    t.constraints.iter().any(|c| {
+                        c.name() == Some(name)
+                            && matches!(
+                                c.kind(),
+                                lower::ConstraintKind::PrimaryKey { .. }
+                                    | lower::ConstraintKind::Unique { .. }
+                                    | lower::ConstraintKind::Exclude { .. }
+                            )
+                    })
                 })
-            })
     }
 
     /// The user type (enum, composite...) a type reference names.
@@ -392,14 +420,22 @@ impl Model {
         }
         let wanted = names::type_lookup_name(ty);
         self.types.iter().rev().find(|t| {
-            t.name.name == wanted && ty.schema.as_deref().is_none_or(|schema| t.name.schema == schema)
+            t.name.name == wanted
+                && ty
+                    .schema
+                    .as_deref()
+                    .is_none_or(|schema| t.name.schema == schema)
         })
     }
 
     pub fn find_domain(&self, ty: &TypeRef) -> Option<&Domain> {
         let wanted = names::type_lookup_name(ty);
         self.domains.iter().rev().find(|d| {
-            d.name.name == wanted && ty.schema.as_deref().is_none_or(|schema| d.name.schema == schema)
+            d.name.name == wanted
+                && ty
+                    .schema
+                    .as_deref()
+                    .is_none_or(|schema| d.name.schema == schema)
         })
     }
 
@@ -427,9 +463,9 @@ impl Model {
                 .map(|written| {
                     prisma_target
                         .and_then(|t| {
-                            t.columns
-                                .iter()
-                                .find(|col| col.prisma_name.as_deref() == Some(written.name.as_str()))
+                            t.columns.iter().find(|col| {
+                                col.prisma_name.as_deref() == Some(written.name.as_str())
+                            })
                         })
                         .map_or_else(|| written.name.clone(), |col| col.name.clone())
                 })

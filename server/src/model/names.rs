@@ -13,7 +13,10 @@ pub struct QualifiedName {
 
 impl QualifiedName {
     pub fn new(schema: &str, name: &str) -> QualifiedName {
-        QualifiedName { schema: schema.to_string(), name: name.to_string() }
+        QualifiedName {
+            schema: schema.to_string(),
+            name: name.to_string(),
+        }
     }
 }
 
@@ -30,8 +33,13 @@ impl fmt::Display for QualifiedName {
 /// The identifier as it must be written in SQL: bare when it is lower-case snake_case and not a
 /// reserved word, double-quoted otherwise.
 pub fn quote_if_needed(name: &str) -> String {
-    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
     let reserved = matches!(
         crate::catalog::keywords::keyword_category(name),
         Some(
@@ -54,14 +62,20 @@ pub struct SearchPath {
 
 impl Default for SearchPath {
     fn default() -> Self {
-        SearchPath { schemas: vec!["public".to_string()] }
+        SearchPath {
+            schemas: vec!["public".to_string()],
+        }
     }
 }
 
 impl SearchPath {
     pub fn set(&mut self, schemas: &[String]) {
         // `"$user"` names a schema per role; schema files use it only before `public`.
-        self.schemas = schemas.iter().filter(|s| s.as_str() != "$user").cloned().collect();
+        self.schemas = schemas
+            .iter()
+            .filter(|s| s.as_str() != "$user")
+            .cloned()
+            .collect();
     }
 
     /// The schema unqualified objects are created in. pg_dump empties the search path and
@@ -81,7 +95,10 @@ impl SearchPath {
 
     /// The name an object is created under.
     pub fn qualify_for_creation(&self, name: &ObjectName) -> QualifiedName {
-        let schema = name.schema.as_ref().map_or(self.creation_schema(), |s| s.name.as_str());
+        let schema = name
+            .schema
+            .as_ref()
+            .map_or(self.creation_schema(), |s| s.name.as_str());
         QualifiedName::new(schema, &name.name.name)
     }
 }
@@ -96,7 +113,9 @@ pub fn type_lookup_name(ty: &TypeRef) -> &str {
 /// Collisions, which PostgreSQL resolves by appending a number, are not considered.
 pub fn implied_constraint_name(table: &str, kind: &crate::lower::ConstraintKind) -> Option<String> {
     use crate::lower::ConstraintKind::*;
-    let names = |columns: &[crate::lower::Ident]| columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    let names = |columns: &[crate::lower::Ident]| {
+        columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>()
+    };
     let (columns, label) = match kind {
         PrimaryKey { .. } => (Vec::new(), "pkey"),
         Unique { columns, .. } => (names(columns), "key"),
@@ -124,7 +143,11 @@ pub fn implied_index_name(table: &str, index: &crate::lower::CreateIndex) -> Str
         .iter()
         .map(|element| match (&element.column, &element.expression) {
             (Some(column), _) => column.name.clone(),
-            (None, Some(expression)) => expression.functions.first().cloned().unwrap_or_else(|| "expr".to_string()),
+            (None, Some(expression)) => expression
+                .functions
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "expr".to_string()),
             (None, None) => "expr".to_string(),
         })
         .collect();
@@ -180,7 +203,10 @@ mod tests {
     #[test]
     fn display_quotes_when_needed() {
         assert_eq!(QualifiedName::new("public", "users").to_string(), "users");
-        assert_eq!(QualifiedName::new("audit", "Events").to_string(), "audit.\"Events\"");
+        assert_eq!(
+            QualifiedName::new("audit", "Events").to_string(),
+            "audit.\"Events\""
+        );
         assert_eq!(QualifiedName::new("public", "user").to_string(), "\"user\"");
     }
 

@@ -1,6 +1,5 @@
 //! Helpers shared by rules: what a column's type is, where to report a foreign key, name patterns.
 
-use crate::catalog::types::builtin_type;
 use crate::fix::TableElements;
 use crate::lower::TypeRef;
 use crate::model::{Column, Constraint, Domain, Loc, Located, Model, Table};
@@ -13,7 +12,10 @@ use crate::text::TextRange;
 /// partition attached later).
 pub fn defined_columns(model: &Model) -> impl Iterator<Item = (&Table, &Column)> {
     model.live_tables().flat_map(move |table| {
-        let parent = table.partition_of.as_ref().and_then(|name| model.find_table(name));
+        let parent = table
+            .partition_of
+            .as_ref()
+            .and_then(|name| model.find_table(name));
         table
             .columns
             .iter()
@@ -25,28 +27,7 @@ pub fn defined_columns(model: &Model) -> impl Iterator<Item = (&Table, &Column)>
 /// The `pg_type.typname` of a built-in type reference (`timestamp with time zone` ->
 /// `timestamptz`, `serial` -> `int4`), ignoring array brackets.
 pub fn builtin(ty: &TypeRef) -> Option<&'static str> {
-    if ty.name.is_empty() {
-        return None;
-    }
-    let mut spelling = String::with_capacity(ty.name.len() + 16);
-    if let Some(schema) = &ty.schema {
-        if schema != "pg_catalog" {
-            return None;
-        }
-        spelling.push_str("pg_catalog.");
-    }
-    spelling.push_str(&ty.name);
-    if !ty.modifiers.is_empty() && ty.name.starts_with("float") {
-        spelling.push('(');
-        spelling.push_str(&ty.modifiers.join(","));
-        spelling.push(')');
-    }
-    match ty.time_zone {
-        Some(true) => spelling.push_str(" with time zone"),
-        Some(false) => spelling.push_str(" without time zone"),
-        None => {}
-    }
-    builtin_type(&spelling)
+    ty.builtin
 }
 
 /// The type tokens of a reference without its array brackets: name, modifiers, time zone.
@@ -66,7 +47,11 @@ pub fn type_tokens(ty: &Located<TypeRef>) -> Loc {
 /// no data does); changing the type that ALTER COLUMN ... TYPE gave an existing column converts
 /// stored values.
 pub fn type_change_safety(column: &Column, ty: &Located<TypeRef>) -> Safety {
-    if ty.origin == column.def.origin { Safety::Safe } else { Safety::Unsafe }
+    if ty.origin == column.def.origin {
+        Safety::Safe
+    } else {
+        Safety::Unsafe
+    }
 }
 
 /// Where a foreign-key diagnostic goes: the REFERENCES clause in SQL, the relation field in Prisma.
@@ -100,7 +85,11 @@ pub fn table_elements<'a>(cx: &RuleCx<'a>, table: &Table) -> Option<TableElement
         .filter(|range| parens.range.contains_range(*range))
         .collect();
     elements.sort_by_key(|r| r.start());
-    Some(TableElements { file, parens: parens.range, elements })
+    Some(TableElements {
+        file,
+        parens: parens.range,
+        elements,
+    })
 }
 
 /// `*` matches any run of characters; matching ignores ASCII case.
@@ -112,7 +101,10 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
         return pattern == name;
     }
     let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !name.starts_with(first) || !name[first.len()..].ends_with(last) || name.len() < first.len() + last.len() {
+    if !name.starts_with(first)
+        || !name[first.len()..].ends_with(last)
+        || name.len() < first.len() + last.len()
+    {
         return false;
     }
     let mut rest = &name[first.len()..name.len() - last.len()];
@@ -155,13 +147,24 @@ pub fn written_case(cx: &RuleCx, ty: &Located<TypeRef>, name: &str) -> String {
 pub fn remove_prisma_native(cx: &RuleCx, ty: &Located<TypeRef>) -> Option<Edit> {
     let native = ty.loc(ty.value.modifiers_range?);
     let text = &cx.file(native.file)?.text;
-    let start = text[..native.range.start() as usize].trim_end_matches([' ', '\t']).len() as u32;
-    Some(Edit::replace(Loc { file: native.file, range: TextRange::new(start, native.range.end()) }, ""))
+    let start = text[..native.range.start() as usize]
+        .trim_end_matches([' ', '\t'])
+        .len() as u32;
+    Some(Edit::replace(
+        Loc {
+            file: native.file,
+            range: TextRange::new(start, native.range.end()),
+        },
+        "",
+    ))
 }
 
 /// A domain's base type, located in its CREATE DOMAIN.
 pub fn domain_type(domain: &Domain) -> Located<TypeRef> {
-    Located { value: domain.def.value.ty.clone(), origin: domain.def.origin }
+    Located {
+        value: domain.def.value.ty.clone(),
+        origin: domain.def.origin,
+    }
 }
 
 /// Edits adding `CHECK (<check>)` for a SQL column: at the end of its definition when `ty` was
@@ -187,7 +190,10 @@ pub fn add_column_check(
 
 /// How messages name a table: its Prisma model name in Prisma, else its SQL name.
 pub fn table_label(table: &Table) -> String {
-    table.prisma_name.clone().unwrap_or_else(|| table.name.to_string())
+    table
+        .prisma_name
+        .clone()
+        .unwrap_or_else(|| table.name.to_string())
 }
 
 /// How messages name a column: its Prisma field name in Prisma, else its SQL name.
@@ -202,7 +208,10 @@ pub fn column_label(table: &Table, column: &str) -> String {
 /// schema): such a file is often one of several applied in turn (types in one, tables in the
 /// next), so what it does not define may exist all the same.
 pub fn is_standalone_sql(model: &Model) -> bool {
-    model.files.iter().all(|f| !f.is_migration && f.language == Language::Sql)
+    model
+        .files
+        .iter()
+        .all(|f| !f.is_migration && f.language == Language::Sql)
 }
 
 #[cfg(test)]

@@ -67,17 +67,32 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(loc: Loc, text: impl Into<String>) -> Edit {
-        Edit { file: loc.file, range: loc.range, text: text.into(), snippet: None }
+        Edit {
+            file: loc.file,
+            range: loc.range,
+            text: text.into(),
+            snippet: None,
+        }
     }
 
     pub fn insert(file: FileId, offset: u32, text: impl Into<String>) -> Edit {
-        Edit { file, range: TextRange::empty(offset), text: text.into(), snippet: None }
+        Edit {
+            file,
+            range: TextRange::empty(offset),
+            text: text.into(),
+            snippet: None,
+        }
     }
 
     /// An edit whose text has placeholders: `${1:default}` in `snippet`.
     pub fn snippet(file: FileId, range: TextRange, snippet: impl Into<String>) -> Edit {
         let snippet = snippet.into();
-        Edit { file, range, text: resolve_placeholders(&snippet), snippet: Some(snippet) }
+        Edit {
+            file,
+            range,
+            text: resolve_placeholders(&snippet),
+            snippet: Some(snippet),
+        }
     }
 }
 
@@ -91,11 +106,19 @@ pub struct Fix {
 
 impl Fix {
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
-        Fix { title: title.into(), safety: Safety::Safe, edits }
+        Fix {
+            title: title.into(),
+            safety: Safety::Safe,
+            edits,
+        }
     }
 
     pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
-        Fix { title: title.into(), safety: Safety::Unsafe, edits }
+        Fix {
+            title: title.into(),
+            safety: Safety::Unsafe,
+            edits,
+        }
     }
 }
 
@@ -153,12 +176,18 @@ impl Diagnostic {
     }
 
     pub fn with_related(mut self, loc: Loc, message: impl Into<String>) -> Diagnostic {
-        self.related.push(Related { loc, message: message.into() });
+        self.related.push(Related {
+            loc,
+            message: message.into(),
+        });
         self
     }
 
     pub fn loc(&self) -> Loc {
-        Loc { file: self.file, range: self.range }
+        Loc {
+            file: self.file,
+            range: self.range,
+        }
     }
 }
 
@@ -232,10 +261,19 @@ mod tests {
 
     #[test]
     fn placeholders_resolve_to_defaults() {
-        assert_eq!(resolve_placeholders("numeric(${1:12},${2:2})"), "numeric(12,2)");
-        assert_eq!(resolve_placeholders("COMMENT ON TABLE t IS '${1:describe t}';$0"), "COMMENT ON TABLE t IS 'describe t';");
+        assert_eq!(
+            resolve_placeholders("numeric(${1:12},${2:2})"),
+            "numeric(12,2)"
+        );
+        assert_eq!(
+            resolve_placeholders("COMMENT ON TABLE t IS '${1:describe t}';$0"),
+            "COMMENT ON TABLE t IS 'describe t';"
+        );
         assert_eq!(resolve_placeholders("a \\$1 b"), "a $1 b");
         assert_eq!(resolve_placeholders(&escape_snippet("$$x}")), "$$x}");
-        assert_eq!(resolve_placeholders(&format!("${{1:{}}}", escape_snippet("'{}'"))), "'{}'");
+        assert_eq!(
+            resolve_placeholders(&format!("${{1:{}}}", escape_snippet("'{}'"))),
+            "'{}'"
+        );
     }
 }

@@ -59,13 +59,19 @@ mod docs {
 
 /// Every rule, in catalog order.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
-    types::RULES.iter().chain(keys::RULES).chain(indexes::RULES).chain(constraints::RULES).chain(audit::RULES)
+    types::RULES
+        .iter()
+        .chain(keys::RULES)
+        .chain(indexes::RULES)
+        .chain(constraints::RULES)
+        .chain(audit::RULES)
         .chain(naming::RULES)
         .chain(shape::RULES)
         .chain(security::RULES)
         .chain(dont::RULES)
         .chain(migrations::RULES)
-        .chain(schema::RULES).copied()
+        .chain(schema::RULES)
+        .copied()
 }
 
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -74,7 +80,12 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 
 /// The rule ids and options, for validating `ddlint.toml`.
 pub fn specs() -> Vec<RuleSpec> {
-    all().map(|rule| RuleSpec { id: rule.id, options: rule.options }).collect()
+    all()
+        .map(|rule| RuleSpec {
+            id: rule.id,
+            options: rule.options,
+        })
+        .collect()
 }
 
 /// `--select` / `--ignore`.
@@ -90,13 +101,19 @@ pub struct Selection {
 
 impl Selection {
     pub fn includes(&self, id: &str) -> bool {
-        self.select.as_ref().is_none_or(|select| select.iter().any(|s| s == id))
+        self.select
+            .as_ref()
+            .is_none_or(|select| select.iter().any(|s| s == id))
             && !self.ignore.iter().any(|i| i == id)
     }
 
     /// A rule explicitly selected runs even when the configuration turns it off.
     fn forces(&self, id: &str) -> bool {
-        self.force_selected && self.select.as_ref().is_some_and(|select| select.iter().any(|s| s == id))
+        self.force_selected
+            && self
+                .select
+                .as_ref()
+                .is_some_and(|select| select.iter().any(|s| s == id))
     }
 }
 
@@ -164,10 +181,16 @@ impl<'a> RuleCx<'a> {
     /// Whether `[schema] external` declares the table (or its whole schema) as defined elsewhere.
     pub fn is_external(&self, name: &QualifiedName) -> bool {
         use crate::config::ExternalObject;
-        self.config.schema.external.iter().any(|external| match external {
-            ExternalObject::Schema(schema) => *schema == name.schema,
-            ExternalObject::Table { schema, table } => *schema == name.schema && *table == name.name,
-        })
+        self.config
+            .schema
+            .external
+            .iter()
+            .any(|external| match external {
+                ExternalObject::Schema(schema) => *schema == name.schema,
+                ExternalObject::Table { schema, table } => {
+                    *schema == name.schema && *table == name.name
+                }
+            })
     }
 }
 
@@ -193,7 +216,12 @@ pub fn effective_severity(rule: &Rule, config: &Config, selection: &Selection) -
 }
 
 /// Runs the enabled rules over a source's model; diagnostics come sorted by file and position.
-pub fn check(model: &Model, files: &[&FileData], config: &Config, selection: &Selection) -> Vec<Diagnostic> {
+pub fn check(
+    model: &Model,
+    files: &[&FileData],
+    config: &Config,
+    selection: &Selection,
+) -> Vec<Diagnostic> {
     let mut all = Vec::new();
     if files.is_empty() {
         return all;
@@ -208,22 +236,38 @@ pub fn check(model: &Model, files: &[&FileData], config: &Config, selection: &Se
         match rule.check {
             Some(check) => {
                 // A bug in one rule must not take the others (or the language server) down.
-                let cx = RuleCx { model, config, files, rule };
-                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&cx, &mut found)));
+                let cx = RuleCx {
+                    model,
+                    config,
+                    files,
+                    rule,
+                };
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    check(&cx, &mut found)
+                }));
                 if let Err(panic) = outcome {
                     let message = panic
                         .downcast_ref::<&str>()
                         .map(|s| s.to_string())
                         .or_else(|| panic.downcast_ref::<String>().cloned())
                         .unwrap_or_default();
-                    eprintln!("ddlint: internal error in rule `{}` ({message}); its findings are missing", rule.id);
+                    eprintln!(
+                        "ddlint: internal error in rule `{}` ({message}); its findings are missing",
+                        rule.id
+                    );
                     found.clear();
                 }
             }
             None if rule.id == schema::syntax_error::RULE.id => {
                 for file in files {
                     for error in &file.syntax_errors {
-                        found.push(Diagnostic::new(Loc { file: file.id, range: error.range }, error.message.clone()));
+                        found.push(Diagnostic::new(
+                            Loc {
+                                file: file.id,
+                                range: error.range,
+                            },
+                            error.message.clone(),
+                        ));
                     }
                 }
             }
@@ -231,7 +275,11 @@ pub fn check(model: &Model, files: &[&FileData], config: &Config, selection: &Se
         }
         for mut diagnostic in found {
             diagnostic.rule = rule.id;
-            diagnostic.severity = if diagnostic.demoted { severity.lower() } else { severity };
+            diagnostic.severity = if diagnostic.demoted {
+                severity.lower()
+            } else {
+                severity
+            };
             all.push(diagnostic);
         }
     }
@@ -245,14 +293,19 @@ pub fn check(model: &Model, files: &[&FileData], config: &Config, selection: &Se
         let mut suppressed = false;
         for (index, suppression) in file.suppressions.items.iter().enumerate() {
             if suppression.covers(diagnostic.rule, diagnostic.range.start()) {
-                let rule_index = suppression.rules.iter().position(|r| r.rule == diagnostic.rule).unwrap_or(0);
+                let rule_index = suppression
+                    .rules
+                    .iter()
+                    .position(|r| r.rule == diagnostic.rule)
+                    .unwrap_or(0);
                 used.insert((file.id, index, rule_index));
                 suppressed = true;
             }
         }
         !suppressed
     });
-    if let Some(severity) = effective_severity(&schema::unused_suppression::RULE, config, selection) {
+    if let Some(severity) = effective_severity(&schema::unused_suppression::RULE, config, selection)
+    {
         for file in files {
             for (index, suppression) in file.suppressions.items.iter().enumerate() {
                 for (rule_index, suppressed) in suppression.rules.iter().enumerate() {
@@ -264,15 +317,31 @@ pub fn check(model: &Model, files: &[&FileData], config: &Config, selection: &Se
                         // The rule did not run: nothing can be said about its suppressions.
                         continue;
                     }
-                    let loc = Loc { file: file.id, range: suppressed.range };
+                    let loc = Loc {
+                        file: file.id,
+                        range: suppressed.range,
+                    };
                     let mut diagnostic = if known {
-                        Diagnostic::new(loc, format!("`{}` is suppressed here but reports nothing", suppressed.rule))
-                            .with_fix(Fix::safe(
-                                "Remove unused suppression",
-                                vec![schema::unused_suppression::removal(file, suppression, rule_index)],
-                            ))
+                        Diagnostic::new(
+                            loc,
+                            format!(
+                                "`{}` is suppressed here but reports nothing",
+                                suppressed.rule
+                            ),
+                        )
+                        .with_fix(Fix::safe(
+                            "Remove unused suppression",
+                            vec![schema::unused_suppression::removal(
+                                file,
+                                suppression,
+                                rule_index,
+                            )],
+                        ))
                     } else {
-                        let mut diagnostic = Diagnostic::new(loc, format!("unknown rule `{}` in suppression comment", suppressed.rule));
+                        let mut diagnostic = Diagnostic::new(
+                            loc,
+                            format!("unknown rule `{}` in suppression comment", suppressed.rule),
+                        );
                         if let Some(closest) = suggest::closest(&suppressed.rule, all_ids(), 3) {
                             diagnostic = diagnostic.with_fix(Fix::safe(
                                 format!("Did you mean `{closest}`?"),
@@ -288,8 +357,17 @@ pub fn check(model: &Model, files: &[&FileData], config: &Config, selection: &Se
             }
         }
     }
-    all.sort_by(|a, b| (a.file, a.range.start(), a.range.end(), a.rule).cmp(&(b.file, b.range.start(), b.range.end(), b.rule)));
-    all.dedup_by(|a, b| a.file == b.file && a.range == b.range && a.rule == b.rule && a.message == b.message);
+    all.sort_by(|a, b| {
+        (a.file, a.range.start(), a.range.end(), a.rule).cmp(&(
+            b.file,
+            b.range.start(),
+            b.range.end(),
+            b.rule,
+        ))
+    });
+    all.dedup_by(|a, b| {
+        a.file == b.file && a.range == b.range && a.rule == b.rule && a.message == b.message
+    });
     all
 }
 

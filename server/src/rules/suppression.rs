@@ -30,7 +30,9 @@ pub struct Suppression {
 impl Suppression {
     pub fn covers(&self, rule: &str, offset: u32) -> bool {
         self.rules.iter().any(|r| r.rule == rule)
-            && self.scope.is_none_or(|scope| scope.contains_inclusive(offset))
+            && self
+                .scope
+                .is_none_or(|scope| scope.contains_inclusive(offset))
     }
 }
 
@@ -40,7 +42,12 @@ pub struct Suppressions {
 }
 
 /// Finds the suppression comments of a file.
-pub fn collect(language: Language, syntax: &SyntaxTrees, text: &str, statements: &[PlacedStatement]) -> Suppressions {
+pub fn collect(
+    language: Language,
+    syntax: &SyntaxTrees,
+    text: &str,
+    statements: &[PlacedStatement],
+) -> Suppressions {
     let mut items = Vec::new();
     let mut search_from = 0;
     while let Some(found) = text[search_from..].find(MARKER) {
@@ -55,7 +62,8 @@ pub fn collect(language: Language, syntax: &SyntaxTrees, text: &str, statements:
             continue;
         };
         // Only `-- ddlint-ignore ...` (or `/// ...`, `// ...`): the marker opens the comment.
-        let opening = comment_text[..marker_at].trim_matches(|c: char| c == '-' || c == '/' || c == '*' || c.is_whitespace());
+        let opening = comment_text[..marker_at]
+            .trim_matches(|c: char| c == '-' || c == '/' || c == '*' || c.is_whitespace());
         if !opening.is_empty() {
             continue;
         }
@@ -81,7 +89,11 @@ pub fn collect(language: Language, syntax: &SyntaxTrees, text: &str, statements:
             // as unused.
             covered.unwrap_or(TextRange::empty(comment_range.end()))
         });
-        items.push(Suppression { comment: comment_range, rules, scope });
+        items.push(Suppression {
+            comment: comment_range,
+            rules,
+            scope,
+        });
         search_from = search_from.max(comment.end_byte());
     }
     Suppressions { items }
@@ -98,9 +110,14 @@ fn rule_ids(list: &str, list_start: usize) -> Vec<SuppressedRule> {
     let mut offset = 0;
     for piece in list.split_inclusive([',', ' ', '\t']) {
         let word = piece.trim_matches(|c: char| c == ',' || c.is_whitespace());
-        let leading = piece.len() - piece.trim_start_matches(|c: char| c == ',' || c.is_whitespace()).len();
+        let leading = piece.len()
+            - piece
+                .trim_start_matches(|c: char| c == ',' || c.is_whitespace())
+                .len();
         if !word.is_empty() {
-            let is_id = word.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            let is_id = word
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 && word.contains('-');
             if !is_id {
                 break;
@@ -118,11 +135,16 @@ fn rule_ids(list: &str, list_start: usize) -> Vec<SuppressedRule> {
 
 /// The statement a comment covers.
 fn sql_scope(text: &str, comment: TextRange, statements: &[PlacedStatement]) -> Option<TextRange> {
-    let line_start = text[..comment.start() as usize].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text[..comment.start() as usize]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let own_line = text[line_start..comment.start() as usize].trim().is_empty();
     if own_line {
         // The next statement; only comments and blank lines may come between.
-        return statements.iter().find(|s| s.start >= comment.end()).map(|s| s.range());
+        return statements
+            .iter()
+            .find(|s| s.start >= comment.end())
+            .map(|s| s.range());
     }
     // At the end of a line: the statement on that line (the one containing it, or ending there).
     let containing = statements
@@ -138,7 +160,14 @@ fn prisma_scope(syntax: &SyntaxTrees, text: &str, comment: TextRange) -> Option<
     let next = comment.end() as usize + (after.len() - after.trim_start().len());
     let mut node = syntax.node_at(next)?;
     loop {
-        if matches!(node.kind(), "field_declaration" | "model_declaration" | "enum_declaration" | "view_declaration" | "enum_value") {
+        if matches!(
+            node.kind(),
+            "field_declaration"
+                | "model_declaration"
+                | "enum_declaration"
+                | "view_declaration"
+                | "enum_value"
+        ) {
             return Some(TextRange::from(node.byte_range()));
         }
         node = node.parent()?;
@@ -154,25 +183,38 @@ mod tests {
     fn suppressions(language: Language, text: &str) -> Vec<(Vec<String>, Option<String>)> {
         let tree = parse(language, text, None);
         let statements = lower_file(language, &tree, text);
-        collect(language, &SyntaxTrees::from_tree(language, tree, text), text, &statements)
-            .items
-            .into_iter()
-            .map(|s| {
-                let rules = s.rules.iter().map(|r| r.rule.clone()).collect();
-                let scope = s.scope.map(|r| text[r.start() as usize..r.end() as usize].to_string());
-                (rules, scope)
-            })
-            .collect()
+        collect(
+            language,
+            &SyntaxTrees::from_tree(language, tree, text),
+            text,
+            &statements,
+        )
+        .items
+        .into_iter()
+        .map(|s| {
+            let rules = s.rules.iter().map(|r| r.rule.clone()).collect();
+            let scope = s
+                .scope
+                .map(|r| text[r.start() as usize..r.end() as usize].to_string());
+            (rules, scope)
+        })
+        .collect()
     }
 
     #[test]
     fn line_before_a_statement() {
         let text = "-- ddlint-ignore missing-primary-key, missing-timestamps\nCREATE TABLE t (a int);\nCREATE TABLE u (b int);\n";
         let found = suppressions(Language::Sql, text);
-        assert_eq!(found, [(
-            vec!["missing-primary-key".to_string(), "missing-timestamps".to_string()],
-            Some("CREATE TABLE t (a int);".to_string())
-        )]);
+        assert_eq!(
+            found,
+            [(
+                vec![
+                    "missing-primary-key".to_string(),
+                    "missing-timestamps".to_string()
+                ],
+                Some("CREATE TABLE t (a int);".to_string())
+            )]
+        );
     }
 
     #[test]
@@ -193,8 +235,15 @@ mod tests {
 
     #[test]
     fn prisma_line_before_a_field() {
-        let text = "model A {\n  id Int @id\n  /// ddlint-ignore float-for-money\n  price Float\n}\n";
+        let text =
+            "model A {\n  id Int @id\n  /// ddlint-ignore float-for-money\n  price Float\n}\n";
         let found = suppressions(Language::Prisma, text);
-        assert_eq!(found, [(vec!["float-for-money".to_string()], Some("price Float".to_string()))]);
+        assert_eq!(
+            found,
+            [(
+                vec!["float-for-money".to_string()],
+                Some("price Float".to_string())
+            )]
+        );
     }
 }

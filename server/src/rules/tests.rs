@@ -30,7 +30,9 @@ fn check_fixture(fixture: &Fixture, rule: &str) -> Result<(), String> {
     let texts = fixture.texts();
     let checked = fixture.check(&texts, &rules)?;
     fixture.compare(&checked)?;
-    let count = |checked: &crate::analysis::Checked, id: &str| checked.diagnostics.iter().filter(|d| d.rule == id).count();
+    let count = |checked: &crate::analysis::Checked, id: &str| {
+        checked.diagnostics.iter().filter(|d| d.rule == id).count()
+    };
     for diagnostic in fixture::fixable(&checked, rule) {
         for fix in &diagnostic.fixes {
             let fixed = fixture.apply(&checked, fix);
@@ -60,15 +62,34 @@ fn check_fixture(fixture: &Fixture, rule: &str) -> Result<(), String> {
 
 #[test]
 fn every_rule_has_fixtures_and_documentation() {
-    const SECTIONS: &[&str] = &["## What it does", "## Why is this bad?", "## Example", "## Fix safety", "## Options"];
+    const SECTIONS: &[&str] = &[
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Fix safety",
+        "## Options",
+    ];
     for rule in super::all() {
         let doc = rule.doc();
         for section in SECTIONS {
-            assert!(doc.contains(section), "rule `{}` lacks the doc section `{section}`", rule.id);
+            assert!(
+                doc.contains(section),
+                "rule `{}` lacks the doc section `{section}`",
+                rule.id
+            );
         }
-        assert!(doc.contains("Use instead:"), "rule `{}` lacks a \"Use instead:\" example", rule.id);
+        assert!(
+            doc.contains("Use instead:"),
+            "rule `{}` lacks a \"Use instead:\" example",
+            rule.id
+        );
         let dir = fixture::fixtures_dir().join(rule.id);
-        assert!(dir.is_dir(), "rule `{}` has no fixtures directory {}", rule.id, dir.display());
+        assert!(
+            dir.is_dir(),
+            "rule `{}` has no fixtures directory {}",
+            rule.id,
+            dir.display()
+        );
     }
 }
 
@@ -77,6 +98,10 @@ fn rule_ids_are_unique_kebab_case() {
     let mut seen = std::collections::HashSet::new();
     for rule in super::all() {
         assert!(seen.insert(rule.id), "duplicate rule id `{}`", rule.id);
-        assert!(rule.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "`{}` is not kebab-case", rule.id);
+        assert!(
+            rule.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "`{}` is not kebab-case",
+            rule.id
+        );
     }
 }

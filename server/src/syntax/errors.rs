@@ -25,10 +25,18 @@ pub fn syntax_errors(language: Language, tree: &Tree, text: &str) -> Vec<SyntaxE
 }
 
 /// The syntax errors of the top-level statements of `tree` that start in `range`.
-pub fn syntax_errors_in(language: Language, tree: &Tree, text: &str, range: TextRange) -> Vec<SyntaxError> {
+pub fn syntax_errors_in(
+    language: Language,
+    tree: &Tree,
+    text: &str,
+    range: TextRange,
+) -> Vec<SyntaxError> {
     let mut cursor = tree.root_node().walk();
     let mut statements = Vec::new();
-    if cursor.goto_first_child_for_byte(range.start() as usize).is_some() {
+    if cursor
+        .goto_first_child_for_byte(range.start() as usize)
+        .is_some()
+    {
         loop {
             let node = cursor.node();
             if node.start_byte() >= range.end() as usize {
@@ -45,7 +53,11 @@ pub fn syntax_errors_in(language: Language, tree: &Tree, text: &str, range: Text
     errors_of(language, statements.into_iter(), text)
 }
 
-fn errors_of<'t>(language: Language, statements: impl Iterator<Item = Node<'t>>, text: &str) -> Vec<SyntaxError> {
+fn errors_of<'t>(
+    language: Language,
+    statements: impl Iterator<Item = Node<'t>>,
+    text: &str,
+) -> Vec<SyntaxError> {
     let mut errors = Vec::new();
     let mut lines: Option<LineIndex> = None;
     for statement in statements {
@@ -81,12 +93,60 @@ fn errors_of<'t>(language: Language, statements: impl Iterator<Item = Node<'t>>,
 /// The words that start a PostgreSQL statement (the grammar takes any other word followed by
 /// balanced tokens for a statement it does not model).
 const STATEMENT_VERBS: &[&str] = &[
-    "abort", "alter", "analyse", "analyze", "begin", "call", "checkpoint", "close", "cluster",
-    "comment", "commit", "copy", "create", "deallocate", "declare", "delete", "discard", "do",
-    "drop", "end", "execute", "explain", "fetch", "grant", "import", "insert", "listen", "load",
-    "lock", "merge", "move", "notify", "prepare", "reassign", "refresh", "reindex", "release",
-    "repack", "reset", "revoke", "rollback", "savepoint", "security", "select", "set", "show", "start",
-    "table", "truncate", "unlisten", "update", "vacuum", "values", "with",
+    "abort",
+    "alter",
+    "analyse",
+    "analyze",
+    "begin",
+    "call",
+    "checkpoint",
+    "close",
+    "cluster",
+    "comment",
+    "commit",
+    "copy",
+    "create",
+    "deallocate",
+    "declare",
+    "delete",
+    "discard",
+    "do",
+    "drop",
+    "end",
+    "execute",
+    "explain",
+    "fetch",
+    "grant",
+    "import",
+    "insert",
+    "listen",
+    "load",
+    "lock",
+    "merge",
+    "move",
+    "notify",
+    "prepare",
+    "reassign",
+    "refresh",
+    "reindex",
+    "release",
+    "repack",
+    "reset",
+    "revoke",
+    "rollback",
+    "savepoint",
+    "security",
+    "select",
+    "set",
+    "show",
+    "start",
+    "table",
+    "truncate",
+    "unlisten",
+    "update",
+    "vacuum",
+    "values",
+    "with",
 ];
 
 /// A statement the grammar took as generic whose first word starts no PostgreSQL statement
@@ -97,14 +157,23 @@ fn unknown_verb(statement: Node, text: &str) -> Option<SyntaxError> {
     }
     let verb = super::field(statement, "verb")?;
     let word = &text[verb.byte_range()];
-    if STATEMENT_VERBS.iter().any(|known| known.eq_ignore_ascii_case(word)) {
+    if STATEMENT_VERBS
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(word))
+    {
         return None;
     }
     let mut message = format!("`{}` does not start a PostgreSQL statement", shorten(word));
     if let Some(closest) = crate::suggest::closest(word, STATEMENT_VERBS.iter().copied(), 2) {
-        message.push_str(&format!("; did you mean `{}`?", closest.to_ascii_uppercase()));
+        message.push_str(&format!(
+            "; did you mean `{}`?",
+            closest.to_ascii_uppercase()
+        ));
     }
-    Some(SyntaxError { range: range(verb), message })
+    Some(SyntaxError {
+        range: range(verb),
+        message,
+    })
 }
 
 fn describe(language: Language, error: Node, text: &str, lines: &LineIndex) -> SyntaxError {
@@ -117,7 +186,10 @@ fn describe(language: Language, error: Node, text: &str, lines: &LineIndex) -> S
     if let Some(failure) = lexing_failure
         && let Some(message) = unterminated(failure.start_byte(), text, lines)
     {
-        return SyntaxError { range: first_line(failure, text), message };
+        return SyntaxError {
+            range: first_line(failure, text),
+            message,
+        };
     }
     if let Some(message) = unterminated_leaf(error, text, lines) {
         return message;
@@ -136,7 +208,10 @@ fn describe(language: Language, error: Node, text: &str, lines: &LineIndex) -> S
     if let Some(message) = unterminated(unexpected.start_byte(), text, lines)
         && unexpected.is_error()
     {
-        return SyntaxError { range: first_line(unexpected, text), message };
+        return SyntaxError {
+            range: first_line(unexpected, text),
+            message,
+        };
     }
     let mut message = if token.is_empty() {
         "unexpected end of the statement".to_string()
@@ -147,21 +222,29 @@ fn describe(language: Language, error: Node, text: &str, lines: &LineIndex) -> S
         message.push_str("; expected ");
         message.push_str(&expected);
     }
-    SyntaxError { range: first_line(unexpected, text), message }
+    SyntaxError {
+        range: first_line(unexpected, text),
+        message,
+    }
 }
 
 /// A quote inside the error that never closes, whatever token the parser stopped at.
 fn unterminated_leaf(error: Node, text: &str, lines: &LineIndex) -> Option<SyntaxError> {
-    descendants(error).filter(|n| n.child_count() == 0).find_map(|leaf| {
-        let token = &text[leaf.byte_range()];
-        let quote = token.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
-        let closed = token.len() > 1 && token.ends_with(quote);
-        if closed {
-            return None;
-        }
-        let message = unterminated(leaf.start_byte(), text, lines)?;
-        Some(SyntaxError { range: first_line(leaf, text), message })
-    })
+    descendants(error)
+        .filter(|n| n.child_count() == 0)
+        .find_map(|leaf| {
+            let token = &text[leaf.byte_range()];
+            let quote = token.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+            let closed = token.len() > 1 && token.ends_with(quote);
+            if closed {
+                return None;
+            }
+            let message = unterminated(leaf.start_byte(), text, lines)?;
+            Some(SyntaxError {
+                range: first_line(leaf, text),
+                message,
+            })
+        })
 }
 
 /// A statement the parser could not start a structure for (`CREATE INDEX ON t;`): the tokens
@@ -170,7 +253,9 @@ fn incomplete_statement(error: Node, text: &str) -> Option<SyntaxError> {
     if error.parent().is_some_and(|p| p.parent().is_some()) {
         return None;
     }
-    let leaves: Vec<Node> = descendants(error).filter(|n| n.child_count() == 0 && !n.is_extra()).collect();
+    let leaves: Vec<Node> = descendants(error)
+        .filter(|n| n.child_count() == 0 && !n.is_extra())
+        .collect();
     let head: Vec<&str> = leaves
         .iter()
         .take(2)
@@ -206,12 +291,20 @@ const TRAILING_COMMA: &str = "trailing `,` before `)`; remove it";
 fn list_punctuation(error: Node, unexpected: Node, text: &str) -> Option<SyntaxError> {
     let token = &text[unexpected.byte_range()];
     let leaf_text = |leaf: Option<Node>| leaf.map(|l| &text[l.byte_range()]);
-    let message = |message: &str| Some(SyntaxError { range: range(unexpected), message: message.to_string() });
+    let message = |message: &str| {
+        Some(SyntaxError {
+            range: range(unexpected),
+            message: message.to_string(),
+        })
+    };
     // Reported on the first of the two commas, whichever one the parser stopped at.
     if token == ","
         && let Some(first) = previous_leaf(unexpected).filter(|p| &text[p.byte_range()] == ",")
     {
-        return Some(SyntaxError { range: range(first), message: TWO_COMMAS.to_string() });
+        return Some(SyntaxError {
+            range: range(first),
+            message: TWO_COMMAS.to_string(),
+        });
     }
     if token == "," && leaf_text(next_leaf(unexpected)) == Some(",") {
         return message(TWO_COMMAS);
@@ -239,14 +332,24 @@ fn list_punctuation(error: Node, unexpected: Node, text: &str) -> Option<SyntaxE
     let mut cursor = error.walk();
     let element = matches!(
         next.kind(),
-        "column_definition" | "table_constraint" | "composite_attribute" | "function_parameter" | "index_element"
+        "column_definition"
+            | "table_constraint"
+            | "composite_attribute"
+            | "function_parameter"
+            | "index_element"
     );
-    let same_kind = element && error.named_children(&mut cursor).any(|child| child.kind() == next.kind());
+    let same_kind = element
+        && error
+            .named_children(&mut cursor)
+            .any(|child| child.kind() == next.kind());
     if same_kind && !next.is_error() {
         let start = first_leaf(next);
         return Some(SyntaxError {
             range: first_line(start, text),
-            message: format!("missing `,` before `{}`", shorten(&text[start.byte_range()])),
+            message: format!(
+                "missing `,` before `{}`",
+                shorten(&text[start.byte_range()])
+            ),
         });
     }
     None
@@ -298,18 +401,35 @@ fn describe_missing(missing: Node, text: &str, lines: &LineIndex) -> SyntaxError
     let next_text = next.map(|n| &text[n.byte_range()]);
     if &text[anchor.byte_range()] == "," && kind != ")" {
         match (next, next_text) {
-            (_, Some(",")) => return SyntaxError { range: at, message: TWO_COMMAS.to_string() },
-            (_, Some(")")) => return SyntaxError { range: at, message: TRAILING_COMMA.to_string() },
+            (_, Some(",")) => {
+                return SyntaxError {
+                    range: at,
+                    message: TWO_COMMAS.to_string(),
+                };
+            }
+            (_, Some(")")) => {
+                return SyntaxError {
+                    range: at,
+                    message: TRAILING_COMMA.to_string(),
+                };
+            }
             _ => {}
         }
     }
     let message = match kind {
         ")" | "]" => {
             let open = if kind == ")" { "(" } else { "[" };
-            match missing.parent().and_then(|parent| Some((parent, opening_token(parent, open)?))) {
+            match missing
+                .parent()
+                .and_then(|parent| Some((parent, opening_token(parent, open)?)))
+            {
                 Some((parent, opening)) => format!(
                     "missing `{kind}` to close {} opened at {}",
-                    construct(parent.kind()).unwrap_or(if kind == ")" { "the `(`" } else { "the `[`" }),
+                    construct(parent.kind()).unwrap_or(if kind == ")" {
+                        "the `(`"
+                    } else {
+                        "the `[`"
+                    }),
                     position(lines, opening.start_byte())
                 ),
                 None => format!("missing `{kind}`"),
@@ -320,7 +440,10 @@ fn describe_missing(missing: Node, text: &str, lines: &LineIndex) -> SyntaxError
         other if other.chars().all(|c| c.is_ascii_uppercase() || c == ' ') => {
             format!("missing keyword `{other}`")
         }
-        "identifier" => format!("missing a name after `{}`", shorten(&text[anchor.byte_range()])),
+        "identifier" => format!(
+            "missing a name after `{}`",
+            shorten(&text[anchor.byte_range()])
+        ),
         other if missing.is_named() => format!("missing {}", other.replace('_', " ")),
         other => format!("missing `{other}`"),
     };
@@ -332,7 +455,9 @@ fn unterminated(start: usize, text: &str, lines: &LineIndex) -> Option<String> {
     let at = position(lines, start);
     let first = text[start..].chars().next()?;
     match first {
-        '\'' => Some(format!("unterminated string started at {at}; add the closing `'`")),
+        '\'' => Some(format!(
+            "unterminated string started at {at}; add the closing `'`"
+        )),
         '"' => Some(format!(
             "unterminated quoted identifier started at {at}; add the closing `\"`"
         )),
@@ -341,8 +466,7 @@ fn unterminated(start: usize, text: &str, lines: &LineIndex) -> Option<String> {
             let tag_len = rest
                 .find(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .unwrap_or(rest.len());
-            if rest[tag_len..].starts_with('$') && !rest.starts_with(|c: char| c.is_ascii_digit())
-            {
+            if rest[tag_len..].starts_with('$') && !rest.starts_with(|c: char| c.is_ascii_digit()) {
                 let tag = &text[start..start + tag_len + 2];
                 Some(format!(
                     "unterminated dollar-quoted string started at {at}; add the closing `{tag}`"
@@ -357,7 +481,8 @@ fn unterminated(start: usize, text: &str, lines: &LineIndex) -> Option<String> {
 
 /// What the parser would have accepted instead of `unexpected`, when that is a short list.
 fn expected_before(language: Language, error: Node, unexpected: Node) -> Option<String> {
-    let previous = previous_leaf(unexpected).filter(|leaf| leaf.end_byte() <= error.start_byte())?;
+    let previous =
+        previous_leaf(unexpected).filter(|leaf| leaf.end_byte() <= error.start_byte())?;
     let ts_language = language.tree_sitter();
     let state = previous.next_parse_state();
     let mut names: Vec<String> = Vec::new();
@@ -406,7 +531,11 @@ fn previous_leaf(node: Node) -> Option<Node> {
     loop {
         if let Some(sibling) = current.prev_sibling() {
             let mut leaf = sibling;
-            while let Some(last) = leaf.child_count().checked_sub(1).and_then(|i| leaf.child(i)) {
+            while let Some(last) = leaf
+                .child_count()
+                .checked_sub(1)
+                .and_then(|i| leaf.child(i))
+            {
                 leaf = last;
             }
             if leaf.is_extra() || leaf.byte_range().is_empty() {
@@ -456,7 +585,9 @@ fn construct(kind: &str) -> Option<&'static str> {
 
 fn opening_token<'t>(parent: Node<'t>, open: &str) -> Option<Node<'t>> {
     let mut cursor = parent.walk();
-    parent.children(&mut cursor).find(|child| child.kind() == open)
+    parent
+        .children(&mut cursor)
+        .find(|child| child.kind() == open)
 }
 
 /// The node's range, cut at the end of its first line, so that a diagnostic stays small.
@@ -464,9 +595,7 @@ fn first_line(node: Node, text: &str) -> TextRange {
     let full = range(node);
     let slice = &text[node.byte_range()];
     match slice.find('\n') {
-        Some(newline) if newline > 0 => {
-            TextRange::new(full.start(), full.start() + newline as u32)
-        }
+        Some(newline) if newline > 0 => TextRange::new(full.start(), full.start() + newline as u32),
         _ => full,
     }
 }
@@ -496,7 +625,12 @@ mod tests {
         let tree = parse(Language::Sql, text, None);
         syntax_errors(Language::Sql, &tree, text)
             .into_iter()
-            .map(|error| (text[error.range.start() as usize..error.range.end() as usize].to_string(), error.message))
+            .map(|error| {
+                (
+                    text[error.range.start() as usize..error.range.end() as usize].to_string(),
+                    error.message,
+                )
+            })
             .collect()
     }
 
@@ -507,7 +641,9 @@ mod tests {
 
     #[test]
     fn one_error_per_broken_statement() {
-        let found = errors("CREATE TABLE a (id int,, b int);\nCREATE TABLE ok (id int);\nCREATE INDEX ON;\n");
+        let found = errors(
+            "CREATE TABLE a (id int,, b int);\nCREATE TABLE ok (id int);\nCREATE INDEX ON;\n",
+        );
         assert_eq!(found.len(), 2, "{found:?}");
     }
 
@@ -524,7 +660,9 @@ mod tests {
         let found = errors(text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(
-            found[0].1.starts_with("unterminated dollar-quoted string started at 2:49"),
+            found[0]
+                .1
+                .starts_with("unterminated dollar-quoted string started at 2:49"),
             "{found:?}"
         );
     }
@@ -532,13 +670,24 @@ mod tests {
     #[test]
     fn unknown_statement_verb() {
         let found = errors("CREAT TABLE a (id int);\nCREATE TABLE b (id int);\nVACUUM b;\n");
-        assert_eq!(found, [("CREAT".to_string(), "`CREAT` does not start a PostgreSQL statement; did you mean `CREATE`?".to_string())]);
+        assert_eq!(
+            found,
+            [(
+                "CREAT".to_string(),
+                "`CREAT` does not start a PostgreSQL statement; did you mean `CREATE`?".to_string()
+            )]
+        );
     }
 
     #[test]
     fn unterminated_block_comment() {
         let found = errors("CREATE TABLE a (id int);\n/* never closed\nCREATE TABLE b (id int);\n");
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].1.starts_with("unterminated comment started at 2:1"), "{found:?}");
+        assert!(
+            found[0]
+                .1
+                .starts_with("unterminated comment started at 2:1"),
+            "{found:?}"
+        );
     }
 }

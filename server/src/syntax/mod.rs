@@ -74,7 +74,12 @@ pub fn parse(language: Language, text: &str, old_tree: Option<&Tree>) -> Tree {
 
 /// Parses only `range` of `text` (positions stay those of the whole text); `old_tree`, edited to
 /// match `text`, makes the parse incremental.
-pub fn parse_range(language: Language, text: &str, old_tree: Option<&Tree>, range: tree_sitter::Range) -> Tree {
+pub fn parse_range(
+    language: Language,
+    text: &str,
+    old_tree: Option<&Tree>,
+    range: tree_sitter::Range,
+) -> Tree {
     PARSERS.with(|parsers| {
         let mut parsers = parsers.borrow_mut();
         let slot = &mut parsers[language as usize];
@@ -199,7 +204,10 @@ mod tests {
         let statement = statements(&tree).next().unwrap();
         let all: Vec<Node> = descendants(statement).collect();
         assert_eq!(all[0], statement);
-        let identifiers = all.iter().filter(|node| node.kind() == "identifier").count();
+        let identifiers = all
+            .iter()
+            .filter(|node| node.kind() == "identifier")
+            .count();
         assert_eq!(identifiers, 5);
         let mut unique = all.clone();
         unique.dedup();
@@ -209,8 +217,14 @@ mod tests {
     #[test]
     fn language_from_extension() {
         use std::path::Path;
-        assert_eq!(Language::from_path(Path::new("a/b.PSQL")), Some(Language::Sql));
-        assert_eq!(Language::from_path(Path::new("schema.prisma")), Some(Language::Prisma));
+        assert_eq!(
+            Language::from_path(Path::new("a/b.PSQL")),
+            Some(Language::Sql)
+        );
+        assert_eq!(
+            Language::from_path(Path::new("schema.prisma")),
+            Some(Language::Prisma)
+        );
         assert_eq!(Language::from_path(Path::new("README.md")), None);
     }
 }

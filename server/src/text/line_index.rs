@@ -196,7 +196,9 @@ fn skip_plain_ascii(bytes: &[u8], mut i: usize) -> usize {
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
     while let Some(chunk) = bytes.get(i..i + 8) {
-        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else { break };
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
         let word = u64::from_ne_bytes(chunk);
         let special = word & HIGHS != 0
             || has_zero_byte(word ^ (ONES * u64::from(b'\n')))

@@ -43,12 +43,19 @@ fn needs_of(statements: &[PlacedStatement]) -> Needs {
                         use_type(&mut needs, ty);
                     }
                     for constraint in &column.constraints {
-                        if let crate::lower::ConstraintKind::ForeignKey { references, .. } = &constraint.kind {
+                        if let crate::lower::ConstraintKind::ForeignKey { references, .. } =
+                            &constraint.kind
+                        {
                             needs.uses_tables.insert(key(&references.table));
                         }
                     }
                 }
-                for parent in table.partition_of.iter().chain(&table.inherits).chain(&table.like) {
+                for parent in table
+                    .partition_of
+                    .iter()
+                    .chain(&table.inherits)
+                    .chain(&table.like)
+                {
                     needs.uses_tables.insert(key(parent));
                 }
             }
@@ -80,8 +87,12 @@ fn needs_of(statements: &[PlacedStatement]) -> Needs {
             _ => {}
         }
     }
-    needs.uses_tables.retain(|t| !needs.creates_tables.contains(t));
-    needs.uses_types.retain(|t| !needs.creates_types.contains(t));
+    needs
+        .uses_tables
+        .retain(|t| !needs.creates_tables.contains(t));
+    needs
+        .uses_types
+        .retain(|t| !needs.creates_types.contains(t));
     needs
 }
 
@@ -96,9 +107,15 @@ pub fn link_schema_directories<'a>(
     for source in sources {
         let linkable = source.kind == SourceKind::Standalone
             && source.files.len() == 1
-            && source.files[0].path.extension().is_some_and(|e| e != "prisma");
+            && source.files[0]
+                .path
+                .extension()
+                .is_some_and(|e| e != "prisma");
         match (linkable, source.files[0].path.parent()) {
-            (true, Some(directory)) => by_directory.entry(directory.to_path_buf()).or_default().push(source),
+            (true, Some(directory)) => by_directory
+                .entry(directory.to_path_buf())
+                .or_default()
+                .push(source),
             _ => result.push(source),
         }
     }
@@ -108,7 +125,10 @@ pub fn link_schema_directories<'a>(
             continue;
         }
         let paths: Vec<PathBuf> = group.iter().map(|s| s.files[0].path.clone()).collect();
-        let needs: Vec<Needs> = paths.iter().map(|p| needs_of(statements(p).unwrap_or(&[]))).collect();
+        let needs: Vec<Needs> = paths
+            .iter()
+            .map(|p| needs_of(statements(p).unwrap_or(&[])))
+            .collect();
         let mut originals: Vec<Option<SchemaSource>> = group.into_iter().map(Some).collect();
         for component in components(&needs) {
             if component.len() < 2 || has_alternatives(&component, &needs) {
@@ -117,9 +137,17 @@ pub fn link_schema_directories<'a>(
             }
             let files = creators_first(&component, &needs, &paths)
                 .into_iter()
-                .map(|i| SourceFile { path: paths[i].clone(), role: FileRole::Applied, version: None })
+                .map(|i| SourceFile {
+                    path: paths[i].clone(),
+                    role: FileRole::Applied,
+                    version: None,
+                })
                 .collect();
-            result.push(SchemaSource { root: directory.clone(), kind: SourceKind::Standalone, files });
+            result.push(SchemaSource {
+                root: directory.clone(),
+                kind: SourceKind::Standalone,
+                files,
+            });
         }
     }
     result.sort_by(|a, b| a.root.cmp(&b.root));
@@ -177,7 +205,11 @@ fn creators_first(component: &[usize], needs: &[Needs], paths: &[PathBuf]) -> Ve
     while !remaining.is_empty() {
         let ready = remaining
             .iter()
-            .position(|&b| !remaining.iter().any(|&a| a != b && feeds(&needs[a], &needs[b])))
+            .position(|&b| {
+                !remaining
+                    .iter()
+                    .any(|&a| a != b && feeds(&needs[a], &needs[b]))
+            })
             .unwrap_or(0);
         order.push(remaining.remove(ready));
     }
@@ -194,7 +226,11 @@ mod tests {
         SchemaSource {
             root: PathBuf::from(path),
             kind: SourceKind::Standalone,
-            files: vec![SourceFile { path: PathBuf::from(path), role: FileRole::Applied, version: None }],
+            files: vec![SourceFile {
+                path: PathBuf::from(path),
+                role: FileRole::Applied,
+                version: None,
+            }],
         }
     }
 
@@ -208,11 +244,19 @@ mod tests {
             .collect();
         let sources = files.iter().map(|(path, _)| standalone(path)).collect();
         let linked = link_schema_directories(sources, |path| {
-            lowered.iter().find(|(p, _)| p == path).map(|(_, s)| s.as_slice())
+            lowered
+                .iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, s)| s.as_slice())
         });
         linked
             .into_iter()
-            .map(|s| s.files.iter().map(|f| f.path.display().to_string()).collect())
+            .map(|s| {
+                s.files
+                    .iter()
+                    .map(|f| f.path.display().to_string())
+                    .collect()
+            })
             .collect()
     }
 
@@ -220,10 +264,22 @@ mod tests {
     fn split_schema_is_one_source_in_dependency_order() {
         let linked = link(&[
             ("sql/CreateIndexes.sql", "CREATE INDEX ON artist (name);"),
-            ("sql/CreatePrimaryKeys.sql", "ALTER TABLE artist ADD PRIMARY KEY (id);"),
-            ("sql/CreateTables.sql", "CREATE TABLE artist (id int, name text, kind artist_kind);"),
-            ("sql/CreateTypes.sql", "CREATE TYPE artist_kind AS ENUM ('person', 'group');"),
-            ("sql/Unrelated.sql", "CREATE TABLE other (id int PRIMARY KEY);"),
+            (
+                "sql/CreatePrimaryKeys.sql",
+                "ALTER TABLE artist ADD PRIMARY KEY (id);",
+            ),
+            (
+                "sql/CreateTables.sql",
+                "CREATE TABLE artist (id int, name text, kind artist_kind);",
+            ),
+            (
+                "sql/CreateTypes.sql",
+                "CREATE TYPE artist_kind AS ENUM ('person', 'group');",
+            ),
+            (
+                "sql/Unrelated.sql",
+                "CREATE TABLE other (id int PRIMARY KEY);",
+            ),
         ]);
         assert_eq!(
             linked,
@@ -243,8 +299,14 @@ mod tests {
     fn alternative_schemas_stay_apart() {
         let linked = link(&[
             ("sql/schema.sql", "CREATE TABLE film (id int PRIMARY KEY);"),
-            ("sql/schema-jsonb.sql", "CREATE TABLE film (id int PRIMARY KEY, data jsonb);"),
-            ("sql/temporal.sql", "ALTER TABLE film ADD COLUMN valid_from date;"),
+            (
+                "sql/schema-jsonb.sql",
+                "CREATE TABLE film (id int PRIMARY KEY, data jsonb);",
+            ),
+            (
+                "sql/temporal.sql",
+                "ALTER TABLE film ADD COLUMN valid_from date;",
+            ),
         ]);
         assert_eq!(linked.len(), 3);
     }

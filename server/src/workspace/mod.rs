@@ -5,6 +5,6 @@ pub mod files;
 pub mod host;
 pub mod sources;
 
+pub mod linking;
 #[cfg(test)]
 pub(crate) mod scratch;
-pub mod linking;

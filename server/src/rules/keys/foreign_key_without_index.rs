@@ -65,7 +65,13 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let mut proposed: HashSet<String> = HashSet::new();
     for table in cx.model.live_tables() {
         for fk in table.foreign_keys() {
-            let ConstraintKind::ForeignKey { columns, references } = fk.kind() else { continue };
+            let ConstraintKind::ForeignKey {
+                columns,
+                references,
+            } = fk.kind()
+            else {
+                continue;
+            };
             let columns: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
             if columns.is_empty() || is_covered(cx.model, table, &columns) {
                 continue;
@@ -94,17 +100,32 @@ pub(crate) fn is_covered(model: &Model, table: &Table, columns: &[&str]) -> bool
     let wanted: HashSet<&str> = columns.iter().copied().collect();
     let leads = |leading: &[Option<&str>]| {
         leading.len() >= columns.len()
-            && leading[..columns.len()].iter().all(|c| c.is_some_and(|c| wanted.contains(c)))
-            && leading[..columns.len()].iter().flatten().collect::<HashSet<_>>().len() == columns.len()
+            && leading[..columns.len()]
+                .iter()
+                .all(|c| c.is_some_and(|c| wanted.contains(c)))
+            && leading[..columns.len()]
+                .iter()
+                .flatten()
+                .collect::<HashSet<_>>()
+                .len()
+                == columns.len()
     };
-    let by_index = model.indexes_of(table.id).any(|index| leads(&index.columns()));
-    let by_constraint = table.constraints.iter().any(|constraint| match constraint.kind() {
-        ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. } | ConstraintKind::Exclude { .. } => {
-            let leading: Vec<Option<&str>> = constraint.columns().into_iter().map(Some).collect();
-            leads(&leading)
-        }
-        _ => false,
-    });
+    let by_index = model
+        .indexes_of(table.id)
+        .any(|index| leads(&index.columns()));
+    let by_constraint = table
+        .constraints
+        .iter()
+        .any(|constraint| match constraint.kind() {
+            ConstraintKind::PrimaryKey { .. }
+            | ConstraintKind::Unique { .. }
+            | ConstraintKind::Exclude { .. } => {
+                let leading: Vec<Option<&str>> =
+                    constraint.columns().into_iter().map(Some).collect();
+                leads(&leading)
+            }
+            _ => false,
+        });
     by_index || by_constraint
 }
 
@@ -129,26 +150,40 @@ fn sql_fix(
     );
     let statement = crate::fix::keyword_case(&file.text, fk.def.origin.statement, &statement);
     let edit = crate::fix::insert_statement_after(file, fk.def.origin.statement, &statement);
-    Some(Fix::safe(format!("Create index on {}({})", table.name, quoted.join(", ")), vec![edit]))
+    Some(Fix::safe(
+        format!("Create index on {}({})", table.name, quoted.join(", ")),
+        vec![edit],
+    ))
 }
 
 /// Whether the foreign key is added by a migration to a table an earlier migration created.
 fn created_by_earlier_migration(cx: &RuleCx, table: &Table, fk: &Constraint) -> bool {
-    let (Some(fk_file), Some(table_file)) =
-        (cx.model.file_meta(fk.def.origin.file), cx.model.file_meta(table.created.file))
-    else {
+    let (Some(fk_file), Some(table_file)) = (
+        cx.model.file_meta(fk.def.origin.file),
+        cx.model.file_meta(table.created.file),
+    ) else {
         return false;
     };
     fk_file.is_migration && table_file.order < fk_file.order
 }
 
 /// `<table>_<col1>_<col2>_idx`, shortened to 63 bytes, with `_1`, `_2`, ... until it is free.
-fn index_name(model: &Model, table: &Table, columns: &[&str], proposed: &HashSet<String>) -> String {
+fn index_name(
+    model: &Model,
+    table: &Table,
+    columns: &[&str],
+    proposed: &HashSet<String>,
+) -> String {
     let base = format!("{}_{}", table.name.name, columns.join("_"));
-    let taken = |name: &str| model.relation_exists(&table.name.schema, name) || proposed.contains(name);
+    let taken =
+        |name: &str| model.relation_exists(&table.name.schema, name) || proposed.contains(name);
     (0..)
         .map(|n| {
-            let suffix = if n == 0 { "_idx".to_string() } else { format!("_idx_{n}") };
+            let suffix = if n == 0 {
+                "_idx".to_string()
+            } else {
+                format!("_idx_{n}")
+            };
             let mut stem = base.clone();
             while stem.len() + suffix.len() > MAX_NAME {
                 stem.pop();
@@ -164,10 +199,19 @@ fn prisma_fix(cx: &RuleCx, table: &Table, columns: &[&str]) -> Option<Fix> {
     let file = cx.file(body.file)?;
     let fields: Vec<String> = columns
         .iter()
-        .map(|c| table.column(c).and_then(|col| col.prisma_name.clone()).unwrap_or_else(|| c.to_string()))
+        .map(|c| {
+            table
+                .column(c)
+                .and_then(|col| col.prisma_name.clone())
+                .unwrap_or_else(|| c.to_string())
+        })
         .collect();
     let line = format!("@@index([{}])", fields.join(", "));
-    let members: Vec<_> = table.columns.iter().map(|c| c.def.loc(c.def.value.range).range).collect();
+    let members: Vec<_> = table
+        .columns
+        .iter()
+        .map(|c| c.def.loc(c.def.value.range).range)
+        .collect();
     let edit = crate::fix::prisma::append_member(file, body.range, &members, &line);
     Some(Fix::safe(format!("Add `{line}`"), vec![edit]))
 }

@@ -73,7 +73,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let staging = glob_match("*_staging", &table.name.name) || glob_match("tmp_*", &table.name.name);
+        let staging =
+            glob_match("*_staging", &table.name.name) || glob_match("tmp_*", &table.name.name);
         if table.persistence == Persistence::Unlogged && staging {
             continue;
         }
@@ -90,7 +91,13 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 fn junction_columns(table: &Table) -> Option<[String; 2]> {
     let mut columns: Vec<String> = Vec::new();
     for fk in table.foreign_keys() {
-        let ConstraintKind::ForeignKey { columns: fk_columns, .. } = fk.kind() else { continue };
+        let ConstraintKind::ForeignKey {
+            columns: fk_columns,
+            ..
+        } = fk.kind()
+        else {
+            continue;
+        };
         match fk_columns.as_slice() {
             [single] if !columns.contains(&single.name) => columns.push(single.name.clone()),
             _ => return None,
@@ -109,22 +116,35 @@ fn sql_fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
     if let Some([a, b]) = junction_columns(table) {
         let (a, b) = (quote_if_needed(&a), quote_if_needed(&b));
         let constraint = case(&format!("PRIMARY KEY ({a}, {b})"));
-        return Some(Fix::unsafe_(format!("Add PRIMARY KEY ({a}, {b})"), elements.append(&constraint)));
+        return Some(Fix::unsafe_(
+            format!("Add PRIMARY KEY ({a}, {b})"),
+            elements.append(&constraint),
+        ));
     }
     if table.column("id").is_some() {
-        return Some(Fix::unsafe_("Add PRIMARY KEY (id)", elements.append(&case("PRIMARY KEY (id)"))));
+        return Some(Fix::unsafe_(
+            "Add PRIMARY KEY (id)",
+            elements.append(&case("PRIMARY KEY (id)")),
+        ));
     }
     let column = match cx.policy().keys {
         KeyPolicy::Uuid => "id uuid PRIMARY KEY DEFAULT gen_random_uuid()",
         _ => "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
     };
-    Some(Fix::unsafe_(format!("Add `{column}`"), vec![elements.insert_first(&case(column))]))
+    Some(Fix::unsafe_(
+        format!("Add `{column}`"),
+        vec![elements.insert_first(&case(column))],
+    ))
 }
 
 fn prisma_fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
     let body = table.elements?;
     let file = cx.file(body.file)?;
-    let members: Vec<_> = table.columns.iter().map(|c| c.def.loc(c.def.value.range).range).collect();
+    let members: Vec<_> = table
+        .columns
+        .iter()
+        .map(|c| c.def.loc(c.def.value.range).range)
+        .collect();
     let prisma_field = |column: &str| {
         table
             .column(column)
@@ -136,7 +156,11 @@ fn prisma_fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
         let edit = crate::fix::prisma::append_member(file, body.range, &members, &line);
         return Some(Fix::unsafe_(format!("Add `{line}`"), vec![edit]));
     }
-    if table.columns.iter().any(|c| c.prisma_name.as_deref() == Some("id")) {
+    if table
+        .columns
+        .iter()
+        .any(|c| c.prisma_name.as_deref() == Some("id"))
+    {
         return None;
     }
     let line = match cx.policy().keys {

@@ -47,14 +47,22 @@ pub(crate) fn removal(file: &FileData, suppression: &Suppression, rule_index: us
     if suppression.rules.len() == 1 {
         let range = suppression.comment;
         let line_start = crate::fix::start_of_line(&file.text, range.start());
-        let own_line = file.text[line_start as usize..range.start() as usize].trim().is_empty();
+        let own_line = file.text[line_start as usize..range.start() as usize]
+            .trim()
+            .is_empty();
         if own_line {
             return crate::fix::delete_statement(file, range);
         }
         // A trailing comment: remove it with the spaces before it.
         let before = &file.text[..range.start() as usize];
         let start = before.trim_end_matches([' ', '\t']).len() as u32;
-        return Edit::replace(Loc { file: file.id, range: TextRange::new(start, range.end()) }, "");
+        return Edit::replace(
+            Loc {
+                file: file.id,
+                range: TextRange::new(start, range.end()),
+            },
+            "",
+        );
     }
     let this = suppression.rules[rule_index].range;
     // Remove the id with the separator that joins it to a neighbour.
@@ -62,7 +70,13 @@ pub(crate) fn removal(file: &FileData, suppression: &Suppression, rule_index: us
         Some(next) => TextRange::new(this.start(), next.range.start()),
         None => TextRange::new(suppression.rules[rule_index - 1].range.end(), this.end()),
     };
-    Edit::replace(Loc { file: file.id, range }, "")
+    Edit::replace(
+        Loc {
+            file: file.id,
+            range,
+        },
+        "",
+    )
 }
 
 #[cfg(test)]

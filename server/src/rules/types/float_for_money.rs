@@ -38,7 +38,9 @@
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::lower::TypeRef;
 use crate::model::{Column, Located, Table};
-use crate::rules::common::{builtin, defined_columns, matches_any, type_change_safety, type_tokens};
+use crate::rules::common::{
+    builtin, defined_columns, matches_any, type_change_safety, type_tokens,
+};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, escape_snippet};
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -56,10 +58,36 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 const MONEY_NAMES: &[&str] = &[
-    "price", "amount", "cost", "total", "subtotal", "balance", "fee", "fees", "tax", "salary",
-    "wage", "revenue", "payment", "charge", "discount", "refund", "credit", "debit", "budget",
-    "spend", "payout", "invoice_total", "*_price", "*_amount", "*_cost", "*_total", "*_fee",
-    "*_usd", "*_eur", "*_gbp",
+    "price",
+    "amount",
+    "cost",
+    "total",
+    "subtotal",
+    "balance",
+    "fee",
+    "fees",
+    "tax",
+    "salary",
+    "wage",
+    "revenue",
+    "payment",
+    "charge",
+    "discount",
+    "refund",
+    "credit",
+    "debit",
+    "budget",
+    "spend",
+    "payout",
+    "invoice_total",
+    "*_price",
+    "*_amount",
+    "*_cost",
+    "*_total",
+    "*_fee",
+    "*_usd",
+    "*_eur",
+    "*_gbp",
 ];
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
@@ -69,7 +97,9 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         if !matches!(builtin(&ty.value), Some("float4" | "float8")) || ty.value.array_dims > 0 {
             continue;
         }
-        if column.name.to_ascii_lowercase().ends_with("_cents") || !matches_any(&names, &column.name) {
+        if column.name.to_ascii_lowercase().ends_with("_cents")
+            || !matches_any(&names, &column.name)
+        {
             continue;
         }
         let written = cx.text(type_tokens(ty));
@@ -85,7 +115,9 @@ fn fix(cx: &RuleCx, table: &Table, column: &Column, ty: &Located<TypeRef>) -> Fi
     let safety = type_change_safety(column, ty);
     let edit = match table.language {
         Language::Sql => {
-            let upper = cx.text(ty.loc(ty.value.name_range)).starts_with(|c: char| c.is_ascii_uppercase());
+            let upper = cx
+                .text(ty.loc(ty.value.name_range))
+                .starts_with(|c: char| c.is_ascii_uppercase());
             let name = if upper { "NUMERIC" } else { "numeric" };
             let loc = type_tokens(ty);
             Edit::snippet(loc.file, loc.range, format!("{name}(${{1:12}},${{2:2}})"))
@@ -110,10 +142,18 @@ fn fix(cx: &RuleCx, table: &Table, column: &Column, ty: &Located<TypeRef>) -> Fi
                 .find(|c: char| c.is_whitespace())
                 .map_or("", |end| &native_and_after[end..]);
             replaced.push_str(&escape_snippet(after_native));
-            Edit::snippet(field.file, TextRange::new(field.range.start(), field.range.end()), replaced)
+            Edit::snippet(
+                field.file,
+                TextRange::new(field.range.start(), field.range.end()),
+                replaced,
+            )
         }
     };
-    Fix { title: "Use numeric(12,2)".to_string(), safety, edits: vec![edit] }
+    Fix {
+        title: "Use numeric(12,2)".to_string(),
+        safety,
+        edits: vec![edit],
+    }
 }
 
 #[cfg(test)]

@@ -38,7 +38,9 @@
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::lower::TypeRef;
 use crate::model::{Located, Table};
-use crate::rules::common::{builtin, defined_columns, matches_any, type_change_safety, type_tokens};
+use crate::rules::common::{
+    builtin, defined_columns, matches_any, type_change_safety, type_tokens,
+};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, Safety};
 use crate::syntax::Language;
 
@@ -73,7 +75,10 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::new(type_tokens(ty), message).with_fixes(fix));
     }
     for domain in &cx.model.domains {
-        let ty = Located { value: domain.def.value.ty.clone(), origin: domain.def.origin };
+        let ty = Located {
+            value: domain.def.value.ty.clone(),
+            origin: domain.def.origin,
+        };
         if builtin(&ty.value) != Some("timestamp") {
             continue;
         }
@@ -82,7 +87,10 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             domain.name
         );
         let replacement = sql_replacement(cx, &ty);
-        let fix = Fix::safe("Convert to timestamptz", vec![Edit::replace(type_tokens(&ty), replacement)]);
+        let fix = Fix::safe(
+            "Convert to timestamptz",
+            vec![Edit::replace(type_tokens(&ty), replacement)],
+        );
         out.push(Diagnostic::new(type_tokens(&ty), message).with_fix(fix));
     }
 }
@@ -92,13 +100,21 @@ fn conversion(cx: &RuleCx, table: &Table, ty: &Located<TypeRef>, safety: Safety)
         Language::Sql => Edit::replace(type_tokens(ty), sql_replacement(cx, ty)),
         Language::Prisma => prisma_edit(cx, ty),
     };
-    Some(Fix { title: "Convert to timestamptz".to_string(), safety, edits: vec![edit] })
+    Some(Fix {
+        title: "Convert to timestamptz".to_string(),
+        safety,
+        edits: vec![edit],
+    })
 }
 
 /// `timestamp(6) without time zone` -> `timestamptz(6)`, in the case it was written in.
 fn sql_replacement(cx: &RuleCx, ty: &Located<TypeRef>) -> String {
     let written = cx.text(ty.loc(ty.value.name_range));
-    let name = if written.starts_with(|c: char| c.is_ascii_uppercase()) { "TIMESTAMPTZ" } else { "timestamptz" };
+    let name = if written.starts_with(|c: char| c.is_ascii_uppercase()) {
+        "TIMESTAMPTZ"
+    } else {
+        "timestamptz"
+    };
     match ty.value.modifiers_range {
         Some(modifiers) => format!("{name}{}", cx.text(ty.loc(modifiers))),
         None => name.to_string(),
@@ -111,7 +127,10 @@ fn prisma_edit(cx: &RuleCx, ty: &Located<TypeRef>) -> Edit {
     match ty.value.modifiers_range {
         Some(native) => {
             let loc = ty.loc(native);
-            Edit::replace(loc, cx.text(loc).replacen("db.Timestamp", "db.Timestamptz", 1))
+            Edit::replace(
+                loc,
+                cx.text(loc).replacen("db.Timestamp", "db.Timestamptz", 1),
+            )
         }
         None => {
             let end = ty.loc(ty.value.range).range.end();
