@@ -2,7 +2,8 @@
 //! schema source (its files' model, then the rules). Pure: the CLI and the language server read
 //! files and hand the text in.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tree_sitter::{InputEdit, Tree};
@@ -14,6 +15,8 @@ use crate::rules::suppression::{self, Suppressions};
 use crate::rules::{self, Diagnostic, Selection};
 use crate::syntax::{Language, SyntaxError, SyntaxTrees};
 use crate::text::{LineIndex, TextRange};
+use crate::workspace::linking::link_schema_directories;
+use crate::workspace::sources::{self, SchemaSource, SourceKind};
 
 /// Everything ddlint knows about one file's text.
 #[derive(Clone)]
@@ -235,32 +238,16 @@ pub struct Checked {
 /// Checks files given with their texts: groups them into schema sources (migration order), builds
 /// each source's model and runs the rules. Down migrations are parsed but not checked.
 pub fn check_texts(inputs: Vec<TextInput>, config: &Config, selection: &Selection) -> Checked {
-    let keys: Vec<PathBuf> = inputs.iter().map(|input| input.key.clone()).collect();
-    let files: Vec<FileData> = parse_all(inputs);
-    let by_key = |key: &std::path::Path| {
-        keys.iter()
-            .position(|k| k == key)
-            .and_then(|index| files.iter().find(|f| f.id.0 as usize == index))
-    };
-    let sources =
-        crate::workspace::sources::group_into_sources(&keys, &config.source_roots(), |key| {
-            by_key(key)
-                .is_some_and(|f| crate::workspace::sources::declares_prisma_datasource(&f.text))
-        });
+    let parsed = Parsed::new(inputs, config);
     let mut diagnostics = Vec::new();
-    for source in &sources {
-        let is_migration = matches!(
-            source.kind,
-            crate::workspace::sources::SourceKind::Migrations { .. }
-        );
-        let members: Vec<SourceMember> = source
-            .applied_files()
-            .filter_map(|member| by_key(&member.path))
-            .map(|file| SourceMember { file, is_migration })
-            .collect();
+    for source in &parsed.sources {
+        let members = parsed.members(source);
         diagnostics.extend(check_source(&members, config, selection).1);
     }
-    Checked { files, diagnostics }
+    Checked {
+        files: parsed.files,
+        diagnostics,
+    }
 }
 
 /// The model of one schema source.
@@ -281,33 +268,19 @@ pub struct Modeled {
 /// Groups files into schema sources (migration order) and builds each source's model without
 /// running the rules, for outputs that only read the model (the ERD).
 pub fn build_models(inputs: Vec<TextInput>, config: &Config) -> Modeled {
-    let keys: Vec<PathBuf> = inputs.iter().map(|input| input.key.clone()).collect();
-    let files: Vec<FileData> = parse_all(inputs);
-    let by_key = |key: &std::path::Path| {
-        keys.iter()
-            .position(|k| k == key)
-            .and_then(|index| files.iter().find(|f| f.id.0 as usize == index))
-    };
-    let grouped =
-        crate::workspace::sources::group_into_sources(&keys, &config.source_roots(), |key| {
-            by_key(key)
-                .is_some_and(|f| crate::workspace::sources::declares_prisma_datasource(&f.text))
-        });
-    let sources = grouped
+    let parsed = Parsed::new(inputs, config);
+    let sources = parsed
+        .sources
         .iter()
         .map(|source| {
-            let is_migration = matches!(
-                source.kind,
-                crate::workspace::sources::SourceKind::Migrations { .. }
-            );
-            let inputs: Vec<FileInput> = source
-                .applied_files()
-                .filter_map(|member| by_key(&member.path))
-                .map(|file| FileInput {
-                    file: file.id,
-                    language: file.language,
-                    is_migration,
-                    statements: &file.statements,
+            let inputs: Vec<FileInput> = parsed
+                .members(source)
+                .iter()
+                .map(|member| FileInput {
+                    file: member.file.id,
+                    language: member.file.language,
+                    is_migration: member.is_migration,
+                    statements: &member.file.statements,
                 })
                 .collect();
             SourceModel {
@@ -316,7 +289,56 @@ pub fn build_models(inputs: Vec<TextInput>, config: &Config) -> Modeled {
             }
         })
         .collect();
-    Modeled { files, sources }
+    Modeled {
+        files: parsed.files,
+        sources,
+    }
+}
+
+/// Parsed files grouped into schema sources.
+struct Parsed {
+    files: Vec<FileData>,
+    /// Each file's index in `files`, by its key.
+    by_key: HashMap<PathBuf, usize>,
+    sources: Vec<SchemaSource>,
+}
+
+impl Parsed {
+    /// Parses the inputs, groups them into sources (migration order) and links the standalone
+    /// files of a directory that build one schema together.
+    fn new(inputs: Vec<TextInput>, config: &Config) -> Parsed {
+        let keys: Vec<PathBuf> = inputs.iter().map(|input| input.key.clone()).collect();
+        let files = parse_all(inputs);
+        let by_key: HashMap<PathBuf, usize> = files
+            .iter()
+            .enumerate()
+            .map(|(position, file)| (keys[file.id.0 as usize].clone(), position))
+            .collect();
+        let file = |key: &Path| by_key.get(key).map(|&position| &files[position]);
+        let sources = sources::group_into_sources(&keys, &config.source_roots(), |key| {
+            file(key).is_some_and(|f| sources::declares_prisma_datasource(&f.text))
+        });
+        let sources =
+            link_schema_directories(sources, |key| file(key).map(|f| f.statements.as_slice()));
+        Parsed {
+            files,
+            by_key,
+            sources,
+        }
+    }
+
+    /// The applied files of a source, in order.
+    fn members(&self, source: &SchemaSource) -> Vec<SourceMember<'_>> {
+        let is_migration = matches!(source.kind, SourceKind::Migrations { .. });
+        source
+            .applied_files()
+            .filter_map(|member| self.by_key.get(&member.path))
+            .map(|&position| SourceMember {
+                file: &self.files[position],
+                is_migration,
+            })
+            .collect()
+    }
 }
 
 /// Parses and lowers files on all cores; file ids are the inputs' positions. Files that are

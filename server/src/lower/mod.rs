@@ -254,6 +254,32 @@ pub fn unquote_ident(raw: &str) -> (String, bool) {
     }
 }
 
+/// Whether the written identifier `raw` denotes `name` (what `unquote_ident` would give),
+/// without allocating: rules ask it for every name of a schema.
+pub fn ident_denotes(raw: &str, name: &str) -> bool {
+    let body = raw
+        .strip_prefix("U&")
+        .or_else(|| raw.strip_prefix("u&"))
+        .unwrap_or(raw);
+    match body.strip_prefix('"') {
+        Some(inner) => {
+            let inner = inner.strip_suffix('"').unwrap_or(inner);
+            if inner.contains("\"\"") {
+                inner.replace("\"\"", "\"") == name
+            } else {
+                inner == name
+            }
+        }
+        None => {
+            raw.len() == name.len()
+                && raw
+                    .bytes()
+                    .zip(name.bytes())
+                    .all(|(r, n)| r.to_ascii_lowercase() == n)
+        }
+    }
+}
+
 /// The value of a string literal: quotes removed, doubled quotes and E'' escapes resolved.
 pub fn string_value(raw: &str) -> String {
     if let Some(rest) = raw.strip_prefix('$') {
@@ -315,6 +341,23 @@ mod tests {
         assert_eq!(unquote_ident("\"a\"\"b\""), ("a\"b".to_string(), true));
         // Only ASCII letters fold, as in PostgreSQL with a UTF-8 database.
         assert_eq!(unquote_ident("ÜberTable"), ("Übertable".to_string(), false));
+    }
+
+    #[test]
+    fn written_identifiers_denote_what_they_unquote_to() {
+        for (raw, name) in [
+            ("Users", "users"),
+            ("\"Users\"", "Users"),
+            ("\"a\"\"b\"", "a\"b"),
+            ("ÜberTable", "Übertable"),
+            ("U&\"d\"", "d"),
+        ] {
+            assert!(ident_denotes(raw, name), "{raw}");
+            assert_eq!(unquote_ident(raw).0, name);
+        }
+        assert!(!ident_denotes("Users", "Users"));
+        assert!(!ident_denotes("\"Users\"", "users"));
+        assert!(!ident_denotes("user", "users"));
     }
 
     #[test]

@@ -94,23 +94,26 @@ pub fn table_elements<'a>(cx: &RuleCx<'a>, table: &Table) -> Option<TableElement
 
 /// `*` matches any run of characters; matching ignores ASCII case.
 pub fn glob_match(pattern: &str, name: &str) -> bool {
-    let pattern = pattern.to_ascii_lowercase();
-    let name = name.to_ascii_lowercase();
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == name;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !name.starts_with(first)
-        || !name[first.len()..].ends_with(last)
-        || name.len() < first.len() + last.len()
+    let (pattern, name) = (pattern.as_bytes(), name.as_bytes());
+    let mut parts = pattern.split(|&b| b == b'*');
+    let first = parts.next().unwrap_or_default();
+    let Some(last) = parts.next_back() else {
+        return pattern.eq_ignore_ascii_case(name);
+    };
+    if name.len() < first.len() + last.len()
+        || !name[..first.len()].eq_ignore_ascii_case(first)
+        || !name[name.len() - last.len()..].eq_ignore_ascii_case(last)
     {
         return false;
     }
     let mut rest = &name[first.len()..name.len() - last.len()];
-    for middle in &parts[1..parts.len() - 1] {
-        match rest.find(middle) {
+    for middle in parts {
+        match rest
+            .windows(middle.len().max(1))
+            .position(|window| window.eq_ignore_ascii_case(middle))
+        {
             Some(at) => rest = &rest[at + middle.len()..],
+            None if middle.is_empty() => {}
             None => return false,
         }
     }
@@ -226,5 +229,9 @@ mod tests {
         assert!(glob_match("a*b*c", "axxbyyc"));
         assert!(!glob_match("a*b*c", "axxc"));
         assert!(glob_match("*", ""));
+        assert!(glob_match("a**b", "ab"));
+        assert!(glob_match("*Price*", "unit_PRICE_cents"));
+        assert!(!glob_match("ab*ba", "aba"));
+        assert!(glob_match("prix_*", "prix_unitaire_été"));
     }
 }

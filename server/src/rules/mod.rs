@@ -22,6 +22,7 @@ mod shape;
 mod types;
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::analysis::FileData;
 use crate::config::{Config, Level, OptionSpec, OptionValue, Policy, RuleSpec};
@@ -226,59 +227,18 @@ pub fn check(
     if files.is_empty() {
         return all;
     }
-    let mut ran: HashSet<&'static str> = HashSet::new();
-    for rule in self::all() {
-        let Some(severity) = effective_severity(rule, config, selection) else {
-            continue;
-        };
-        ran.insert(rule.id);
-        let mut found = Vec::new();
-        match rule.check {
-            Some(check) => {
-                // A bug in one rule must not take the others (or the language server) down.
-                let cx = RuleCx {
-                    model,
-                    config,
-                    files,
-                    rule,
-                };
-                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    check(&cx, &mut found)
-                }));
-                if let Err(panic) = outcome {
-                    let message = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
-                    eprintln!(
-                        "ddlint: internal error in rule `{}` ({message}); its findings are missing",
-                        rule.id
-                    );
-                    found.clear();
-                }
-            }
-            None if rule.id == schema::syntax_error::RULE.id => {
-                for file in files {
-                    for error in &file.syntax_errors {
-                        found.push(Diagnostic::new(
-                            Loc {
-                                file: file.id,
-                                range: error.range,
-                            },
-                            error.message.clone(),
-                        ));
-                    }
-                }
-            }
-            None => {}
-        }
+    let enabled: Vec<(&'static Rule, Severity)> = self::all()
+        .filter_map(|rule| Some((rule, effective_severity(rule, config, selection)?)))
+        .collect();
+    let ran: HashSet<&'static str> = enabled.iter().map(|(rule, _)| rule.id).collect();
+    let found = run_on_all_cores(&enabled, |rule| run_rule(rule, model, files, config));
+    for ((rule, severity), found) in enabled.iter().zip(found) {
         for mut diagnostic in found {
             diagnostic.rule = rule.id;
             diagnostic.severity = if diagnostic.demoted {
                 severity.lower()
             } else {
-                severity
+                *severity
             };
             all.push(diagnostic);
         }
@@ -369,6 +329,91 @@ pub fn check(
         a.file == b.file && a.range == b.range && a.rule == b.rule && a.message == b.message
     });
     all
+}
+
+/// One rule's findings, without ids and severities.
+fn run_rule(
+    rule: &'static Rule,
+    model: &Model,
+    files: &[&FileData],
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    match rule.check {
+        Some(check) => {
+            // A bug in one rule must not take the others (or the language server) down.
+            let cx = RuleCx {
+                model,
+                config,
+                files,
+                rule,
+            };
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&cx, &mut found)));
+            if let Err(panic) = outcome {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                eprintln!(
+                    "ddlint: internal error in rule `{}` ({message}); its findings are missing",
+                    rule.id
+                );
+                found.clear();
+            }
+        }
+        None if rule.id == schema::syntax_error::RULE.id => {
+            for file in files {
+                for error in &file.syntax_errors {
+                    found.push(Diagnostic::new(
+                        Loc {
+                            file: file.id,
+                            range: error.range,
+                        },
+                        error.message.clone(),
+                    ));
+                }
+            }
+        }
+        None => {}
+    }
+    found
+}
+
+/// Runs the rules on all cores (each worker takes the next rule not yet taken); the results
+/// keep the rules' order, so the output does not depend on scheduling.
+fn run_on_all_cores(
+    enabled: &[(&'static Rule, Severity)],
+    run: impl Fn(&'static Rule) -> Vec<Diagnostic> + Sync,
+) -> Vec<Vec<Diagnostic>> {
+    let next = AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some((rule, _)) = enabled.get(index) else {
+                return done;
+            };
+            done.push((index, run(rule)));
+        }
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(enabled.len())
+        .max(1);
+    let mut results: Vec<Vec<Diagnostic>> = enabled.iter().map(|_| Vec::new()).collect();
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(worker)).collect();
+        let finished = helpers
+            .into_iter()
+            .flat_map(|helper| helper.join().unwrap_or_default())
+            .chain(worker());
+        for (index, found) in finished {
+            results[index] = found;
+        }
+    });
+    results
 }
 
 fn all_ids() -> impl Iterator<Item = &'static str> {

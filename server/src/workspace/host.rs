@@ -29,6 +29,7 @@ use crate::rules::{self, Diagnostic, Selection};
 use crate::syntax::Language;
 use crate::text::{Document, LineCol, LineIndex, PositionEncoding, TextRange};
 use crate::workspace::files::{self, FileKind, Problem};
+use crate::workspace::linking;
 use crate::workspace::sources::{self, FileRole, SchemaSource, SourceFile, SourceKind};
 
 /// A change, applied in arrival order.
@@ -200,6 +201,8 @@ struct FileState {
     on_disk: bool,
     pending: Pending,
     declares_datasource: bool,
+    /// `link_fingerprint` of a standalone SQL file: what links it to its directory's others.
+    links: u64,
     diagnostics: Arc<[Diagnostic]>,
     source: Option<Arc<SourceView>>,
     /// The view handed out last; `None` after anything in it changed.
@@ -612,6 +615,10 @@ impl Host {
     ) {
         self.skipped.remove(&path);
         let declares_datasource = declares_datasource(&data);
+        let links = match data.language {
+            Language::Sql => linking::link_fingerprint(&data.statements),
+            Language::Prisma => 0,
+        };
         let scope = self.scope_root_of(&path);
         self.files.insert(
             path,
@@ -622,6 +629,7 @@ impl Host {
                 on_disk,
                 pending: Pending::Nothing,
                 declares_datasource,
+                links,
                 diagnostics: Arc::from([]),
                 source: None,
                 view: None,
@@ -813,9 +821,11 @@ impl Host {
                 let declares = declares_datasource(&data);
                 file.data = Arc::new(data);
                 file.view = None;
-                if declares != file.declares_datasource {
-                    file.declares_datasource = declares;
-                    let root = self.scope_root_of(path);
+                let datasource_changed = declares != file.declares_datasource;
+                file.declares_datasource = declares;
+                let root = self.scope_root_of(path);
+                let links_changed = self.links_changed(&root, path);
+                if datasource_changed || links_changed {
                     self.regroup.insert(root);
                 }
             }
@@ -828,6 +838,32 @@ impl Host {
                 ),
             )),
         }
+    }
+
+    /// Whether an edit changed what links a standalone SQL file to the others of its directory
+    /// (there are none to link to when it is alone).
+    fn links_changed(&mut self, root: &Path, path: &Path) -> bool {
+        let standalone = self.scopes.get(root).is_some_and(|scope| {
+            scope
+                .sources
+                .iter()
+                .any(|source| source.kind == SourceKind::Standalone && source.contains(path))
+        });
+        let directory = path.parent();
+        let has_siblings = self.files.iter().any(|(other, state)| {
+            other.as_path() != path
+                && state.by_extension
+                && state.data.language == Language::Sql
+                && other.parent() == directory
+        });
+        let Some(file) = self.files.get_mut(path) else {
+            return false;
+        };
+        if !standalone || !has_siblings || file.data.language != Language::Sql {
+            return false;
+        }
+        let links = linking::link_fingerprint(&file.data.statements);
+        std::mem::replace(&mut file.links, links) != links
     }
 
     /// The schema sources of a scope, from its files' paths.
@@ -846,12 +882,16 @@ impl Host {
             }
         }
         grouped.sort();
-        let mut found =
-            sources::group_into_sources(&grouped, &scope.config.source_roots(), |path| {
-                self.files
-                    .get(path)
-                    .is_some_and(|file| file.declares_datasource)
-            });
+        let found = sources::group_into_sources(&grouped, &scope.config.source_roots(), |path| {
+            self.files
+                .get(path)
+                .is_some_and(|file| file.declares_datasource)
+        });
+        let mut found = linking::link_schema_directories(found, |path| {
+            self.files
+                .get(path)
+                .map(|file| file.data.statements.as_slice())
+        });
         standalone.sort();
         found.extend(standalone.into_iter().map(|path| SchemaSource {
             root: path.clone(),
@@ -1248,6 +1288,51 @@ mod tests {
             lonely.contains(&"missing-primary-key") && !lonely.contains(&fk),
             "{lonely:?}"
         );
+    }
+
+    #[test]
+    fn schema_files_of_one_directory_link_and_unlink_as_they_are_edited() {
+        let scratch = ScratchDir::new("host-linking");
+        let tables = scratch.write(
+            "schema/CreateTables.sql",
+            "CREATE TABLE artist (id bigint NOT NULL, name text NOT NULL);\n",
+        );
+        let keys = scratch.write(
+            "schema/CreatePrimaryKeys.sql",
+            "ALTER TABLE artist ADD PRIMARY KEY (id);\n",
+        );
+        let root = scratch.path().to_path_buf();
+        let mut host = Host::new(PositionEncoding::Utf16, None);
+        host.add_folder(&root, &mut |_, _| {});
+        let missing_key = |commit: &Commit| {
+            rules_of(&commit.snapshot.file(&tables).unwrap().diagnostics)
+                .contains(&"missing-primary-key")
+        };
+        assert!(!missing_key(&host.commit()));
+
+        // The key now goes to another table: the files no longer depend on each other.
+        let mut text = std::fs::read_to_string(&keys).unwrap();
+        host.apply(whole(&keys, &text, 1));
+        assert!(!missing_key(&host.commit()));
+        let start = text.find("artist").unwrap();
+        let edit = replace(&mut text, start, start + "artist".len(), "label");
+        host.apply(Change::Edit {
+            path: keys.clone(),
+            version: 2,
+            edits: vec![edit],
+        });
+        let commit = host.commit();
+        assert!(missing_key(&commit));
+        assert!(commit.changed.contains(&tables), "{:?}", commit.changed);
+
+        let start = text.find("label").unwrap();
+        let edit = replace(&mut text, start, start + "label".len(), "artist");
+        host.apply(Change::Edit {
+            path: keys.clone(),
+            version: 3,
+            edits: vec![edit],
+        });
+        assert!(!missing_key(&host.commit()));
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! it does not), and applied creators first. Directories of alternative schemas (two files
 //! creating the same table) are left alone: which one applies is not ours to guess.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use super::sources::{FileRole, SchemaSource, SourceFile, SourceKind};
@@ -29,7 +30,9 @@ fn key(name: &ObjectName) -> String {
 }
 
 fn use_type(needs: &mut Needs, ty: &TypeRef) {
-    needs.uses_types.insert(ty.name.clone());
+    if ty.builtin.is_none() {
+        needs.uses_types.insert(ty.name.clone());
+    }
 }
 
 fn needs_of(statements: &[PlacedStatement]) -> Needs {
@@ -96,6 +99,24 @@ fn needs_of(statements: &[PlacedStatement]) -> Needs {
     needs
 }
 
+/// A digest of what a file creates and uses, which decides its links: the language server
+/// regroups a directory only when an edit changes it.
+pub fn link_fingerprint(statements: &[PlacedStatement]) -> u64 {
+    let needs = needs_of(statements);
+    let mut hasher = std::hash::DefaultHasher::new();
+    for set in [
+        &needs.creates_tables,
+        &needs.creates_types,
+        &needs.uses_tables,
+        &needs.uses_types,
+    ] {
+        let mut names: Vec<&String> = set.iter().collect();
+        names.sort_unstable();
+        names.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 /// Links the standalone SQL sources of each directory that depend on one another; other sources
 /// are returned as they are. `statements` gives a file's lowered statements.
 pub fn link_schema_directories<'a>(
@@ -160,7 +181,40 @@ fn feeds(a: &Needs, b: &Needs) -> bool {
         || b.uses_types.iter().any(|t| a.creates_types.contains(t))
 }
 
-/// Groups of files connected by "creates what the other uses", in either direction.
+/// The files whose creations `user` relies on: for each name it uses, the one file of the
+/// directory that creates it. They must explain at least half of its uses: a name or two in
+/// common with an unrelated schema of the same directory is chance, not a dependency.
+fn suppliers(user: usize, needs: &[Needs]) -> BTreeSet<usize> {
+    let wanted = &needs[user];
+    let uses = wanted
+        .uses_tables
+        .iter()
+        .map(|name| (name, true))
+        .chain(wanted.uses_types.iter().map(|name| (name, false)));
+    let mut found = BTreeSet::new();
+    let mut explained = 0;
+    for (name, is_table) in uses {
+        let mut creators = (0..needs.len()).filter(|&other| {
+            other != user
+                && if is_table {
+                    needs[other].creates_tables.contains(name)
+                } else {
+                    needs[other].creates_types.contains(name)
+                }
+        });
+        if let (Some(only), None) = (creators.next(), creators.next()) {
+            found.insert(only);
+            explained += 1;
+        }
+    }
+    let total = wanted.uses_tables.len() + wanted.uses_types.len();
+    if explained * 2 < total {
+        found.clear();
+    }
+    found
+}
+
+/// Groups of files connected by "supplies what the other uses", in either direction.
 fn components(needs: &[Needs]) -> Vec<Vec<usize>> {
     let mut component_of: Vec<usize> = (0..needs.len()).collect();
     fn root(component_of: &mut [usize], mut i: usize) -> usize {
@@ -170,12 +224,13 @@ fn components(needs: &[Needs]) -> Vec<Vec<usize>> {
         }
         i
     }
-    for a in 0..needs.len() {
-        for b in 0..needs.len() {
-            if a != b && feeds(&needs[a], &needs[b]) {
-                let (ra, rb) = (root(&mut component_of, a), root(&mut component_of, b));
-                component_of[ra] = rb;
-            }
+    for user in 0..needs.len() {
+        for supplier in suppliers(user, needs) {
+            let (a, b) = (
+                root(&mut component_of, supplier),
+                root(&mut component_of, user),
+            );
+            component_of[a] = b;
         }
     }
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -309,6 +364,22 @@ mod tests {
             ),
         ]);
         assert_eq!(linked.len(), 3);
+    }
+
+    #[test]
+    fn a_name_in_common_with_an_unrelated_schema_is_no_link() {
+        let linked = link(&[
+            (
+                "sql/shop.sql",
+                "CREATE TABLE users (id int PRIMARY KEY); CREATE TABLE carts (id int);",
+            ),
+            (
+                "sql/forum-keys.sql",
+                "ALTER TABLE posts ADD PRIMARY KEY (id); ALTER TABLE topics ADD PRIMARY KEY (id);
+                 CREATE INDEX ON users (name);",
+            ),
+        ]);
+        assert_eq!(linked.len(), 2);
     }
 
     #[test]

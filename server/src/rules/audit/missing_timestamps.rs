@@ -168,10 +168,10 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let has = |names: &[String]| {
-            table
-                .columns
-                .iter()
-                .any(|c| names.contains(&snake_case(&c.name)))
+            table.columns.iter().any(|c| {
+                let snake = snake_case(&c.name);
+                names.iter().any(|n| *n == snake)
+            })
         };
         let needs_created = !has(&created_names);
         let needs_updated = !has(&updated_names) && !matches_any(&append_only, &table.name.name);
@@ -199,7 +199,7 @@ fn is_junction(table: &Table, created: &[String], updated: &[String]) -> bool {
         .map(|c| c.name.as_str())
         .filter(|c| {
             let snake = snake_case(c);
-            !created.contains(&snake) && !updated.contains(&snake)
+            !created.iter().chain(updated).any(|n| *n == snake)
         })
         .collect();
     let key: Vec<&str> = table

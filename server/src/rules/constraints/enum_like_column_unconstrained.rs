@@ -81,7 +81,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let snake = snake_case(&column.name);
         if snake == "type"
             || snake.ends_with("_type")
-            || FREE_FORM.contains(&snake.as_str())
+            || FREE_FORM.contains(&snake.as_ref())
             || is_address_state(table, &snake)
         {
             continue;

@@ -12,6 +12,8 @@ pub(crate) mod soft_delete_unique_not_partial;
 pub(crate) mod status_column_without_default;
 pub(crate) mod unique_email_case_sensitive;
 
+use std::borrow::Cow;
+
 use crate::config::OptionValue;
 use crate::lower::{ConstraintKind, Expr, TypeDefinition, TypeRef};
 use crate::model::{Column, Constraint, Loc, Table};
@@ -52,7 +54,10 @@ pub(crate) fn is_enum_like(cx: &RuleCx, column: &str) -> bool {
 }
 
 /// `createdAt` -> `created_at`, `userID` -> `user_id`; snake_case names stay as they are.
-pub(crate) fn snake_case(name: &str) -> String {
+pub(crate) fn snake_case(name: &str) -> Cow<'_, str> {
+    if !name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Cow::Borrowed(name);
+    }
     let mut out = String::with_capacity(name.len() + 4);
     let mut after_lower = false;
     for c in name.chars() {
@@ -67,7 +72,7 @@ pub(crate) fn snake_case(name: &str) -> String {
             after_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// `text`, `varchar` or `char` (not an array).

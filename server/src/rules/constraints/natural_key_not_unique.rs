@@ -116,11 +116,13 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let columns = cx.option_strings("columns", COLUMNS);
     let tenants = cx.option_strings("tenant_columns", TENANT_COLUMNS);
     let mut proposed = HashSet::new();
+    let mut table_matches = (None, false);
     for (table, column) in defined_columns(cx.model) {
         let Some(ty) = &column.ty else { continue };
-        if !matches_any(&tables, &table.name.name)
-            || !matches_any(&columns, &snake_case(&column.name))
-        {
+        if table_matches.0 != Some(table.id) {
+            table_matches = (Some(table.id), matches_any(&tables, &table.name.name));
+        }
+        if !table_matches.1 || !matches_any(&columns, &snake_case(&column.name)) {
             continue;
         }
         if !(is_plain_string(&ty.value) || is_citext(&ty.value)) || table.partition_of.is_some() {

@@ -61,8 +61,8 @@ const UPDATED: &[&str] = &["updated_at", "modified_at"];
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     for (table, column) in defined_columns(cx.model) {
         let snake = snake_case(&column.name);
-        let updated = UPDATED.contains(&snake.as_str());
-        if !(updated || CREATED.contains(&snake.as_str())) || column.generated {
+        let updated = UPDATED.contains(&snake.as_ref());
+        if !(updated || CREATED.contains(&snake.as_ref())) || column.generated {
             continue;
         }
         let has_default = column.default.is_some()

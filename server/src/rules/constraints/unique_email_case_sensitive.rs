@@ -106,7 +106,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 /// A column that scopes a key: a tenant column or a reference (`*_id`).
 fn is_scope(column: &str) -> bool {
     let snake = snake_case(column);
-    TENANT_COLUMNS.contains(&snake.as_str()) || snake.ends_with("_id")
+    TENANT_COLUMNS.contains(&snake.as_ref()) || snake.ends_with("_id")
 }
 
 fn replacement(

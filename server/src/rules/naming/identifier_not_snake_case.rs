@@ -40,7 +40,9 @@
 //! None. Prisma schemas are checked only with `[prisma] database_names = "snake_case"`.
 
 use crate::config::{DatabaseNames, Level};
-use crate::model::{Loc, Table};
+use std::path::Path;
+
+use crate::model::{FileId, Loc, Table};
 use crate::rules::naming::{DefinedName, NameKind, defined_names};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
 use crate::syntax::Language;
@@ -56,9 +58,15 @@ pub(crate) const RULE: Rule = Rule {
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let prisma = cx.config.prisma.database_names == DatabaseNames::SnakeCase;
+    let generated: Vec<FileId> = cx
+        .files
+        .iter()
+        .filter(|file| is_prisma_migration(&file.path))
+        .map(|file| file.id)
+        .collect();
     for defined in defined_names(cx) {
         let diagnostic = match defined.language {
-            Language::Sql if is_prisma_migration(cx, defined.loc) => None,
+            Language::Sql if generated.contains(&defined.loc.file) => None,
             Language::Sql => sql_diagnostic(cx, &defined),
             Language::Prisma if prisma => prisma_diagnostic(cx, &defined),
             Language::Prisma => None,
@@ -69,10 +77,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 
 /// Prisma Migrate writes `<version>_<name>/migration.sql` from the Prisma schema, whose names
 /// are checked there (with `[prisma] database_names`), not in the generated SQL.
-fn is_prisma_migration(cx: &RuleCx, loc: Loc) -> bool {
-    let Some(path) = cx.file(loc.file).map(|f| f.path.as_path()) else {
-        return false;
-    };
+fn is_prisma_migration(path: &Path) -> bool {
     let folder = path
         .parent()
         .and_then(|p| p.file_name())
@@ -90,23 +95,27 @@ fn sql_diagnostic(cx: &RuleCx, defined: &DefinedName) -> Option<Diagnostic> {
     let kind = defined.kind.as_str();
     // An unquoted name's word breaks are only in the written text.
     let spelled = if quoted { defined.name } else { written };
-    let snake = to_snake_case(spelled)
-        .map_or_else(|| "a snake_case name".to_string(), |s| format!("`{s}`"));
+    let snake = || {
+        to_snake_case(spelled).map_or_else(|| "a snake_case name".to_string(), |s| format!("`{s}`"))
+    };
     let message = if quoted {
         if is_snake_case(defined.name) {
             return None;
         }
+        let snake = snake();
         format!(
             "{kind} name `{written}` is not snake_case: every query must double-quote it with this exact case; rename it (with its references) to {snake}"
         )
     } else if written.contains(|c: char| c.is_ascii_lowercase())
         && written.contains(|c: char| c.is_ascii_uppercase())
     {
+        let snake = snake();
         format!(
             "{kind} name `{written}` is not snake_case: PostgreSQL folds it to `{}`, losing its word breaks; rename it (with its references) to {snake}",
             defined.name
         )
     } else if !is_snake_case(defined.name) {
+        let snake = snake();
         format!(
             "{kind} name `{written}` has characters outside `[a-z0-9_]`; rename it (with its references) to {snake}"
         )

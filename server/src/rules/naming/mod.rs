@@ -63,7 +63,7 @@ pub(crate) fn defined_names<'m>(cx: &RuleCx<'m>) -> Vec<DefinedName<'m>> {
         let still_named = match language {
             // Prisma names are Prisma identifiers; `@map` gives the database name elsewhere.
             Language::Prisma => true,
-            Language::Sql => crate::lower::unquote_ident(written).0 == name,
+            Language::Sql => crate::lower::ident_denotes(written, name),
         };
         if still_named {
             names.push(DefinedName {
