@@ -198,12 +198,8 @@ pub struct SourceMember<'a> {
     pub is_migration: bool,
 }
 
-/// Builds the model of a source (files in migration order) and runs the rules.
-pub fn check_source(
-    members: &[SourceMember],
-    config: &Config,
-    selection: &Selection,
-) -> (Model, Vec<Diagnostic>) {
+/// The model of a source's files, applied in order.
+fn build_model(members: &[SourceMember]) -> Model {
     let inputs: Vec<FileInput> = members
         .iter()
         .map(|member| FileInput {
@@ -213,7 +209,16 @@ pub fn check_source(
             statements: &member.file.statements,
         })
         .collect();
-    let model = Model::build(&inputs);
+    Model::build(&inputs)
+}
+
+/// Builds the model of a source (files in migration order) and runs the rules.
+pub fn check_source(
+    members: &[SourceMember],
+    config: &Config,
+    selection: &Selection,
+) -> (Model, Vec<Diagnostic>) {
+    let model = build_model(members);
     let files: Vec<&FileData> = members.iter().map(|member| member.file).collect();
     let diagnostics = rules::check(&model, &files, config, selection);
     (model, diagnostics)
@@ -272,21 +277,9 @@ pub fn build_models(inputs: Vec<TextInput>, config: &Config) -> Modeled {
     let sources = parsed
         .sources
         .iter()
-        .map(|source| {
-            let inputs: Vec<FileInput> = parsed
-                .members(source)
-                .iter()
-                .map(|member| FileInput {
-                    file: member.file.id,
-                    language: member.file.language,
-                    is_migration: member.is_migration,
-                    statements: &member.file.statements,
-                })
-                .collect();
-            SourceModel {
-                root: source.root.clone(),
-                model: Model::build(&inputs),
-            }
+        .map(|source| SourceModel {
+            root: source.root.clone(),
+            model: build_model(&parsed.members(source)),
         })
         .collect();
     Modeled {
