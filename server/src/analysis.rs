@@ -219,6 +219,13 @@ pub fn check_source(
     selection: &Selection,
 ) -> (Model, Vec<Diagnostic>) {
     let model = build_model(members);
+    let another_database = members.iter().any(|member| {
+        member.file.language == Language::Prisma
+            && sources::prisma_targets_another_database(&member.file.text)
+    });
+    if another_database {
+        return (model, Vec::new());
+    }
     let files: Vec<&FileData> = members.iter().map(|member| member.file).collect();
     let diagnostics = rules::check(&model, &files, config, selection);
     (model, diagnostics)
@@ -374,4 +381,28 @@ fn parse_all(inputs: Vec<TextInput>) -> Vec<FileData> {
     });
     files.sort_by_key(|f| f.id);
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_prisma(provider: &str) -> Vec<&'static str> {
+        let text = format!(
+            "datasource db {{\n  provider = \"{provider}\"\n  url = env(\"DATABASE_URL\")\n}}\n\nmodel Event {{\n  id Int @id @default(autoincrement())\n  at DateTime\n}}\n"
+        );
+        let input = TextInput {
+            path: PathBuf::from("schema.prisma"),
+            key: PathBuf::from("/project/schema.prisma"),
+            text: Arc::from(text.as_str()),
+        };
+        let checked = check_texts(vec![input], &Config::default(), &Selection::default());
+        checked.diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn prisma_schemas_for_other_databases_are_not_checked() {
+        assert!(check_prisma("postgresql").contains(&"timestamp-without-time-zone"));
+        assert_eq!(check_prisma("mysql"), Vec::<&str>::new());
+    }
 }

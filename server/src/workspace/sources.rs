@@ -652,9 +652,54 @@ pub fn declares_prisma_datasource(text: &str) -> bool {
     })
 }
 
+/// Whether a Prisma schema's datasource names a database other than PostgreSQL (MySQL, SQLite,
+/// SQL Server, MongoDB): ddlint's advice (`timestamptz`, `jsonb`, ...) does not apply there.
+pub fn prisma_targets_another_database(text: &str) -> bool {
+    let mut in_datasource = false;
+    for line in text.lines().map(str::trim) {
+        if line
+            .strip_prefix("datasource")
+            .is_some_and(|rest| rest.starts_with(char::is_whitespace))
+        {
+            in_datasource = true;
+        } else if in_datasource && line.starts_with('}') {
+            in_datasource = false;
+        } else if in_datasource
+            && let Some(value) = line
+                .strip_prefix("provider")
+                .and_then(|rest| rest.trim_start().strip_prefix('='))
+        {
+            let provider = value.trim().trim_matches('"');
+            return !matches!(provider, "postgresql" | "postgres" | "cockroachdb");
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prisma_providers() {
+        let schema = |provider: &str| {
+            format!(
+                "generator client {{\n  provider = \"prisma-client-js\"\n}}\n\ndatasource db {{\n  provider = \"{provider}\"\n  url = env(\"DATABASE_URL\")\n}}\n"
+            )
+        };
+        for other in ["mysql", "sqlite", "sqlserver", "mongodb"] {
+            assert!(prisma_targets_another_database(&schema(other)), "{other}");
+        }
+        for postgres in ["postgresql", "postgres", "cockroachdb"] {
+            assert!(
+                !prisma_targets_another_database(&schema(postgres)),
+                "{postgres}"
+            );
+        }
+        assert!(!prisma_targets_another_database(
+            "model User {\n  id Int @id\n}\n"
+        ));
+    }
 
     fn paths(list: &[&str]) -> Vec<PathBuf> {
         list.iter().map(PathBuf::from).collect()

@@ -4,8 +4,10 @@
 //! The numbers must run without gaps from 1 (or 2, after an unnumbered column); names where
 //! the number is part of a term (`sha1`/`sha256`, `ipv4`/`ipv6`) or the stem is a single letter
 //! (`x1`, `x2`) are not groups, nor are 0-based pairs (`entity0`, `entity1`), which usually
-//! name two roles. Address lines (`address_line_1`, `address1`, `street1`,
-//! `line1`...) are a well-known exception, configurable with `allow`.
+//! name two roles, nor are columns that together form one primary key or unique constraint
+//! (`id1`, `id2`). Address lines (`address_line_1`, `address1`, `street1`, `line1`..., also
+//! behind a prefix: `shipping_address_line1`) are a well-known exception, configurable with
+//! `allow`.
 //!
 //! ## Why is this bad?
 //! A numbered group is a list stored in columns: the schema fixes how many values there can be,
@@ -44,6 +46,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::{Level, OptionKind, OptionSpec};
+use crate::lower::ConstraintKind;
 use crate::model::{Column, Table};
 use crate::rules::common::matches_any;
 use crate::rules::{Diagnostic, Rule, RuleCx};
@@ -69,7 +72,9 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for group in groups(table) {
-            if group.iter().any(|column| matches_any(&allow, &column.name)) {
+            if group.iter().any(|column| is_allowed(&allow, &column.name))
+                || is_one_key(table, &group)
+            {
                 continue;
             }
             let names: Vec<String> = group.iter().map(|c| format!("`{}`", c.name)).collect();
@@ -88,6 +93,30 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             out.push(diagnostic);
         }
     }
+}
+
+/// An allowed name, alone or as the end of a longer name (`shipping_address_line1`).
+fn is_allowed(allow: &[String], name: &str) -> bool {
+    matches_any(allow, name)
+        || name
+            .match_indices('_')
+            .any(|(at, _)| matches_any(allow, &name[at + 1..]))
+}
+
+/// Columns that together form one primary key or unique constraint (`id1`, `id2`) are the
+/// parts of a key, not a list.
+fn is_one_key(table: &Table, group: &[&Column]) -> bool {
+    table
+        .constraints
+        .iter()
+        .any(|constraint| match constraint.kind() {
+            ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns, .. } => {
+                group
+                    .iter()
+                    .all(|column| columns.iter().any(|key| key.name == column.name))
+            }
+            _ => false,
+        })
 }
 
 /// The numbered groups of a table's own columns, each in number order (an unnumbered column of
