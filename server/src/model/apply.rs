@@ -555,6 +555,25 @@ impl Builder {
         all
     }
 
+    /// The tables a DROP TABLE removes: the table, its partitions (always) and, with CASCADE,
+    /// the tables that inherit from it.
+    fn dropped_with(&self, id: TableId, cascade: bool) -> Vec<TableId> {
+        let mut all = vec![id];
+        let mut next = 0;
+        while next < all.len() {
+            let parent = &self.model.table(all[next]).name;
+            for table in self.model.live_tables() {
+                let child = table.partition_of.as_ref() == Some(parent)
+                    || (cascade && table.inherits.contains(parent));
+                if child && !all.contains(&table.id) {
+                    all.push(table.id);
+                }
+            }
+            next += 1;
+        }
+        all
+    }
+
     fn alter_table_action(
         &mut self,
         id: TableId,
@@ -895,7 +914,10 @@ impl Builder {
         for target in &drop.targets {
             match drop.kind {
                 ObjectKind::Table => {
-                    if let Some(id) = self.resolve(target) {
+                    let Some(id) = self.resolve(target) else {
+                        continue;
+                    };
+                    for id in self.dropped_with(id, drop.cascade) {
                         let name = self.model.table(id).name.clone();
                         self.model.live.remove(&name);
                         self.model.prisma_models.retain(|_, t| *t != id);
