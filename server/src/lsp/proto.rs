@@ -170,12 +170,12 @@ mod tests {
 
     #[test]
     fn paths_and_uris_round_trip() {
-        let uri = Uri::from_str("file:///tmp/a%20b/schema.sql").unwrap();
+        let uri = Uri::from_str("file:///srv/a%20b/schema.sql").unwrap();
         let path = from_proto::path(&uri).unwrap();
-        assert_eq!(path, Path::new("/tmp/a b/schema.sql"));
+        assert_eq!(path, Path::new("/srv/a b/schema.sql"));
         assert_eq!(
             to_proto::uri(&path).unwrap().as_str(),
-            "file:///tmp/a%20b/schema.sql"
+            "file:///srv/a%20b/schema.sql"
         );
 
         let untitled = Uri::from_str("untitled:Untitled-1").unwrap();
