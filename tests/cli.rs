@@ -317,6 +317,41 @@ fn rules_lists_and_documents() {
     assert!(stderr(&unknown).contains("did you mean `foreign-key-without-index`?"));
 }
 
+/// Like `ddlint rules | head -1`, but deterministic: the reader is gone before ddlint writes.
+fn ddlint_into_closed_pipe(dir: &Path, args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_ddlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(writer)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let dir = TempDir::new("pipe");
+    dir.write("schema.sql", SCHEMA);
+    for (args, code) in [
+        (&["rules"][..], 0),
+        (&["rules", "create-rule"], 0),
+        (&["check", "schema.sql"], 1),
+        (&["check", "schema.sql", "--format", "json"], 1),
+        (&["check", "schema.sql", "--format", "sarif"], 1),
+        (
+            &["check", "schema.sql", "--statistics", "--format", "json"],
+            1,
+        ),
+        (&["erd", "schema.sql"], 0),
+    ] {
+        let output = ddlint_into_closed_pipe(&dir.0, args);
+        assert_eq!(stderr(&output), "", "ddlint {args:?}");
+        assert_eq!(output.status.code(), Some(code), "ddlint {args:?}");
+    }
+}
+
 #[test]
 fn help_and_version() {
     let dir = TempDir::new("help");

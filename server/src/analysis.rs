@@ -65,7 +65,18 @@ impl FileData {
             Language::Prisma => lower::lower_prisma(&tree, &text),
         };
         let syntax = SyntaxTrees::from_tree(language, tree, &text);
-        FileData::assemble(id, path, language, text, syntax, applied, statements)
+        let lines = Arc::new(LineIndex::new(&text));
+        let suppressions = suppression::collect(language, &syntax, &text, &statements);
+        FileData::assemble(
+            id,
+            path,
+            language,
+            (text, lines),
+            syntax,
+            applied,
+            statements,
+            suppressions,
+        )
     }
 
     /// The analysis of this file's next version: `edits` (in order, as tree-sitter takes them)
@@ -101,14 +112,25 @@ impl FileData {
             }
             _ => lower::lower_sql_reusing(syntax.statements(), &text, applied, previous, span),
         };
+        let old = TextRange::new(
+            span.new.start(),
+            (i64::from(span.new.end()) - span.delta) as u32,
+        );
+        let lines = Arc::new(self.lines.edited(&text, old, span.new.len()));
+        let suppressions = if !self.suppressions.marked {
+            suppression::collect_if_marked(self.language, &syntax, &text, &statements, span.new)
+        } else {
+            suppression::collect(self.language, &syntax, &text, &statements)
+        };
         FileData::assemble(
             self.id,
             self.path.clone(),
             self.language,
-            text,
+            (text, lines),
             syntax,
             applied,
             statements,
+            suppressions,
         )
     }
 
@@ -136,22 +158,22 @@ impl FileData {
         applied_region(self.language, text)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn assemble(
         id: FileId,
         path: PathBuf,
         language: Language,
-        text: Arc<str>,
+        (text, lines): (Arc<str>, Arc<LineIndex>),
         syntax: SyntaxTrees,
         applied: TextRange,
         statements: Vec<PlacedStatement>,
+        suppressions: Suppressions,
     ) -> FileData {
         let syntax_errors = syntax
             .syntax_errors()
             .into_iter()
             .filter(|error| applied.contains_range(error.range))
             .collect();
-        let suppressions = suppression::collect(language, &syntax, &text, &statements);
-        let lines = Arc::new(LineIndex::new(&text));
         FileData {
             id,
             path,

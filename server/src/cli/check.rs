@@ -1,13 +1,12 @@
 //! `ddlint check`: read the files, check them, apply fixes, report.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::render::{self, Style};
-use super::{CheckArgs, EXIT_ERROR, EXIT_FINDINGS, Format};
+use super::{CheckArgs, EXIT_ERROR, EXIT_FINDINGS, Format, write_stdout};
 use crate::analysis::{Checked, TextInput, check_texts};
 use crate::config::{self, Config};
 use crate::fix::apply_edits;
@@ -69,7 +68,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     if args.fix {
         fixed = apply_fixes(&mut checked, &config, &selection, args.unsafe_fixes, &cwd)?;
     }
-    report(args, &checked, &config, fixed, &cwd);
+    report(args, &checked, &config, fixed, &cwd)?;
     if usage_error {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
@@ -168,22 +167,22 @@ fn apply_fixes(
     Ok(applied)
 }
 
-fn report(args: &CheckArgs, checked: &Checked, config: &Config, fixed: usize, cwd: &Path) {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+fn report(
+    args: &CheckArgs,
+    checked: &Checked,
+    config: &Config,
+    fixed: usize,
+    cwd: &Path,
+) -> Result<(), String> {
     let style = Style::detect();
-    let written = match args.format {
-        Format::Json if args.statistics => {
-            render::statistics_json(&mut out, checked, args.unsafe_fixes)
-        }
-        Format::Json => render::json(&mut out, checked),
+    write_stdout(|out| match args.format {
+        Format::Json if args.statistics => render::statistics_json(out, checked, args.unsafe_fixes),
+        Format::Json => render::json(out, checked),
         Format::Text if args.statistics => {
-            render::statistics(&mut out, checked, style, fixed, args.unsafe_fixes)
+            render::statistics(out, checked, style, fixed, args.unsafe_fixes)
         }
-        Format::Text => render::text(&mut out, checked, style, fixed, args.unsafe_fixes),
-        Format::Sarif => super::sarif::write(&mut out, checked, config, cwd),
-        Format::Github => render::github(&mut out, checked),
-    };
-    // A closed pipe (`ddlint check | head`) is not an error worth reporting.
-    let _ = written.and_then(|()| out.flush());
+        Format::Text => render::text(out, checked, style, fixed, args.unsafe_fixes),
+        Format::Sarif => super::sarif::write(out, checked, config, cwd),
+        Format::Github => render::github(out, checked),
+    })
 }

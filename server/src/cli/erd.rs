@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 
-use super::EXIT_ERROR;
 use super::check::absolute;
+use super::{EXIT_ERROR, write_stdout};
 use crate::analysis::{SourceModel, TextInput, build_models};
 use crate::erd::mermaid::Attributes;
 use crate::erd::{self, Graph, Section, dot, html, mermaid, text};
@@ -232,12 +232,6 @@ fn write_output(path: Option<&Path>, output: &str) -> Result<(), String> {
     match path {
         Some(path) => std::fs::write(path, output)
             .map_err(|e| format!("{}: cannot write: {e}", path.display())),
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            // A closed pipe (`ddlint erd | head`) is not an error worth reporting.
-            let _ = out.write_all(output.as_bytes()).and_then(|()| out.flush());
-            Ok(())
-        }
+        None => write_stdout(|out| out.write_all(output.as_bytes())),
     }
 }

@@ -5,6 +5,7 @@ mod erd;
 mod render;
 mod sarif;
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -127,13 +128,14 @@ fn rules_command(id: Option<&str>) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    match id {
+    let written = match id {
         Some(id) => match rules::find(id) {
             Some(rule) => {
                 let level = config.level(rule.id, rule.default_level(&config.policy));
-                println!("# {} ({level})\n", rule.id);
-                println!("{}", rule.doc());
-                ExitCode::SUCCESS
+                write_stdout(|out| {
+                    writeln!(out, "# {} ({level})\n", rule.id)?;
+                    writeln!(out, "{}", rule.doc())
+                })
             }
             None => {
                 let ids = rules::all().map(|r| r.id);
@@ -143,24 +145,46 @@ fn rules_command(id: Option<&str>) -> ExitCode {
                     }
                     None => eprintln!("error: unknown rule `{id}`; `ddlint rules` lists them"),
                 }
-                ExitCode::from(EXIT_ERROR)
+                return ExitCode::from(EXIT_ERROR);
             }
         },
-        None => {
+        None => write_stdout(|out| {
             let width = rules::all().map(|r| r.id.len()).max().unwrap_or(0);
             for rule in rules::all() {
                 let level = config.level(rule.id, rule.default_level(&config.policy));
                 let fix = if rule.fixable { "fix" } else { "" };
                 let summary = first_sentence(rule.doc());
-                println!(
+                writeln!(
+                    out,
                     "{:width$}  {:7}  {:3}  {summary}",
                     rule.id,
                     level.as_str(),
                     fix
-                );
+                )?;
             }
-            ExitCode::SUCCESS
+            Ok(())
+        }),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_ERROR)
         }
+    }
+}
+
+/// Writes a command's output to standard output. A reader that stops early (`ddlint rules |
+/// head -1`) closes the pipe; like other Unix tools, ddlint then stops writing without an error.
+fn write_stdout(
+    write: impl FnOnce(&mut io::StdoutLock<'static>) -> io::Result<()>,
+) -> Result<(), String> {
+    let mut out = io::stdout().lock();
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {error}"))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -335,8 +335,7 @@ pub(crate) fn statistics_json(
     checked: &Checked,
     unsafe_fixes: bool,
 ) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &statistics_rows(checked, unsafe_fixes))
-        .map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &statistics_rows(checked, unsafe_fixes))?;
     writeln!(out)
 }
 
@@ -443,7 +442,7 @@ pub(crate) fn json(out: &mut impl Write, checked: &Checked) -> io::Result<()> {
     items.sort_by(|a, b| {
         (&a.path, a.start.line, a.start.column).cmp(&(&b.path, b.start.line, b.start.column))
     });
-    serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &items)?;
     writeln!(out)
 }
 

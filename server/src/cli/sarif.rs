@@ -49,7 +49,7 @@ pub(crate) fn write(
             "results": results,
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
 

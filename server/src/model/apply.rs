@@ -1,6 +1,6 @@
 //! Applying facts to the model, statement by statement.
 
-use super::names::SearchPath;
+use super::names::{NameRef, SearchPath};
 use super::{
     Column, Constraint, Domain, FileInput, Index, Located, Model, ModelEvent, Origin, Policy,
     QualifiedName, RewriteRule, Table, TableId, Trigger, UserType,
@@ -71,6 +71,12 @@ impl Builder {
                 })
             });
         }
+        let relation_names = self
+            .model
+            .relation_names_now()
+            .map(|(schema, name)| QualifiedName::new(schema, name))
+            .collect();
+        self.model.relation_names = relation_names;
         for (position, index) in self.model.indexes.iter().enumerate() {
             self.model
                 .indexes_by_table
@@ -232,24 +238,27 @@ impl Builder {
         {
             return Some(*id);
         }
-        // A qualified name needs no search path (pg_dump qualifies every name).
-        if name.schema.is_some() {
-            return self.resolve_in(name, &[]);
-        }
-        let schemas: Vec<String> = self
-            .search_path
-            .lookup_schemas()
-            .map(String::from)
-            .collect();
-        self.resolve_in(name, &schemas)
+        self.resolve_among(name, self.search_path.lookup_schemas())
     }
 
     fn resolve_in(&self, name: &ObjectName, schemas: &[String]) -> Option<TableId> {
+        self.resolve_among(name, schemas.iter().map(String::as_str))
+    }
+
+    /// A qualified name needs no search path (pg_dump qualifies every name); an unqualified one
+    /// is looked up in `schemas`, in order.
+    fn resolve_among<'s>(
+        &self,
+        name: &ObjectName,
+        schemas: impl Iterator<Item = &'s str>,
+    ) -> Option<TableId> {
+        let live = &self.model.live;
         if let Some(schema) = &name.schema {
-            return self
-                .model
-                .live
-                .get(&QualifiedName::new(&schema.name, &name.name.name))
+            return live
+                .get(&NameRef {
+                    schema: &schema.name,
+                    name: &name.name.name,
+                })
                 .copied();
         }
         if let Some(id) = self.model.prisma_models.get(&name.name.name)
@@ -258,20 +267,15 @@ impl Builder {
             return Some(*id);
         }
         for schema in schemas {
-            if let Some(id) = self
-                .model
-                .live
-                .get(&QualifiedName::new(schema, &name.name.name))
-            {
+            if let Some(id) = live.get(&NameRef {
+                schema,
+                name: &name.name.name,
+            }) {
                 return Some(*id);
             }
         }
         // A schema file may rely on a search path set outside it; accept an unambiguous name.
-        let mut candidates = self
-            .model
-            .live
-            .iter()
-            .filter(|(n, _)| n.name == name.name.name);
+        let mut candidates = live.iter().filter(|(n, _)| n.name == name.name.name);
         match (candidates.next(), candidates.next()) {
             (Some((_, id)), None) => Some(*id),
             _ => None,
@@ -840,7 +844,7 @@ impl Builder {
         let schema = self.model.table(table).name.schema.clone();
         if let Some(name) = &create.name
             && create.if_not_exists
-            && self.model.relation_exists(&schema, &name.name)
+            && self.model.relation_exists_now(&schema, &name.name)
         {
             return;
         }

@@ -7,7 +7,8 @@
 mod apply;
 pub mod names;
 
-use std::collections::HashMap;
+// Name and statement lookups run once per statement of a large schema: a fast non-keyed hash.
+use hashbrown::HashMap;
 
 use crate::lower::{
     self, ColumnDef, CreateFunction, CreateIndex, CreatePolicy, CreateTrigger, CreateType, Expr,
@@ -16,6 +17,7 @@ use crate::lower::{
 use crate::syntax::Language;
 use crate::text::TextRange;
 
+use names::NameRef;
 pub use names::QualifiedName;
 
 /// A file of the workspace.
@@ -318,6 +320,9 @@ pub struct Model {
     /// Where each table's indexes are in `indexes`, filled when the build finishes: rules ask
     /// for a table's indexes thousands of times on a large schema.
     indexes_by_table: HashMap<TableId, Vec<usize>>,
+    /// The names `relation_exists` answers from, filled when the build finishes: fixes that
+    /// propose a new index or constraint name ask for each proposal.
+    relation_names: hashbrown::HashSet<QualifiedName>,
 }
 
 impl Model {
@@ -384,28 +389,42 @@ impl Model {
         self.files.iter().find(|f| f.file == file)
     }
 
-    /// Whether `schema.name` is taken by a table, index, sequence or view (they share a namespace).
+    /// Whether `schema.name` is taken by a table, index, sequence or view (they share a namespace)
+    /// at the end of the workspace.
     pub fn relation_exists(&self, schema: &str, name: &str) -> bool {
-        let qualified = QualifiedName::new(schema, name);
-        self.live.contains_key(&qualified)
-            || self.other_relations.iter().any(|(n, _)| *n == qualified)
-            || self.indexes.iter().any(|i| {
-                i.name.as_deref() == Some(name) && self.table(i.table).name.schema == schema
+        self.relation_names.contains(&NameRef { schema, name })
+    }
+
+    /// `relation_exists` while the model is being built.
+    fn relation_exists_now(&self, schema: &str, name: &str) -> bool {
+        self.relation_names_now()
+            .any(|(s, n)| s == schema && n == name)
+    }
+
+    /// Live tables, sequences, views, indexes, and the indexes behind primary key, unique and
+    /// exclusion constraints.
+    fn relation_names_now(&self) -> impl Iterator<Item = (&str, &str)> {
+        let tables = self
+            .live
+            .keys()
+            .chain(self.other_relations.iter().map(|(name, _)| name))
+            .map(|name| (name.schema.as_str(), name.name.as_str()));
+        let indexes = self.indexes.iter().filter_map(|index| {
+            let schema = self.table(index.table).name.schema.as_str();
+            Some((schema, index.name.as_deref()?))
+        });
+        let constraints = self.live_tables().flat_map(|table| {
+            table.constraints.iter().filter_map(move |constraint| {
+                let backed_by_index = matches!(
+                    constraint.kind(),
+                    lower::ConstraintKind::PrimaryKey { .. }
+                        | lower::ConstraintKind::Unique { .. }
+                        | lower::ConstraintKind::Exclude { .. }
+                );
+                backed_by_index.then_some((table.name.schema.as_str(), constraint.name()?))
             })
-            || self
-                .live_tables()
-                .filter(|t| t.name.schema == schema)
-                .any(|t| {
-                    t.constraints.iter().any(|c| {
-                        c.name() == Some(name)
-                            && matches!(
-                                c.kind(),
-                                lower::ConstraintKind::PrimaryKey { .. }
-                                    | lower::ConstraintKind::Unique { .. }
-                                    | lower::ConstraintKind::Exclude { .. }
-                            )
-                    })
-                })
+        });
+        tables.chain(indexes).chain(constraints)
     }
 
     /// The user type (enum, composite...) a type reference names.

@@ -20,6 +20,20 @@ impl QualifiedName {
     }
 }
 
+/// A borrowed `QualifiedName`, to look a name up without allocating one. It hashes as the owned
+/// name does.
+#[derive(Clone, Copy, Debug, Hash)]
+pub struct NameRef<'a> {
+    pub schema: &'a str,
+    pub name: &'a str,
+}
+
+impl hashbrown::Equivalent<QualifiedName> for NameRef<'_> {
+    fn equivalent(&self, key: &QualifiedName) -> bool {
+        key.schema == self.schema && key.name == self.name
+    }
+}
+
 impl fmt::Display for QualifiedName {
     /// `users` for tables in `public`, `audit.events` elsewhere; quoted where PostgreSQL needs it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -124,6 +124,16 @@ pub struct RuleCx<'a> {
     pub config: &'a Config,
     files: &'a [&'a FileData],
     rule: &'static Rule,
+    shared: &'a Shared<'a>,
+}
+
+/// What several rules derive from the same model, computed once per check by whichever rule
+/// asks first (rules run on several threads).
+#[derive(Default)]
+struct Shared<'a> {
+    defined_names: std::sync::OnceLock<Vec<naming::DefinedName<'a>>>,
+    /// By table id.
+    index_shapes: std::sync::OnceLock<Vec<Vec<indexes::IndexShape<'a>>>>,
 }
 
 impl<'a> RuleCx<'a> {
@@ -231,7 +241,10 @@ pub fn check(
         .filter_map(|rule| Some((rule, effective_severity(rule, config, selection)?)))
         .collect();
     let ran: HashSet<&'static str> = enabled.iter().map(|(rule, _)| rule.id).collect();
-    let found = run_on_all_cores(&enabled, |rule| run_rule(rule, model, files, config));
+    let shared = Shared::default();
+    let found = run_on_all_cores(&enabled, |rule| {
+        run_rule(rule, model, files, config, &shared)
+    });
     for ((rule, severity), found) in enabled.iter().zip(found) {
         for mut diagnostic in found {
             diagnostic.rule = rule.id;
@@ -332,11 +345,12 @@ pub fn check(
 }
 
 /// One rule's findings, without ids and severities.
-fn run_rule(
+fn run_rule<'a>(
     rule: &'static Rule,
-    model: &Model,
-    files: &[&FileData],
-    config: &Config,
+    model: &'a Model,
+    files: &'a [&'a FileData],
+    config: &'a Config,
+    shared: &'a Shared<'a>,
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     match rule.check {
@@ -347,6 +361,7 @@ fn run_rule(
                 config,
                 files,
                 rule,
+                shared,
             };
             let outcome =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&cx, &mut found)));

@@ -39,6 +39,34 @@ impl Suppression {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Suppressions {
     pub items: Vec<Suppression>,
+    /// The marker occurs in the text, in a comment or not.
+    pub marked: bool,
+}
+
+/// `collect` for a text whose previous version held no marker and which differs from it only in
+/// `changed`: a marker can then only be where it overlaps `changed`, which spares a scan of a
+/// large text on each keystroke.
+pub fn collect_if_marked(
+    language: Language,
+    syntax: &SyntaxTrees,
+    text: &str,
+    statements: &[PlacedStatement],
+    changed: TextRange,
+) -> Suppressions {
+    let reach = MARKER.len() - 1;
+    let mut start = (changed.start() as usize).saturating_sub(reach);
+    let mut end = (changed.end() as usize + reach).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    if text[start..end].contains(MARKER) {
+        collect(language, syntax, text, statements)
+    } else {
+        Suppressions::default()
+    }
 }
 
 /// Finds the suppression comments of a file.
@@ -49,10 +77,12 @@ pub fn collect(
     statements: &[PlacedStatement],
 ) -> Suppressions {
     let mut items = Vec::new();
+    let mut marked = false;
     let mut search_from = 0;
     while let Some(found) = text[search_from..].find(MARKER) {
         let offset = search_from + found;
         search_from = offset + MARKER.len();
+        marked = true;
         let Some(comment) = comment_at(syntax, offset) else {
             continue;
         };
@@ -96,7 +126,7 @@ pub fn collect(
         });
         search_from = search_from.max(comment.end_byte());
     }
-    Suppressions { items }
+    Suppressions { items, marked }
 }
 
 fn comment_at(syntax: &SyntaxTrees, offset: usize) -> Option<Node<'_>> {

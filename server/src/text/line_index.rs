@@ -49,18 +49,87 @@ impl LineIndex {
     /// Indexes `text` in one pass. Only its first 4 GiB are indexed; offsets beyond convert as
     /// the end of that prefix.
     pub fn new(text: &str) -> Self {
-        let mut cut = text.len().min(u32::MAX as usize);
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        let bytes = &text.as_bytes()[..cut];
+        let bytes = indexed_prefix(text);
+        let mut index = Self {
+            lines: Vec::new(),
+            wide: Vec::new(),
+            len: to_u32(bytes.len()),
+        };
+        index.scan_to_end(bytes, 0);
+        index
+    }
 
-        let mut lines = Vec::new();
-        let mut wide = Vec::new();
-        let mut line_start = 0;
-        let mut wide_start = 0;
-        let mut i = 0;
-        while let Some(&byte) = bytes.get(i) {
+    /// The index of `text`, which this index's text became by replacing `old` (a range of the
+    /// previous text) with `inserted` bytes. Only the lines around the edit are scanned again;
+    /// the others are moved.
+    pub fn edited(&self, text: &str, old: TextRange, inserted: u32) -> Self {
+        if text.len() >= u32::MAX as usize || self.len as usize >= u32::MAX as usize {
+            return Self::new(text);
+        }
+        let bytes = indexed_prefix(text);
+        let delta = i64::from(inserted) - i64::from(old.len());
+        // One line of margin on each side keeps a `\r\n` pair that the edit joins or splits inside
+        // the scanned part.
+        let first = self.line_index(old.start()).saturating_sub(1);
+        let resume = self.line_index(old.end()) + 2;
+        let from = self.lines[first].start;
+        let mut index = Self {
+            lines: self.lines[..first].to_vec(),
+            wide: self.wide[..self.lines[first].wide_start as usize].to_vec(),
+            len: to_u32(bytes.len()),
+        };
+        let Some(kept) = self.lines.get(resume) else {
+            index.scan_to_end(bytes, from as usize);
+            return index;
+        };
+        let moved = |offset: u32| (i64::from(offset) + delta) as u32;
+        let until = moved(kept.start) as usize;
+        let (line_start, _) = index.scan(bytes, from as usize, until);
+        debug_assert_eq!(line_start, until);
+        let wide_shift = index.wide.len() as i64 - i64::from(kept.wide_start);
+        index
+            .lines
+            .extend(self.lines[resume..].iter().map(|line| Line {
+                start: moved(line.start),
+                end: moved(line.end),
+                wide_start: (i64::from(line.wide_start) + wide_shift) as u32,
+            }));
+        index.wide.extend(
+            self.wide[kept.wide_start as usize..]
+                .iter()
+                .map(|c| WideChar {
+                    start: moved(c.start),
+                    len: c.len,
+                }),
+        );
+        index
+    }
+
+    /// The position in `lines` of the line holding `offset`.
+    fn line_index(&self, offset: u32) -> usize {
+        self.lines
+            .partition_point(|line| line.start <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Indexes `bytes[from..]`, `from` being a line start, to the end of the text.
+    fn scan_to_end(&mut self, bytes: &[u8], from: usize) {
+        let (line_start, wide_start) = self.scan(bytes, from, bytes.len());
+        self.lines.push(Line {
+            start: to_u32(line_start),
+            end: to_u32(bytes.len()),
+            wide_start,
+        });
+    }
+
+    /// Indexes the lines that end in `bytes[from..until]`, `from` being a line start; returns
+    /// where the unfinished last line starts, in the text and in `wide`.
+    fn scan(&mut self, bytes: &[u8], from: usize, until: usize) -> (usize, u32) {
+        let mut line_start = from;
+        let mut wide_start = to_u32(self.wide.len());
+        let mut i = from;
+        while i < until {
+            let byte = bytes[i];
             match byte {
                 b'\n' | b'\r' => {
                     let terminator = if byte == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
@@ -68,16 +137,16 @@ impl LineIndex {
                     } else {
                         1
                     };
-                    lines.push(Line {
+                    self.lines.push(Line {
                         start: to_u32(line_start),
                         end: to_u32(i),
                         wide_start,
                     });
                     i += terminator;
                     line_start = i;
-                    wide_start = to_u32(wide.len());
+                    wide_start = to_u32(self.wide.len());
                 }
-                0..0x80 => i = skip_plain_ascii(bytes, i + 1),
+                0..0x80 => i = skip_plain_ascii(bytes, i + 1).min(until),
                 _ => {
                     // `i` is at a char boundary, so `byte` leads a multi-byte sequence.
                     let len = match byte {
@@ -85,7 +154,7 @@ impl LineIndex {
                         0xE0.. => 3,
                         _ => 2,
                     };
-                    wide.push(WideChar {
+                    self.wide.push(WideChar {
                         start: to_u32(i),
                         len,
                     });
@@ -93,16 +162,7 @@ impl LineIndex {
                 }
             }
         }
-        lines.push(Line {
-            start: to_u32(line_start),
-            end: to_u32(bytes.len()),
-            wide_start,
-        });
-        Self {
-            lines,
-            wide,
-            len: to_u32(bytes.len()),
-        }
+        (line_start, wide_start)
     }
 
     /// The length of the indexed text in bytes.
@@ -191,6 +251,15 @@ impl LineIndex {
 
 /// The first offset from `i` that may hold a line terminator or a non-ASCII byte, skipping
 /// eight plain ASCII bytes at a time (a large schema is mostly that).
+/// The part of `text` an index covers: its first 4 GiB, cut at a character boundary.
+fn indexed_prefix(text: &str) -> &[u8] {
+    let mut cut = text.len().min(u32::MAX as usize);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text.as_bytes()[..cut]
+}
+
 fn skip_plain_ascii(bytes: &[u8], mut i: usize) -> usize {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
@@ -231,6 +300,38 @@ mod tests {
                 offset,
                 "{encoding:?} offset of {position:?} in {text:?}"
             );
+        }
+    }
+
+    /// Edits of every kind (joining and splitting `\r\n`, multi-byte characters, at both ends)
+    /// give the index a fresh scan gives.
+    #[test]
+    fn an_edited_index_equals_a_fresh_one() {
+        let pieces = ["a", "\n", "\r", "\r\n", "é", "日本", "🦀", "abc def", ""];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        let mut text = String::from("create table t (\r\n  id int -- é\n);\r\n\n🦀\r");
+        let mut index = LineIndex::new(&text);
+        for _ in 0..3000 {
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let start = boundaries[next(boundaries.len())];
+            let end = boundaries[(boundaries.iter().position(|&b| b == start).unwrap() + next(4))
+                .min(boundaries.len() - 1)];
+            let inserted: String = (0..next(3)).map(|_| pieces[next(pieces.len())]).collect();
+            text.replace_range(start..end, &inserted);
+            index = index.edited(
+                &text,
+                TextRange::new(start as u32, end as u32),
+                inserted.len() as u32,
+            );
+            assert_eq!(index, LineIndex::new(&text), "after an edit, text {text:?}");
         }
     }
 

@@ -160,7 +160,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 }
 
 /// Whether a unique index is on the column (or `lower(column)`) alone or with a tenant column.
-fn is_unique(cx: &RuleCx, table: &Table, column: &str, tenants: &[&Column]) -> bool {
+fn is_unique<'a>(cx: &RuleCx<'a>, table: &'a Table, column: &str, tenants: &[&Column]) -> bool {
     index_shapes(cx, table)
         .iter()
         .filter(|shape| shape.unique)

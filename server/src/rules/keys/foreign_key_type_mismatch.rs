@@ -3,7 +3,7 @@
 //! after normalising spellings (`serial` is `integer`, `int4` is `integer`, a domain is its
 //! base type). A `varchar(n)` against `text`, or a different length or precision of the same
 //! type, is reported one level lower (a warning by default): the key works, but values of one
-//! side may not fit the other.
+//! side may not fit the other. The message names a serial by the integer it stores.
 //!
 //! ## Why is this bad?
 //! PostgreSQL accepts some mismatched keys (an `integer` referencing a `bigint`) and compares
@@ -134,10 +134,10 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                     format!(
                         "`{}` is `{}` but references `{}.{}`, which is `{}`",
                         column_label(table, &m.column.name),
-                        cx.text(type_tokens(m.ty)),
+                        storage_type(cx, table.language, m.ty),
                         table_label(target),
                         column_label(target, &m.referenced.name),
-                        cx.text(type_tokens(m.referenced_ty)),
+                        storage_type(cx, target.language, m.referenced_ty),
                     )
                 })
                 .collect();
@@ -219,7 +219,7 @@ fn fix(cx: &RuleCx, table: &Table, target: &Table, mismatches: &[Mismatch]) -> O
         }
         let (mut column_edits, written) = match (table.language, target.language) {
             (Language::Sql, Language::Sql) => {
-                let written = sql_type_for_reference(cx, m.referenced_ty);
+                let written = storage_type(cx, Language::Sql, m.referenced_ty);
                 (
                     vec![Edit::replace(type_tokens(m.ty), written.clone())],
                     written,
@@ -248,10 +248,15 @@ fn fix(cx: &RuleCx, table: &Table, target: &Table, mismatches: &[Mismatch]) -> O
     })
 }
 
-/// The referenced type as a referencing column writes it: serials become their integers.
-fn sql_type_for_reference(cx: &RuleCx, ty: &Located<TypeRef>) -> String {
+/// The type as written, but a SQL serial as the integer it stores: a `serial` column is an
+/// `integer` with a default, and a column referencing it is an `integer`. (Prisma's
+/// `autoincrement()` fields are written as their scalar type already.)
+fn storage_type(cx: &RuleCx, language: Language, ty: &Located<TypeRef>) -> String {
     let written = cx.text(type_tokens(ty));
-    if ty.value.schema.is_none() && crate::catalog::types::is_serial(&ty.value.name) {
+    if language == Language::Sql
+        && ty.value.schema.is_none()
+        && crate::catalog::types::is_serial(&ty.value.name)
+    {
         let integer = match builtin(&ty.value) {
             Some("int8") => "bigint",
             Some("int2") => "smallint",

@@ -67,8 +67,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     for defined in defined_names(cx) {
         let diagnostic = match defined.language {
             Language::Sql if generated.contains(&defined.loc.file) => None,
-            Language::Sql => sql_diagnostic(cx, &defined),
-            Language::Prisma if prisma => prisma_diagnostic(cx, &defined),
+            Language::Sql => sql_diagnostic(cx, defined),
+            Language::Prisma if prisma => prisma_diagnostic(cx, defined),
             Language::Prisma => None,
         };
         out.extend(diagnostic);

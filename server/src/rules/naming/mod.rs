@@ -54,8 +54,14 @@ pub(crate) struct DefinedName<'m> {
 
 /// The names of the tables, columns, indexes, constraints, types and domains that exist at the
 /// end of the workspace, each where it is written. A name changed by a later RENAME is left out:
-/// the written text is no longer the name.
-pub(crate) fn defined_names<'m>(cx: &RuleCx<'m>) -> Vec<DefinedName<'m>> {
+/// the written text is no longer the name. Several rules read them; they are gathered once.
+pub(crate) fn defined_names<'m>(cx: &RuleCx<'m>) -> &'m [DefinedName<'m>] {
+    cx.shared
+        .defined_names
+        .get_or_init(|| gather_defined_names(cx))
+}
+
+fn gather_defined_names<'m>(cx: &RuleCx<'m>) -> Vec<DefinedName<'m>> {
     let model = cx.model;
     let mut names = Vec::new();
     let mut push = |kind, name: &'m str, loc: Loc, language, table| {

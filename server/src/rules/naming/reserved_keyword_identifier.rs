@@ -62,7 +62,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         };
         let kind = defined.kind.as_str();
         let name = defined.name;
-        let alternative = alternative(cx, &defined);
+        let alternative = alternative(cx, defined);
         let diagnostic = match category {
             KeywordCategory::Unreserved => continue,
             KeywordCategory::Reserved => Diagnostic::new(

@@ -1,7 +1,9 @@
 //! ## What it does
-//! Reports columns and domains of type `json` (in Prisma, `Json @db.Json`). A column that keeps
-//! a raw payload verbatim is not reported: one whose `COMMENT ON COLUMN` says "raw", or whose
-//! name has a `raw` part (`raw_payload`, `body_raw`).
+//! Reports columns of type `json` (in Prisma, `Json @db.Json`), and `json` domains that table
+//! columns store values in. A column that keeps a raw payload verbatim is not reported: one whose
+//! `COMMENT ON COLUMN` says "raw", or whose name has a `raw` part (`raw_payload`, `body_raw`).
+//! A domain that only such columns use, or none (PostgREST's `"application/json"`, a function's
+//! result type), is not reported either: nothing is stored in it.
 //!
 //! ## Why is this bad?
 //! `json` stores the text as written and re-parses it on every access. `jsonb` stores a parsed
@@ -35,8 +37,10 @@
 //! ## Options
 //! None.
 
+use std::collections::HashSet;
+
 use crate::config::Level;
-use crate::model::Column;
+use crate::model::{Column, QualifiedName};
 use crate::rules::common::{
     builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_change_safety,
     type_loc, type_tokens, written_case,
@@ -79,11 +83,21 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         });
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fix));
     }
-    for domain in &cx.model.domains {
-        let ty = domain_type(domain);
-        if builtin(&ty.value) != Some("json") {
+    let json_domains: Vec<_> = cx
+        .model
+        .domains
+        .iter()
+        .filter(|domain| builtin(&domain.def.value.ty) == Some("json"))
+        .collect();
+    if json_domains.is_empty() {
+        return;
+    }
+    let stored = stored_domains(cx);
+    for domain in json_domains {
+        if !stored.contains(&domain.name) {
             continue;
         }
+        let ty = domain_type(domain);
         let message = format!("domain `{}` is based on `json`: {ADVICE}", domain.name);
         let edit = Edit::replace(type_tokens(&ty), written_case(cx, &ty, "jsonb"));
         let fix = Fix {
@@ -93,6 +107,28 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic::new(type_tokens(&ty), message).with_fix(fix));
     }
+}
+
+/// The domains that columns of live tables store values of, directly or through other domains;
+/// raw payload columns do not count.
+fn stored_domains<'a>(cx: &RuleCx<'a>) -> HashSet<&'a QualifiedName> {
+    let mut stored = HashSet::new();
+    let columns = cx.model.live_tables().flat_map(|table| &table.columns);
+    for column in columns.filter(|c| !keeps_raw_payload(c)) {
+        let mut ty = column.ty.as_ref().map(|ty| &ty.value);
+        // Domains may be based on domains; the bound stops a (rejected) cycle.
+        for _ in 0..8 {
+            let domain = ty
+                .filter(|ty| builtin(ty).is_none())
+                .and_then(|ty| cx.model.find_domain(ty));
+            let Some(domain) = domain else {
+                break;
+            };
+            stored.insert(&domain.name);
+            ty = Some(&domain.def.value.ty);
+        }
+    }
+    stored
 }
 
 /// The column's comment or name says it keeps the payload as received.
