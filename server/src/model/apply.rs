@@ -365,6 +365,7 @@ impl Builder {
         };
 
         // Columns that come from elsewhere come first, as in PostgreSQL.
+        let mut from_inherits: Vec<String> = Vec::new();
         let mut parents: Vec<&ObjectName> = Vec::new();
         parents.extend(create.partition_of.as_ref());
         parents.extend(create.inherits.iter());
@@ -374,7 +375,11 @@ impl Builder {
                 Some(parent_id) => {
                     let parent_table = self.model.table(parent_id);
                     table.columns_incomplete |= parent_table.columns_incomplete;
+                    let inherits = create.inherits.contains(parent);
                     for column in &parent_table.columns {
+                        if inherits {
+                            from_inherits.push(column.name.clone());
+                        }
                         if table.column(&column.name).is_none() {
                             let mut inherited = column.clone();
                             inherited.inherited = true;
@@ -424,6 +429,11 @@ impl Builder {
                 // Partitions and typed tables adjust inherited columns (`col WITH OPTIONS ...`).
                 Some(existing) if existing.inherited && def.ty.is_none() => {
                     merge_options(existing, def, origin);
+                }
+                // A local definition of a column an INHERITS parent has merges with it; PostgreSQL
+                // only notes it. The local definition is what this statement says of the column.
+                Some(existing) if existing.inherited && from_inherits.contains(&def.name.name) => {
+                    *existing = new_column(def, origin);
                 }
                 Some(existing) => {
                     let first = existing.name_loc();
