@@ -217,6 +217,26 @@ pub fn is_standalone_sql(model: &Model) -> bool {
         .all(|f| !f.is_migration && f.language == Language::Sql)
 }
 
+/// An edit adding `line` (`@@index(...)`, `@@unique(...)`, ...) as the last member of a Prisma
+/// model, indented like its fields.
+pub(crate) fn append_to_prisma_model(cx: &RuleCx, table: &Table, line: &str) -> Option<Edit> {
+    let body = table.elements?;
+    let file = cx.file(body.file)?;
+    let members = prisma_members(table);
+    Some(crate::fix::prisma::append_member(
+        file, body.range, &members, line,
+    ))
+}
+
+/// Where a Prisma model's fields are, for fixes that add a member beside them.
+pub(crate) fn prisma_members(table: &Table) -> Vec<TextRange> {
+    table
+        .columns
+        .iter()
+        .map(|c| c.def.loc(c.def.value.range).range)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,7 +49,7 @@ use crate::config::{Level, OptionKind, OptionSpec};
 use crate::model::names::quote_if_needed;
 use crate::model::{Column, Table};
 use crate::rules::common::{
-    column_label, defined_columns, matches_any, table_elements, table_label,
+    append_to_prisma_model, column_label, defined_columns, matches_any, table_elements, table_label,
 };
 use crate::rules::constraints::{is_citext, is_plain_string, snake_case};
 use crate::rules::indexes::{
@@ -285,15 +285,8 @@ fn prisma_fix(cx: &RuleCx, table: &Table, column: &Column, tenant: Option<&Colum
             vec![Edit::insert(column.def.origin.file, end, " @unique")],
         ));
     };
-    let body = table.elements?;
-    let file = cx.file(body.file)?;
     let line = format!("@@unique([{}, {}])", field(tenant), field(column));
-    let members: Vec<_> = table
-        .columns
-        .iter()
-        .map(|c| c.def.loc(c.def.value.range).range)
-        .collect();
-    let edit = crate::fix::prisma::append_member(file, body.range, &members, &line);
+    let edit = append_to_prisma_model(cx, table, &line)?;
     Some(Fix::unsafe_(format!("Add `{line}`"), vec![edit]))
 }
 

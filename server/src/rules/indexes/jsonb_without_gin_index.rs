@@ -39,7 +39,9 @@ use std::collections::HashSet;
 use crate::config::Level;
 use crate::model::names::quote_if_needed;
 use crate::model::{Column, Table};
-use crate::rules::common::{builtin, column_label, defined_columns, table_label};
+use crate::rules::common::{
+    append_to_prisma_model, builtin, column_label, defined_columns, table_label,
+};
 use crate::rules::indexes::{alters_earlier_migration_table, free_relation_name};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
 use crate::syntax::Language;
@@ -129,16 +131,9 @@ fn sql_fix(
 }
 
 fn prisma_fix(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {
-    let body = table.elements?;
-    let file = cx.file(body.file)?;
     let field = column.prisma_name.as_deref().unwrap_or(&column.name);
     let line = format!("@@index([{field}], type: Gin)");
-    let members: Vec<_> = table
-        .columns
-        .iter()
-        .map(|c| c.def.loc(c.def.value.range).range)
-        .collect();
-    let edit = crate::fix::prisma::append_member(file, body.range, &members, &line);
+    let edit = append_to_prisma_model(cx, table, &line)?;
     Some(Fix::safe(format!("Add `{line}`"), vec![edit]))
 }
 

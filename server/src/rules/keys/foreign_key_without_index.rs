@@ -46,7 +46,7 @@ use crate::config::Level;
 use crate::lower::ConstraintKind;
 use crate::model::names::quote_if_needed;
 use crate::model::{Constraint, Model, Table};
-use crate::rules::common::foreign_key_loc;
+use crate::rules::common::{append_to_prisma_model, foreign_key_loc};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
 use crate::syntax::Language;
 
@@ -195,8 +195,6 @@ fn index_name(
 }
 
 fn prisma_fix(cx: &RuleCx, table: &Table, columns: &[&str]) -> Option<Fix> {
-    let body = table.elements?;
-    let file = cx.file(body.file)?;
     let fields: Vec<String> = columns
         .iter()
         .map(|c| {
@@ -207,12 +205,7 @@ fn prisma_fix(cx: &RuleCx, table: &Table, columns: &[&str]) -> Option<Fix> {
         })
         .collect();
     let line = format!("@@index([{}])", fields.join(", "));
-    let members: Vec<_> = table
-        .columns
-        .iter()
-        .map(|c| c.def.loc(c.def.value.range).range)
-        .collect();
-    let edit = crate::fix::prisma::append_member(file, body.range, &members, &line);
+    let edit = append_to_prisma_model(cx, table, &line)?;
     Some(Fix::safe(format!("Add `{line}`"), vec![edit]))
 }
 

@@ -47,7 +47,7 @@ use crate::config::Level;
 use crate::lower::ConstraintKind;
 use crate::model::names::quote_if_needed;
 use crate::model::{Model, Table};
-use crate::rules::common::{column_label, table_elements, table_label};
+use crate::rules::common::{append_to_prisma_model, column_label, table_elements, table_label};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
 use crate::syntax::Language;
 
@@ -213,15 +213,8 @@ fn sql_fix(cx: &RuleCx, table: &Table, a: &str, b: &str) -> Option<Fix> {
 }
 
 fn prisma_fix(cx: &RuleCx, table: &Table, a: &str, b: &str) -> Option<Fix> {
-    let body = table.elements?;
-    let file = cx.file(body.file)?;
     let line = format!("@@unique([{a}, {b}])");
-    let members: Vec<_> = table
-        .columns
-        .iter()
-        .map(|c| c.def.loc(c.def.value.range).range)
-        .collect();
-    let edit = crate::fix::prisma::append_member(file, body.range, &members, &line);
+    let edit = append_to_prisma_model(cx, table, &line)?;
     Some(Fix::unsafe_(format!("Add `{line}`"), vec![edit]))
 }
 

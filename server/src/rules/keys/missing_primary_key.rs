@@ -46,7 +46,9 @@ use crate::config::{KeyPolicy, Level, OptionKind, OptionSpec};
 use crate::lower::{ConstraintKind, Persistence};
 use crate::model::Table;
 use crate::model::names::quote_if_needed;
-use crate::rules::common::{glob_match, matches_any, table_elements};
+use crate::rules::common::{
+    append_to_prisma_model, glob_match, matches_any, prisma_members, table_elements,
+};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
 use crate::syntax::Language;
 
@@ -138,13 +140,6 @@ fn sql_fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
 }
 
 fn prisma_fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
-    let body = table.elements?;
-    let file = cx.file(body.file)?;
-    let members: Vec<_> = table
-        .columns
-        .iter()
-        .map(|c| c.def.loc(c.def.value.range).range)
-        .collect();
     let prisma_field = |column: &str| {
         table
             .column(column)
@@ -153,7 +148,7 @@ fn prisma_fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
     };
     if let Some([a, b]) = junction_columns(table) {
         let line = format!("@@id([{}, {}])", prisma_field(&a), prisma_field(&b));
-        let edit = crate::fix::prisma::append_member(file, body.range, &members, &line);
+        let edit = append_to_prisma_model(cx, table, &line)?;
         return Some(Fix::unsafe_(format!("Add `{line}`"), vec![edit]));
     }
     if table
@@ -167,6 +162,9 @@ fn prisma_fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
         KeyPolicy::Uuid => "id String @id @default(uuid()) @db.Uuid",
         _ => "id BigInt @id @default(autoincrement())",
     };
+    let body = table.elements?;
+    let file = cx.file(body.file)?;
+    let members = prisma_members(table);
     let edit = crate::fix::prisma::insert_first_member(file, body.range, &members, line);
     Some(Fix::unsafe_(format!("Add `{line}`"), vec![edit]))
 }

@@ -43,6 +43,7 @@ use crate::config::{DatabaseNames, Level};
 use std::path::Path;
 
 use crate::model::{FileId, Loc, Table};
+use crate::rules::common::append_to_prisma_model;
 use crate::rules::naming::{DefinedName, NameKind, defined_names};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
 use crate::syntax::Language;
@@ -214,19 +215,7 @@ fn map_string(cx: &RuleCx, within: Loc, attribute: &str) -> Option<Loc> {
 
 /// Adds `@@map("...")` as the model's last member.
 fn append_map(cx: &RuleCx, table: &Table, snake: &str) -> Option<Edit> {
-    let body = table.elements?;
-    let file = cx.file(body.file)?;
-    let members: Vec<TextRange> = table
-        .columns
-        .iter()
-        .map(|c| c.def.loc(c.def.value.range).range)
-        .collect();
-    Some(crate::fix::prisma::append_member(
-        file,
-        body.range,
-        &members,
-        &format!("@@map(\"{snake}\")"),
-    ))
+    append_to_prisma_model(cx, table, &format!("@@map(\"{snake}\")"))
 }
 
 /// Lower-case ASCII letters, digits and underscores only.

@@ -2,6 +2,8 @@
 //! Reports a column defined twice in one table: twice in a CREATE TABLE, or added by
 //! `ALTER TABLE ... ADD COLUMN` (without `IF NOT EXISTS`) when the table already has it at that
 //! point of the workspace order. Reported on the second definition, pointing at the first.
+//! A column a table defines that an `INHERITS` parent also has is not a duplicate: PostgreSQL
+//! merges the two definitions (`LIKE` and `PARTITION OF` columns do not merge).
 //!
 //! ## Why is this bad?
 //! PostgreSQL rejects the statement ("column specified more than once", "column already
