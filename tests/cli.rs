@@ -353,6 +353,28 @@ fn a_closed_pipe_ends_the_output_quietly() {
 }
 
 #[test]
+fn a_closed_standard_error_does_not_change_the_exit_code() {
+    let dir = TempDir::new("stderr-pipe");
+    dir.write("schema.sql", SCHEMA);
+    for (args, code) in [
+        (&["check", "missing.sql"][..], 2),
+        (&["check", "schema.sql", "--select", "no-such-rule"], 2),
+        (&["check", "schema.sql"], 1),
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = Command::new(env!("CARGO_BIN_EXE_ddlint"))
+            .args(args)
+            .current_dir(&dir.0)
+            .env("NO_COLOR", "1")
+            .stderr(writer)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(code), "ddlint {args:?}");
+    }
+}
+
+#[test]
 fn help_and_version() {
     let dir = TempDir::new("help");
     let help = ddlint(&dir.0, &["--help"]);

@@ -3,6 +3,16 @@
 //! The pipeline, one way: text -> syntax tree -> per-statement facts -> workspace schema model ->
 //! rules -> diagnostics and fixes -> CLI / LSP output. See `docs/architecture.md`.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+/// `eprintln!` that ignores a closed standard error instead of panicking: neither the language
+/// server nor the CLI may die because whoever started it stopped reading its messages.
+macro_rules! stderr_line {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod analysis;
 pub mod catalog;
 pub mod cli;

@@ -22,7 +22,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
     match check(args) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            stderr_line!("error: {message}");
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -43,10 +43,10 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     for problem in &collected.problems {
         match problem.problem {
             Problem::Unreadable(_) => {
-                eprintln!("warning: {}: {}", problem.path.display(), problem.problem)
+                stderr_line!("warning: {}: {}", problem.path.display(), problem.problem)
             }
             _ => {
-                eprintln!("error: {}: {}", problem.path.display(), problem.problem);
+                stderr_line!("error: {}: {}", problem.path.display(), problem.problem);
                 usage_error = true;
             }
         }
@@ -59,7 +59,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
                 key: absolute(&cwd, path),
                 text,
             }),
-            Err(message) => eprintln!("warning: {}: {message}; skipped", path.display()),
+            Err(message) => stderr_line!("warning: {}: {message}; skipped", path.display()),
         }
     }
 

@@ -64,7 +64,7 @@ pub(crate) fn run(args: &ErdArgs) -> ExitCode {
     match erd_command(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}");
+            stderr_line!("error: {message}");
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -78,7 +78,7 @@ fn erd_command(args: &ErdArgs) -> Result<(), String> {
     let collected = collect_files(&args.paths, &config);
     for problem in &collected.problems {
         match problem.problem {
-            Problem::Unreadable(_) => eprintln!("warning: {problem}"),
+            Problem::Unreadable(_) => stderr_line!("warning: {problem}"),
             _ => return Err(problem.to_string()),
         }
     }
@@ -90,7 +90,7 @@ fn erd_command(args: &ErdArgs) -> Result<(), String> {
                 key: absolute(&cwd, path),
                 text,
             }),
-            Err(message) => eprintln!("warning: {}: {message}; skipped", path.display()),
+            Err(message) => stderr_line!("warning: {}: {message}; skipped", path.display()),
         }
     }
     let modeled = build_models(inputs, &config);

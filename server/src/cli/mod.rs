@@ -124,7 +124,7 @@ fn rules_command(id: Option<&str>) -> ExitCode {
     let config = match crate::config::load(&cwd, &rules::specs()) {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("error: {error}");
+            stderr_line!("error: {error}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
@@ -141,9 +141,9 @@ fn rules_command(id: Option<&str>) -> ExitCode {
                 let ids = rules::all().map(|r| r.id);
                 match crate::suggest::closest(id, ids, 4) {
                     Some(closest) => {
-                        eprintln!("error: unknown rule `{id}`; did you mean `{closest}`?")
+                        stderr_line!("error: unknown rule `{id}`; did you mean `{closest}`?")
                     }
-                    None => eprintln!("error: unknown rule `{id}`; `ddlint rules` lists them"),
+                    None => stderr_line!("error: unknown rule `{id}`; `ddlint rules` lists them"),
                 }
                 return ExitCode::from(EXIT_ERROR);
             }
@@ -168,7 +168,7 @@ fn rules_command(id: Option<&str>) -> ExitCode {
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}");
+            stderr_line!("error: {message}");
             ExitCode::from(EXIT_ERROR)
         }
     }

@@ -209,7 +209,7 @@ fn table_names<'a>(fact: &'a Fact, out: &mut Vec<(&'a ObjectName, Role)>) {
 }
 
 fn foreign_keys<'a>(
-    constraints: &'a [crate::lower::Constraint],
+    constraints: &'a [std::sync::Arc<crate::lower::Constraint>],
     out: &mut Vec<(&'a ObjectName, Role)>,
 ) {
     for constraint in constraints {

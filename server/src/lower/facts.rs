@@ -3,6 +3,8 @@
 //! Every range here is relative to the start of the statement, so a lowered statement can be
 //! reused when an edit elsewhere moves it.
 
+use std::sync::Arc;
+
 use crate::text::TextRange;
 
 /// An identifier as PostgreSQL sees it: unquoted names fold to lower case.
@@ -184,18 +186,18 @@ pub enum Identity {
 pub struct ColumnDef {
     pub name: Ident,
     /// Absent for columns of typed tables and partitions, which take the parent's type.
-    pub ty: Option<TypeRef>,
+    pub ty: Option<Arc<TypeRef>>,
     pub not_null: Option<TextRange>,
     /// An explicit `NULL`.
     pub null: Option<TextRange>,
-    pub default: Option<Expr>,
+    pub default: Option<Arc<Expr>>,
     /// The `DEFAULT ...` clause.
     pub default_range: Option<TextRange>,
     pub generated: Option<Expr>,
     pub identity: Option<Identity>,
     pub collation: Option<String>,
     /// Inline constraints that are not NOT NULL/NULL/DEFAULT (PK, UNIQUE, CHECK, REFERENCES).
-    pub constraints: Vec<Constraint>,
+    pub constraints: Vec<Arc<Constraint>>,
     /// The whole definition.
     pub range: TextRange,
     /// The Prisma field name, when it differs from the column name or comes from Prisma.
@@ -214,9 +216,9 @@ pub struct CreateTable {
     pub name: ObjectName,
     pub if_not_exists: bool,
     pub persistence: Persistence,
-    pub columns: Vec<ColumnDef>,
+    pub columns: Vec<Arc<ColumnDef>>,
     /// Table constraints, in order.
-    pub constraints: Vec<Constraint>,
+    pub constraints: Vec<Arc<Constraint>>,
     pub partition_of: Option<ObjectName>,
     pub partitioned: bool,
     pub of_type: Option<ObjectName>,
@@ -235,10 +237,10 @@ pub struct CreateTable {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AlterTableAction {
     AddColumn {
-        column: Box<ColumnDef>,
+        column: Arc<ColumnDef>,
         if_not_exists: bool,
     },
-    AddConstraint(Constraint),
+    AddConstraint(Arc<Constraint>),
     DropColumn {
         column: Ident,
         if_exists: bool,
@@ -249,12 +251,12 @@ pub enum AlterTableAction {
     },
     AlterColumnType {
         column: Ident,
-        ty: TypeRef,
+        ty: Arc<TypeRef>,
         using: Option<Expr>,
     },
     SetDefault {
         column: Ident,
-        value: Expr,
+        value: Arc<Expr>,
     },
     DropDefault {
         column: Ident,
@@ -413,7 +415,7 @@ pub struct CreatePolicy {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TypeDefinition {
     Enum { labels: Vec<(String, TextRange)> },
-    Composite { attributes: Vec<ColumnDef> },
+    Composite { attributes: Vec<Arc<ColumnDef>> },
     Range,
     Base,
     Shell,
@@ -430,7 +432,7 @@ pub struct CreateType {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CreateDomain {
     pub name: ObjectName,
-    pub ty: TypeRef,
+    pub ty: Arc<TypeRef>,
     pub not_null: bool,
     pub default: Option<Expr>,
     pub checks: Vec<Expr>,
@@ -506,7 +508,7 @@ pub struct Comment {
 pub enum Fact {
     CreateTable(CreateTable),
     AlterTable(AlterTable),
-    CreateIndex(CreateIndex),
+    CreateIndex(Arc<CreateIndex>),
     AlterIndex {
         name: ObjectName,
         rename_to: Option<Ident>,
@@ -517,9 +519,9 @@ pub enum Fact {
         materialized: bool,
         or_replace: bool,
     },
-    CreateFunction(CreateFunction),
-    CreateTrigger(CreateTrigger),
-    CreatePolicy(CreatePolicy),
+    CreateFunction(Arc<CreateFunction>),
+    CreateTrigger(Arc<CreateTrigger>),
+    CreatePolicy(Arc<CreatePolicy>),
     CreateExtension {
         name: Ident,
         schema: Option<Ident>,
@@ -528,12 +530,12 @@ pub enum Fact {
         name: Ident,
         if_not_exists: bool,
     },
-    CreateType(CreateType),
+    CreateType(Arc<CreateType>),
     AlterType {
         name: ObjectName,
         action: AlterTypeAction,
     },
-    CreateDomain(CreateDomain),
+    CreateDomain(Arc<CreateDomain>),
     CreateSequence {
         name: ObjectName,
         owned_by: Option<Vec<Ident>>,

@@ -138,6 +138,16 @@ impl<'a> Cx<'a> {
     }
 
     /// `@@map("name")` / `@map("name")`.
+    /// The constraint name `map:` gives a relation, an `@@id` or an `@@unique`.
+    fn constraint_name(&self, attribute: &Attribute) -> Option<Ident> {
+        let name = self.prisma_string(attribute.argument("map")?)?;
+        Some(Ident {
+            name,
+            quoted: true,
+            range: self.range(attribute.node),
+        })
+    }
+
     fn mapped_name(&self, attributes: &[Attribute]) -> Option<String> {
         attributes
             .iter()
@@ -272,15 +282,8 @@ impl<'a> Cx<'a> {
                 match_full: false,
                 range: self.range(attribute.node),
             };
-            table.constraints.push(Constraint {
-                name: attribute
-                    .argument("map")
-                    .and_then(|m| self.prisma_string(m))
-                    .map(|n| Ident {
-                        name: n,
-                        quoted: true,
-                        range: self.range(attribute.node),
-                    }),
+            table.constraints.push(Arc::new(Constraint {
+                name: self.constraint_name(attribute),
                 kind: ConstraintKind::ForeignKey {
                     columns: columns_of_fk,
                     references,
@@ -288,7 +291,7 @@ impl<'a> Cx<'a> {
                 attributes: ConstraintAttributes::default(),
                 using_index: None,
                 range: self.range(relation),
-            });
+            }));
         }
 
         for attribute in &block_attributes {
@@ -303,19 +306,14 @@ impl<'a> Cx<'a> {
                 .iter()
                 .map(|(f, node)| field_ident(f, *node))
                 .collect();
-            let constraint = |kind| Constraint {
-                name: attribute
-                    .argument("map")
-                    .and_then(|m| self.prisma_string(m))
-                    .map(|n| Ident {
-                        name: n,
-                        quoted: true,
-                        range: self.range(attribute.node),
-                    }),
-                kind,
-                attributes: ConstraintAttributes::default(),
-                using_index: None,
-                range: self.range(attribute.node),
+            let constraint = |kind| {
+                Arc::new(Constraint {
+                    name: self.constraint_name(attribute),
+                    kind,
+                    attributes: ConstraintAttributes::default(),
+                    using_index: None,
+                    range: self.range(attribute.node),
+                })
             };
             match attribute.name.as_str() {
                 "id" => table
@@ -338,7 +336,7 @@ impl<'a> Cx<'a> {
                                 idents.iter().map(|i| i.name.as_str()).collect();
                             format!("{}_{}_idx", name.name.name, columns.join("_"))
                         });
-                    facts.push(Fact::CreateIndex(CreateIndex {
+                    facts.push(Fact::CreateIndex(Arc::new(CreateIndex {
                         name: Some(Ident {
                             name: index_name,
                             quoted: true,
@@ -367,13 +365,13 @@ impl<'a> Cx<'a> {
                         predicate: None,
                         nulls_not_distinct: false,
                         index_keyword: self.range(attribute.node),
-                    }));
+                    })));
                 }
                 _ => {}
             }
         }
 
-        table.columns = columns;
+        table.columns = columns.into_iter().map(Arc::new).collect();
         facts.insert(0, Fact::CreateTable(table));
         facts
     }
@@ -418,13 +416,13 @@ impl<'a> Cx<'a> {
                 quoted: true,
                 range: self.range(name_node),
             },
-            ty: Some(ty),
+            ty: Some(Arc::new(ty)),
             // Prisma columns are NOT NULL unless the type is optional; lists are never NULL.
             not_null: (!optional).then(|| self.range(field_type)),
             null: None,
             default: default
                 .and_then(|d| d.first_positional())
-                .map(|value| self.prisma_default(value)),
+                .map(|value| Arc::new(self.prisma_default(value))),
             default_range: default.map(|d| self.range(d.node)),
             generated: None,
             identity: None,
@@ -444,13 +442,13 @@ impl<'a> Cx<'a> {
                 },
                 _ => continue,
             };
-            column.constraints.push(Constraint {
+            column.constraints.push(Arc::new(Constraint {
                 name: None,
                 kind,
                 attributes: ConstraintAttributes::default(),
                 using_index: None,
                 range: self.range(attribute.node),
-            });
+            }));
         }
         Some(column)
     }
@@ -640,7 +638,7 @@ impl<'a> Cx<'a> {
                 ))
             })
             .collect();
-        Some(Fact::CreateType(CreateType {
+        Some(Fact::CreateType(Arc::new(CreateType {
             name: ObjectName {
                 schema: None,
                 name: Ident {
@@ -652,7 +650,7 @@ impl<'a> Cx<'a> {
             },
             definition: TypeDefinition::Enum { labels },
             prisma_name: Some(prisma_name),
-        }))
+        })))
     }
 
     /// `extensions = [citext, postgis(version: "3")]` in the datasource block.

@@ -1,5 +1,7 @@
 //! Lowering of SQL statements other than tables (see `table.rs`).
 
+use std::sync::Arc;
+
 use tree_sitter::Node;
 
 use super::table::collapse_words;
@@ -38,22 +40,30 @@ impl<'a> Cx<'a> {
             ),
             "create_index" => (
                 StatementKind::CreateIndex,
-                one(self.create_index(node).map(Fact::CreateIndex)),
+                one(self
+                    .create_index(node)
+                    .map(|fact| Fact::CreateIndex(Arc::new(fact)))),
             ),
             "create_view" | "create_materialized_view" => {
                 (StatementKind::CreateView, one(self.create_view(node)))
             }
             "create_function" => (
                 StatementKind::CreateFunction,
-                one(self.create_function(node).map(Fact::CreateFunction)),
+                one(self
+                    .create_function(node)
+                    .map(|fact| Fact::CreateFunction(Arc::new(fact)))),
             ),
             "create_trigger" => (
                 StatementKind::CreateTrigger,
-                one(self.create_trigger(node).map(Fact::CreateTrigger)),
+                one(self
+                    .create_trigger(node)
+                    .map(|fact| Fact::CreateTrigger(Arc::new(fact)))),
             ),
             "create_policy" => (
                 StatementKind::CreatePolicy,
-                one(self.create_policy(node).map(Fact::CreatePolicy)),
+                one(self
+                    .create_policy(node)
+                    .map(|fact| Fact::CreatePolicy(Arc::new(fact)))),
             ),
             "create_extension" => {
                 let fact = syntax::field(node, "name").map(|name| Fact::CreateExtension {
@@ -65,11 +75,15 @@ impl<'a> Cx<'a> {
             "create_schema" => (StatementKind::CreateSchema, self.create_schema(node)),
             "create_type" => (
                 StatementKind::CreateType,
-                one(self.create_type(node).map(Fact::CreateType)),
+                one(self
+                    .create_type(node)
+                    .map(|fact| Fact::CreateType(Arc::new(fact)))),
             ),
             "create_domain" => (
                 StatementKind::CreateDomain,
-                one(self.create_domain(node).map(Fact::CreateDomain)),
+                one(self
+                    .create_domain(node)
+                    .map(|fact| Fact::CreateDomain(Arc::new(fact)))),
             ),
             "create_sequence" => {
                 let fact = syntax::field(node, "name").map(|name| Fact::CreateSequence {
@@ -298,9 +312,9 @@ impl<'a> Cx<'a> {
             for mut fact in element_facts {
                 let name = match &mut fact {
                     Fact::CreateTable(table) => Some(&mut table.name),
-                    Fact::CreateIndex(index) => Some(&mut index.table),
+                    Fact::CreateIndex(index) => Some(&mut Arc::make_mut(index).table),
                     Fact::CreateView { name, .. } | Fact::CreateSequence { name, .. } => Some(name),
-                    Fact::CreateTrigger(trigger) => Some(&mut trigger.table),
+                    Fact::CreateTrigger(trigger) => Some(&mut Arc::make_mut(trigger).table),
                     _ => None,
                 };
                 if let Some(name) = name
@@ -327,7 +341,7 @@ impl<'a> Cx<'a> {
             TypeDefinition::Composite {
                 attributes: named_children(attributes)
                     .filter(|a| a.kind() == "composite_attribute")
-                    .map(|a| self.column_definition(a))
+                    .map(|a| Arc::new(self.column_definition(a)))
                     .collect(),
             }
         } else if has_keyword(node, "RANGE") {
@@ -347,7 +361,7 @@ impl<'a> Cx<'a> {
     fn create_domain(&self, node: Node<'a>) -> Option<CreateDomain> {
         let mut domain = CreateDomain {
             name: self.object_name(syntax::field(node, "name")?),
-            ty: self.type_ref(syntax::field(node, "type")?),
+            ty: Arc::new(self.type_ref(syntax::field(node, "type")?)),
             not_null: false,
             default: None,
             checks: Vec::new(),

@@ -1,5 +1,7 @@
 //! CREATE TABLE, columns, constraints, types and ALTER TABLE.
 
+use std::sync::Arc;
+
 use tree_sitter::Node;
 
 use super::{
@@ -38,10 +40,12 @@ impl<'a> Cx<'a> {
             table.elements_range = Some(self.range(elements));
             for element in named_children(elements) {
                 match element.kind() {
-                    "column_definition" => table.columns.push(self.column_definition(element)),
+                    "column_definition" => table
+                        .columns
+                        .push(Arc::new(self.column_definition(element))),
                     "table_constraint" => {
                         if let Some(constraint) = self.table_constraint(element) {
-                            table.constraints.push(constraint);
+                            table.constraints.push(Arc::new(constraint));
                         }
                     }
                     "like_clause" => {
@@ -72,7 +76,7 @@ impl<'a> Cx<'a> {
         let name_node = syntax::field(node, "name").unwrap_or(node);
         let mut column = ColumnDef {
             name: self.ident(name_node),
-            ty: syntax::field(node, "type").map(|ty| self.type_ref(ty)),
+            ty: syntax::field(node, "type").map(|ty| Arc::new(self.type_ref(ty))),
             not_null: None,
             null: None,
             default: None,
@@ -94,7 +98,10 @@ impl<'a> Cx<'a> {
                 "constraint_attribute" => {
                     // DEFERRABLE etc. belong to the constraint written just before them.
                     if let Some(index) = pending_attributes {
-                        apply_attribute(self.text(part), &mut column.constraints[index].attributes);
+                        apply_attribute(
+                            self.text(part),
+                            &mut Arc::make_mut(&mut column.constraints[index]).attributes,
+                        );
                     }
                 }
                 "column_constraint" => {
@@ -116,7 +123,8 @@ impl<'a> Cx<'a> {
                             continue;
                         }
                         "default_clause" => {
-                            column.default = syntax::field(body, "value").map(|v| self.expr(v));
+                            column.default =
+                                syntax::field(body, "value").map(|v| Arc::new(self.expr(v)));
                             column.default_range = Some(range);
                             continue;
                         }
@@ -152,13 +160,13 @@ impl<'a> Cx<'a> {
                         _ => continue,
                     };
                     pending_attributes = Some(column.constraints.len());
-                    column.constraints.push(Constraint {
+                    column.constraints.push(Arc::new(Constraint {
                         name: constraint_name,
                         kind,
                         attributes: ConstraintAttributes::default(),
                         using_index: None,
                         range,
-                    });
+                    }));
                 }
                 _ => {}
             }
@@ -328,12 +336,12 @@ impl<'a> Cx<'a> {
         let if_exists = named_children(node).any(|c| c.kind() == "if_exists");
         let lowered = match node.kind() {
             "add_column" => field("column").map(|column| AlterTableAction::AddColumn {
-                column: Box::new(self.column_definition(column)),
+                column: Arc::new(self.column_definition(column)),
                 if_not_exists: named_children(node).any(|c| c.kind() == "if_not_exists"),
             }),
             "add_constraint" => field("constraint")
                 .and_then(|c| self.table_constraint(c))
-                .map(AlterTableAction::AddConstraint),
+                .map(|c| AlterTableAction::AddConstraint(Arc::new(c))),
             "drop_column" => {
                 ident("column").map(|column| AlterTableAction::DropColumn { column, if_exists })
             }
@@ -388,12 +396,12 @@ impl<'a> Cx<'a> {
         Some(match change.kind() {
             "set_column_type" => AlterTableAction::AlterColumnType {
                 column,
-                ty: self.type_ref(syntax::field(change, "type")?),
+                ty: Arc::new(self.type_ref(syntax::field(change, "type")?)),
                 using: syntax::field(change, "using").map(|u| self.expr(u)),
             },
             "set_column_default" => AlterTableAction::SetDefault {
                 column,
-                value: self.expr(syntax::field(change, "value")?),
+                value: Arc::new(self.expr(syntax::field(change, "value")?)),
             },
             "drop_column_default" => AlterTableAction::DropDefault { column },
             "set_column_not_null" => AlterTableAction::SetNotNull { column },

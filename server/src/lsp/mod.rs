@@ -55,7 +55,7 @@ pub fn run() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start the language server: {error}");
+            stderr_line!("error: cannot start the language server: {error}");
             return ExitCode::from(crate::cli::EXIT_ERROR);
         }
     };
@@ -86,7 +86,7 @@ async fn serve(
         .name("ddlint-host".to_string())
         .spawn(move || worker::run(queue_receiver, out_sender, snapshot_sender));
     if let Err(error) = host {
-        eprintln!("error: cannot start the host thread: {error}");
+        stderr_line!("error: cannot start the host thread: {error}");
         return;
     }
     let queue = Arc::new(Queue::new(queue_sender));
@@ -210,7 +210,7 @@ fn guarded<R>(method: &str, work: impl FnOnce() -> R) -> jsonrpc::Result<R> {
 }
 
 fn internal_error(message: String) -> jsonrpc::Error {
-    eprintln!("{message}");
+    stderr_line!("{message}");
     jsonrpc::Error {
         code: ErrorCode::InternalError,
         message: message.into(),

@@ -94,7 +94,7 @@ where
                     return Box::pin(std::future::ready(Ok(None)));
                 }
                 Some(Err(error)) => {
-                    eprintln!(
+                    stderr_line!(
                         "ddlint: ignoring a malformed {} notification: {error}",
                         request.method()
                     );

@@ -23,12 +23,12 @@ pub(crate) fn checked(input: impl AsyncRead + Unpin + Send + 'static) -> impl As
                 Ok(Some(body)) => body,
                 Ok(None) => break,
                 Err(error) => {
-                    eprintln!("ddlint: cannot read standard input: {error}");
+                    stderr_line!("ddlint: cannot read standard input: {error}");
                     break;
                 }
             };
             if !decodable(&body) {
-                eprintln!(
+                stderr_line!(
                     "ddlint: ignoring a message that is not JSON-RPC: {}",
                     preview(&body)
                 );
@@ -75,11 +75,11 @@ async fn next_frame(input: &mut BufReader<impl AsyncRead + Unpin>) -> io::Result
             }
         }
         let Some(length) = length else {
-            eprintln!("ddlint: skipping a message without a valid Content-Length header");
+            stderr_line!("ddlint: skipping a message without a valid Content-Length header");
             continue;
         };
         if length > MAX_BODY {
-            eprintln!("ddlint: skipping a message of {length} bytes");
+            stderr_line!("ddlint: skipping a message of {length} bytes");
             tokio::io::copy(&mut (&mut *input).take(length), &mut tokio::io::sink()).await?;
             continue;
         }

@@ -10,6 +10,7 @@ use crate::lower::{
     CreateTable, Drop, Expr, Fact, Ident, ObjectKind, ObjectName, RlsMode, TypeDefinition,
 };
 use crate::syntax::Language;
+use std::sync::Arc;
 
 pub(super) struct Builder {
     pub model: Model,
@@ -71,19 +72,11 @@ impl Builder {
                 })
             });
         }
-        let relation_names = self
-            .model
-            .relation_names_now()
-            .map(|(schema, name)| QualifiedName::new(schema, name))
-            .collect();
-        self.model.relation_names = relation_names;
+        let mut indexes_by_table = vec![Vec::new(); self.model.tables.len()];
         for (position, index) in self.model.indexes.iter().enumerate() {
-            self.model
-                .indexes_by_table
-                .entry(index.table)
-                .or_default()
-                .push(position);
+            indexes_by_table[index.table.0 as usize].push(position);
         }
+        self.model.indexes_by_table = indexes_by_table;
         self.model
     }
 
@@ -222,7 +215,9 @@ impl Builder {
                         }
                 });
                 for function in functions {
-                    function.value.settings.extend(settings.iter().cloned());
+                    Arc::make_mut(&mut function.value)
+                        .settings
+                        .extend(settings.iter().cloned());
                 }
             }
         }
@@ -447,7 +442,7 @@ impl Builder {
                 None => table.columns.push(new_column(def, origin)),
             }
         }
-        let inline: Vec<(String, crate::lower::Constraint)> = create
+        let inline: Vec<(String, Arc<crate::lower::Constraint>)> = create
             .columns
             .iter()
             .flat_map(|c| {
@@ -474,7 +469,7 @@ impl Builder {
     fn add_constraint(
         &mut self,
         table: TableId,
-        constraint: crate::lower::Constraint,
+        constraint: Arc<crate::lower::Constraint>,
         inline_column: Option<String>,
         origin: Origin,
     ) {
@@ -731,8 +726,9 @@ impl Builder {
                     .find(|c| c.is_named(&table_name, &name.name))
                 {
                     // An implied name becomes a written one; its range stays inside the definition.
-                    let range = constraint.def.value.range;
-                    let written = constraint.def.value.name.get_or_insert_with(|| Ident {
+                    let def = Arc::make_mut(&mut constraint.def.value);
+                    let range = def.range;
+                    let written = def.name.get_or_insert_with(|| Ident {
                         range,
                         ..name.clone()
                     });
@@ -746,7 +742,9 @@ impl Builder {
                     .iter_mut()
                     .find(|c| c.name() == Some(name.name.as_str()))
                 {
-                    constraint.def.value.attributes.not_valid = false;
+                    Arc::make_mut(&mut constraint.def.value)
+                        .attributes
+                        .not_valid = false;
                 }
             }
             AlterTableAction::SetSchema { schema } => {
@@ -809,7 +807,10 @@ impl Builder {
             if constraint.inline_column.as_deref() == Some(old) {
                 constraint.inline_column = Some(new.to_string());
             }
-            match &mut constraint.def.value.kind {
+            if !constraint.columns().contains(&old) {
+                continue;
+            }
+            match &mut Arc::make_mut(&mut constraint.def.value).kind {
                 ConstraintKind::PrimaryKey { columns }
                 | ConstraintKind::Unique { columns, .. }
                 | ConstraintKind::Exclude { columns }
@@ -818,22 +819,27 @@ impl Builder {
                 ConstraintKind::NotNull { column } => rename(column),
             }
         }
-        for index in self.model.indexes.iter_mut().filter(|i| i.table == id) {
-            for element in &mut index.def.value.elements {
+        for index in self.model.indexes.iter_mut().filter(|i| {
+            i.table == id
+                && (i.columns().contains(&Some(old))
+                    || i.def.value.include.iter().any(|c| c.name == old))
+        }) {
+            let def = Arc::make_mut(&mut index.def.value);
+            for element in &mut def.elements {
                 if let Some(column) = element.column.as_mut() {
                     rename(column);
                 }
             }
-            index.def.value.include.iter_mut().for_each(rename);
+            def.include.iter_mut().for_each(rename);
         }
         for table in &mut self.model.tables {
-            for constraint in table
-                .constraints
-                .iter_mut()
-                .filter(|c| c.target == Some(id))
-            {
+            for constraint in table.constraints.iter_mut().filter(|c| {
+                c.target == Some(id)
+                    && matches!(c.kind(), ConstraintKind::ForeignKey { references, .. }
+                        if references.columns.iter().any(|column| column.name == old))
+            }) {
                 if let ConstraintKind::ForeignKey { references, .. } =
-                    &mut constraint.def.value.kind
+                    &mut Arc::make_mut(&mut constraint.def.value).kind
                 {
                     references.columns.iter_mut().for_each(rename);
                 }
@@ -844,7 +850,7 @@ impl Builder {
     // ---------------------------------------------------------------------------------------
     // Indexes, types, drops, comments
 
-    fn create_index(&mut self, create: &CreateIndex, origin: Origin) {
+    fn create_index(&mut self, create: &Arc<CreateIndex>, origin: Origin) {
         let Some(table) = self.resolve(&create.table) else {
             return;
         };
@@ -1024,7 +1030,7 @@ impl Builder {
     }
 }
 
-fn new_column(def: &ColumnDef, origin: Origin) -> Column {
+fn new_column(def: &Arc<ColumnDef>, origin: Origin) -> Column {
     Column {
         name: def.name.name.clone(),
         prisma_name: def.prisma_name.clone(),

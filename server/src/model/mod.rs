@@ -9,6 +9,7 @@ pub mod names;
 
 // Name and statement lookups run once per statement of a large schema: a fast non-keyed hash.
 use hashbrown::HashMap;
+use std::sync::Arc;
 
 use crate::lower::{
     self, ColumnDef, CreateFunction, CreateIndex, CreatePolicy, CreateTrigger, CreateType, Expr,
@@ -57,14 +58,31 @@ impl Origin {
     }
 }
 
-/// A fact with its origin.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A fact with its origin. The fact is shared with the lowered statement it comes from, so
+/// building the model copies no definitions.
+#[derive(Debug, PartialEq, Eq)]
 pub struct Located<T> {
-    pub value: T,
+    pub value: Arc<T>,
     pub origin: Origin,
 }
 
+impl<T> Clone for Located<T> {
+    fn clone(&self) -> Self {
+        Located {
+            value: Arc::clone(&self.value),
+            origin: self.origin,
+        }
+    }
+}
+
 impl<T> Located<T> {
+    pub fn new(value: &Arc<T>, origin: Origin) -> Located<T> {
+        Located {
+            value: Arc::clone(value),
+            origin,
+        }
+    }
+
     pub fn loc(&self, relative: TextRange) -> Loc {
         self.origin.loc(relative)
     }
@@ -317,12 +335,12 @@ pub struct Model {
     /// The table each ALTER TABLE and CREATE INDEX statement applied to, by the statement's file
     /// and start offset (resolved with the search path and names of that point).
     pub statement_tables: HashMap<(FileId, u32), TableId>,
-    /// Where each table's indexes are in `indexes`, filled when the build finishes: rules ask
-    /// for a table's indexes thousands of times on a large schema.
-    indexes_by_table: HashMap<TableId, Vec<usize>>,
-    /// The names `relation_exists` answers from, filled when the build finishes: fixes that
-    /// propose a new index or constraint name ask for each proposal.
-    relation_names: hashbrown::HashSet<QualifiedName>,
+    /// Where each table's indexes are in `indexes`, by table id, filled when the build finishes:
+    /// rules ask for a table's indexes thousands of times on a large schema.
+    indexes_by_table: Vec<Vec<usize>>,
+    /// The names `relation_exists` answers from, gathered when a fix first asks (fixes that
+    /// propose a new index or constraint name ask for each proposal).
+    relation_names: std::sync::OnceLock<hashbrown::HashSet<QualifiedName>>,
 }
 
 impl Model {
@@ -363,7 +381,7 @@ impl Model {
     pub fn indexes_of(&self, table: TableId) -> impl Iterator<Item = &Index> {
         let positions = self
             .indexes_by_table
-            .get(&table)
+            .get(table.0 as usize)
             .map_or(&[][..], Vec::as_slice);
         positions
             .iter()
@@ -392,7 +410,18 @@ impl Model {
     /// Whether `schema.name` is taken by a table, index, sequence or view (they share a namespace)
     /// at the end of the workspace.
     pub fn relation_exists(&self, schema: &str, name: &str) -> bool {
-        self.relation_names.contains(&NameRef { schema, name })
+        self.relation_names
+            .get_or_init(|| {
+                let mut names = hashbrown::HashSet::with_capacity(
+                    self.live.len() + self.other_relations.len() + self.indexes.len(),
+                );
+                names.extend(
+                    self.relation_names_now()
+                        .map(|(schema, name)| QualifiedName::new(schema, name)),
+                );
+                names
+            })
+            .contains(&NameRef { schema, name })
     }
 
     /// `relation_exists` while the model is being built.

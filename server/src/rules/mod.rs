@@ -371,7 +371,7 @@ fn run_rule<'a>(
                     .map(|s| s.to_string())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_default();
-                eprintln!(
+                stderr_line!(
                     "ddlint: internal error in rule `{}` ({message}); its findings are missing",
                     rule.id
                 );

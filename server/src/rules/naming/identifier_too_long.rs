@@ -28,6 +28,8 @@
 //! ## Options
 //! None.
 
+use std::sync::Arc;
+
 use crate::config::Level;
 use crate::lower::{
     AlterTableAction, AlterTypeAction, ColumnDef, Constraint, Fact, Ident, TypeDefinition,
@@ -142,7 +144,7 @@ fn column_idents<'f>(column: &'f ColumnDef, prisma: bool, names: &mut Vec<&'f Id
     }
 }
 
-fn constraint_name(constraint: &Constraint) -> Option<&Ident> {
+fn constraint_name(constraint: &Arc<Constraint>) -> Option<&Ident> {
     constraint.name.as_ref()
 }
 
