@@ -10,7 +10,7 @@ use tree_sitter::{InputEdit, Tree};
 
 use crate::config::Config;
 use crate::lower::{self, ChangedSpan, PlacedStatement, StatementCache};
-use crate::model::{FileId, FileInput, Model};
+use crate::model::{BuildCache, FileId, FileInput, Model};
 use crate::rules::suppression::{self, Suppressions};
 use crate::rules::{self, Diagnostic, Selection};
 use crate::syntax::{Language, SyntaxError, SyntaxTrees};
@@ -220,8 +220,9 @@ pub struct SourceMember<'a> {
     pub is_migration: bool,
 }
 
-/// The model of a source's files, applied in order.
-fn build_model(members: &[SourceMember]) -> Model {
+/// The model of a source's files, applied in order; `cache` holds what the last build of the
+/// source left for this one.
+fn build_model(members: &[SourceMember], cache: &mut BuildCache) -> Model {
     let inputs: Vec<FileInput> = members
         .iter()
         .map(|member| FileInput {
@@ -231,16 +232,19 @@ fn build_model(members: &[SourceMember]) -> Model {
             statements: &member.file.statements,
         })
         .collect();
-    Model::build(&inputs)
+    Model::build_resuming(&inputs, cache)
 }
 
-/// Builds the model of a source (files in migration order) and runs the rules.
+/// Builds the model of a source (files in migration order) and runs the rules. `cache` is kept
+/// from one check of the source to the next, so the model of an edited source is built again
+/// from the edit on.
 pub fn check_source(
     members: &[SourceMember],
     config: &Config,
     selection: &Selection,
+    cache: &mut BuildCache,
 ) -> (Model, Vec<Diagnostic>) {
-    let model = build_model(members);
+    let model = build_model(members, cache);
     let another_database = members.iter().any(|member| {
         member.file.language == Language::Prisma
             && sources::prisma_targets_another_database(&member.file.text)
@@ -276,7 +280,8 @@ pub fn check_texts(inputs: Vec<TextInput>, config: &Config, selection: &Selectio
     let mut diagnostics = Vec::new();
     for source in &parsed.sources {
         let members = parsed.members(source);
-        diagnostics.extend(check_source(&members, config, selection).1);
+        let cache = &mut BuildCache::default();
+        diagnostics.extend(check_source(&members, config, selection, cache).1);
     }
     Checked {
         files: parsed.files,
@@ -308,7 +313,7 @@ pub fn build_models(inputs: Vec<TextInput>, config: &Config) -> Modeled {
         .iter()
         .map(|source| SourceModel {
             root: source.root.clone(),
-            model: build_model(&parsed.members(source)),
+            model: build_model(&parsed.members(source), &mut BuildCache::default()),
         })
         .collect();
     Modeled {

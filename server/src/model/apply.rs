@@ -2,16 +2,18 @@
 
 use super::names::{NameRef, SearchPath};
 use super::{
-    Column, Constraint, Domain, FileInput, Index, Located, Model, ModelEvent, Origin, Policy,
-    QualifiedName, RewriteRule, Table, TableId, Trigger, UserType,
+    Column, Constraint, Domain, FileId, FileInput, FileMeta, Index, Located, Model, ModelEvent,
+    Origin, Policy, QualifiedName, RewriteRule, Table, TableId, Trigger, UserType,
 };
 use crate::lower::{
     AlterTable, AlterTableAction, AlterTypeAction, ColumnDef, Comment, ConstraintKind, CreateIndex,
-    CreateTable, Drop, Expr, Fact, Ident, ObjectKind, ObjectName, RlsMode, TypeDefinition,
+    CreateTable, Drop, Expr, Fact, Ident, ObjectKind, ObjectName, PlacedStatement, RlsMode,
+    TypeDefinition,
 };
 use crate::syntax::Language;
 use std::sync::Arc;
 
+#[derive(Clone)]
 pub(super) struct Builder {
     pub model: Model,
     search_path: SearchPath,
@@ -31,19 +33,27 @@ impl Builder {
         }
     }
 
-    pub fn apply_file(&mut self, file: &FileInput) {
+    /// Starts the file at position `order` of the source.
+    pub fn enter_file(&mut self, order: usize, file: &FileInput) {
+        self.model.files.push(FileMeta {
+            file: file.file,
+            order,
+            is_migration: file.is_migration,
+            language: file.language,
+        });
         // Every migration (and schema file) runs in a session of its own.
         self.search_path = SearchPath::default();
         self.language = file.language;
-        for statement in file.statements {
-            let origin = Origin {
-                file: file.file,
-                base: statement.start,
-                statement: statement.range(),
-            };
-            for fact in &statement.lowered.facts {
-                self.apply(fact, origin);
-            }
+    }
+
+    pub fn apply_statement(&mut self, file: FileId, statement: &PlacedStatement) {
+        let origin = Origin {
+            file,
+            base: statement.start,
+            statement: statement.range(),
+        };
+        for fact in &statement.lowered.facts {
+            self.apply(fact, origin);
         }
     }
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::lower::{
     self, ColumnDef, CreateFunction, CreateIndex, CreatePolicy, CreateTrigger, CreateType, Expr,
-    PlacedStatement, TypeRef,
+    LoweredStatement, PlacedStatement, TypeRef,
 };
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -343,19 +343,92 @@ pub struct Model {
     relation_names: std::sync::OnceLock<hashbrown::HashSet<QualifiedName>>,
 }
 
+/// What builds of one source keep for the next: the statements of the last build and the
+/// builder's state before one of them. A build after an edit resumes from that state when the
+/// statements before it did not change, so typing in a statement applies only the statements
+/// from there on.
+#[derive(Default)]
+pub struct BuildCache {
+    files: Vec<(FileId, Language, bool)>,
+    /// Holding the lowered statements keeps their addresses from being reused, so the same
+    /// address in the next build means the same statement.
+    statements: Vec<(FileId, u32, Arc<LoweredStatement>)>,
+    /// The state before the statement at this position of `statements`, its file entered.
+    checkpoint: Option<(usize, apply::Builder)>,
+}
+
+/// Below this many statements, applying them again costs less than keeping a copy of the state.
+const CHECKPOINT_DISTANCE: usize = 256;
+
 impl Model {
     /// Applies the files in order.
     pub fn build(files: &[FileInput]) -> Model {
-        let mut builder = apply::Builder::new();
+        Model::build_resuming(files, &mut BuildCache::default())
+    }
+
+    /// `build`, resuming from `cache` where the statements before the first one that changed
+    /// since the last build are the same; leaves a checkpoint where this build's change begins.
+    pub fn build_resuming(files: &[FileInput], cache: &mut BuildCache) -> Model {
+        let metas: Vec<(FileId, Language, bool)> = files
+            .iter()
+            .map(|f| (f.file, f.language, f.is_migration))
+            .collect();
+        let statements: Vec<(FileId, u32, Arc<LoweredStatement>)> = files
+            .iter()
+            .flat_map(|f| {
+                f.statements
+                    .iter()
+                    .map(|s| (f.file, s.start, Arc::clone(&s.lowered)))
+            })
+            .collect();
+        let unchanged = if metas == cache.files {
+            statements
+                .iter()
+                .zip(&cache.statements)
+                .take_while(|(new, old)| {
+                    new.0 == old.0 && new.1 == old.1 && Arc::ptr_eq(&new.2, &old.2)
+                })
+                .count()
+        } else {
+            0
+        };
+        let resumed = cache
+            .checkpoint
+            .take()
+            .filter(|(position, _)| *position <= unchanged);
+        let (mut builder, start) = match &resumed {
+            Some((position, state)) => (state.clone(), *position),
+            None => (apply::Builder::new(), 0),
+        };
+        cache.checkpoint = resumed;
+        let take_at = (unchanged >= start + CHECKPOINT_DISTANCE && unchanged < statements.len())
+            .then_some(unchanged);
+
+        let mut position = 0;
+        // Resuming, the files up to the one holding `start` were entered before the checkpoint.
+        let mut entering = start == 0;
         for (order, file) in files.iter().enumerate() {
-            builder.model.files.push(FileMeta {
-                file: file.file,
-                order,
-                is_migration: file.is_migration,
-                language: file.language,
-            });
-            builder.apply_file(file);
+            let count = file.statements.len();
+            let first = if entering {
+                builder.enter_file(order, file);
+                0
+            } else if position + count <= start {
+                position += count;
+                continue;
+            } else {
+                entering = true;
+                start - position
+            };
+            for (index, statement) in file.statements.iter().enumerate().skip(first) {
+                if take_at == Some(position + index) {
+                    cache.checkpoint = Some((position + index, builder.clone()));
+                }
+                builder.apply_statement(file.file, statement);
+            }
+            position += count;
         }
+        cache.files = metas;
+        cache.statements = statements;
         builder.finish()
     }
 
@@ -526,3 +599,6 @@ impl Model {
             .unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests;

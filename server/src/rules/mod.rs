@@ -134,6 +134,8 @@ struct Shared<'a> {
     defined_names: std::sync::OnceLock<Vec<naming::DefinedName<'a>>>,
     /// By table id.
     index_shapes: std::sync::OnceLock<Vec<Vec<indexes::IndexShape<'a>>>>,
+    /// The schema has a table only Rails or Django creates (see `audit::app_sets_timestamps`).
+    framework_schema: std::sync::OnceLock<bool>,
 }
 
 impl<'a> RuleCx<'a> {

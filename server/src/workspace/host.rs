@@ -24,7 +24,7 @@ use tree_sitter::InputEdit;
 use crate::analysis::{FileData, SourceMember, check_source};
 use crate::config::{self, Config, ConfigError, ErdHover};
 use crate::lower::ChangedSpan;
-use crate::model::{FileId, Model};
+use crate::model::{BuildCache, FileId, Model};
 use crate::rules::{self, Diagnostic, Selection};
 use crate::syntax::Language;
 use crate::text::{Document, LineCol, LineIndex, PositionEncoding, TextRange};
@@ -216,6 +216,8 @@ struct Scope {
     config: Arc<Config>,
     problem: Option<Arc<ConfigProblem>>,
     sources: Vec<SchemaSource>,
+    /// What the last model build of each source (by its root) left for the next.
+    builds: HashMap<PathBuf, BuildCache>,
 }
 
 pub struct Host {
@@ -273,6 +275,7 @@ impl Host {
                 config,
                 problem,
                 sources: Vec::new(),
+                builds: HashMap::new(),
             },
         );
         // Files opened before the folder was known move into it.
@@ -735,6 +738,7 @@ impl Host {
                     config,
                     problem,
                     sources: Vec::new(),
+                    builds: HashMap::new(),
                 },
             );
         }
@@ -756,6 +760,9 @@ impl Host {
             };
             stale.extend((0..sources.len()).map(|index| (root.clone(), index)));
             if let Some(scope) = self.scopes.get_mut(&root) {
+                scope
+                    .builds
+                    .retain(|built, _| sources.iter().any(|source| source.root == *built));
                 scope.sources = sources;
             }
         }
@@ -908,12 +915,13 @@ impl Host {
     /// Checks one source and stores its files' diagnostics, noting the files whose diagnostics
     /// changed.
     fn check(&mut self, root: &Path, index: usize, changed: &mut BTreeSet<PathBuf>) {
-        let Some(scope) = self.scopes.get(root) else {
+        let Some(scope) = self.scopes.get_mut(root) else {
             return;
         };
         let Some(source) = scope.sources.get(index) else {
             return;
         };
+        let cache = scope.builds.entry(source.root.clone()).or_default();
         let config = Arc::clone(&scope.config);
         let is_migration = matches!(source.kind, SourceKind::Migrations { .. });
         let members: Vec<SourceMember> = source
@@ -926,7 +934,7 @@ impl Host {
             .collect();
         let member_ids: Vec<FileId> = members.iter().map(|member| member.file.id).collect();
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            check_source(&members, &config, &Selection::default())
+            check_source(&members, &config, &Selection::default(), cache)
         }));
         let (model, diagnostics) = match outcome {
             Ok(checked) => checked,
@@ -1219,6 +1227,7 @@ mod tests {
                 }],
                 &Config::default(),
                 &Selection::default(),
+                &mut BuildCache::default(),
             );
             assert_eq!(*file.diagnostics, *expected);
         }

@@ -22,10 +22,11 @@ const FRAMEWORK_TABLES: &[&str] = &["ar_internal_metadata", "django_migrations"]
 /// schema is a Rails or Django one, or the table comes from SQL that Prisma Migrate generated
 /// (`<version>_<name>/migration.sql`; Prisma Client fills `@updatedAt` fields).
 pub(crate) fn app_sets_timestamps(cx: &RuleCx, table: &Table) -> bool {
-    let framework = cx
-        .model
-        .live_tables()
-        .any(|t| FRAMEWORK_TABLES.contains(&t.name.name.as_str()));
+    let framework = *cx.shared.framework_schema.get_or_init(|| {
+        cx.model
+            .live_tables()
+            .any(|t| FRAMEWORK_TABLES.contains(&t.name.name.as_str()))
+    });
     let prisma_migration = cx.file(table.created.file).is_some_and(|file| {
         let path = &file.path;
         let folder = path

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use crate::config::OptionValue;
 use crate::lower::{ConstraintKind, Expr, TypeDefinition, TypeRef};
 use crate::model::{Column, Constraint, Loc, Table};
-use crate::rules::common::{builtin, matches_any};
+use crate::rules::common::{builtin, glob_match, matches_any};
 use crate::rules::{Edit, Rule, RuleCx};
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -43,14 +43,17 @@ pub(crate) const ENUM_LIKE_NAMES: &[&str] = &[
 /// Whether the column's name is in the enum-like list (`[rules.enum-like-column-unconstrained]
 /// names`, shared by the rules about such columns). camelCase names match their snake_case form.
 pub(crate) fn is_enum_like(cx: &RuleCx, column: &str) -> bool {
-    let names = match cx
+    // Asked for every column by several rules: the list is read, not copied.
+    let column = snake_case(column);
+    match cx
         .config
         .option(enum_like_column_unconstrained::RULE.id, "names")
     {
-        Some(OptionValue::StringList(names)) => names.clone(),
-        _ => ENUM_LIKE_NAMES.iter().map(|s| s.to_string()).collect(),
-    };
-    matches_any(&names, &snake_case(column))
+        Some(OptionValue::StringList(names)) => matches_any(names, &column),
+        _ => ENUM_LIKE_NAMES
+            .iter()
+            .any(|pattern| glob_match(pattern, &column)),
+    }
 }
 
 /// `createdAt` -> `created_at`, `userID` -> `user_id`; snake_case names stay as they are.

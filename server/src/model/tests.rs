@@ -1,0 +1,209 @@
+//! A build resumed from what the last build of the source left equals a build from scratch.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::{BuildCache, FileId, FileInput, Model};
+use crate::analysis::FileData;
+use crate::lower::ChangedSpan;
+use crate::syntax::Language;
+use crate::text::{Document, TextRange};
+
+/// A schema of a few hundred statements: tables that reference later ones, a search path that
+/// changes, renames, drops, comments and type changes, so that a statement's effect depends on
+/// the statements before it.
+fn schema(tables: usize, prefix: &str) -> String {
+    let mut sql = String::from("CREATE SCHEMA app;\nCREATE TYPE mood AS ENUM ('calm', 'angry');\n");
+    for i in 0..tables {
+        let next = (i + 1) % tables;
+        if i % 40 == 20 {
+            sql.push_str("SET search_path TO app, public;\n");
+        }
+        sql.push_str(&format!(
+            "CREATE TABLE {prefix}{i} (id bigint PRIMARY KEY, next_id bigint, name text, feeling mood, at timestamp);\n\
+             CREATE INDEX {prefix}{i}_name ON {prefix}{i} (name);\n\
+             ALTER TABLE {prefix}{i} ADD CONSTRAINT {prefix}{i}_next FOREIGN KEY (next_id) REFERENCES {prefix}{next} (id);\n"
+        ));
+        sql.push_str(&match i % 8 {
+            0 => format!("ALTER TABLE {prefix}{i} RENAME TO {prefix}{i}_old;\n"),
+            1 => format!("ALTER TABLE {prefix}{i} RENAME COLUMN name TO title;\n"),
+            2 => format!("DROP INDEX {prefix}{i}_name;\n"),
+            3 => format!("COMMENT ON COLUMN {prefix}{i}.name IS 'shown';\n"),
+            4 => format!("ALTER TABLE {prefix}{i} ALTER COLUMN at TYPE timestamptz;\n"),
+            5 => format!("ALTER TABLE {prefix}{i} DROP COLUMN feeling;\n"),
+            6 => format!("ALTER INDEX {prefix}{i}_name RENAME TO {prefix}{i}_by_name;\n"),
+            _ => format!("DROP TABLE {prefix}{}_old;\n", i - 7),
+        });
+    }
+    sql
+}
+
+/// Everything a build produces, with the maps in a stable order.
+fn normalized(model: &Model) -> String {
+    let mut live: Vec<String> = model
+        .live
+        .iter()
+        .map(|(name, id)| format!("{name}={id:?}"))
+        .collect();
+    live.sort();
+    let mut statement_tables: Vec<_> = model.statement_tables.iter().collect();
+    statement_tables.sort();
+    format!(
+        "{:#?}\n{:#?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{live:?}\n{statement_tables:?}\n{:?}",
+        model.tables,
+        model.indexes,
+        model.types,
+        model.domains,
+        model.extensions,
+        model.schemas,
+        model.functions,
+        model.triggers,
+        model.policies,
+        model.rewrite_rules,
+        model.other_relations,
+        model.events,
+        model.files,
+        model.indexes_by_table,
+    )
+}
+
+/// A deterministic stream of numbers (a linear congruential generator).
+struct Numbers(u64);
+
+impl Numbers {
+    fn below(&mut self, bound: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as usize) % bound
+    }
+}
+
+/// Edits `file` as the language server does (incremental reparse, lowered statements reused).
+fn edited(file: &FileData, document: &mut Document, range: TextRange, text: &str) -> FileData {
+    let applied = document.apply_edit(range, text).unwrap();
+    let span = ChangedSpan::of_edit(
+        applied.new_range.start(),
+        applied.old_range.end(),
+        applied.new_range.end(),
+    );
+    file.reparsed(Arc::from(document.text()), &[applied.input_edit()], span)
+}
+
+fn inputs<'a>(edited: &'a FileData, fixed: &'a FileData, edited_first: bool) -> [FileInput<'a>; 2] {
+    let input = |data: &'a FileData| FileInput {
+        file: data.id,
+        language: Language::Sql,
+        is_migration: false,
+        statements: &data.statements,
+    };
+    match edited_first {
+        true => [input(edited), input(fixed)],
+        false => [input(fixed), input(edited)],
+    }
+}
+
+/// Bursts of edits at one place (typing there, then deleting), at places spread over the file,
+/// some inserting or removing whole statements; after each, the resumed build of `[edited,
+/// fixed]` (in `order`) must equal a fresh one.
+fn check_edits(edited_first: bool, seed: u64) {
+    let mut file = FileData::new(
+        FileId(1),
+        PathBuf::from("edited.sql"),
+        Language::Sql,
+        Arc::from(schema(90, "t").as_str()),
+    );
+    let fixed = FileData::new(
+        FileId(2),
+        PathBuf::from("fixed.sql"),
+        Language::Sql,
+        Arc::from(
+            schema(10, "u")
+                .replace("REFERENCES u0", "REFERENCES t3")
+                .as_str(),
+        ),
+    );
+    let mut document = Document::new(&file.text, 0);
+    let mut numbers = Numbers(seed);
+    let mut cache = BuildCache::default();
+    for burst in 0..30 {
+        let len = file.text.len();
+        let at = numbers.below(len) as u32;
+        let steps: Vec<(TextRange, &str)> = match burst % 3 {
+            0 => vec![
+                (TextRange::empty(at), "x"),
+                (TextRange::empty(at + 1), "y"),
+                (TextRange::new(at, at + 2), ""),
+            ],
+            1 => {
+                let line = file.text[..at as usize].rfind('\n').map_or(0, |i| i + 1) as u32;
+                vec![
+                    (
+                        TextRange::empty(line),
+                        "CREATE TABLE extra (id int REFERENCES t5);\n",
+                    ),
+                    (TextRange::new(line, line + 43), ""),
+                ]
+            }
+            _ => vec![(TextRange::new(at, (at + 1).min(len as u32)), "")],
+        };
+        for (range, text) in steps {
+            file = edited(&file, &mut document, range, text);
+            let resumed = Model::build_resuming(&inputs(&file, &fixed, edited_first), &mut cache);
+            let fresh = Model::build(&inputs(&file, &fixed, edited_first));
+            assert_eq!(
+                normalized(&resumed),
+                normalized(&fresh),
+                "burst {burst} at {at}: {range:?} -> {text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_resumed_build_equals_a_fresh_one() {
+    for seed in 1..=3 {
+        check_edits(true, seed);
+    }
+}
+
+#[test]
+fn a_resumed_build_equals_a_fresh_one_when_the_edited_file_comes_second() {
+    check_edits(false, 7);
+}
+
+#[test]
+fn typing_in_one_statement_resumes_from_a_checkpoint() {
+    let mut file = FileData::new(
+        FileId(1),
+        PathBuf::from("edited.sql"),
+        Language::Sql,
+        Arc::from(schema(120, "t").as_str()),
+    );
+    let mut document = Document::new(&file.text, 0);
+    let at = file.text.rfind("CREATE INDEX").unwrap() as u32 + 15;
+    let mut cache = BuildCache::default();
+    let build = |file: &FileData, cache: &mut BuildCache| {
+        let input = FileInput {
+            file: file.id,
+            language: Language::Sql,
+            is_migration: false,
+            statements: &file.statements,
+        };
+        Model::build_resuming(&[input], cache)
+    };
+    build(&file, &mut cache);
+    assert!(cache.checkpoint.is_none(), "nothing changed yet");
+    file = edited(&file, &mut document, TextRange::empty(at), "x");
+    build(&file, &mut cache);
+    let (position, _) = cache.checkpoint.as_ref().expect("a checkpoint at the edit");
+    let edited_statement = file.statements.partition_point(|s| s.start <= at) - 1;
+    assert_eq!(*position, edited_statement);
+    file = edited(&file, &mut document, TextRange::empty(at + 1), "y");
+    build(&file, &mut cache);
+    assert_eq!(
+        cache.checkpoint.as_ref().map(|c| c.0),
+        Some(edited_statement)
+    );
+}
