@@ -1,8 +1,10 @@
 //! Figures for the language server's hot path, not a timed test: a large schema
 //! (`sql/gitlab-structure.sql` of the corpus at `DDLINT_CORPUS`) is loaded into the host and
 //! opened, then 50 one-character edits in the middle of the file are each applied and committed
-//! until fresh diagnostics are computed. Prints the median and the worst edit, then where an
-//! edit's time goes (reanalysis of the file, model build, rules) and the slowest rules.
+//! until fresh diagnostics are computed. Between edits the bench does what the server does once
+//! diagnostics are out (drops the old snapshot, copies the model checkpoint), untimed. Prints
+//! the median and the worst edit, then where an edit's time goes (reanalysis of the file, model
+//! build, rules) and the slowest rules.
 //!
 //! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench lsp`
 
@@ -108,8 +110,10 @@ fn main() {
         });
         let commit = host.commit();
         times.push(started.elapsed());
-        // As the language server does, the replaced snapshot is dropped after the new one is out.
+        // As the language server does once the diagnostics are out: the replaced snapshot is
+        // dropped, then the next build's checkpoint copied.
         previous = commit;
+        host.prepare_next_commit();
     }
     let _ = std::fs::remove_dir_all(&folder);
 
@@ -180,6 +184,7 @@ fn phases(mut data: Arc<FileData>, offset: u32, ms: &dyn Fn(Duration) -> String)
         let found = rules::check(&model, &[&*data], &config, &selection);
         rules_run.push(started.elapsed());
         drop((found, model));
+        cache.prepare();
     }
     println!("steps of an edit (median of {EDITS}):");
     println!(

@@ -119,6 +119,10 @@ pub(crate) fn run(
             worker.tell(NoticeLevel::Error, message, true);
         }
         worker.retired = None;
+        waiting.extend(queue.try_iter());
+        if waiting.is_empty() {
+            worker.prepare_next_commit();
+        }
     }
 }
 
@@ -208,6 +212,18 @@ impl Worker {
                 ),
                 true,
             );
+        }
+    }
+
+    fn prepare_next_commit(&mut self) {
+        if let Some(state) = self.state.as_mut()
+            && let Err(panic) = catch_unwind(AssertUnwindSafe(|| state.host.prepare_next_commit()))
+        {
+            let message = format!(
+                "ddlint: internal error while preparing the next check: {}",
+                panic_message(&*panic)
+            );
+            self.tell(NoticeLevel::Error, message, true);
         }
     }
 

@@ -353,8 +353,28 @@ pub struct BuildCache {
     /// Holding the lowered statements keeps their addresses from being reused, so the same
     /// address in the next build means the same statement.
     statements: Vec<(FileId, u32, Arc<LoweredStatement>)>,
-    /// The state before the statement at this position of `statements`, its file entered.
-    checkpoint: Option<(usize, apply::Builder)>,
+    checkpoint: Option<Checkpoint>,
+}
+
+/// The builder's state before the statement at `position` of the last build's statements (its
+/// file entered), with a copy made while nothing waits, so that a build that resumes from it
+/// does not copy it first.
+struct Checkpoint {
+    position: usize,
+    state: apply::Builder,
+    spare: Option<apply::Builder>,
+}
+
+impl BuildCache {
+    /// Copies the checkpoint for the next build to resume from; the language server calls it
+    /// once the diagnostics of an edit are out.
+    pub fn prepare(&mut self) {
+        if let Some(checkpoint) = &mut self.checkpoint
+            && checkpoint.spare.is_none()
+        {
+            checkpoint.spare = Some(checkpoint.state.clone());
+        }
+    }
 }
 
 /// Below this many statements, applying them again costs less than keeping a copy of the state.
@@ -392,15 +412,20 @@ impl Model {
         } else {
             0
         };
-        let resumed = cache
+        cache.checkpoint = cache
             .checkpoint
             .take()
-            .filter(|(position, _)| *position <= unchanged);
-        let (mut builder, start) = match &resumed {
-            Some((position, state)) => (state.clone(), *position),
+            .filter(|checkpoint| checkpoint.position <= unchanged);
+        let (mut builder, start) = match &mut cache.checkpoint {
+            Some(checkpoint) => {
+                let state = match checkpoint.spare.take() {
+                    Some(spare) => spare,
+                    None => checkpoint.state.clone(),
+                };
+                (state, checkpoint.position)
+            }
             None => (apply::Builder::new(), 0),
         };
-        cache.checkpoint = resumed;
         let take_at = (unchanged >= start + CHECKPOINT_DISTANCE && unchanged < statements.len())
             .then_some(unchanged);
 
@@ -421,7 +446,11 @@ impl Model {
             };
             for (index, statement) in file.statements.iter().enumerate().skip(first) {
                 if take_at == Some(position + index) {
-                    cache.checkpoint = Some((position + index, builder.clone()));
+                    cache.checkpoint = Some(Checkpoint {
+                        position: position + index,
+                        state: builder.clone(),
+                        spare: None,
+                    });
                 }
                 builder.apply_statement(file.file, statement);
             }
