@@ -28,29 +28,30 @@ pub(crate) enum Source<'a> {
     Constraint(&'a Constraint),
 }
 
-/// One element of an index, as far as it decides what the index can do.
+/// One element of an index, as far as it decides what the index can do. It borrows from the
+/// model: every index of a schema is described once per check.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Element {
-    pub column: Option<String>,
+pub(crate) struct Element<'a> {
+    pub column: Option<&'a str>,
     /// The normalized expression, outer parentheses removed.
-    pub expression: Option<String>,
+    pub expression: Option<&'a str>,
     /// Columns the expression uses.
-    pub expression_columns: Vec<String>,
+    pub expression_columns: Vec<&'a str>,
     /// Functions the expression calls.
-    pub functions: Vec<String>,
-    pub opclass: Option<String>,
-    pub collation: Option<String>,
+    pub functions: &'a [String],
+    pub opclass: Option<&'a str>,
+    pub collation: Option<&'a str>,
     pub descending: bool,
     pub nulls_first: bool,
 }
 
-impl Element {
-    fn column(name: &str) -> Element {
+impl<'a> Element<'a> {
+    fn column(name: &'a str) -> Element<'a> {
         Element {
-            column: Some(name.to_string()),
+            column: Some(name),
             expression: None,
             expression_columns: Vec::new(),
-            functions: Vec::new(),
+            functions: &[],
             opclass: None,
             collation: None,
             descending: false,
@@ -58,17 +59,17 @@ impl Element {
         }
     }
 
-    fn of(element: &IndexElement) -> Element {
+    fn of(element: &'a IndexElement) -> Element<'a> {
         let expression = element.expression.as_ref();
         Element {
-            column: element.column.as_ref().map(|c| c.name.clone()),
-            expression: expression.map(|e| strip_parens(&e.normalized).to_string()),
+            column: element.column.as_ref().map(|c| c.name.as_str()),
+            expression: expression.map(|e| strip_parens(&e.normalized)),
             expression_columns: expression.map_or_else(Vec::new, |e| {
-                e.columns.iter().map(|c| c.name.clone()).collect()
+                e.columns.iter().map(|c| c.name.as_str()).collect()
             }),
-            functions: expression.map_or_else(Vec::new, |e| e.functions.clone()),
-            opclass: element.opclass.clone(),
-            collation: element.collation.clone(),
+            functions: expression.map_or(&[], |e| e.functions.as_slice()),
+            opclass: element.opclass.as_deref(),
+            collation: element.collation.as_deref(),
             descending: element.descending,
             // PostgreSQL's default: NULLS LAST ascending, NULLS FIRST descending.
             nulls_first: element.nulls_first.unwrap_or(element.descending),
@@ -78,13 +79,13 @@ impl Element {
     /// The element is `lower(col)` or `upper(col)` of this one column.
     pub fn is_case_folded(&self, column: &str) -> bool {
         self.expression.is_some()
-            && self.expression_columns.iter().all(|c| c == column)
+            && self.expression_columns.iter().all(|&c| c == column)
             && !self.expression_columns.is_empty()
             && self.functions.iter().any(|f| f == "lower" || f == "upper")
     }
 
     /// Whether the two elements are the same key, what comparisons the index serves included.
-    fn same(&self, other: &Element) -> bool {
+    fn same(&self, other: &Element<'_>) -> bool {
         self.column == other.column
             && self.expression == other.expression
             && self.opclass == other.opclass
@@ -104,35 +105,35 @@ pub(crate) struct IndexShape<'a> {
     pub immediate: bool,
     pub nulls_not_distinct: bool,
     /// Lower-cased access method.
-    pub method: String,
-    pub elements: Vec<Element>,
-    pub include: Vec<String>,
+    pub method: &'a str,
+    pub elements: Vec<Element<'a>>,
+    pub include: Vec<&'a str>,
     /// The normalized predicate of a partial index, outer parentheses removed.
-    pub predicate: Option<String>,
+    pub predicate: Option<&'a str>,
     /// The predicate's columns.
-    pub predicate_columns: Vec<String>,
+    pub predicate_columns: Vec<&'a str>,
     /// Where to report it: the index or constraint name, else the INDEX keyword or constraint.
     pub loc: Loc,
     /// Workspace order: the file's position, then the offset.
     pub position: (usize, u32),
 }
 
-impl IndexShape<'_> {
+impl<'a> IndexShape<'a> {
     pub fn is_btree(&self) -> bool {
         self.method == "btree"
     }
 
     /// The plain columns of the index, `None` for an expression element.
-    pub fn columns(&self) -> Vec<Option<&str>> {
-        self.elements.iter().map(|e| e.column.as_deref()).collect()
+    pub fn columns(&self) -> Vec<Option<&'a str>> {
+        self.elements.iter().map(|e| e.column).collect()
     }
 
     /// Every column the key uses: plain columns and the columns of expressions.
-    pub fn key_columns(&self) -> Vec<&str> {
+    pub fn key_columns(&self) -> Vec<&'a str> {
         let mut columns: Vec<&str> = Vec::new();
         for element in &self.elements {
-            for column in element.column.iter().chain(&element.expression_columns) {
-                if !columns.contains(&column.as_str()) {
+            for &column in element.column.iter().chain(&element.expression_columns) {
+                if !columns.contains(&column) {
                     columns.push(column);
                 }
             }
@@ -141,7 +142,7 @@ impl IndexShape<'_> {
     }
 
     /// Whether the elements are the same keys in the same order.
-    pub fn same_elements(&self, other: &[Element]) -> bool {
+    pub fn same_elements(&self, other: &[Element<'_>]) -> bool {
         self.elements.len() == other.len()
             && self.elements.iter().zip(other).all(|(a, b)| a.same(b))
     }
@@ -176,7 +177,7 @@ impl IndexShape<'_> {
                     column_label(self.table, column)
                 }
                 (Some(column), _) => quote_if_needed(column),
-                (None, Some(expression)) => expression.clone(),
+                (None, Some(expression)) => expression.to_string(),
                 (None, None) => String::new(),
             })
             .collect();
@@ -246,12 +247,12 @@ fn gather_index_shapes<'a>(cx: &RuleCx<'a>, table: &'a Table) -> Vec<IndexShape<
             primary: false,
             immediate: true,
             nulls_not_distinct: create.nulls_not_distinct,
-            method: create.method.clone().unwrap_or_else(|| "btree".to_string()),
+            method: create.method.as_deref().unwrap_or("btree"),
             elements: create.elements.iter().map(Element::of).collect(),
-            include: create.include.iter().map(|c| c.name.clone()).collect(),
-            predicate: predicate.map(|p| strip_parens(&p.normalized).to_string()),
+            include: create.include.iter().map(|c| c.name.as_str()).collect(),
+            predicate: predicate.map(|p| strip_parens(&p.normalized)),
             predicate_columns: predicate.map_or_else(Vec::new, |p| {
-                p.columns.iter().map(|c| c.name.clone()).collect()
+                p.columns.iter().map(|c| c.name.as_str()).collect()
             }),
             loc,
             position: position(model, loc),
@@ -282,7 +283,7 @@ fn gather_index_shapes<'a>(cx: &RuleCx<'a>, table: &'a Table) -> Vec<IndexShape<
             primary,
             immediate: !constraint.def.value.attributes.deferrable,
             nulls_not_distinct,
-            method: "btree".to_string(),
+            method: "btree",
             elements: columns.iter().map(|c| Element::column(&c.name)).collect(),
             include: Vec::new(),
             predicate: None,

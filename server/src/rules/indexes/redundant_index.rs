@@ -83,7 +83,7 @@ fn covers(wide: &IndexShape, narrow: &IndexShape) -> bool {
     narrow
         .include
         .iter()
-        .all(|c| wide_columns.contains(&c.as_str()) || wide.include.contains(c))
+        .all(|c| wide_columns.contains(c) || wide.include.contains(c))
 }
 
 #[cfg(test)]
