@@ -166,11 +166,10 @@ fn is_unique<'a>(cx: &RuleCx<'a>, table: &'a Table, column: &str, tenants: &[&Co
         .filter(|shape| shape.unique)
         .any(|shape| {
             let keyed = |e: &crate::rules::indexes::Element| {
-                e.column.as_deref() == Some(column) || e.is_case_folded(column)
+                e.column == Some(column) || e.is_case_folded(column)
             };
             let tenant = |e: &crate::rules::indexes::Element| {
                 e.column
-                    .as_deref()
                     .is_some_and(|c| tenants.iter().any(|t| t.name == c))
             };
             match shape.elements.as_slice() {
