@@ -15,27 +15,28 @@ use std::path::{Path, PathBuf};
 use super::sources::{FileRole, SchemaSource, SourceFile, SourceKind};
 use crate::lower::{AlterTypeAction, Fact, ObjectName, PlacedStatement, TypeRef};
 
-/// What one file creates and what it uses without creating it.
+/// What one file creates and what it uses without creating it. Names are borrowed from the
+/// lowered statements: the language server computes this for an open file at every edit.
 #[derive(Default)]
-struct Needs {
-    creates_tables: HashSet<String>,
-    creates_types: HashSet<String>,
-    uses_tables: HashSet<String>,
-    uses_types: HashSet<String>,
+struct Needs<'a> {
+    creates_tables: HashSet<&'a str>,
+    creates_types: HashSet<&'a str>,
+    uses_tables: HashSet<&'a str>,
+    uses_types: HashSet<&'a str>,
 }
 
 /// The unqualified name: schema files mix qualified and unqualified spellings.
-fn key(name: &ObjectName) -> String {
-    name.name.name.clone()
+fn key(name: &ObjectName) -> &str {
+    &name.name.name
 }
 
-fn use_type(needs: &mut Needs, ty: &TypeRef) {
+fn use_type<'a>(needs: &mut Needs<'a>, ty: &'a TypeRef) {
     if ty.builtin.is_none() {
-        needs.uses_types.insert(ty.name.clone());
+        needs.uses_types.insert(&ty.name);
     }
 }
 
-fn needs_of(statements: &[PlacedStatement]) -> Needs {
+fn needs_of(statements: &[PlacedStatement]) -> Needs<'_> {
     let mut needs = Needs::default();
     for fact in statements.iter().flat_map(|s| &s.lowered.facts) {
         match fact {
@@ -110,7 +111,7 @@ pub fn link_fingerprint(statements: &[PlacedStatement]) -> u64 {
         &needs.uses_tables,
         &needs.uses_types,
     ] {
-        let mut names: Vec<&String> = set.iter().collect();
+        let mut names: Vec<&str> = set.iter().copied().collect();
         names.sort_unstable();
         names.hash(&mut hasher);
     }
