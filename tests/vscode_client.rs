@@ -5,12 +5,15 @@
 //! Needs `node` (20 or newer) on PATH and `npm ci` run in editors/vscode; without them the test is
 //! skipped with a message, and `DDLINT_REQUIRE_EXTERNAL=1` makes that a failure.
 
+mod support;
+
 use std::env;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use support::child::{Run, run_with_timeout};
+use support::skip;
 
 const TIMEOUT: Duration = Duration::from_secs(180);
 const TEST_FILES: [&str; 2] = ["out/test/config.test.js", "out/test/server.test.js"];
@@ -55,7 +58,7 @@ fn vscode_client_session() {
     assert!(
         run.succeeded(),
         "compiling editors/vscode failed\n{}",
-        run.report()
+        report(&run)
     );
 
     let mut tests = Command::new(&node);
@@ -71,7 +74,7 @@ fn vscode_client_session() {
         run.succeeded(),
         "the VS Code client tests failed against {}\n{}",
         env!("CARGO_BIN_EXE_ddlint"),
-        run.report()
+        report(&run)
     );
     eprint!("{}", run.stdout);
 }
@@ -99,72 +102,11 @@ fn node_major(node: &Path) -> Option<u32> {
         .ok()
 }
 
-fn skip(test: &str, why: &str) {
-    let message = format!("skipping {test}: {why}");
-    if env::var("DDLINT_REQUIRE_EXTERNAL").as_deref() == Ok("1") {
-        panic!("{message} (DDLINT_REQUIRE_EXTERNAL=1 makes a skip a failure)");
-    }
-    // Straight to stderr: the test harness captures eprintln! of passing tests, and a skip must show.
-    let _ = writeln!(std::io::stderr(), "{message}");
-}
-
-struct Run {
-    status: Option<ExitStatus>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn succeeded(&self) -> bool {
-        matches!(self.status, Some(status) if status.success())
-    }
-
-    fn report(&self) -> String {
-        format!(
-            "status: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.status.map_or_else(
-                || format!("killed after {} s", TIMEOUT.as_secs()),
-                |s| s.to_string()
-            ),
-            self.stdout,
-            self.stderr
-        )
-    }
-}
-
-/// Runs a child with piped output; `status` is None when it had to be killed at the deadline.
-fn run_with_timeout(mut command: Command, timeout: Duration) -> Run {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
-    let stdout = drain(child.stdout.take().expect("piped stdout"));
-    let stderr = drain(child.stderr.take().expect("piped stderr"));
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for the child") {
-            break Some(status);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        thread::sleep(Duration::from_millis(50));
-    };
-    Run {
-        status,
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
-    }
-}
-
-fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
+fn report(run: &Run) -> String {
+    format!(
+        "status: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        run.status_text(TIMEOUT),
+        run.stdout,
+        run.stderr
+    )
 }

@@ -2,6 +2,7 @@
 // Every test target uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod child;
 pub mod json_schema;
 pub mod postgres;
 
