@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tree_sitter::{InputEdit, Tree};
+use tree_sitter::InputEdit;
 
 use crate::config::Config;
-use crate::lower::{self, ChangedSpan, PlacedStatement, StatementCache};
+use crate::lower::{self, ChangedSpan, PlacedStatement};
 use crate::model::{BuildCache, FileId, FileInput, Model};
 use crate::rules::suppression::{self, Suppressions};
 use crate::rules::{self, Diagnostic, Selection};
@@ -39,29 +39,9 @@ impl FileData {
     /// Parses and lowers `text` from scratch.
     pub fn new(id: FileId, path: PathBuf, language: Language, text: Arc<str>) -> FileData {
         let tree = crate::syntax::parse(language, &text, None);
-        FileData::from_tree(
-            id,
-            path,
-            language,
-            text,
-            tree,
-            &mut StatementCache::default(),
-        )
-    }
-
-    /// Builds the analysis of a (possibly incrementally) parsed tree; `cache` keeps lowered
-    /// statements between versions of the file.
-    pub fn from_tree(
-        id: FileId,
-        path: PathBuf,
-        language: Language,
-        text: Arc<str>,
-        tree: Tree,
-        cache: &mut StatementCache,
-    ) -> FileData {
         let applied = applied_region(language, &text);
         let statements = match language {
-            Language::Sql => cache.lower_sql(&tree, &text, applied),
+            Language::Sql => lower::lower_sql(&tree, &text, applied),
             Language::Prisma => lower::lower_prisma(&tree, &text),
         };
         let syntax = SyntaxTrees::from_tree(language, tree, &text);

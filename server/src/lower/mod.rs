@@ -9,7 +9,6 @@ mod prisma;
 mod sql;
 mod table;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
@@ -39,45 +38,16 @@ impl PlacedStatement {
     }
 }
 
-/// Lowered statements keyed by their text: an edit re-lowers only the statements it changed.
-#[derive(Default)]
-pub struct StatementCache {
-    entries: HashMap<Box<str>, Arc<LoweredStatement>>,
-}
-
-impl StatementCache {
-    /// Lowers every top-level statement of an SQL tree, reusing cached statements whose text is
-    /// unchanged. Entries not used by this file any more are dropped.
-    pub fn lower_sql(
-        &mut self,
-        tree: &Tree,
-        text: &str,
-        applied: TextRange,
-    ) -> Vec<PlacedStatement> {
-        let mut fresh = HashMap::with_capacity(self.entries.len());
-        let mut placed = Vec::new();
-        for node in syntax::statements(tree) {
-            let range = syntax::range(node);
-            if !applied.contains_range(range) {
-                continue;
-            }
-            let source = syntax::text(node, text);
-            let lowered = match self.entries.remove(source) {
-                Some(lowered) => lowered,
-                None => match fresh.get(source) {
-                    Some(lowered) => Arc::clone(lowered),
-                    None => Arc::new(sql::lower_statement(node, text)),
-                },
-            };
-            fresh.insert(Box::from(source), Arc::clone(&lowered));
-            placed.push(PlacedStatement {
-                start: range.start(),
-                lowered,
-            });
-        }
-        self.entries = fresh;
-        placed
-    }
+/// Lowers every top-level statement of an SQL tree inside `applied`. An edited file is lowered
+/// again with `lower_sql_reusing`, which keeps the statements the edit did not touch.
+pub fn lower_sql(tree: &Tree, text: &str, applied: TextRange) -> Vec<PlacedStatement> {
+    syntax::statements(tree)
+        .filter(|node| applied.contains_range(syntax::range(*node)))
+        .map(|node| PlacedStatement {
+            start: syntax::range(node).start(),
+            lowered: Arc::new(sql::lower_statement(node, text)),
+        })
+        .collect()
 }
 
 /// Where an edited text differs from its previous version: `new` covers every changed byte (in
@@ -171,7 +141,7 @@ pub fn lower_file(language: Language, tree: &Tree, text: &str) -> Vec<PlacedStat
     match language {
         Language::Sql => {
             let everything = TextRange::new(0, text.len() as u32);
-            StatementCache::default().lower_sql(tree, text, everything)
+            lower_sql(tree, text, everything)
         }
         Language::Prisma => lower_prisma(tree, text),
     }
@@ -431,20 +401,5 @@ mod tests {
                 .collect()
         };
         assert_eq!(summary(&placed), summary(&fresh));
-    }
-
-    #[test]
-    fn cache_reuses_unchanged_statements() {
-        let text = "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n";
-        let tree = syntax::parse(Language::Sql, text, None);
-        let mut cache = StatementCache::default();
-        let all = TextRange::new(0, text.len() as u32);
-        let first = cache.lower_sql(&tree, text, all);
-        let edited = "CREATE TABLE a (id int);\nCREATE TABLE b (id bigint);\n";
-        let tree = syntax::parse(Language::Sql, edited, None);
-        let second = cache.lower_sql(&tree, edited, TextRange::new(0, edited.len() as u32));
-        assert!(Arc::ptr_eq(&first[0].lowered, &second[0].lowered));
-        assert!(!Arc::ptr_eq(&first[1].lowered, &second[1].lowered));
-        assert_eq!(cache.entries.len(), 2);
     }
 }

@@ -5,8 +5,8 @@
 mod chunks;
 mod errors;
 
+use hashbrown::HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::num::NonZeroU16;
 use std::sync::OnceLock;
 
@@ -100,6 +100,11 @@ pub fn parse_range(
 /// Same as `Node::child_by_field_name`, without its linear search of the field names on every
 /// call (the lowering of a large schema makes millions of these lookups).
 pub fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
+    node.child_by_field_id(sql_field_id(name)?.get())
+}
+
+/// The id of an SQL grammar field.
+fn sql_field_id(name: &str) -> Option<NonZeroU16> {
     static SQL_FIELDS: OnceLock<HashMap<String, NonZeroU16>> = OnceLock::new();
     let fields = SQL_FIELDS.get_or_init(|| {
         let language = Language::Sql.tree_sitter();
@@ -111,7 +116,7 @@ pub fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
         }
         fields
     });
-    node.child_by_field_id(fields.get(name)?.get())
+    fields.get(name).copied()
 }
 
 /// The byte range of a node.
@@ -137,29 +142,58 @@ pub fn statements(tree: &Tree) -> impl Iterator<Item = Node<'_>> {
 
 /// Named children of `node` (extras such as comments skipped).
 pub fn named_children(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    let mut cursor = node.walk();
-    let children: Vec<Node> = node
-        .named_children(&mut cursor)
-        .filter(|child| !child.is_extra())
-        .collect();
-    children.into_iter()
+    children(node).filter(Node::is_named)
 }
 
 /// All children (named or not, extras skipped).
 pub fn children(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    let mut cursor = node.walk();
-    let children: Vec<Node> = node
-        .children(&mut cursor)
-        .filter(|child| !child.is_extra())
-        .collect();
-    children.into_iter()
+    ChildCursor::new(node).filter_map(|(child, _)| (!child.is_extra()).then_some(child))
 }
 
 /// The children of `node` in field `field`.
 pub fn field_children<'t>(node: Node<'t>, field: &str) -> impl Iterator<Item = Node<'t>> {
-    let mut cursor = node.walk();
-    let children: Vec<Node> = node.children_by_field_name(field, &mut cursor).collect();
-    children.into_iter()
+    let wanted = node.language().field_id_for_name(field);
+    ChildCursor::new(node)
+        .filter_map(move |(child, id)| (wanted.is_some() && id == wanted).then_some(child))
+}
+
+/// The children of a node with their field ids, walked with a cursor the iterator owns: no
+/// list is collected (lowering walks every node of a large schema).
+struct ChildCursor<'t> {
+    cursor: tree_sitter::TreeCursor<'t>,
+    started: bool,
+    done: bool,
+}
+
+impl<'t> ChildCursor<'t> {
+    fn new(node: Node<'t>) -> ChildCursor<'t> {
+        ChildCursor {
+            cursor: node.walk(),
+            started: false,
+            done: false,
+        }
+    }
+}
+
+impl<'t> Iterator for ChildCursor<'t> {
+    type Item = (Node<'t>, Option<NonZeroU16>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let moved = if self.started {
+            self.cursor.goto_next_sibling()
+        } else {
+            self.started = true;
+            self.cursor.goto_first_child()
+        };
+        if !moved {
+            self.done = true;
+            return None;
+        }
+        Some((self.cursor.node(), self.cursor.field_id()))
+    }
 }
 
 /// Whether `node` has an anonymous child token spelled `keyword` (case-insensitive).
