@@ -204,11 +204,16 @@ impl Builder {
                 });
             }
             Fact::CreateRule { name, table } => {
-                let table = self.resolve(table);
+                let resolved = self.resolve(table);
+                let relation = match resolved {
+                    Some(id) => self.model.table(id).name.clone(),
+                    None => self.view_name(table),
+                };
                 self.model.rewrite_rules.push(RewriteRule {
                     name: name.name.clone(),
                     name_loc: origin.loc(name.range),
-                    table,
+                    table: resolved,
+                    relation,
                 });
             }
             Fact::Drop(drop) => self.drop(drop),
@@ -285,6 +290,25 @@ impl Builder {
             (Some((_, id)), None) => Some(*id),
             _ => None,
         }
+    }
+
+    /// The qualified name of a view (or sequence) an unqualified name finds through the search
+    /// path; one the model does not know is taken to be in the first schema of the path.
+    fn view_name(&self, name: &ObjectName) -> QualifiedName {
+        if name.schema.is_none() {
+            for schema in self.search_path.lookup_schemas() {
+                let candidate = QualifiedName::new(schema, &name.name.name);
+                if self
+                    .model
+                    .other_relations
+                    .iter()
+                    .any(|(n, _)| *n == candidate)
+                {
+                    return candidate;
+                }
+            }
+        }
+        self.search_path.qualify_for_creation(name)
     }
 
     fn table_mut(&mut self, id: TableId) -> &mut Table {

@@ -276,6 +276,9 @@ pub struct RewriteRule {
     pub name: String,
     pub name_loc: Loc,
     pub table: Option<TableId>,
+    /// The relation the rule is on, named when the rule was created: a table's name then, a
+    /// view's resolved with the search path of that point.
+    pub relation: QualifiedName,
 }
 
 /// What only exists in workspace order.

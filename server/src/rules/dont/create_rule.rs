@@ -34,8 +34,6 @@
 //! None.
 
 use crate::config::Level;
-use crate::lower::Fact;
-use crate::model::{QualifiedName, RewriteRule};
 use crate::rules::{Diagnostic, Rule, RuleCx};
 
 pub(crate) const RULE: Rule = Rule {
@@ -52,33 +50,17 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         if rule.name == "_RETURN" {
             continue;
         }
+        // A table by its name now (a later RENAME included); a view as the rule named it.
         let relation = match rule.table {
-            Some(table) => Some(cx.model.table(table).name.clone()),
-            None => written_relation(cx, rule),
+            Some(table) => &cx.model.table(table).name,
+            None => &rule.relation,
         };
-        let on = relation
-            .map(|name| format!(" on `{name}`"))
-            .unwrap_or_default();
         let message = format!(
-            "rule `{}`{on} rewrites queries: rules run per statement and interact badly with RETURNING, COPY and ON CONFLICT; use a trigger",
+            "rule `{}` on `{relation}` rewrites queries: rules run per statement and interact badly with RETURNING, COPY and ON CONFLICT; use a trigger",
             rule.name
         );
         out.push(Diagnostic::new(rule.name_loc, message));
     }
-}
-
-/// The relation as the statement names it: the model resolves only tables, not views.
-fn written_relation(cx: &RuleCx, rule: &RewriteRule) -> Option<QualifiedName> {
-    let placed = cx
-        .file(rule.name_loc.file)?
-        .statement_at(rule.name_loc.range.start())?;
-    placed.lowered.facts.iter().find_map(|fact| {
-        let Fact::CreateRule { table, .. } = fact else {
-            return None;
-        };
-        let schema = table.schema.as_ref().map_or("public", |s| s.name.as_str());
-        Some(QualifiedName::new(schema, &table.name.name))
-    })
 }
 
 #[cfg(test)]
