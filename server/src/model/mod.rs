@@ -76,13 +76,6 @@ impl<T> Clone for Located<T> {
 }
 
 impl<T> Located<T> {
-    pub fn new(value: &Arc<T>, origin: Origin) -> Located<T> {
-        Located {
-            value: Arc::clone(value),
-            origin,
-        }
-    }
-
     pub fn loc(&self, relative: TextRange) -> Loc {
         self.origin.loc(relative)
     }
