@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::lower::{self, ChangedSpan, PlacedStatement};
 use crate::model::{BuildCache, FileId, FileInput, Model};
 use crate::rules::suppression::{self, Suppressions};
-use crate::rules::{self, Diagnostic, Selection};
+use crate::rules::{self, Diagnostic, RuleCache, Selection};
 use crate::syntax::{Language, SyntaxError, SyntaxTrees};
 use crate::text::{LineIndex, TextRange};
 use crate::workspace::linking::link_schema_directories;
@@ -29,7 +29,8 @@ pub struct FileData {
     pub syntax: SyntaxTrees,
     /// The part of the text that is applied (dbmate and goose files: the up section).
     pub applied: TextRange,
-    pub statements: Vec<PlacedStatement>,
+    /// Shared: checks keep the statements of the version they checked, to compare.
+    pub statements: Arc<Vec<PlacedStatement>>,
     pub syntax_errors: Vec<SyntaxError>,
     pub suppressions: Suppressions,
     pub lines: Arc<LineIndex>,
@@ -161,7 +162,7 @@ impl FileData {
             text,
             syntax,
             applied,
-            statements,
+            statements: Arc::new(statements),
             syntax_errors,
             suppressions,
             lines,
@@ -215,26 +216,61 @@ fn build_model(members: &[SourceMember], cache: &mut BuildCache) -> Model {
     Model::build_resuming(&inputs, cache)
 }
 
+/// What the checks of one schema source keep for the next: the model build's checkpoint and
+/// the rules' findings.
+#[derive(Default)]
+pub struct SourceCache {
+    build: BuildCache,
+    rules: RuleCache,
+}
+
+impl SourceCache {
+    /// Work that makes the next check faster (see `BuildCache::prepare`).
+    pub fn prepare(&mut self) {
+        self.build.prepare();
+        self.rules.prepare();
+    }
+}
+
 /// Builds the model of a source (files in migration order) and runs the rules. `cache` is kept
 /// from one check of the source to the next, so the model of an edited source is built again
-/// from the edit on.
+/// from the edit on, and the rules visit only the tables the edit can affect.
 pub fn check_source(
     members: &[SourceMember],
-    config: &Config,
+    config: &Arc<Config>,
     selection: &Selection,
-    cache: &mut BuildCache,
-) -> (Model, Vec<Diagnostic>) {
-    let model = build_model(members, cache);
-    let another_database = members.iter().any(|member| {
-        member.file.language == Language::Prisma
-            && sources::prisma_targets_another_database(&member.file.text)
-    });
-    if another_database {
+    cache: &mut SourceCache,
+) -> (Arc<Model>, Vec<Diagnostic>) {
+    let model = Arc::new(build_model(members, &mut cache.build));
+    if targets_another_database(members) {
+        cache.rules = RuleCache::default();
         return (model, Vec::new());
     }
     let files: Vec<&FileData> = members.iter().map(|member| member.file).collect();
-    let diagnostics = rules::check(&model, &files, config, selection);
+    let diagnostics = cache.rules.check(&model, &files, config, selection);
     (model, diagnostics)
+}
+
+/// `check_source` for a source checked once.
+fn check_source_once(
+    members: &[SourceMember],
+    config: &Config,
+    selection: &Selection,
+) -> Vec<Diagnostic> {
+    let model = build_model(members, &mut BuildCache::default());
+    if targets_another_database(members) {
+        return Vec::new();
+    }
+    let files: Vec<&FileData> = members.iter().map(|member| member.file).collect();
+    rules::check(&model, &files, config, selection)
+}
+
+/// A Prisma schema whose datasource is not PostgreSQL: nothing to check.
+fn targets_another_database(members: &[SourceMember]) -> bool {
+    members.iter().any(|member| {
+        member.file.language == Language::Prisma
+            && sources::prisma_targets_another_database(&member.file.text)
+    })
 }
 
 /// A file to check: its text and two forms of its path.
@@ -260,8 +296,7 @@ pub fn check_texts(inputs: Vec<TextInput>, config: &Config, selection: &Selectio
     let mut diagnostics = Vec::new();
     for source in &parsed.sources {
         let members = parsed.members(source);
-        let cache = &mut BuildCache::default();
-        diagnostics.extend(check_source(&members, config, selection, cache).1);
+        diagnostics.extend(check_source_once(&members, config, selection));
     }
     Checked {
         files: parsed.files,

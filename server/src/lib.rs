@@ -17,6 +17,8 @@ pub mod analysis;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+#[cfg(test)]
+mod edits;
 pub mod erd;
 pub mod fix;
 pub mod fixture;

@@ -13,13 +13,13 @@ use std::sync::Arc;
 
 use crate::lower::{
     self, ColumnDef, CreateFunction, CreateIndex, CreatePolicy, CreateTrigger, CreateType, Expr,
-    LoweredStatement, PlacedStatement, TypeRef,
+    PlacedStatement, TypeRef,
 };
 use crate::syntax::Language;
 use crate::text::TextRange;
 
-use names::NameRef;
 pub use names::QualifiedName;
+use std::hash::BuildHasher as _;
 
 /// A file of the workspace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -87,7 +87,7 @@ pub struct FileInput<'a> {
     pub language: Language,
     /// The file is a migration of a migration folder (not a standalone schema file).
     pub is_migration: bool,
-    pub statements: &'a [PlacedStatement],
+    pub statements: &'a Arc<Vec<PlacedStatement>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -334,9 +334,17 @@ pub struct Model {
     /// Where each table's indexes are in `indexes`, by table id, filled when the build finishes:
     /// rules ask for a table's indexes thousands of times on a large schema.
     indexes_by_table: Vec<Vec<usize>>,
-    /// The names `relation_exists` answers from, gathered when a fix first asks (fixes that
-    /// propose a new index or constraint name ask for each proposal).
-    relation_names: std::sync::OnceLock<hashbrown::HashSet<QualifiedName>>,
+    /// The hashes of the names `relation_exists` answers from, gathered when a fix first asks
+    /// (fixes that propose a new index or constraint name ask for each proposal). Hashes, not
+    /// names: gathering copies nothing, and a hit is confirmed against the names.
+    relation_names: std::sync::OnceLock<RelationNameHashes>,
+}
+
+/// The hashes of a model's relation names (see `Model::relation_exists`).
+#[derive(Clone, Debug, Default)]
+struct RelationNameHashes {
+    hasher: hashbrown::DefaultHashBuilder,
+    hashes: hashbrown::HashSet<u64>,
 }
 
 /// What builds of one source keep for the next: the statements of the last build and the
@@ -346,9 +354,9 @@ pub struct Model {
 #[derive(Default)]
 pub struct BuildCache {
     files: Vec<(FileId, Language, bool)>,
-    /// Holding the lowered statements keeps their addresses from being reused, so the same
-    /// address in the next build means the same statement.
-    statements: Vec<(FileId, u32, Arc<LoweredStatement>)>,
+    /// Each file's statements. Holding the lowered statements keeps their addresses from being
+    /// reused, so the same address in the next build means the same statement.
+    statements: Vec<Arc<Vec<PlacedStatement>>>,
     checkpoint: Option<Checkpoint>,
 }
 
@@ -376,6 +384,28 @@ impl BuildCache {
 /// Below this many statements, applying them again costs less than keeping a copy of the state.
 const CHECKPOINT_DISTANCE: usize = 256;
 
+/// How many statements, counted over the files in order, are the same in `new` as in `old`:
+/// at the same offset, with the same lowered `Arc`.
+fn unchanged_prefix(new: &[Arc<Vec<PlacedStatement>>], old: &[Arc<Vec<PlacedStatement>>]) -> usize {
+    let mut count = 0;
+    for (new, old) in new.iter().zip(old) {
+        if Arc::ptr_eq(new, old) {
+            count += new.len();
+            continue;
+        }
+        let same = new
+            .iter()
+            .zip(old.iter())
+            .take_while(|(a, b)| a.start == b.start && Arc::ptr_eq(&a.lowered, &b.lowered))
+            .count();
+        count += same;
+        if same < new.len() || new.len() != old.len() {
+            break;
+        }
+    }
+    count
+}
+
 impl Model {
     /// Applies the files in order.
     pub fn build(files: &[FileInput]) -> Model {
@@ -389,22 +419,10 @@ impl Model {
             .iter()
             .map(|f| (f.file, f.language, f.is_migration))
             .collect();
-        let statements: Vec<(FileId, u32, Arc<LoweredStatement>)> = files
-            .iter()
-            .flat_map(|f| {
-                f.statements
-                    .iter()
-                    .map(|s| (f.file, s.start, Arc::clone(&s.lowered)))
-            })
-            .collect();
+        let statements: Vec<Arc<Vec<PlacedStatement>>> =
+            files.iter().map(|f| Arc::clone(f.statements)).collect();
         let unchanged = if metas == cache.files {
-            statements
-                .iter()
-                .zip(&cache.statements)
-                .take_while(|(new, old)| {
-                    new.0 == old.0 && new.1 == old.1 && Arc::ptr_eq(&new.2, &old.2)
-                })
-                .count()
+            unchanged_prefix(&statements, &cache.statements)
         } else {
             0
         };
@@ -422,8 +440,9 @@ impl Model {
             }
             None => (apply::Builder::new(), 0),
         };
-        let take_at = (unchanged >= start + CHECKPOINT_DISTANCE && unchanged < statements.len())
-            .then_some(unchanged);
+        let total: usize = statements.iter().map(|s| s.len()).sum();
+        let take_at =
+            (unchanged >= start + CHECKPOINT_DISTANCE && unchanged < total).then_some(unchanged);
 
         let mut position = 0;
         // Resuming, the files up to the one holding `start` were entered before the checkpoint.
@@ -508,18 +527,18 @@ impl Model {
     /// Whether `schema.name` is taken by a table, index, sequence or view (they share a namespace)
     /// at the end of the workspace.
     pub fn relation_exists(&self, schema: &str, name: &str) -> bool {
-        self.relation_names
-            .get_or_init(|| {
-                let mut names = hashbrown::HashSet::with_capacity(
-                    self.live.len() + self.other_relations.len() + self.indexes.len(),
-                );
-                names.extend(
-                    self.relation_names_now()
-                        .map(|(schema, name)| QualifiedName::new(schema, name)),
-                );
-                names
-            })
-            .contains(&NameRef { schema, name })
+        let hashes = self.relation_names.get_or_init(|| {
+            let hasher = hashbrown::DefaultHashBuilder::default();
+            let mut hashes = hashbrown::HashSet::with_capacity(
+                self.live.len() + self.other_relations.len() + self.indexes.len(),
+            );
+            hashes.extend(self.relation_names_now().map(|name| hasher.hash_one(name)));
+            RelationNameHashes { hasher, hashes }
+        });
+        hashes
+            .hashes
+            .contains(&hashes.hasher.hash_one((schema, name)))
+            && self.relation_exists_now(schema, name)
     }
 
     /// `relation_exists` while the model is being built.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{BuildCache, FileId, FileInput, Model};
 use crate::analysis::FileData;
-use crate::lower::ChangedSpan;
+use crate::edits::{Numbers, edited};
 use crate::syntax::Language;
 use crate::text::{Document, TextRange};
 
@@ -65,30 +65,6 @@ fn normalized(model: &Model) -> String {
         model.files,
         model.indexes_by_table,
     )
-}
-
-/// A deterministic stream of numbers (a linear congruential generator).
-struct Numbers(u64);
-
-impl Numbers {
-    fn below(&mut self, bound: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) as usize) % bound
-    }
-}
-
-/// Edits `file` as the language server does (incremental reparse, lowered statements reused).
-fn edited(file: &FileData, document: &mut Document, range: TextRange, text: &str) -> FileData {
-    let applied = document.apply_edit(range, text).unwrap();
-    let span = ChangedSpan::of_edit(
-        applied.new_range.start(),
-        applied.old_range.end(),
-        applied.new_range.end(),
-    );
-    file.reparsed(Arc::from(document.text()), &[applied.input_edit()], span)
 }
 
 fn inputs<'a>(edited: &'a FileData, fixed: &'a FileData, edited_first: bool) -> [FileInput<'a>; 2] {

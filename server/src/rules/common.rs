@@ -10,8 +10,9 @@ use crate::text::TextRange;
 /// Columns of the tables that exist at the end, where they are defined (columns a partition or
 /// child table inherits are reported on their parent, also when pg_dump spells them out in a
 /// partition attached later).
-pub fn defined_columns(model: &Model) -> impl Iterator<Item = (&Table, &Column)> {
-    model.live_tables().flat_map(move |table| {
+pub fn defined_columns<'a>(cx: &RuleCx<'a>) -> impl Iterator<Item = (&'a Table, &'a Column)> {
+    let model = cx.model;
+    cx.live_tables().flat_map(move |table| {
         let parent = table
             .partition_of
             .as_ref()

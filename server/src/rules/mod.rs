@@ -7,6 +7,8 @@
 
 mod common;
 mod diagnostic;
+mod incremental;
+mod scope;
 pub mod suppression;
 
 mod audit;
@@ -22,14 +24,18 @@ mod shape;
 mod types;
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::analysis::FileData;
 use crate::config::{Config, Level, OptionSpec, OptionValue, Policy, RuleSpec};
-use crate::model::{FileId, Loc, Model, QualifiedName};
+use crate::lower::PlacedStatement;
+use crate::model::{FileId, Loc, Model, QualifiedName, Table, TableId};
 use crate::suggest;
 
 pub use diagnostic::*;
+pub use incremental::RuleCache;
+use scope::Visit;
 
 /// A rule: metadata and its check.
 pub struct Rule {
@@ -39,8 +45,26 @@ pub struct Rule {
     pub options: &'static [OptionSpec],
     /// Whether the rule offers fixes.
     pub fixable: bool,
+    /// What a finding of the rule can depend on, which decides what runs again after an edit.
+    pub scope: RuleScope,
     /// `None` for the rules the framework itself reports (`syntax-error`, `unused-suppression`).
     pub check: Option<fn(&RuleCx, &mut Vec<Diagnostic>)>,
+}
+
+/// What a rule's findings depend on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleScope {
+    /// A finding reported in a table's statements depends only on that table, the tables its
+    /// foreign keys link it with (both ways), its inheritance family, the names of relations
+    /// and what is not a table (types, domains, functions). The rule visits tables with
+    /// `RuleCx::live_tables`, `defined_columns` or `defined_names`, so that after an edit it can
+    /// run on the affected tables only.
+    Table,
+    /// A finding depends only on the statement it is reported in. The rule visits statements
+    /// with `RuleCx::statements`, so that after an edit it can run on the changed ones only.
+    Statement,
+    /// Findings may depend on anything; the rule runs on the whole schema every time.
+    Schema,
 }
 
 impl Rule {
@@ -90,7 +114,7 @@ pub fn specs() -> Vec<RuleSpec> {
 }
 
 /// `--select` / `--ignore`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Selection {
     /// Only these rules (all enabled rules when `None`).
     pub select: Option<Vec<String>>,
@@ -125,17 +149,28 @@ pub struct RuleCx<'a> {
     files: &'a [&'a FileData],
     rule: &'static Rule,
     shared: &'a Shared<'a>,
+    /// After an edit: what to visit again.
+    visit: Option<&'a Visit<'a>>,
 }
 
 /// What several rules derive from the same model, computed once per check by whichever rule
 /// asks first (rules run on several threads).
-#[derive(Default)]
 struct Shared<'a> {
-    defined_names: std::sync::OnceLock<Vec<naming::DefinedName<'a>>>,
-    /// By table id.
-    index_shapes: std::sync::OnceLock<Vec<Vec<indexes::IndexShape<'a>>>>,
+    defined_names: OnceLock<Vec<naming::DefinedName<'a>>>,
+    /// By table id, each gathered when first asked for.
+    index_shapes: Vec<OnceLock<Vec<indexes::IndexShape<'a>>>>,
     /// The schema has a table only Rails or Django creates (see `audit::app_sets_timestamps`).
-    framework_schema: std::sync::OnceLock<bool>,
+    framework_schema: OnceLock<bool>,
+}
+
+impl Shared<'_> {
+    fn new(model: &Model) -> Self {
+        Shared {
+            defined_names: OnceLock::new(),
+            index_shapes: model.tables.iter().map(|_| OnceLock::new()).collect(),
+            framework_schema: OnceLock::new(),
+        }
+    }
 }
 
 impl<'a> RuleCx<'a> {
@@ -151,6 +186,29 @@ impl<'a> RuleCx<'a> {
     /// The source text at a location.
     pub fn text(&self, loc: Loc) -> &'a str {
         self.file(loc.file).map_or("", |file| file.slice(loc.range))
+    }
+
+    /// The live tables this run visits: all of them, or after an edit those it can affect.
+    pub fn live_tables(&self) -> impl Iterator<Item = &'a Table> + '_ {
+        self.model
+            .live_tables()
+            .filter(|table| self.covers(table.id))
+    }
+
+    /// Whether this run visits the table.
+    pub fn covers(&self, table: TableId) -> bool {
+        self.visit.is_none_or(|visit| visit.tables.contains(table))
+    }
+
+    /// The statements of a file this run visits: all of them, or after an edit those it
+    /// changed.
+    pub fn statements(&self, file: &'a FileData) -> &'a [PlacedStatement] {
+        match self.visit {
+            Some(visit) if self.rule.scope == RuleScope::Statement => {
+                visit.changed_statements(file)
+            }
+            _ => &file.statements,
+        }
     }
 
     pub fn policy(&self) -> &Policy {
@@ -228,6 +286,13 @@ pub fn effective_severity(rule: &Rule, config: &Config, selection: &Selection) -
     }
 }
 
+/// The rules that run, with their severities.
+pub(crate) fn enabled(config: &Config, selection: &Selection) -> Vec<(&'static Rule, Severity)> {
+    self::all()
+        .filter_map(|rule| Some((rule, effective_severity(rule, config, selection)?)))
+        .collect()
+}
+
 /// Runs the enabled rules over a source's model; diagnostics come sorted by file and position.
 pub fn check(
     model: &Model,
@@ -235,30 +300,57 @@ pub fn check(
     config: &Config,
     selection: &Selection,
 ) -> Vec<Diagnostic> {
-    let mut all = Vec::new();
     if files.is_empty() {
-        return all;
+        return Vec::new();
     }
-    let enabled: Vec<(&'static Rule, Severity)> = self::all()
-        .filter_map(|rule| Some((rule, effective_severity(rule, config, selection)?)))
-        .collect();
-    let ran: HashSet<&'static str> = enabled.iter().map(|(rule, _)| rule.id).collect();
-    let shared = Shared::default();
-    let found = run_on_all_cores(&enabled, |rule| {
-        run_rule(rule, model, files, config, &shared)
+    let enabled = enabled(config, selection);
+    let found = run(&enabled, model, files, config, None);
+    finish(
+        found.into_iter().flatten().collect(),
+        files,
+        config,
+        selection,
+        &enabled,
+    )
+}
+
+/// What each rule finds (with its id and severity set, before suppressions), by rule. With
+/// `visit`, rules of `RuleScope::Table` and `RuleScope::Statement` visit only what it names;
+/// the others visit everything.
+pub(crate) fn run(
+    enabled: &[(&'static Rule, Severity)],
+    model: &Model,
+    files: &[&FileData],
+    config: &Config,
+    visit: Option<&Visit>,
+) -> Vec<Vec<Diagnostic>> {
+    let shared = Shared::new(model);
+    let mut found = run_on_all_cores(enabled, |rule| {
+        let visit = visit.filter(|_| rule.scope != RuleScope::Schema);
+        run_rule(rule, model, files, config, &shared, visit)
     });
-    for ((rule, severity), found) in enabled.iter().zip(found) {
-        for mut diagnostic in found {
+    for ((rule, severity), found) in enabled.iter().zip(&mut found) {
+        for diagnostic in found {
             diagnostic.rule = rule.id;
             diagnostic.severity = if diagnostic.demoted {
                 severity.lower()
             } else {
                 *severity
             };
-            all.push(diagnostic);
         }
     }
+    found
+}
 
+/// Applies suppression comments, reports unused ones, sorts and removes duplicates.
+pub(crate) fn finish(
+    mut all: Vec<Diagnostic>,
+    files: &[&FileData],
+    config: &Config,
+    selection: &Selection,
+    enabled: &[(&'static Rule, Severity)],
+) -> Vec<Diagnostic> {
+    let ran: HashSet<&'static str> = enabled.iter().map(|(rule, _)| rule.id).collect();
     // Suppression comments.
     let mut used: HashSet<(FileId, usize, usize)> = HashSet::new();
     all.retain(|diagnostic| {
@@ -353,6 +445,7 @@ fn run_rule<'a>(
     files: &'a [&'a FileData],
     config: &'a Config,
     shared: &'a Shared<'a>,
+    visit: Option<&'a Visit<'a>>,
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     match rule.check {
@@ -364,6 +457,7 @@ fn run_rule<'a>(
                 files,
                 rule,
                 shared,
+                visit,
             };
             let outcome =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&cx, &mut found)));

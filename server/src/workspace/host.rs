@@ -21,10 +21,10 @@ use std::sync::Arc;
 
 use tree_sitter::InputEdit;
 
-use crate::analysis::{FileData, SourceMember, check_source};
+use crate::analysis::{FileData, SourceCache, SourceMember, check_source};
 use crate::config::{self, Config, ConfigError, ErdHover};
 use crate::lower::ChangedSpan;
-use crate::model::{BuildCache, FileId, Model};
+use crate::model::{FileId, Model};
 use crate::rules::{self, Diagnostic, Selection};
 use crate::syntax::Language;
 use crate::text::{Document, LineCol, LineIndex, PositionEncoding, TextRange};
@@ -124,7 +124,7 @@ pub struct ConfigProblem {
 /// The checked model of one schema source.
 #[derive(Debug)]
 pub struct SourceView {
-    pub model: Model,
+    pub model: Arc<Model>,
     /// The files the model was built from, in migration order.
     pub members: Vec<FileId>,
 }
@@ -217,7 +217,7 @@ struct Scope {
     problem: Option<Arc<ConfigProblem>>,
     sources: Vec<SchemaSource>,
     /// What the last model build of each source (by its root) left for the next.
-    builds: HashMap<PathBuf, BuildCache>,
+    builds: HashMap<PathBuf, SourceCache>,
 }
 
 pub struct Host {
@@ -803,7 +803,7 @@ impl Host {
     /// model checkpoint so that the build after the next edit starts without copying it.
     pub fn prepare_next_commit(&mut self) {
         for scope in self.scopes.values_mut() {
-            scope.builds.values_mut().for_each(BuildCache::prepare);
+            scope.builds.values_mut().for_each(SourceCache::prepare);
         }
     }
 
@@ -1233,9 +1233,9 @@ mod tests {
                     file: &fresh,
                     is_migration: false,
                 }],
-                &Config::default(),
+                &Arc::new(Config::default()),
                 &Selection::default(),
-                &mut BuildCache::default(),
+                &mut SourceCache::default(),
             );
             assert_eq!(*file.diagnostics, *expected);
         }

@@ -35,7 +35,7 @@
 use crate::config::Level;
 use crate::lower::Persistence;
 use crate::model::Table;
-use crate::rules::{Diagnostic, Fix, Rule, RuleCx, escape_snippet};
+use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope, escape_snippet};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -43,11 +43,12 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Info,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         if table.language != Language::Sql
             || table.partition_of.is_some()
             || table.persistence == Persistence::Temporary

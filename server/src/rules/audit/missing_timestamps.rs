@@ -57,7 +57,7 @@ use crate::lower::Persistence;
 use crate::model::Table;
 use crate::rules::common::{matches_any, table_label};
 use crate::rules::constraints::snake_case;
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 use crate::text::TextRange;
 
@@ -87,6 +87,7 @@ pub(crate) const RULE: Rule = Rule {
         },
     ],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -157,7 +158,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     append_only.extend(APPEND_ONLY.iter().map(|s| s.to_string()));
     let created_names = cx.option_strings("created_names", CREATED);
     let updated_names = cx.option_strings("updated_names", UPDATED);
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         if table.partition_of.is_some()
             || table.persistence == Persistence::Temporary
             || table.columns_incomplete

@@ -52,7 +52,7 @@ use crate::model::{Column, Located, Table};
 use crate::rules::audit::app_sets_timestamps;
 use crate::rules::constraints::snake_case;
 use crate::rules::indexes::position;
-use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -60,12 +60,13 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let managed = tables_managed_by_calls(cx);
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         if table.language != Language::Sql
             || table.partition_of.is_some()
             || table.persistence == Persistence::Temporary

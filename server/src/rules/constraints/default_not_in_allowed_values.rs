@@ -45,7 +45,7 @@ use crate::rules::common::{builtin, defined_columns};
 use crate::rules::constraints::{
     AllowedValues, allowed_values, quote_literal, renamed_labels, value_in,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 use crate::text::TextRange;
 
@@ -54,11 +54,12 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Error,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         if table.language != Language::Sql {
             continue;
         }

@@ -35,7 +35,7 @@ use crate::lower::Literal;
 use crate::model::Loc;
 use crate::rules::common::{builtin, column_label, defined_columns};
 use crate::rules::constraints::{is_citext, with_leading_blanks};
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -43,11 +43,12 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Error,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let (Some(ty), Some(default)) = (&column.ty, &column.default) else {
             continue;
         };

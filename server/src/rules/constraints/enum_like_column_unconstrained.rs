@@ -56,7 +56,7 @@ use crate::rules::constraints::{
     checks_on, in_foreign_key, is_enum_like, is_plain_string, quote_literal, snake_case,
     with_leading_blanks,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, escape_snippet};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, escape_snippet};
 use crate::syntax::Language;
 use crate::text::TextRange;
 
@@ -69,11 +69,12 @@ pub(crate) const RULE: Rule = Rule {
         doc: "column names (globs) that hold one of a few fixed values",
     }],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if !is_plain_string(&ty.value) || column.generated || !is_enum_like(cx, &column.name) {
             continue;

@@ -193,7 +193,7 @@ pub(crate) fn allowed_values(cx: &RuleCx, table: &Table, column: &Column) -> Vec
 pub(crate) fn renamed_labels(cx: &RuleCx, type_name: &str) -> Vec<String> {
     let mut former = Vec::new();
     for file in cx.files() {
-        for statement in &file.statements {
+        for statement in file.statements.iter() {
             for fact in &statement.lowered.facts {
                 if let crate::lower::Fact::AlterType {
                     name,

@@ -55,7 +55,7 @@ use crate::rules::constraints::{is_citext, is_plain_string, snake_case};
 use crate::rules::indexes::{
     alters_earlier_migration_table, free_relation_name, index_shapes, position,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -79,6 +79,7 @@ pub(crate) const RULE: Rule = Rule {
         },
     ],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -117,7 +118,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let tenants = cx.option_strings("tenant_columns", TENANT_COLUMNS);
     let mut proposed = HashSet::new();
     let mut table_matches = (None, false);
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if table_matches.0 != Some(table.id) {
             table_matches = (Some(table.id), matches_any(&tables, &table.name.name));

@@ -44,7 +44,7 @@ use crate::rules::common::{builtin, column_label, defined_columns};
 use crate::rules::constraints::{
     dropped_not_null, prisma_field_additions, prisma_updated_at, snake_case, sql_column_additions,
 };
-use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -52,6 +52,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -59,7 +60,7 @@ const CREATED: &[&str] = &["created_at", "inserted_at"];
 const UPDATED: &[&str] = &["updated_at", "modified_at"];
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let snake = snake_case(&column.name);
         let updated = UPDATED.contains(&snake.as_ref());
         if !(updated || CREATED.contains(&snake.as_ref())) || column.generated {

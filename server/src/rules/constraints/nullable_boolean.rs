@@ -35,7 +35,7 @@ use crate::config::Level;
 use crate::model::Column;
 use crate::rules::common::{builtin, column_label, defined_columns};
 use crate::rules::constraints::{dropped_not_null, prisma_field_additions, sql_column_additions};
-use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -43,11 +43,12 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Info,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if builtin(&ty.value) != Some("bool")
             || ty.value.array_dims > 0

@@ -49,7 +49,7 @@ use crate::rules::constraints::{referenced_by_foreign_key, replace_unique_constr
 use crate::rules::indexes::{
     IndexShape, Source, free_relation_name, index_shapes, is_create_index_statement,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -61,6 +61,7 @@ pub(crate) const RULE: Rule = Rule {
         doc: "columns whose non-NULL value marks a row as deleted",
     }],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -69,7 +70,7 @@ const SOFT_DELETE: &[&str] = &["deleted_at", "archived_at"];
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let names = cx.option_strings("columns", SOFT_DELETE);
     let mut proposed = HashSet::new();
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         if table.language != Language::Sql {
             continue;
         }

@@ -37,7 +37,7 @@ use crate::rules::common::{column_label, defined_columns};
 use crate::rules::constraints::{
     allowed_values, is_enum_like, prisma_field_additions, quote_literal, sql_column_additions,
 };
-use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -45,11 +45,12 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Info,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         if !column.is_nullable()
             || column.default.is_some()
             || column.generated

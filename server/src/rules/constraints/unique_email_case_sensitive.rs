@@ -48,7 +48,7 @@ use crate::rules::common::defined_columns;
 use crate::rules::constraints::natural_key_not_unique::TENANT_COLUMNS;
 use crate::rules::constraints::{is_plain_string, replace_unique_constraint, snake_case};
 use crate::rules::indexes::{IndexShape, Source, free_relation_name, index_shapes};
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -56,12 +56,13 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Info,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let mut proposed = HashSet::new();
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if table.language != Language::Sql
             || snake_case(&column.name) != "email"

@@ -34,13 +34,14 @@
 //! None.
 
 use crate::config::Level;
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "create-rule",
     level: |_| Level::Warning,
     options: &[],
     fixable: false,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 

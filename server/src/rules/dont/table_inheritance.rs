@@ -32,18 +32,19 @@
 //! None.
 
 use crate::config::Level;
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "table-inheritance",
     level: |_| Level::Warning,
     options: &[],
     fixable: false,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         let Some(clause) = table.inherits_loc else {
             continue;
         };

@@ -36,7 +36,7 @@ use crate::config::Level;
 use crate::lower::TypeRef;
 use crate::model::{Loc, Located};
 use crate::rules::common::{builtin, defined_columns, type_tokens};
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -44,11 +44,12 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Info,
     options: &[],
     fixable: false,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         let Some(loc) = zero_precision(ty, table.language) else {
             continue;

@@ -41,7 +41,7 @@ use crate::config::Level;
 use crate::rules::common::table_label;
 use crate::rules::constraints::{Removal, constraint_removal};
 use crate::rules::indexes::{IndexShape, Source, index_shapes, is_create_index_statement};
-use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -49,11 +49,12 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         let shapes = index_shapes(cx, table);
         for (at, later) in shapes.iter().enumerate() {
             let Some(earlier) = shapes[..at]

@@ -43,7 +43,7 @@ use crate::rules::common::{
     append_to_prisma_model, builtin, column_label, defined_columns, table_label,
 };
 use crate::rules::indexes::{alters_earlier_migration_table, free_relation_name};
-use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -51,12 +51,13 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Off,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let mut proposed = HashSet::new();
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if builtin(&ty.value) != Some("jsonb")
             || ty.value.array_dims > 0

@@ -220,14 +220,12 @@ pub(crate) fn position(model: &Model, loc: Loc) -> (usize, u32) {
 /// constraints, in workspace order. A constraint built `USING INDEX` is that index; a
 /// constraint with an INCLUDE list is left out (its list is not in the model).
 pub(crate) fn index_shapes<'a>(cx: &RuleCx<'a>, table: &'a Table) -> &'a [IndexShape<'a>] {
-    let all = cx.shared.index_shapes.get_or_init(|| {
-        cx.model
-            .tables
-            .iter()
-            .map(|table| gather_index_shapes(cx, table))
-            .collect()
-    });
-    all.get(table.id.0 as usize).map_or(&[], Vec::as_slice)
+    cx.shared
+        .index_shapes
+        .get(table.id.0 as usize)
+        .map_or(&[], |shapes| {
+            shapes.get_or_init(|| gather_index_shapes(cx, table))
+        })
 }
 
 fn gather_index_shapes<'a>(cx: &RuleCx<'a>, table: &'a Table) -> Vec<IndexShape<'a>> {

@@ -32,18 +32,19 @@
 use crate::config::Level;
 use crate::rules::common::table_label;
 use crate::rules::indexes::{IndexShape, index_shapes};
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "redundant-index",
     level: |_| Level::Info,
     options: &[],
     fixable: false,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         let shapes = index_shapes(cx, table);
         for narrow in shapes.iter().filter(|s| !s.unique && s.is_btree()) {
             let Some(wide) = shapes

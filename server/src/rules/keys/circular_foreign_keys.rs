@@ -47,13 +47,14 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use crate::config::Level;
 use crate::model::{Constraint, Model, Table, TableId};
 use crate::rules::common::{foreign_key_loc, table_label};
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "circular-foreign-keys",
     level: |_| Level::Warning,
     options: &[],
     fixable: false,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 

@@ -47,18 +47,19 @@ use crate::config::Level;
 use crate::lower::ConstraintKind;
 use crate::model::{Model, Table};
 use crate::rules::common::{column_label, foreign_key_loc, table_label};
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "foreign-key-target-not-unique",
     level: |_| Level::Error,
     options: &[],
     fixable: false,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         for fk in table.foreign_keys() {
             let Some(target) = fk.target.map(|t| cx.model.table(t)) else {
                 continue;

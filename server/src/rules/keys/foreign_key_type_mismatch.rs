@@ -45,7 +45,7 @@ use crate::rules::common::{
     builtin, column_label, foreign_key_loc, remove_prisma_native, table_label, type_change_safety,
     type_tokens,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, Safety};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -53,6 +53,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Error,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -84,7 +85,7 @@ struct Mismatch<'a> {
 }
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         for fk in table.foreign_keys() {
             let ConstraintKind::ForeignKey { columns, .. } = fk.kind() else {
                 continue;

@@ -45,7 +45,7 @@ use crate::lower::{ConstraintKind, ObjectName};
 use crate::model::names::quote_if_needed;
 use crate::model::{Constraint, QualifiedName, Table};
 use crate::rules::common::{is_standalone_sql, table_label};
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::suggest;
 use crate::syntax::Language;
 
@@ -54,6 +54,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Error,
     options: &[],
     fixable: true,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 

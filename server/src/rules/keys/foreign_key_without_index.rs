@@ -47,7 +47,7 @@ use crate::lower::ConstraintKind;
 use crate::model::names::quote_if_needed;
 use crate::model::{Constraint, Model, Table};
 use crate::rules::common::{append_to_prisma_model, foreign_key_loc};
-use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -55,6 +55,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -63,7 +64,7 @@ const MAX_NAME: usize = 63;
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let mut proposed: HashSet<String> = HashSet::new();
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         for fk in table.foreign_keys() {
             let ConstraintKind::ForeignKey {
                 columns,

@@ -44,7 +44,7 @@ use crate::config::Level;
 use crate::lower::{ConstraintKind, References};
 use crate::model::{Constraint, Located};
 use crate::rules::common::{foreign_key_loc, table_label};
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, Safety};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -52,11 +52,12 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         for fk in table.foreign_keys() {
             let ConstraintKind::ForeignKey {
                 columns,

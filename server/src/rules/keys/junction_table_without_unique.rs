@@ -48,7 +48,7 @@ use crate::lower::ConstraintKind;
 use crate::model::names::quote_if_needed;
 use crate::model::{Model, Table};
 use crate::rules::common::{append_to_prisma_model, column_label, table_elements, table_label};
-use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -56,6 +56,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -73,7 +74,7 @@ const AUDIT: &[&str] = &[
 ];
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         if table.partition_of.is_some() || table.columns_incomplete {
             continue;
         }

@@ -42,18 +42,19 @@
 use crate::config::Level;
 use crate::model::Model;
 use crate::rules::common::{builtin, column_label, defined_columns};
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "many-to-many-as-array",
     level: |_| Level::Warning,
     options: &[],
     fixable: false,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if !is_id_list_name(&column.name) || is_hierarchy_path(&column.name) {
             continue;

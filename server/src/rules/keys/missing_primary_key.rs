@@ -49,7 +49,7 @@ use crate::model::names::quote_if_needed;
 use crate::rules::common::{
     append_to_prisma_model, glob_match, matches_any, prisma_members, table_elements,
 };
-use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -61,12 +61,13 @@ pub(crate) const RULE: Rule = Rule {
         doc: "table names (globs) that need no primary key",
     }],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let allow = cx.option_strings("allow", &[]);
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         if table.primary_key().is_some()
             || table.partition_of.is_some()
             || table.like

@@ -35,7 +35,7 @@ use crate::lower::{AlterTableAction, ColumnDef, Fact, TypeDefinition};
 use crate::model::{Loc, Model};
 use crate::rules::common::builtin;
 use crate::rules::migrations::on_existing_tables;
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, escape_snippet};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, escape_snippet};
 use crate::syntax::Language;
 use crate::text::TextRange;
 
@@ -44,6 +44,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Error,
     options: &[],
     fixable: true,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 

@@ -41,13 +41,14 @@ use crate::lower::{AlterTableAction, ConstraintKind, Fact};
 use crate::model::names::quote_if_needed;
 use crate::model::{Loc, Model, Table};
 use crate::rules::migrations::{MigrationStatement, on_existing_tables};
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "foreign-key-not-valid",
     level: |_| Level::Info,
     options: &[],
     fixable: true,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 

@@ -34,7 +34,7 @@ use crate::fix::keyword_case;
 use crate::lower::Fact;
 use crate::model::Loc;
 use crate::rules::migrations::on_existing_tables;
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::text::TextRange;
 
 pub(crate) const RULE: Rule = Rule {
@@ -42,6 +42,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 

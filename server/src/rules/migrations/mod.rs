@@ -36,7 +36,7 @@ pub(crate) fn on_existing_tables<'a>(cx: &RuleCx<'a>) -> Vec<MigrationStatement<
         if !meta.is_migration {
             continue;
         }
-        for statement in &file.statements {
+        for statement in file.statements.iter() {
             let Some(table) = cx.model.statement_table(file.id, statement.start) else {
                 continue;
             };

@@ -34,7 +34,7 @@
 
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::rules::common::defined_columns;
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "generic-column-name",
@@ -45,6 +45,7 @@ pub(crate) const RULE: Rule = Rule {
         doc: "column names considered generic",
     }],
     fixable: false,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -52,7 +53,7 @@ const GENERIC: &[&str] = &["value", "data", "info", "misc", "flag", "item"];
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let names = cx.option_strings("names", GENERIC);
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         if !names.iter().any(|n| n.eq_ignore_ascii_case(&column.name)) {
             continue;
         }

@@ -45,7 +45,7 @@ use std::path::Path;
 use crate::model::{FileId, Loc, Table};
 use crate::rules::common::append_to_prisma_model;
 use crate::rules::naming::{DefinedName, NameKind, defined_names};
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 use crate::text::TextRange;
 
@@ -54,6 +54,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 

@@ -35,7 +35,7 @@ use crate::lower::{
     AlterTableAction, AlterTypeAction, ColumnDef, Constraint, Fact, Ident, TypeDefinition,
 };
 use crate::model::Loc;
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -43,6 +43,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Error,
     options: &[],
     fixable: false,
+    scope: RuleScope::Statement,
     check: Some(check),
 };
 
@@ -50,17 +51,15 @@ pub(crate) const RULE: Rule = Rule {
 const MAX_BYTES: usize = 63;
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    let mut names: Vec<&Ident> = Vec::new();
     for file in cx.files() {
         let language = file.language;
-        for statement in &file.statements {
-            let mut names: Vec<&Ident> = Vec::new();
+        for statement in cx.statements(file) {
+            names.clear();
             for fact in &statement.lowered.facts {
                 defined_idents(fact, language, &mut names);
             }
-            for ident in names {
-                if ident.name.len() <= MAX_BYTES {
-                    continue;
-                }
+            for ident in names.iter().filter(|ident| ident.name.len() > MAX_BYTES) {
                 let loc = Loc {
                     file: file.id,
                     range: statement.absolute(ident.range),

@@ -81,7 +81,7 @@ fn gather_defined_names<'m>(cx: &RuleCx<'m>) -> Vec<DefinedName<'m>> {
             });
         }
     };
-    for table in model.live_tables() {
+    for table in cx.live_tables() {
         push(
             NameKind::Table,
             table.name.name.as_str(),
@@ -114,7 +114,7 @@ fn gather_defined_names<'m>(cx: &RuleCx<'m>) -> Vec<DefinedName<'m>> {
             );
         }
     }
-    for index in &model.indexes {
+    for index in model.indexes.iter().filter(|index| cx.covers(index.table)) {
         let table = model.table(index.table);
         if table.language == Language::Prisma {
             continue;

@@ -38,13 +38,14 @@
 use crate::catalog::keywords::{KeywordCategory, keyword_category};
 use crate::config::Level;
 use crate::rules::naming::{NameKind, defined_names};
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "reserved-keyword-identifier",
     level: |_| Level::Warning,
     options: &[],
     fixable: false,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 

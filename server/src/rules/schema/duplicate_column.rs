@@ -34,13 +34,14 @@
 
 use crate::config::Level;
 use crate::model::ModelEvent;
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "duplicate-column",
     level: |_| Level::Error,
     options: &[],
     fixable: false,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 

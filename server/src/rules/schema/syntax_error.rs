@@ -30,7 +30,7 @@
 //! None.
 
 use crate::config::Level;
-use crate::rules::Rule;
+use crate::rules::{Rule, RuleScope};
 
 /// Reported by the framework from the parser's errors.
 pub(crate) const RULE: Rule = Rule {
@@ -38,6 +38,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Error,
     options: &[],
     fixable: false,
+    scope: RuleScope::Schema,
     check: None,
 };
 

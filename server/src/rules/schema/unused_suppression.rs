@@ -29,7 +29,7 @@ use crate::analysis::FileData;
 use crate::config::Level;
 use crate::model::Loc;
 use crate::rules::suppression::Suppression;
-use crate::rules::{Edit, Rule};
+use crate::rules::{Edit, Rule, RuleScope};
 use crate::text::TextRange;
 
 /// Reported by the framework after the other rules ran.
@@ -38,6 +38,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Info,
     options: &[],
     fixable: true,
+    scope: RuleScope::Schema,
     check: None,
 };
 

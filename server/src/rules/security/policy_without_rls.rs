@@ -36,13 +36,14 @@ use crate::config::Level;
 use crate::fix::{insert_statement_after, keyword_case};
 use crate::lower::{AlterTableAction, Fact, RlsMode};
 use crate::model::{Loc, Policy, TableId};
-use crate::rules::{Diagnostic, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "policy-without-rls",
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 
@@ -89,7 +90,7 @@ fn last_disable(cx: &RuleCx, table: TableId) -> Option<Loc> {
         .collect();
     files.sort_by_key(|(order, _)| *order);
     for (_, file) in files {
-        for statement in &file.statements {
+        for statement in file.statements.iter() {
             if cx.model.statement_tables.get(&(file.id, statement.start)) != Some(&table) {
                 continue;
             }

@@ -35,18 +35,19 @@
 use crate::config::Level;
 use crate::lower::{AlterTableAction, Fact, RlsMode};
 use crate::model::Loc;
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "rls-enabled-without-policy",
     level: |_| Level::Warning,
     options: &[],
     fixable: false,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         let Some(enabled) = table.rls_enabled else {
             continue;
         };

@@ -38,7 +38,7 @@ use crate::config::Level;
 use crate::fix::{indentation, keyword_case, line_ending, start_of_line};
 use crate::lower::CreateFunction;
 use crate::model::Located;
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::text::TextRange;
 
 pub(crate) const RULE: Rule = Rule {
@@ -46,6 +46,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 

@@ -41,7 +41,7 @@
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::rules::common::{builtin, defined_columns};
 use crate::rules::naming::identifier_not_snake_case::to_snake_case;
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "sensitive-column-plaintext",
@@ -52,6 +52,7 @@ pub(crate) const RULE: Rule = Rule {
         doc: "column names considered sensitive",
     }],
     fixable: false,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -93,7 +94,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         .copied()
         .collect();
     let names = cx.option_strings("names", &defaults);
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let normalized = to_snake_case(&column.name).unwrap_or_else(|| column.name.to_lowercase());
         let Some(name) = names.iter().find(|n| n.eq_ignore_ascii_case(&normalized)) else {
             continue;

@@ -49,7 +49,7 @@ use crate::config::{Level, OptionKind, OptionSpec};
 use crate::lower::ConstraintKind;
 use crate::model::{Column, Table};
 use crate::rules::common::matches_any;
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "repeating-column-group",
@@ -60,6 +60,7 @@ pub(crate) const RULE: Rule = Rule {
         doc: "column names (globs) that may form numbered groups",
     }],
     fixable: false,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -67,7 +68,7 @@ const ALLOWED: &[&str] = &["address_line*", "address*", "addr*", "street*", "lin
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let allow = cx.option_strings("allow", ALLOWED);
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         if table.partition_of.is_some() {
             continue;
         }

@@ -38,7 +38,7 @@
 //! - `max_columns`: the largest number of columns that is not reported (default 40).
 
 use crate::config::{Level, OptionKind, OptionSpec};
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "table-too-wide",
@@ -49,12 +49,13 @@ pub(crate) const RULE: Rule = Rule {
         doc: "the largest number of columns a table may have without being reported",
     }],
     fixable: false,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let max = usize::try_from(cx.option_int("max_columns", 40)).unwrap_or(0);
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         if table.partition_of.is_some() || table.columns.len() <= max {
             continue;
         }

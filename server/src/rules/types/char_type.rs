@@ -43,7 +43,7 @@ use crate::rules::common::{
     builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_change_safety,
     type_loc, type_tokens, written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, Safety};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -51,13 +51,14 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 const ADVICE: &str = "values are blank-padded and trailing spaces are ignored in comparisons; use `text` or `varchar(n)`";
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if builtin(&ty.value) != Some("bpchar") || is_quoted_char(cx, ty) {
             continue;

@@ -41,7 +41,7 @@ use crate::model::{Column, Located, Table};
 use crate::rules::common::{
     builtin, defined_columns, matches_any, type_change_safety, type_tokens,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, escape_snippet};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, escape_snippet};
 use crate::syntax::Language;
 use crate::text::TextRange;
 
@@ -54,6 +54,7 @@ pub(crate) const RULE: Rule = Rule {
         doc: "column names (or globs) that hold money",
     }],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -92,7 +93,7 @@ const MONEY_NAMES: &[&str] = &[
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let names = cx.option_strings("names", MONEY_NAMES);
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if !matches!(builtin(&ty.value), Some("float4" | "float8")) || ty.value.array_dims > 0 {
             continue;

@@ -56,7 +56,7 @@ use crate::rules::common::{
     builtin, column_label, remove_prisma_native, table_label, type_change_safety, type_loc,
     type_tokens, written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, Safety};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -64,11 +64,12 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         if table.partition_of.is_some() {
             continue;
         }

@@ -47,7 +47,7 @@ use crate::config::{KeyPolicy, Level};
 use crate::rules::common::{
     builtin, column_label, defined_columns, table_label, type_loc, type_tokens, written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -59,6 +59,7 @@ pub(crate) const RULE: Rule = Rule {
     },
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -70,7 +71,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 }
 
 fn identity_columns(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if table.language != Language::Sql
             || ty.value.schema.is_some()
@@ -104,7 +105,7 @@ fn identity_columns(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 }
 
 fn uuid_keys(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         if table.partition_of.is_some() {
             continue;
         }

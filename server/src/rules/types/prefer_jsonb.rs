@@ -45,7 +45,7 @@ use crate::rules::common::{
     builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_change_safety,
     type_loc, type_tokens, written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, Safety};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -53,13 +53,14 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 const ADVICE: &str = "it is re-parsed on every access and cannot be indexed with GIN; use `jsonb`";
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if builtin(&ty.value) != Some("json") || keeps_raw_payload(column) {
             continue;

@@ -44,7 +44,7 @@ use crate::rules::common::{
     add_column_check, builtin, column_label, defined_columns, matches_any, type_loc, type_tokens,
     written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -59,6 +59,7 @@ pub(crate) const RULE: Rule = Rule {
         doc: "column names (or globs) that hold short codes of bounded length",
     }],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -77,7 +78,7 @@ const BOUNDED_NAMES: &[&str] = &[
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let names = cx.option_strings("names", BOUNDED_NAMES);
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if builtin(&ty.value) != Some("text") || ty.value.array_dims > 0 {
             continue;

@@ -37,20 +37,21 @@ use crate::config::Level;
 use crate::rules::common::{
     builtin, column_label, defined_columns, domain_type, type_loc, type_tokens,
 };
-use crate::rules::{Diagnostic, Rule, RuleCx};
+use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "time-with-time-zone",
     level: |_| Level::Warning,
     options: &[],
     fixable: false,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 const ADVICE: &str = "an offset without a date cannot follow daylight-saving changes; use `timestamptz` for an instant or `time` for a wall-clock time";
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if builtin(&ty.value) != Some("timetz") {
             continue;

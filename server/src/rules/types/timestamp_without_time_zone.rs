@@ -41,7 +41,7 @@ use crate::model::{Located, Table};
 use crate::rules::common::{
     builtin, defined_columns, matches_any, type_change_safety, type_tokens,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, Safety};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -53,12 +53,13 @@ pub(crate) const RULE: Rule = Rule {
         doc: "column names (globs) that deliberately store wall-clock time",
     }],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let allow = cx.option_strings("allow", &[]);
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if builtin(&ty.value) != Some("timestamp") || matches_any(&allow, &column.name) {
             continue;

@@ -47,11 +47,11 @@ use crate::catalog::types::{
     builtin_type_spellings, extension_types, is_known_extension, is_pseudo_type, known_extensions,
 };
 use crate::config::{Level, OptionKind, OptionSpec};
-use crate::lower::TypeRef;
+use crate::lower::{StatementKind, TypeRef};
 use crate::model::names::quote_if_needed;
 use crate::model::{Located, QualifiedName};
 use crate::rules::common::{builtin, defined_columns, domain_type, is_standalone_sql, matches_any};
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::suggest;
 use crate::syntax::Language;
 
@@ -64,6 +64,7 @@ pub(crate) const RULE: Rule = Rule {
         doc: "type names (or schema.name globs) defined outside the workspace",
     }],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -91,7 +92,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             out.push(diagnostic);
         }
     };
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         if let Some(ty) = &column.ty {
             report_unknown(ty, table.language);
         }
@@ -170,8 +171,22 @@ impl Lookup<'_, '_> {
 /// lower-cased: statements inside function bodies and `DO` blocks, which the model does not see.
 fn created_in_text(cx: &RuleCx) -> HashSet<String> {
     let mut names = HashSet::new();
-    for file in cx.files().filter(|file| file.language == Language::Sql) {
-        let lower = file.text.to_ascii_lowercase();
+    let bodies = cx
+        .files()
+        .filter(|file| file.language == Language::Sql)
+        .flat_map(|file| {
+            file.statements
+                .iter()
+                .filter(|s| {
+                    matches!(
+                        s.lowered.kind,
+                        StatementKind::CreateFunction | StatementKind::Other
+                    )
+                })
+                .map(move |s| file.slice(s.range()))
+        });
+    for body in bodies {
+        let lower = body.to_ascii_lowercase();
         for keyword in ["create type", "create domain"] {
             for (at, _) in lower.match_indices(keyword) {
                 let rest = lower[at + keyword.len()..].trim_start();

@@ -50,7 +50,7 @@ use crate::rules::common::{
     add_column_check, builtin, column_label, defined_columns, domain_type, remove_prisma_native,
     type_change_safety, type_loc, type_tokens, written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -65,6 +65,7 @@ pub(crate) const RULE: Rule = Rule {
         doc: "varchar lengths that are habits rather than requirements",
     }],
     fixable: true,
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
@@ -84,7 +85,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let length: i64 = length.trim().parse().ok()?;
         lengths.contains(&length).then_some(length)
     };
-    for (table, column) in defined_columns(cx.model) {
+    for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         let Some(length) = habitual(&ty.value) else {
             continue;

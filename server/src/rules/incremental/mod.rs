@@ -1,0 +1,565 @@
+//! Checking a source again after an edit of one of its files. The rules of `RuleScope::Table`
+//! visit only the tables the edit can affect; the findings of every other table are those of
+//! the last check, moved by the edit. Rules of `RuleScope::Schema` run on everything.
+//!
+//! The tables an edit can affect: those of the statements it changed (in the last model and in
+//! the new one), their inheritance families, the tables their foreign keys link them with (both
+//! ways), and the tables of findings that touch the edited text or whose fixes name a relation
+//! the edit added or removed. Anything broader (a table created, dropped or renamed, a type, a
+//! function, a setting, the configuration, several files at once) checks everything again.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
+
+use crate::analysis::FileData;
+use crate::config::Config;
+use crate::lower::PlacedStatement;
+use crate::model::{FileId, Loc, Model, Origin, TableId};
+use crate::rules::scope::{Owners, TableSet, Visit};
+use crate::rules::{self, Diagnostic, RuleScope, Selection};
+use crate::syntax::Language;
+use crate::text::TextRange;
+
+/// What the last check of a source leaves for the next one.
+#[derive(Default)]
+pub struct RuleCache {
+    last: Option<LastCheck>,
+    /// The check before the last: it holds a model, whose drop takes a few milliseconds on a
+    /// large schema, so it is dropped when there is time (`prepare`).
+    retired: Option<LastCheck>,
+}
+
+struct LastCheck {
+    model: Arc<Model>,
+    owners: Owners,
+    /// Each table with parents, and its parents, gathered when first needed.
+    families: OnceLock<Families>,
+    config: Arc<Config>,
+    selection: Selection,
+    rules: Vec<&'static str>,
+    files: Vec<FileState>,
+    /// Each rule's findings (as `rules`), before suppressions, with the table each belongs to.
+    found: Vec<Vec<Owned>>,
+}
+
+/// The tables that have parents (partitions, INHERITS), each with its parents.
+type Families = Vec<(TableId, Vec<TableId>)>;
+
+struct FileState {
+    id: FileId,
+    language: Language,
+    text: Arc<str>,
+    statements: Arc<Vec<PlacedStatement>>,
+}
+
+/// A finding and the table of the statement it is reported in.
+struct Owned {
+    table: Option<TableId>,
+    diagnostic: Diagnostic,
+}
+
+/// Where one file changed, in the last check's offsets: `region` (with the statements around
+/// it, up to the unchanged ones) became `delta` bytes longer.
+#[derive(Clone, Copy, Debug)]
+struct TextChange {
+    file: FileId,
+    region: TextRange,
+    delta: i64,
+}
+
+impl TextChange {
+    fn touches(&self, loc: Loc) -> bool {
+        loc.file == self.file
+            && loc.range.start() <= self.region.end()
+            && loc.range.end() >= self.region.start()
+    }
+
+    fn diagnostic_touches(&self, diagnostic: &Diagnostic) -> bool {
+        self.touches(diagnostic.loc())
+            || diagnostic.related.iter().any(|r| self.touches(r.loc))
+            || diagnostic
+                .fixes
+                .iter()
+                .flat_map(|fix| &fix.edits)
+                .any(|edit| {
+                    self.touches(Loc {
+                        file: edit.file,
+                        range: edit.range,
+                    })
+                })
+    }
+
+    /// Where the changed statements are in the new text.
+    fn new_region(&self) -> TextRange {
+        let end = i64::from(self.region.end()) + self.delta;
+        TextRange::new(self.region.start(), end as u32)
+    }
+
+    /// Whether a location of the last check starts in a statement that changed.
+    fn changed_statement(&self, loc: Loc) -> bool {
+        loc.file == self.file
+            && (self.region.start()..self.region.end()).contains(&loc.range.start())
+    }
+
+    /// A range of an untouched finding, in the new text.
+    fn moved(&self, file: FileId, range: TextRange) -> TextRange {
+        if file != self.file || range.start() < self.region.end() {
+            return range;
+        }
+        let shift = |offset: u32| (i64::from(offset) + self.delta) as u32;
+        TextRange::new(shift(range.start()), shift(range.end()))
+    }
+
+    /// Moves an untouched finding to its place in the new text.
+    fn move_diagnostic(&self, diagnostic: &mut Diagnostic) {
+        diagnostic.range = self.moved(diagnostic.file, diagnostic.range);
+        for related in &mut diagnostic.related {
+            related.loc.range = self.moved(related.loc.file, related.loc.range);
+        }
+        for edit in diagnostic.fixes.iter_mut().flat_map(|fix| &mut fix.edits) {
+            edit.range = self.moved(edit.file, edit.range);
+        }
+    }
+}
+
+/// What the next run covers.
+enum Plan {
+    Everything,
+    /// Only these tables, and `change` moves the kept findings.
+    Tables {
+        tables: TableSet,
+        change: Option<TextChange>,
+    },
+}
+
+impl RuleCache {
+    /// Runs the enabled rules over a source's model, like `rules::check`, visiting only what
+    /// changed since the last call when that is known.
+    pub fn check(
+        &mut self,
+        model: &Arc<Model>,
+        files: &[&FileData],
+        config: &Arc<Config>,
+        selection: &Selection,
+    ) -> Vec<Diagnostic> {
+        let last = self.last.take();
+        if files.is_empty() {
+            self.retired = last;
+            return Vec::new();
+        }
+        let enabled = rules::enabled(config, selection);
+        let ids: Vec<&'static str> = enabled.iter().map(|(rule, _)| rule.id).collect();
+        let owners = Owners::new(model, files);
+        let families = OnceLock::new();
+        let owned = |found: Vec<Diagnostic>| -> Vec<Owned> {
+            found
+                .into_iter()
+                .map(|diagnostic| Owned {
+                    table: files
+                        .iter()
+                        .find(|file| file.id == diagnostic.file)
+                        .and_then(|file| owners.at(model, file, diagnostic.range.start())),
+                    diagnostic,
+                })
+                .collect()
+        };
+        let plan = match &last {
+            Some(last) => {
+                let next = Next {
+                    model,
+                    owners: &owners,
+                    families: &families,
+                    files,
+                };
+                plan(last, &next, config, selection, &ids)
+            }
+            None => Plan::Everything,
+        };
+        let found: Vec<Vec<Owned>> = match (plan, last) {
+            (Plan::Tables { tables, change }, Some(mut last)) => {
+                let visit = Visit {
+                    tables: &tables,
+                    changed: change.map(|change| (change.file, change.new_region())),
+                };
+                let fresh = rules::run(&enabled, model, files, config, Some(&visit));
+                let kept = std::mem::take(&mut last.found);
+                self.retired = Some(last);
+                enabled
+                    .iter()
+                    .zip(fresh)
+                    .zip(kept)
+                    .map(|(((rule, _), fresh), kept)| {
+                        let mut found = owned(fresh);
+                        let kept = kept.into_iter();
+                        let untouched: Box<dyn Iterator<Item = Owned>> = match rule.scope {
+                            RuleScope::Schema => return found,
+                            RuleScope::Statement => Box::new(kept.filter(|f| {
+                                change.is_none_or(|change| {
+                                    !change.changed_statement(f.diagnostic.loc())
+                                })
+                            })),
+                            RuleScope::Table => {
+                                found
+                                    .retain(|f| f.table.is_none_or(|table| tables.contains(table)));
+                                Box::new(kept.filter(|f| {
+                                    f.table.is_some_and(|table| !tables.contains(table))
+                                }))
+                            }
+                        };
+                        found.extend(untouched.map(|mut f| {
+                            if let Some(change) = change {
+                                change.move_diagnostic(&mut f.diagnostic);
+                            }
+                            f
+                        }));
+                        found
+                    })
+                    .collect()
+            }
+            (_, last) => {
+                self.retired = last;
+                rules::run(&enabled, model, files, config, None)
+                    .into_iter()
+                    .map(owned)
+                    .collect()
+            }
+        };
+        let all = found
+            .iter()
+            .flatten()
+            .map(|f| f.diagnostic.clone())
+            .collect();
+        let diagnostics = rules::finish(all, files, config, selection, &enabled);
+        self.last = Some(LastCheck {
+            model: Arc::clone(model),
+            owners,
+            families,
+            config: Arc::clone(config),
+            selection: selection.clone(),
+            rules: ids,
+            files: files
+                .iter()
+                .map(|file| FileState {
+                    id: file.id,
+                    language: file.language,
+                    text: Arc::clone(&file.text),
+                    statements: Arc::clone(&file.statements),
+                })
+                .collect(),
+            found,
+        });
+        diagnostics
+    }
+
+    /// Drops what the last check replaced, for when nothing waits.
+    pub fn prepare(&mut self) {
+        self.retired = None;
+    }
+}
+
+/// The check being made, as `plan` compares it with the last one.
+struct Next<'a> {
+    model: &'a Model,
+    owners: &'a Owners,
+    families: &'a OnceLock<Families>,
+    files: &'a [&'a FileData],
+}
+
+fn plan(
+    last: &LastCheck,
+    next: &Next,
+    config: &Arc<Config>,
+    selection: &Selection,
+    rules: &[&'static str],
+) -> Plan {
+    let (model, files) = (next.model, next.files);
+    if !Arc::ptr_eq(&last.config, config)
+        || last.selection != *selection
+        || last.rules != rules
+        || last.files.len() != files.len()
+        || !same_tables(&last.model, model)
+        || !same_files(&last.model, model)
+    {
+        return Plan::Everything;
+    }
+    let mut edited = None;
+    for (old, new) in last.files.iter().zip(files) {
+        if old.id != new.id || old.language != new.language {
+            return Plan::Everything;
+        }
+        if Arc::ptr_eq(&old.text, &new.text) && Arc::ptr_eq(&old.statements, &new.statements) {
+            continue;
+        }
+        if edited.is_some() || new.language != Language::Sql {
+            return Plan::Everything;
+        }
+        edited = Some((old, *new));
+    }
+    let Some((old, new)) = edited else {
+        return Plan::Tables {
+            tables: TableSet::default(),
+            change: None,
+        };
+    };
+    let (change, old_changed, new_changed) = text_change(old, new);
+    // Fixes take the line ending of the file's first line.
+    let first_line_end = |text: &str| text.find('\n').map_or(text.len(), |i| i + 1) as u32;
+    if change.region.start() <= first_line_end(&old.text).max(first_line_end(&new.text)) {
+        return Plan::Everything;
+    }
+
+    let mut seeds = TableSet::default();
+    let sides = [
+        (&*last.model, &last.owners, &last.families, old_changed),
+        (model, next.owners, next.families, new_changed),
+    ];
+    for (model, owners, _, statements) in &sides {
+        for statement in *statements {
+            match owners.of_statement(model, change.file, statement.start) {
+                Some(table) => {
+                    seeds.insert(table);
+                }
+                // A statement of no table that states nothing (an incomplete one) changes no
+                // finding but those around it.
+                None if statement.lowered.facts.is_empty()
+                    && statement.lowered.kind != crate::lower::StatementKind::Other => {}
+                None => return Plan::Everything,
+            }
+        }
+    }
+    let mut tables = seeds.clone();
+    for (model, _, families, _) in &sides {
+        let families = families.get_or_init(|| families_of(model));
+        add_neighbours(model, families, &seeds, &mut tables);
+    }
+
+    let names: BTreeSet<&str> = {
+        let before = relation_names(&last.model, &seeds, change.file, old_changed);
+        let after = relation_names(model, &seeds, change.file, new_changed);
+        before.symmetric_difference(&after).copied().collect()
+    };
+    let finders: Vec<memchr::memmem::Finder> =
+        names.iter().map(memchr::memmem::Finder::new).collect();
+    for found in last.found.iter().flatten() {
+        let Some(table) = found.table.filter(|table| !tables.contains(*table)) else {
+            continue;
+        };
+        let names_a_changed_relation = || {
+            found
+                .diagnostic
+                .fixes
+                .iter()
+                .flat_map(|fix| &fix.edits)
+                .any(|edit| {
+                    finders
+                        .iter()
+                        .any(|f| f.find(edit.text.as_bytes()).is_some())
+                })
+        };
+        if change.diagnostic_touches(&found.diagnostic) || names_a_changed_relation() {
+            tables.insert(table);
+        }
+    }
+    Plan::Tables {
+        tables,
+        change: Some(change),
+    }
+}
+
+/// The same tables with the same names, in the same order.
+fn same_tables(old: &Model, new: &Model) -> bool {
+    old.tables.len() == new.tables.len()
+        && old.tables.iter().zip(&new.tables).all(|(a, b)| {
+            a.name == b.name
+                && a.dropped == b.dropped
+                && a.prisma_name == b.prisma_name
+                && a.created.file == b.created.file
+        })
+}
+
+/// The same files in the same order and roles.
+fn same_files(old: &Model, new: &Model) -> bool {
+    old.files.len() == new.files.len()
+        && old.files.iter().zip(&new.files).all(|(a, b)| {
+            a.file == b.file
+                && a.order == b.order
+                && a.is_migration == b.is_migration
+                && a.language == b.language
+        })
+}
+
+/// Where `old` became `new`, and the statements that changed there (in each).
+fn text_change<'a>(
+    old: &'a FileState,
+    new: &'a FileData,
+) -> (TextChange, &'a [PlacedStatement], &'a [PlacedStatement]) {
+    let (a, b) = (old.text.as_bytes(), new.text.as_bytes());
+    let delta = b.len() as i64 - a.len() as i64;
+    let prefix = common_prefix(a, b);
+    let most = a.len().min(b.len()) - prefix;
+    let suffix = common_suffix(&a[a.len() - most..], &b[b.len() - most..]);
+    let (olds, news) = (&old.statements[..], &new.statements[..]);
+    let same = |x: &PlacedStatement, y: &PlacedStatement, shift: i64| {
+        i64::from(x.start) + shift == i64::from(y.start) && Arc::ptr_eq(&x.lowered, &y.lowered)
+    };
+    let first = olds
+        .iter()
+        .zip(news)
+        .take_while(|(x, y)| same(x, y, 0) && x.range().end() as usize <= prefix)
+        .count();
+    let room = olds.len().min(news.len()) - first;
+    let last = olds
+        .iter()
+        .rev()
+        .zip(news.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| same(x, y, delta) && x.start as usize >= a.len() - suffix)
+        .count();
+    let start = match first {
+        0 => 0,
+        n => olds[n - 1].range().end(),
+    }
+    .min(prefix as u32);
+    let end = match last {
+        0 => a.len() as u32,
+        n => olds[olds.len() - n].start,
+    }
+    .max((a.len() - suffix) as u32);
+    let change = TextChange {
+        file: old.id,
+        region: TextRange::new(start, end),
+        delta,
+    };
+    (
+        change,
+        &olds[first..olds.len() - last],
+        &news[first..news.len() - last],
+    )
+}
+
+/// How many bytes `a` and `b` start with in common, compared a block at a time (memcmp) up to
+/// the first difference: files are megabytes long.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 512;
+    let len = a.len().min(b.len());
+    let mut at = 0;
+    while at + BLOCK <= len && a[at..at + BLOCK] == b[at..at + BLOCK] {
+        at += BLOCK;
+    }
+    at + a[at..len]
+        .iter()
+        .zip(&b[at..len])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `a` and `b` end with in common.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 512;
+    let len = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - len..], &b[b.len() - len..]);
+    let mut at = 0;
+    while at + BLOCK <= len && a[len - at - BLOCK..len - at] == b[len - at - BLOCK..len - at] {
+        at += BLOCK;
+    }
+    at + a[..len - at]
+        .iter()
+        .rev()
+        .zip(b[..len - at].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The tables with parents (partitions, INHERITS), each with its parents.
+fn families_of(model: &Model) -> Families {
+    model
+        .tables
+        .iter()
+        .filter(|table| table.partition_of.is_some() || !table.inherits.is_empty())
+        .map(|table| {
+            let parents = table
+                .partition_of
+                .iter()
+                .chain(&table.inherits)
+                .filter_map(|name| model.find_table(name))
+                .map(|parent| parent.id)
+                .collect();
+            (table.id, parents)
+        })
+        .collect()
+}
+
+/// Adds the inheritance families of `seeds` (parents and children, transitively) and the
+/// tables that the foreign keys of those link with, both ways.
+fn add_neighbours(model: &Model, with_parents: &Families, seeds: &TableSet, tables: &mut TableSet) {
+    let mut family = seeds.clone();
+    let mut up: Vec<TableId> = seeds.iter().collect();
+    while let Some(id) = up.pop() {
+        let parents = with_parents.iter().filter(|(child, _)| *child == id);
+        for &parent in parents.flat_map(|(_, parents)| parents) {
+            if family.insert(parent) {
+                up.push(parent);
+            }
+        }
+    }
+    let mut below = seeds.clone();
+    while with_parents.iter().fold(false, |grew, (child, parents)| {
+        let joins = !below.contains(*child) && parents.iter().any(|p| below.contains(*p));
+        joins && below.insert(*child) || grew
+    }) {}
+    for id in below.iter() {
+        family.insert(id);
+    }
+    for id in family.iter() {
+        tables.insert(id);
+        for fk in model.table(id).foreign_keys() {
+            if let Some(target) = fk.target {
+                tables.insert(target);
+            }
+        }
+    }
+    for table in &model.tables {
+        if table
+            .foreign_keys()
+            .any(|fk| fk.target.is_some_and(|target| family.contains(target)))
+        {
+            tables.insert(table.id);
+        }
+    }
+}
+
+/// The names of the indexes and constraints of `tables` that `statements` of `file` define.
+fn relation_names<'m>(
+    model: &'m Model,
+    tables: &TableSet,
+    file: FileId,
+    statements: &[PlacedStatement],
+) -> BTreeSet<&'m str> {
+    let starts: BTreeSet<u32> = statements.iter().map(|s| s.start).collect();
+    let defined_here =
+        |origin: Origin| origin.file == file && starts.contains(&origin.statement.start());
+    let mut names = BTreeSet::new();
+    for table in tables.iter().map(|id| model.table(id)) {
+        for index in model.indexes_of(table.id) {
+            if let Some(name) = index
+                .name
+                .as_deref()
+                .filter(|_| defined_here(index.def.origin))
+            {
+                names.insert(name);
+            }
+        }
+        for constraint in &table.constraints {
+            if let Some(name) = constraint
+                .name()
+                .filter(|_| defined_here(constraint.def.origin))
+            {
+                names.insert(name);
+            }
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,248 @@
+//! A check after an edit that visits only the affected tables finds exactly what a check of
+//! everything finds.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::RuleCache;
+use crate::analysis::FileData;
+use crate::config::Config;
+use crate::edits::{Numbers, edited};
+use crate::model::{FileId, FileInput, Model, TableId};
+use crate::rules::scope::{Owners, TableSet, Visit};
+use crate::rules::{self, Diagnostic, RuleScope, Selection};
+use crate::syntax::Language;
+use crate::text::{Document, TextRange};
+
+/// Every rule, whatever its default level.
+fn every_rule() -> Selection {
+    Selection {
+        select: Some(rules::all().map(|rule| rule.id.to_string()).collect()),
+        ignore: Vec::new(),
+        force_selected: true,
+    }
+}
+
+/// A schema where tables depend on each other every way the rules look: foreign keys both
+/// ways, partitions and inheritance, indexes and constraints named after each other, audit
+/// columns, enum-like and money columns, comments, triggers and policies.
+fn linked_schema() -> String {
+    let mut sql = String::from(
+        "CREATE TYPE status AS ENUM ('active', 'closed');\n\
+         CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$;\n\
+         CREATE TABLE accounts (id integer PRIMARY KEY, email varchar(255), created_at timestamp, updated_at timestamptz);\n\
+         CREATE TABLE events (id bigint, at timestamptz NOT NULL, kind text) PARTITION BY RANGE (at);\n\
+         CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n\
+         CREATE TABLE base (id bigint PRIMARY KEY, note text);\n\
+         CREATE TABLE derived (extra text) INHERITS (base);\n",
+    );
+    for i in 0..12 {
+        let next = (i + 1) % 12;
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (id bigint PRIMARY KEY, account_id integer, next_id bigint, price float, status text, is_open boolean, created_at timestamptz NOT NULL DEFAULT now(), deleted_at timestamptz);\n\
+             CREATE INDEX t{i}_account ON t{i} (account_id);\n\
+             CREATE INDEX t{i}_account_next ON t{i} (account_id, next_id);\n\
+             ALTER TABLE t{i} ADD CONSTRAINT t{i}_next FOREIGN KEY (next_id) REFERENCES t{next} (id);\n\
+             ALTER TABLE ONLY t{i} ADD CONSTRAINT t{i}_account FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;\n"
+        ));
+        sql.push_str(&match i % 4 {
+            0 => format!("CREATE UNIQUE INDEX t{i}_status ON t{i} (status);\n"),
+            1 => format!("COMMENT ON TABLE t{i} IS 'rows';\n"),
+            2 => format!(
+                "CREATE TRIGGER t{i}_touch BEFORE UPDATE ON t{i} FOR EACH ROW EXECUTE FUNCTION touch();\n"
+            ),
+            _ => format!(
+                "ALTER TABLE t{i} ENABLE ROW LEVEL SECURITY;\nCREATE POLICY t{i}_own ON t{i} USING (true);\n"
+            ),
+        });
+    }
+    sql
+}
+
+/// The SQL the tests edit: the schema above, the example schema and every SQL fixture.
+fn texts() -> Vec<(PathBuf, String)> {
+    let mut texts = vec![(PathBuf::from("linked.sql"), linked_schema())];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut paths = vec![root.join("examples/schema.sql")];
+    let fixtures = crate::fixture::fixtures_dir();
+    for rule in rules::all() {
+        let Ok(entries) = std::fs::read_dir(fixtures.join(rule.id)) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == "sql"))
+            .collect();
+        found.sort();
+        paths.extend(found);
+    }
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        texts.push((path, text));
+    }
+    texts
+}
+
+fn analysed(path: &Path, text: &str) -> FileData {
+    FileData::new(
+        FileId(0),
+        path.to_path_buf(),
+        Language::Sql,
+        Arc::from(text),
+    )
+}
+
+fn model_of(file: &FileData) -> Model {
+    Model::build(&[FileInput {
+        file: file.id,
+        language: file.language,
+        is_migration: false,
+        statements: &file.statements,
+    }])
+}
+
+/// In a stable order, for comparing.
+fn sorted(mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    found.sort_by(|a, b| {
+        (a.range.start(), a.range.end(), a.rule, &a.message).cmp(&(
+            b.range.start(),
+            b.range.end(),
+            b.rule,
+            &b.message,
+        ))
+    });
+    found
+}
+
+/// A rule of `RuleScope::Table` run on some tables finds what it finds on all of them in the
+/// statements of those tables and of no table.
+#[test]
+fn a_rule_run_on_some_tables_finds_what_it_finds_there_on_all() {
+    let config = Config::default();
+    let enabled = rules::enabled(&config, &every_rule());
+    let mut numbers = Numbers(7);
+    for (path, text) in texts() {
+        let file = analysed(&path, &text);
+        let model = model_of(&file);
+        let files = [&file];
+        let owners = Owners::new(&model, &files);
+        let everything = rules::run(&enabled, &model, &files, &config, None);
+        for _ in 0..4 {
+            let mut tables = TableSet::default();
+            for table in &model.tables {
+                if numbers.below(3) == 0 {
+                    tables.insert(table.id);
+                }
+            }
+            let visited = |found: &[Diagnostic]| {
+                sorted(
+                    found
+                        .iter()
+                        .filter(|d| {
+                            owners
+                                .at(&model, &file, d.range.start())
+                                .is_none_or(|t: TableId| tables.contains(t))
+                        })
+                        .cloned()
+                        .collect(),
+                )
+            };
+            let visit = Visit {
+                tables: &tables,
+                changed: None,
+            };
+            let some = rules::run(&enabled, &model, &files, &config, Some(&visit));
+            for (((rule, _), all), some) in enabled.iter().zip(&everything).zip(&some) {
+                if rule.scope == RuleScope::Table {
+                    assert_eq!(
+                        visited(some),
+                        visited(all),
+                        "{}: {}",
+                        path.display(),
+                        rule.id
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Edits spread over the file: typing and deleting characters, and whole statements of the
+/// file copied elsewhere, then removed. After each, the check that reuses the last one's
+/// findings equals a check of everything.
+fn check_edits(path: &Path, text: &str, bursts: usize, numbers: &mut Numbers) {
+    let config = Arc::new(Config::default());
+    let selection = every_rule();
+    let mut file = analysed(path, text);
+    let mut document = Document::new(&file.text, 0);
+    let mut cache = RuleCache::default();
+    for burst in 0..bursts {
+        let len = file.text.len() as u32;
+        let at = numbers.below(len as usize + 1) as u32;
+        let steps: Vec<(TextRange, String)> = match burst % 4 {
+            0 => vec![
+                (TextRange::empty(at), "x".to_string()),
+                (TextRange::empty(at + 1), "_".to_string()),
+                (TextRange::new(at, at + 2), String::new()),
+            ],
+            1 if !file.statements.is_empty() => {
+                let copied = &file.statements[numbers.below(file.statements.len())];
+                let copy = format!("{}\n", file.slice(copied.range()));
+                let line = file.text[..at as usize].rfind('\n').map_or(0, |i| i + 1) as u32;
+                let end = line + copy.len() as u32;
+                vec![
+                    (TextRange::empty(line), copy),
+                    (TextRange::new(line, end), String::new()),
+                ]
+            }
+            2 => vec![(TextRange::new(at, (at + 1).min(len)), String::new())],
+            _ => vec![(TextRange::empty(at), " ".to_string())],
+        };
+        for (range, inserted) in steps {
+            if !file.text.is_char_boundary(range.start() as usize)
+                || !file.text.is_char_boundary(range.end() as usize)
+            {
+                continue;
+            }
+            file = edited(&file, &mut document, range, &inserted);
+            let model = Arc::new(model_of(&file));
+            let again = cache.check(&model, &[&file], &config, &selection);
+            let everything = rules::check(&model, &[&file], &config, &selection);
+            assert_eq!(
+                again,
+                everything,
+                "{}: burst {burst}: {range:?} -> {inserted:?}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_check_after_an_edit_equals_a_check_of_everything() {
+    let mut numbers = Numbers(11);
+    for (path, text) in texts() {
+        let bursts = if path.ends_with("linked.sql") { 60 } else { 6 };
+        check_edits(&path, &text, bursts, &mut numbers);
+    }
+}
+
+/// The same on real schemas, when the corpus is at hand.
+#[test]
+fn a_check_after_an_edit_equals_a_check_of_everything_on_the_corpus() {
+    let Some(corpus) = std::env::var_os("DDLINT_CORPUS").map(PathBuf::from) else {
+        println!("DDLINT_CORPUS is not set; skipping the corpus test");
+        return;
+    };
+    let mut numbers = Numbers(5);
+    for name in [
+        "sql/pagila-schema.sql",
+        "sql/openstreetmap-website-structure.sql",
+        "sql/hatchet-schema-v1-core.sql",
+        "sql/danbooru-structure.sql",
+    ] {
+        let path = corpus.join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        check_edits(&path, &text, 12, &mut numbers);
+    }
+}
