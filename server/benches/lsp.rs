@@ -1,10 +1,12 @@
 //! Figures for the language server's hot path, not a timed test: a large schema
 //! (`sql/gitlab-structure.sql` of the corpus at `DDLINT_CORPUS`) is loaded into the host and
-//! opened, then 50 one-character edits in the middle of the file are each applied and committed
-//! until fresh diagnostics are computed. Between edits the bench does what the server does once
-//! diagnostics are out (drops the old snapshot, copies the model checkpoint), untimed. Prints
-//! the median and the worst edit, then where an edit's time goes (reanalysis of the file, model
-//! build, rules) and the slowest rules.
+//! opened, then one-character edits are each applied and committed until fresh diagnostics are
+//! computed: 50 in one name in the middle of the file (typing there), then a character typed
+//! and deleted at 25 places spread over the file (each place new). Between edits the bench does
+//! what the server does once diagnostics are out (drops the old snapshot, moves and copies the
+//! model checkpoint, drops the last check), untimed. Prints the median and the worst edit of
+//! each series, then where an edit's time goes (reanalysis of the file, model build, rules) and
+//! the slowest rules on the whole schema.
 //!
 //! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench lsp`
 
@@ -42,15 +44,7 @@ fn main() {
         }
     };
     // Inside the first name after the middle of the file: each edit changes a statement's facts.
-    let middle = text.len() / 2;
-    let Some(offset) = ["ADD CONSTRAINT ", "CREATE INDEX ", "CREATE TABLE "]
-        .iter()
-        .find_map(|keyword| {
-            text[middle..]
-                .find(keyword)
-                .map(|at| middle + at + keyword.len() + 2)
-        })
-    else {
+    let Some(offset) = named_offset(&text, text.len() / 2) else {
         println!(
             "no named statement after the middle of {}; nothing to measure",
             source.display()
@@ -83,38 +77,52 @@ fn main() {
         version: 1,
         text: text.clone(),
     });
-    let mut previous = host.commit();
+    let opened = host.commit();
     let open = started.elapsed();
+    drop(opened);
 
-    let line = text[..offset].matches('\n').count() as u32;
-    let column = (offset - text[..offset].rfind('\n').map_or(0, |i| i + 1)) as u32;
-    let (at, after) = (LineCol::new(line, column), LineCol::new(line, column + 1));
-    let mut times = Vec::with_capacity(EDITS);
-    for edit in 0..EDITS {
-        let change = if edit % 2 == 0 {
+    let mut version = 1;
+    let mut edit = |host: &mut Host, offset: usize, insert: bool| {
+        let at = line_col(&text, offset);
+        let change = if insert {
             TextChange {
                 range: Some((at, at)),
                 text: "x".to_string(),
             }
         } else {
             TextChange {
-                range: Some((at, after)),
+                range: Some((at, LineCol::new(at.line, at.col + 1))),
                 text: String::new(),
             }
         };
+        version += 1;
         let started = Instant::now();
         host.apply(Change::Edit {
             path: path.clone(),
-            version: edit as i32 + 2,
+            version,
             edits: vec![change],
         });
         let commit = host.commit();
-        times.push(started.elapsed());
+        let took = started.elapsed();
         // As the language server does once the diagnostics are out: the replaced snapshot is
         // dropped, then the next build's checkpoint copied.
-        previous = commit;
+        drop(commit);
         host.prepare_next_commit();
-    }
+        took
+    };
+    let mut times: Vec<Duration> = (0..EDITS)
+        .map(|n| edit(&mut host, offset, n % 2 == 0))
+        .collect();
+    // Typing a character then deleting it at places spread over the file, each place new.
+    let places: Vec<usize> = (1..=EDITS / 2)
+        .filter_map(|n| named_offset(&text, text.len() * n / (EDITS / 2 + 1)))
+        .collect();
+    let mut spread_times: Vec<Duration> = places
+        .iter()
+        .flat_map(|&place| [(place, true), (place, false)])
+        .map(|(place, insert)| edit(&mut host, place, insert))
+        .collect();
+    let previous = host.commit();
     let _ = std::fs::remove_dir_all(&folder);
 
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
@@ -125,20 +133,47 @@ fn main() {
     );
     println!("load (walk, read, parse, check): {}", ms(load));
     println!("open (same text as on disk):      {}", ms(open));
-    println!("one-character edit until fresh diagnostics, {EDITS} edits:");
-    let (median, worst, best) = spread(&mut times);
-    println!(
-        "  median {}  worst {}  best {}",
-        ms(median),
-        ms(worst),
-        ms(best)
-    );
+    println!("one-character edit until fresh diagnostics:");
+    for (what, times) in [
+        (format!("{EDITS} edits in one place"), &mut times),
+        (
+            format!("{} edits at {} places", spread_times.len(), places.len()),
+            &mut spread_times,
+        ),
+    ] {
+        let (median, worst, best) = spread(times);
+        println!(
+            "  {what}: median {}  worst {}  best {}",
+            ms(median),
+            ms(worst),
+            ms(best)
+        );
+    }
 
     let Some(file) = previous.snapshot.file(&path) else {
         return;
     };
     phases(Arc::clone(&file.data), offset as u32, &ms);
     slowest_rules(&file.data);
+}
+
+/// Inside the first name of an ALTER TABLE ... ADD CONSTRAINT, CREATE INDEX or CREATE TABLE
+/// statement after `from`.
+fn named_offset(text: &str, from: usize) -> Option<usize> {
+    ["ADD CONSTRAINT ", "CREATE INDEX ", "CREATE TABLE "]
+        .iter()
+        .filter_map(|keyword| {
+            text.get(from..)?
+                .find(keyword)
+                .map(|at| from + at + keyword.len() + 2)
+        })
+        .min()
+}
+
+fn line_col(text: &str, offset: usize) -> LineCol {
+    let line = text[..offset].matches('\n').count() as u32;
+    let column = (offset - text[..offset].rfind('\n').map_or(0, |i| i + 1)) as u32;
+    LineCol::new(line, column)
 }
 
 /// Median, worst and best.

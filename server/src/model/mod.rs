@@ -358,6 +358,9 @@ pub struct BuildCache {
     /// reused, so the same address in the next build means the same statement.
     statements: Vec<Arc<Vec<PlacedStatement>>>,
     checkpoint: Option<Checkpoint>,
+    /// Where the next checkpoint should be: before the first statement the last build found
+    /// changed. `prepare` takes it, so that no build spends time copying the builder.
+    wanted: Option<usize>,
 }
 
 /// The builder's state before the statement at `position` of the last build's statements (its
@@ -373,16 +376,81 @@ impl BuildCache {
     /// Copies the checkpoint for the next build to resume from; the language server calls it
     /// once the diagnostics of an edit are out.
     pub fn prepare(&mut self) {
+        if let Some(position) = self.wanted.take() {
+            self.move_checkpoint(position);
+        }
         if let Some(checkpoint) = &mut self.checkpoint
             && checkpoint.spare.is_none()
         {
             checkpoint.spare = Some(checkpoint.state.clone());
         }
     }
+
+    /// Puts the checkpoint before statement `position` of the last build, applying the
+    /// statements from the current checkpoint (or the start) up to there.
+    fn move_checkpoint(&mut self, position: usize) {
+        let (mut builder, start) = match self.checkpoint.take() {
+            Some(checkpoint) if checkpoint.position <= position => (
+                checkpoint.spare.unwrap_or_else(|| checkpoint.state.clone()),
+                checkpoint.position,
+            ),
+            _ => (apply::Builder::new(), 0),
+        };
+        let inputs: Vec<FileInput> = self
+            .files
+            .iter()
+            .zip(&self.statements)
+            .map(|(&(file, language, is_migration), statements)| FileInput {
+                file,
+                language,
+                is_migration,
+                statements,
+            })
+            .collect();
+        apply_statements(&mut builder, &inputs, start, Some(position));
+        self.checkpoint = Some(Checkpoint {
+            position,
+            state: builder,
+            spare: None,
+        });
+    }
 }
 
 /// Below this many statements, applying them again costs less than keeping a copy of the state.
 const CHECKPOINT_DISTANCE: usize = 256;
+
+/// Applies the statements of `files` from position `start` (counted over the files in order;
+/// `builder` holds the state before it) up to position `end`, or all of them.
+fn apply_statements(
+    builder: &mut apply::Builder,
+    files: &[FileInput],
+    start: usize,
+    end: Option<usize>,
+) {
+    let mut position = 0;
+    // Resuming, the files up to the one holding `start` were entered before the checkpoint.
+    let mut entering = start == 0;
+    for (order, file) in files.iter().enumerate() {
+        let count = file.statements.len();
+        let first = if entering {
+            builder.enter_file(order, file);
+            0
+        } else if position + count <= start {
+            position += count;
+            continue;
+        } else {
+            entering = true;
+            start - position
+        };
+        for (index, statement) in file.statements.iter().enumerate().skip(first) {
+            if end == Some(position + index) {
+                return;
+            }
+            builder.apply_statement(file.file, statement);
+        }
+        position += count;
+    }
+}
 
 /// How many statements, counted over the files in order, are the same in `new` as in `old`:
 /// at the same offset, with the same lowered `Arc`.
@@ -441,36 +509,9 @@ impl Model {
             None => (apply::Builder::new(), 0),
         };
         let total: usize = statements.iter().map(|s| s.len()).sum();
-        let take_at =
+        cache.wanted =
             (unchanged >= start + CHECKPOINT_DISTANCE && unchanged < total).then_some(unchanged);
-
-        let mut position = 0;
-        // Resuming, the files up to the one holding `start` were entered before the checkpoint.
-        let mut entering = start == 0;
-        for (order, file) in files.iter().enumerate() {
-            let count = file.statements.len();
-            let first = if entering {
-                builder.enter_file(order, file);
-                0
-            } else if position + count <= start {
-                position += count;
-                continue;
-            } else {
-                entering = true;
-                start - position
-            };
-            for (index, statement) in file.statements.iter().enumerate().skip(first) {
-                if take_at == Some(position + index) {
-                    cache.checkpoint = Some(Checkpoint {
-                        position: position + index,
-                        state: builder.clone(),
-                        spare: None,
-                    });
-                }
-                builder.apply_statement(file.file, statement);
-            }
-            position += count;
-        }
+        apply_statements(&mut builder, files, start, None);
         cache.files = metas;
         cache.statements = statements;
         builder.finish()

@@ -177,12 +177,22 @@ fn typing_in_one_statement_resumes_from_a_checkpoint() {
     assert!(cache.checkpoint.is_none(), "nothing changed yet");
     file = edited(&file, &mut document, TextRange::empty(at), "x");
     build(&file, &mut cache);
+    assert!(
+        cache.checkpoint.is_none(),
+        "a build copies no builder itself"
+    );
+    cache.prepare();
     let position = |cache: &BuildCache| cache.checkpoint.as_ref().map(|c| c.position);
     let edited_statement = file.statements.partition_point(|s| s.start <= at) - 1;
     assert_eq!(position(&cache), Some(edited_statement));
+    assert!(cache.checkpoint.as_ref().is_some_and(|c| c.spare.is_some()));
     file = edited(&file, &mut document, TextRange::empty(at + 1), "y");
     build(&file, &mut cache);
     assert_eq!(position(&cache), Some(edited_statement));
+    assert!(
+        cache.checkpoint.as_ref().is_some_and(|c| c.spare.is_none()),
+        "the build took the spare"
+    );
     cache.prepare();
     assert!(cache.checkpoint.as_ref().is_some_and(|c| c.spare.is_some()));
     file = edited(&file, &mut document, TextRange::new(at, at + 2), "");

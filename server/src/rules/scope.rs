@@ -67,16 +67,21 @@ impl TableSet {
 pub(crate) struct Owners {
     /// Statements the model's `statement_tables` does not hold, by file and start offset.
     others: HashMap<(FileId, u32), TableId>,
+    /// Tables of a statement that holds several (`CREATE SCHEMA s CREATE TABLE a ... CREATE
+    /// TABLE b ...`), each with the table the statement's findings are counted to. A run
+    /// visits all of them or none.
+    shared: Vec<(TableId, TableId)>,
 }
 
 impl Owners {
     pub fn new(model: &Model, files: &[&FileData]) -> Owners {
-        let mut others = HashMap::with_capacity(model.tables.len());
+        let mut owners = Owners {
+            others: HashMap::with_capacity(model.tables.len()),
+            shared: Vec::new(),
+        };
         for table in &model.tables {
-            others.insert(
-                (table.created.file, table.created.statement.start()),
-                table.id,
-            );
+            let created = (table.created.file, table.created.statement.start());
+            owners.claim(model, created, table.id);
         }
         let located = model
             .triggers
@@ -89,17 +94,40 @@ impl Owners {
                     .filter_map(|policy| Some((policy.def.origin, policy.table?))),
             );
         for (origin, table) in located {
-            others.insert((origin.file, origin.statement.start()), table);
+            owners.claim(model, (origin.file, origin.statement.start()), table);
         }
         for rule in &model.rewrite_rules {
             let Some(table) = rule.table else { continue };
             let file = files.iter().find(|file| file.id == rule.name_loc.file);
             if let Some(statement) = file.and_then(|f| f.statement_at(rule.name_loc.range.start()))
             {
-                others.insert((rule.name_loc.file, statement.start), table);
+                owners.claim(model, (rule.name_loc.file, statement.start), table);
             }
         }
-        Owners { others }
+        owners
+    }
+
+    fn claim(&mut self, model: &Model, statement: (FileId, u32), table: TableId) {
+        let first = model.statement_tables.get(&statement);
+        match first.or_else(|| self.others.get(&statement)) {
+            Some(&owner) if owner != table => self.shared.push((owner, table)),
+            Some(_) => {}
+            None => {
+                self.others.insert(statement, table);
+            }
+        }
+    }
+
+    /// Adds the other tables of the statements that hold several, when `tables` has one.
+    pub fn close(&self, tables: &mut TableSet) {
+        for _ in 0..2 {
+            for &(owner, table) in &self.shared {
+                if tables.contains(owner) || tables.contains(table) {
+                    tables.insert(owner);
+                    tables.insert(table);
+                }
+            }
+        }
     }
 
     /// The table of the statement starting at `start`.

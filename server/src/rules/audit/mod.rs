@@ -16,7 +16,7 @@ pub(super) const RULES: &[&Rule] = &[
 
 /// Tables that only frameworks which set `created_at`/`updated_at` themselves create: Rails'
 /// `ar_internal_metadata` (in every `structure.sql`) and Django's `django_migrations`.
-const FRAMEWORK_TABLES: &[&str] = &["ar_internal_metadata", "django_migrations"];
+pub(crate) const FRAMEWORK_TABLES: &[&str] = &["ar_internal_metadata", "django_migrations"];
 
 /// Whether the application framework sets the table's timestamps on insert and update: the
 /// schema is a Rails or Django one, or the table comes from SQL that Prisma Migrate generated

@@ -1,12 +1,14 @@
 //! Checking a source again after an edit of one of its files. The rules of `RuleScope::Table`
-//! visit only the tables the edit can affect; the findings of every other table are those of
-//! the last check, moved by the edit. Rules of `RuleScope::Schema` run on everything.
+//! visit only the tables the edit can affect, those of `RuleScope::Statement` only the changed
+//! statements; every other finding of theirs is the last check's, moved by the edit. Rules of
+//! `RuleScope::Schema` run on everything.
 //!
 //! The tables an edit can affect: those of the statements it changed (in the last model and in
-//! the new one), their inheritance families, the tables their foreign keys link them with (both
-//! ways), and the tables of findings that touch the edited text or whose fixes name a relation
-//! the edit added or removed. Anything broader (a table created, dropped or renamed, a type, a
-//! function, a setting, the configuration, several files at once) checks everything again.
+//! the new one) and the tables it renamed, their inheritance families, the tables their foreign
+//! keys link them with (both ways), and the tables of findings that touch the edited text or
+//! whose fixes name a relation the edit added, removed or renamed. Anything broader (a table
+//! created or dropped, a type, a function, a setting, the configuration, several files at once)
+//! checks everything again.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
@@ -15,6 +17,7 @@ use crate::analysis::FileData;
 use crate::config::Config;
 use crate::lower::PlacedStatement;
 use crate::model::{FileId, Loc, Model, Origin, TableId};
+use crate::rules::audit::FRAMEWORK_TABLES;
 use crate::rules::scope::{Owners, TableSet, Visit};
 use crate::rules::{self, Diagnostic, RuleScope, Selection};
 use crate::syntax::Language;
@@ -277,11 +280,13 @@ fn plan(
         || last.selection != *selection
         || last.rules != rules
         || last.files.len() != files.len()
-        || !same_tables(&last.model, model)
         || !same_files(&last.model, model)
     {
         return Plan::Everything;
     }
+    let Some(renamed) = renamed_tables(&last.model, model) else {
+        return Plan::Everything;
+    };
     let mut edited = None;
     for (old, new) in last.files.iter().zip(files) {
         if old.id != new.id || old.language != new.language {
@@ -309,6 +314,9 @@ fn plan(
     }
 
     let mut seeds = TableSet::default();
+    for &table in &renamed {
+        seeds.insert(table);
+    }
     let sides = [
         (&*last.model, &last.owners, &last.families, old_changed),
         (model, next.owners, next.families, new_changed),
@@ -327,6 +335,9 @@ fn plan(
             }
         }
     }
+    for (_, owners, _, _) in &sides {
+        owners.close(&mut seeds);
+    }
     let mut tables = seeds.clone();
     for (model, _, families, _) in &sides {
         let families = families.get_or_init(|| families_of(model));
@@ -336,7 +347,12 @@ fn plan(
     let names: BTreeSet<&str> = {
         let before = relation_names(&last.model, &seeds, change.file, old_changed);
         let after = relation_names(model, &seeds, change.file, new_changed);
-        before.symmetric_difference(&after).copied().collect()
+        let mut names: BTreeSet<&str> = before.symmetric_difference(&after).copied().collect();
+        for &table in &renamed {
+            names.insert(&last.model.table(table).name.name);
+            names.insert(&model.table(table).name.name);
+        }
+        names
     };
     let finders: Vec<memchr::memmem::Finder> =
         names.iter().map(memchr::memmem::Finder::new).collect();
@@ -360,21 +376,36 @@ fn plan(
             tables.insert(table);
         }
     }
+    for (_, owners, _, _) in &sides {
+        owners.close(&mut tables);
+    }
     Plan::Tables {
         tables,
         change: Some(change),
     }
 }
 
-/// The same tables with the same names, in the same order.
-fn same_tables(old: &Model, new: &Model) -> bool {
-    old.tables.len() == new.tables.len()
-        && old.tables.iter().zip(&new.tables).all(|(a, b)| {
-            a.name == b.name
-                && a.dropped == b.dropped
-                && a.prisma_name == b.prisma_name
-                && a.created.file == b.created.file
-        })
+/// The tables whose names differ, when the two models have the same tables otherwise (in the
+/// same order, created in the same files, dropped alike); `None` when they do not.
+fn renamed_tables(old: &Model, new: &Model) -> Option<Vec<TableId>> {
+    if old.tables.len() != new.tables.len() {
+        return None;
+    }
+    let mut renamed = Vec::new();
+    for (a, b) in old.tables.iter().zip(&new.tables) {
+        if a.dropped != b.dropped || a.created.file != b.created.file {
+            return None;
+        }
+        if a.name != b.name || a.prisma_name != b.prisma_name {
+            // Rules read these names across the schema, not through foreign keys.
+            let special = |name: &str| FRAMEWORK_TABLES.contains(&name);
+            if special(&a.name.name) || special(&b.name.name) || a.prisma_name.is_some() {
+                return None;
+            }
+            renamed.push(a.id);
+        }
+    }
+    Some(renamed)
 }
 
 /// The same files in the same order and roles.

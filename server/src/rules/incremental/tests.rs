@@ -116,59 +116,83 @@ fn sorted(mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// A rule of `RuleScope::Table` run on some tables finds what it finds on all of them in the
 /// statements of those tables and of no table.
-#[test]
-fn a_rule_run_on_some_tables_finds_what_it_finds_there_on_all() {
+fn check_scoped_runs(path: &Path, text: &str, numbers: &mut Numbers) {
     let config = Config::default();
     let enabled = rules::enabled(&config, &every_rule());
-    let mut numbers = Numbers(7);
-    for (path, text) in texts() {
-        let file = analysed(&path, &text);
-        let model = model_of(&file);
-        let files = [&file];
-        let owners = Owners::new(&model, &files);
-        let everything = rules::run(&enabled, &model, &files, &config, None);
-        for _ in 0..4 {
-            let mut tables = TableSet::default();
-            for table in &model.tables {
-                if numbers.below(3) == 0 {
-                    tables.insert(table.id);
-                }
+    let file = analysed(path, text);
+    let model = model_of(&file);
+    let files = [&file];
+    let owners = Owners::new(&model, &files);
+    let everything = rules::run(&enabled, &model, &files, &config, None);
+    for _ in 0..4 {
+        let mut tables = TableSet::default();
+        for table in &model.tables {
+            if numbers.below(3) == 0 {
+                tables.insert(table.id);
             }
-            let visited = |found: &[Diagnostic]| {
-                sorted(
-                    found
-                        .iter()
-                        .filter(|d| {
-                            owners
-                                .at(&model, &file, d.range.start())
-                                .is_none_or(|t: TableId| tables.contains(t))
-                        })
-                        .cloned()
-                        .collect(),
-                )
-            };
-            let visit = Visit {
-                tables: &tables,
-                changed: None,
-            };
-            let some = rules::run(&enabled, &model, &files, &config, Some(&visit));
-            for (((rule, _), all), some) in enabled.iter().zip(&everything).zip(&some) {
-                if rule.scope == RuleScope::Table {
-                    assert_eq!(
-                        visited(some),
-                        visited(all),
-                        "{}: {}",
-                        path.display(),
-                        rule.id
-                    );
-                }
+        }
+        owners.close(&mut tables);
+        let visited = |found: &[Diagnostic]| {
+            sorted(
+                found
+                    .iter()
+                    .filter(|d| {
+                        owners
+                            .at(&model, &file, d.range.start())
+                            .is_none_or(|t: TableId| tables.contains(t))
+                    })
+                    .cloned()
+                    .collect(),
+            )
+        };
+        let visit = Visit {
+            tables: &tables,
+            changed: None,
+        };
+        let some = rules::run(&enabled, &model, &files, &config, Some(&visit));
+        for (((rule, _), all), some) in enabled.iter().zip(&everything).zip(&some) {
+            if rule.scope == RuleScope::Table {
+                assert_eq!(
+                    visited(some),
+                    visited(all),
+                    "{}: {}",
+                    path.display(),
+                    rule.id
+                );
             }
         }
     }
 }
 
-/// Edits spread over the file: typing and deleting characters, and whole statements of the
-/// file copied elsewhere, then removed. After each, the check that reuses the last one's
+#[test]
+fn a_rule_run_on_some_tables_finds_what_it_finds_there_on_all() {
+    let mut numbers = Numbers(7);
+    for (path, text) in texts() {
+        check_scoped_runs(&path, &text, &mut numbers);
+    }
+}
+
+/// The same on every SQL schema of the corpus, when it is at hand.
+#[test]
+fn a_rule_run_on_some_tables_finds_what_it_finds_there_on_all_on_the_corpus() {
+    let Some(corpus) = std::env::var_os("DDLINT_CORPUS").map(PathBuf::from) else {
+        println!("DDLINT_CORPUS is not set; skipping the corpus test");
+        return;
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(corpus.join("sql"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    paths.sort();
+    let mut numbers = Numbers(3);
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        check_scoped_runs(&path, &text, &mut numbers);
+    }
+}
+
+/// Edits spread over the file: typing and deleting characters, a table renamed and back, and
+/// whole statements of the file copied elsewhere, then removed. After each, the check that reuses the last one's
 /// findings equals a check of everything.
 fn check_edits(path: &Path, text: &str, bursts: usize, numbers: &mut Numbers) {
     let config = Arc::new(Config::default());
@@ -179,13 +203,22 @@ fn check_edits(path: &Path, text: &str, bursts: usize, numbers: &mut Numbers) {
     for burst in 0..bursts {
         let len = file.text.len() as u32;
         let at = numbers.below(len as usize + 1) as u32;
-        let steps: Vec<(TextRange, String)> = match burst % 4 {
-            0 => vec![
+        let renamed = file
+            .text
+            .match_indices("CREATE TABLE ")
+            .map(|(at, keyword)| (at + keyword.len() + 1) as u32)
+            .nth(numbers.below(file.text.matches("CREATE TABLE ").count()));
+        let steps: Vec<(TextRange, String)> = match (burst % 5, renamed) {
+            (4, Some(name)) => vec![
+                (TextRange::empty(name), "r".to_string()),
+                (TextRange::new(name, name + 1), String::new()),
+            ],
+            (0, _) => vec![
                 (TextRange::empty(at), "x".to_string()),
                 (TextRange::empty(at + 1), "_".to_string()),
                 (TextRange::new(at, at + 2), String::new()),
             ],
-            1 if !file.statements.is_empty() => {
+            (1, _) if !file.statements.is_empty() => {
                 let copied = &file.statements[numbers.below(file.statements.len())];
                 let copy = format!("{}\n", file.slice(copied.range()));
                 let line = file.text[..at as usize].rfind('\n').map_or(0, |i| i + 1) as u32;
@@ -195,7 +228,7 @@ fn check_edits(path: &Path, text: &str, bursts: usize, numbers: &mut Numbers) {
                     (TextRange::new(line, end), String::new()),
                 ]
             }
-            2 => vec![(TextRange::new(at, (at + 1).min(len)), String::new())],
+            (2, _) => vec![(TextRange::new(at, (at + 1).min(len)), String::new())],
             _ => vec![(TextRange::empty(at), " ".to_string())],
         };
         for (range, inserted) in steps {
@@ -237,6 +270,7 @@ fn a_check_after_an_edit_equals_a_check_of_everything_on_the_corpus() {
     let mut numbers = Numbers(5);
     for name in [
         "sql/pagila-schema.sql",
+        "sql/adventureworks-install.sql",
         "sql/openstreetmap-website-structure.sql",
         "sql/hatchet-schema-v1-core.sql",
         "sql/danbooru-structure.sql",

@@ -64,7 +64,7 @@ pub(crate) const RULE: Rule = Rule {
         doc: "type names (or schema.name globs) defined outside the workspace",
     }],
     fixable: true,
-    scope: RuleScope::Table,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 
