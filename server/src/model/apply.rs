@@ -1045,6 +1045,9 @@ impl Builder {
         match comment.kind {
             ObjectKind::Table => {
                 if let Some(id) = self.resolve(&comment.target) {
+                    self.model
+                        .statement_tables
+                        .insert((origin.file, origin.base), id);
                     self.table_mut(id).comment = comment.text.clone();
                 }
             }
@@ -1053,6 +1056,9 @@ impl Builder {
                     return;
                 };
                 if let Some(id) = self.resolve(&comment.target) {
+                    self.model
+                        .statement_tables
+                        .insert((origin.file, origin.base), id);
                     self.require_column(id, column, origin);
                     if let Some(col) = self.table_mut(id).column_mut(&column.name) {
                         col.comment = comment.text.clone();

@@ -328,8 +328,9 @@ pub struct Model {
     pub other_relations: Vec<(QualifiedName, Loc)>,
     pub events: Vec<ModelEvent>,
     pub files: Vec<FileMeta>,
-    /// The table each ALTER TABLE and CREATE INDEX statement applied to, by the statement's file
-    /// and start offset (resolved with the search path and names of that point).
+    /// The table each ALTER TABLE, CREATE INDEX and COMMENT ON TABLE or COLUMN statement applied
+    /// to, by the statement's file and start offset (resolved with the search path and names of
+    /// that point).
     pub statement_tables: HashMap<(FileId, u32), TableId>,
     /// Where each table's indexes are in `indexes`, by table id, filled when the build finishes:
     /// rules ask for a table's indexes thousands of times on a large schema.

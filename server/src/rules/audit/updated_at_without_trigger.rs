@@ -60,7 +60,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: true,
-    scope: RuleScope::Table,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 

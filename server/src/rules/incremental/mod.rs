@@ -7,15 +7,15 @@
 //! the new one) and the tables it renamed, their inheritance families, the tables their foreign
 //! keys link them with (both ways), and the tables of findings that touch the edited text or
 //! whose fixes name a relation the edit added, removed or renamed. Anything broader (a table
-//! created or dropped, a type, a function, a setting, the configuration, several files at once)
-//! checks everything again.
+//! created or dropped, a type, a setting, the configuration, several files at once) checks
+//! everything again.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
 use crate::analysis::FileData;
 use crate::config::Config;
-use crate::lower::PlacedStatement;
+use crate::lower::{PlacedStatement, StatementKind};
 use crate::model::{FileId, Loc, Model, Origin, TableId};
 use crate::rules::audit::FRAMEWORK_TABLES;
 use crate::rules::scope::{Owners, TableSet, Visit};
@@ -67,6 +67,8 @@ struct Owned {
 struct TextChange {
     file: FileId,
     region: TextRange,
+    /// Where the two texts start to differ.
+    first_difference: u32,
     delta: i64,
 }
 
@@ -309,7 +311,7 @@ fn plan(
     let (change, old_changed, new_changed) = text_change(old, new);
     // Fixes take the line ending of the file's first line.
     let first_line_end = |text: &str| text.find('\n').map_or(text.len(), |i| i + 1) as u32;
-    if change.region.start() <= first_line_end(&old.text).max(first_line_end(&new.text)) {
+    if change.first_difference <= first_line_end(&old.text).max(first_line_end(&new.text)) {
         return Plan::Everything;
     }
 
@@ -328,9 +330,11 @@ fn plan(
                     seeds.insert(table);
                 }
                 // A statement of no table that states nothing (an incomplete one) changes no
-                // finding but those around it.
+                // finding but those around it; a function only findings of rules that run on
+                // the whole schema.
+                None if statement.lowered.kind == StatementKind::CreateFunction => {}
                 None if statement.lowered.facts.is_empty()
-                    && statement.lowered.kind != crate::lower::StatementKind::Other => {}
+                    && statement.lowered.kind != StatementKind::Other => {}
                 None => return Plan::Everything,
             }
         }
@@ -459,6 +463,7 @@ fn text_change<'a>(
     let change = TextChange {
         file: old.id,
         region: TextRange::new(start, end),
+        first_difference: prefix as u32,
         delta,
     };
     (

@@ -2,7 +2,7 @@
 //! everything finds.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::RuleCache;
 use crate::analysis::FileData;
@@ -202,7 +202,11 @@ fn check_edits(path: &Path, text: &str, bursts: usize, numbers: &mut Numbers) {
     let mut cache = RuleCache::default();
     for burst in 0..bursts {
         let len = file.text.len() as u32;
-        let at = numbers.below(len as usize + 1) as u32;
+        let mut at = numbers.below(len as usize + 1);
+        while !file.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let at = at as u32;
         let renamed = file
             .text
             .match_indices("CREATE TABLE ")
@@ -279,4 +283,75 @@ fn a_check_after_an_edit_equals_a_check_of_everything_on_the_corpus() {
         let text = std::fs::read_to_string(&path).unwrap();
         check_edits(&path, &text, 12, &mut numbers);
     }
+}
+
+/// The tables a check after `edit` (text inserted at the first occurrence of `at`, offset by
+/// `shift`) visits again, by name; `None` when it checks everything.
+fn visited_after(at: &str, shift: usize, inserted: &str) -> Option<Vec<String>> {
+    let config = Arc::new(Config::default());
+    let selection = every_rule();
+    let file = analysed(Path::new("linked.sql"), &linked_schema());
+    let mut cache = RuleCache::default();
+    let model = Arc::new(model_of(&file));
+    cache.check(&model, &[&file], &config, &selection);
+    let offset = (file.text.find(at).unwrap() + shift) as u32;
+    let mut document = Document::new(&file.text, 0);
+    let file = edited(&file, &mut document, TextRange::empty(offset), inserted);
+    let model = model_of(&file);
+    let owners = Owners::new(&model, &[&file]);
+    let next = super::Next {
+        model: &model,
+        owners: &owners,
+        families: &OnceLock::new(),
+        files: &[&file],
+    };
+    let ids: Vec<&'static str> = rules::enabled(&config, &selection)
+        .iter()
+        .map(|(rule, _)| rule.id)
+        .collect();
+    let last = cache.last.as_ref().unwrap();
+    match super::plan(last, &next, &config, &selection, &ids) {
+        super::Plan::Everything => None,
+        super::Plan::Tables { tables, .. } => {
+            let mut names: Vec<String> = tables
+                .iter()
+                .map(|id| model.table(id).name.name.clone())
+                .collect();
+            names.sort();
+            Some(names)
+        }
+    }
+}
+
+#[test]
+fn an_edit_visits_the_tables_it_can_affect() {
+    let names = |names: &[&str]| Some(names.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+    // A foreign key's name: its table, the tables it references, the one referencing it.
+    assert_eq!(
+        visited_after("CONSTRAINT t5_next", 13, "x"),
+        names(&["accounts", "t4", "t5", "t6"])
+    );
+    // A table's comment.
+    assert_eq!(
+        visited_after("COMMENT ON TABLE t1 IS 'rows'", 25, "x"),
+        names(&["accounts", "t0", "t1", "t2"])
+    );
+    // A function body: only rules on the whole schema read functions.
+    assert_eq!(visited_after("NEW.updated_at", 0, " "), names(&[]));
+    // A table renamed (`t7` to `tx7`): its neighbours by the old name and by the new one.
+    assert_eq!(
+        visited_after("CREATE TABLE t7 ", 14, "x"),
+        names(&["accounts", "t6", "t8", "tx7"])
+    );
+    // A partition's parent: the whole family, and the table before it, whose fixes insert
+    // statements right after it.
+    assert_eq!(
+        visited_after("kind text) PARTITION", 4, "x"),
+        names(&["accounts", "events", "events_2024"])
+    );
+    // A new table changes what every name can mean.
+    assert_eq!(
+        visited_after("CREATE TABLE base", 0, "CREATE TABLE extra (id int);\n"),
+        None
+    );
 }
