@@ -339,6 +339,17 @@ pub struct Model {
     /// (fixes that propose a new index or constraint name ask for each proposal). Hashes, not
     /// names: gathering copies nothing, and a hit is confirmed against the names.
     relation_names: std::sync::OnceLock<RelationNameHashes>,
+    relation_questions: Questions,
+}
+
+/// How many times `relation_exists` was asked.
+#[derive(Debug, Default)]
+struct Questions(std::sync::atomic::AtomicUsize);
+
+impl Clone for Questions {
+    fn clone(&self) -> Self {
+        Questions(self.0.load(std::sync::atomic::Ordering::Relaxed).into())
+    }
 }
 
 /// The hashes of a model's relation names (see `Model::relation_exists`).
@@ -569,6 +580,12 @@ impl Model {
     /// Whether `schema.name` is taken by a table, index, sequence or view (they share a namespace)
     /// at the end of the workspace.
     pub fn relation_exists(&self, schema: &str, name: &str) -> bool {
+        // A few questions are answered by going through the names; gathering them pays off
+        // from the rest on.
+        let asked = (self.relation_questions.0).fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if self.relation_names.get().is_none() && asked < 8 {
+            return self.relation_exists_now(schema, name);
+        }
         let hashes = self.relation_names.get_or_init(|| {
             let hasher = hashbrown::DefaultHashBuilder::default();
             let mut hashes = hashbrown::HashSet::with_capacity(

@@ -1,7 +1,7 @@
 //! The part of a schema a run of the rules visits after an edit: a set of tables, and which table
 //! each statement belongs to.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use crate::analysis::FileData;
 use crate::lower::PlacedStatement;

@@ -77,7 +77,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let Some(column) = table
             .columns
             .iter()
-            .find(|c| snake_case(&c.name) == "updated_at" && !c.inherited)
+            .find(|c| spells_updated_at(&c.name) && !c.inherited)
         else {
             continue;
         };
@@ -90,6 +90,16 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         );
         out.push(Diagnostic::new(column.name_loc(), message).with_fixes(fix(cx, table, column)));
     }
+}
+
+/// `updated_at` in any case (`updatedAt`, `UPDATED_AT`); the letters are compared first, so that
+/// most names are ruled out without building their snake_case form.
+fn spells_updated_at(name: &str) -> bool {
+    let letters = name
+        .bytes()
+        .filter(|b| *b != b'_')
+        .map(|b| b.to_ascii_lowercase());
+    letters.eq(b"updatedat".iter().copied()) && snake_case(name) == "updated_at"
 }
 
 fn has_update_trigger(cx: &RuleCx, table: &Table) -> bool {
