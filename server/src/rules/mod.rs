@@ -56,7 +56,8 @@ pub struct Rule {
 pub enum RuleScope {
     /// A finding reported in a table's statements depends only on that table, the tables its
     /// foreign keys link it with (both ways), its inheritance family, the names of relations,
-    /// types and domains; not on functions or triggers (a rule that reads them is `Schema`). The rule visits tables with
+    /// types and domains; not on functions, triggers or statements the model does not read (a
+    /// rule that reads them is `Schema`). The rule visits tables with
     /// `RuleCx::live_tables`, `defined_columns` or `defined_names`, so that after an edit it can
     /// run on the affected tables only.
     Table,

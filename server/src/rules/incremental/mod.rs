@@ -4,11 +4,11 @@
 //! `RuleScope::Schema` run on everything.
 //!
 //! The tables an edit can affect: those of the statements it changed (in the last model and in
-//! the new one) and the tables it renamed, their inheritance families, the tables their foreign
-//! keys link them with (both ways), and the tables of findings that touch the edited text or
-//! whose fixes name a relation the edit added, removed or renamed. Anything broader (a table
-//! created or dropped, a type, a setting, the configuration, several files at once) checks
-//! everything again.
+//! the new one), the tables it created, removed or renamed and those of the same names, their
+//! inheritance families, the tables their foreign keys link them with (both ways), and the
+//! tables of findings that touch the edited text or whose fixes name a relation the edit added,
+//! removed or renamed. Anything broader (a type, a setting, the configuration, several files at
+//! once) checks everything again.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 use crate::analysis::FileData;
 use crate::config::Config;
 use crate::lower::{PlacedStatement, StatementKind};
-use crate::model::{FileId, Loc, Model, Origin, TableId};
+use crate::model::{FileId, Loc, Model, Origin, Table, TableId};
 use crate::rules::audit::FRAMEWORK_TABLES;
 use crate::rules::scope::{Owners, TableSet, Visit};
 use crate::rules::{self, Diagnostic, RuleScope, Selection};
@@ -130,11 +130,103 @@ impl TextChange {
 /// What the next run covers.
 enum Plan {
     Everything,
-    /// Only these tables, and `change` moves the kept findings.
+    /// Only these tables (of the new model), and `change` moves the kept findings, whose tables
+    /// `map` gives in the new model.
     Tables {
         tables: TableSet,
         change: Option<TextChange>,
+        map: TableMap,
     },
+}
+
+/// The last model's tables in the new one: those created alike (same name, file, state) keep
+/// their order, so the tables before and after the edit match one to one, and in between
+/// either each table has a counterpart (renamed) or none has (removed, added).
+struct TableMap {
+    to_new: Vec<Option<TableId>>,
+    to_old: Vec<Option<TableId>>,
+    /// Last and new id.
+    renamed: Vec<(TableId, TableId)>,
+    /// Ids in the last model.
+    removed: Vec<TableId>,
+    /// Ids in the new model.
+    added: Vec<TableId>,
+}
+
+impl TableMap {
+    fn new(old: &Model, new: &Model) -> Option<TableMap> {
+        let same = |a: &Table, b: &Table| {
+            a.name == b.name
+                && a.prisma_name == b.prisma_name
+                && a.dropped == b.dropped
+                && a.created.file == b.created.file
+        };
+        let (before, after) = (&old.tables, &new.tables);
+        let prefix = before
+            .iter()
+            .zip(after)
+            .take_while(|(a, b)| same(a, b))
+            .count();
+        let room = before.len().min(after.len()) - prefix;
+        let suffix = before
+            .iter()
+            .rev()
+            .zip(after.iter().rev())
+            .take(room)
+            .take_while(|(a, b)| same(a, b))
+            .count();
+        let mut map = TableMap {
+            to_new: vec![None; before.len()],
+            to_old: vec![None; after.len()],
+            renamed: Vec::new(),
+            removed: Vec::new(),
+            added: Vec::new(),
+        };
+        let pairs = (0..prefix)
+            .map(|i| (i, i))
+            .chain((1..=suffix).map(|j| (before.len() - j, after.len() - j)));
+        for (a, b) in pairs {
+            map.link(before[a].id, after[b].id);
+        }
+        let (gone, came) = (
+            &before[prefix..before.len() - suffix],
+            &after[prefix..after.len() - suffix],
+        );
+        if gone.len() == came.len() {
+            for (a, b) in gone.iter().zip(came) {
+                if a.dropped != b.dropped || a.created.file != b.created.file {
+                    return None;
+                }
+                map.link(a.id, b.id);
+                map.renamed.push((a.id, b.id));
+            }
+        } else {
+            map.removed = gone.iter().map(|t| t.id).collect();
+            map.added = came.iter().map(|t| t.id).collect();
+        }
+        // Rules read these names across the schema, not through foreign keys.
+        let special = |table: &Table| {
+            FRAMEWORK_TABLES.contains(&table.name.name.as_str()) || table.prisma_name.is_some()
+        };
+        let changed = gone.iter().chain(came);
+        if changed.clone().any(special) {
+            return None;
+        }
+        Some(map)
+    }
+
+    fn link(&mut self, old: TableId, new: TableId) {
+        self.to_new[old.0 as usize] = Some(new);
+        self.to_old[new.0 as usize] = Some(old);
+    }
+
+    fn to_new(&self, old: TableId) -> Option<TableId> {
+        self.to_new.get(old.0 as usize).copied().flatten()
+    }
+
+    fn to_old(&self, new: TableId) -> Option<TableId> {
+        self.to_old.get(new.0 as usize).copied().flatten()
+    }
 }
 
 impl RuleCache {
@@ -181,7 +273,14 @@ impl RuleCache {
             None => Plan::Everything,
         };
         let found: Vec<Vec<Owned>> = match (plan, last) {
-            (Plan::Tables { tables, change }, Some(mut last)) => {
+            (
+                Plan::Tables {
+                    tables,
+                    change,
+                    map,
+                },
+                Some(mut last),
+            ) => {
                 let visit = Visit {
                     tables: &tables,
                     changed: change.map(|change| (change.file, change.new_region())),
@@ -206,8 +305,12 @@ impl RuleCache {
                             RuleScope::Table => {
                                 found
                                     .retain(|f| f.table.is_none_or(|table| tables.contains(table)));
-                                Box::new(kept.filter(|f| {
-                                    f.table.is_some_and(|table| !tables.contains(table))
+                                Box::new(kept.filter_map(|f| {
+                                    let table = f.table.and_then(|table| map.to_new(table))?;
+                                    (!tables.contains(table)).then_some(Owned {
+                                        table: Some(table),
+                                        diagnostic: f.diagnostic,
+                                    })
                                 }))
                             }
                         };
@@ -286,7 +389,7 @@ fn plan(
     {
         return Plan::Everything;
     }
-    let Some(renamed) = renamed_tables(&last.model, model) else {
+    let Some(map) = TableMap::new(&last.model, model) else {
         return Plan::Everything;
     };
     let mut edited = None;
@@ -306,6 +409,7 @@ fn plan(
         return Plan::Tables {
             tables: TableSet::default(),
             change: None,
+            map,
         };
     };
     let (change, old_changed, new_changed) = text_change(old, new);
@@ -315,53 +419,106 @@ fn plan(
         return Plan::Everything;
     }
 
-    let mut seeds = TableSet::default();
-    for &table in &renamed {
-        seeds.insert(table);
+    // Tables of the last model and of the new one whose findings may change.
+    let (mut old_seeds, mut new_seeds) = (TableSet::default(), TableSet::default());
+    for &(old, new) in &map.renamed {
+        old_seeds.insert(old);
+        new_seeds.insert(new);
+    }
+    for &old in &map.removed {
+        old_seeds.insert(old);
+    }
+    for &new in &map.added {
+        new_seeds.insert(new);
+    }
+    // A table of the same name in another schema may be the one a name now resolves to.
+    let renamed_names: BTreeSet<&str> = map
+        .renamed
+        .iter()
+        .flat_map(|&(old, new)| {
+            [
+                &last.model.table(old).name.name,
+                &model.table(new).name.name,
+            ]
+        })
+        .chain(
+            map.removed
+                .iter()
+                .map(|&old| &last.model.table(old).name.name),
+        )
+        .chain(map.added.iter().map(|&new| &model.table(new).name.name))
+        .map(String::as_str)
+        .collect();
+    if !renamed_names.is_empty() {
+        for (seeds, tables) in [
+            (&mut old_seeds, &last.model.tables),
+            (&mut new_seeds, &model.tables),
+        ] {
+            for table in tables.iter() {
+                if renamed_names.contains(table.name.name.as_str()) {
+                    seeds.insert(table.id);
+                }
+            }
+        }
     }
     let sides = [
         (&*last.model, &last.owners, &last.families, old_changed),
         (model, next.owners, next.families, new_changed),
     ];
-    for (model, owners, _, statements) in &sides {
+    for ((model, owners, _, statements), seeds) in
+        sides.iter().zip([&mut old_seeds, &mut new_seeds])
+    {
         for statement in *statements {
             match owners.of_statement(model, change.file, statement.start) {
                 Some(table) => {
                     seeds.insert(table);
                 }
-                // A statement of no table that states nothing (an incomplete one) changes no
-                // finding but those around it; a function only findings of rules that run on
-                // the whole schema.
+                // A statement of no table that states nothing to the model (an incomplete one,
+                // a GRANT) or a function changes only findings of rules that run on the whole
+                // schema, and those around it.
                 None if statement.lowered.kind == StatementKind::CreateFunction => {}
-                None if statement.lowered.facts.is_empty()
-                    && statement.lowered.kind != StatementKind::Other => {}
+                None if statement.lowered.facts.is_empty() => {}
                 None => return Plan::Everything,
             }
         }
     }
-    for (_, owners, _, _) in &sides {
-        owners.close(&mut seeds);
+    // Each side visits the other's seeds too, and every table of a statement that holds several.
+    for _ in 0..2 {
+        for new in old_seeds.iter().filter_map(|old| map.to_new(old)) {
+            new_seeds.insert(new);
+        }
+        for old in new_seeds.iter().filter_map(|new| map.to_old(new)) {
+            old_seeds.insert(old);
+        }
+        last.owners.close(&mut old_seeds);
+        next.owners.close(&mut new_seeds);
     }
-    let mut tables = seeds.clone();
-    for (model, _, families, _) in &sides {
-        let families = families.get_or_init(|| families_of(model));
-        add_neighbours(model, families, &seeds, &mut tables);
+    let mut old_tables = old_seeds.clone();
+    let old_families = last.families.get_or_init(|| families_of(&last.model));
+    add_neighbours(&last.model, old_families, &old_seeds, &mut old_tables);
+    let mut tables = new_seeds.clone();
+    let new_families = next.families.get_or_init(|| families_of(model));
+    add_neighbours(model, new_families, &new_seeds, &mut tables);
+    for new in old_tables.iter().filter_map(|old| map.to_new(old)) {
+        tables.insert(new);
+    }
+    // A table made `LIKE` another copied its columns then; the model does not say which.
+    for table in model.tables.iter().filter(|table| table.like) {
+        tables.insert(table.id);
     }
 
     let names: BTreeSet<&str> = {
-        let before = relation_names(&last.model, &seeds, change.file, old_changed);
-        let after = relation_names(model, &seeds, change.file, new_changed);
+        let before = relation_names(&last.model, &old_seeds, change.file, old_changed);
+        let after = relation_names(model, &new_seeds, change.file, new_changed);
         let mut names: BTreeSet<&str> = before.symmetric_difference(&after).copied().collect();
-        for &table in &renamed {
-            names.insert(&last.model.table(table).name.name);
-            names.insert(&model.table(table).name.name);
-        }
+        names.extend(&renamed_names);
         names
     };
     let finders: Vec<memchr::memmem::Finder> =
         names.iter().map(memchr::memmem::Finder::new).collect();
     for found in last.found.iter().flatten() {
-        let Some(table) = found.table.filter(|table| !tables.contains(*table)) else {
+        let table = found.table.and_then(|table| map.to_new(table));
+        let Some(table) = table.filter(|table| !tables.contains(*table)) else {
             continue;
         };
         let names_a_changed_relation = || {
@@ -380,36 +537,12 @@ fn plan(
             tables.insert(table);
         }
     }
-    for (_, owners, _, _) in &sides {
-        owners.close(&mut tables);
-    }
+    next.owners.close(&mut tables);
     Plan::Tables {
         tables,
         change: Some(change),
+        map,
     }
-}
-
-/// The tables whose names differ, when the two models have the same tables otherwise (in the
-/// same order, created in the same files, dropped alike); `None` when they do not.
-fn renamed_tables(old: &Model, new: &Model) -> Option<Vec<TableId>> {
-    if old.tables.len() != new.tables.len() {
-        return None;
-    }
-    let mut renamed = Vec::new();
-    for (a, b) in old.tables.iter().zip(&new.tables) {
-        if a.dropped != b.dropped || a.created.file != b.created.file {
-            return None;
-        }
-        if a.name != b.name || a.prisma_name != b.prisma_name {
-            // Rules read these names across the schema, not through foreign keys.
-            let special = |name: &str| FRAMEWORK_TABLES.contains(&name);
-            if special(&a.name.name) || special(&b.name.name) || a.prisma_name.is_some() {
-                return None;
-            }
-            renamed.push(a.id);
-        }
-    }
-    Some(renamed)
 }
 
 /// The same files in the same order and roles.

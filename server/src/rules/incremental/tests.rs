@@ -259,7 +259,11 @@ fn check_edits(path: &Path, text: &str, bursts: usize, numbers: &mut Numbers) {
 fn a_check_after_an_edit_equals_a_check_of_everything() {
     let mut numbers = Numbers(11);
     for (path, text) in texts() {
-        let bursts = if path.ends_with("linked.sql") { 60 } else { 6 };
+        let bursts = if path.ends_with("linked.sql") {
+            150
+        } else {
+            10
+        };
         check_edits(&path, &text, bursts, &mut numbers);
     }
 }
@@ -349,9 +353,16 @@ fn an_edit_visits_the_tables_it_can_affect() {
         visited_after("kind text) PARTITION", 4, "x"),
         names(&["accounts", "events", "events_2024"])
     );
-    // A new table changes what every name can mean.
+    // A new table, and the tables with findings at the edge of the edit.
     assert_eq!(
         visited_after("CREATE TABLE base", 0, "CREATE TABLE extra (id int);\n"),
-        None
+        names(&["base", "derived", "extra"])
     );
+    // A table no longer created (`CREATEx TABLE t3`): the tables it linked with.
+    assert_eq!(
+        visited_after("CREATE TABLE t3 ", 6, "x"),
+        names(&["accounts", "t2", "t4"])
+    );
+    // A new enum label can change what every column of the type may hold.
+    assert_eq!(visited_after("'closed'", 0, "'open', "), None);
 }

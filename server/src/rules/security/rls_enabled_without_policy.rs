@@ -42,7 +42,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: false,
-    scope: RuleScope::Table,
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 
