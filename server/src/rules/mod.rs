@@ -61,6 +61,10 @@ pub enum RuleScope {
     /// `RuleCx::live_tables`, `defined_columns` or `defined_names`, so that after an edit it can
     /// run on the affected tables only.
     Table,
+    /// As `Table`, and findings also depend on which tables exist by name (a column named after
+    /// a table): the rule runs on the whole schema after an edit that creates, removes or
+    /// renames a table.
+    TableAndNames,
     /// A finding depends only on the statement it is reported in. The rule visits statements
     /// with `RuleCx::statements`, so that after an edit it can run on the changed ones only.
     Statement,
@@ -316,8 +320,8 @@ pub fn check(
 }
 
 /// What each rule finds (with its id and severity set, before suppressions), by rule. With
-/// `visit`, rules of `RuleScope::Table` and `RuleScope::Statement` visit only what it names;
-/// the others visit everything.
+/// `visit`, rules of `RuleScope::Table` (and `TableAndNames` while no table name changed) and
+/// `RuleScope::Statement` visit only what it names; the others visit everything.
 pub(crate) fn run(
     enabled: &[(&'static Rule, Severity)],
     model: &Model,
@@ -327,7 +331,11 @@ pub(crate) fn run(
 ) -> Vec<Vec<Diagnostic>> {
     let shared = Shared::new(model);
     let mut found = run_on_all_cores(enabled, |rule| {
-        let visit = visit.filter(|_| rule.scope != RuleScope::Schema);
+        let visit = visit.filter(|visit| match rule.scope {
+            RuleScope::Schema => false,
+            RuleScope::TableAndNames => !visit.names_changed,
+            RuleScope::Table | RuleScope::Statement => true,
+        });
         run_rule(rule, model, files, config, &shared, visit)
     });
     for ((rule, severity), found) in enabled.iter().zip(&mut found) {

@@ -14,6 +14,8 @@ pub(crate) struct Visit<'a> {
     pub tables: &'a TableSet,
     /// The edited file and where the statements that changed are in its new text.
     pub changed: Option<(FileId, TextRange)>,
+    /// The edit created, removed or renamed a table.
+    pub names_changed: bool,
 }
 
 impl<'a> Visit<'a> {

@@ -1,7 +1,8 @@
 //! Checking a source again after an edit of one of its files. The rules of `RuleScope::Table`
-//! visit only the tables the edit can affect, those of `RuleScope::Statement` only the changed
-//! statements; every other finding of theirs is the last check's, moved by the edit. Rules of
-//! `RuleScope::Schema` run on everything.
+//! visit only the tables the edit can affect (`TableAndNames` too, unless a table's name came or
+//! went), those of `RuleScope::Statement` only the changed statements; every other finding of
+//! theirs is the last check's, moved by the edit. Rules of `RuleScope::Schema` run on
+//! everything.
 //!
 //! The tables an edit can affect: those of the statements it changed (in the last model and in
 //! the new one), the tables it created, removed or renamed and those of the same names, their
@@ -215,6 +216,10 @@ impl TableMap {
         Some(map)
     }
 
+    fn names_changed(&self) -> bool {
+        !(self.renamed.is_empty() && self.removed.is_empty() && self.added.is_empty())
+    }
+
     fn link(&mut self, old: TableId, new: TableId) {
         self.to_new[old.0 as usize] = Some(new);
         self.to_old[new.0 as usize] = Some(old);
@@ -284,6 +289,7 @@ impl RuleCache {
                 let visit = Visit {
                     tables: &tables,
                     changed: change.map(|change| (change.file, change.new_region())),
+                    names_changed: map.names_changed(),
                 };
                 let fresh = rules::run(&enabled, model, files, config, Some(&visit));
                 let kept = std::mem::take(&mut last.found);
@@ -297,12 +303,13 @@ impl RuleCache {
                         let kept = kept.into_iter();
                         let untouched: Box<dyn Iterator<Item = Owned>> = match rule.scope {
                             RuleScope::Schema => return found,
+                            RuleScope::TableAndNames if visit.names_changed => return found,
                             RuleScope::Statement => Box::new(kept.filter(|f| {
                                 change.is_none_or(|change| {
                                     !change.changed_statement(f.diagnostic.loc())
                                 })
                             })),
-                            RuleScope::Table => {
+                            RuleScope::Table | RuleScope::TableAndNames => {
                                 found
                                     .retain(|f| f.table.is_none_or(|table| tables.contains(table)));
                                 Box::new(kept.filter_map(|f| {

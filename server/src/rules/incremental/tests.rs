@@ -148,10 +148,11 @@ fn check_scoped_runs(path: &Path, text: &str, numbers: &mut Numbers) {
         let visit = Visit {
             tables: &tables,
             changed: None,
+            names_changed: false,
         };
         let some = rules::run(&enabled, &model, &files, &config, Some(&visit));
         for (((rule, _), all), some) in enabled.iter().zip(&everything).zip(&some) {
-            if rule.scope == RuleScope::Table {
+            if matches!(rule.scope, RuleScope::Table | RuleScope::TableAndNames) {
                 assert_eq!(
                     visited(some),
                     visited(all),
@@ -365,4 +366,39 @@ fn an_edit_visits_the_tables_it_can_affect() {
     );
     // A new enum label can change what every column of the type may hold.
     assert_eq!(visited_after("'closed'", 0, "'open', "), None);
+}
+
+/// Rules that read other tables' names (a list of ids in a string named after a table, "did you
+/// mean" for an unknown foreign-key target) run on everything when a table's name changes.
+#[test]
+fn renaming_a_table_rechecks_what_names_it() {
+    let config = Arc::new(Config::default());
+    let selection = every_rule();
+    // `tags` becomes `tagxs`: `tag_ids` no longer names a table, and `taxgxsq` is now close
+    // enough to a table's name to be reported with a suggestion.
+    let text = "CREATE TABLE accounts (id bigint PRIMARY KEY);\n\
+                CREATE TABLE tags (id bigint PRIMARY KEY);\n\
+                CREATE TABLE posts (id bigint PRIMARY KEY, tag_ids text);\n\
+                CREATE TABLE notes (id bigint PRIMARY KEY, tag_id bigint REFERENCES taxgxsq (id));\n";
+    let mut file = analysed(Path::new("names.sql"), text);
+    let mut document = Document::new(&file.text, 0);
+    let mut cache = RuleCache::default();
+    let at = text.find("tags").unwrap() as u32 + 3;
+    let mut rules_seen = Vec::new();
+    for (range, inserted) in [
+        (TextRange::empty(at), "x"),
+        (TextRange::new(at, at + 1), ""),
+        (TextRange::empty(at), "x"),
+    ] {
+        let model = Arc::new(model_of(&file));
+        cache.check(&model, &[&file], &config, &selection);
+        file = edited(&file, &mut document, range, inserted);
+        let model = Arc::new(model_of(&file));
+        let again = cache.check(&model, &[&file], &config, &selection);
+        let everything = rules::check(&model, &[&file], &config, &selection);
+        assert_eq!(again, everything, "{range:?} -> {inserted:?}");
+        rules_seen.extend(everything.iter().map(|d| d.rule));
+    }
+    assert!(rules_seen.contains(&"many-to-many-as-array"));
+    assert!(rules_seen.contains(&"foreign-key-unknown-target"));
 }

@@ -54,7 +54,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Error,
     options: &[],
     fixable: true,
-    scope: RuleScope::Schema,
+    scope: RuleScope::TableAndNames,
     check: Some(check),
 };
 
@@ -62,7 +62,7 @@ pub(crate) const RULE: Rule = Rule {
 const MAX_DISTANCE: usize = 2;
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for table in cx.model.live_tables() {
+    for table in cx.live_tables() {
         for fk in table.foreign_keys() {
             match fk.target {
                 Some(target) => unknown_columns(cx, fk, cx.model.table(target), out),

@@ -49,7 +49,7 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Warning,
     options: &[],
     fixable: false,
-    scope: RuleScope::Schema,
+    scope: RuleScope::TableAndNames,
     check: Some(check),
 };
 
