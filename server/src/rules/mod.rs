@@ -161,7 +161,9 @@ pub struct RuleCx<'a> {
 /// What several rules derive from the same model, computed once per check by whichever rule
 /// asks first (rules run on several threads).
 struct Shared<'a> {
-    defined_names: OnceLock<Vec<naming::DefinedName<'a>>>,
+    /// Of every table, and of the tables an edit affects (rules that visit everything and
+    /// rules that visit those may run in the same check).
+    defined_names: [OnceLock<Vec<naming::DefinedName<'a>>>; 2],
     /// By table id, each gathered when first asked for.
     index_shapes: Vec<OnceLock<Vec<indexes::IndexShape<'a>>>>,
     /// The schema has a table only Rails or Django creates (see `audit::app_sets_timestamps`).
@@ -171,7 +173,7 @@ struct Shared<'a> {
 impl Shared<'_> {
     fn new(model: &Model) -> Self {
         Shared {
-            defined_names: OnceLock::new(),
+            defined_names: [OnceLock::new(), OnceLock::new()],
             index_shapes: model.tables.iter().map(|_| OnceLock::new()).collect(),
             framework_schema: OnceLock::new(),
         }

@@ -56,8 +56,7 @@ pub(crate) struct DefinedName<'m> {
 /// end of the workspace, each where it is written. A name changed by a later RENAME is left out:
 /// the written text is no longer the name. Several rules read them; they are gathered once.
 pub(crate) fn defined_names<'m>(cx: &RuleCx<'m>) -> &'m [DefinedName<'m>] {
-    cx.shared
-        .defined_names
+    cx.shared.defined_names[usize::from(cx.visit.is_some())]
         .get_or_init(|| gather_defined_names(cx))
 }
 
