@@ -163,19 +163,7 @@ impl TableMap {
                 && a.created.file == b.created.file
         };
         let (before, after) = (&old.tables, &new.tables);
-        let prefix = before
-            .iter()
-            .zip(after)
-            .take_while(|(a, b)| same(a, b))
-            .count();
-        let room = before.len().min(after.len()) - prefix;
-        let suffix = before
-            .iter()
-            .rev()
-            .zip(after.iter().rev())
-            .take(room)
-            .take_while(|(a, b)| same(a, b))
-            .count();
+        let (prefix, suffix) = common_ends(before, after, same, same);
         let mut map = TableMap {
             to_new: vec![None; before.len()],
             to_old: vec![None; after.len()],
@@ -577,19 +565,12 @@ fn text_change<'a>(
     let same = |x: &PlacedStatement, y: &PlacedStatement, shift: i64| {
         i64::from(x.start) + shift == i64::from(y.start) && Arc::ptr_eq(&x.lowered, &y.lowered)
     };
-    let first = olds
-        .iter()
-        .zip(news)
-        .take_while(|(x, y)| same(x, y, 0) && x.range().end() as usize <= prefix)
-        .count();
-    let room = olds.len().min(news.len()) - first;
-    let last = olds
-        .iter()
-        .rev()
-        .zip(news.iter().rev())
-        .take(room)
-        .take_while(|(x, y)| same(x, y, delta) && x.start as usize >= a.len() - suffix)
-        .count();
+    let (first, last) = common_ends(
+        olds,
+        news,
+        |x, y| same(x, y, 0) && x.range().end() as usize <= prefix,
+        |x, y| same(x, y, delta) && x.start as usize >= a.len() - suffix,
+    );
     let start = match first {
         0 => 0,
         n => olds[n - 1].range().end(),
@@ -611,6 +592,26 @@ fn text_change<'a>(
         &olds[first..olds.len() - last],
         &news[first..news.len() - last],
     )
+}
+
+/// How many items `a` and `b` start with in common (by `front`), and then how many of the rest
+/// they end with in common (by `back`).
+fn common_ends<T>(
+    a: &[T],
+    b: &[T],
+    front: impl Fn(&T, &T) -> bool,
+    back: impl Fn(&T, &T) -> bool,
+) -> (usize, usize) {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| front(x, y)).count();
+    let room = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| back(x, y))
+        .count();
+    (prefix, suffix)
 }
 
 /// How many bytes `a` and `b` start with in common, compared a block at a time (memcmp) up to
