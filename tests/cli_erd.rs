@@ -237,6 +237,7 @@ fn dot_is_one_graph_that_graphviz_reads() {
     let Ok(mut dot) = dot else {
         support::skip(
             "dot_is_one_graph_that_graphviz_reads",
+            support::external::Needs::Graphviz,
             "Graphviz `dot` is not installed",
         );
         return;

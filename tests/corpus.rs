@@ -12,6 +12,7 @@ fn corpus(test: &str) -> Option<PathBuf> {
         None => {
             support::skip(
                 test,
+                support::external::Needs::Corpus,
                 "DDLINT_CORPUS is not set (point it at the shared corpus directory)",
             );
             None

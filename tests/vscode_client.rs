@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use support::child::{Run, run_with_timeout};
+use support::external::Needs;
 use support::skip;
 
 const TIMEOUT: Duration = Duration::from_secs(180);
@@ -25,6 +26,7 @@ fn vscode_client_session() {
     let Some(node) = find_on_path("node") else {
         return skip(
             test,
+            Needs::VscodeNode,
             "node not found on PATH (Node 20 or newer runs the VS Code client tests)",
         );
     };
@@ -33,6 +35,7 @@ fn vscode_client_session() {
         found => {
             return skip(
                 test,
+                Needs::VscodeNode,
                 &format!(
                     "{} is Node {found:?}; the VS Code client tests need 20 or newer",
                     node.display()
@@ -48,6 +51,7 @@ fn vscode_client_session() {
     {
         return skip(
             test,
+            Needs::VscodeNode,
             "editors/vscode/node_modules is not installed; run `npm ci` in editors/vscode",
         );
     }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod child;
+pub mod external;
 pub mod json_schema;
 pub mod postgres;
 
@@ -15,10 +16,10 @@ pub fn require_external() -> bool {
     std::env::var(REQUIRE_EXTERNAL).is_ok_and(|value| value == "1")
 }
 
-/// Reports that `test` cannot run because `reason`: a visible skip normally, a panic when
-/// `DDLINT_REQUIRE_EXTERNAL=1`.
-pub fn skip(test: &str, reason: &str) {
-    let message = format!("skipping {test}: {reason}");
+/// Reports that `test` cannot run because `needs` is missing (`reason` says how and what to do): a
+/// visible skip normally, a panic when `DDLINT_REQUIRE_EXTERNAL=1`.
+pub fn skip(test: &str, needs: external::Needs, reason: &str) {
+    let message = format!("skipping {test}: {reason} ({needs:?} is missing)");
     if require_external() {
         panic!("{message}");
     }

@@ -525,7 +525,7 @@ fn create_temp_root(run_as: &RunAs) -> Result<PathBuf, String> {
 pub fn tools_or_skip(test: &str) -> Option<Tools> {
     let tools = Tools::find();
     if tools.is_none() {
-        skip(test, MISSING);
+        skip(test, super::external::Needs::Postgres, MISSING);
     }
     tools
 }
