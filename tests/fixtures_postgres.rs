@@ -3,30 +3,30 @@
 
 mod support;
 
-use ddlint::fixture::{self, Fixture, Postgres};
+use ddlint::fixture::{self, Fixture, FixtureFile, Postgres};
 use ddlint::rules::{self, Severity};
 use support::postgres::{PgCluster, postgres_or_skip};
 
-/// Runs the fixture's files in order, each in its own session, in a fresh database.
-fn run(cluster: &PgCluster, fixture: &Fixture, texts: &[String]) -> Result<(), String> {
+/// Runs the files in order (a fix's new migration or migration to write last), each in its own
+/// session, in a fresh database.
+fn run(cluster: &PgCluster, files: &[FixtureFile]) -> Result<(), String> {
     let db = cluster.fresh_database()?;
-    for (file, text) in fixture.files.iter().zip(texts) {
+    for file in files {
         if file.path.extension().is_some_and(|e| e == "prisma") {
             continue;
         }
-        db.run_sql(text)
+        db.run_sql(&file.text)
             .map_err(|e| format!("{}: {e}", file.path.display()))?;
     }
     Ok(())
 }
 
 fn verify(cluster: &PgCluster, rule: &str, fixture: &Fixture) -> Result<(), String> {
-    let texts = fixture.texts();
-    let checked = fixture.check(&texts, &fixture.rules_under_test(rule))?;
+    let checked = fixture.check(&fixture.files, &fixture.rules_under_test(rule), None)?;
     match &fixture.postgres {
         Postgres::Skip(_) => Ok(()),
         Postgres::Rejects => {
-            if run(cluster, fixture, &texts).is_ok() {
+            if run(cluster, &fixture.files).is_ok() {
                 return Err(format!(
                     "{}: PostgreSQL accepts a fixture marked `postgres: rejects`",
                     fixture.name
@@ -45,17 +45,17 @@ fn verify(cluster: &PgCluster, rule: &str, fixture: &Fixture) -> Result<(), Stri
             Ok(())
         }
         Postgres::Accepts => {
-            run(cluster, fixture, &texts)
+            run(cluster, &fixture.files)
                 .map_err(|e| format!("{}: PostgreSQL rejects the fixture: {e}", fixture.name))?;
             for diagnostic in fixture::fixable(&checked, rule) {
                 for fix in &diagnostic.fixes {
-                    let fixed = fixture.apply(&checked, fix);
-                    run(cluster, fixture, &fixed).map_err(|e| {
+                    let fixed = fixture.apply(&fixture.files, &checked, fix);
+                    run(cluster, &fixed).map_err(|e| {
                         format!(
                             "{}: PostgreSQL rejects the result of \"{}\": {e}\n{}",
                             fixture.name,
                             fix.title,
-                            fixed.join("\n-- next file --\n")
+                            fixture::show(&fixed)
                         )
                     })?;
                 }

@@ -194,7 +194,7 @@ fn phases(mut data: Arc<FileData>, offset: u32, ms: &dyn Fn(Duration) -> String)
     let first = Arc::new(Model::build(&[FileInput {
         file: data.id,
         language: data.language,
-        is_migration: false,
+        history: ddlint::model::History::Schema,
         statements: &data.statements,
     }]));
     rule_cache.check(&first, &[&*data], &config, &selection);
@@ -219,7 +219,7 @@ fn phases(mut data: Arc<FileData>, offset: u32, ms: &dyn Fn(Duration) -> String)
         let inputs = [FileInput {
             file: data.id,
             language: data.language,
-            is_migration: false,
+            history: ddlint::model::History::Schema,
             statements: &data.statements,
         }];
         let model = Arc::new(Model::build_resuming(&inputs, &mut cache));
@@ -251,7 +251,7 @@ fn slowest_rules(data: &FileData) {
     let inputs = [FileInput {
         file: data.id,
         language: data.language,
-        is_migration: false,
+        history: ddlint::model::History::Schema,
         statements: &data.statements,
     }];
     let model = Model::build(&inputs);

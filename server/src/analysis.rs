@@ -10,13 +10,14 @@ use tree_sitter::InputEdit;
 
 use crate::config::Config;
 use crate::lower::{self, ChangedSpan, PlacedStatement};
-use crate::model::{BuildCache, FileId, FileInput, Model};
+use crate::model::{BuildCache, FileId, FileInput, History, Model};
 use crate::rules::suppression::{self, Suppressions};
 use crate::rules::{self, Diagnostic, RuleCache, Selection};
 use crate::syntax::{Language, SyntaxError, SyntaxTrees};
 use crate::text::{LineIndex, TextRange};
+use crate::workspace::history::{self, NoVcs, Vcs};
 use crate::workspace::linking::link_schema_directories;
-use crate::workspace::sources::{self, SchemaSource, SourceKind};
+use crate::workspace::sources::{self, SchemaSource};
 
 /// Everything ddlint knows about one file's text.
 #[derive(Clone)]
@@ -198,7 +199,7 @@ fn applied_region(language: Language, text: &str) -> TextRange {
 #[derive(Clone, Copy)]
 pub struct SourceMember<'a> {
     pub file: &'a FileData,
-    pub is_migration: bool,
+    pub history: History,
 }
 
 /// The model of a source's files, applied in order; `cache` holds what the last build of the
@@ -209,7 +210,7 @@ fn build_model(members: &[SourceMember], cache: &mut BuildCache) -> Model {
         .map(|member| FileInput {
             file: member.file.id,
             language: member.file.language,
-            is_migration: member.is_migration,
+            history: member.history,
             statements: &member.file.statements,
         })
         .collect();
@@ -247,7 +248,8 @@ pub fn check_source(
         return (model, Vec::new());
     }
     let files: Vec<&FileData> = members.iter().map(|member| member.file).collect();
-    let diagnostics = cache.rules.check(&model, &files, config, selection);
+    let mut diagnostics = cache.rules.check(&model, &files, config, selection);
+    rules::place_fixes(&mut diagnostics, &model);
     (model, diagnostics)
 }
 
@@ -262,7 +264,9 @@ fn check_source_once(
         return Vec::new();
     }
     let files: Vec<&FileData> = members.iter().map(|member| member.file).collect();
-    rules::check(&model, &files, config, selection)
+    let mut diagnostics = rules::check(&model, &files, config, selection);
+    rules::place_fixes(&mut diagnostics, &model);
+    diagnostics
 }
 
 /// A Prisma schema whose datasource is not PostgreSQL: nothing to check.
@@ -286,13 +290,33 @@ pub struct TextInput {
 /// The result of checking a set of files.
 pub struct Checked {
     pub files: Vec<FileData>,
+    /// The schema sources, with their files' keys.
+    pub sources: Vec<SchemaSource>,
+    /// Each file's key, by file id.
+    pub keys: Vec<PathBuf>,
+    /// Each file's history, by key.
+    pub history: HashMap<PathBuf, History>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Checked {
+    /// The source a file belongs to, and the file's key.
+    pub fn source_of(&self, file: FileId) -> Option<&SchemaSource> {
+        let key = self.keys.get(file.0 as usize)?;
+        sources::source_of(&self.sources, key)
+    }
+}
+
 /// Checks files given with their texts: groups them into schema sources (migration order), builds
-/// each source's model and runs the rules. Down migrations are parsed but not checked.
-pub fn check_texts(inputs: Vec<TextInput>, config: &Config, selection: &Selection) -> Checked {
-    let parsed = Parsed::new(inputs, config);
+/// each source's model and runs the rules. Down migrations are parsed but not checked. `vcs`
+/// tells which migrations already ran (see `workspace::history`).
+pub fn check_texts(
+    inputs: Vec<TextInput>,
+    config: &Config,
+    selection: &Selection,
+    vcs: &dyn Vcs,
+) -> Checked {
+    let parsed = Parsed::new(inputs, config, vcs);
     let mut diagnostics = Vec::new();
     for source in &parsed.sources {
         let members = parsed.members(source);
@@ -300,6 +324,9 @@ pub fn check_texts(inputs: Vec<TextInput>, config: &Config, selection: &Selectio
     }
     Checked {
         files: parsed.files,
+        sources: parsed.sources,
+        keys: parsed.keys,
+        history: parsed.history,
         diagnostics,
     }
 }
@@ -322,7 +349,8 @@ pub struct Modeled {
 /// Groups files into schema sources (migration order) and builds each source's model without
 /// running the rules, for outputs that only read the model (the ERD).
 pub fn build_models(inputs: Vec<TextInput>, config: &Config) -> Modeled {
-    let parsed = Parsed::new(inputs, config);
+    // History decides what fixes may edit; a model alone does not need it.
+    let parsed = Parsed::new(inputs, config, &NoVcs);
     let sources = parsed
         .sources
         .iter()
@@ -343,12 +371,15 @@ struct Parsed {
     /// Each file's index in `files`, by its key.
     by_key: HashMap<PathBuf, usize>,
     sources: Vec<SchemaSource>,
+    /// Each input's key, by file id.
+    keys: Vec<PathBuf>,
+    history: HashMap<PathBuf, History>,
 }
 
 impl Parsed {
     /// Parses the inputs, groups them into sources (migration order) and links the standalone
     /// files of a directory that build one schema together.
-    fn new(inputs: Vec<TextInput>, config: &Config) -> Parsed {
+    fn new(inputs: Vec<TextInput>, config: &Config, vcs: &dyn Vcs) -> Parsed {
         let keys: Vec<PathBuf> = inputs.iter().map(|input| input.key.clone()).collect();
         let files = parse_all(inputs);
         let by_key: HashMap<PathBuf, usize> = files
@@ -362,22 +393,35 @@ impl Parsed {
         });
         let sources =
             link_schema_directories(sources, |key| file(key).map(|f| f.statements.as_slice()));
+        let mut history = HashMap::new();
+        for source in &sources {
+            let histories = history::classify(source, &config.migrations, vcs, |key| {
+                file(key).map(|f| &*f.text)
+            });
+            for (member, status) in source.files.iter().zip(histories) {
+                history.insert(member.path.clone(), status);
+            }
+        }
         Parsed {
             files,
             by_key,
             sources,
+            keys,
+            history,
         }
     }
 
     /// The applied files of a source, in order.
     fn members(&self, source: &SchemaSource) -> Vec<SourceMember<'_>> {
-        let is_migration = matches!(source.kind, SourceKind::Migrations { .. });
         source
             .applied_files()
-            .filter_map(|member| self.by_key.get(&member.path))
-            .map(|&position| SourceMember {
-                file: &self.files[position],
-                is_migration,
+            .filter_map(|member| {
+                let position = *self.by_key.get(&member.path)?;
+                let history = self.history.get(&member.path).copied().unwrap_or_default();
+                Some(SourceMember {
+                    file: &self.files[position],
+                    history,
+                })
             })
             .collect()
     }
@@ -438,7 +482,12 @@ mod tests {
             key: PathBuf::from("/project/schema.prisma"),
             text: Arc::from(text.as_str()),
         };
-        let checked = check_texts(vec![input], &Config::default(), &Selection::default());
+        let checked = check_texts(
+            vec![input],
+            &Config::default(),
+            &Selection::default(),
+            &NoVcs,
+        );
         checked.diagnostics.iter().map(|d| d.rule).collect()
     }
 

@@ -159,6 +159,15 @@ pub struct HoverSettings {
     pub erd: ErdHover,
 }
 
+/// `[migrations]`: how ddlint knows which migrations already ran.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MigrationSettings {
+    /// Migrations whose version is at most this one ran; later ones are pending.
+    pub applied_through: Option<String>,
+    /// The branch whose committed migrations ran (git); found from the repository when unset.
+    pub default_branch: Option<String>,
+}
+
 /// A validated `ddlint.toml`; `Config::default()` is the configuration when there is no file.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -174,6 +183,7 @@ pub struct Config {
     pub sources: Vec<PathBuf>,
     pub prisma: PrismaSettings,
     pub hover: HoverSettings,
+    pub migrations: MigrationSettings,
     pub rules: BTreeMap<String, RuleConfig>,
 }
 
@@ -188,6 +198,7 @@ impl Default for Config {
             sources: Vec::new(),
             prisma: PrismaSettings::default(),
             hover: HoverSettings::default(),
+            migrations: MigrationSettings::default(),
             rules: BTreeMap::new(),
         }
     }
@@ -343,7 +354,14 @@ fn entries<'t, 'i>(table: &'t DeTable<'i>) -> Vec<Entry<'t, 'i>> {
 }
 
 const TOP_LEVEL_KEYS: &[&str] = &[
-    "exclude", "policy", "schema", "source", "prisma", "hover", "rules",
+    "exclude",
+    "policy",
+    "schema",
+    "source",
+    "prisma",
+    "hover",
+    "migrations",
+    "rules",
 ];
 
 fn read_document(document: &DeTable<'_>, rules: &[RuleSpec]) -> Checked<Config> {
@@ -360,6 +378,7 @@ fn read_document(document: &DeTable<'_>, rules: &[RuleSpec]) -> Checked<Config> 
             "source" => config.sources = read_sources(value)?,
             "prisma" => config.prisma = read_prisma(value)?,
             "hover" => config.hover = read_hover(value)?,
+            "migrations" => config.migrations = read_migrations(value)?,
             "rules" => config.rules = read_rules(value, rules)?,
             _ => return Err(unknown_name(key, "key", "at the top level", TOP_LEVEL_KEYS)),
         }
@@ -480,6 +499,54 @@ fn read_hover(value: &Spanned<DeValue<'_>>) -> Checked<HoverSettings> {
         }
     }
     Ok(hover)
+}
+
+fn read_migrations(value: &Spanned<DeValue<'_>>) -> Checked<MigrationSettings> {
+    let mut migrations = MigrationSettings::default();
+    for (key, value) in entries(table(value, "migrations")?) {
+        let non_empty = |path: &str| {
+            let text = string(value, path)?;
+            if text.trim().is_empty() {
+                return Err(Problem {
+                    range: value.span(),
+                    message: format!("{path} must not be empty"),
+                });
+            }
+            Ok(text)
+        };
+        match key.get_ref().as_ref() {
+            "applied_through" => {
+                let version = non_empty("migrations.applied_through")?;
+                if !version.starts_with(|c: char| c.is_ascii_digit())
+                    || !version
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+                {
+                    return Err(Problem {
+                        range: value.span(),
+                        message: format!(
+                            "invalid version {version:?} for migrations.applied_through; expected \
+                             the version part of a migration name, such as \"20240101120000\", \
+                             \"42\" or \"1.2\""
+                        ),
+                    });
+                }
+                migrations.applied_through = Some(version);
+            }
+            "default_branch" => {
+                migrations.default_branch = Some(non_empty("migrations.default_branch")?)
+            }
+            _ => {
+                return Err(unknown_name(
+                    key,
+                    "key",
+                    "in [migrations]",
+                    &["applied_through", "default_branch"],
+                ));
+            }
+        }
+    }
+    Ok(migrations)
 }
 
 fn read_rules(
@@ -1070,14 +1137,43 @@ level = "error"
     }
 
     #[test]
+    fn migrations_say_what_already_ran() {
+        let config = parse(
+            "[migrations]\napplied_through = \"20240101120000\"\ndefault_branch = \"origin/trunk\"\n",
+            Path::new("ddlint.toml"),
+            RULES,
+        )
+        .unwrap();
+        assert_eq!(
+            config.migrations,
+            MigrationSettings {
+                applied_through: Some("20240101120000".to_owned()),
+                default_branch: Some("origin/trunk".to_owned()),
+            }
+        );
+        check_error(
+            "[migrations]\napplied_through = \"latest\"\n",
+            "ddlint.toml:2:19: invalid version \"latest\" for migrations.applied_through; expected the version part of a migration name, such as \"20240101120000\", \"42\" or \"1.2\"",
+        );
+        check_error(
+            "[migrations]\ndefault_branch = \"\"\n",
+            "ddlint.toml:2:18: migrations.default_branch must not be empty",
+        );
+        check_error(
+            "[migrations]\napplied = \"1\"\n",
+            "ddlint.toml:2:1: unknown key `applied` in [migrations]; valid keys: `applied_through`, `default_branch`",
+        );
+    }
+
+    #[test]
     fn unknown_top_level_key() {
         check_error(
             "exclude = []\nexlude = [\"x\"]\n",
-            "ddlint.toml:2:1: unknown key `exlude` at the top level; did you mean `exclude`? (valid keys: `exclude`, `policy`, `schema`, `source`, `prisma`, `hover`, `rules`)",
+            "ddlint.toml:2:1: unknown key `exlude` at the top level; did you mean `exclude`? (valid keys: `exclude`, `policy`, `schema`, `source`, `prisma`, `hover`, `migrations`, `rules`)",
         );
         check_error(
             "[colours]\nred = 1\n",
-            "ddlint.toml:1:2: unknown key `colours` at the top level; valid keys: `exclude`, `policy`, `schema`, `source`, `prisma`, `hover`, `rules`",
+            "ddlint.toml:1:2: unknown key `colours` at the top level; valid keys: `exclude`, `policy`, `schema`, `source`, `prisma`, `hover`, `migrations`, `rules`",
         );
     }
 

@@ -24,8 +24,16 @@ use std::sync::Arc;
 use crate::analysis::{Checked, TextInput, check_texts};
 use crate::config::{self, Config};
 use crate::fix::apply_edits;
-use crate::rules::{self, Diagnostic, Fix, Selection};
+use crate::rules::{self, Diagnostic, Fix, Placement, Selection};
 use crate::text::PositionEncoding;
+use crate::workspace::history::{MigrationConvention, NoVcs, Pinned};
+
+/// The clock of fixes that write new migrations in fixtures (2030-01-01 00:00:00 UTC), so their
+/// names do not depend on the day the tests run.
+pub const FIX_CLOCK: u64 = 1_893_456_000;
+
+/// The name of the file that holds a migration to write (a fix of a generated dump).
+pub const MIGRATION_TO_WRITE: &str = "migration-to-write.sql";
 
 /// What PostgreSQL does with a fixture's files, executed in order in a fresh database.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,29 +230,33 @@ impl Fixture {
         ids
     }
 
-    /// Checks the fixture's files (or replacement texts) with only `rules` enabled.
-    pub fn check(&self, texts: &[String], rules: &[String]) -> Result<Checked, String> {
+    /// Checks the fixture's files (or those a fix left) with only `rules` enabled. Migrations
+    /// are applied or pending as `pinned` says, else as history says without version control
+    /// (every migration but the newest of its folder ran).
+    pub fn check(
+        &self,
+        files: &[FixtureFile],
+        rules: &[String],
+        pinned: Option<&Checked>,
+    ) -> Result<Checked, String> {
         let config = self.config()?;
         let selection = Selection {
             select: Some(rules.to_vec()),
             ignore: Vec::new(),
             force_selected: false,
         };
-        let inputs = self
-            .files
+        let inputs = files
             .iter()
-            .zip(texts)
-            .map(|(file, text)| TextInput {
+            .map(|file| TextInput {
                 path: file.path.clone(),
                 key: file.path.clone(),
-                text: Arc::from(text.as_str()),
+                text: Arc::from(file.text.as_str()),
             })
             .collect();
-        Ok(check_texts(inputs, &config, &selection))
-    }
-
-    pub fn texts(&self) -> Vec<String> {
-        self.files.iter().map(|f| f.text.clone()).collect()
+        Ok(match pinned {
+            Some(before) => check_texts(inputs, &config, &selection, &Pinned::new(&before.history)),
+            None => check_texts(inputs, &config, &selection, &NoVcs),
+        })
     }
 
     /// The diagnostics found, in the annotation format, for comparison with `expected`.
@@ -338,24 +350,75 @@ impl Fixture {
         Err(report)
     }
 
-    /// The fixture's texts after applying `fix`.
-    pub fn apply(&self, checked: &Checked, fix: &Fix) -> Vec<String> {
-        // File ids are the positions of the fixture's files.
-        self.files
+    /// The files after applying `fix` to `files` (checked as `checked`): edited in place, with
+    /// a new migration, or with the migration to write for a generated dump as a last file.
+    pub fn apply(&self, files: &[FixtureFile], checked: &Checked, fix: &Fix) -> Vec<FixtureFile> {
+        // File ids are the positions of the files.
+        let mut after: Vec<FixtureFile> = files
             .iter()
             .enumerate()
             .map(|(index, file)| {
-                match checked
+                let text = match checked
                     .files
                     .iter()
                     .find(|data| data.id.0 as usize == index)
                 {
                     Some(data) => apply_edits(&data.text, data.id, &fix.edits).0,
                     None => file.text.clone(),
+                };
+                FixtureFile {
+                    path: file.path.clone(),
+                    text,
                 }
             })
-            .collect()
+            .collect();
+        let Some(step) = &fix.migration else {
+            return after;
+        };
+        match fix.placement {
+            Placement::InPlace => {}
+            Placement::NewMigration => {
+                let convention = checked
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.fixes.contains(fix))
+                    .and_then(|d| checked.source_of(d.file))
+                    .and_then(|source| {
+                        MigrationConvention::of(source, |key| {
+                            files
+                                .iter()
+                                .find(|f| f.path == key)
+                                .map(|f| f.text.as_str())
+                        })
+                    });
+                if let Some(convention) = convention {
+                    after.extend(
+                        convention
+                            .write(std::slice::from_ref(step), FIX_CLOCK)
+                            .into_iter()
+                            .map(|file| FixtureFile {
+                                path: file.path,
+                                text: file.text,
+                            }),
+                    );
+                }
+            }
+            Placement::MigrationToWrite => after.push(FixtureFile {
+                path: PathBuf::from(MIGRATION_TO_WRITE),
+                text: step.up.clone(),
+            }),
+        }
+        after
     }
+}
+
+/// Files as one text, for failure messages.
+pub fn show(files: &[FixtureFile]) -> String {
+    files
+        .iter()
+        .map(|file| format!("-- file: {}\n{}", file.path.display(), file.text))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The diagnostics of `rule` that carry fixes.

@@ -11,9 +11,10 @@ use crate::analysis::{Checked, TextInput, check_texts};
 use crate::config::{self, Config};
 use crate::fix::apply_edits;
 use crate::model::FileId;
-use crate::rules::{self, Diagnostic, Fix, Safety, Selection};
+use crate::rules::{self, Diagnostic, Fix, MigrationStep, Placement, Safety, Selection};
 use crate::suggest;
 use crate::workspace::files::{Problem, collect_files, read_text};
+use crate::workspace::history::{Git, MigrationConvention, Pinned};
 
 /// At most this many rounds of fixing: a fix may make another applicable.
 const MAX_FIX_ROUNDS: usize = 10;
@@ -63,7 +64,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
         }
     }
 
-    let mut checked = check_texts(inputs, &config, &selection);
+    let mut checked = check_texts(inputs, &config, &selection, &Git::default());
     let mut fixed = 0;
     if args.fix {
         fixed = apply_fixes(&mut checked, &config, &selection, args.unsafe_fixes, &cwd)?;
@@ -105,13 +106,14 @@ pub(super) fn absolute(cwd: &Path, path: &Path) -> PathBuf {
 /// several fixes ask the author to choose.
 pub(crate) fn chosen_fix(diagnostic: &Diagnostic, unsafe_fixes: bool) -> Option<&Fix> {
     match diagnostic.fixes.as_slice() {
-        [fix] if fix.safety == Safety::Safe || unsafe_fixes => Some(fix),
+        [fix] if fix.is_applicable() && (fix.safety == Safety::Safe || unsafe_fixes) => Some(fix),
         _ => None,
     }
 }
 
 /// Applies fixes round after round, re-checking in between, until none applies. Two fixes never
-/// touch overlapping text in one round. Returns the number of fixes applied.
+/// touch overlapping text in one round; fixes for applied migrations are written as new
+/// migrations, those of a round together. Returns the number of fixes applied.
 fn apply_fixes(
     checked: &mut Checked,
     config: &Config,
@@ -120,12 +122,33 @@ fn apply_fixes(
     cwd: &Path,
 ) -> Result<usize, String> {
     let mut applied = 0;
+    // A rule that keeps reporting after its migration is written must not get it twice.
+    let mut written: Vec<MigrationStep> = Vec::new();
+    // Migrations that ran stay applied, and those ddlint writes are pending, whatever the
+    // newest migration becomes.
+    let history = Pinned::new(&checked.history);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
     for _ in 0..MAX_FIX_ROUNDS {
         let mut taken: BTreeMap<FileId, Vec<(u32, u32)>> = BTreeMap::new();
         let mut edits = Vec::new();
+        let mut steps: BTreeMap<PathBuf, Vec<MigrationStep>> = BTreeMap::new();
         for diagnostic in &checked.diagnostics {
             let Some(fix) = chosen_fix(diagnostic, unsafe_fixes) else {
                 continue;
+            };
+            let new_migration = match (fix.placement, &fix.migration) {
+                (Placement::NewMigration, Some(step)) => {
+                    let Some(source) = checked.source_of(diagnostic.file) else {
+                        continue;
+                    };
+                    if written.contains(step) {
+                        continue;
+                    }
+                    Some((source.root.clone(), step))
+                }
+                _ => None,
             };
             let overlaps = fix.edits.iter().any(|edit| {
                 taken.get(&edit.file).is_some_and(|ranges| {
@@ -144,12 +167,16 @@ fn apply_fixes(
                     .push((edit.range.start(), edit.range.end()));
             }
             edits.extend(fix.edits.iter().cloned());
+            if let Some((root, step)) = new_migration {
+                written.push(step.clone());
+                steps.entry(root).or_default().push(step.clone());
+            }
             applied += 1;
         }
-        if edits.is_empty() {
+        if edits.is_empty() && steps.is_empty() {
             break;
         }
-        let mut inputs = Vec::new();
+        let mut inputs = write_migrations(checked, &steps, now, cwd)?;
         for file in &checked.files {
             let (text, _) = apply_edits(&file.text, file.id, &edits);
             if taken.contains_key(&file.id) {
@@ -162,9 +189,64 @@ fn apply_fixes(
                 text: Arc::from(text),
             });
         }
-        *checked = check_texts(inputs, config, selection);
+        *checked = check_texts(inputs, config, selection, &history);
     }
     Ok(applied)
+}
+
+/// Writes the migrations holding `steps` into their folders, as the folder's tool names them;
+/// returns the new files as inputs for the next check.
+fn write_migrations(
+    checked: &Checked,
+    steps: &BTreeMap<PathBuf, Vec<MigrationStep>>,
+    now: u64,
+    cwd: &Path,
+) -> Result<Vec<TextInput>, String> {
+    let mut inputs = Vec::new();
+    for (root, steps) in steps {
+        let Some(source) = checked.sources.iter().find(|source| &source.root == root) else {
+            continue;
+        };
+        let text = |key: &Path| {
+            let id = checked.keys.iter().position(|k| k == key)?;
+            let file = checked.files.iter().find(|file| file.id.0 as usize == id)?;
+            Some(&*file.text)
+        };
+        let Some(convention) = MigrationConvention::of(source, text) else {
+            stderr_line!(
+                "warning: {}: {} fix(es) belong in a new migration, but ddlint cannot tell how \
+                 this folder names its migrations; write them by hand",
+                relative(cwd, root).display(),
+                steps.len()
+            );
+            continue;
+        };
+        for file in convention.write(steps, now) {
+            if file.path.exists() {
+                return Err(format!(
+                    "{}: cannot write a new migration: the file exists",
+                    file.path.display()
+                ));
+            }
+            if let Some(dir) = file.path.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+            }
+            std::fs::write(&file.path, &file.text)
+                .map_err(|e| format!("{}: cannot write: {e}", file.path.display()))?;
+            inputs.push(TextInput {
+                path: relative(cwd, &file.path),
+                key: file.path,
+                text: Arc::from(file.text),
+            });
+        }
+    }
+    Ok(inputs)
+}
+
+/// `path` relative to `cwd` when it is below it, as users name files.
+fn relative(cwd: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(cwd).unwrap_or(path).to_path_buf()
 }
 
 fn report(

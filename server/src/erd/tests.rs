@@ -9,7 +9,7 @@ use super::text::{MAX_NEIGHBOURS, Neighbourhood};
 use super::*;
 use crate::analysis::FileData;
 use crate::config::ErdHover;
-use crate::model::{FileId, FileInput, TableId};
+use crate::model::{FileId, FileInput, History, TableId};
 
 /// The files of a test schema and its model; files apply in the order given.
 pub(crate) struct Schema {
@@ -32,7 +32,7 @@ pub(crate) fn schema(files: &[(&str, &str)]) -> Schema {
         .map(|f| FileInput {
             file: f.id,
             language: f.language,
-            is_migration: true,
+            history: History::PendingMigration,
             statements: &f.statements,
         })
         .collect();

@@ -104,7 +104,7 @@ pub fn insert_statement_after(file: &FileData, after: TextRange, statement: &str
     let text = &*file.text;
     let eol = end_of_line(text, after.end());
     let newline = line_ending(text);
-    Edit::insert(file.id, eol, format!("{newline}{statement}"))
+    Edit::insert(file.id, eol, format!("{newline}{statement}")).of_statements()
 }
 
 /// Like `insert_statement_after`, with snippet placeholders in `snippet`.
@@ -117,6 +117,7 @@ pub fn insert_statement_snippet_after(file: &FileData, after: TextRange, snippet
         TextRange::empty(eol),
         format!("{newline}{snippet}"),
     )
+    .of_statements()
 }
 
 /// Deletes a statement with its line(s) when nothing else is on them.

@@ -38,7 +38,8 @@ impl Builder {
         self.model.files.push(FileMeta {
             file: file.file,
             order,
-            is_migration: file.is_migration,
+            is_migration: file.history.is_migration(),
+            history: file.history,
             language: file.language,
         });
         // Every migration (and schema file) runs in a session of its own.

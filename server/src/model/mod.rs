@@ -85,9 +85,37 @@ impl<T> Located<T> {
 pub struct FileInput<'a> {
     pub file: FileId,
     pub language: Language,
-    /// The file is a migration of a migration folder (not a standalone schema file).
-    pub is_migration: bool,
+    pub history: History,
     pub statements: &'a Arc<Vec<PlacedStatement>>,
+}
+
+/// A file's place in the project's history, which decides what a fix may edit and which
+/// findings still help.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum History {
+    /// A schema file people write and edit (a standalone file, a Prisma schema): fixes edit it.
+    #[default]
+    Schema,
+    /// The output of a tool (pg_dump, Rails' `structure.sql`, Prisma's SQL): the next dump
+    /// overwrites any edit, so a fix is a migration to write.
+    Generated,
+    /// A migration that has not run anywhere yet: fixes edit it.
+    PendingMigration,
+    /// A migration that already ran: editing it changes no database (and breaks tools that
+    /// checksum migrations), so a fix goes into a new migration.
+    AppliedMigration,
+}
+
+impl History {
+    /// A file of a migration folder.
+    pub fn is_migration(self) -> bool {
+        matches!(self, History::PendingMigration | History::AppliedMigration)
+    }
+
+    /// Fixes may edit the file itself.
+    pub fn is_editable(self) -> bool {
+        matches!(self, History::Schema | History::PendingMigration)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -305,6 +333,7 @@ pub struct FileMeta {
     /// Position in migration order.
     pub order: usize,
     pub is_migration: bool,
+    pub history: History,
     pub language: Language,
 }
 
@@ -365,7 +394,7 @@ struct RelationNameHashes {
 /// from there on.
 #[derive(Default)]
 pub struct BuildCache {
-    files: Vec<(FileId, Language, bool)>,
+    files: Vec<(FileId, Language, History)>,
     /// Each file's statements. Holding the lowered statements keeps their addresses from being
     /// reused, so the same address in the next build means the same statement.
     statements: Vec<Arc<Vec<PlacedStatement>>>,
@@ -412,10 +441,10 @@ impl BuildCache {
             .files
             .iter()
             .zip(&self.statements)
-            .map(|(&(file, language, is_migration), statements)| FileInput {
+            .map(|(&(file, language, history), statements)| FileInput {
                 file,
                 language,
-                is_migration,
+                history,
                 statements,
             })
             .collect();
@@ -495,9 +524,9 @@ impl Model {
     /// `build`, resuming from `cache` where the statements before the first one that changed
     /// since the last build are the same; leaves a checkpoint where this build's change begins.
     pub fn build_resuming(files: &[FileInput], cache: &mut BuildCache) -> Model {
-        let metas: Vec<(FileId, Language, bool)> = files
+        let metas: Vec<(FileId, Language, History)> = files
             .iter()
-            .map(|f| (f.file, f.language, f.is_migration))
+            .map(|f| (f.file, f.language, f.history))
             .collect();
         let statements: Vec<Arc<Vec<PlacedStatement>>> =
             files.iter().map(|f| Arc::clone(f.statements)).collect();

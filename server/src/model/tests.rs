@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{BuildCache, FileId, FileInput, Model};
+use super::{BuildCache, FileId, FileInput, History, Model};
 use crate::analysis::FileData;
 use crate::edits::{Numbers, edited};
 use crate::syntax::Language;
@@ -71,7 +71,7 @@ fn inputs<'a>(edited: &'a FileData, fixed: &'a FileData, edited_first: bool) -> 
     let input = |data: &'a FileData| FileInput {
         file: data.id,
         language: Language::Sql,
-        is_migration: false,
+        history: History::Schema,
         statements: &data.statements,
     };
     match edited_first {
@@ -168,7 +168,7 @@ fn typing_in_one_statement_resumes_from_a_checkpoint() {
         let input = FileInput {
             file: file.id,
             language: Language::Sql,
-            is_migration: false,
+            history: History::Schema,
             statements: &file.statements,
         };
         Model::build_resuming(&[input], cache)
@@ -204,7 +204,7 @@ fn typing_in_one_statement_resumes_from_a_checkpoint() {
     let fresh = Model::build(&[FileInput {
         file: file.id,
         language: Language::Sql,
-        is_migration: false,
+        history: History::Schema,
         statements: &file.statements,
     }]);
     assert_eq!(normalized(&resumed), normalized(&fresh));

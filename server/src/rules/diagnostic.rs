@@ -63,6 +63,9 @@ pub struct Edit {
     pub text: String,
     /// The same text as an LSP snippet (`${1:12}`), for clients that support snippets.
     pub snippet: Option<String>,
+    /// The edit inserts whole statements on lines of their own, which could as well run as a
+    /// migration of their own.
+    pub inserts_statements: bool,
 }
 
 impl Edit {
@@ -72,6 +75,7 @@ impl Edit {
             range: loc.range,
             text: text.into(),
             snippet: None,
+            inserts_statements: false,
         }
     }
 
@@ -81,6 +85,7 @@ impl Edit {
             range: TextRange::empty(offset),
             text: text.into(),
             snippet: None,
+            inserts_statements: false,
         }
     }
 
@@ -92,8 +97,44 @@ impl Edit {
             range,
             text: resolve_placeholders(&snippet),
             snippet: Some(snippet),
+            inserts_statements: false,
         }
     }
+
+    /// Marks the edit as inserting whole statements (see `inserts_statements`).
+    pub fn of_statements(mut self) -> Edit {
+        self.inserts_statements = true;
+        self
+    }
+}
+
+/// A change written as a migration of its own.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MigrationStep {
+    /// A few words for the file name, in snake_case (`add_index_orders_customer_id`).
+    pub name: String,
+    /// The statements, each ending with `;`.
+    pub up: String,
+    /// Statements that undo `up`, when known (empty when there is nothing to undo).
+    pub down: Option<String>,
+    /// `up` cannot run inside a transaction (`CREATE INDEX CONCURRENTLY`): it is written alone
+    /// in its migration, with the tool's switch for running outside a transaction.
+    pub outside_transaction: bool,
+}
+
+/// Where a fix's change goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Placement {
+    /// `edits` apply to the files; `migration`, if any, is only the same change in another form.
+    #[default]
+    InPlace,
+    /// `edits` apply and `migration` is written as a new migration of the folder of the
+    /// diagnostic's file: a step that must come later (`VALIDATE CONSTRAINT`), or the whole
+    /// change when the edits would have rewritten an applied migration (`edits` is then empty).
+    NewMigration,
+    /// The edits would change a generated dump, which the next dump overwrites: `migration` is
+    /// the migration to write by hand; nothing is applied (`edits` is empty).
+    MigrationToWrite,
 }
 
 /// A fix: edits that resolve a diagnostic.
@@ -102,23 +143,49 @@ pub struct Fix {
     pub title: String,
     pub safety: Safety,
     pub edits: Vec<Edit>,
+    /// The same change as a migration of its own, for when `edits` would rewrite history.
+    /// Fixes that insert whole statements need none: their statements are the migration.
+    pub migration: Option<MigrationStep>,
+    /// Set by the framework from the history of the files the edits touch.
+    pub placement: Placement,
 }
 
 impl Fix {
-    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    pub fn new(title: impl Into<String>, safety: Safety, edits: Vec<Edit>) -> Fix {
         Fix {
             title: title.into(),
-            safety: Safety::Safe,
+            safety,
             edits,
+            migration: None,
+            placement: Placement::InPlace,
         }
     }
 
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix::new(title, Safety::Safe, edits)
+    }
+
     pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
-        Fix {
-            title: title.into(),
-            safety: Safety::Unsafe,
-            edits,
-        }
+        Fix::new(title, Safety::Unsafe, edits)
+    }
+
+    /// The change as a migration, for when the edits would land in an applied migration or a
+    /// generated dump.
+    pub fn with_migration(mut self, step: MigrationStep) -> Fix {
+        self.migration = Some(step);
+        self
+    }
+
+    /// Besides its edits, the fix writes `step` as a new migration.
+    pub fn in_new_migration(mut self, step: MigrationStep) -> Fix {
+        self.migration = Some(step);
+        self.placement = Placement::NewMigration;
+        self
+    }
+
+    /// Whether applying the fix changes anything (a migration to write by hand does not).
+    pub fn is_applicable(&self) -> bool {
+        self.placement != Placement::MigrationToWrite
     }
 }
 

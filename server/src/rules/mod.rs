@@ -8,6 +8,7 @@
 mod common;
 mod diagnostic;
 mod incremental;
+mod placement;
 mod scope;
 pub mod suppression;
 
@@ -35,6 +36,7 @@ use crate::suggest;
 
 pub use diagnostic::*;
 pub use incremental::RuleCache;
+pub use placement::{migration_name, place_fixes};
 use scope::Visit;
 
 /// A rule: metadata and its check.

@@ -27,17 +27,16 @@ pub(crate) fn check_rule_fixtures(rule: &str) {
 
 fn check_fixture(fixture: &Fixture, rule: &str) -> Result<(), String> {
     let rules = fixture.rules_under_test(rule);
-    let texts = fixture.texts();
-    let checked = fixture.check(&texts, &rules)?;
+    let checked = fixture.check(&fixture.files, &rules, None)?;
     fixture.compare(&checked)?;
     let count = |checked: &crate::analysis::Checked, id: &str| {
         checked.diagnostics.iter().filter(|d| d.rule == id).count()
     };
     for diagnostic in fixture::fixable(&checked, rule) {
         for fix in &diagnostic.fixes {
-            let fixed = fixture.apply(&checked, fix);
-            let after = fixture.check(&fixed, &rules)?;
-            let show = || fixed.join("\n-- next file --\n");
+            let fixed = fixture.apply(&fixture.files, &checked, fix);
+            let after = fixture.check(&fixed, &rules, Some(&checked))?;
+            let show = || fixture::show(&fixed);
             if count(&after, "syntax-error") > count(&checked, "syntax-error") {
                 return Err(format!(
                     "fixture {}: fix \"{}\" produced a syntax error:\n{}",
@@ -46,7 +45,9 @@ fn check_fixture(fixture: &Fixture, rule: &str) -> Result<(), String> {
                     show()
                 ));
             }
-            if count(&after, rule) >= count(&checked, rule) {
+            // A dump keeps its finding: its fix is a migration to write, checked for syntax
+            // here and run on PostgreSQL after the dump by the PostgreSQL tests.
+            if fix.is_applicable() && count(&after, rule) >= count(&checked, rule) {
                 return Err(format!(
                     "fixture {}: fix \"{}\" for `{}` did not resolve it:\n{}",
                     fixture.name,

@@ -29,6 +29,7 @@ use crate::rules::{self, Diagnostic, Selection};
 use crate::syntax::Language;
 use crate::text::{Document, LineCol, LineIndex, PositionEncoding, TextRange};
 use crate::workspace::files::{self, FileKind, Problem};
+use crate::workspace::history::{self, Git, Vcs};
 use crate::workspace::linking;
 use crate::workspace::sources::{self, FileRole, SchemaSource, SourceFile, SourceKind};
 
@@ -222,6 +223,8 @@ struct Scope {
 
 pub struct Host {
     encoding: PositionEncoding,
+    /// Which migrations already ran (see `workspace::history`).
+    vcs: Box<dyn Vcs + Send>,
     erd_hover: Option<ErdHover>,
     scopes: BTreeMap<PathBuf, Scope>,
     files: HashMap<PathBuf, FileState>,
@@ -243,6 +246,7 @@ impl Host {
     pub fn new(encoding: PositionEncoding, erd_hover: Option<ErdHover>) -> Host {
         Host {
             encoding,
+            vcs: Box::new(Git::default()),
             erd_hover,
             scopes: BTreeMap::new(),
             files: HashMap::new(),
@@ -254,6 +258,12 @@ impl Host {
             notices: Vec::new(),
             skipped: HashMap::new(),
         }
+    }
+
+    /// Answers what version control knows about migrations with `vcs` instead of git.
+    pub fn with_vcs(mut self, vcs: Box<dyn Vcs + Send>) -> Host {
+        self.vcs = vcs;
+        self
     }
 
     pub fn encoding(&self) -> PositionEncoding {
@@ -457,6 +467,8 @@ impl Host {
     }
 
     fn disk(&mut self, events: Vec<DiskEvent>) {
+        // A change on disk may come with a commit or a checkout.
+        self.vcs.forget();
         if events.iter().any(|event| {
             event
                 .path
@@ -931,13 +943,20 @@ impl Host {
         };
         let cache = scope.builds.entry(source.root.clone()).or_default();
         let config = Arc::clone(&scope.config);
-        let is_migration = matches!(source.kind, SourceKind::Migrations { .. });
+        let histories = history::classify(source, &config.migrations, &*self.vcs, |path| {
+            self.files.get(path).map(|file| &*file.data.text)
+        });
         let members: Vec<SourceMember> = source
-            .applied_files()
-            .filter_map(|member| self.files.get(&member.path))
-            .map(|file| SourceMember {
-                file: &file.data,
-                is_migration,
+            .files
+            .iter()
+            .zip(histories)
+            .filter(|(member, _)| member.role == FileRole::Applied)
+            .filter_map(|(member, history)| {
+                let file = self.files.get(&member.path)?;
+                Some(SourceMember {
+                    file: &file.data,
+                    history,
+                })
             })
             .collect();
         let member_ids: Vec<FileId> = members.iter().map(|member| member.file.id).collect();
@@ -1231,7 +1250,7 @@ mod tests {
             let (_, expected) = check_source(
                 &[SourceMember {
                     file: &fresh,
-                    is_migration: false,
+                    history: crate::model::History::Schema,
                 }],
                 &Arc::new(Config::default()),
                 &Selection::default(),

@@ -2,6 +2,7 @@
 //! sources in migration order ([`sources`]), and the language server's state ([`host`]).
 
 pub mod files;
+pub mod history;
 pub mod host;
 pub mod sources;
 

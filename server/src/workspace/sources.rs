@@ -397,6 +397,25 @@ fn compare_versions(a: Option<&Version>, b: Option<&Version>) -> Ordering {
     }
 }
 
+/// Compares two versions as written in migration names (`20240101120000`, `1.10`,
+/// `2019-02-26-002946`) part by part as numbers.
+pub fn compare_version_texts(a: &str, b: &str) -> Ordering {
+    compare_versions(Some(&Version::new(a, false)), Some(&Version::new(b, false)))
+}
+
+/// Whether a migration file is a Flyway repeatable migration (`R__<desc>.sql`), which runs
+/// again whenever it changes.
+pub fn is_repeatable(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| {
+            matches!(
+                MigrationName::parse(name.trim_end_matches(".sql")),
+                Some(MigrationName::FlywayRepeatable)
+            )
+        })
+}
+
 /// Compares two digit strings as numbers of any length.
 fn compare_digits(a: &str, b: &str) -> Ordering {
     let a = a.trim_start_matches('0');

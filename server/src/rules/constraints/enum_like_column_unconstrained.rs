@@ -383,7 +383,7 @@ mod tests {
             let fixture =
                 crate::fixture::parse("policy", std::path::Path::new("a.sql"), &text).unwrap();
             let checked = fixture
-                .check(&fixture.texts(), &[super::RULE.id.to_string()])
+                .check(&fixture.files, &[super::RULE.id.to_string()], None)
                 .unwrap();
             let fixes = &checked.diagnostics[0].fixes;
             assert_eq!(fixes.len(), 2);

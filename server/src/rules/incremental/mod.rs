@@ -546,7 +546,7 @@ fn same_files(old: &Model, new: &Model) -> bool {
         && old.files.iter().zip(&new.files).all(|(a, b)| {
             a.file == b.file
                 && a.order == b.order
-                && a.is_migration == b.is_migration
+                && a.history == b.history
                 && a.language == b.language
         })
 }

@@ -8,7 +8,7 @@ use super::RuleCache;
 use crate::analysis::FileData;
 use crate::config::Config;
 use crate::edits::{Numbers, edited};
-use crate::model::{FileId, FileInput, Model, TableId};
+use crate::model::{FileId, FileInput, History, Model, TableId};
 use crate::rules::scope::{Owners, TableSet, Visit};
 use crate::rules::{self, Diagnostic, RuleScope, Selection};
 use crate::syntax::Language;
@@ -96,7 +96,7 @@ fn model_of(file: &FileData) -> Model {
     Model::build(&[FileInput {
         file: file.id,
         language: file.language,
-        is_migration: false,
+        history: History::Schema,
         statements: &file.statements,
     }])
 }

@@ -242,11 +242,7 @@ fn fix(cx: &RuleCx, table: &Table, target: &Table, mismatches: &[Mismatch]) -> O
         [one] => format!("Use {one} like `{}`", table_label(target)),
         _ => format!("Use {} like `{}`", titles.join(", "), table_label(target)),
     };
-    Some(Fix {
-        title,
-        safety,
-        edits,
-    })
+    Some(Fix::new(title, safety, edits))
 }
 
 /// The type as written, but a SQL serial as the integer it stores: a `serial` column is an

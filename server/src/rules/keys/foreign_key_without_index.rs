@@ -33,9 +33,11 @@
 //! "Create index on <table> (<cols>)" is safe. It inserts
 //! `CREATE INDEX <table>_<cols>_idx ON <table> (<cols>);` on the line after the statement that
 //! created the foreign key, with a name that does not collide with an existing relation
-//! (`_1`, `_2`, ... appended). In a migration that alters a table created by an earlier
-//! migration, the index is created `CONCURRENTLY`, so that it does not block writes. In Prisma
-//! it adds `@@index([fields])` at the end of the model.
+//! (`_1`, `_2`, ... appended). On a table that already exists (a migration adds the key to a
+//! table an earlier migration created, or the key is in a migration already applied) the index
+//! is created `CONCURRENTLY`, so that it does not block writes, in a new migration of its own
+//! (no transaction may surround a concurrent build); in a generated dump it is the migration
+//! to write. In Prisma it adds `@@index([fields])` at the end of the model.
 //!
 //! ## Options
 //! None.
@@ -47,7 +49,7 @@ use crate::lower::ConstraintKind;
 use crate::model::names::quote_if_needed;
 use crate::model::{Constraint, Model, Table};
 use crate::rules::common::{append_to_prisma_model, foreign_key_loc};
-use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
+use crate::rules::{Diagnostic, Fix, MigrationStep, Rule, RuleCx, RuleScope, migration_name};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -140,21 +142,38 @@ fn sql_fix(
     let file = cx.file(fk.def.origin.file)?;
     let name = index_name(cx.model, table, columns, proposed);
     proposed.insert(name.clone());
-    let concurrently = created_by_earlier_migration(cx, table, fk);
     let quoted: Vec<String> = columns.iter().map(|c| quote_if_needed(c)).collect();
-    let statement = format!(
-        "CREATE INDEX {}{} ON {} ({});",
-        if concurrently { "CONCURRENTLY " } else { "" },
-        quote_if_needed(&name),
-        table.name,
-        quoted.join(", ")
-    );
-    let statement = crate::fix::keyword_case(&file.text, fk.def.origin.statement, &statement);
-    let edit = crate::fix::insert_statement_after(file, fk.def.origin.statement, &statement);
-    Some(Fix::safe(
-        format!("Create index on {}({})", table.name, quoted.join(", ")),
-        vec![edit],
-    ))
+    let statement = |concurrently: bool| {
+        let statement = format!(
+            "CREATE INDEX {}{} ON {} ({});",
+            if concurrently { "CONCURRENTLY " } else { "" },
+            quote_if_needed(&name),
+            table.name,
+            quoted.join(", ")
+        );
+        crate::fix::keyword_case(&file.text, fk.def.origin.statement, &statement)
+    };
+    let title = format!("Create index on {}({})", table.name, quoted.join(", "));
+    // On a table that exists already the index is built concurrently, which no transaction may
+    // surround: alone, in a migration of its own.
+    let concurrent = MigrationStep {
+        name: migration_name(&format!("create index {name}")),
+        up: statement(true),
+        down: Some(crate::fix::keyword_case(
+            &file.text,
+            fk.def.origin.statement,
+            &format!(
+                "DROP INDEX CONCURRENTLY IF EXISTS {};",
+                quote_if_needed(&name)
+            ),
+        )),
+        outside_transaction: true,
+    };
+    if created_by_earlier_migration(cx, table, fk) {
+        return Some(Fix::safe(title, Vec::new()).in_new_migration(concurrent));
+    }
+    let edit = crate::fix::insert_statement_after(file, fk.def.origin.statement, &statement(false));
+    Some(Fix::safe(title, vec![edit]).with_migration(concurrent))
 }
 
 /// Whether the foreign key is added by a migration to a table an earlier migration created.

@@ -113,11 +113,7 @@ fn sql_fixes(
     let fix = |action: &str, title: String, safety: Safety| {
         let clause =
             crate::fix::keyword_case(&file.text, statement, &format!(" ON DELETE {action}"));
-        Fix {
-            title,
-            safety,
-            edits: vec![Edit::insert(file.id, end, clause)],
-        }
+        Fix::new(title, safety, vec![Edit::insert(file.id, end, clause)])
     };
     let mut fixes = vec![
         fix(

@@ -1,6 +1,6 @@
 //! ## What it does
-//! Reports `ALTER TABLE ... ADD COLUMN ... NOT NULL` without a `DEFAULT` in a migration, on a
-//! table that an earlier migration created, on the `NOT NULL` words. Identity, generated and
+//! Reports `ALTER TABLE ... ADD COLUMN ... NOT NULL` without a `DEFAULT` in a migration not
+//! yet applied, on a table that an earlier migration created, on the `NOT NULL` words. Identity, generated and
 //! serial columns (PostgreSQL fills them) and columns of a domain with a default are not
 //! reported, nor are tables created in the same migration.
 //!

@@ -1,14 +1,19 @@
 //! ## What it does
-//! Reports `ALTER TABLE ... ADD [CONSTRAINT name] FOREIGN KEY ... REFERENCES ...` without
-//! `NOT VALID` in a migration, on a table that an earlier migration created, on the REFERENCES
-//! clause. Tables created in the same migration and partitioned tables (which do not accept
-//! NOT VALID foreign keys) are not reported.
+//! Reports, in migrations not yet applied:
+//! - `ALTER TABLE ... ADD [CONSTRAINT name] FOREIGN KEY ... REFERENCES ...` without `NOT VALID`
+//!   on a table that an earlier migration created, on the REFERENCES clause. Tables created in
+//!   the same migration and partitioned tables (which do not accept NOT VALID foreign keys) are
+//!   not reported.
+//! - `ALTER TABLE ... VALIDATE CONSTRAINT name` in the migration that added the constraint
+//!   `NOT VALID`, when the migration runs in one transaction (every tool's default; a file with
+//!   its tool's no-transaction switch is not reported).
 //!
 //! ## Why is this bad?
 //! Adding a foreign key checks every existing row while holding a SHARE ROW EXCLUSIVE lock on
 //! both tables, so writes to them wait for the whole scan. Adding it `NOT VALID` is instant
 //! (new rows are checked from then on), and a later `VALIDATE CONSTRAINT` checks the old rows
-//! under a lock that lets writes continue.
+//! under a lock that lets writes continue. Validating in the same transaction as the add gains
+//! nothing: the add's lock is held until the transaction commits, through the whole scan.
 //!
 //! ## Example
 //! ```sql
@@ -19,29 +24,36 @@
 //!
 //! Use instead:
 //! ```sql
+//! -- migrations/0002_orders_customer_fk.sql
 //! ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey
 //!     FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
+//! -- migrations/0003_validate_orders_customer_id_fkey.sql
 //! ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey;
 //! ```
 //!
 //! ## Fix safety
-//! "Add NOT VALID, then validate" appends `NOT VALID` to the constraint and inserts `ALTER
-//! TABLE ... VALIDATE CONSTRAINT ...` after the statement; it is safe (the end state is the
-//! same validated key). For the validation to not block writes it has to run in its own
-//! transaction: move it to the next migration where the tool wraps each file in one. For an
-//! unnamed constraint the fix uses the name PostgreSQL gives it (`<table>_<columns>_fkey`),
-//! and is not offered when that name would be truncated or is taken.
+//! "Add NOT VALID, then validate in a new migration" appends `NOT VALID` to the constraint and
+//! writes `ALTER TABLE ... VALIDATE CONSTRAINT ...` as a new migration after the folder's
+//! newest, named as the folder's tool names migrations. "Validate in a new migration" moves a
+//! VALIDATE out of the migration that added the constraint into a new one. Both are safe: the
+//! end state is the same validated key, and only the locks change. For an unnamed constraint
+//! the fix uses the name PostgreSQL gives it (`<table>_<columns>_fkey`), and is not offered
+//! when that name would be truncated or is taken.
 //!
 //! ## Options
 //! None.
 
+use std::collections::HashSet;
+
 use crate::config::Level;
-use crate::fix::{insert_statement_after, keyword_case};
+use crate::fix::{delete_statement, keyword_case};
 use crate::lower::{AlterTableAction, ConstraintKind, Fact};
 use crate::model::names::quote_if_needed;
 use crate::model::{Loc, Model, Table};
-use crate::rules::migrations::{MigrationStatement, on_existing_tables};
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
+use crate::rules::migrations::{
+    MigrationStatement, on_existing_tables, pending_migrations, runs_in_one_transaction,
+};
+use crate::rules::{Diagnostic, Edit, Fix, MigrationStep, Rule, RuleCx, RuleScope, migration_name};
 
 pub(crate) const RULE: Rule = Rule {
     id: "foreign-key-not-valid",
@@ -98,6 +110,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::new(at, message).with_fixes(fix));
         }
     }
+    validated_where_added(cx, out);
 }
 
 fn validate_fix(found: &MigrationStatement, table: &str, name: &str, constraint_end: u32) -> Fix {
@@ -113,12 +126,77 @@ fn validate_fix(found: &MigrationStatement, table: &str, name: &str, constraint_
         ),
     );
     Fix::safe(
-        "Add NOT VALID, then validate",
-        vec![
-            Edit::insert(found.file.id, constraint_end, not_valid),
-            insert_statement_after(found.file, range, &validate),
-        ],
+        "Add NOT VALID, then validate in a new migration",
+        vec![Edit::insert(found.file.id, constraint_end, not_valid)],
     )
+    .in_new_migration(validation_step(name, validate))
+}
+
+fn validation_step(constraint: &str, statement: String) -> MigrationStep {
+    MigrationStep {
+        name: migration_name(&format!("validate {constraint}")),
+        up: statement,
+        down: Some(String::new()),
+        outside_transaction: false,
+    }
+}
+
+/// `VALIDATE CONSTRAINT` of a constraint that the same migration added `NOT VALID`, in a
+/// migration that runs in one transaction.
+fn validated_where_added(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    for file in pending_migrations(cx) {
+        if !runs_in_one_transaction(&file.text) {
+            continue;
+        }
+        let mut added_not_valid: HashSet<(String, String)> = HashSet::new();
+        for statement in file.statements.iter() {
+            for fact in &statement.lowered.facts {
+                let Fact::AlterTable(alter) = fact else {
+                    continue;
+                };
+                let table = &alter.name.name.name;
+                for action in &alter.actions {
+                    match &action.action {
+                        AlterTableAction::AddConstraint(constraint)
+                            if constraint.attributes.not_valid =>
+                        {
+                            if let Some(name) = &constraint.name {
+                                added_not_valid.insert((table.clone(), name.name.clone()));
+                            }
+                        }
+                        AlterTableAction::ValidateConstraint { name }
+                            if added_not_valid.contains(&(table.clone(), name.name.clone())) =>
+                        {
+                            let at = Loc {
+                                file: file.id,
+                                range: statement.absolute(name.range),
+                            };
+                            let text = cx.text(Loc {
+                                file: file.id,
+                                range: statement.range(),
+                            });
+                            let fix = Fix::safe(
+                                "Validate in a new migration",
+                                vec![delete_statement(file, statement.range())],
+                            )
+                            .in_new_migration(validation_step(&name.name, text.to_owned()));
+                            out.push(
+                                Diagnostic::new(
+                                    at,
+                                    format!(
+                                        "`{}` is validated in the migration that adds it NOT VALID: the add's lock is held until this migration commits, through the whole scan; validate in a later migration",
+                                        name.name
+                                    ),
+                                )
+                                .with_fix(fix),
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The name PostgreSQL gives an unnamed foreign key, when it needs neither truncation nor a

@@ -1,7 +1,8 @@
 //! ## What it does
-//! Reports `CREATE INDEX` without `CONCURRENTLY` in a migration, on a table that an earlier
-//! migration created. Tables created in the same migration and partitioned tables (which cannot
-//! be indexed concurrently) are not reported; nor are standalone schema files.
+//! Reports `CREATE INDEX` without `CONCURRENTLY` in a migration not yet applied, on a table
+//! that an earlier migration created. Tables created in the same migration and partitioned
+//! tables (which cannot be indexed concurrently) are not reported; nor are standalone schema
+//! files, nor migrations that already ran.
 //!
 //! ## Why is this bad?
 //! A plain `CREATE INDEX` takes a SHARE lock on the table for the whole build: inserts, updates

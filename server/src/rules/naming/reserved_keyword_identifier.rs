@@ -232,7 +232,12 @@ mod tests {
             select: Some(vec![super::RULE.id.to_string()]),
             ..Selection::default()
         };
-        let checked = check_texts(vec![input], &crate::config::Config::default(), &selection);
+        let checked = check_texts(
+            vec![input],
+            &crate::config::Config::default(),
+            &selection,
+            &crate::workspace::history::NoVcs,
+        );
         let found: Vec<(&str, Severity)> = checked
             .diagnostics
             .iter()

@@ -106,11 +106,11 @@ fn sql_fixes(cx: &RuleCx, ty: &Located<TypeRef>, safety: Safety) -> Vec<Fix> {
     let n = length(&ty.value);
     let varchar = format!("{}({n})", written_case(cx, ty, "varchar"));
     vec![
-        Fix {
-            title: format!("Use varchar({n})"),
+        Fix::new(
+            format!("Use varchar({n})"),
             safety,
-            edits: vec![Edit::replace(loc, varchar)],
-        },
+            vec![Edit::replace(loc, varchar)],
+        ),
         Fix::unsafe_(
             "Use text",
             vec![Edit::replace(loc, written_case(cx, ty, "text"))],
@@ -123,11 +123,11 @@ fn prisma_fixes(cx: &RuleCx, column: &Column, ty: &Located<TypeRef>) -> Vec<Fix>
     let n = length(&ty.value);
     if let Some(native) = ty.value.modifiers_range {
         let edit = Edit::replace(ty.loc(native), format!("@db.VarChar({n})"));
-        fixes.push(Fix {
-            title: format!("Use varchar({n})"),
-            safety: type_change_safety(column, ty),
-            edits: vec![edit],
-        });
+        fixes.push(Fix::new(
+            format!("Use varchar({n})"),
+            type_change_safety(column, ty),
+            vec![edit],
+        ));
     }
     if let Some(edit) = remove_prisma_native(cx, ty) {
         fixes.push(Fix::unsafe_("Use text", vec![edit]));

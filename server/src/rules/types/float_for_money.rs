@@ -150,11 +150,7 @@ fn fix(cx: &RuleCx, table: &Table, column: &Column, ty: &Located<TypeRef>) -> Fi
             )
         }
     };
-    Fix {
-        title: "Use numeric(12,2)".to_string(),
-        safety,
-        edits: vec![edit],
-    }
+    Fix::new("Use numeric(12,2)".to_string(), safety, vec![edit])
 }
 
 #[cfg(test)]

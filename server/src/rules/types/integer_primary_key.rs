@@ -170,11 +170,7 @@ fn widen(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {
         1 => format!("Use {target} (and {wide} for 1 referencing column)"),
         n => format!("Use {target} (and {wide} for {n} referencing columns)"),
     };
-    Some(Fix {
-        title,
-        safety,
-        edits,
-    })
+    Some(Fix::new(title, safety, edits))
 }
 
 /// The columns of foreign keys that reference `table.column`.

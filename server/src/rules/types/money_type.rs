@@ -71,11 +71,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 Edit::snippet(loc.file, loc.range, "@db.Decimal(${1:12}, ${2:2})")
             }),
         };
-        let fix = edit.map(|edit| Fix {
-            title: "Use numeric(12,2)".to_string(),
-            safety,
-            edits: vec![edit],
-        });
+        let fix = edit.map(|edit| Fix::new("Use numeric(12,2)".to_string(), safety, vec![edit]));
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fix));
     }
     for domain in &cx.model.domains {
@@ -84,11 +80,11 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let message = format!("domain `{}` is based on `money`: {ADVICE}", domain.name);
-        let fix = Fix {
-            title: "Use numeric(12,2)".to_string(),
-            safety: Safety::Safe,
-            edits: vec![numeric(cx, &ty)],
-        };
+        let fix = Fix::new(
+            "Use numeric(12,2)".to_string(),
+            Safety::Safe,
+            vec![numeric(cx, &ty)],
+        );
         out.push(Diagnostic::new(type_tokens(&ty), message).with_fix(fix));
     }
 }

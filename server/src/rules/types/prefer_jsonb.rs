@@ -77,11 +77,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             )),
             Language::Prisma => remove_prisma_native(cx, ty),
         };
-        let fix = edit.map(|edit| Fix {
-            title: "Use jsonb".to_string(),
-            safety,
-            edits: vec![edit],
-        });
+        let fix = edit.map(|edit| Fix::new("Use jsonb".to_string(), safety, vec![edit]));
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fix));
     }
     let json_domains: Vec<_> = cx
@@ -101,11 +97,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let ty = domain_type(domain);
         let message = format!("domain `{}` is based on `json`: {ADVICE}", domain.name);
         let edit = Edit::replace(type_tokens(&ty), written_case(cx, &ty, "jsonb"));
-        let fix = Fix {
-            title: "Use jsonb".to_string(),
-            safety: Safety::Safe,
-            edits: vec![edit],
-        };
+        let fix = Fix::new("Use jsonb".to_string(), Safety::Safe, vec![edit]);
         out.push(Diagnostic::new(type_tokens(&ty), message).with_fix(fix));
     }
 }

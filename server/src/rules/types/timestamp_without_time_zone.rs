@@ -101,11 +101,11 @@ fn conversion(cx: &RuleCx, table: &Table, ty: &Located<TypeRef>, safety: Safety)
         Language::Sql => Edit::replace(type_tokens(ty), sql_replacement(cx, ty)),
         Language::Prisma => prisma_edit(cx, ty),
     };
-    Some(Fix {
-        title: "Convert to timestamptz".to_string(),
+    Some(Fix::new(
+        "Convert to timestamptz".to_string(),
         safety,
-        edits: vec![edit],
-    })
+        vec![edit],
+    ))
 }
 
 /// `timestamp(6) without time zone` -> `timestamptz(6)`, in the case it was written in.

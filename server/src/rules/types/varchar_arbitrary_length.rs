@@ -105,11 +105,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 {
                     let safety = type_change_safety(column, ty);
                     let title = format!("Use text with CHECK ({check})");
-                    fixes.push(Fix {
-                        title,
-                        safety,
-                        edits: vec![text, constraint],
-                    });
+                    fixes.push(Fix::new(title, safety, vec![text, constraint]));
                 }
             }
             Language::Prisma => {
