@@ -372,8 +372,8 @@ enum Format {
 enum VersionStyle {
     /// `20240101120000`.
     Timestamp,
-    /// Diesel's `2024-01-01-120000`.
-    DashedTimestamp,
+    /// Diesel's `2024-01-01-120000`, or with a sequence number, `2024-01-01-120000-0000`.
+    DashedTimestamp { sequence: bool },
     /// Milliseconds since 1970 (Hasura), 13 digits.
     UnixMillis,
     /// Seconds since 1970, 10 digits.
@@ -535,7 +535,9 @@ impl MigrationConvention {
                     file(format!("{dir}/up.sql"), up),
                     file(format!("{dir}/down.sql"), down.unwrap_or_default()),
                 ];
-                if group.outside_transaction && self.versions == VersionStyle::DashedTimestamp {
+                if group.outside_transaction
+                    && matches!(self.versions, VersionStyle::DashedTimestamp { .. })
+                {
                     // Diesel's switch; Hasura has none and runs a single statement as is.
                     files.push(file(
                         format!("{dir}/metadata.toml"),
@@ -614,7 +616,13 @@ impl VersionStyle {
             14 if digits => VersionStyle::Timestamp,
             13 if digits => VersionStyle::UnixMillis,
             10 if digits => VersionStyle::UnixSeconds,
-            17 if is_dashed_timestamp(newest) => VersionStyle::DashedTimestamp,
+            17 if is_dashed_timestamp(newest) => VersionStyle::DashedTimestamp { sequence: false },
+            22 if is_dashed_timestamp(&newest[..17])
+                && newest[17..].starts_with('-')
+                && newest[18..].chars().all(|c| c.is_ascii_digit()) =>
+            {
+                VersionStyle::DashedTimestamp { sequence: true }
+            }
             width if digits => VersionStyle::Sequence { width },
             _ if newest
                 .split(['.', '_'])
@@ -629,13 +637,17 @@ impl VersionStyle {
     /// The version after `previous`, and for timestamps not before `now_utc`.
     fn next(self, previous: Option<&str>, now_utc: u64) -> String {
         match self {
-            VersionStyle::Timestamp | VersionStyle::DashedTimestamp => {
+            VersionStyle::Timestamp | VersionStyle::DashedTimestamp { .. } => {
                 let at_least = previous.map_or(0, |p| timestamp_seconds(p) + 1);
                 let (y, mo, d, h, mi, s) = civil(now_utc.max(at_least));
-                if self == VersionStyle::Timestamp {
-                    format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}")
-                } else {
-                    format!("{y:04}-{mo:02}-{d:02}-{h:02}{mi:02}{s:02}")
+                match self {
+                    VersionStyle::DashedTimestamp { sequence: true } => {
+                        format!("{y:04}-{mo:02}-{d:02}-{h:02}{mi:02}{s:02}-0000")
+                    }
+                    VersionStyle::DashedTimestamp { sequence: false } => {
+                        format!("{y:04}-{mo:02}-{d:02}-{h:02}{mi:02}{s:02}")
+                    }
+                    _ => format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}"),
                 }
             }
             VersionStyle::UnixMillis => {
@@ -670,9 +682,13 @@ fn is_dashed_timestamp(text: &str) -> bool {
         })
 }
 
-/// Seconds since 1970 of a `YYYYMMDDHHMMSS` or `YYYY-MM-DD-HHMMSS` version.
+/// Seconds since 1970 of a `YYYYMMDDHHMMSS` or `YYYY-MM-DD-HHMMSS[-NNNN]` version.
 fn timestamp_seconds(version: &str) -> u64 {
-    let digits: String = version.chars().filter(char::is_ascii_digit).collect();
+    let digits: String = version
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(14)
+        .collect();
     let field = |range: std::ops::Range<usize>| {
         digits
             .get(range)

@@ -310,6 +310,19 @@ fn new_migrations_follow_each_tools_names() {
     );
     assert_eq!(
         written(
+            &[
+                "d/2026-07-27-143313-0000_rename/up.sql",
+                "d/2026-07-27-143313-0000_rename/down.sql"
+            ],
+            &[],
+            &[comment_step()]
+        )[0]
+        .lines()
+        .next(),
+        Some("d/2030-01-01-000000-0000_add_comment_on_table_orders/up.sql")
+    );
+    assert_eq!(
+        written(
             &["h/1574432601495_create_tables/up.sql"],
             &[],
             &[comment_step()]
