@@ -14,6 +14,7 @@ macro_rules! stderr_line {
 }
 
 pub mod analysis;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
