@@ -135,13 +135,14 @@ fn json(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
     writeln!(out)
 }
 
-/// One row a rule: id, level (marked when `ddlint.toml` set it), `yes` when fixable, the summary
+/// One row per rule: id, level (marked when `ddlint.toml` set it), `yes` when fixable, the summary
 /// cut to what is left of `TABLE_WIDTH`; a heading row per catalog section.
 fn table(out: &mut impl Write, config: &Config, style: Style) -> io::Result<()> {
     let id_width = rules::all().map(|rule| rule.id.len()).max().unwrap_or(0);
     let level_width = "warning".len() + 1;
     let fix_width = "FIX".len();
-    let summary_width = TABLE_WIDTH - id_width - level_width - fix_width - 3 * GAP.len();
+    let summary_width =
+        TABLE_WIDTH.saturating_sub(id_width + level_width + fix_width + 3 * GAP.len());
     let row = |id: &str, level: &str, fix: &str, summary: &str| {
         format!("{id:id_width$}{GAP}{level:level_width$}{GAP}{fix:fix_width$}{GAP}{summary}")
     };

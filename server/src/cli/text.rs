@@ -76,12 +76,14 @@ fn group<'a>(checked: &'a Checked, file: &'a FileData, diagnostic: &'a Diagnosti
     });
     let excerpt = Excerpt::new(file, lines);
     let primary = AnnotationKind::Primary.span(excerpt.span(diagnostic.range));
-    let labels = near.iter().map(|related| {
-        AnnotationKind::Context
-            .span(excerpt.span(related.loc.range))
-            .label(related.message.as_str())
-    });
-    let labels: Vec<_> = labels.collect();
+    let labels: Vec<_> = near
+        .iter()
+        .map(|related| {
+            AnnotationKind::Context
+                .span(excerpt.span(related.loc.range))
+                .label(related.message.as_str())
+        })
+        .collect();
     let snippet = Snippet::source(excerpt.text)
         .line_start(*excerpt.lines.start() as usize + 1)
         .annotation(primary)
@@ -168,13 +170,12 @@ impl<'f> Excerpt<'f> {
     fn span(&self, range: TextRange) -> Range<usize> {
         let start = self.offset(range.start());
         let last = *lines_of(self.file, range).end();
-        let end = if self
+        let end_line = self
             .file
             .lines
             .line_col(range.end(), PositionEncoding::Utf8)
-            .line
-            > last
-        {
+            .line;
+        let end = if end_line > last {
             self.line_end(last)
         } else {
             self.offset(range.end())
