@@ -77,13 +77,15 @@ db/schema.sql:3:16: warning[timestamp-without-time-zone] `created_at` is `timest
   |
 3 |     created_at timestamp NOT NULL -- when they signed up
   |                ^^^^^^^^^
-   = fix: Convert to timestamptz
+  |
+  = help: Convert to timestamptz
 
 db/schema.sql:8:33: warning[foreign-key-without-index] no index on orders(customer_id) for the foreign key to `customers`: deletes and key updates on `customers` scan `orders`
   |
 8 |     customer_id bigint NOT NULL REFERENCES customers (id)
   |                                 ^^^^^^^^^^^^^^^^^^^^^^^^^
-   = fix: Create index on orders(customer_id)
+  |
+  = help: Create index on orders(customer_id)
 
 Found 2 problems (0 errors, 2 warnings, 0 info) in 1 file.
 2 fixable with `ddlint check --fix`.
@@ -300,7 +302,10 @@ fn rules_lists_and_documents() {
         .lines()
         .find(|l| l.starts_with("foreign-key-without-index "))
         .unwrap();
-    assert!(line.contains("warning") && line.contains("fix"), "{line}");
+    assert!(
+        line.contains(" warning ") && line.contains(" yes "),
+        "{line}"
+    );
     let doc = ddlint(&dir.0, &["rules", "foreign-key-without-index"]);
     assert_eq!(doc.status.code(), Some(0));
     for section in [
@@ -387,4 +392,292 @@ fn help_and_version() {
         stdout(&version).trim(),
         format!("ddlint {}", env!("CARGO_PKG_VERSION"))
     );
+}
+
+/// `ddlint` with only the given colour variables set (those of the environment removed).
+fn ddlint_with_colour_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ddlint"));
+    command.args(args).current_dir(dir);
+    for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied()).output().unwrap()
+}
+
+fn without_escape_codes(text: &str) -> String {
+    regex::Regex::new("\x1b\\[[0-9;]*m")
+        .unwrap()
+        .replace_all(text, "")
+        .into_owned()
+}
+
+#[test]
+fn colour_only_when_asked_for_and_never_with_no_color() {
+    let dir = TempDir::new("colour");
+    dir.write("schema.sql", SCHEMA);
+    for args in [
+        &[
+            "check",
+            "schema.sql",
+            "--select",
+            "timestamp-without-time-zone",
+        ][..],
+        &["check", "schema.sql", "--statistics"],
+        &["rules"],
+    ] {
+        let run = |env: &[(&str, &str)]| stdout(&ddlint_with_colour_env(&dir.0, args, env));
+        let plain = run(&[]);
+        assert!(!plain.contains('\x1b'), "not a terminal: {plain}");
+        let forced = run(&[("CLICOLOR_FORCE", "1")]);
+        assert!(forced.contains("\x1b["), "CLICOLOR_FORCE: {forced}");
+        assert_eq!(without_escape_codes(&forced), plain, "ddlint {args:?}");
+        let refused = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+        assert_eq!(refused, plain, "NO_COLOR wins: ddlint {args:?}");
+    }
+}
+
+#[test]
+fn rules_table_fits_100_columns_and_keeps_code_spans_whole() {
+    let dir = TempDir::new("rules-table");
+    let listing = stdout(&ddlint(&dir.0, &["rules"]));
+    let rules: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&ddlint(&dir.0, &["rules", "--format", "json"]))).unwrap();
+    let lines: Vec<&str> = listing.lines().collect();
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(header, ["RULE", "LEVEL", "FIX", "SUMMARY"]);
+    for line in &lines {
+        // Every character of the table is one column wide (ASCII and `…`).
+        assert!(
+            line.chars().count() <= 100,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+    let mut section = "";
+    let mut heading_at = 0;
+    for rule in &rules {
+        let id = rule["id"].as_str().unwrap();
+        if rule["section"] != section {
+            section = rule["section"].as_str().unwrap();
+            heading_at = lines
+                .iter()
+                .position(|line| *line == section)
+                .unwrap_or_else(|| panic!("no heading {section}"));
+        }
+        let rows: Vec<usize> = (0..lines.len())
+            .filter(|&at| lines[at].split_whitespace().next() == Some(id))
+            .collect();
+        assert_eq!(rows.len(), 1, "{id}");
+        let row = lines[rows[0]];
+        assert!(rows[0] > heading_at, "{id} is not under {section}");
+        assert!(
+            !lines[heading_at..rows[0]].contains(&""),
+            "{id} is not under {section}"
+        );
+        assert_eq!(row.matches('`').count() % 2, 0, "a code span is cut: {row}");
+        let level = rule["level"].as_str().unwrap();
+        assert_eq!(row.split_whitespace().nth(1), Some(level), "{row}");
+    }
+    assert_eq!(
+        lines.iter().filter(|line| line.contains("  ")).count(),
+        rules.len() + 1,
+        "a row per rule and the header row:\n{listing}"
+    );
+}
+
+#[test]
+fn rules_as_json_for_tools() {
+    let dir = TempDir::new("rules-json");
+    dir.write(
+        "ddlint.toml",
+        "[rules.foreign-key-without-index]\nlevel = \"error\"\n",
+    );
+    let all: serde_json::Value =
+        serde_json::from_str(&stdout(&ddlint(&dir.0, &["rules", "--format", "json"]))).unwrap();
+    let fk = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["id"] == "foreign-key-without-index")
+        .unwrap();
+    assert_eq!(fk["section"], "Keys and relationships");
+    assert_eq!(fk["level"], "error");
+    assert_eq!(fk["default_level"], "warning");
+    assert_eq!(fk["fixable"], true);
+    assert!(fk.get("doc").is_none());
+    assert!(
+        fk["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("Reports foreign keys whose columns"),
+        "{fk}"
+    );
+    let one: serde_json::Value = serde_json::from_str(&stdout(&ddlint(
+        &dir.0,
+        &["rules", "foreign-key-without-index", "--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(one["id"], "foreign-key-without-index");
+    assert!(one["doc"].as_str().unwrap().contains("## What it does"));
+    let listing = stdout(&ddlint(&dir.0, &["rules"]));
+    let row = listing
+        .lines()
+        .find(|line| line.starts_with("foreign-key-without-index "))
+        .unwrap();
+    assert!(row.contains(" error* "), "{row}");
+    assert!(listing.contains("* set by ddlint.toml"), "{listing}");
+}
+
+/// The options of one command as `-h` shows them, or as README's usage block lists them.
+#[derive(Debug, Default, PartialEq)]
+struct Usage {
+    /// Flag spellings (`-o, --output`) with the text that describes them.
+    options: Vec<(String, String)>,
+    /// The command line's own text (its positional arguments and their description).
+    line: String,
+}
+
+/// The text of README's usage block.
+fn readme_usage() -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let start = readme
+        .find("## Usage\n\n```text\n")
+        .expect("a Usage section")
+        + 18;
+    let end = start + readme[start..].find("\n```").unwrap();
+    readme[start..end].to_string()
+}
+
+/// README's usage block by command: `ddlint check [PATH...]  description` starts a command,
+/// indented lines that start with `-` its options, more indented lines continue a description.
+fn readme_commands(usage: &str) -> Vec<(String, Usage)> {
+    let mut commands: Vec<(String, Usage)> = Vec::new();
+    for line in usage.lines() {
+        if let Some(rest) = line.strip_prefix("ddlint ") {
+            let name = rest.split_whitespace().next().unwrap_or("").to_string();
+            commands.push((
+                name,
+                Usage {
+                    options: Vec::new(),
+                    line: line.to_string(),
+                },
+            ));
+            continue;
+        }
+        let (_, usage) = commands.last_mut().expect("a command before its options");
+        let trimmed = line.trim();
+        if trimmed.starts_with('-') {
+            let flags = trimmed
+                .split_whitespace()
+                .take_while(|word| word.starts_with('-'))
+                .collect::<Vec<_>>()
+                .join(" ");
+            usage.options.push((flags, trimmed.to_string()));
+        } else if let Some((_, text)) = usage.options.last_mut() {
+            text.push(' ');
+            text.push_str(trimmed);
+        } else {
+            usage.line.push(' ');
+            usage.line.push_str(trimmed);
+        }
+    }
+    commands
+}
+
+/// A section of clap's `-h` output (`Commands:`, `Arguments:`, `Options:`): its entries.
+fn help_section<'a>(help: &'a str, title: &str) -> Vec<&'a str> {
+    help.lines()
+        .skip_while(|line| *line != title)
+        .skip(1)
+        .take_while(|line| line.starts_with(' '))
+        .map(str::trim)
+        .collect()
+}
+
+fn bracketed<'a>(text: &'a str, label: &str) -> Option<&'a str> {
+    let start = text.find(&format!("[{label}: "))? + label.len() + 3;
+    Some(&text[start..start + text[start..].find(']')?])
+}
+
+#[test]
+fn readme_usage_lists_what_help_shows() {
+    let dir = TempDir::new("readme-usage");
+    let usage = readme_usage();
+    let readme = readme_commands(&usage);
+    let main_help = stdout(&ddlint(&dir.0, &["--help"]));
+    for flag in ["--help", "--version"] {
+        assert!(
+            usage.contains(flag),
+            "README's usage does not mention {flag}"
+        );
+    }
+    let commands: Vec<&str> = help_section(&main_help, "Commands:")
+        .into_iter()
+        .filter_map(|entry| entry.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .collect();
+    let listed: Vec<&str> = readme
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .filter(|name| !name.starts_with(['-', '[']))
+        .collect();
+    assert_eq!(
+        listed, commands,
+        "README's usage lists other commands than --help"
+    );
+    for (name, listed) in &readme {
+        if name.starts_with(['-', '[']) {
+            continue;
+        }
+        let help = stdout(&ddlint(&dir.0, &[name.as_str(), "-h"]));
+        let arguments = help_section(&help, "Arguments:");
+        assert_eq!(
+            listed.line.matches('[').count(),
+            arguments.len(),
+            "ddlint {name}: README shows other arguments than {arguments:?}"
+        );
+        for argument in arguments {
+            if let Some(default) = bracketed(argument, "default") {
+                assert!(
+                    listed.line.contains(&format!("default: {default}")),
+                    "ddlint {name}: README does not say the default {default}"
+                );
+            }
+        }
+        let options: Vec<(String, &str)> = help_section(&help, "Options:")
+            .into_iter()
+            .map(|entry| {
+                let flags = entry
+                    .split_whitespace()
+                    .take_while(|word| word.starts_with('-'))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (flags, entry)
+            })
+            .filter(|(flags, _)| flags != "-h, --help" && flags != "-V, --version")
+            .collect();
+        let flags =
+            |options: &mut dyn Iterator<Item = &String>| options.cloned().collect::<Vec<_>>();
+        assert_eq!(
+            flags(&mut listed.options.iter().map(|(flags, _)| flags)),
+            flags(&mut options.iter().map(|(flags, _)| flags)),
+            "ddlint {name}: README's options differ from -h"
+        );
+        for ((flags, described), (_, shown)) in listed.options.iter().zip(&options) {
+            if let Some(values) = bracketed(shown, "possible values") {
+                let values = values.replace(", ", "|");
+                assert!(
+                    described.contains(&values),
+                    "ddlint {name} {flags}: README does not list {values}"
+                );
+            }
+            if let Some(default) = bracketed(shown, "default") {
+                assert!(
+                    described.contains(&format!("default: {default}")),
+                    "ddlint {name} {flags}: README does not say the default {default}"
+                );
+            }
+        }
+    }
 }

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::render::{self, Style};
+use super::render;
+use super::style::Style;
+use super::summary::Run;
+use super::text;
 use super::{CheckArgs, EXIT_ERROR, EXIT_FINDINGS, Format, write_stdout};
 use crate::analysis::{Checked, TextInput, check_texts};
 use crate::config::{self, Config};
@@ -257,13 +260,17 @@ fn report(
     cwd: &Path,
 ) -> Result<(), String> {
     let style = Style::detect();
+    let run = Run {
+        fixed,
+        unsafe_fixes: args.unsafe_fixes,
+    };
     write_stdout(|out| match args.format {
         Format::Json if args.statistics => render::statistics_json(out, checked, args.unsafe_fixes),
         Format::Json => render::json(out, checked),
         Format::Text if args.statistics => {
-            render::statistics(out, checked, style, fixed, args.unsafe_fixes)
+            render::statistics(&mut style.stream(out), checked, style, run)
         }
-        Format::Text => render::text(out, checked, style, fixed, args.unsafe_fixes),
+        Format::Text => text::text(&mut style.stream(out), checked, style, run),
         Format::Sarif => super::sarif::write(out, checked, config, cwd),
         Format::Github => render::github(out, checked),
     })

@@ -3,7 +3,11 @@
 mod check;
 mod erd;
 mod render;
+mod rule_docs;
 mod sarif;
+mod style;
+mod summary;
+mod text;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -26,10 +30,7 @@ enum Command {
     /// Check schema files, migration folders and Prisma schemas.
     Check(CheckArgs),
     /// List the rules with their levels, or show one rule's documentation.
-    Rules {
-        /// A rule id, e.g. `foreign-key-without-index`.
-        id: Option<String>,
-    },
+    Rules(rule_docs::RulesArgs),
     /// Draw the entity-relationship diagram of the schemas, or around one table.
     #[command(after_help = erd::EXAMPLES)]
     Erd(erd::ErdArgs),
@@ -71,7 +72,8 @@ pub(crate) struct CheckArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
-    /// `path:line:col: severity[rule] message` with the source line and carets.
+    /// `path:line:col: severity[rule] message`, then the source with the span marked, related
+    /// places and fixes.
     Text,
     /// One JSON array of findings, sorted by path, line and column.
     Json,
@@ -113,64 +115,9 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Rules { id } => rules_command(id.as_deref()),
+        Command::Rules(args) => rule_docs::run(&args),
         Command::Erd(args) => erd::run(&args),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
-    }
-}
-
-fn rules_command(id: Option<&str>) -> ExitCode {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let config = match crate::config::load(&cwd, &rules::specs()) {
-        Ok(config) => config,
-        Err(error) => {
-            stderr_line!("error: {error}");
-            return ExitCode::from(EXIT_ERROR);
-        }
-    };
-    let written = match id {
-        Some(id) => match rules::find(id) {
-            Some(rule) => {
-                let level = config.level(rule.id, rule.default_level(&config.policy));
-                write_stdout(|out| {
-                    writeln!(out, "# {} ({level})\n", rule.id)?;
-                    writeln!(out, "{}", rule.doc())
-                })
-            }
-            None => {
-                let ids = rules::all().map(|r| r.id);
-                match crate::suggest::closest(id, ids, 4) {
-                    Some(closest) => {
-                        stderr_line!("error: unknown rule `{id}`; did you mean `{closest}`?")
-                    }
-                    None => stderr_line!("error: unknown rule `{id}`; `ddlint rules` lists them"),
-                }
-                return ExitCode::from(EXIT_ERROR);
-            }
-        },
-        None => write_stdout(|out| {
-            let width = rules::all().map(|r| r.id.len()).max().unwrap_or(0);
-            for rule in rules::all() {
-                let level = config.level(rule.id, rule.default_level(&config.policy));
-                let fix = if rule.fixable { "fix" } else { "" };
-                let summary = first_sentence(rule.doc());
-                writeln!(
-                    out,
-                    "{:width$}  {:7}  {:3}  {summary}",
-                    rule.id,
-                    level.as_str(),
-                    fix
-                )?;
-            }
-            Ok(())
-        }),
-    };
-    match written {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            stderr_line!("error: {message}");
-            ExitCode::from(EXIT_ERROR)
-        }
     }
 }
 
@@ -185,20 +132,5 @@ fn write_stdout(
             Err(format!("cannot write to standard output: {error}"))
         }
         _ => Ok(()),
-    }
-}
-
-/// The first sentence of a rule's "What it does" section.
-pub(crate) fn first_sentence(doc: &str) -> String {
-    let body: String = doc
-        .lines()
-        .skip_while(|line| !line.starts_with("## What it does"))
-        .skip(1)
-        .take_while(|line| !line.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    match body.find(". ").or_else(|| body.find(": ")) {
-        Some(end) => body[..=end].trim_end().to_string(),
-        None => body,
     }
 }

@@ -1,53 +1,16 @@
-//! Output formats of `ddlint check`.
+//! Output formats of `ddlint check` for tools (JSON, GitHub workflow commands) and
+//! `--statistics`; the text format is in `text.rs`, SARIF in `sarif.rs`.
 
 use std::collections::BTreeMap;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::style::Style;
+use super::summary;
 use crate::analysis::{Checked, FileData};
-use crate::rules::{Diagnostic, Safety, Severity};
+use crate::rules::{Diagnostic, Severity};
 use crate::text::{LineCol, PositionEncoding};
-
-/// Colours, only on a terminal and never with `NO_COLOR`.
-#[derive(Clone, Copy)]
-pub(crate) struct Style {
-    color: bool,
-}
-
-impl Style {
-    pub fn detect() -> Style {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style {
-            color: !no_color && io::stdout().is_terminal(),
-        }
-    }
-
-    fn paint(self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-
-    fn severity(self, severity: Severity) -> String {
-        let code = match severity {
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Info => "1;36",
-        };
-        self.paint(code, severity.as_str())
-    }
-
-    fn bold(self, text: &str) -> String {
-        self.paint("1", text)
-    }
-
-    fn blue(self, text: &str) -> String {
-        self.paint("1;34", text)
-    }
-}
 
 fn file_of<'a>(checked: &'a Checked, diagnostic: &Diagnostic) -> Option<&'a FileData> {
     checked.files.iter().find(|f| f.id == diagnostic.file)
@@ -66,188 +29,8 @@ pub(crate) fn ordered(checked: &Checked) -> Vec<(&FileData, &Diagnostic)> {
     all
 }
 
-fn position(file: &FileData, offset: u32) -> LineCol {
+pub(super) fn position(file: &FileData, offset: u32) -> LineCol {
     file.lines.line_col(offset, PositionEncoding::Utf32)
-}
-
-/// rustc/ruff style: header, source line, carets, fix titles; then a summary.
-pub(crate) fn text(
-    out: &mut impl Write,
-    checked: &Checked,
-    style: Style,
-    fixed: usize,
-    unsafe_fixes: bool,
-) -> io::Result<()> {
-    let diagnostics = ordered(checked);
-    for (file, diagnostic) in &diagnostics {
-        let start = position(file, diagnostic.range.start());
-        writeln!(
-            out,
-            "{}: {}[{}] {}",
-            style.bold(&format!(
-                "{}:{}:{}",
-                file.path.display(),
-                start.line + 1,
-                start.col + 1
-            )),
-            style.severity(diagnostic.severity),
-            diagnostic.rule,
-            diagnostic.message
-        )?;
-        snippet(out, file, diagnostic, style)?;
-        for related in &diagnostic.related {
-            if let Some(other) = checked.files.iter().find(|f| f.id == related.loc.file) {
-                let at = position(other, related.loc.range.start());
-                writeln!(
-                    out,
-                    "   {} {}:{}:{}: {}",
-                    style.blue("="),
-                    other.path.display(),
-                    at.line + 1,
-                    at.col + 1,
-                    related.message
-                )?;
-            }
-        }
-        for fix in &diagnostic.fixes {
-            let safety = match fix.safety {
-                Safety::Safe => "",
-                Safety::Unsafe => " (unsafe)",
-            };
-            writeln!(out, "   {} fix: {}{safety}", style.blue("="), fix.title)?;
-        }
-        writeln!(out)?;
-    }
-    summary(out, checked, fixed, unsafe_fixes)
-}
-
-fn snippet(
-    out: &mut impl Write,
-    file: &FileData,
-    diagnostic: &Diagnostic,
-    style: Style,
-) -> io::Result<()> {
-    let start = position(file, diagnostic.range.start());
-    let Some(line_range) = file.lines.line_range(start.line) else {
-        return Ok(());
-    };
-    let line = file.slice(line_range);
-    let end_offset = diagnostic
-        .range
-        .end()
-        .min(line_range.end())
-        .max(diagnostic.range.start());
-    let end_col = position(file, end_offset).col.max(start.col + 1);
-    // Tabs shown as four spaces, with the carets moved to match.
-    let display = |upto: usize| -> usize {
-        line.chars()
-            .take(upto)
-            .map(|c| if c == '\t' { 4 } else { 1 })
-            .sum()
-    };
-    let shown: String = line
-        .chars()
-        .map(|c| {
-            if c == '\t' {
-                "    ".to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
-    let number = (start.line + 1).to_string();
-    let gutter = " ".repeat(number.len());
-    let caret_start = display(start.col as usize);
-    let caret_len = display(end_col as usize).saturating_sub(caret_start).max(1);
-    writeln!(out, "{gutter} {}", style.blue("|"))?;
-    writeln!(
-        out,
-        "{} {} {}",
-        style.blue(&number),
-        style.blue("|"),
-        shown.trim_end()
-    )?;
-    let carets = "^".repeat(caret_len);
-    let painted = match diagnostic.severity {
-        Severity::Error => style.paint("1;31", &carets),
-        Severity::Warning => style.paint("1;33", &carets),
-        Severity::Info => style.paint("1;36", &carets),
-    };
-    writeln!(
-        out,
-        "{gutter} {} {}{painted}",
-        style.blue("|"),
-        " ".repeat(caret_start)
-    )
-}
-
-fn summary(
-    out: &mut impl Write,
-    checked: &Checked,
-    fixed: usize,
-    unsafe_fixes: bool,
-) -> io::Result<()> {
-    let count = |severity| {
-        checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
-    };
-    let (errors, warnings, infos) = (
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
-    );
-    if fixed > 0 {
-        writeln!(
-            out,
-            "Fixed {fixed} {}.",
-            plural(fixed, "problem", "problems")
-        )?;
-    }
-    let total = errors + warnings + infos;
-    if total == 0 {
-        return writeln!(
-            out,
-            "No problems found in {} {}.",
-            checked.files.len(),
-            plural(checked.files.len(), "file", "files")
-        );
-    }
-    writeln!(
-        out,
-        "Found {total} {} ({errors} {}, {warnings} {}, {infos} info) in {} {}.",
-        plural(total, "problem", "problems"),
-        plural(errors, "error", "errors"),
-        plural(warnings, "warning", "warnings"),
-        checked.files.len(),
-        plural(checked.files.len(), "file", "files"),
-    )?;
-    let fixable_safe = checked
-        .diagnostics
-        .iter()
-        .filter(|d| matches!(d.fixes.as_slice(), [fix] if fix.safety == Safety::Safe))
-        .count();
-    let fixable_unsafe = checked
-        .diagnostics
-        .iter()
-        .filter(|d| matches!(d.fixes.as_slice(), [fix] if fix.safety == Safety::Unsafe))
-        .count();
-    if fixable_safe > 0 {
-        writeln!(out, "{fixable_safe} fixable with `ddlint check --fix`.")?;
-    }
-    if fixable_unsafe > 0 && !unsafe_fixes {
-        writeln!(
-            out,
-            "{fixable_unsafe} more fixable with `--fix --unsafe-fixes` (they change meaning or data)."
-        )?;
-    }
-    Ok(())
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }
 
 /// One row of `--statistics`: a rule at one severity (a rule reports some findings one level
@@ -298,10 +81,9 @@ pub(crate) fn statistics(
     out: &mut impl Write,
     checked: &Checked,
     style: Style,
-    fixed: usize,
-    unsafe_fixes: bool,
+    run: summary::Run,
 ) -> io::Result<()> {
-    let rows = statistics_rows(checked, unsafe_fixes);
+    let rows = statistics_rows(checked, run.unsafe_fixes);
     let count_width = rows
         .iter()
         .map(|row| row.count.to_string().len())
@@ -312,21 +94,21 @@ pub(crate) fn statistics(
     for row in &rows {
         let marker = match (any_fixable, row.fixable) {
             (false, _) => String::new(),
-            (true, true) => format!("[{}] ", style.paint("1;36", "*")),
+            (true, true) => format!("[{}] ", style.fixable("*")),
             (true, false) => "[ ] ".to_string(),
         };
         let severity = style.severity(row.severity);
         writeln!(
             out,
             "{}\t{}\t{marker}{severity}",
-            style.bold(&format!("{:>count_width$}", row.count)),
-            style.bold(&format!("{:<rule_width$}", row.rule)),
+            style.bold(format!("{:>count_width$}", row.count)),
+            style.bold(format!("{:<rule_width$}", row.rule)),
         )?;
     }
     if !rows.is_empty() {
         writeln!(out)?;
     }
-    summary(out, checked, fixed, unsafe_fixes)
+    summary::write(out, checked, run)
 }
 
 /// `--statistics --format json`: the rows as a JSON array.

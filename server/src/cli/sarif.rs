@@ -65,7 +65,7 @@ fn descriptor(rule: &rules::Rule, config: &Config) -> Value {
     json!({
         "id": rule.id,
         "name": rule.id,
-        "shortDescription": { "text": super::first_sentence(doc) },
+        "shortDescription": { "text": super::rule_docs::first_sentence(doc) },
         "fullDescription": { "text": what },
         "help": { "text": doc, "markdown": doc },
         "defaultConfiguration": { "level": level },

@@ -89,21 +89,65 @@ mod docs {
     include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
 }
 
+/// A section of the catalog with its rules, in catalog order.
+pub struct Section {
+    pub title: &'static str,
+    pub rules: &'static [&'static Rule],
+}
+
+/// The catalog's sections, in order.
+pub const SECTIONS: &[Section] = &[
+    Section {
+        title: "Types",
+        rules: types::RULES,
+    },
+    Section {
+        title: "Keys and relationships",
+        rules: keys::RULES,
+    },
+    Section {
+        title: "Indexes",
+        rules: indexes::RULES,
+    },
+    Section {
+        title: "Constraints and nullability",
+        rules: constraints::RULES,
+    },
+    Section {
+        title: "Audit columns",
+        rules: audit::RULES,
+    },
+    Section {
+        title: "Naming",
+        rules: naming::RULES,
+    },
+    Section {
+        title: "Table shape",
+        rules: shape::RULES,
+    },
+    Section {
+        title: "Security",
+        rules: security::RULES,
+    },
+    Section {
+        title: "PostgreSQL \"don't do this\"",
+        rules: dont::RULES,
+    },
+    Section {
+        title: "Zero-downtime migrations",
+        rules: migrations::RULES,
+    },
+    Section {
+        title: "Schema errors",
+        rules: schema::RULES,
+    },
+];
+
 /// Every rule, in catalog order.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
-    types::RULES
+    SECTIONS
         .iter()
-        .chain(keys::RULES)
-        .chain(indexes::RULES)
-        .chain(constraints::RULES)
-        .chain(audit::RULES)
-        .chain(naming::RULES)
-        .chain(shape::RULES)
-        .chain(security::RULES)
-        .chain(dont::RULES)
-        .chain(migrations::RULES)
-        .chain(schema::RULES)
-        .copied()
+        .flat_map(|section| section.rules.iter().copied())
 }
 
 pub fn find(id: &str) -> Option<&'static Rule> {
