@@ -61,6 +61,25 @@ impl FileData {
         )
     }
 
+    /// A file ddlint reports on but does not analyse (a baseline's entries): its text and
+    /// lines, no statements.
+    pub fn unparsed(id: FileId, path: PathBuf, text: Arc<str>) -> FileData {
+        let tree = crate::syntax::parse(Language::Sql, "", None);
+        let syntax = SyntaxTrees::from_tree(Language::Sql, tree, "");
+        let lines = Arc::new(LineIndex::new(&text));
+        let whole = TextRange::new(0, 0);
+        FileData::assemble(
+            id,
+            path,
+            Language::Sql,
+            (text, lines),
+            syntax,
+            whole,
+            Vec::new(),
+            Suppressions::default(),
+        )
+    }
+
     /// The analysis of this file's next version: `edits` (in order, as tree-sitter takes them)
     /// turned this version's text into `text`, and `span` is where the two differ. Only the
     /// chunks of the text the edits touched are parsed again, and only the statements they

@@ -106,11 +106,7 @@ impl Baseline {
             .collect();
         let one_per_line = lines.len() == file.findings.len();
         let line_of = |index: usize| {
-            if one_per_line {
-                lines[index]
-            } else {
-                1
-            }
+            if one_per_line { lines[index] } else { 1 }
         };
         Ok(Baseline {
             entries: file
@@ -156,6 +152,16 @@ impl Baseline {
         stale.sort_by_key(|stale| stale.line);
         (new, stale)
     }
+}
+
+/// How a baseline in `dir` names the file at `path`: relative to `dir` where it is below it,
+/// with `/` separators.
+pub fn relative_path(path: &std::path::Path, dir: &std::path::Path) -> String {
+    let path = path.strip_prefix(dir).unwrap_or(path);
+    path.components()
+        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The text of a baseline file holding `entries`, sorted so that the file diffs well.

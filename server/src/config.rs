@@ -184,6 +184,8 @@ pub struct Config {
     pub prisma: PrismaSettings,
     pub hover: HoverSettings,
     pub migrations: MigrationSettings,
+    /// `baseline`: the baseline file as written (relative to the configuration's directory).
+    pub baseline: Option<PathBuf>,
     pub rules: BTreeMap<String, RuleConfig>,
 }
 
@@ -199,6 +201,7 @@ impl Default for Config {
             prisma: PrismaSettings::default(),
             hover: HoverSettings::default(),
             migrations: MigrationSettings::default(),
+            baseline: None,
             rules: BTreeMap::new(),
         }
     }
@@ -214,6 +217,12 @@ impl Config {
     pub fn source_roots(&self) -> Vec<PathBuf> {
         let dir = self.dir().unwrap_or(Path::new(""));
         self.sources.iter().map(|root| dir.join(root)).collect()
+    }
+
+    /// The baseline file, joined to the configuration's directory.
+    pub fn baseline_file(&self) -> Option<PathBuf> {
+        let dir = self.dir().unwrap_or(Path::new(""));
+        self.baseline.as_ref().map(|path| dir.join(path))
     }
 
     /// The compiled `exclude` globs. They match paths relative to [`Config::dir`]; a pattern
@@ -355,6 +364,7 @@ fn entries<'t, 'i>(table: &'t DeTable<'i>) -> Vec<Entry<'t, 'i>> {
 
 const TOP_LEVEL_KEYS: &[&str] = &[
     "exclude",
+    "baseline",
     "policy",
     "schema",
     "source",
@@ -379,6 +389,16 @@ fn read_document(document: &DeTable<'_>, rules: &[RuleSpec]) -> Checked<Config> 
             "prisma" => config.prisma = read_prisma(value)?,
             "hover" => config.hover = read_hover(value)?,
             "migrations" => config.migrations = read_migrations(value)?,
+            "baseline" => {
+                let path = string(value, "baseline")?;
+                if path.trim().is_empty() {
+                    return Err(Problem {
+                        range: value.span(),
+                        message: "baseline must not be empty".to_owned(),
+                    });
+                }
+                config.baseline = Some(PathBuf::from(path));
+            }
             "rules" => config.rules = read_rules(value, rules)?,
             _ => return Err(unknown_name(key, "key", "at the top level", TOP_LEVEL_KEYS)),
         }
@@ -1169,11 +1189,11 @@ level = "error"
     fn unknown_top_level_key() {
         check_error(
             "exclude = []\nexlude = [\"x\"]\n",
-            "ddlint.toml:2:1: unknown key `exlude` at the top level; did you mean `exclude`? (valid keys: `exclude`, `policy`, `schema`, `source`, `prisma`, `hover`, `migrations`, `rules`)",
+            "ddlint.toml:2:1: unknown key `exlude` at the top level; did you mean `exclude`? (valid keys: `exclude`, `baseline`, `policy`, `schema`, `source`, `prisma`, `hover`, `migrations`, `rules`)",
         );
         check_error(
             "[colours]\nred = 1\n",
-            "ddlint.toml:1:2: unknown key `colours` at the top level; valid keys: `exclude`, `policy`, `schema`, `source`, `prisma`, `hover`, `migrations`, `rules`",
+            "ddlint.toml:1:2: unknown key `colours` at the top level; valid keys: `exclude`, `baseline`, `policy`, `schema`, `source`, `prisma`, `hover`, `migrations`, `rules`",
         );
     }
 

@@ -7,17 +7,20 @@ use std::sync::Arc;
 
 use super::render;
 use super::style::Style;
-use super::summary::Run;
+use super::summary::{self, Run};
 use super::text;
 use super::{CheckArgs, EXIT_ERROR, EXIT_FINDINGS, Format, write_stdout};
-use crate::analysis::{Checked, TextInput, check_texts};
+use crate::analysis::{Checked, FileData, TextInput, check_texts};
+use crate::baseline::{self, Baseline, Entry};
 use crate::config::{self, Config};
 use crate::fix::apply_edits;
-use crate::model::FileId;
+use crate::model::{FileId, Loc};
 use crate::rules::{self, Diagnostic, Fix, MigrationStep, Placement, Safety, Selection};
 use crate::suggest;
+use crate::text::TextRange;
 use crate::workspace::files::{Problem, collect_files, read_text};
-use crate::workspace::history::{Git, MigrationConvention, Pinned};
+use crate::workspace::history::{Git, MigrationConvention, NewFile, Pinned};
+use crate::workspace::since::ChangedSince;
 
 /// At most this many rounds of fixing: a fix may make another applicable.
 const MAX_FIX_ROUNDS: usize = 10;
@@ -67,12 +70,41 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
         }
     }
 
+    let changed = match &args.since {
+        Some(reference) => Some(ChangedSince::read(&cwd, reference)?),
+        None => None,
+    };
     let mut checked = check_texts(inputs, &config, &selection, &Git::default());
     let mut fixed = 0;
     if args.fix {
         fixed = apply_fixes(&mut checked, &config, &selection, args.unsafe_fixes, &cwd)?;
     }
-    report(args, &checked, &config, fixed, &cwd)?;
+    if let Some(changed) = &changed {
+        keep_new_since(&mut checked, changed);
+    }
+    if let Some(path) = &args.write_baseline {
+        let path = absolute(&cwd, path);
+        let entries = baseline_entries(&checked, &path);
+        let count = entries.len();
+        std::fs::write(&path, baseline::render(entries))
+            .map_err(|e| format!("{}: cannot write the baseline: {e}", path.display()))?;
+        stderr_line!(
+            "Recorded {count} {} in {}; `ddlint check --baseline {}` (or `baseline = \"…\"` in ddlint.toml) now reports only new ones.",
+            summary::plural(count, "finding", "findings"),
+            relative(&cwd, &path).display(),
+            relative(&cwd, &path).display(),
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let baseline_file = match &args.baseline {
+        Some(path) => Some(absolute(&cwd, path)),
+        None => config.baseline_file().map(|path| absolute(&cwd, &path)),
+    };
+    let baseline_used = baseline_file.is_some();
+    if let Some(path) = baseline_file {
+        apply_baseline(&mut checked, &path, &config, &selection, &cwd)?;
+    }
+    report(args, &checked, &config, fixed, baseline_used, &cwd)?;
     if usage_error {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
@@ -210,12 +242,8 @@ fn write_migrations(
         let Some(source) = checked.sources.iter().find(|source| &source.root == root) else {
             continue;
         };
-        let text = |key: &Path| {
-            let id = checked.keys.iter().position(|k| k == key)?;
-            let file = checked.files.iter().find(|file| file.id.0 as usize == id)?;
-            Some(&*file.text)
-        };
-        let Some(convention) = MigrationConvention::of(source, text) else {
+        let Some(convention) = MigrationConvention::of(source, |key| source_text(checked, key))
+        else {
             stderr_line!(
                 "warning: {}: {} fix(es) belong in a new migration, but ddlint cannot tell how \
                  this folder names its migrations; write them by hand",
@@ -247,9 +275,148 @@ fn write_migrations(
     Ok(inputs)
 }
 
+/// The files a fix's new migration would be written to now, or none for a fix without one (or
+/// in a folder whose names ddlint cannot follow).
+pub(super) fn new_migration_files(
+    checked: &Checked,
+    diagnostic: &Diagnostic,
+    fix: &Fix,
+    now: u64,
+) -> Vec<NewFile> {
+    let (Placement::NewMigration, Some(step)) = (fix.placement, &fix.migration) else {
+        return Vec::new();
+    };
+    let Some(source) = checked.source_of(diagnostic.file) else {
+        return Vec::new();
+    };
+    MigrationConvention::of(source, |key| source_text(checked, key))
+        .map(|convention| convention.write(std::slice::from_ref(step), now))
+        .unwrap_or_default()
+}
+
+fn source_text<'a>(checked: &'a Checked, key: &Path) -> Option<&'a str> {
+    let id = checked.keys.iter().position(|k| k == key)?;
+    let file = checked.files.iter().find(|file| file.id.0 as usize == id)?;
+    Some(&file.text)
+}
+
 /// `path` relative to `cwd` when it is below it, as users name files.
 fn relative(cwd: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(cwd).unwrap_or(path).to_path_buf()
+}
+
+/// Keeps only the findings in files changed since `--since`'s commit, in statements added
+/// since.
+fn keep_new_since(checked: &mut Checked, changed: &ChangedSince) {
+    let Checked {
+        files,
+        keys,
+        diagnostics,
+        ..
+    } = checked;
+    diagnostics.retain(|diagnostic| {
+        let Some(file) = files.iter().find(|file| file.id == diagnostic.file) else {
+            return false;
+        };
+        keys.get(file.id.0 as usize)
+            .is_some_and(|key| changed.is_new(key, file, diagnostic))
+    });
+}
+
+/// A finding's identity in a baseline at `baseline` (paths relative to its directory).
+fn baseline_entry(checked: &Checked, diagnostic: &Diagnostic, baseline: &Path) -> Option<Entry> {
+    let file = checked
+        .files
+        .iter()
+        .find(|file| file.id == diagnostic.file)?;
+    let key = checked.keys.get(file.id.0 as usize)?;
+    let dir = baseline.parent().unwrap_or(Path::new(""));
+    Some(Entry::new(
+        diagnostic.rule,
+        &baseline::relative_path(key, dir),
+        &diagnostic.message,
+        file.slice(diagnostic.range),
+    ))
+}
+
+fn baseline_entries(checked: &Checked, baseline: &Path) -> Vec<Entry> {
+    checked
+        .diagnostics
+        .iter()
+        .filter_map(|diagnostic| baseline_entry(checked, diagnostic, baseline))
+        .collect()
+}
+
+/// Drops the findings the baseline at `path` holds, and reports its entries that match none as
+/// unused suppressions of the baseline file.
+fn apply_baseline(
+    checked: &mut Checked,
+    path: &Path,
+    config: &Config,
+    selection: &Selection,
+    cwd: &Path,
+) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "{}: cannot read the baseline: {e}; `ddlint check --write-baseline {}` writes one",
+            path.display(),
+            relative(cwd, path).display()
+        )
+    })?;
+    let baseline = Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let diagnostics = std::mem::take(&mut checked.diagnostics);
+    let findings = diagnostics
+        .into_iter()
+        .map(|diagnostic| {
+            let entry = baseline_entry(checked, &diagnostic, path)
+                .unwrap_or_else(|| Entry::new(diagnostic.rule, "", &diagnostic.message, ""));
+            (entry, diagnostic)
+        })
+        .collect();
+    let (new, stale) = baseline.filter(findings);
+    checked.diagnostics = new;
+    // Nothing can be said about entries of rules that did not run.
+    let stale: Vec<_> = stale
+        .into_iter()
+        .filter(|stale| {
+            rules::find(&stale.entry.rule)
+                .is_some_and(|rule| rules::effective_severity(rule, config, selection).is_some())
+        })
+        .collect();
+    let rule = rules::find("unused-suppression");
+    let Some(severity) = rule.and_then(|rule| rules::effective_severity(rule, config, selection))
+    else {
+        return Ok(());
+    };
+    if stale.is_empty() {
+        return Ok(());
+    }
+    let id = FileId(checked.keys.len() as u32);
+    let file = FileData::unparsed(id, relative(cwd, path), Arc::from(text));
+    for entry in stale {
+        let Some(line) = file.lines.line_range(entry.line as u32 - 1) else {
+            continue;
+        };
+        let indent = file.slice(line).len() - file.slice(line).trim_start().len();
+        let mut diagnostic = Diagnostic::new(
+            Loc {
+                file: id,
+                range: TextRange::new(line.start() + indent as u32, line.end()),
+            },
+            format!(
+                "baseline entry for `{}` in {} matches no finding any more; `ddlint check --write-baseline {}` refreshes the baseline",
+                entry.entry.rule,
+                entry.entry.path,
+                relative(cwd, path).display()
+            ),
+        );
+        diagnostic.rule = "unused-suppression";
+        diagnostic.severity = severity;
+        checked.diagnostics.push(diagnostic);
+    }
+    checked.keys.push(path.to_path_buf());
+    checked.files.push(file);
+    Ok(())
 }
 
 fn report(
@@ -257,20 +424,27 @@ fn report(
     checked: &Checked,
     config: &Config,
     fixed: usize,
+    baseline_used: bool,
     cwd: &Path,
 ) -> Result<(), String> {
     let style = Style::detect();
     let run = Run {
         fixed,
         unsafe_fixes: args.unsafe_fixes,
+        baseline_used,
+        paths: args
+            .paths
+            .iter()
+            .map(|path| format!(" {}", path.display()))
+            .collect(),
     };
     write_stdout(|out| match args.format {
         Format::Json if args.statistics => render::statistics_json(out, checked, args.unsafe_fixes),
         Format::Json => render::json(out, checked),
         Format::Text if args.statistics => {
-            render::statistics(&mut style.stream(out), checked, style, run)
+            render::statistics(&mut style.stream(out), checked, style, &run)
         }
-        Format::Text => text::text(&mut style.stream(out), checked, style, run),
+        Format::Text => text::text(&mut style.stream(out), checked, style, &run),
         Format::Sarif => super::sarif::write(out, checked, config, cwd),
         Format::Github => render::github(out, checked),
     })

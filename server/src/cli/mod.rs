@@ -68,6 +68,17 @@ pub(crate) struct CheckArgs {
     /// Print the number of findings per rule instead of each finding (text or json format).
     #[arg(long)]
     statistics: bool,
+    /// Report only in files changed since this git commit, branch or tag, and there only in
+    /// statements added since (the whole history is still checked).
+    #[arg(long, value_name = "REF")]
+    since: Option<String>,
+    /// Report only findings this baseline file does not hold (overrides `baseline` in
+    /// ddlint.toml); its entries that match nothing are reported as stale.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every finding in this baseline file, then exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -81,9 +81,21 @@ pub(crate) fn statistics(
     out: &mut impl Write,
     checked: &Checked,
     style: Style,
-    run: summary::Run,
+    run: &summary::Run,
 ) -> io::Result<()> {
-    let rows = statistics_rows(checked, run.unsafe_fixes);
+    rule_counts(out, checked, style, run.unsafe_fixes)?;
+    summary::write(out, checked, run)
+}
+
+/// The `--statistics` rows, then a blank line. A long text report ends with them too, so that
+/// a first run on a large schema can be read from its end.
+pub(crate) fn rule_counts(
+    out: &mut impl Write,
+    checked: &Checked,
+    style: Style,
+    unsafe_fixes: bool,
+) -> io::Result<()> {
+    let rows = statistics_rows(checked, unsafe_fixes);
     let count_width = rows
         .iter()
         .map(|row| row.count.to_string().len())
@@ -108,7 +120,7 @@ pub(crate) fn statistics(
     if !rows.is_empty() {
         writeln!(out)?;
     }
-    summary::write(out, checked, run)
+    Ok(())
 }
 
 /// `--statistics --format json`: the rows as a JSON array.

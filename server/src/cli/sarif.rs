@@ -124,7 +124,7 @@ fn result(
     if !related.is_empty() {
         result["relatedLocations"] = json!(related);
     }
-    let fixes: Vec<Value> = diagnostic.fixes.iter().map(|fix| {
+    let fixes: Vec<Value> = diagnostic.fixes.iter().filter(|fix| fix.is_applicable()).filter_map(|fix| {
         let mut by_file: BTreeMap<_, Vec<Value>> = BTreeMap::new();
         for edit in &fix.edits {
             let Some(target) = checked.files.iter().find(|f| f.id == edit.file) else { continue };
@@ -133,14 +133,26 @@ fn result(
                 "insertedContent": { "text": edit.text },
             }));
         }
-        let changes: Vec<Value> = by_file
+        let mut changes: Vec<Value> = by_file
             .into_iter()
             .filter_map(|(id, replacements)| {
                 let target = checked.files.iter().find(|f| f.id == id)?;
                 Some(json!({ "artifactLocation": artifact(target, cwd), "replacements": replacements }))
             })
             .collect();
-        json!({ "description": { "text": fix.title }, "artifactChanges": changes })
+        // A new migration: its text inserted at the start of a file that does not exist yet.
+        for file in super::check::new_migration_files(checked, diagnostic, fix, now_utc()) {
+            let relative = file.path.strip_prefix(cwd).unwrap_or(&file.path);
+            changes.push(json!({
+                "artifactLocation": { "uri": encode_path(relative), "uriBaseId": SRCROOT },
+                "replacements": [{
+                    "deletedRegion": { "startLine": 1, "startColumn": 1, "endColumn": 1 },
+                    "insertedContent": { "text": file.text },
+                }],
+            }));
+        }
+        (!changes.is_empty())
+            .then(|| json!({ "description": { "text": fix.title }, "artifactChanges": changes }))
     }).collect();
     if !fixes.is_empty() {
         result["fixes"] = json!(fixes);
@@ -150,6 +162,12 @@ fn result(
 
 fn physical(file: &FileData, range: TextRange, cwd: &Path) -> Value {
     json!({ "artifactLocation": artifact(file, cwd), "region": region(file, range) })
+}
+
+fn now_utc() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 fn region(file: &FileData, range: TextRange) -> Value {

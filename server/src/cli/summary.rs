@@ -6,13 +6,21 @@ use std::io::{self, Write};
 use crate::analysis::Checked;
 use crate::rules::{Safety, Severity};
 
+/// More findings than this make a long report: it ends with the counts per rule and the command
+/// that records them as a baseline.
+pub(crate) const LONG_REPORT: usize = 30;
+
 /// What the run did and was asked for besides checking, which the summary also reports.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Run {
     /// Fixes `--fix` applied.
     pub fixed: usize,
     /// `--unsafe-fixes` was given.
     pub unsafe_fixes: bool,
+    /// Findings a baseline holds are not reported.
+    pub baseline_used: bool,
+    /// The paths as given on the command line, for the commands the summary suggests.
+    pub paths: String,
 }
 
 /// The counts the summary reports.
@@ -44,6 +52,7 @@ impl Totals {
                 Severity::Info => totals.infos += 1,
             }
             match diagnostic.fixes.as_slice() {
+                [fix] if !fix.is_applicable() => {}
                 [fix] if fix.safety == Safety::Safe => totals.fixable_safe += 1,
                 [_] => totals.fixable_unsafe += 1,
                 _ => {}
@@ -57,12 +66,14 @@ impl Totals {
     }
 }
 
-pub(crate) fn write(out: &mut impl Write, checked: &Checked, run: Run) -> io::Result<()> {
+pub(crate) fn write(out: &mut impl Write, checked: &Checked, run: &Run) -> io::Result<()> {
     let totals = Totals::of(checked);
     let Run {
         fixed,
         unsafe_fixes,
-    } = run;
+        baseline_used,
+        ref paths,
+    } = *run;
     if fixed > 0 {
         writeln!(
             out,
@@ -98,6 +109,12 @@ pub(crate) fn write(out: &mut impl Write, checked: &Checked, run: Run) -> io::Re
             out,
             "{} more fixable with `--fix --unsafe-fixes` (they change meaning or data).",
             totals.fixable_unsafe
+        )?;
+    }
+    if total > LONG_REPORT && !baseline_used {
+        writeln!(
+            out,
+            "To adopt ddlint here, record these as a baseline (`ddlint check{paths} --write-baseline ddlint-baseline.json`, then `baseline = \"ddlint-baseline.json\"` in ddlint.toml): later runs report only new findings."
         )?;
     }
     Ok(())

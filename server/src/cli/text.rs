@@ -14,7 +14,7 @@ use super::render::{ordered, position};
 use super::style::Style;
 use super::summary;
 use crate::analysis::{Checked, FileData};
-use crate::rules::{Diagnostic, Related, Safety, Severity};
+use crate::rules::{Diagnostic, Placement, Related, Safety, Severity};
 use crate::text::{PositionEncoding, TextRange};
 
 /// Columns from one tab stop to the next: a tab is drawn up to the next stop, as an editor shows
@@ -29,7 +29,7 @@ pub(crate) fn text(
     out: &mut impl Write,
     checked: &Checked,
     style: Style,
-    run: summary::Run,
+    run: &summary::Run,
 ) -> io::Result<()> {
     let renderer = style.renderer();
     for (file, diagnostic) in ordered(checked) {
@@ -40,6 +40,9 @@ pub(crate) fn text(
             renderer.render(&[group(checked, file, diagnostic)])
         )?;
         writeln!(out)?;
+    }
+    if checked.diagnostics.len() > summary::LONG_REPORT {
+        super::render::rule_counts(out, checked, style, run.unsafe_fixes)?;
     }
     summary::write(out, checked, run)
 }
@@ -103,10 +106,18 @@ fn group<'a>(checked: &'a Checked, file: &'a FileData, diagnostic: &'a Diagnosti
         )));
     }
     for fix in &diagnostic.fixes {
-        let message = match fix.safety {
+        let mut message = match fix.safety {
             Safety::Safe => fix.title.clone(),
             Safety::Unsafe => format!("{} (unsafe fix)", fix.title),
         };
+        // Nothing applies a migration to write: the help line carries it.
+        if let (Placement::MigrationToWrite, Some(step)) = (fix.placement, &fix.migration) {
+            message.push(':');
+            for line in step.up.trim_end().lines() {
+                message.push_str("\n    ");
+                message.push_str(line);
+            }
+        }
         group = group.element(Level::HELP.message(message));
     }
     group
@@ -280,9 +291,15 @@ mod tests {
 
     /// The text output, escape codes shown as `␛`.
     fn render(files: Vec<FileData>, diagnostics: Vec<Diagnostic>, color: bool) -> String {
-        let checked = Checked { files, diagnostics };
+        let checked = Checked {
+            files,
+            diagnostics,
+            sources: Vec::new(),
+            keys: Vec::new(),
+            history: Default::default(),
+        };
         let mut out = Vec::new();
-        text(&mut out, &checked, Style::new(color), Run::default()).unwrap();
+        text(&mut out, &checked, Style::new(color), &Run::default()).unwrap();
         String::from_utf8(out).unwrap().replace('\x1b', "␛")
     }
 

@@ -45,7 +45,7 @@ fn place(mut fix: Fix, history: &impl Fn(FileId) -> History) -> Option<Fix> {
     };
     fix.placement = if touched.contains(&History::Generated) {
         fix.title = format!(
-            "{} (a migration to write: the file is generated)",
+            "{} in a migration you write (this file is generated)",
             fix.title
         );
         Placement::MigrationToWrite

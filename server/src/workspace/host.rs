@@ -22,6 +22,7 @@ use std::sync::Arc;
 use tree_sitter::InputEdit;
 
 use crate::analysis::{FileData, SourceCache, SourceMember, check_source};
+use crate::baseline::{self, Baseline, Entry};
 use crate::config::{self, Config, ConfigError, ErdHover};
 use crate::lower::ChangedSpan;
 use crate::model::{FileId, Model};
@@ -219,6 +220,8 @@ struct Scope {
     sources: Vec<SchemaSource>,
     /// What the last model build of each source (by its root) left for the next.
     builds: HashMap<PathBuf, SourceCache>,
+    /// The configuration's `baseline`, read; its findings are not reported.
+    baseline: Option<(PathBuf, Arc<Baseline>)>,
 }
 
 pub struct Host {
@@ -277,6 +280,7 @@ impl Host {
             return;
         }
         let (config, problem) = load_config(root, None);
+        let baseline = self.load_baseline(&config);
         self.scopes.insert(
             root.to_path_buf(),
             Scope {
@@ -286,6 +290,7 @@ impl Host {
                 problem,
                 sources: Vec::new(),
                 builds: HashMap::new(),
+                baseline,
             },
         );
         // Files opened before the folder was known move into it.
@@ -469,6 +474,14 @@ impl Host {
     fn disk(&mut self, events: Vec<DiskEvent>) {
         // A change on disk may come with a commit or a checkout.
         self.vcs.forget();
+        let baselines: Vec<PathBuf> = self
+            .scopes
+            .values()
+            .filter_map(|scope| scope.config.baseline_file())
+            .collect();
+        if events.iter().any(|event| baselines.contains(&event.path)) {
+            self.reload_baselines();
+        }
         if events.iter().any(|event| {
             event
                 .path
@@ -679,10 +692,50 @@ impl Host {
                 scope.problem = problem;
             }
         }
+        self.reload_baselines();
         // `exclude` and the source roots may have changed.
         for root in roots {
             if self.scopes.get(&root).is_some_and(|scope| scope.walked) {
                 self.walk(&root, &mut |_, _| {});
+            }
+        }
+        self.regroup_everything();
+    }
+
+    /// The baseline a configuration names; a file that cannot be read is reported once.
+    fn load_baseline(&mut self, config: &Config) -> Option<(PathBuf, Arc<Baseline>)> {
+        let path = config.baseline_file()?;
+        let read = std::fs::read_to_string(&path)
+            .map_err(|error| error.to_string())
+            .and_then(|text| Baseline::parse(&text));
+        match read {
+            Ok(baseline) => Some((path, Arc::new(baseline))),
+            Err(error) => {
+                self.notices.push(Notice::show(
+                    NoticeLevel::Warning,
+                    format!(
+                        "ddlint: the baseline {} cannot be used ({error}); every finding is shown",
+                        path.display()
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    fn reload_baselines(&mut self) {
+        let roots: Vec<PathBuf> = self.scopes.keys().cloned().collect();
+        for root in roots {
+            let Some(config) = self
+                .scopes
+                .get(&root)
+                .map(|scope| Arc::clone(&scope.config))
+            else {
+                continue;
+            };
+            let baseline = self.load_baseline(&config);
+            if let Some(scope) = self.scopes.get_mut(&root) {
+                scope.baseline = baseline;
             }
         }
         self.regroup_everything();
@@ -742,6 +795,7 @@ impl Host {
             } else {
                 load_config(&root, None)
             };
+            let baseline = self.load_baseline(&config);
             self.scopes.insert(
                 root.clone(),
                 Scope {
@@ -751,6 +805,7 @@ impl Host {
                     problem,
                     sources: Vec::new(),
                     builds: HashMap::new(),
+                    baseline,
                 },
             );
         }
@@ -977,6 +1032,20 @@ impl Host {
                 return;
             }
         };
+        let diagnostics = match &scope.baseline {
+            Some((path, baseline)) => {
+                let members: HashMap<FileId, (&Path, &FileData)> = source
+                    .files
+                    .iter()
+                    .filter_map(|member| {
+                        let file = self.files.get(&member.path)?;
+                        Some((file.data.id, (member.path.as_path(), &*file.data)))
+                    })
+                    .collect();
+                without_baseline(baseline, path, diagnostics, |id| members.get(&id).copied())
+            }
+            None => diagnostics,
+        };
         let view = Arc::new(SourceView {
             model,
             members: member_ids,
@@ -1065,6 +1134,32 @@ fn declares_datasource(data: &FileData) -> bool {
 
 /// The configuration of a folder. When `ddlint.toml` is invalid, the last valid one (or the
 /// defaults) stays in force and the problem is reported.
+/// The diagnostics a baseline does not hold (its stale entries are for the CLI to report).
+fn without_baseline<'a>(
+    baseline: &Baseline,
+    path: &Path,
+    diagnostics: Vec<Diagnostic>,
+    file: impl Fn(FileId) -> Option<(&'a Path, &'a FileData)>,
+) -> Vec<Diagnostic> {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let findings = diagnostics
+        .into_iter()
+        .map(|diagnostic| {
+            let entry = match file(diagnostic.file) {
+                Some((key, data)) => Entry::new(
+                    diagnostic.rule,
+                    &baseline::relative_path(key, dir),
+                    &diagnostic.message,
+                    data.slice(diagnostic.range),
+                ),
+                None => Entry::new(diagnostic.rule, "", &diagnostic.message, ""),
+            };
+            (entry, diagnostic)
+        })
+        .collect();
+    baseline.filter(findings).0
+}
+
 fn load_config(
     root: &Path,
     last_valid: Option<&Arc<Config>>,

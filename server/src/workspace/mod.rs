@@ -7,6 +7,6 @@ pub mod host;
 pub mod sources;
 
 pub mod linking;
-pub mod since;
 #[cfg(test)]
 pub(crate) mod scratch;
+pub mod since;

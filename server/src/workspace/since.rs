@@ -48,9 +48,15 @@ impl ChangedSince {
         let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
         let commit = format!("{reference}^{{commit}}");
         git(&top, &["rev-parse", "--verify", "--quiet", &commit]).map_err(|_| {
-            format!("--since {reference}: no such commit, branch or tag in {}", top.display())
+            format!(
+                "--since {reference}: no such commit, branch or tag in {}",
+                top.display()
+            )
         })?;
-        let changed = git(&top, &["diff", "--name-only", "-z", "--no-renames", reference, "--"])?;
+        let changed = git(
+            &top,
+            &["diff", "--name-only", "-z", "--no-renames", reference, "--"],
+        )?;
         let untracked = git(&top, &["ls-files", "--others", "--exclude-standard", "-z"])?;
         let mut files = HashMap::new();
         for name in nul_separated(&changed).chain(nul_separated(&untracked)) {
