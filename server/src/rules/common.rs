@@ -3,6 +3,7 @@
 use crate::fix::TableElements;
 use crate::lower::TypeRef;
 use crate::model::{Column, Constraint, Domain, Loc, Located, Model, Table};
+use crate::rules::words::words;
 use crate::rules::{Edit, RuleCx, Safety};
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -190,6 +191,17 @@ pub fn add_column_check(
     let sql = format!("ALTER TABLE {} ADD CHECK ({check});", table.name);
     let sql = crate::fix::keyword_case(&file.text, statement, &sql);
     Some(crate::fix::insert_statement_after(file, statement, &sql))
+}
+
+/// The words of a name as its author wrote them: PostgreSQL stores an unquoted `payAmount` as
+/// `payamount`, but its words are still pay and amount.
+pub fn written_words(cx: &RuleCx, name: &str, written_at: Loc) -> Vec<String> {
+    let written = cx.text(written_at);
+    if !written.starts_with('"') && crate::lower::ident_denotes(written, name) {
+        words(written)
+    } else {
+        words(name)
+    }
 }
 
 /// How messages name a table: its Prisma model name in Prisma, else its SQL name.

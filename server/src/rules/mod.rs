@@ -10,6 +10,7 @@ mod diagnostic;
 mod incremental;
 mod scope;
 pub mod suppression;
+mod words;
 
 mod audit;
 mod constraints;

@@ -5,7 +5,8 @@ pub(crate) mod missing_table_comment;
 pub(crate) mod missing_timestamps;
 pub(crate) mod updated_at_without_trigger;
 
-use crate::model::Table;
+use crate::model::{Column, Table};
+use crate::rules::common::builtin;
 use crate::rules::{Rule, RuleCx};
 
 pub(super) const RULES: &[&Rule] = &[
@@ -38,4 +39,29 @@ pub(crate) fn app_sets_timestamps(cx: &RuleCx, table: &Table) -> bool {
             && folder.starts_with(|c: char| c.is_ascii_digit())
     });
     framework || prisma_migration
+}
+
+/// Whether a column's type can hold an audit time: `timestamptz`, `timestamp` or `date`, or a
+/// domain over one. `Some(false)` for other types: an `Int` `created_at` holding an epoch
+/// (Auth.js account tables) is not an audit column. `None` when the type is not known.
+pub(crate) fn holds_time(cx: &RuleCx, column: &Column) -> Option<bool> {
+    let ty = &column.ty.as_ref()?.value;
+    if ty.array_dims > 0 {
+        return Some(false);
+    }
+    let temporal = |name: Option<&str>| matches!(name, Some("timestamptz" | "timestamp" | "date"));
+    if builtin(ty).is_some() {
+        return Some(temporal(builtin(ty)));
+    }
+    if let Some(domain) = cx.model.find_domain(ty) {
+        return Some(temporal(builtin(&domain.def.value.ty)));
+    }
+    if cx
+        .model
+        .find_type(ty, crate::syntax::Language::Sql)
+        .is_some()
+    {
+        return Some(false);
+    }
+    None
 }

@@ -53,9 +53,9 @@ use crate::model::names::quote_if_needed;
 use crate::model::{Column, Loc, QualifiedName, Table};
 use crate::rules::common::{column_label, defined_columns, type_tokens};
 use crate::rules::constraints::{
-    checks_on, in_foreign_key, is_enum_like, is_plain_string, quote_literal, snake_case,
-    with_leading_blanks,
+    checks_on, in_foreign_key, is_enum_like, is_plain_string, quote_literal, with_leading_blanks,
 };
+use crate::rules::words::snake_case;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, escape_snippet};
 use crate::syntax::Language;
 use crate::text::TextRange;

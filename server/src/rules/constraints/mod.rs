@@ -12,12 +12,11 @@ pub(crate) mod soft_delete_unique_not_partial;
 pub(crate) mod status_column_without_default;
 pub(crate) mod unique_email_case_sensitive;
 
-use std::borrow::Cow;
-
 use crate::config::OptionValue;
 use crate::lower::{ConstraintKind, Expr, TypeDefinition, TypeRef};
 use crate::model::{Column, Constraint, Loc, Table};
 use crate::rules::common::{builtin, glob_match, matches_any};
+use crate::rules::words::snake_case;
 use crate::rules::{Edit, Rule, RuleCx};
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -54,28 +53,6 @@ pub(crate) fn is_enum_like(cx: &RuleCx, column: &str) -> bool {
             .iter()
             .any(|pattern| glob_match(pattern, &column)),
     }
-}
-
-/// `createdAt` -> `created_at`, `userID` -> `user_id`; snake_case names stay as they are.
-pub(crate) fn snake_case(name: &str) -> Cow<'_, str> {
-    if !name.bytes().any(|b| b.is_ascii_uppercase()) {
-        return Cow::Borrowed(name);
-    }
-    let mut out = String::with_capacity(name.len() + 4);
-    let mut after_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            if after_lower {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            after_lower = false;
-        } else {
-            out.push(c);
-            after_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// `text`, `varchar` or `char` (not an array).
@@ -474,14 +451,6 @@ pub(crate) fn referenced_by_foreign_key(cx: &RuleCx, table: &Table, columns: &[&
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn snake_case_names() {
-        assert_eq!(snake_case("createdAt"), "created_at");
-        assert_eq!(snake_case("userID"), "user_id");
-        assert_eq!(snake_case("order_status"), "order_status");
-        assert_eq!(snake_case("Status"), "status");
-    }
 
     #[test]
     fn values_compare() {

@@ -51,10 +51,11 @@ use crate::model::{Column, Table};
 use crate::rules::common::{
     append_to_prisma_model, column_label, defined_columns, matches_any, table_elements, table_label,
 };
-use crate::rules::constraints::{is_citext, is_plain_string, snake_case};
+use crate::rules::constraints::{is_citext, is_plain_string};
 use crate::rules::indexes::{
     alters_earlier_migration_table, free_relation_name, index_shapes, position,
 };
+use crate::rules::words::snake_case;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 

@@ -45,10 +45,11 @@ use crate::config::{Level, OptionKind, OptionSpec};
 use crate::model::names::quote_if_needed;
 use crate::model::{Column, Table};
 use crate::rules::common::builtin;
-use crate::rules::constraints::{referenced_by_foreign_key, replace_unique_constraint, snake_case};
+use crate::rules::constraints::{referenced_by_foreign_key, replace_unique_constraint};
 use crate::rules::indexes::{
     IndexShape, Source, free_relation_name, index_shapes, is_create_index_statement,
 };
+use crate::rules::words::snake_case;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 

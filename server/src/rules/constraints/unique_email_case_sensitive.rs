@@ -46,8 +46,9 @@ use crate::model::Table;
 use crate::model::names::quote_if_needed;
 use crate::rules::common::defined_columns;
 use crate::rules::constraints::natural_key_not_unique::TENANT_COLUMNS;
-use crate::rules::constraints::{is_plain_string, replace_unique_constraint, snake_case};
+use crate::rules::constraints::{is_plain_string, replace_unique_constraint};
 use crate::rules::indexes::{IndexShape, Source, free_relation_name, index_shapes};
+use crate::rules::words::snake_case;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 

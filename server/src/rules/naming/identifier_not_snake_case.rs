@@ -45,6 +45,7 @@ use std::path::Path;
 use crate::model::{FileId, Loc, Table};
 use crate::rules::common::append_to_prisma_model;
 use crate::rules::naming::{DefinedName, NameKind, defined_names};
+use crate::rules::words::words;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -233,27 +234,8 @@ pub(crate) fn to_snake_case(name: &str) -> Option<String> {
     if name.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) {
         return None;
     }
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && i > 0 {
-                let previous = chars[i - 1];
-                let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-                let boundary = previous.is_ascii_lowercase()
-                    || previous.is_ascii_digit()
-                    || (previous.is_ascii_uppercase() && next_is_lower);
-                if boundary && !out.ends_with('_') {
-                    out.push('_');
-                }
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    let trimmed = out.trim_end_matches('_');
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
+    let words = words(name);
+    (!words.is_empty()).then(|| words.join("_"))
 }
 
 #[cfg(test)]
