@@ -6,7 +6,8 @@ use std::borrow::Cow;
 
 /// The lower-case words of a name: split at `_`, blanks and other characters that are neither
 /// letters nor digits, and where the case changes (`payAmount` -> pay amount, `HTTPServer` ->
-/// http server, `userID2` -> user id2). Letters outside ASCII count as letters.
+/// http server, `userID2` -> user id2, `tagIDs` -> tag ids). Letters outside ASCII count as
+/// letters.
 pub(crate) fn words(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut words: Vec<String> = Vec::new();
@@ -20,7 +21,10 @@ pub(crate) fn words(name: &str) -> Vec<String> {
         }
         if c.is_uppercase() && i > 0 {
             let previous = chars[i - 1];
-            let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            // The plural of an acronym (`tagIDs`, `URLs`) keeps its `s`.
+            let plural_s = chars.get(i + 1) == Some(&'s')
+                && !chars.get(i + 2).is_some_and(|n| n.is_lowercase());
+            let next_is_lower = !plural_s && chars.get(i + 1).is_some_and(|n| n.is_lowercase());
             let boundary = previous.is_lowercase()
                 || previous.is_ascii_digit()
                 || (previous.is_uppercase() && next_is_lower);
@@ -77,6 +81,8 @@ mod tests {
         assert_eq!(split("TotalPrice"), ["total", "price"]);
         assert_eq!(split("HTTPServer"), ["http", "server"]);
         assert_eq!(split("userID2"), ["user", "id2"]);
+        assert_eq!(split("tagIDs"), ["tag", "ids"]);
+        assert_eq!(split("URLsByHost"), ["urls", "by", "host"]);
         assert_eq!(split("DocumentAuditLog"), ["document", "audit", "log"]);
         assert_eq!(split("Order Items"), ["order", "items"]);
         assert_eq!(split("__diesel_schema"), ["diesel", "schema"]);

@@ -7,8 +7,10 @@
 //! with such names.
 //!
 //! Not reported: `*_type` columns (`content_type`, `mime_type` hold free-form values),
-//! OpenID Connect's opaque `session_state`, and a `state` (`billing_state`...) next to a `city`,
-//! `country` or postal code column (`billing_city`...), which is a region of an address.
+//! OpenID Connect's opaque `session_state`, a `state` (`billing_state`...) next to a `city`,
+//! `country` or postal code column (`billing_city`...), which is a region of an address, and a
+//! `<x>_role` next to `<x>_id` (`member_role` beside `member_id`): the role a referenced member
+//! plays in the row, a free-text label (OpenStreetMap's relation members), not an access level.
 //!
 //! ## Why is this bad?
 //! The application means a handful of values, but the database accepts any text: a typo
@@ -84,6 +86,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             || snake.ends_with("_type")
             || FREE_FORM.contains(&snake.as_ref())
             || is_address_state(table, &snake)
+            || is_member_role(table, &snake)
         {
             continue;
         }
@@ -132,6 +135,17 @@ fn is_address_state(table: &Table, snake: &str) -> bool {
             .strip_prefix(prefix)
             .is_some_and(|rest| address.contains(&rest))
     })
+}
+
+/// `member_role` beside `member_id`: the role the row's member plays in it, a label its
+/// authors choose (OpenStreetMap relation members: `inner`, `outer`, `stop`, ...), not one
+/// of a fixed set of access levels.
+fn is_member_role(table: &Table, snake: &str) -> bool {
+    let Some(member) = snake.strip_suffix("_role") else {
+        return false;
+    };
+    let id = format!("{member}_id");
+    table.columns.iter().any(|c| snake_case(&c.name) == id)
 }
 
 /// The column's default string, if it has one.
