@@ -1,9 +1,11 @@
 //! ## What it does
 //! Reports UNIQUE constraints and unique indexes of a table with a soft-delete column
 //! (`deleted_at`, `archived_at`) when they neither include that column nor are partial on it
-//! (`WHERE deleted_at IS NULL`). Not reported: primary keys, keys that no row re-creates (uuid
-//! and identity columns, columns filled by a sequence or a uuid function, tokens), keys that
-//! foreign keys reference (those must stay plain). Prisma schemas are not checked (Prisma cannot
+//! (`WHERE deleted_at IS NULL`). Not reported: primary keys; keys made only of identifier
+//! columns, which must stay unique across deleted rows (uuid and identity columns, columns
+//! filled by a sequence or a uuid function, and by name in any case style: `uuid`, `*_id`
+//! such as `customerId` or `sequential_id`, keys such as `idempotency_key`, tokens, nonces);
+//! keys that foreign keys reference (those must stay plain). Prisma schemas are not checked (Prisma cannot
 //! declare a partial index).
 //!
 //! ## Why is this bad?
@@ -44,12 +46,12 @@ use std::collections::HashSet;
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::model::names::quote_if_needed;
 use crate::model::{Column, Table};
-use crate::rules::common::builtin;
+use crate::rules::common::{builtin, written_words};
 use crate::rules::constraints::{referenced_by_foreign_key, replace_unique_constraint};
 use crate::rules::indexes::{
     IndexShape, Source, free_relation_name, index_shapes, is_create_index_statement,
 };
-use crate::rules::words::snake_case;
+use crate::rules::words::{has_word, last_word_in, snake_case};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -94,7 +96,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             }
             if key
                 .iter()
-                .all(|c| table.column(c).is_none_or(never_recreated))
+                .all(|c| table.column(c).is_none_or(|c| is_identifier(cx, c)))
             {
                 continue;
             }
@@ -115,6 +117,19 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::new(shape.loc, message).with_fixes(fix));
         }
     }
+}
+
+/// Last words of identifier columns: `uuid`, `*_id` (`customerId`, `sequential_id`), keys
+/// (`idempotency_key`, `childKey`), tokens and nonces.
+const IDENTIFIER_WORDS: &[&str] = &["id", "uuid", "guid", "key", "token", "nonce"];
+
+/// A column that identifies something: its values are generated or issued once, so a deleted
+/// row's value never comes back, and a partial unique would let a live row take it.
+fn is_identifier(cx: &RuleCx, column: &Column) -> bool {
+    let words = written_words(cx, &column.name, column.name_loc());
+    never_recreated(column)
+        || last_word_in(&words, IDENTIFIER_WORDS)
+        || has_word(&words, &["uuid", "token", "idempotency"])
 }
 
 /// Keys whose values are generated, so a deleted row's value never comes back.
@@ -138,8 +153,7 @@ fn never_recreated(column: &Column) -> bool {
         .ty
         .as_ref()
         .is_some_and(|ty| crate::catalog::types::is_serial(&ty.name));
-    let token = snake_case(&column.name).contains("token");
-    uuid || generated || serial || token
+    uuid || generated || serial
 }
 
 fn partial(
