@@ -21,24 +21,14 @@ pub(crate) const FRAMEWORK_TABLES: &[&str] = &["ar_internal_metadata", "django_m
 
 /// Whether the application framework sets the table's timestamps on insert and update: the
 /// schema is a Rails or Django one, or the table comes from SQL that Prisma Migrate generated
-/// (`<version>_<name>/migration.sql`; Prisma Client fills `@updatedAt` fields).
+/// (Prisma Client fills `@updatedAt` fields).
 pub(crate) fn app_sets_timestamps(cx: &RuleCx, table: &Table) -> bool {
     let framework = *cx.shared.framework_schema.get_or_init(|| {
         cx.model
             .live_tables()
             .any(|t| FRAMEWORK_TABLES.contains(&t.name.name.as_str()))
     });
-    let prisma_migration = cx.file(table.created.file).is_some_and(|file| {
-        let path = &file.path;
-        let folder = path
-            .parent()
-            .and_then(|p| p.file_name())
-            .and_then(|n| n.to_str())
-            .unwrap_or("");
-        path.file_name().is_some_and(|name| name == "migration.sql")
-            && folder.starts_with(|c: char| c.is_ascii_digit())
-    });
-    framework || prisma_migration
+    framework || cx.is_prisma_generated(table.created.file)
 }
 
 /// Whether a column's type can hold an audit time: `timestamptz`, `timestamp` or `date`, or a
