@@ -15,7 +15,7 @@ use crate::rules::suppression::{self, Suppressions};
 use crate::rules::{self, Diagnostic, RuleCache, Selection};
 use crate::syntax::{Language, SyntaxError, SyntaxTrees};
 use crate::text::{LineIndex, TextRange};
-use crate::workspace::linking::link_schema_directories;
+use crate::workspace::linking::{beside_other_schemas, link_schema_directories};
 use crate::workspace::sources::{self, SchemaSource, SourceKind};
 
 /// Everything ddlint knows about one file's text.
@@ -199,6 +199,8 @@ fn applied_region(language: Language, text: &str) -> TextRange {
 pub struct SourceMember<'a> {
     pub file: &'a FileData,
     pub is_migration: bool,
+    /// Other schema files lie beside the source's files (see `beside_other_schemas`).
+    pub beside_other_schemas: bool,
 }
 
 /// The model of a source's files, applied in order; `cache` holds what the last build of the
@@ -213,7 +215,9 @@ fn build_model(members: &[SourceMember], cache: &mut BuildCache) -> Model {
             statements: &member.file.statements,
         })
         .collect();
-    Model::build_resuming(&inputs, cache)
+    let mut model = Model::build_resuming(&inputs, cache);
+    model.beside_other_schemas = members.iter().any(|m| m.beside_other_schemas);
+    model
 }
 
 /// What the checks of one schema source keep for the next: the model build's checkpoint and
@@ -372,12 +376,14 @@ impl Parsed {
     /// The applied files of a source, in order.
     fn members(&self, source: &SchemaSource) -> Vec<SourceMember<'_>> {
         let is_migration = matches!(source.kind, SourceKind::Migrations { .. });
+        let beside_other_schemas = beside_other_schemas(&self.sources, source);
         source
             .applied_files()
             .filter_map(|member| self.by_key.get(&member.path))
             .map(|&position| SourceMember {
                 file: &self.files[position],
                 is_migration,
+                beside_other_schemas,
             })
             .collect()
     }

@@ -328,6 +328,9 @@ pub struct Model {
     pub other_relations: Vec<(QualifiedName, Loc)>,
     pub events: Vec<ModelEvent>,
     pub files: Vec<FileMeta>,
+    /// The source is standalone schema files with other schema files beside them, which may
+    /// be applied first and create what these use. Set by whoever knows the directories.
+    pub beside_other_schemas: bool,
     /// The table each ALTER TABLE, CREATE INDEX and COMMENT ON TABLE or COLUMN statement applied
     /// to, by the statement's file and start offset (resolved with the search path and names of
     /// that point).

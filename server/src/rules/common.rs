@@ -222,13 +222,15 @@ pub fn column_label(table: &Table, column: &str) -> String {
 }
 
 /// Whether the model comes from standalone SQL schema files (no migration folder, no Prisma
-/// schema): such a file is often one of several applied in turn (types in one, tables in the
-/// next), so what it does not define may exist all the same.
-pub fn is_standalone_sql(model: &Model) -> bool {
-    model
-        .files
-        .iter()
-        .all(|f| !f.is_migration && f.language == Language::Sql)
+/// schema) with other schema files beside them: such a file is often one of several applied in
+/// turn (types in one, tables in the next), so what it does not define may exist all the same.
+/// A lone `schema.sql` is complete.
+pub fn may_rely_on_sibling_files(model: &Model) -> bool {
+    model.beside_other_schemas
+        && model
+            .files
+            .iter()
+            .all(|f| !f.is_migration && f.language == Language::Sql)
 }
 
 /// The comment lines Prisma Migrate writes above each step of the SQL it generates.

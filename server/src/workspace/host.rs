@@ -932,12 +932,14 @@ impl Host {
         let cache = scope.builds.entry(source.root.clone()).or_default();
         let config = Arc::clone(&scope.config);
         let is_migration = matches!(source.kind, SourceKind::Migrations { .. });
+        let beside_other_schemas = linking::beside_other_schemas(&scope.sources, source);
         let members: Vec<SourceMember> = source
             .applied_files()
             .filter_map(|member| self.files.get(&member.path))
             .map(|file| SourceMember {
                 file: &file.data,
                 is_migration,
+                beside_other_schemas,
             })
             .collect();
         let member_ids: Vec<FileId> = members.iter().map(|member| member.file.id).collect();
@@ -1232,6 +1234,7 @@ mod tests {
                 &[SourceMember {
                     file: &fresh,
                     is_migration: false,
+                    beside_other_schemas: false,
                 }],
                 &Arc::new(Config::default()),
                 &Selection::default(),

@@ -548,7 +548,8 @@ fn plan(
 
 /// The same files in the same order and roles.
 fn same_files(old: &Model, new: &Model) -> bool {
-    old.files.len() == new.files.len()
+    old.beside_other_schemas == new.beside_other_schemas
+        && old.files.len() == new.files.len()
         && old.files.iter().zip(&new.files).all(|(a, b)| {
             a.file == b.file
                 && a.order == b.order

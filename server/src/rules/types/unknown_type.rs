@@ -10,9 +10,9 @@
 //! elsewhere), schemas and tables of `[schema] external`, types listed in the `known` option,
 //! types a `CREATE TYPE` or `CREATE DOMAIN` inside a function or `DO` block creates, and any
 //! type while the workspace creates an extension whose types are not known to ddlint. In a
-//! standalone schema file (outside a migration folder), which is often applied after sibling
-//! files that create its types, only likely misspellings are reported: unknown types within
-//! two edits of a known name.
+//! standalone schema file (outside a migration folder) that has other schema files beside it,
+//! which may be applied first and create its types, only likely misspellings are reported:
+//! unknown types within two edits of a known name. A lone schema file is complete.
 //!
 //! ## Why is this bad?
 //! PostgreSQL rejects the statement (`type "timestmap" does not exist`), so the migration fails
@@ -50,7 +50,9 @@ use crate::config::{Level, OptionKind, OptionSpec};
 use crate::lower::{StatementKind, TypeRef};
 use crate::model::names::quote_if_needed;
 use crate::model::{Located, QualifiedName};
-use crate::rules::common::{builtin, defined_columns, domain_type, is_standalone_sql, matches_any};
+use crate::rules::common::{
+    builtin, defined_columns, domain_type, matches_any, may_rely_on_sibling_files,
+};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::suggest;
 use crate::syntax::Language;
@@ -82,7 +84,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         known: cx.option_strings("known", &[]),
         created_in_bodies: None,
     };
-    let only_misspellings = is_standalone_sql(cx.model);
+    let only_misspellings = may_rely_on_sibling_files(cx.model);
     let mut report_unknown = |ty: &Located<TypeRef>, language: Language| {
         if lookup.is_known(ty, language) {
             return;
