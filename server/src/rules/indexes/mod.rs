@@ -186,7 +186,7 @@ impl<'a> IndexShape<'a> {
 }
 
 /// The outer parentheses of a normalized expression removed: `( a is null )` -> `a is null`.
-fn strip_parens(mut text: &str) -> &str {
+pub(crate) fn strip_parens(mut text: &str) -> &str {
     while let Some(inner) = text.strip_prefix("( ").and_then(|t| t.strip_suffix(" )")) {
         // Only when the first parenthesis closes at the end: not `( a ) and ( b )`.
         let mut depth = 0i32;

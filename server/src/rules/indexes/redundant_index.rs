@@ -4,8 +4,12 @@
 //! reported: a non-unique btree index on exactly the key of a unique index, primary key or unique
 //! constraint (not a DEFERRABLE one). The index's INCLUDE columns must be in the other index too.
 //!
+//! The leading elements must be the same keys: same columns or expressions, operator classes
+//! (Prisma's `ops: raw("text_pattern_ops")` included), collations and sort order.
+//!
 //! Not reported: unique indexes (they enforce something), indexes with another access method,
-//! a partial index next to a non-partial one (or one with another predicate).
+//! a partial index next to a non-partial one (or one with another predicate), an index whose
+//! operator class or collation serves other lookups (`text_pattern_ops` for `LIKE 'a%'`).
 //!
 //! ## Why is this bad?
 //! A btree index on `(a, b)` serves every lookup and range scan on `a` alone, so the index on

@@ -1,8 +1,11 @@
 //! ## What it does
 //! Reports foreign keys whose columns are not the leading columns of any index, primary key or
 //! unique constraint of the referencing table. An index covers a foreign key when its first `k`
-//! columns are exactly the key's `k` columns, in any order among themselves; expression
-//! elements do not cover, partial indexes do. Indexes created anywhere in the workspace count,
+//! columns are exactly the key's `k` columns, in any order among themselves, and it can answer
+//! the equality lookup a foreign key check makes: a btree index (or a hash index of that one
+//! column) whose leading elements use the columns' own collations. Expression elements do not
+//! cover, nor do partial indexes, unless their predicate only says key columns are NOT NULL
+//! (which every looked-up row satisfies); GIN, GiST and BRIN indexes do not. Indexes created anywhere in the workspace count,
 //! later migration files included. In Prisma: relation scalars that do not lead an `@id`,
 //! `@@id`, `@unique`, `@@unique` or `@@index`.
 //!
@@ -47,6 +50,7 @@ use crate::lower::ConstraintKind;
 use crate::model::names::quote_if_needed;
 use crate::model::{Constraint, Model, Table};
 use crate::rules::common::{append_to_prisma_model, foreign_key_loc};
+use crate::rules::indexes::{IndexShape, Source, index_shapes, strip_parens};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -74,15 +78,25 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let columns: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-            if columns.is_empty() || is_covered(cx.model, table, &columns) {
+            if columns.is_empty() {
                 continue;
             }
+            let unusable = match coverage(cx, table, &columns) {
+                Coverage::Covered => continue,
+                Coverage::Unusable(shape, reason) => {
+                    format!(
+                        " ({} leads with these columns, but {reason})",
+                        shape.describe()
+                    )
+                }
+                Coverage::Missing => String::new(),
+            };
             let target = fk
                 .target
                 .map(|t| cx.model.table(t).name.to_string())
                 .unwrap_or_else(|| references.table.name.name.clone());
             let message = format!(
-                "no index on {}({}) for the foreign key to `{target}`: deletes and key updates on `{target}` scan `{}`",
+                "no index on {}({}) for the foreign key to `{target}`{unusable}: deletes and key updates on `{target}` scan `{}`",
                 table.name,
                 columns.join(", "),
                 table.name
@@ -96,24 +110,24 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether an index or a PK/UNIQUE/EXCLUDE constraint of `table` leads with exactly `columns`.
-pub(crate) fn is_covered(model: &Model, table: &Table, columns: &[&str]) -> bool {
+/// How an index or a PK/UNIQUE/EXCLUDE constraint of `table` relates to a foreign key's columns.
+enum Coverage<'a> {
+    Covered,
+    /// An index leads with the columns but cannot serve the lookup, for this reason.
+    Unusable(&'a IndexShape<'a>, &'static str),
+    Missing,
+}
+
+/// Whether an index or a PK/UNIQUE/EXCLUDE constraint of `table` leads with exactly `columns`
+/// and serves the lookup a foreign key check makes (`WHERE a = $1 AND b = $2`).
+fn coverage<'a>(cx: &RuleCx<'a>, table: &'a Table, columns: &[&str]) -> Coverage<'a> {
     let wanted: HashSet<&str> = columns.iter().copied().collect();
-    let leads = |leading: &[Option<&str>]| {
-        leading.len() >= columns.len()
-            && leading[..columns.len()]
-                .iter()
-                .all(|c| c.is_some_and(|c| wanted.contains(c)))
-            && leading[..columns.len()]
-                .iter()
-                .flatten()
-                .collect::<HashSet<_>>()
-                .len()
-                == columns.len()
+    let leads = |leading: &mut dyn Iterator<Item = Option<&str>>| {
+        let leading: Vec<&str> = leading.take(columns.len()).flatten().collect();
+        leading.len() == columns.len()
+            && leading.iter().all(|c| wanted.contains(c))
+            && leading.iter().collect::<HashSet<_>>().len() == columns.len()
     };
-    let by_index = model
-        .indexes_of(table.id)
-        .any(|index| leads(&index.columns()));
     let by_constraint = table
         .constraints
         .iter()
@@ -121,13 +135,74 @@ pub(crate) fn is_covered(model: &Model, table: &Table, columns: &[&str]) -> bool
             ConstraintKind::PrimaryKey { .. }
             | ConstraintKind::Unique { .. }
             | ConstraintKind::Exclude { .. } => {
-                let leading: Vec<Option<&str>> =
-                    constraint.columns().into_iter().map(Some).collect();
-                leads(&leading)
+                leads(&mut constraint.columns().into_iter().map(Some))
             }
             _ => false,
         });
-    by_index || by_constraint
+    if by_constraint {
+        return Coverage::Covered;
+    }
+    let mut found = Coverage::Missing;
+    for shape in index_shapes(cx, table) {
+        if !matches!(shape.source, Source::Index(_))
+            || !leads(&mut shape.elements.iter().map(|e| e.column))
+        {
+            continue;
+        }
+        match unusable_for_lookup(table, shape, columns) {
+            None => return Coverage::Covered,
+            Some(reason) if matches!(found, Coverage::Missing) => {
+                found = Coverage::Unusable(shape, reason);
+            }
+            Some(_) => {}
+        }
+    }
+    found
+}
+
+/// Why an index that leads with the key's columns cannot answer the equality lookup of a
+/// foreign key check, if it cannot: only a btree (or a hash index of that one column) can,
+/// with the columns' own collations, and a partial one only when its predicate holds for every
+/// looked-up row (it only says key columns are NOT NULL).
+fn unusable_for_lookup(
+    table: &Table,
+    shape: &IndexShape,
+    columns: &[&str],
+) -> Option<&'static str> {
+    let method = match shape.method {
+        "btree" => true,
+        "hash" => columns.len() == 1 && shape.elements.len() == 1,
+        _ => false,
+    };
+    if !method {
+        return Some("its method cannot look up equal keys");
+    }
+    let collations = shape.elements.iter().take(columns.len()).all(|element| {
+        element.collation.is_none_or(|collation| {
+            let column = element.column.and_then(|c| table.column(c));
+            column.is_some_and(|c| c.def.value.collation.as_deref() == Some(collation))
+        })
+    });
+    if !collations {
+        return Some("it sorts with another collation than the columns'");
+    }
+    let key_not_null = |conjunct: &str| {
+        strip_parens(conjunct)
+            .strip_suffix(" is not null")
+            .map(|column| {
+                column
+                    .strip_prefix('"')
+                    .and_then(|c| c.strip_suffix('"'))
+                    .unwrap_or(column)
+            })
+            .is_some_and(|column| columns.contains(&column))
+    };
+    match shape.predicate {
+        Some(predicate) if !predicate.split(" and ").all(key_not_null) => {
+            Some("it is partial, and the check looks up every row")
+        }
+        _ => None,
+    }
 }
 
 fn sql_fix(
