@@ -5,7 +5,7 @@ use crate::fix::TableElements;
 use crate::lower::TypeRef;
 use crate::model::{Column, Constraint, Domain, Loc, Located, Model, Table};
 use crate::rules::words::words;
-use crate::rules::{Edit, RuleCx, Safety};
+use crate::rules::{Edit, RuleCx};
 use crate::syntax::Language;
 use crate::text::TextRange;
 
@@ -44,17 +44,6 @@ pub fn type_tokens(ty: &Located<TypeRef>) -> Loc {
         end = end.max(zone.end());
     }
     ty.loc(crate::text::TextRange::new(value.name_range.start(), end))
-}
-
-/// Changing a column's type in the statement that defined it is safe (the schema text changes,
-/// no data does); changing the type that ALTER COLUMN ... TYPE gave an existing column converts
-/// stored values.
-pub fn type_change_safety(column: &Column, ty: &Located<TypeRef>) -> Safety {
-    if ty.origin == column.def.origin {
-        Safety::Safe
-    } else {
-        Safety::Unsafe
-    }
 }
 
 /// Where a foreign-key diagnostic goes: the REFERENCES clause in SQL, the relation field in Prisma.
@@ -205,20 +194,26 @@ pub fn written_words(cx: &RuleCx, name: &str, written_at: Loc) -> Vec<String> {
     }
 }
 
-/// How messages name a table: its Prisma model name in Prisma, else its SQL name.
-pub fn table_label(table: &Table) -> String {
+/// How messages name a table where a finding is reported: its Prisma model name in Prisma, else
+/// the SQL name it had at `at` (a later ALTER TABLE ... RENAME does not rename what an earlier
+/// statement says).
+pub fn table_label(cx: &RuleCx, table: &Table, at: Loc) -> String {
     table
         .prisma_name
         .clone()
-        .unwrap_or_else(|| table.name.to_string())
+        .unwrap_or_else(|| table.name_at(cx.model, at).to_string())
 }
 
-/// How messages name a column: its Prisma field name in Prisma, else its SQL name.
-pub fn column_label(table: &Table, column: &str) -> String {
-    table
-        .column(column)
-        .and_then(|c| c.prisma_name.clone())
-        .unwrap_or_else(|| column.to_string())
+/// How messages name a column (by its current name) where a finding is reported: its Prisma
+/// field name in Prisma, else the name it had at `at`.
+pub fn column_label(cx: &RuleCx, table: &Table, column: &str, at: Loc) -> String {
+    match table.column(column) {
+        Some(found) => found
+            .prisma_name
+            .clone()
+            .unwrap_or_else(|| found.name_at(cx.model, at).to_string()),
+        None => column.to_string(),
+    }
 }
 
 /// Whether the model comes from standalone SQL schema files (no migration folder, no Prisma

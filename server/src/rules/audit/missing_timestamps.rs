@@ -184,7 +184,10 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             (true, false) => "`created_at` column",
             (false, true) => "`updated_at` column",
         };
-        let mut message = format!("table `{}` has no {missing}", table_label(table));
+        let mut message = format!(
+            "table `{}` has no {missing}",
+            table_label(cx, table, table.name_loc)
+        );
         let not_a_time = table.columns.iter().find(|c| {
             let snake = snake_case(&c.name);
             created_names
@@ -200,7 +203,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 .map_or("", |ty| cx.text(ty.loc(ty.value.range)));
             message.push_str(&format!(
                 " (`{}` is `{ty}`, not a time)",
-                column_label(table, &column.name)
+                column_label(cx, table, &column.name, table.name_loc)
             ));
         }
         // The names the fix adds must be free.

@@ -35,7 +35,8 @@ pub(crate) fn app_sets_timestamps(cx: &RuleCx, table: &Table) -> bool {
 /// domain over one. `Some(false)` for other types: an `Int` `created_at` holding an epoch
 /// (Auth.js account tables) is not an audit column. `None` when the type is not known.
 pub(crate) fn holds_time(cx: &RuleCx, column: &Column) -> Option<bool> {
-    let ty = &column.ty.as_ref()?.value;
+    let written = column.ty.as_ref()?;
+    let ty = &written.value;
     if ty.array_dims > 0 {
         return Some(false);
     }
@@ -48,7 +49,7 @@ pub(crate) fn holds_time(cx: &RuleCx, column: &Column) -> Option<bool> {
     }
     if cx
         .model
-        .find_type(ty, crate::syntax::Language::Sql)
+        .find_type_written(written, crate::syntax::Language::Sql)
         .is_some()
     {
         return Some(false);

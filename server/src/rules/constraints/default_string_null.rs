@@ -66,7 +66,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let loc = default.loc(default.value.range);
         let message = format!(
             "the default of `{}` is the string '{value}', not NULL: rows inserted without it store the word",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, loc)
         );
         let fix = match table.language {
             Language::Sql => cx.file(loc.file).map(|file| {

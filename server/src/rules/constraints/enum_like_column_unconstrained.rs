@@ -95,7 +95,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` holds one of a few values but accepts any text: constrain it with a CHECK (... IN (...)) or an enum type",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, column.name_loc())
         );
         let mut fixes: Vec<Fix> = match table.language {
             Language::Sql => [check_fix(cx, column), enum_fix(cx, table, column)]

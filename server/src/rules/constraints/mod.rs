@@ -129,7 +129,7 @@ pub(crate) fn allowed_values(cx: &RuleCx, table: &Table, column: &Column) -> Vec
     if ty.value.array_dims > 0 || builtin(&ty.value).is_some() {
         return sets;
     }
-    if let Some(user_type) = cx.model.find_type(&ty.value, table.language)
+    if let Some(user_type) = cx.model.find_type_written(ty, table.language)
         && let TypeDefinition::Enum { labels } = &user_type.def.value.definition
     {
         let prisma_names = match table.language {
@@ -141,7 +141,9 @@ pub(crate) fn allowed_values(cx: &RuleCx, table: &Table, column: &Column) -> Vec
         };
         let name = match &user_type.def.value.prisma_name {
             Some(prisma) if table.language == Language::Prisma => prisma.clone(),
-            _ => user_type.name.to_string(),
+            _ => user_type
+                .name_at(cx.model, ty.origin.statement_loc())
+                .to_string(),
         };
         sets.push(AllowedValues {
             values: user_type.labels.clone(),

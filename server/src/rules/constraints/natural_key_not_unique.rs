@@ -140,8 +140,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` identifies a row of `{}` but nothing makes it unique: two rows can share it",
-            column_label(table, &column.name),
-            table_label(table)
+            column_label(cx, table, &column.name, column.name_loc()),
+            table_label(cx, table, column.name_loc())
         );
         let tenant = match tenant_columns.as_slice() {
             [only] => Some(*only),

@@ -81,7 +81,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let nullable = column.is_nullable();
         let name = format!(
             "{}`{}",
-            column_label(table, &column.name),
+            column_label(cx, table, &column.name, column.name_loc()),
             dropped_not_null(column)
         );
         let message = match (nullable, has_default) {

@@ -59,7 +59,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` is a nullable boolean: it has three states, true, false and NULL{}",
-            column_label(table, &column.name),
+            column_label(cx, table, &column.name, column.name_loc()),
             dropped_not_null(column)
         );
         let fix = match table.language {

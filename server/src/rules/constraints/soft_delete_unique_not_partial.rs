@@ -109,7 +109,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             }
             let message = format!(
                 "{} also counts rows soft-deleted by `{}`: a deleted row blocks re-creating its key; make it partial (WHERE {} IS NULL)",
-                shape.describe(),
+                shape.describe(cx.model, shape.loc),
                 marker.name,
                 quote_if_needed(&marker.name)
             );

@@ -96,7 +96,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             }
             let message = format!(
                 "{} compares `{}` case-sensitively: `Alice@example.com` and `alice@example.com` are two keys",
-                shape.describe(),
+                shape.describe(cx.model, shape.loc),
                 column.name
             );
             let fix = replacement(cx, table, shape, &column.name, &mut proposed);

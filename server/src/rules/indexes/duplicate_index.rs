@@ -65,14 +65,17 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             };
             let message = format!(
                 "{} duplicates {} of `{}`: PostgreSQL maintains both, queries use one",
-                later.describe(),
-                earlier.describe(),
-                table_label(table)
+                later.describe(cx.model, later.loc),
+                earlier.describe(cx.model, later.loc),
+                table_label(cx, table, later.loc)
             );
             let diagnostic = Diagnostic::new(later.loc, message)
                 .with_related(
                     earlier.loc,
-                    format!("{} is defined here", earlier.describe()),
+                    format!(
+                        "{} is defined here",
+                        earlier.describe(cx.model, earlier.loc)
+                    ),
                 )
                 .with_fixes(removal(
                     cx,

@@ -67,8 +67,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "no GIN index on `{}`: containment and key-existence queries on it scan `{}`",
-            column_label(table, &column.name),
-            table_label(table)
+            column_label(cx, table, &column.name, column.name_loc()),
+            table_label(cx, table, column.name_loc())
         );
         let fix = match table.language {
             Language::Sql => sql_fix(cx, table, column, &mut proposed),

@@ -60,14 +60,14 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             };
             let message = format!(
                 "{} is redundant: {} of `{}` starts with the same key and serves the same lookups",
-                narrow.describe(),
-                wide.describe(),
-                table_label(table)
+                narrow.describe(cx.model, narrow.loc),
+                wide.describe(cx.model, narrow.loc),
+                table_label(cx, table, narrow.loc)
             );
-            out.push(
-                Diagnostic::new(narrow.loc, message)
-                    .with_related(wide.loc, format!("{} is defined here", wide.describe())),
-            );
+            out.push(Diagnostic::new(narrow.loc, message).with_related(
+                wide.loc,
+                format!("{} is defined here", wide.describe(cx.model, wide.loc)),
+            ));
         }
     }
 }

@@ -169,7 +169,11 @@ fn unknown_columns(cx: &RuleCx, fk: &Constraint, target: &Table, out: &mut Vec<D
             Language::Sql => "column",
             Language::Prisma => "field",
         };
-        let message = format!("`{}` has no {noun} `{}`", table_label(target), cx.text(loc));
+        let message = format!(
+            "`{}` has no {noun} `{}`",
+            table_label(cx, target, loc),
+            cx.text(loc)
+        );
         let names: Vec<&str> = match target.language {
             Language::Sql => target.columns.iter().map(|c| c.name.as_str()).collect(),
             Language::Prisma => target

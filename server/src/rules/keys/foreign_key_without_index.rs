@@ -86,7 +86,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 Coverage::Unusable(shape, reason) => {
                     format!(
                         " ({} leads with these columns, but {reason})",
-                        shape.describe()
+                        shape.describe(cx.model, foreign_key_loc(table, fk))
                     )
                 }
                 Coverage::Missing => String::new(),

@@ -71,7 +71,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             }
             let target = fk.target.map_or_else(
                 || references.table.name.name.clone(),
-                |t| table_label(cx.model.table(t)),
+                |t| table_label(cx, cx.model.table(t), foreign_key_loc(table, fk)),
             );
             let all_nullable = !columns.is_empty()
                 && columns

@@ -97,11 +97,15 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         if !named_after(cx.model, table, a) || !named_after(cx.model, table, b) {
             continue;
         }
-        let (a_label, b_label) = (column_label(table, a), column_label(table, b));
+        let at = table.name_loc;
+        let (a_label, b_label) = (
+            column_label(cx, table, a, at),
+            column_label(cx, table, b, at),
+        );
         let message = format!(
             "junction table `{}` is keyed by `{}` but nothing makes ({a_label}, {b_label}) unique: the same link can be inserted twice",
-            table_label(table),
-            column_label(table, key)
+            table_label(cx, table, at),
+            column_label(cx, table, key, at)
         );
         let fix = match table.language {
             Language::Sql => sql_fix(cx, table, a, b),

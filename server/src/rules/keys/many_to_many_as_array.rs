@@ -69,7 +69,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         };
         let message = format!(
             "`{}` keeps {list}: the database cannot check that they exist or find the rows that contain one; use a junction table with two foreign keys",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, column.name_loc())
         );
         out.push(Diagnostic::new(column.name_loc(), message));
     }

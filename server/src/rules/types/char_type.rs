@@ -38,12 +38,12 @@
 
 use crate::config::Level;
 use crate::lower::TypeRef;
-use crate::model::{Column, Located};
+use crate::model::Located;
 use crate::rules::common::{
-    builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_change_safety,
-    type_loc, type_tokens, written_case,
+    builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_loc,
+    type_tokens, written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -65,12 +65,12 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` is `char({})`: {ADVICE}",
-            column_label(table, &column.name),
+            column_label(cx, table, &column.name, ty.origin.statement_loc()),
             length(&ty.value)
         );
         let fixes = match table.language {
-            Language::Sql => sql_fixes(cx, ty, type_change_safety(column, ty)),
-            Language::Prisma => prisma_fixes(cx, column, ty),
+            Language::Sql => sql_fixes(cx, ty),
+            Language::Prisma => prisma_fixes(cx, ty),
         };
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fixes));
     }
@@ -84,9 +84,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             domain.name,
             length(&ty.value)
         );
-        out.push(
-            Diagnostic::new(type_tokens(&ty), message).with_fixes(sql_fixes(cx, &ty, Safety::Safe)),
-        );
+        out.push(Diagnostic::new(type_tokens(&ty), message).with_fixes(sql_fixes(cx, &ty)));
     }
 }
 
@@ -101,16 +99,15 @@ fn length(ty: &TypeRef) -> &str {
     ty.modifiers.first().map_or("1", |m| m.trim())
 }
 
-fn sql_fixes(cx: &RuleCx, ty: &Located<TypeRef>, safety: Safety) -> Vec<Fix> {
+fn sql_fixes(cx: &RuleCx, ty: &Located<TypeRef>) -> Vec<Fix> {
     let loc = type_tokens(ty);
     let n = length(&ty.value);
     let varchar = format!("{}({n})", written_case(cx, ty, "varchar"));
     vec![
-        Fix {
-            title: format!("Use varchar({n})"),
-            safety,
-            edits: vec![Edit::replace(loc, varchar)],
-        },
+        Fix::unsafe_(
+            format!("Use varchar({n})"),
+            vec![Edit::replace(loc, varchar)],
+        ),
         Fix::unsafe_(
             "Use text",
             vec![Edit::replace(loc, written_case(cx, ty, "text"))],
@@ -118,16 +115,12 @@ fn sql_fixes(cx: &RuleCx, ty: &Located<TypeRef>, safety: Safety) -> Vec<Fix> {
     ]
 }
 
-fn prisma_fixes(cx: &RuleCx, column: &Column, ty: &Located<TypeRef>) -> Vec<Fix> {
+fn prisma_fixes(cx: &RuleCx, ty: &Located<TypeRef>) -> Vec<Fix> {
     let mut fixes = Vec::new();
     let n = length(&ty.value);
     if let Some(native) = ty.value.modifiers_range {
         let edit = Edit::replace(ty.loc(native), format!("@db.VarChar({n})"));
-        fixes.push(Fix {
-            title: format!("Use varchar({n})"),
-            safety: type_change_safety(column, ty),
-            edits: vec![edit],
-        });
+        fixes.push(Fix::unsafe_(format!("Use varchar({n})"), vec![edit]));
     }
     if let Some(edit) = remove_prisma_native(cx, ty) {
         fixes.push(Fix::unsafe_("Use text", vec![edit]));

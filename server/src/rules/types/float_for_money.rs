@@ -44,9 +44,7 @@
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::lower::TypeRef;
 use crate::model::{Column, Located, Table};
-use crate::rules::common::{
-    builtin, defined_columns, matches_any, type_change_safety, type_tokens, written_words,
-};
+use crate::rules::common::{builtin, defined_columns, matches_any, type_tokens, written_words};
 use crate::rules::words::{has_word, last_word_in, snake_case};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, escape_snippet};
 use crate::syntax::Language;
@@ -123,7 +121,6 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 }
 
 fn fix(cx: &RuleCx, table: &Table, column: &Column, ty: &Located<TypeRef>) -> Fix {
-    let safety = type_change_safety(column, ty);
     let edit = match table.language {
         Language::Sql => {
             let upper = cx
@@ -160,11 +157,7 @@ fn fix(cx: &RuleCx, table: &Table, column: &Column, ty: &Located<TypeRef>) -> Fi
             )
         }
     };
-    Fix {
-        title: "Use numeric(12,2)".to_string(),
-        safety,
-        edits: vec![edit],
-    }
+    Fix::unsafe_("Use numeric(12,2)", vec![edit])
 }
 
 #[cfg(test)]

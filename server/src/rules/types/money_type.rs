@@ -36,10 +36,9 @@ use crate::config::Level;
 use crate::lower::TypeRef;
 use crate::model::Located;
 use crate::rules::common::{
-    builtin, column_label, defined_columns, domain_type, type_change_safety, type_loc, type_tokens,
-    written_case,
+    builtin, column_label, defined_columns, domain_type, type_loc, type_tokens, written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -61,9 +60,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` is `money`: {ADVICE}",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, ty.origin.statement_loc())
         );
-        let safety = type_change_safety(column, ty);
         let edit = match table.language {
             Language::Sql => Some(numeric(cx, ty)),
             Language::Prisma => ty.value.modifiers_range.map(|native| {
@@ -71,11 +69,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 Edit::snippet(loc.file, loc.range, "@db.Decimal(${1:12}, ${2:2})")
             }),
         };
-        let fix = edit.map(|edit| Fix {
-            title: "Use numeric(12,2)".to_string(),
-            safety,
-            edits: vec![edit],
-        });
+        let fix = edit.map(|edit| Fix::unsafe_("Use numeric(12,2)", vec![edit]));
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fix));
     }
     for domain in &cx.model.domains {
@@ -84,11 +78,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let message = format!("domain `{}` is based on `money`: {ADVICE}", domain.name);
-        let fix = Fix {
-            title: "Use numeric(12,2)".to_string(),
-            safety: Safety::Safe,
-            edits: vec![numeric(cx, &ty)],
-        };
+        let fix = Fix::unsafe_("Use numeric(12,2)", vec![numeric(cx, &ty)]);
         out.push(Diagnostic::new(type_tokens(&ty), message).with_fix(fix));
     }
 }

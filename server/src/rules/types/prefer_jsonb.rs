@@ -42,10 +42,10 @@ use std::collections::HashSet;
 use crate::config::Level;
 use crate::model::{Column, QualifiedName};
 use crate::rules::common::{
-    builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_change_safety,
-    type_loc, type_tokens, written_case,
+    builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_loc,
+    type_tokens, written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -67,9 +67,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` is `json`: {ADVICE}",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, ty.origin.statement_loc())
         );
-        let safety = type_change_safety(column, ty);
         let edit = match table.language {
             Language::Sql => Some(Edit::replace(
                 type_tokens(ty),
@@ -77,11 +76,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             )),
             Language::Prisma => remove_prisma_native(cx, ty),
         };
-        let fix = edit.map(|edit| Fix {
-            title: "Use jsonb".to_string(),
-            safety,
-            edits: vec![edit],
-        });
+        let fix = edit.map(|edit| Fix::unsafe_("Use jsonb", vec![edit]));
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fix));
     }
     let json_domains: Vec<_> = cx
@@ -101,11 +96,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let ty = domain_type(domain);
         let message = format!("domain `{}` is based on `json`: {ADVICE}", domain.name);
         let edit = Edit::replace(type_tokens(&ty), written_case(cx, &ty, "jsonb"));
-        let fix = Fix {
-            title: "Use jsonb".to_string(),
-            safety: Safety::Safe,
-            edits: vec![edit],
-        };
+        let fix = Fix::unsafe_("Use jsonb", vec![edit]);
         out.push(Diagnostic::new(type_tokens(&ty), message).with_fix(fix));
     }
 }

@@ -99,7 +99,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let length = usual_length(&snake);
         let message = format!(
             "`{}` holds a short code but is unbounded `text`; state its maximum length",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, ty.origin.statement_loc())
         );
         let mut fixes = Vec::new();
         match table.language {

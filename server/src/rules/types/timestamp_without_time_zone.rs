@@ -38,10 +38,8 @@
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::lower::TypeRef;
 use crate::model::{Located, Table};
-use crate::rules::common::{
-    builtin, defined_columns, matches_any, type_change_safety, type_tokens,
-};
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
+use crate::rules::common::{builtin, defined_columns, matches_any, type_tokens};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -64,15 +62,14 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         if builtin(&ty.value) != Some("timestamp") || matches_any(&allow, &column.name) {
             continue;
         }
-        let safety = type_change_safety(column, ty);
         let mut message = format!(
             "`{}` is `timestamp without time zone`: it stores a wall-clock reading, not an instant; use `timestamptz`",
             column.name
         );
-        if safety == Safety::Unsafe {
+        if ty.origin != column.def.origin {
             message.push_str(" (converting this existing column reinterprets its values in the session time zone)");
         }
-        let fix = conversion(cx, table, ty, safety);
+        let fix = conversion(cx, table, ty);
         out.push(Diagnostic::new(type_tokens(ty), message).with_fixes(fix));
     }
     for domain in &cx.model.domains {
@@ -88,7 +85,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             domain.name
         );
         let replacement = sql_replacement(cx, &ty);
-        let fix = Fix::safe(
+        let fix = Fix::unsafe_(
             "Convert to timestamptz",
             vec![Edit::replace(type_tokens(&ty), replacement)],
         );
@@ -96,16 +93,12 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn conversion(cx: &RuleCx, table: &Table, ty: &Located<TypeRef>, safety: Safety) -> Option<Fix> {
+fn conversion(cx: &RuleCx, table: &Table, ty: &Located<TypeRef>) -> Option<Fix> {
     let edit = match table.language {
         Language::Sql => Edit::replace(type_tokens(ty), sql_replacement(cx, ty)),
         Language::Prisma => prisma_edit(cx, ty),
     };
-    Some(Fix {
-        title: "Convert to timestamptz".to_string(),
-        safety,
-        edits: vec![edit],
-    })
+    Some(Fix::unsafe_("Convert to timestamptz", vec![edit]))
 }
 
 /// `timestamp(6) without time zone` -> `timestamptz(6)`, in the case it was written in.

@@ -4,7 +4,8 @@
 //! by an extension the workspace creates (`CREATE EXTENSION citext`, PostGIS, pgvector, ltree,
 //! hstore, ...; in Prisma, the datasource's `extensions`). The usual catch is a misspelling:
 //! `timestmap`, `varchr(20)`. In Prisma: a field type that is neither a scalar, an enum nor a
-//! model.
+//! model. A type is looked up by the name it had where it is written: a type a later migration
+//! renames (Prisma's `"Role_new"` swap, `ALTER TYPE ... RENAME TO`) is found there.
 //!
 //! Not reported: types qualified with a schema the workspace never defines (they live
 //! elsewhere), schemas and tables of `[schema] external`, types listed in the `known` option,
@@ -134,14 +135,18 @@ impl Lookup<'_, '_> {
                 return true;
             }
         }
-        if model.find_type(value, Language::Sql).is_some() || model.find_domain(value).is_some() {
+        if model.find_type_written(ty, Language::Sql).is_some()
+            || model.find_domain(value).is_some()
+        {
             return true;
         }
-        // Every table, view and sequence has a row type of the same name.
+        // Every table, view and sequence has a row type of the same name (the table's name
+        // where the type is written).
         let in_schema = |name: &QualifiedName| {
             name.name == value.name && value.schema.as_ref().is_none_or(|s| *s == name.schema)
         };
-        if model.live_tables().any(|t| in_schema(&t.name))
+        let at = ty.origin.statement_loc();
+        if model.live_tables().any(|t| in_schema(t.name_at(model, at)))
             || model.other_relations.iter().any(|(n, _)| in_schema(n))
         {
             return true;

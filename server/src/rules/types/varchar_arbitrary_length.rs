@@ -48,7 +48,7 @@ use crate::lower::TypeRef;
 use crate::model::names::quote_if_needed;
 use crate::rules::common::{
     add_column_check, builtin, column_label, defined_columns, domain_type, remove_prisma_native,
-    type_change_safety, type_loc, type_tokens, written_case,
+    type_loc, type_tokens, written_case,
 };
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
@@ -92,24 +92,20 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         };
         let message = format!(
             "`{}` is `varchar({length})`: {length} is a habitual limit, not a requirement; in PostgreSQL `text` costs the same (add a CHECK where the limit matters)",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, ty.origin.statement_loc())
         );
         let mut fixes = Vec::new();
         match table.language {
             Language::Sql => {
                 let text = Edit::replace(type_tokens(ty), written_case(cx, ty, "text"));
                 fixes.push(Fix::unsafe_("Use text", vec![text.clone()]));
-                let check = format!("char_length({}) <= {length}", quote_if_needed(&column.name));
+                let name = column.name_at(cx.model, ty.origin.statement_loc());
+                let check = format!("char_length({}) <= {length}", quote_if_needed(name));
                 if ty.value.array_dims == 0
                     && let Some(constraint) = add_column_check(cx, table, column, ty, &check)
                 {
-                    let safety = type_change_safety(column, ty);
                     let title = format!("Use text with CHECK ({check})");
-                    fixes.push(Fix {
-                        title,
-                        safety,
-                        edits: vec![text, constraint],
-                    });
+                    fixes.push(Fix::unsafe_(title, vec![text, constraint]));
                 }
             }
             Language::Prisma => {
