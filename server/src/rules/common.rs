@@ -178,9 +178,25 @@ pub fn add_column_check(
         let clause = crate::fix::keyword_case(&file.text, statement, &format!(" CHECK ({check})"));
         return Some(Edit::insert(file.id, end, clause));
     }
-    let sql = format!("ALTER TABLE {} ADD CHECK ({check});", table.name);
+    let sql = format!(
+        "ALTER TABLE {} ADD CHECK ({check});",
+        table.name_at(cx.model, ty.origin.statement_loc())
+    );
     let sql = crate::fix::keyword_case(&file.text, statement, &sql);
     Some(crate::fix::insert_statement_after(file, statement, &sql))
+}
+
+/// A table's SQL name as a statement at `at` writes it (before a later RENAME, its old name).
+pub fn sql_table_at(cx: &RuleCx, table: &Table, at: Loc) -> String {
+    table.name_at(cx.model, at).to_string()
+}
+
+/// A column's SQL name (quoted where needed) as a statement at `at` writes it.
+pub fn sql_column_at(cx: &RuleCx, table: &Table, column: &str, at: Loc) -> String {
+    let name = table
+        .column(column)
+        .map_or(column, |found| found.name_at(cx.model, at));
+    crate::model::names::quote_if_needed(name)
 }
 
 /// The words of a name as its author wrote them: PostgreSQL stores an unquoted `payAmount` as

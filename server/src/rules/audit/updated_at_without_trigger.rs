@@ -83,9 +83,11 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         if has_update_trigger(cx, table) || app_sets_timestamps(cx, table) {
             continue;
         }
+        let at = column.name_loc();
         let message = format!(
             "no BEFORE UPDATE trigger maintains `{}` of `{}`: it keeps its insert value unless every writer sets it",
-            column.name, table.name
+            column.name_at(cx.model, at),
+            table.name_at(cx.model, at)
         );
         out.push(Diagnostic::new(column.name_loc(), message).with_fixes(fix(cx, table, column)));
     }
@@ -173,7 +175,21 @@ fn fix(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {
         .filter(returns_trigger)
         .filter(|f| assigns_updated_at(&f.value) && f.value.parameter_types.is_empty())
         .min_by_key(|f| position(cx.model, f.origin.statement_loc()));
-    let column_origin = column.def.origin;
+    // The trigger's function assigns `NEW.updated_at`: it goes where the column has that name,
+    // after the statement that created it or renamed it to that.
+    let column_origin = column
+        .former_names
+        .last()
+        .and_then(|renamed| {
+            let file = cx.file(renamed.until.file)?;
+            let statement = file.statement_at(renamed.until.range.start())?;
+            Some(crate::model::Origin {
+                file: file.id,
+                base: statement.start,
+                statement: statement.range(),
+            })
+        })
+        .unwrap_or(column.def.origin);
     let (after, function_name, function_sql) = match existing {
         Some(function) => {
             let later = if position(cx.model, function.origin.statement_loc())
@@ -201,7 +217,7 @@ fn fix(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {
     sql.push_str(&format!(
         "CREATE TRIGGER {} BEFORE UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION {function_name}();",
         quote_if_needed(&trigger),
-        table.name
+        table.name_at(cx.model, after.statement_loc())
     ));
     let sql = keyword_case(&file.text, after.statement, &sql);
     let edit = crate::fix::insert_statement_after(file, after.statement, &sql);

@@ -172,7 +172,8 @@ fn values_placeholder(column: &Column) -> String {
 fn check_fix(cx: &RuleCx, column: &Column) -> Option<Fix> {
     let def = &column.def;
     let file = cx.file(def.origin.file)?;
-    let name = quote_if_needed(&column.name);
+    // The CHECK joins the column's definition, where it has the name written there.
+    let name = quote_if_needed(column.name_at(cx.model, def.origin.statement_loc()));
     let clause = format!(
         " CHECK ({} IN ({}))",
         escape_snippet(&name),

@@ -46,7 +46,7 @@ use std::collections::HashSet;
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::model::names::quote_if_needed;
 use crate::model::{Column, Table};
-use crate::rules::common::{builtin, written_words};
+use crate::rules::common::{builtin, sql_column_at, sql_table_at, written_words};
 use crate::rules::constraints::{referenced_by_foreign_key, replace_unique_constraint};
 use crate::rules::indexes::{
     IndexShape, Source, free_relation_name, index_shapes, is_create_index_statement,
@@ -164,7 +164,20 @@ fn partial(
     proposed: &mut HashSet<String>,
 ) -> Option<Fix> {
     let title = "Replace with partial unique index";
-    let condition = format!("{} IS NULL", quote_if_needed(marker));
+    // The partial index is written in (or right after) the statement of the key: the marker
+    // column must exist there, and names are as they are there.
+    let at = match shape.source {
+        Source::Index(index) => index.def.origin.statement_loc(),
+        Source::Constraint(constraint) => constraint.def.origin.statement_loc(),
+    };
+    let marker_column = table.column(marker)?;
+    if cx
+        .model
+        .precedes(at, marker_column.def.origin.statement_loc())
+    {
+        return None;
+    }
+    let condition = format!("{} IS NULL", sql_column_at(cx, table, marker, at));
     match shape.source {
         Source::Index(index) => {
             let origin = index.def.origin;
@@ -195,7 +208,7 @@ fn partial(
             let columns: Vec<String> = constraint
                 .columns()
                 .iter()
-                .map(|c| quote_if_needed(c))
+                .map(|c| sql_column_at(cx, table, c, at))
                 .collect();
             let name = match constraint.name() {
                 Some(name) => name.to_string(),
@@ -208,7 +221,7 @@ fn partial(
             let create = format!(
                 "CREATE UNIQUE INDEX {} ON {} ({}) WHERE {condition};",
                 quote_if_needed(&name),
-                table.name,
+                sql_table_at(cx, table, at),
                 columns.join(", ")
             );
             replace_unique_constraint(cx, table, constraint, &create)

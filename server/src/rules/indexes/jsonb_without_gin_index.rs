@@ -40,7 +40,8 @@ use crate::config::Level;
 use crate::model::names::quote_if_needed;
 use crate::model::{Column, Table};
 use crate::rules::common::{
-    append_to_prisma_model, builtin, column_label, defined_columns, table_label,
+    append_to_prisma_model, builtin, column_label, defined_columns, sql_column_at, sql_table_at,
+    table_label,
 };
 use crate::rules::indexes::{alters_earlier_migration_table, free_relation_name};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
@@ -113,22 +114,25 @@ fn sql_fix(
     } else {
         ""
     };
+    let at = origin.statement_loc();
+    let (table_name, column_name) = (
+        sql_table_at(cx, table, at),
+        sql_column_at(cx, table, &column.name, at),
+    );
     let statement = format!(
-        "CREATE INDEX {concurrently}{} ON {} USING gin ({});",
+        "CREATE INDEX {concurrently}{} ON {table_name} USING gin ({column_name});",
         quote_if_needed(&name),
-        table.name,
-        quote_if_needed(&column.name)
     );
     let statement = crate::fix::keyword_case(&file.text, origin.statement, &statement);
     let edit = crate::fix::insert_statement_after(file, origin.statement, &statement);
-    Some(Fix::safe(
-        format!(
-            "Create GIN index on {}({})",
-            table.name,
-            quote_if_needed(&column.name)
-        ),
-        vec![edit],
-    ))
+    let title = format!("Create GIN index on {table_name}({column_name})");
+    // CREATE INDEX CONCURRENTLY cannot run inside a transaction block, where many migration
+    // tools run each migration: it may stop the migration from applying.
+    Some(if concurrently.is_empty() {
+        Fix::safe(title, vec![edit])
+    } else {
+        Fix::unsafe_(title, vec![edit])
+    })
 }
 
 fn prisma_fix(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {

@@ -49,7 +49,7 @@ use crate::config::Level;
 use crate::lower::ConstraintKind;
 use crate::model::names::quote_if_needed;
 use crate::model::{Constraint, Model, Table};
-use crate::rules::common::{append_to_prisma_model, foreign_key_loc};
+use crate::rules::common::{append_to_prisma_model, foreign_key_loc, sql_column_at, sql_table_at};
 use crate::rules::indexes::{IndexShape, Source, index_shapes, strip_parens};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
@@ -91,15 +91,19 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 }
                 Coverage::Missing => String::new(),
             };
+            let at = foreign_key_loc(table, fk);
             let target = fk
                 .target
-                .map(|t| cx.model.table(t).name.to_string())
+                .map(|t| sql_table_at(cx, cx.model.table(t), at))
                 .unwrap_or_else(|| references.table.name.name.clone());
+            let written: Vec<String> = columns
+                .iter()
+                .map(|c| sql_column_at(cx, table, c, at))
+                .collect();
+            let name = sql_table_at(cx, table, at);
             let message = format!(
-                "no index on {}({}) for the foreign key to `{target}`{unusable}: deletes and key updates on `{target}` scan `{}`",
-                table.name,
-                columns.join(", "),
-                table.name
+                "no index on {name}({}) for the foreign key to `{target}`{unusable}: deletes and key updates on `{target}` scan `{name}`",
+                written.join(", "),
             );
             let fix = match table.language {
                 Language::Sql => sql_fix(cx, table, fk, &columns, &mut proposed),
@@ -216,20 +220,29 @@ fn sql_fix(
     let name = index_name(cx.model, table, columns, proposed);
     proposed.insert(name.clone());
     let concurrently = created_by_earlier_migration(cx, table, fk);
-    let quoted: Vec<String> = columns.iter().map(|c| quote_if_needed(c)).collect();
+    // The index follows the statement that adds the foreign key: names as they are there.
+    let at = fk.def.origin.statement_loc();
+    let quoted: Vec<String> = columns
+        .iter()
+        .map(|c| sql_column_at(cx, table, c, at))
+        .collect();
+    let table_name = sql_table_at(cx, table, at);
     let statement = format!(
-        "CREATE INDEX {}{} ON {} ({});",
+        "CREATE INDEX {}{} ON {table_name} ({});",
         if concurrently { "CONCURRENTLY " } else { "" },
         quote_if_needed(&name),
-        table.name,
         quoted.join(", ")
     );
     let statement = crate::fix::keyword_case(&file.text, fk.def.origin.statement, &statement);
     let edit = crate::fix::insert_statement_after(file, fk.def.origin.statement, &statement);
-    Some(Fix::safe(
-        format!("Create index on {}({})", table.name, quoted.join(", ")),
-        vec![edit],
-    ))
+    let title = format!("Create index on {table_name}({})", quoted.join(", "));
+    // CREATE INDEX CONCURRENTLY cannot run inside a transaction block, where many migration
+    // tools run each migration: it may stop the migration from applying.
+    Some(if concurrently {
+        Fix::unsafe_(title, vec![edit])
+    } else {
+        Fix::safe(title, vec![edit])
+    })
 }
 
 /// Whether the foreign key is added by a migration to a table an earlier migration created.

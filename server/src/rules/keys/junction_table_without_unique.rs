@@ -45,9 +45,10 @@
 
 use crate::config::Level;
 use crate::lower::ConstraintKind;
-use crate::model::names::quote_if_needed;
 use crate::model::{Model, Table};
-use crate::rules::common::{append_to_prisma_model, column_label, table_elements, table_label};
+use crate::rules::common::{
+    append_to_prisma_model, column_label, sql_column_at, table_elements, table_label,
+};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -208,7 +209,21 @@ fn has_unique_link(model: &Model, table: &Table, a: &str, b: &str) -> bool {
 
 fn sql_fix(cx: &RuleCx, table: &Table, a: &str, b: &str) -> Option<Fix> {
     let elements = table_elements(cx, table)?;
-    let constraint = format!("UNIQUE ({}, {})", quote_if_needed(a), quote_if_needed(b));
+    // The constraint joins the CREATE TABLE, which must define both columns.
+    let at = table.created.statement_loc();
+    let created_there = |c: &str| {
+        table
+            .column(c)
+            .is_some_and(|c| c.def.origin == table.created)
+    };
+    if !created_there(a) || !created_there(b) {
+        return None;
+    }
+    let constraint = format!(
+        "UNIQUE ({}, {})",
+        sql_column_at(cx, table, a, at),
+        sql_column_at(cx, table, b, at)
+    );
     let written =
         crate::fix::keyword_case(&elements.file.text, table.created.statement, &constraint);
     Some(Fix::unsafe_(

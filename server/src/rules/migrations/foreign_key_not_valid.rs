@@ -80,12 +80,12 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             };
             let message = format!(
                 "adding a foreign key to existing table `{}` checks all its rows while blocking writes; add it NOT VALID, then VALIDATE CONSTRAINT separately",
-                found.table.name
+                found.table.name_at(cx.model, at)
             );
             let columns: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
             let name = match &constraint.name {
                 Some(name) => Some(name.name.clone()),
-                None => default_name(cx.model, found.table, &columns),
+                None => default_name(cx.model, found.table, &columns, at),
             };
             let table_written = cx.text(Loc {
                 file: found.file.id,
@@ -123,11 +123,16 @@ fn validate_fix(found: &MigrationStatement, table: &str, name: &str, constraint_
 
 /// The name PostgreSQL gives an unnamed foreign key, when it needs neither truncation nor a
 /// number to be unique in the schema.
-fn default_name(model: &Model, table: &Table, columns: &[&str]) -> Option<String> {
+fn default_name(model: &Model, table: &Table, columns: &[&str], at: Loc) -> Option<String> {
     if columns.is_empty() {
         return None;
     }
-    let name = format!("{}_{}_fkey", table.name.name, columns.join("_"));
+    // PostgreSQL names it after the table's name at that statement.
+    let name = format!(
+        "{}_{}_fkey",
+        table.name_at(model, at).name,
+        columns.join("_")
+    );
     if name.len() > 63 {
         return None;
     }

@@ -81,17 +81,24 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            let names: Vec<String> = group.iter().map(|c| format!("`{}`", c.name)).collect();
+            let at = group[0].name_loc();
+            let names: Vec<String> = group
+                .iter()
+                .map(|c| format!("`{}`", c.name_at(cx.model, at)))
+                .collect();
             let message = format!(
                 "{} differ only by a trailing number: a repeating group; store the values as rows of a child table of `{}`",
                 names.join(", "),
-                table.name
+                table.name_at(cx.model, at)
             );
             let mut diagnostic = Diagnostic::new(group[0].name_loc(), message);
             for other in &group[1..] {
                 diagnostic = diagnostic.with_related(
                     other.name_loc(),
-                    format!("`{}` is in the same group", other.name),
+                    format!(
+                        "`{}` is in the same group",
+                        other.name_at(cx.model, other.name_loc())
+                    ),
                 );
             }
             out.push(diagnostic);

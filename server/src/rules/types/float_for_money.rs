@@ -114,7 +114,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let written = cx.text(type_tokens(ty));
         let message = format!(
             "`{}` looks like money but is `{written}`, which cannot store decimal fractions exactly; use `numeric`",
-            column.name
+            column.name_at(cx.model, ty.origin.statement_loc())
         );
         out.push(Diagnostic::new(type_tokens(ty), message).with_fix(fix(cx, table, column, ty)));
     }

@@ -104,16 +104,11 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let mut fixes = Vec::new();
         match table.language {
             Language::Sql => {
-                let check = format!(
-                    "char_length({}) <= ${{1:{length}}}",
-                    quote_if_needed(&column.name)
-                );
+                let name = quote_if_needed(column.name_at(cx.model, ty.origin.statement_loc()));
+                let check = format!("char_length({name}) <= ${{1:{length}}}");
                 if let Some(mut edit) = add_column_check(cx, table, column, ty, &check) {
                     edit = Edit::snippet(edit.file, edit.range, edit.text);
-                    let title = format!(
-                        "Add CHECK (char_length({}) <= {length})",
-                        quote_if_needed(&column.name)
-                    );
+                    let title = format!("Add CHECK (char_length({name}) <= {length})");
                     fixes.push(Fix::unsafe_(title, vec![edit]));
                 }
                 let loc = type_tokens(ty);

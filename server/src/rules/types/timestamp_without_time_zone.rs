@@ -64,7 +64,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let mut message = format!(
             "`{}` is `timestamp without time zone`: it stores a wall-clock reading, not an instant; use `timestamptz`",
-            column.name
+            column.name_at(cx.model, ty.origin.statement_loc())
         );
         if ty.origin != column.def.origin {
             message.push_str(" (converting this existing column reinterprets its values in the session time zone)");
