@@ -104,13 +104,12 @@ impl Builder {
                         .indexes
                         .iter_mut()
                         .find(|i| i.name.as_deref() == Some(&name.name.name))
+                    && let Some(old) = index.name.replace(new_name.name.clone())
                 {
-                    if let Some(old) = index.name.replace(new_name.name.clone()) {
-                        index.former_names.push(FormerName {
-                            name: old,
-                            until: origin.statement_loc(),
-                        });
-                    }
+                    index.former_names.push(FormerName {
+                        name: old,
+                        until: origin.statement_loc(),
+                    });
                 }
             }
             Fact::CreateView {

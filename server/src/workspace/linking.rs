@@ -359,7 +359,10 @@ mod tests {
             kind: SourceKind::Standalone,
             files: first.files.iter().chain(&second.files).cloned().collect(),
         };
-        assert!(!beside_other_schemas(&[linked.clone()], &linked));
+        assert!(!beside_other_schemas(
+            std::slice::from_ref(&linked),
+            &linked
+        ));
     }
 
     #[test]

@@ -40,14 +40,14 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Add created_at/updated_at" inserts `created_at timestamptz NOT NULL DEFAULT now()` and/or
-//! `updated_at timestamptz NOT NULL DEFAULT now()` as the last columns of the CREATE TABLE,
-//! before its table constraints, in its indentation and keyword case. In Prisma it adds
-//! `createdAt DateTime @default(now()) @db.Timestamptz(3)` and
-//! `updatedAt DateTime @updatedAt @db.Timestamptz(3)` after the last column (with
-//! `@map("created_at")` when the model maps its fields to snake_case columns). It is unsafe:
-//! `INSERT` statements without a column list and `SELECT *` consumers see new columns. It is
-//! not offered when a column of the name it would add exists with another type.
+//! "Add created_at/updated_at" ("Add created_at", "Add updated_at" when one is there) inserts
+//! `created_at timestamptz NOT NULL DEFAULT now()` and/or `updated_at timestamptz NOT NULL
+//! DEFAULT now()` as the last columns of the CREATE TABLE, before its table constraints, in its
+//! indentation and keyword case. In Prisma it adds `createdAt DateTime @default(now())
+//! @db.Timestamptz(3)` and `updatedAt DateTime @updatedAt @db.Timestamptz(3)` after the last
+//! column (with `@map("created_at")` when the model maps its fields to snake_case columns). It
+//! is unsafe: `INSERT` statements without a column list and `SELECT *` consumers see new
+//! columns. It is not offered when a column of the name it would add exists with another type.
 //!
 //! ## Options
 //! - `allow`: tables (globs) that need no timestamps, such as lookup tables.

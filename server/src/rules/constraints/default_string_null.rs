@@ -24,8 +24,9 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use DEFAULT NULL" replaces the default expression with `NULL`; in Prisma it removes the
-//! `@default(...)` attribute. It is unsafe: it changes what inserts store.
+//! "Use DEFAULT NULL" replaces the default expression with `NULL`; in Prisma "Remove the
+//! default" removes the `@default(...)` attribute. Both are unsafe: they change what inserts
+//! store.
 //!
 //! ## Options
 //! None.

@@ -36,11 +36,12 @@
 //! ## Fix safety
 //! Both fixes are unsafe: they are snippets whose values must be filled in, and rows already
 //! holding other values make them fail.
-//! - "Add CHECK (col IN (...))" appends the constraint to the column definition.
-//! - "Create an enum type" inserts `CREATE TYPE <table>_<column> AS ENUM (...)` before the
-//!   statement that defines the column and gives the column that type (offered when the column
-//!   has no collation and no index expression or predicate uses it). In Prisma it adds an
-//!   `enum` block after the model and gives the field that type.
+//! - "Add CHECK (<col> IN (...))" appends the constraint to the column definition.
+//! - "Create an enum type `<table>_<column>`" inserts `CREATE TYPE <table>_<column> AS ENUM
+//!   (...)` before the statement that defines the column and gives the column that type (offered
+//!   when the column has no collation and no index expression or predicate uses it). In Prisma
+//!   "Create an enum `<Model><Field>`" adds an `enum` block after the model and gives the field
+//!   that type.
 //!
 //! `[policy] enums = "check"` (the default) offers the CHECK first; `"enum"` the enum type.
 //!

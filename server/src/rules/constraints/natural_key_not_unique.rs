@@ -32,8 +32,8 @@
 //! Both fixes are unsafe: they fail on a table that already holds duplicates, and they make
 //! inserts of duplicates fail.
 //! - "Add UNIQUE" appends `UNIQUE` to the column definition; when the table has one tenant
-//!   column, `UNIQUE (<tenant>, <col>)` is added instead. In Prisma: `@unique` on the field, or
-//!   `@@unique([tenant, field])`.
+//!   column, "Add UNIQUE (<tenant>, <col>)" adds that constraint instead. In Prisma: "Add
+//!   `@unique`" on the field, or "Add `@@unique([<tenant>, <field>])`".
 //! - "Create unique index on lower(<col>)" (SQL, not for `citext` columns) inserts
 //!   `CREATE UNIQUE INDEX ... ON <table> (lower(<col>));` after the statement defining the
 //!   column, so that `Alice@x.org` and `alice@x.org` are one key.

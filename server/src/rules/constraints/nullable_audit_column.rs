@@ -31,13 +31,15 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Add NOT NULL DEFAULT now()" adds only the missing parts (an explicit `NULL` becomes
-//! `NOT NULL`). On a column that `ALTER TABLE ... ADD COLUMN` adds to an existing table, NOT
-//! NULL always comes with `DEFAULT now()` in the same definition (unless it has a default
-//! there), so that the statement still applies to a table with rows, which the default fills.
-//! It is unsafe: inserts that write NULL start failing. In Prisma the fix makes the field
-//! required and adds `@default(now())` (or `@updatedAt` to an update timestamp); the migration
-//! Prisma Migrate then writes fails while rows hold NULL, so fill them first.
+//! "Add NOT NULL DEFAULT now()" ("Add NOT NULL" or "Add DEFAULT now()" when only one part is
+//! missing; an explicit `NULL` becomes `NOT NULL`). On a column that `ALTER TABLE ... ADD COLUMN`
+//! adds to an existing table, NOT NULL always comes with `DEFAULT now()` in the same definition
+//! (unless it has a default there), so that the statement still applies to a table with rows,
+//! which the default fills. It is unsafe: inserts that write NULL start failing. In Prisma
+//! "Make required with `@default(now())`" (or "Make required with `@updatedAt`" for an update
+//! timestamp; "Make required", "Add `@default(now())`", "Add `@updatedAt`" for the missing part)
+//! edits the field; the migration Prisma Migrate then writes fails while rows hold NULL, so fill
+//! them first.
 //!
 //! ## Options
 //! None.

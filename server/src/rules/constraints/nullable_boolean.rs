@@ -24,9 +24,10 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Add NOT NULL DEFAULT false" (only NOT NULL when the column has a default; an explicit
-//! `NULL` becomes `NOT NULL`) is unsafe: inserts that write NULL start failing. In Prisma it
-//! makes the field required and adds `@default(false)` when there is no default.
+//! "Add NOT NULL DEFAULT false" ("Add NOT NULL" when the column has a default; an explicit
+//! `NULL` becomes `NOT NULL`) is unsafe: inserts that write NULL start failing. In Prisma "Make
+//! required with `@default(false)`" ("Make required" when there is a default) edits the field:
+//! unsafe too.
 //!
 //! ## Options
 //! None.

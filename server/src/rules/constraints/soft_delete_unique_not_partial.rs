@@ -36,7 +36,8 @@
 //! "Replace with partial unique index" is unsafe: `ON CONFLICT (email)` clauses need the same
 //! predicate to find the index, and deleted rows may then share keys with live ones. A unique
 //! index gets `WHERE deleted_at IS NULL` (ANDed with its predicate); a constraint is removed and
-//! a partial unique index created after its statement.
+//! a partial unique index created after its statement. Not offered where the soft-delete
+//! column does not exist yet (a later migration adds it).
 //!
 //! ## Options
 //! - `columns`: soft-delete column names.

@@ -30,8 +30,8 @@
 //! and `ddlint check --fix` applies none of them (it applies a fix only where there is one).
 //! Each is unsafe: inserts that write NULL start failing, and the default decides what rows
 //! inserted without the column store. On a column that `ALTER TABLE ... ADD COLUMN` adds, the
-//! default fills the existing rows, so the statement still applies. In Prisma each makes the
-//! field required with `@default(<value>)`.
+//! default fills the existing rows, so the statement still applies. In Prisma each is "Make
+//! required with `@default(<value>)`".
 //!
 //! ## Options
 //! None (the column names come from `enum-like-column-unconstrained`'s `names`).
@@ -110,21 +110,11 @@ mod tests {
     /// No value is preferred: each is a fix of its own, so `--fix` applies none.
     #[test]
     fn every_allowed_value_is_a_choice() {
-        let id = super::RULE.id;
-        let fixtures = crate::fixture::rule_fixtures(id).unwrap();
-        let fixture = fixtures
-            .iter()
-            .find(|f| f.name.ends_with("choices.sql"))
-            .unwrap();
-        let checked = fixture
-            .check(&fixture.texts(), &fixture.rules_under_test(id))
-            .unwrap();
-        let titles: Vec<Vec<&str>> = checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.rule == id)
-            .map(|d| d.fixes.iter().map(|f| f.title.as_str()).collect())
-            .collect();
+        let titles: Vec<Vec<String>> =
+            crate::rules::tests::fixes_in_fixture(super::RULE.id, "choices.sql")
+                .into_iter()
+                .map(|fixes| fixes.into_iter().map(|(title, _)| title).collect())
+                .collect();
         assert_eq!(
             titles,
             [

@@ -26,10 +26,13 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Create GIN index" is safe: it inserts `CREATE INDEX <table>_<column>_idx ON <table> USING gin
-//! (<column>);` after the statement that created the column (`CONCURRENTLY` in a migration that
-//! alters a table an earlier migration created). In Prisma it adds
-//! `@@index([field], type: Gin)` to the model.
+//! "Create GIN index on <table>(<column>)" inserts `CREATE INDEX <table>_<column>_idx ON <table>
+//! USING gin (<column>);` after the statement that created the column. It is safe: an index
+//! changes no data and nothing an application reads. In a migration that alters a table an
+//! earlier migration created, the index is created `CONCURRENTLY`; that fix is unsafe, because
+//! `CREATE INDEX CONCURRENTLY` cannot run inside a transaction block, where many migration tools
+//! run each migration. In Prisma "Add `@@index([<field>], type: Gin)`" adds the attribute to
+//! the model: safe.
 //!
 //! ## Options
 //! None.

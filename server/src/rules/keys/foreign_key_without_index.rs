@@ -33,12 +33,14 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Create index on <table> (<cols>)" is safe. It inserts
-//! `CREATE INDEX <table>_<cols>_idx ON <table> (<cols>);` on the line after the statement that
-//! created the foreign key, with a name that does not collide with an existing relation
-//! (`_1`, `_2`, ... appended). In a migration that alters a table created by an earlier
-//! migration, the index is created `CONCURRENTLY`, so that it does not block writes. In Prisma
-//! it adds `@@index([fields])` at the end of the model.
+//! "Create index on <table>(<cols>)" inserts `CREATE INDEX <table>_<cols>_idx ON <table>
+//! (<cols>);` on the line after the statement that created the foreign key, with a name that
+//! does not collide with an existing relation (`_1`, `_2`, ... appended). It is safe: an index
+//! changes no data and nothing an application reads. In a migration that alters a table created
+//! by an earlier migration, the index is created `CONCURRENTLY`, so that it does not block
+//! writes; that fix is unsafe, because `CREATE INDEX CONCURRENTLY` cannot run inside a
+//! transaction block, where many migration tools run each migration. In Prisma "Add
+//! `@@index([<fields>])`" adds the attribute at the end of the model: safe.
 //!
 //! ## Options
 //! None.

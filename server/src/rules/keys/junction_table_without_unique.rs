@@ -36,9 +36,10 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Add UNIQUE (a_id, b_id)" appends the constraint to the table's definition (in Prisma,
-//! `@@unique([aId, bId])`). It is unsafe: it fails on existing duplicates, and inserts of a
-//! duplicate pair fail afterwards, which is the point but changes behaviour.
+//! "Add UNIQUE (<a>, <b>)" appends the constraint to the table's definition (offered when it
+//! defines both columns; in Prisma, "Add `@@unique([<a>, <b>])`"). It is unsafe: it fails on
+//! existing duplicates, and inserts of a duplicate pair fail afterwards, which is the point but
+//! changes behaviour.
 //!
 //! ## Options
 //! None.

@@ -31,13 +31,16 @@
 //!
 //! ## Fix safety
 //! The fixes change the table's design, so they are unsafe:
-//! - for a junction table (exactly two foreign-key columns): "Add PRIMARY KEY (a_id, b_id)";
-//! - for a table that already has an `id` column: "Add PRIMARY KEY (id)";
+//! - for a junction table (exactly two foreign-key columns): "Add PRIMARY KEY (<a>, <b>)";
+//! - for a table that already has an `id` column: "Add PRIMARY KEY (<id>)";
 //! - otherwise: "Add `id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`" as the first column
 //!   (`id uuid PRIMARY KEY DEFAULT gen_random_uuid()` under `[policy] keys = "uuid"`).
 //!
-//! In Prisma: `@@id([a, b])` for two relation scalars, otherwise an
-//! `id BigInt @id @default(autoincrement())` field.
+//! A key is added to the CREATE TABLE, so it is offered only when that statement defines its
+//! columns.
+//!
+//! In Prisma: "Add `@@id([<a>, <b>])`" for two relation scalars, otherwise
+//! "Add `id BigInt @id @default(autoincrement())`".
 //!
 //! ## Options
 //! - `allow`: table names (globs) that need no primary key.

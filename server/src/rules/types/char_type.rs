@@ -26,10 +26,10 @@
 //! ```
 //!
 //! ## Fix safety
-//! - "Use varchar(n)" keeps the length limit (`char` without a length becomes `varchar(1)`).
-//!   Safe where the column is created; unsafe on an `ALTER COLUMN ... TYPE` of an existing
-//!   column (stored values lose their padding).
-//! - "Use text" is unsafe: the length limit disappears.
+//! Both fixes are unsafe: a type change changes what application code reads (no more padding
+//! blanks), and on an existing column converts the stored values.
+//! - "Use varchar(<n>)" keeps the length limit (`char` without a length becomes `varchar(1)`).
+//! - "Use text" also drops the length limit.
 //!
 //! In Prisma the fixes replace `@db.Char(n)` with `@db.VarChar(n)`, or remove it.
 //!

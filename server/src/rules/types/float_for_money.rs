@@ -32,9 +32,9 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use numeric(12,2)" offers the precision and scale as snippet placeholders. It is safe where
-//! the column is created; on an `ALTER COLUMN ... TYPE` of an existing column it is unsafe
-//! (stored values are rounded to the new scale). In Prisma the field becomes
+//! "Use numeric(12,2)" offers the precision and scale as snippet placeholders. It is unsafe:
+//! application code reads decimals instead of floats, and on an `ALTER COLUMN ... TYPE` of an
+//! existing column the stored values are rounded to the new scale. In Prisma the field becomes
 //! `Decimal @db.Decimal(12, 2)`.
 //!
 //! ## Options

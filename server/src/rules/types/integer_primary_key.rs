@@ -36,13 +36,14 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use bigint" (`bigserial` for a serial) changes the key's type and, in the same action, the
-//! type of every foreign-key column in the workspace that references it (recursively, for
-//! keys that are referenced in turn), so that the keys keep matching. It is safe when every
-//! changed type is written where its column is created; when one comes from an
-//! `ALTER COLUMN ... TYPE` it is unsafe (existing tables are rewritten). A sequence created
-//! separately `AS integer` (as pg_dump writes them) keeps its own limit. In Prisma, `Int`
-//! becomes `BigInt` on the key and on the relation scalars that reference it.
+//! "Use bigint" ("Use bigserial" for a serial; "Use <type> (and <type> for <n> referencing
+//! column...)" when foreign keys reference the key) changes the key's type and, in the same
+//! action, the type of every foreign-key column in the workspace that references it
+//! (recursively, for keys that are referenced in turn), so that the keys keep matching. It is
+//! unsafe: a type change rewrites existing tables and changes what application code reads. A
+//! sequence created separately `AS integer` (as pg_dump writes them) keeps its own limit. In
+//! Prisma, "Use BigInt" makes the key and the relation scalars that reference it `BigInt`, whose
+//! client type is `bigint`, not `number`: unsafe too.
 //!
 //! ## Options
 //! None.

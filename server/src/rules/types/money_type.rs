@@ -25,9 +25,10 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use numeric(12,2)" offers the precision and scale as snippet placeholders. It is safe where
-//! the column is created; on an `ALTER COLUMN ... TYPE` of an existing column it is unsafe
-//! (stored values are converted). In Prisma `@db.Money` becomes `@db.Decimal(12, 2)`.
+//! "Use numeric(12,2)" offers the precision and scale as snippet placeholders. It is unsafe:
+//! application code reads numbers instead of formatted currency strings, and on an `ALTER COLUMN
+//! ... TYPE` of an existing column the stored values are converted. In Prisma `@db.Money`
+//! becomes `@db.Decimal(12, 2)`.
 //!
 //! ## Options
 //! None.

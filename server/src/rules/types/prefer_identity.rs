@@ -34,10 +34,11 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use bigint GENERATED ALWAYS AS IDENTITY" (`integer` for `serial`, `smallint` for
-//! `smallserial`) is unsafe: inserts that supply their own value are rejected afterwards, and
-//! statements naming the old sequence must follow its new owner. Under `keys = "uuid"` there is
-//! no automatic fix: changing a key's type changes every table that references it.
+//! "Use bigint GENERATED ALWAYS AS IDENTITY" ("Use integer GENERATED ALWAYS AS IDENTITY" for
+//! `serial`, "Use smallint GENERATED ALWAYS AS IDENTITY" for `smallserial`) is unsafe: inserts
+//! that supply their own value are rejected afterwards, and statements naming the old sequence
+//! must follow its new owner. Under `keys = "uuid"` there is no automatic fix: changing a key's
+//! type changes every table that references it.
 //!
 //! ## Options
 //! None.

@@ -29,9 +29,9 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use jsonb" replaces the type. It is safe where the column is created; on an
-//! `ALTER COLUMN ... TYPE` of an existing column it is unsafe (stored documents lose their key
-//! order, whitespace and duplicate keys). In Prisma it removes `@db.Json` (`Json` maps to
+//! "Use jsonb" replaces the type. It is unsafe: application code reads documents without their
+//! key order, whitespace and duplicate keys, and on an `ALTER COLUMN ... TYPE` of an existing
+//! column the stored documents lose them. In Prisma it removes `@db.Json` (`Json` maps to
 //! `jsonb`).
 //!
 //! ## Options

@@ -28,10 +28,11 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Add CHECK (char_length(col) <= n)" appends a check constraint to the column definition (or
-//! an `ALTER TABLE ... ADD CHECK` after an `ALTER COLUMN ... TYPE`), with the length as a
-//! snippet placeholder; "Use varchar(n)" changes the type instead. Both are unsafe: existing
-//! longer values make the migration fail. In Prisma the fix adds `@db.VarChar(n)`.
+//! "Add CHECK (char_length(<col>) <= <n>)" appends a check constraint to the column definition
+//! (or an `ALTER TABLE ... ADD CHECK` after an `ALTER COLUMN ... TYPE`), with the length as a
+//! snippet placeholder; "Use varchar(<n>)" changes the type instead. Both are unsafe: existing
+//! longer values make the migration fail. In Prisma "Add `@db.VarChar(<n>)`" does the same:
+//! unsafe.
 //!
 //! ## Options
 //! - `names`: the column names (or globs) of bounded codes; replaces the default list.

@@ -26,10 +26,11 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Convert to timestamptz" replaces exactly the type tokens and keeps the precision. It is safe
-//! where the type is written in the statement that creates the column. On an
-//! `ALTER COLUMN ... TYPE` of an existing column it is unsafe: existing values are reinterpreted
-//! in the session time zone of the migration.
+//! "Convert to timestamptz" replaces exactly the type tokens and keeps the precision. It is
+//! unsafe: application code reads instants instead of wall-clock readings (drivers return
+//! another type), and on an `ALTER COLUMN ... TYPE` of an existing column the stored values are
+//! reinterpreted in the session time zone of the migration. In Prisma it sets
+//! `@db.Timestamptz(p)`.
 //!
 //! ## Options
 //! - `allow`: column names (globs, e.g. `"*_local_time"`) that deliberately hold wall-clock

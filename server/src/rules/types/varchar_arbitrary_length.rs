@@ -32,11 +32,13 @@
 //! ```
 //!
 //! ## Fix safety
-//! - "Use text" replaces the type. It is unsafe: the length limit disappears.
-//! - "Use text with CHECK (char_length(col) <= n)" replaces the type and keeps the limit as a
+//! Both fixes are unsafe: a type change changes what application code reads and what it may
+//! store.
+//! - "Use text" replaces the type: the length limit disappears.
+//! - "Use text with CHECK (char_length(<col>) <= <n>)" replaces the type and keeps the limit as a
 //!   check constraint, at the end of the column definition (or as `ALTER TABLE ... ADD CHECK`
-//!   after an `ALTER COLUMN ... TYPE`). It is safe where the column is created, unsafe on an
-//!   existing column. Not offered for arrays, domains and Prisma, which cannot express it.
+//!   after an `ALTER COLUMN ... TYPE`). Not offered for arrays, domains and Prisma, which cannot
+//!   express it.
 //!
 //! In Prisma "Use text" removes the `@db.VarChar(n)` attribute (`String` maps to `text`).
 //!
