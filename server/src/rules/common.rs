@@ -281,12 +281,28 @@ pub fn is_prisma_migrate_sql(file: &FileData) -> bool {
     layout || has_prisma_migrate_steps(&file.text)
 }
 
+/// Whether the text has a Prisma Migrate step: a step comment on a line of its own, followed by
+/// a statement in Prisma's form, upper-case keywords and a double-quoted name (`CREATE TABLE
+/// "User" (`). Hand-written SQL that borrows the comments names its objects its own way.
 pub(crate) fn has_prisma_migrate_steps(text: &str) -> bool {
     PRISMA_MIGRATE_STEPS.iter().any(|step| {
         text.match_indices(step).any(|(at, _)| {
             let line_start = at == 0 || text.as_bytes()[at - 1] == b'\n';
             let rest = &text[at + step.len()..];
-            line_start && (rest.is_empty() || rest.starts_with(['\n', '\r']))
+            let Some(next_line) = rest
+                .strip_prefix("\r\n")
+                .or_else(|| rest.strip_prefix('\n'))
+            else {
+                return false;
+            };
+            let statement = next_line.lines().next().unwrap_or("");
+            let prisma_form = statement.split_once('"').is_some_and(|(keywords, _)| {
+                !keywords.trim().is_empty()
+                    && keywords
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b == b' ')
+            });
+            line_start && prisma_form
         })
     })
 }
@@ -317,16 +333,15 @@ mod tests {
 
     #[test]
     fn prisma_migrate_steps() {
-        assert!(has_prisma_migrate_steps(
-            "-- CreateTable\nCREATE TABLE \"A\" ();"
+        let steps = has_prisma_migrate_steps;
+        assert!(steps("-- CreateTable\nCREATE TABLE \"A\" ();"));
+        assert!(steps(
+            "x;\r\n-- AddForeignKey\r\nALTER TABLE \"a\" ADD CONSTRAINT \"k\";"
         ));
-        assert!(has_prisma_migrate_steps(
-            "x;\r\n-- AddForeignKey\r\nALTER TABLE a;"
-        ));
-        assert!(!has_prisma_migrate_steps(
-            "-- CreateTable for users\nCREATE TABLE a ();"
-        ));
-        assert!(!has_prisma_migrate_steps("SELECT 1; -- CreateTable\n"));
+        assert!(!steps("-- CreateTable for users\nCREATE TABLE \"a\" ();"));
+        assert!(!steps("SELECT 1; -- CreateTable\nCREATE TABLE \"a\" ();"));
+        // Hand-written SQL that borrows the comments names its objects its own way.
+        assert!(!steps("-- CreateTable\nCREATE TABLE v1_queue (id int);"));
     }
 
     #[test]
