@@ -274,6 +274,13 @@ pub(crate) fn sql_column_additions(
     Some(edits)
 }
 
+/// Whether making `column` NOT NULL needs a default in its own definition: `ALTER TABLE ... ADD
+/// COLUMN` adds it to a table that may have rows, and without a default there (one set by a
+/// later statement comes too late) the statement fails on the first row.
+pub(crate) fn not_null_needs_own_default(table: &Table, column: &Column) -> bool {
+    column.def.origin != table.created && column.def.value.default.is_none()
+}
+
 /// Edits that make a Prisma field required (drop the `?`) and/or append an attribute to it.
 pub(crate) fn prisma_field_additions(
     cx: &RuleCx,

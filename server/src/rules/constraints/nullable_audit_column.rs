@@ -49,7 +49,8 @@ use crate::model::{Column, Table};
 use crate::rules::audit::{app_sets_timestamps, holds_time};
 use crate::rules::common::{column_label, defined_columns};
 use crate::rules::constraints::{
-    dropped_not_null, prisma_field_additions, prisma_updated_at, sql_column_additions,
+    dropped_not_null, not_null_needs_own_default, prisma_field_additions, prisma_updated_at,
+    sql_column_additions,
 };
 use crate::rules::words::snake_case;
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
@@ -109,10 +110,7 @@ fn sql_fix(
     not_null: bool,
     default: bool,
 ) -> Option<Fix> {
-    // A NOT NULL column added to a table that may have rows needs a default in the same
-    // definition, or the ALTER TABLE fails on the first row.
-    let added_to_existing = column.def.origin != table.created;
-    let default = default || (not_null && added_to_existing && column.def.value.default.is_none());
+    let default = default || (not_null && not_null_needs_own_default(table, column));
     let edits = sql_column_additions(cx, column, not_null, default.then_some("now()"))?;
     let title = match (not_null, default) {
         (true, true) => "Add NOT NULL DEFAULT now()",

@@ -143,24 +143,23 @@ fn removal(cx: &RuleCx, shape: &IndexShape, language: Language) -> Option<Fix> {
     }
 }
 
-/// Whether an identifier `name` appears in the source's SQL outside `except` (its own
-/// statement): as a whole word, in any case.
+/// Whether an identifier `name` appears in a statement of the source's SQL other than `except`
+/// (its own), as a whole word, in any case; comments between statements do not count.
 fn named_outside(cx: &RuleCx, name: &str, except: Loc) -> bool {
     let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let needle = name.to_ascii_lowercase();
     cx.files()
         .filter(|file| file.language == Language::Sql)
         .any(|file| {
             let text = &*file.text;
             // ASCII case folding keeps byte offsets.
             let haystack = text.to_ascii_lowercase();
-            let needle = name.to_ascii_lowercase();
             haystack.match_indices(needle.as_str()).any(|(at, found)| {
                 let end = at + found.len();
-                let inside = file.id == except.file
-                    && except.range.start() as usize <= at
-                    && end <= except.range.end() as usize;
-                let bounded = !text[..at].ends_with(is_word) && !text[end..].starts_with(is_word);
-                !inside && bounded
+                let word = !text[..at].ends_with(is_word) && !text[end..].starts_with(is_word);
+                let statement = file.statement_at(at as u32).map(|s| s.range());
+                word && statement
+                    .is_some_and(|range| file.id != except.file || range != except.range)
             })
         })
 }

@@ -61,7 +61,8 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Error,
     options: &[],
     fixable: true,
-    scope: RuleScope::Table,
+    // A fix that widens a key widens every column referencing it, in any table.
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 
