@@ -177,7 +177,8 @@ fn statistics_count_findings_per_rule() {
             row["severity"].as_str(),
             row["fixable"].as_bool()
         ),
-        (Some(1), Some("warning"), Some(true))
+        (Some(1), Some("warning"), Some(false)),
+        "converting to timestamptz is an unsafe fix: `--fix` alone does not apply it"
     );
     let text = workspace.ddlint(&["check", "--statistics"]);
     let columns = text
@@ -186,7 +187,7 @@ fn statistics_count_findings_per_rule() {
         .find(|columns| columns.get(1) == Some(&"timestamp-without-time-zone"));
     assert_eq!(
         columns,
-        Some(vec!["1", "timestamp-without-time-zone", "[*] warning"]),
+        Some(vec!["1", "timestamp-without-time-zone", "warning"]),
         "{text}"
     );
 }

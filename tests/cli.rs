@@ -78,7 +78,7 @@ db/schema.sql:3:16: warning[timestamp-without-time-zone] `created_at` is `timest
 3 |     created_at timestamp NOT NULL -- when they signed up
   |                ^^^^^^^^^
   |
-  = help: Convert to timestamptz
+  = help: Convert to timestamptz (unsafe fix)
 
 db/schema.sql:8:33: warning[foreign-key-without-index] no index on orders(customer_id) for the foreign key to `customers`: deletes and key updates on `customers` scan `orders`
   |
@@ -88,7 +88,8 @@ db/schema.sql:8:33: warning[foreign-key-without-index] no index on orders(custom
   = help: Create index on orders(customer_id)
 
 Found 2 problems (0 errors, 2 warnings, 0 info) in 1 file.
-2 fixable with `ddlint check --fix`.
+1 fixable with `ddlint check --fix`.
+1 more fixable with `--fix --unsafe-fixes` (they change meaning or data).
 ";
     assert_eq!(stdout(&output), expected);
 }
@@ -123,13 +124,13 @@ fn json_output_shape_and_order() {
             "path": "a.sql", "rule": "timestamp-without-time-zone", "severity": "warning",
             "message": "`at` is `timestamp without time zone`: it stores a wall-clock reading, not an instant; use `timestamptz`",
             "start": {"line": 1, "column": 51}, "end": {"line": 1, "column": 60},
-            "fixes": [{"title": "Convert to timestamptz", "safety": "safe"}]
+            "fixes": [{"title": "Convert to timestamptz", "safety": "unsafe"}]
         },
         {
             "path": "b.sql", "rule": "timestamp-without-time-zone", "severity": "warning",
             "message": "`at` is `timestamp without time zone`: it stores a wall-clock reading, not an instant; use `timestamptz`",
             "start": {"line": 1, "column": 43}, "end": {"line": 1, "column": 52},
-            "fixes": [{"title": "Convert to timestamptz", "safety": "safe"}]
+            "fixes": [{"title": "Convert to timestamptz", "safety": "unsafe"}]
         }
     ]);
     assert_eq!(found, expected);
@@ -202,27 +203,42 @@ fn usage_errors_exit_2_with_a_helpful_message() {
 fn fix_applies_safe_fixes_and_keeps_formatting() {
     let dir = TempDir::new("fix");
     let path = dir.write("db/schema.sql", SCHEMA.replace('\n', "\r\n"));
-    let output = ddlint(
-        &dir.0,
-        &[
+    let fix = |unsafe_fixes: bool| {
+        let mut args = vec![
             "check",
             "db",
             "--fix",
             "--select",
             "timestamp-without-time-zone,foreign-key-without-index",
-        ],
+        ];
+        if unsafe_fixes {
+            args.push("--unsafe-fixes");
+        }
+        ddlint(&dir.0, &args)
+    };
+    // The index is a safe fix; converting to timestamptz changes what applications read.
+    let output = fix(false);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
     );
+    assert!(
+        stdout(&output).contains("Fixed 1 problem."),
+        "{}",
+        stdout(&output)
+    );
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(fixed.contains("created_at timestamp NOT NULL"), "{fixed}");
+    let output = fix(true);
     assert_eq!(
         output.status.code(),
         Some(0),
         "{}{}",
         stdout(&output),
         stderr(&output)
-    );
-    assert!(
-        stdout(&output).contains("Fixed 2 problems."),
-        "{}",
-        stdout(&output)
     );
     let fixed = std::fs::read_to_string(path).unwrap();
     let expected = "\

@@ -123,7 +123,8 @@ fn a_utf16_session_with_a_fix_a_hover_and_a_clean_exit() {
         .find(|a| a["title"] == "Convert to timestamptz")
         .unwrap_or_else(|| panic!("{actions:#?}"));
     assert_eq!(fix["kind"], "quickfix");
-    assert_eq!(fix["isPreferred"], true);
+    // Converting changes what applications read: an unsafe fix is never the preferred action.
+    assert_ne!(fix["isPreferred"], true);
     assert_eq!(fix["diagnostics"][0]["code"], RULE);
     let document = &fix["edit"]["documentChanges"][0];
     assert_eq!(

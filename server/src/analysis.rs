@@ -16,7 +16,7 @@ use crate::rules::{self, Diagnostic, RuleCache, Selection};
 use crate::syntax::{Language, SyntaxError, SyntaxTrees};
 use crate::text::{LineIndex, TextRange};
 use crate::workspace::history::{self, NoVcs, Vcs};
-use crate::workspace::linking::link_schema_directories;
+use crate::workspace::linking::{beside_other_schemas, link_schema_directories};
 use crate::workspace::sources::{self, SchemaSource};
 
 /// Everything ddlint knows about one file's text.
@@ -219,6 +219,8 @@ fn applied_region(language: Language, text: &str) -> TextRange {
 pub struct SourceMember<'a> {
     pub file: &'a FileData,
     pub history: History,
+    /// Other schema files lie beside the source's files (see `beside_other_schemas`).
+    pub beside_other_schemas: bool,
 }
 
 /// The model of a source's files, applied in order; `cache` holds what the last build of the
@@ -233,7 +235,9 @@ fn build_model(members: &[SourceMember], cache: &mut BuildCache) -> Model {
             statements: &member.file.statements,
         })
         .collect();
-    Model::build_resuming(&inputs, cache)
+    let mut model = Model::build_resuming(&inputs, cache);
+    model.beside_other_schemas = members.iter().any(|m| m.beside_other_schemas);
+    model
 }
 
 /// What the checks of one schema source keep for the next: the model build's checkpoint and
@@ -432,6 +436,7 @@ impl Parsed {
 
     /// The applied files of a source, in order.
     fn members(&self, source: &SchemaSource) -> Vec<SourceMember<'_>> {
+        let beside_other_schemas = beside_other_schemas(&self.sources, source);
         source
             .applied_files()
             .filter_map(|member| {
@@ -440,6 +445,7 @@ impl Parsed {
                 Some(SourceMember {
                     file: &self.files[position],
                     history,
+                    beside_other_schemas,
                 })
             })
             .collect()

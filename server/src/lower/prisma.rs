@@ -82,21 +82,7 @@ impl<'a> Cx<'a> {
                 let name = self
                     .text(attribute.child_by_field_name("name")?)
                     .to_string();
-                let arguments = attribute
-                    .child_by_field_name("arguments")
-                    .map(|args| {
-                        named_children(args)
-                            .filter(|a| a.kind() == "argument")
-                            .filter_map(|a| {
-                                let value = a.child_by_field_name("value")?;
-                                let name = a
-                                    .child_by_field_name("name")
-                                    .map(|n| self.text(n).to_string());
-                                Some((name, value))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let arguments = self.arguments(attribute);
                 Some(Attribute {
                     name,
                     node: attribute,
@@ -115,6 +101,48 @@ impl<'a> Cx<'a> {
                 .unwrap_or(raw);
             inner.replace("\\\"", "\"").replace("\\\\", "\\")
         })
+    }
+
+    /// The arguments of an attribute or a function call, named or positional, with their values.
+    fn arguments(&self, node: Node<'a>) -> Vec<(Option<String>, Node<'a>)> {
+        node.child_by_field_name("arguments")
+            .map(|args| {
+                named_children(args)
+                    .filter(|a| a.kind() == "argument")
+                    .filter_map(|a| {
+                        let value = a.child_by_field_name("value")?;
+                        let name = a
+                            .child_by_field_name("name")
+                            .map(|n| self.text(n).to_string());
+                        Some((name, value))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The operator class of an index field `key(ops: raw("text_pattern_ops"))` or
+    /// `data(ops: JsonbPathOps)` (Prisma's names are the PostgreSQL ones in PascalCase).
+    fn prisma_opclass(&self, item: Node<'a>) -> Option<String> {
+        let (_, ops) = self
+            .arguments(item)
+            .into_iter()
+            .find(|(name, _)| name.as_deref() == Some("ops"))?;
+        if ops.kind() == "function_call" {
+            let (_, raw) = self
+                .arguments(ops)
+                .into_iter()
+                .find(|(name, _)| name.is_none())?;
+            return self.prisma_string(raw);
+        }
+        let mut class = String::new();
+        for c in self.text(ops).chars() {
+            if c.is_ascii_uppercase() && !class.is_empty() {
+                class.push('_');
+            }
+            class.push(c.to_ascii_lowercase());
+        }
+        Some(class)
     }
 
     /// `[a, b(sort: Desc)]` -> the identifiers with their nodes.
@@ -355,7 +383,9 @@ impl<'a> Cx<'a> {
                                 column: Some(ident.clone()),
                                 expression: None,
                                 collation: None,
-                                opclass: None,
+                                opclass: (node.kind() == "function_call")
+                                    .then(|| self.prisma_opclass(*node))
+                                    .flatten(),
                                 descending: self.text(*node).contains("Desc"),
                                 nulls_first: None,
                                 range: self.range(*node),

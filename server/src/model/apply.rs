@@ -2,8 +2,8 @@
 
 use super::names::{NameRef, SearchPath};
 use super::{
-    Column, Constraint, Domain, FileId, FileInput, FileMeta, Index, Located, Model, ModelEvent,
-    Origin, Policy, QualifiedName, RewriteRule, Table, TableId, Trigger, UserType,
+    Column, Constraint, Domain, FileId, FileInput, FileMeta, FormerName, Index, Located, Model,
+    ModelEvent, Origin, Policy, QualifiedName, RewriteRule, Table, TableId, Trigger, UserType,
 };
 use crate::lower::{
     AlterTable, AlterTableAction, AlterTypeAction, ColumnDef, Comment, ConstraintKind, CreateIndex,
@@ -105,8 +105,12 @@ impl Builder {
                         .indexes
                         .iter_mut()
                         .find(|i| i.name.as_deref() == Some(&name.name.name))
+                    && let Some(old) = index.name.replace(new_name.name.clone())
                 {
-                    index.name = Some(new_name.name.clone());
+                    index.former_names.push(FormerName {
+                        name: old,
+                        until: origin.statement_loc(),
+                    });
                 }
             }
             Fact::CreateView {
@@ -191,9 +195,10 @@ impl Builder {
                         origin,
                     },
                     labels,
+                    former_names: Vec::new(),
                 });
             }
-            Fact::AlterType { name, action } => self.alter_type(name, action),
+            Fact::AlterType { name, action } => self.alter_type(name, action, origin),
             Fact::CreateDomain(domain) => {
                 let name = self.search_path.qualify_for_creation(&domain.name);
                 self.model.domains.push(Domain {
@@ -392,6 +397,7 @@ impl Builder {
             comment: None,
             elements: create.elements_range.map(|r| origin.loc(r)),
             dropped: false,
+            former_names: Vec::new(),
         };
 
         // Columns that come from elsewhere come first, as in PostgreSQL.
@@ -741,15 +747,12 @@ impl Builder {
             AlterTableAction::RenameTable { new_name } => {
                 let old = self.model.table(id).name.clone();
                 let new = QualifiedName::new(&old.schema, &new_name.name);
-                self.model.live.remove(&old);
-                self.model.live.insert(new.clone(), id);
-                self.rename_parent_references(&old, &new);
-                self.table_mut(id).name = new;
+                self.rename_table(id, new, origin);
             }
             AlterTableAction::RenameColumn { column, new_name } => {
                 self.require_column(id, column, origin);
                 for target in self.with_descendants(id, only) {
-                    self.rename_column(target, &column.name, &new_name.name);
+                    self.rename_column(target, &column.name, &new_name.name, origin);
                 }
             }
             AlterTableAction::RenameConstraint { name, new_name } => {
@@ -785,10 +788,7 @@ impl Builder {
             AlterTableAction::SetSchema { schema } => {
                 let old = self.model.table(id).name.clone();
                 let new = QualifiedName::new(&schema.name, &old.name);
-                self.model.live.remove(&old);
-                self.model.live.insert(new.clone(), id);
-                self.rename_parent_references(&old, &new);
-                self.table_mut(id).name = new;
+                self.rename_table(id, new, origin);
             }
             AlterTableAction::RowLevelSecurity { mode } => {
                 let table = self.table_mut(id);
@@ -814,6 +814,19 @@ impl Builder {
         }
     }
 
+    fn rename_table(&mut self, id: TableId, new: QualifiedName, origin: Origin) {
+        let old = self.model.table(id).name.clone();
+        self.model.live.remove(&old);
+        self.model.live.insert(new.clone(), id);
+        self.rename_parent_references(&old, &new);
+        let table = self.table_mut(id);
+        table.former_names.push(FormerName {
+            name: old,
+            until: origin.statement_loc(),
+        });
+        table.name = new;
+    }
+
     fn rename_parent_references(&mut self, old: &QualifiedName, new: &QualifiedName) {
         for table in &mut self.model.tables {
             if table.partition_of.as_ref() == Some(old) {
@@ -828,7 +841,7 @@ impl Builder {
     }
 
     /// Renames a column and every reference to it held by constraints, indexes and foreign keys.
-    fn rename_column(&mut self, id: TableId, old: &str, new: &str) {
+    fn rename_column(&mut self, id: TableId, old: &str, new: &str, origin: Origin) {
         let rename = |ident: &mut Ident| {
             if ident.name == old {
                 ident.name = new.to_string();
@@ -836,7 +849,10 @@ impl Builder {
         };
         let table = self.table_mut(id);
         if let Some(column) = table.column_mut(old) {
-            column.name = new.to_string();
+            column.former_names.push(FormerName {
+                name: std::mem::replace(&mut column.name, new.to_string()),
+                until: origin.statement_loc(),
+            });
         }
         for constraint in &mut table.constraints {
             if constraint.inline_column.as_deref() == Some(old) {
@@ -920,10 +936,11 @@ impl Builder {
                 value: create.clone(),
                 origin,
             },
+            former_names: Vec::new(),
         });
     }
 
-    fn alter_type(&mut self, name: &ObjectName, action: &AlterTypeAction) {
+    fn alter_type(&mut self, name: &ObjectName, action: &AlterTypeAction, origin: Origin) {
         let Some(user_type) = self.model.types.iter_mut().rev().find(|t| {
             t.name.name == name.name.name
                 && name.schema.as_ref().is_none_or(|s| s.name == t.name.schema)
@@ -959,8 +976,18 @@ impl Builder {
                     *label = new_value.clone();
                 }
             }
-            AlterTypeAction::Rename { new_name } => user_type.name.name = new_name.name.clone(),
-            AlterTypeAction::SetSchema { schema } => user_type.name.schema = schema.name.clone(),
+            AlterTypeAction::Rename { .. } | AlterTypeAction::SetSchema { .. } => {
+                let mut new = user_type.name.clone();
+                match action {
+                    AlterTypeAction::Rename { new_name } => new.name = new_name.name.clone(),
+                    AlterTypeAction::SetSchema { schema } => new.schema = schema.name.clone(),
+                    _ => {}
+                }
+                user_type.former_names.push(FormerName {
+                    name: std::mem::replace(&mut user_type.name, new),
+                    until: origin.statement_loc(),
+                });
+            }
             AlterTypeAction::Other => {}
         }
     }
@@ -1086,6 +1113,7 @@ fn new_column(def: &Arc<ColumnDef>, origin: Origin) -> Column {
         identity: def.identity.is_some(),
         comment: None,
         inherited: false,
+        former_names: Vec::new(),
     }
 }
 

@@ -121,6 +121,22 @@ impl History {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TableId(pub u32);
 
+/// A name an object had until a statement renamed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormerName<N> {
+    pub name: N,
+    /// The statement that renamed it.
+    pub until: Loc,
+}
+
+/// The name an object had at `at`: the name before the first rename after `at`, else `current`.
+fn name_at<'a, N>(model: &Model, current: &'a N, former: &'a [FormerName<N>], at: Loc) -> &'a N {
+    former
+        .iter()
+        .find(|former| model.precedes(at, former.until))
+        .map_or(current, |former| &former.name)
+}
+
 #[derive(Clone, Debug)]
 pub struct Column {
     pub name: String,
@@ -137,9 +153,17 @@ pub struct Column {
     pub comment: Option<String>,
     /// The column came from a parent table, a LIKE source or a composite type.
     pub inherited: bool,
+    /// Names it had before later statements renamed it, oldest first.
+    pub former_names: Vec<FormerName<String>>,
 }
 
 impl Column {
+    /// The column's name at a place of the workspace (before a later RENAME COLUMN, its old
+    /// name).
+    pub fn name_at<'a>(&'a self, model: &Model, at: Loc) -> &'a str {
+        name_at(model, &self.name, &self.former_names, at).as_str()
+    }
+
     pub fn name_loc(&self) -> Loc {
         self.def.loc(self.def.value.name.range)
     }
@@ -223,9 +247,17 @@ pub struct Table {
     pub elements: Option<Loc>,
     /// Dropped by a later statement; its id stays valid.
     pub dropped: bool,
+    /// Names it had before later statements renamed it (or moved it to another schema), oldest
+    /// first.
+    pub former_names: Vec<FormerName<QualifiedName>>,
 }
 
 impl Table {
+    /// The table's name at a place of the workspace: before a later RENAME, its old name.
+    pub fn name_at<'a>(&'a self, model: &Model, at: Loc) -> &'a QualifiedName {
+        name_at(model, &self.name, &self.former_names, at)
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
@@ -252,9 +284,18 @@ pub struct Index {
     pub name: Option<String>,
     pub table: TableId,
     pub def: Located<CreateIndex>,
+    /// Names it had before later statements renamed it, oldest first.
+    pub former_names: Vec<FormerName<String>>,
 }
 
 impl Index {
+    /// The index's name at a place of the workspace (before a later ALTER INDEX ... RENAME, its
+    /// old name).
+    pub fn name_at<'a>(&'a self, model: &Model, at: Loc) -> Option<&'a str> {
+        let current = self.name.as_ref()?;
+        Some(name_at(model, current, &self.former_names, at).as_str())
+    }
+
     /// The columns of a plain-column index, in order; `None` at an expression element.
     pub fn columns(&self) -> Vec<Option<&str>> {
         self.def
@@ -272,6 +313,17 @@ pub struct UserType {
     pub def: Located<CreateType>,
     /// Enum labels now (ALTER TYPE ... ADD VALUE included).
     pub labels: Vec<String>,
+    /// Names it had before later statements renamed it (or moved it to another schema), oldest
+    /// first.
+    pub former_names: Vec<FormerName<QualifiedName>>,
+}
+
+impl UserType {
+    /// The type's name at a place of the workspace: before a later ALTER TYPE ... RENAME, its
+    /// old name.
+    pub fn name_at<'a>(&'a self, model: &Model, at: Loc) -> &'a QualifiedName {
+        name_at(model, &self.name, &self.former_names, at)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -357,6 +409,9 @@ pub struct Model {
     pub other_relations: Vec<(QualifiedName, Loc)>,
     pub events: Vec<ModelEvent>,
     pub files: Vec<FileMeta>,
+    /// The source is standalone schema files with other schema files beside them, which may
+    /// be applied first and create what these use. Set by whoever knows the directories.
+    pub beside_other_schemas: bool,
     /// The table each ALTER TABLE, CREATE INDEX and COMMENT ON TABLE or COLUMN statement applied
     /// to, by the statement's file and start offset (resolved with the search path and names of
     /// that point).
@@ -659,6 +714,41 @@ impl Model {
             })
         });
         tables.chain(indexes).chain(constraints)
+    }
+
+    /// Whether `a` comes before `b` in workspace order (file order, then offset).
+    pub fn precedes(&self, a: Loc, b: Loc) -> bool {
+        let order = |loc: Loc| {
+            self.file_meta(loc.file)
+                .map_or(usize::MAX, |meta| meta.order)
+        };
+        (order(a), a.range.start()) < (order(b), b.range.start())
+    }
+
+    /// The user type a type reference written at `ty`'s place names: a type that had that name
+    /// there (a later ALTER TYPE ... RENAME does not change what the statement meant), else one
+    /// that has it now.
+    pub fn find_type_written(
+        &self,
+        ty: &Located<TypeRef>,
+        language: Language,
+    ) -> Option<&UserType> {
+        let at = ty.origin.statement_loc();
+        let wanted = names::type_lookup_name(&ty.value);
+        let then = (language == Language::Sql)
+            .then(|| {
+                self.types.iter().rev().find(|t| {
+                    let name = t.name_at(self, at);
+                    name.name == wanted
+                        && ty
+                            .value
+                            .schema
+                            .as_deref()
+                            .is_none_or(|schema| name.schema == schema)
+                })
+            })
+            .flatten();
+        then.or_else(|| self.find_type(&ty.value, language))
     }
 
     /// The user type (enum, composite...) a type reference names.

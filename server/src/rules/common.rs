@@ -1,9 +1,11 @@
 //! Helpers shared by rules: what a column's type is, where to report a foreign key, name patterns.
 
+use crate::analysis::FileData;
 use crate::fix::TableElements;
 use crate::lower::TypeRef;
 use crate::model::{Column, Constraint, Domain, Loc, Located, Model, Table};
-use crate::rules::{Edit, RuleCx, Safety};
+use crate::rules::words::words;
+use crate::rules::{Edit, RuleCx};
 use crate::syntax::Language;
 use crate::text::TextRange;
 
@@ -42,17 +44,6 @@ pub fn type_tokens(ty: &Located<TypeRef>) -> Loc {
         end = end.max(zone.end());
     }
     ty.loc(crate::text::TextRange::new(value.name_range.start(), end))
-}
-
-/// Changing a column's type in the statement that defined it is safe (the schema text changes,
-/// no data does); changing the type that ALTER COLUMN ... TYPE gave an existing column converts
-/// stored values.
-pub fn type_change_safety(column: &Column, ty: &Located<TypeRef>) -> Safety {
-    if ty.origin == column.def.origin {
-        Safety::Safe
-    } else {
-        Safety::Unsafe
-    }
 }
 
 /// Where a foreign-key diagnostic goes: the REFERENCES clause in SQL, the relation field in Prisma.
@@ -187,35 +178,133 @@ pub fn add_column_check(
         let clause = crate::fix::keyword_case(&file.text, statement, &format!(" CHECK ({check})"));
         return Some(Edit::insert(file.id, end, clause));
     }
-    let sql = format!("ALTER TABLE {} ADD CHECK ({check});", table.name);
+    let sql = format!(
+        "ALTER TABLE {} ADD CHECK ({check});",
+        table.name_at(cx.model, ty.origin.statement_loc())
+    );
     let sql = crate::fix::keyword_case(&file.text, statement, &sql);
     Some(crate::fix::insert_statement_after(file, statement, &sql))
 }
 
-/// How messages name a table: its Prisma model name in Prisma, else its SQL name.
-pub fn table_label(table: &Table) -> String {
+/// A table's SQL name as a statement at `at` writes it (before a later RENAME, its old name).
+pub fn sql_table_at(cx: &RuleCx, table: &Table, at: Loc) -> String {
+    table.name_at(cx.model, at).to_string()
+}
+
+/// A column's SQL name (quoted where needed) as a statement at `at` writes it.
+pub fn sql_column_at(cx: &RuleCx, table: &Table, column: &str, at: Loc) -> String {
+    let name = table
+        .column(column)
+        .map_or(column, |found| found.name_at(cx.model, at));
+    crate::model::names::quote_if_needed(name)
+}
+
+/// The words of a name as its author wrote them: PostgreSQL stores an unquoted `payAmount` as
+/// `payamount`, but its words are still pay and amount.
+pub fn written_words(cx: &RuleCx, name: &str, written_at: Loc) -> Vec<String> {
+    let written = cx.text(written_at);
+    if !written.starts_with('"') && crate::lower::ident_denotes(written, name) {
+        words(written)
+    } else {
+        words(name)
+    }
+}
+
+/// How messages name a table where a finding is reported: its Prisma model name in Prisma, else
+/// the SQL name it had at `at` (a later ALTER TABLE ... RENAME does not rename what an earlier
+/// statement says).
+pub fn table_label(cx: &RuleCx, table: &Table, at: Loc) -> String {
     table
         .prisma_name
         .clone()
-        .unwrap_or_else(|| table.name.to_string())
+        .unwrap_or_else(|| table.name_at(cx.model, at).to_string())
 }
 
-/// How messages name a column: its Prisma field name in Prisma, else its SQL name.
-pub fn column_label(table: &Table, column: &str) -> String {
-    table
-        .column(column)
-        .and_then(|c| c.prisma_name.clone())
-        .unwrap_or_else(|| column.to_string())
+/// How messages name a column (by its current name) where a finding is reported: its Prisma
+/// field name in Prisma, else the name it had at `at`.
+pub fn column_label(cx: &RuleCx, table: &Table, column: &str, at: Loc) -> String {
+    match table.column(column) {
+        Some(found) => found
+            .prisma_name
+            .clone()
+            .unwrap_or_else(|| found.name_at(cx.model, at).to_string()),
+        None => column.to_string(),
+    }
 }
 
 /// Whether the model comes from standalone SQL schema files (no migration folder, no Prisma
-/// schema): such a file is often one of several applied in turn (types in one, tables in the
-/// next), so what it does not define may exist all the same.
-pub fn is_standalone_sql(model: &Model) -> bool {
-    model
-        .files
-        .iter()
-        .all(|f| !f.is_migration && f.language == Language::Sql)
+/// schema) with other schema files beside them: such a file is often one of several applied in
+/// turn (types in one, tables in the next), so what it does not define may exist all the same.
+/// A lone `schema.sql` is complete.
+pub fn may_rely_on_sibling_files(model: &Model) -> bool {
+    model.beside_other_schemas
+        && model
+            .files
+            .iter()
+            .all(|f| !f.is_migration && f.language == Language::Sql)
+}
+
+/// The comment lines Prisma Migrate writes above each step of the SQL it generates.
+const PRISMA_MIGRATE_STEPS: &[&str] = &[
+    "-- CreateEnum",
+    "-- AlterEnum",
+    "-- DropEnum",
+    "-- CreateTable",
+    "-- AlterTable",
+    "-- DropTable",
+    "-- CreateIndex",
+    "-- DropIndex",
+    "-- RenameIndex",
+    "-- AddForeignKey",
+    "-- DropForeignKey",
+    "-- RenameForeignKey",
+];
+
+/// Whether a SQL file was generated by Prisma Migrate: it lies in Prisma's
+/// `<version>_<name>/migration.sql` layout, or its content has Prisma's step comments
+/// (`-- CreateTable` on a line of its own), wherever it was copied to (a goose migration, a
+/// schema dump).
+pub fn is_prisma_migrate_sql(file: &FileData) -> bool {
+    if file.language != Language::Sql {
+        return false;
+    }
+    let path = &file.path;
+    let folder = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    let layout = path.file_name().is_some_and(|n| n == "migration.sql")
+        && folder.split_once('_').is_some_and(|(version, _)| {
+            !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit())
+        });
+    layout || has_prisma_migrate_steps(&file.text)
+}
+
+/// Whether the text has a Prisma Migrate step: a step comment on a line of its own, followed by
+/// a statement in Prisma's form, upper-case keywords and a double-quoted name (`CREATE TABLE
+/// "User" (`). Hand-written SQL that borrows the comments names its objects its own way.
+pub(crate) fn has_prisma_migrate_steps(text: &str) -> bool {
+    PRISMA_MIGRATE_STEPS.iter().any(|step| {
+        text.match_indices(step).any(|(at, _)| {
+            let line_start = at == 0 || text.as_bytes()[at - 1] == b'\n';
+            let rest = &text[at + step.len()..];
+            let Some(next_line) = rest
+                .strip_prefix("\r\n")
+                .or_else(|| rest.strip_prefix('\n'))
+            else {
+                return false;
+            };
+            let statement = next_line.lines().next().unwrap_or("");
+            let prisma_form = statement.split_once('"').is_some_and(|(keywords, _)| {
+                !keywords.trim().is_empty()
+                    && keywords
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b == b' ')
+            });
+            line_start && prisma_form
+        })
+    })
 }
 
 /// An edit adding `line` (`@@index(...)`, `@@unique(...)`, ...) as the last member of a Prisma
@@ -241,6 +330,19 @@ pub(crate) fn prisma_members(table: &Table) -> Vec<TextRange> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prisma_migrate_steps() {
+        let steps = has_prisma_migrate_steps;
+        assert!(steps("-- CreateTable\nCREATE TABLE \"A\" ();"));
+        assert!(steps(
+            "x;\r\n-- AddForeignKey\r\nALTER TABLE \"a\" ADD CONSTRAINT \"k\";"
+        ));
+        assert!(!steps("-- CreateTable for users\nCREATE TABLE \"a\" ();"));
+        assert!(!steps("SELECT 1; -- CreateTable\nCREATE TABLE \"a\" ();"));
+        // Hand-written SQL that borrows the comments names its objects its own way.
+        assert!(!steps("-- CreateTable\nCREATE TABLE v1_queue (id int);"));
+    }
 
     #[test]
     fn globs() {

@@ -11,6 +11,7 @@ mod incremental;
 mod placement;
 mod scope;
 pub mod suppression;
+mod words;
 
 mod audit;
 mod constraints;
@@ -214,6 +215,8 @@ struct Shared<'a> {
     index_shapes: Vec<OnceLock<Vec<indexes::IndexShape<'a>>>>,
     /// The schema has a table only Rails or Django creates (see `audit::app_sets_timestamps`).
     framework_schema: OnceLock<bool>,
+    /// The files Prisma Migrate generated (see `common::is_prisma_migrate_sql`).
+    prisma_generated: OnceLock<Vec<FileId>>,
 }
 
 impl Shared<'_> {
@@ -222,6 +225,7 @@ impl Shared<'_> {
             defined_names: [OnceLock::new(), OnceLock::new()],
             index_shapes: model.tables.iter().map(|_| OnceLock::new()).collect(),
             framework_schema: OnceLock::new(),
+            prisma_generated: OnceLock::new(),
         }
     }
 }
@@ -262,6 +266,20 @@ impl<'a> RuleCx<'a> {
             }
             _ => &file.statements,
         }
+    }
+
+    /// Whether Prisma Migrate generated the SQL file (its names and timestamps are Prisma's).
+    pub fn is_prisma_generated(&self, file: FileId) -> bool {
+        self.shared
+            .prisma_generated
+            .get_or_init(|| {
+                self.files
+                    .iter()
+                    .filter(|file| common::is_prisma_migrate_sql(file))
+                    .map(|file| file.id)
+                    .collect()
+            })
+            .contains(&file)
     }
 
     pub fn policy(&self) -> &Policy {

@@ -4,8 +4,14 @@
 //! statements, those statements. A fix that has neither is dropped: no fix is better than a
 //! wrong one.
 
-use crate::model::{FileId, History, Model};
+use crate::model::{FileId, History, Loc, Model};
 use crate::rules::{Diagnostic, Fix, MigrationStep, Placement};
+
+/// What the title of a fix that moved into a new migration ends with.
+pub const IN_A_NEW_MIGRATION: &str = " in a new migration";
+
+/// What the title of a fix that became a migration to write ends with.
+pub const IN_A_MIGRATION_YOU_WRITE: &str = " in a migration you write (this file is generated)";
 
 /// Moves or drops the fixes of `diagnostics` that edit applied migrations or generated dumps.
 pub fn place_fixes(diagnostics: &mut [Diagnostic], model: &Model) {
@@ -14,6 +20,7 @@ pub fn place_fixes(diagnostics: &mut [Diagnostic], model: &Model) {
             .file_meta(file)
             .map_or(History::Schema, |meta| meta.history)
     };
+    let mut last_rename: Option<Option<Loc>> = None;
     for diagnostic in diagnostics.iter_mut() {
         if diagnostic.fixes.iter().all(|fix| {
             fix.edits
@@ -22,15 +29,44 @@ pub fn place_fixes(diagnostics: &mut [Diagnostic], model: &Model) {
         }) {
             continue;
         }
+        let last_rename = *last_rename.get_or_insert_with(|| last_rename_in(model));
         let fixes = std::mem::take(&mut diagnostic.fixes);
         diagnostic.fixes = fixes
             .into_iter()
-            .filter_map(|fix| place(fix, &history))
+            .filter_map(|fix| place(fix, &history, |at| renamed_after(model, last_rename, at)))
             .collect();
     }
 }
 
-fn place(mut fix: Fix, history: &impl Fn(FileId) -> History) -> Option<Fix> {
+/// The last RENAME of a table, column, index or type.
+fn last_rename_in(model: &Model) -> Option<Loc> {
+    let tables = model.tables.iter().flat_map(|table| {
+        let columns = table.columns.iter().flat_map(|c| &c.former_names);
+        table
+            .former_names
+            .iter()
+            .map(|former| former.until)
+            .chain(columns.map(|former| former.until))
+    });
+    let indexes = model.indexes.iter().flat_map(|index| &index.former_names);
+    let types = model.types.iter().flat_map(|ty| &ty.former_names);
+    tables
+        .chain(indexes.map(|former| former.until))
+        .chain(types.map(|former| former.until))
+        .reduce(|a, b| if model.precedes(a, b) { b } else { a })
+}
+
+/// Whether something was renamed after `at`, so that statements written for `at` may name it
+/// by a name it no longer has.
+fn renamed_after(model: &Model, last_rename: Option<Loc>, at: Loc) -> bool {
+    last_rename.is_some_and(|rename| model.precedes(at, rename))
+}
+
+fn place(
+    mut fix: Fix,
+    history: &impl Fn(FileId) -> History,
+    renamed_after: impl Fn(Loc) -> bool,
+) -> Option<Fix> {
     let touched: Vec<History> = fix.edits.iter().map(|edit| history(edit.file)).collect();
     if touched.iter().all(|history| history.is_editable()) {
         return Some(fix);
@@ -41,16 +77,23 @@ fn place(mut fix: Fix, history: &impl Fn(FileId) -> History) -> Option<Fix> {
     }
     let step = match fix.migration.take() {
         Some(step) => step,
+        // Statements written for their place name things as they were named there.
+        None if fix.edits.iter().any(|edit| {
+            renamed_after(Loc {
+                file: edit.file,
+                range: edit.range,
+            })
+        }) =>
+        {
+            return None;
+        }
         None => statements_as_migration(&fix)?,
     };
     fix.placement = if touched.contains(&History::Generated) {
-        fix.title = format!(
-            "{} in a migration you write (this file is generated)",
-            fix.title
-        );
+        fix.title.push_str(IN_A_MIGRATION_YOU_WRITE);
         Placement::MigrationToWrite
     } else {
-        fix.title = format!("{} in a new migration", fix.title);
+        fix.title.push_str(IN_A_NEW_MIGRATION);
         Placement::NewMigration
     };
     fix.edits.clear();

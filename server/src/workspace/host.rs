@@ -1001,6 +1001,7 @@ impl Host {
         let histories = history::classify(source, &config.migrations, &*self.vcs, |path| {
             self.files.get(path).map(|file| &*file.data.text)
         });
+        let beside_other_schemas = linking::beside_other_schemas(&scope.sources, source);
         let members: Vec<SourceMember> = source
             .files
             .iter()
@@ -1011,6 +1012,7 @@ impl Host {
                 Some(SourceMember {
                     file: &file.data,
                     history,
+                    beside_other_schemas,
                 })
             })
             .collect();
@@ -1346,6 +1348,7 @@ mod tests {
                 &[SourceMember {
                     file: &fresh,
                     history: crate::model::History::Schema,
+                    beside_other_schemas: false,
                 }],
                 &Arc::new(Config::default()),
                 &Selection::default(),

@@ -176,6 +176,32 @@ pub fn link_schema_directories<'a>(
     result
 }
 
+/// Whether other standalone schema files lie beside the files of a standalone `source`, in one of
+/// its directories, without being part of it: such a file may be applied after a sibling that
+/// creates what it uses. A lone `schema.sql`, or a directory whose files were all linked into
+/// one source, is complete.
+pub fn beside_other_schemas(sources: &[SchemaSource], source: &SchemaSource) -> bool {
+    if source.kind != SourceKind::Standalone {
+        return false;
+    }
+    let directories: BTreeSet<&Path> = source
+        .files
+        .iter()
+        .filter_map(|f| f.path.parent())
+        .collect();
+    sources
+        .iter()
+        .filter(|other| other.kind == SourceKind::Standalone && *other != source)
+        .flat_map(|other| &other.files)
+        .any(|file| {
+            file.path.extension().is_some_and(|e| e != "prisma")
+                && file
+                    .path
+                    .parent()
+                    .is_some_and(|dir| directories.contains(dir))
+        })
+}
+
 /// Whether `a` creates something `b` uses.
 fn feeds(a: &Needs, b: &Needs) -> bool {
     b.uses_tables.iter().any(|t| a.creates_tables.contains(t))
@@ -314,6 +340,29 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn a_lone_file_or_a_fully_linked_directory_has_nothing_beside_it() {
+        let lone = standalone("db/schema.sql");
+        let elsewhere = standalone("seeds/data.sql");
+        assert!(!beside_other_schemas(
+            &[lone.clone(), elsewhere.clone()],
+            &lone
+        ));
+        let first = standalone("sql/pagila-schema.sql");
+        let second = standalone("sql/pagila-temporal-setup.sql");
+        let sources = [first.clone(), second.clone(), elsewhere];
+        assert!(beside_other_schemas(&sources, &second));
+        let linked = SchemaSource {
+            root: PathBuf::from("sql"),
+            kind: SourceKind::Standalone,
+            files: first.files.iter().chain(&second.files).cloned().collect(),
+        };
+        assert!(!beside_other_schemas(
+            std::slice::from_ref(&linked),
+            &linked
+        ));
     }
 
     #[test]

@@ -58,7 +58,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "table `{}` has no COMMENT ON TABLE describing it",
-            table.name
+            table.name_at(cx.model, table.name_loc)
         );
         out.push(Diagnostic::new(table.name_loc, message).with_fixes(fix(cx, table)));
     }
@@ -67,12 +67,14 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 fn fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
     let origin = table.created;
     let file = cx.file(origin.file)?;
+    // The comment follows the CREATE TABLE, where the table has the name written there.
+    let name = table.name_at(cx.model, origin.statement_loc());
     let statement = crate::fix::keyword_case(
         &file.text,
         origin.statement,
-        &format!("COMMENT ON TABLE {} IS", table.name),
+        &format!("COMMENT ON TABLE {name} IS"),
     );
-    let placeholder = escape_snippet(&format!("describe {}", table.name).replace('\'', "''"));
+    let placeholder = escape_snippet(&format!("describe {name}").replace('\'', "''"));
     let snippet = format!("{} '${{1:{placeholder}}}';", escape_snippet(&statement));
     let edit = crate::fix::insert_statement_snippet_after(file, origin.statement, &snippet);
     Some(Fix::unsafe_("Add COMMENT ON TABLE", vec![edit]))

@@ -9,9 +9,12 @@
 //! columns; or just a primary key of two `*_id` columns), partitions, temporary tables, tables
 //! whose columns the model cannot see (`CREATE TABLE ... AS`), the bookkeeping tables of
 //! migration tools (`schema_migrations`, `goose_db_version`, `flyway_schema_history`, ...),
-//! tables listed in `allow` (lookup tables). Append-only tables
-//! (names ending in `_log`, `_logs`, `_events`, `_history`, `_audit`, `_versions`, starting
-//! with `audit_`, or listed in `append_only`) only need the creation timestamp.
+//! tables listed in `allow` (lookup tables). Append-only tables only need the creation
+//! timestamp: those whose name's last word, in any case style, is `log`, `logs`, `events`,
+//! `history`, `audit` or `versions`, or whose first word is `audit` (`audit_log`,
+//! `DocumentAuditLog`, `ImpersonationAuditLog`, `film_history`), and those listed in
+//! `append_only`. An alias counts only with a type that holds a time (`timestamptz`,
+//! `timestamp`, `date`): a `created_at Int` holding an epoch is not a creation timestamp.
 //!
 //! ## Why is this bad?
 //! When a row appeared and when it last changed are the first questions of every incident,
@@ -37,13 +40,14 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Add created_at/updated_at" inserts `created_at timestamptz NOT NULL DEFAULT now()` and/or
-//! `updated_at timestamptz NOT NULL DEFAULT now()` as the last columns of the CREATE TABLE,
-//! before its table constraints, in its indentation and keyword case. In Prisma it adds
-//! `createdAt DateTime @default(now()) @db.Timestamptz(3)` and
-//! `updatedAt DateTime @updatedAt @db.Timestamptz(3)` after the last column (with
-//! `@map("created_at")` when the model maps its fields to snake_case columns). It is unsafe:
-//! `INSERT` statements without a column list and `SELECT *` consumers see new columns.
+//! "Add created_at/updated_at" ("Add created_at", "Add updated_at" when one is there) inserts
+//! `created_at timestamptz NOT NULL DEFAULT now()` and/or `updated_at timestamptz NOT NULL
+//! DEFAULT now()` as the last columns of the CREATE TABLE, before its table constraints, in its
+//! indentation and keyword case. In Prisma it adds `createdAt DateTime @default(now())
+//! @db.Timestamptz(3)` and `updatedAt DateTime @updatedAt @db.Timestamptz(3)` after the last
+//! column (with `@map("created_at")` when the model maps its fields to snake_case columns). It
+//! is unsafe: `INSERT` statements without a column list and `SELECT *` consumers see new
+//! columns. It is not offered when a column of the name it would add exists with another type.
 //!
 //! ## Options
 //! - `allow`: tables (globs) that need no timestamps, such as lookup tables.
@@ -55,8 +59,10 @@ use crate::config::{Level, OptionKind, OptionSpec};
 use crate::fix::{end_of_line, indentation, keyword_case, line_ending, start_of_line};
 use crate::lower::Persistence;
 use crate::model::Table;
-use crate::rules::common::{matches_any, table_label};
-use crate::rules::constraints::snake_case;
+use crate::rules::audit::holds_time;
+use crate::rules::common::{column_label, matches_any, table_label, written_words};
+use crate::rules::words::last_word_in;
+use crate::rules::words::snake_case;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -121,14 +127,10 @@ const UPDATED: &[&str] = &[
     "last_modified",
     "last_modified_at",
 ];
-const APPEND_ONLY: &[&str] = &[
-    "*_log",
-    "*_logs",
-    "*_events",
-    "*_history",
-    "*_audit",
-    "audit_*",
-    "*_versions",
+/// The last words of an append-only table's name (`audit_log`, `DocumentAuditLog`,
+/// `film_history`); a name whose first word is `audit` (`audit_entries`) is one too.
+const APPEND_ONLY_LAST_WORDS: &[&str] = &[
+    "log", "logs", "events", "history", "audit", "audits", "versions",
 ];
 
 /// Tables migration tools keep their own records in.
@@ -154,8 +156,7 @@ const UPDATED_COLUMN: &str = "updated_at timestamptz NOT NULL DEFAULT now()";
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let allow = cx.option_strings("allow", &[]);
-    let mut append_only = cx.option_strings("append_only", &[]);
-    append_only.extend(APPEND_ONLY.iter().map(|s| s.to_string()));
+    let append_only = cx.option_strings("append_only", &[]);
     let created_names = cx.option_strings("created_names", CREATED);
     let updated_names = cx.option_strings("updated_names", UPDATED);
     for table in cx.live_tables() {
@@ -168,27 +169,67 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
+        // An alias counts only with a type that holds a time (not an epoch `Int`).
         let has = |names: &[String]| {
             table.columns.iter().any(|c| {
                 let snake = snake_case(&c.name);
-                names.iter().any(|n| *n == snake)
+                names.iter().any(|n| *n == snake) && holds_time(cx, c) != Some(false)
             })
         };
         let needs_created = !has(&created_names);
-        let needs_updated = !has(&updated_names) && !matches_any(&append_only, &table.name.name);
+        let needs_updated = !has(&updated_names) && !is_append_only(cx, table, &append_only);
         let missing = match (needs_created, needs_updated) {
             (false, false) => continue,
             (true, true) => "`created_at` or `updated_at` columns",
             (true, false) => "`created_at` column",
             (false, true) => "`updated_at` column",
         };
-        let message = format!("table `{}` has no {missing}", table_label(table));
+        let mut message = format!(
+            "table `{}` has no {missing}",
+            table_label(cx, table, table.name_loc)
+        );
+        let not_a_time = table.columns.iter().find(|c| {
+            let snake = snake_case(&c.name);
+            created_names
+                .iter()
+                .chain(&updated_names)
+                .any(|n| *n == snake)
+                && holds_time(cx, c) == Some(false)
+        });
+        if let Some(column) = not_a_time {
+            let ty = column
+                .ty
+                .as_ref()
+                .map_or("", |ty| cx.text(ty.loc(ty.value.range)));
+            message.push_str(&format!(
+                " (`{}` is `{ty}`, not a time)",
+                column_label(cx, table, &column.name, table.name_loc)
+            ));
+        }
+        // The names the fix adds must be free.
+        let taken = |name: &str| table.columns.iter().any(|c| snake_case(&c.name) == name);
         let fix = match table.language {
+            _ if (needs_created && taken("created_at"))
+                || (needs_updated && taken("updated_at")) =>
+            {
+                None
+            }
             Language::Sql => sql_fix(cx, table, needs_created, needs_updated),
             Language::Prisma => prisma_fix(cx, table, needs_created, needs_updated),
         };
         out.push(Diagnostic::new(table.name_loc, message).with_fixes(fix));
     }
+}
+
+/// Whether the table's rows are never updated, by its name (in any case style) or the
+/// `append_only` option.
+fn is_append_only(cx: &RuleCx, table: &Table, configured: &[String]) -> bool {
+    let name = &table.name.name;
+    let words = written_words(cx, name, table.name_loc);
+    matches_any(configured, name)
+        || matches_any(configured, &snake_case(name))
+        || last_word_in(&words, APPEND_ONLY_LAST_WORDS)
+        || words.first().is_some_and(|first| first == "audit")
 }
 
 /// Two foreign-key columns and nothing else but a surrogate key and audit columns; or a

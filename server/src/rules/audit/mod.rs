@@ -5,7 +5,8 @@ pub(crate) mod missing_table_comment;
 pub(crate) mod missing_timestamps;
 pub(crate) mod updated_at_without_trigger;
 
-use crate::model::Table;
+use crate::model::{Column, Table};
+use crate::rules::common::builtin;
 use crate::rules::{Rule, RuleCx};
 
 pub(super) const RULES: &[&Rule] = &[
@@ -20,22 +21,38 @@ pub(crate) const FRAMEWORK_TABLES: &[&str] = &["ar_internal_metadata", "django_m
 
 /// Whether the application framework sets the table's timestamps on insert and update: the
 /// schema is a Rails or Django one, or the table comes from SQL that Prisma Migrate generated
-/// (`<version>_<name>/migration.sql`; Prisma Client fills `@updatedAt` fields).
+/// (Prisma Client fills `@updatedAt` fields).
 pub(crate) fn app_sets_timestamps(cx: &RuleCx, table: &Table) -> bool {
     let framework = *cx.shared.framework_schema.get_or_init(|| {
         cx.model
             .live_tables()
             .any(|t| FRAMEWORK_TABLES.contains(&t.name.name.as_str()))
     });
-    let prisma_migration = cx.file(table.created.file).is_some_and(|file| {
-        let path = &file.path;
-        let folder = path
-            .parent()
-            .and_then(|p| p.file_name())
-            .and_then(|n| n.to_str())
-            .unwrap_or("");
-        path.file_name().is_some_and(|name| name == "migration.sql")
-            && folder.starts_with(|c: char| c.is_ascii_digit())
-    });
-    framework || prisma_migration
+    framework || cx.is_prisma_generated(table.created.file)
+}
+
+/// Whether a column's type can hold an audit time: `timestamptz`, `timestamp` or `date`, or a
+/// domain over one. `Some(false)` for other types: an `Int` `created_at` holding an epoch
+/// (Auth.js account tables) is not an audit column. `None` when the type is not known.
+pub(crate) fn holds_time(cx: &RuleCx, column: &Column) -> Option<bool> {
+    let written = column.ty.as_ref()?;
+    let ty = &written.value;
+    if ty.array_dims > 0 {
+        return Some(false);
+    }
+    let temporal = |name: Option<&str>| matches!(name, Some("timestamptz" | "timestamp" | "date"));
+    if builtin(ty).is_some() {
+        return Some(temporal(builtin(ty)));
+    }
+    if let Some(domain) = cx.model.find_domain(ty) {
+        return Some(temporal(builtin(&domain.def.value.ty)));
+    }
+    if cx
+        .model
+        .find_type_written(written, crate::syntax::Language::Sql)
+        .is_some()
+    {
+        return Some(false);
+    }
+    None
 }

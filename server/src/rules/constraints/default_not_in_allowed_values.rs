@@ -90,7 +90,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let message = format!(
             "default {} of `{}` is not among the values {} allows ({}): inserts that rely on the default fail",
             quote_literal(value),
-            column.name,
+            column.name_at(cx.model, default.origin.statement_loc()),
             set.source,
             listed.join(", ")
         );

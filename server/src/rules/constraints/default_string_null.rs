@@ -24,8 +24,9 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use DEFAULT NULL" replaces the default expression with `NULL`; in Prisma it removes the
-//! `@default(...)` attribute. It is unsafe: it changes what inserts store.
+//! "Use DEFAULT NULL" replaces the default expression with `NULL`; in Prisma "Remove the
+//! default" removes the `@default(...)` attribute. Both are unsafe: they change what inserts
+//! store.
 //!
 //! ## Options
 //! None.
@@ -66,7 +67,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let loc = default.loc(default.value.range);
         let message = format!(
             "the default of `{}` is the string '{value}', not NULL: rows inserted without it store the word",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, loc)
         );
         let fix = match table.language {
             Language::Sql => cx.file(loc.file).map(|file| {

@@ -7,8 +7,10 @@
 //! with such names.
 //!
 //! Not reported: `*_type` columns (`content_type`, `mime_type` hold free-form values),
-//! OpenID Connect's opaque `session_state`, and a `state` (`billing_state`...) next to a `city`,
-//! `country` or postal code column (`billing_city`...), which is a region of an address.
+//! OpenID Connect's opaque `session_state`, a `state` (`billing_state`...) next to a `city`,
+//! `country` or postal code column (`billing_city`...), which is a region of an address, and a
+//! `<x>_role` next to `<x>_id` (`member_role` beside `member_id`): the role a referenced member
+//! plays in the row, a free-text label (OpenStreetMap's relation members), not an access level.
 //!
 //! ## Why is this bad?
 //! The application means a handful of values, but the database accepts any text: a typo
@@ -34,11 +36,12 @@
 //! ## Fix safety
 //! Both fixes are unsafe: they are snippets whose values must be filled in, and rows already
 //! holding other values make them fail.
-//! - "Add CHECK (col IN (...))" appends the constraint to the column definition.
-//! - "Create an enum type" inserts `CREATE TYPE <table>_<column> AS ENUM (...)` before the
-//!   statement that defines the column and gives the column that type (offered when the column
-//!   has no collation and no index expression or predicate uses it). In Prisma it adds an
-//!   `enum` block after the model and gives the field that type.
+//! - "Add CHECK (<col> IN (...))" appends the constraint to the column definition.
+//! - "Create an enum type `<table>_<column>`" inserts `CREATE TYPE <table>_<column> AS ENUM
+//!   (...)` before the statement that defines the column and gives the column that type (offered
+//!   when the column has no collation and no index expression or predicate uses it). In Prisma
+//!   "Create an enum `<Model><Field>`" adds an `enum` block after the model and gives the field
+//!   that type.
 //!
 //! `[policy] enums = "check"` (the default) offers the CHECK first; `"enum"` the enum type.
 //!
@@ -53,9 +56,9 @@ use crate::model::names::quote_if_needed;
 use crate::model::{Column, Loc, QualifiedName, Table};
 use crate::rules::common::{column_label, defined_columns, type_tokens};
 use crate::rules::constraints::{
-    checks_on, in_foreign_key, is_enum_like, is_plain_string, quote_literal, snake_case,
-    with_leading_blanks,
+    checks_on, in_foreign_key, is_enum_like, is_plain_string, quote_literal, with_leading_blanks,
 };
+use crate::rules::words::snake_case;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, escape_snippet};
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -84,6 +87,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             || snake.ends_with("_type")
             || FREE_FORM.contains(&snake.as_ref())
             || is_address_state(table, &snake)
+            || is_member_role(table, &snake)
         {
             continue;
         }
@@ -92,7 +96,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` holds one of a few values but accepts any text: constrain it with a CHECK (... IN (...)) or an enum type",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, column.name_loc())
         );
         let mut fixes: Vec<Fix> = match table.language {
             Language::Sql => [check_fix(cx, column), enum_fix(cx, table, column)]
@@ -134,6 +138,17 @@ fn is_address_state(table: &Table, snake: &str) -> bool {
     })
 }
 
+/// `member_role` beside `member_id`: the role the row's member plays in it, a label its
+/// authors choose (OpenStreetMap relation members: `inner`, `outer`, `stop`, ...), not one
+/// of a fixed set of access levels.
+fn is_member_role(table: &Table, snake: &str) -> bool {
+    let Some(member) = snake.strip_suffix("_role") else {
+        return false;
+    };
+    let id = format!("{member}_id");
+    table.columns.iter().any(|c| snake_case(&c.name) == id)
+}
+
 /// The column's default string, if it has one.
 fn default_value(column: &Column) -> Option<String> {
     match column
@@ -158,7 +173,8 @@ fn values_placeholder(column: &Column) -> String {
 fn check_fix(cx: &RuleCx, column: &Column) -> Option<Fix> {
     let def = &column.def;
     let file = cx.file(def.origin.file)?;
-    let name = quote_if_needed(&column.name);
+    // The CHECK joins the column's definition, where it has the name written there.
+    let name = quote_if_needed(column.name_at(cx.model, def.origin.statement_loc()));
     let clause = format!(
         " CHECK ({} IN ({}))",
         escape_snippet(&name),

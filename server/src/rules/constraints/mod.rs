@@ -12,12 +12,11 @@ pub(crate) mod soft_delete_unique_not_partial;
 pub(crate) mod status_column_without_default;
 pub(crate) mod unique_email_case_sensitive;
 
-use std::borrow::Cow;
-
 use crate::config::OptionValue;
 use crate::lower::{ConstraintKind, Expr, TypeDefinition, TypeRef};
 use crate::model::{Column, Constraint, Loc, Table};
 use crate::rules::common::{builtin, glob_match, matches_any};
+use crate::rules::words::snake_case;
 use crate::rules::{Edit, Rule, RuleCx};
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -54,28 +53,6 @@ pub(crate) fn is_enum_like(cx: &RuleCx, column: &str) -> bool {
             .iter()
             .any(|pattern| glob_match(pattern, &column)),
     }
-}
-
-/// `createdAt` -> `created_at`, `userID` -> `user_id`; snake_case names stay as they are.
-pub(crate) fn snake_case(name: &str) -> Cow<'_, str> {
-    if !name.bytes().any(|b| b.is_ascii_uppercase()) {
-        return Cow::Borrowed(name);
-    }
-    let mut out = String::with_capacity(name.len() + 4);
-    let mut after_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            if after_lower {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            after_lower = false;
-        } else {
-            out.push(c);
-            after_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// `text`, `varchar` or `char` (not an array).
@@ -152,7 +129,7 @@ pub(crate) fn allowed_values(cx: &RuleCx, table: &Table, column: &Column) -> Vec
     if ty.value.array_dims > 0 || builtin(&ty.value).is_some() {
         return sets;
     }
-    if let Some(user_type) = cx.model.find_type(&ty.value, table.language)
+    if let Some(user_type) = cx.model.find_type_written(ty, table.language)
         && let TypeDefinition::Enum { labels } = &user_type.def.value.definition
     {
         let prisma_names = match table.language {
@@ -164,7 +141,9 @@ pub(crate) fn allowed_values(cx: &RuleCx, table: &Table, column: &Column) -> Vec
         };
         let name = match &user_type.def.value.prisma_name {
             Some(prisma) if table.language == Language::Prisma => prisma.clone(),
-            _ => user_type.name.to_string(),
+            _ => user_type
+                .name_at(cx.model, ty.origin.statement_loc())
+                .to_string(),
         };
         sets.push(AllowedValues {
             values: user_type.labels.clone(),
@@ -293,6 +272,13 @@ pub(crate) fn sql_column_additions(
         edits.push(Edit::insert(file.id, end, case(&clause)));
     }
     Some(edits)
+}
+
+/// Whether making `column` NOT NULL needs a default in its own definition: `ALTER TABLE ... ADD
+/// COLUMN` adds it to a table that may have rows, and without a default there (one set by a
+/// later statement comes too late) the statement fails on the first row.
+pub(crate) fn not_null_needs_own_default(table: &Table, column: &Column) -> bool {
+    column.def.origin != table.created && column.def.value.default.is_none()
 }
 
 /// Edits that make a Prisma field required (drop the `?`) and/or append an attribute to it.
@@ -474,14 +460,6 @@ pub(crate) fn referenced_by_foreign_key(cx: &RuleCx, table: &Table, columns: &[&
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn snake_case_names() {
-        assert_eq!(snake_case("createdAt"), "created_at");
-        assert_eq!(snake_case("userID"), "user_id");
-        assert_eq!(snake_case("order_status"), "order_status");
-        assert_eq!(snake_case("Status"), "status");
-    }
 
     #[test]
     fn values_compare() {

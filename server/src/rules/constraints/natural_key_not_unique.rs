@@ -32,8 +32,8 @@
 //! Both fixes are unsafe: they fail on a table that already holds duplicates, and they make
 //! inserts of duplicates fail.
 //! - "Add UNIQUE" appends `UNIQUE` to the column definition; when the table has one tenant
-//!   column, `UNIQUE (<tenant>, <col>)` is added instead. In Prisma: `@unique` on the field, or
-//!   `@@unique([tenant, field])`.
+//!   column, "Add UNIQUE (<tenant>, <col>)" adds that constraint instead. In Prisma: "Add
+//!   `@unique`" on the field, or "Add `@@unique([<tenant>, <field>])`".
 //! - "Create unique index on lower(<col>)" (SQL, not for `citext` columns) inserts
 //!   `CREATE UNIQUE INDEX ... ON <table> (lower(<col>));` after the statement defining the
 //!   column, so that `Alice@x.org` and `alice@x.org` are one key.
@@ -49,12 +49,14 @@ use crate::config::{Level, OptionKind, OptionSpec};
 use crate::model::names::quote_if_needed;
 use crate::model::{Column, Table};
 use crate::rules::common::{
-    append_to_prisma_model, column_label, defined_columns, matches_any, table_elements, table_label,
+    append_to_prisma_model, column_label, defined_columns, matches_any, sql_column_at,
+    sql_table_at, table_elements, table_label,
 };
-use crate::rules::constraints::{is_citext, is_plain_string, snake_case};
+use crate::rules::constraints::{is_citext, is_plain_string};
 use crate::rules::indexes::{
     alters_earlier_migration_table, free_relation_name, index_shapes, position,
 };
+use crate::rules::words::snake_case;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -139,8 +141,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` identifies a row of `{}` but nothing makes it unique: two rows can share it",
-            column_label(table, &column.name),
-            table_label(table)
+            column_label(cx, table, &column.name, column.name_loc()),
+            table_label(cx, table, column.name_loc())
         );
         let tenant = match tenant_columns.as_slice() {
             [only] => Some(*only),
@@ -200,15 +202,22 @@ fn unique_fix(cx: &RuleCx, table: &Table, column: &Column, tenant: Option<&Colum
             vec![Edit::insert(file.id, end, case(" UNIQUE"))],
         ));
     };
-    let columns = format!(
-        "{}, {}",
-        quote_if_needed(&tenant.name),
-        quote_if_needed(&column.name)
-    );
-    let title = format!("Add UNIQUE ({columns})");
     let both_in_create = [column, tenant]
         .iter()
         .all(|c| c.def.origin == table.created);
+    let after = later(cx, column, Some(tenant)).def.origin;
+    // Names as the statement the key is written in or after has them.
+    let at = if both_in_create {
+        table.created.statement_loc()
+    } else {
+        after.statement_loc()
+    };
+    let columns = format!(
+        "{}, {}",
+        sql_column_at(cx, table, &tenant.name, at),
+        sql_column_at(cx, table, &column.name, at)
+    );
+    let title = format!("Add UNIQUE ({columns})");
     if both_in_create {
         let elements = table_elements(cx, table)?;
         return Some(Fix::unsafe_(
@@ -216,12 +225,14 @@ fn unique_fix(cx: &RuleCx, table: &Table, column: &Column, tenant: Option<&Colum
             elements.append(&case(&format!("UNIQUE ({columns})"))),
         ));
     }
-    let after = later(cx, column, Some(tenant)).def.origin;
     let file = cx.file(after.file)?;
     let sql = crate::fix::keyword_case(
         &file.text,
         after.statement,
-        &format!("ALTER TABLE {} ADD UNIQUE ({columns});", table.name),
+        &format!(
+            "ALTER TABLE {} ADD UNIQUE ({columns});",
+            sql_table_at(cx, table, at)
+        ),
     );
     Some(Fix::unsafe_(
         title,
@@ -253,9 +264,10 @@ fn lower_index_fix(
         proposed,
     );
     proposed.insert(name.clone());
-    let key = format!("lower({})", quote_if_needed(&column.name));
+    let at = after.statement_loc();
+    let key = format!("lower({})", sql_column_at(cx, table, &column.name, at));
     let elements = match tenant {
-        Some(tenant) => format!("{}, {key}", quote_if_needed(&tenant.name)),
+        Some(tenant) => format!("{}, {key}", sql_column_at(cx, table, &tenant.name, at)),
         None => key.clone(),
     };
     let concurrently = if alters_earlier_migration_table(cx.model, table, after) {
@@ -266,7 +278,7 @@ fn lower_index_fix(
     let sql = format!(
         "CREATE UNIQUE INDEX {concurrently}{} ON {} ({elements});",
         quote_if_needed(&name),
-        table.name
+        sql_table_at(cx, table, at)
     );
     let sql = crate::fix::keyword_case(&file.text, after.statement, &sql);
     let edit = crate::fix::insert_statement_after(file, after.statement, &sql);

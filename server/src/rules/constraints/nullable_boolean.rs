@@ -24,17 +24,22 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Add NOT NULL DEFAULT false" (only NOT NULL when the column has a default; an explicit
-//! `NULL` becomes `NOT NULL`) is unsafe: inserts that write NULL start failing. In Prisma it
-//! makes the field required and adds `@default(false)` when there is no default.
+//! "Add NOT NULL DEFAULT false" ("Add NOT NULL" when the column has a default; an explicit
+//! `NULL` becomes `NOT NULL`) is unsafe: inserts that write NULL start failing. On a column
+//! that `ALTER TABLE ... ADD COLUMN` adds to an existing table, NOT NULL always comes with a
+//! default in the same definition, so that the statement still applies to a table with rows. In Prisma "Make
+//! required with `@default(false)`" ("Make required" when there is a default) edits the field:
+//! unsafe too.
 //!
 //! ## Options
 //! None.
 
 use crate::config::Level;
-use crate::model::Column;
+use crate::model::{Column, Table};
 use crate::rules::common::{builtin, column_label, defined_columns};
-use crate::rules::constraints::{dropped_not_null, prisma_field_additions, sql_column_additions};
+use crate::rules::constraints::{
+    dropped_not_null, not_null_needs_own_default, prisma_field_additions, sql_column_additions,
+};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -59,19 +64,20 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` is a nullable boolean: it has three states, true, false and NULL{}",
-            column_label(table, &column.name),
+            column_label(cx, table, &column.name, column.name_loc()),
             dropped_not_null(column)
         );
         let fix = match table.language {
-            Language::Sql => sql_fix(cx, column),
+            Language::Sql => sql_fix(cx, table, column),
             Language::Prisma => prisma_fix(cx, column),
         };
         out.push(Diagnostic::new(column.name_loc(), message).with_fixes(fix));
     }
 }
 
-fn sql_fix(cx: &RuleCx, column: &Column) -> Option<Fix> {
-    let default = column.default.is_none().then_some("false");
+fn sql_fix(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {
+    let needs_default = column.default.is_none() || not_null_needs_own_default(table, column);
+    let default = needs_default.then_some("false");
     let edits = sql_column_additions(cx, column, true, default)?;
     let title = if default.is_some() {
         "Add NOT NULL DEFAULT false"

@@ -1,9 +1,11 @@
 //! ## What it does
 //! Reports UNIQUE constraints and unique indexes of a table with a soft-delete column
 //! (`deleted_at`, `archived_at`) when they neither include that column nor are partial on it
-//! (`WHERE deleted_at IS NULL`). Not reported: primary keys, keys that no row re-creates (uuid
-//! and identity columns, columns filled by a sequence or a uuid function, tokens), keys that
-//! foreign keys reference (those must stay plain). Prisma schemas are not checked (Prisma cannot
+//! (`WHERE deleted_at IS NULL`). Not reported: primary keys; keys made only of identifier
+//! columns, which must stay unique across deleted rows (uuid and identity columns, columns
+//! filled by a sequence or a uuid function, and by name in any case style: `uuid`, `*_id`
+//! such as `customerId` or `sequential_id`, keys such as `idempotency_key`, tokens, nonces);
+//! keys that foreign keys reference (those must stay plain). Prisma schemas are not checked (Prisma cannot
 //! declare a partial index).
 //!
 //! ## Why is this bad?
@@ -34,7 +36,8 @@
 //! "Replace with partial unique index" is unsafe: `ON CONFLICT (email)` clauses need the same
 //! predicate to find the index, and deleted rows may then share keys with live ones. A unique
 //! index gets `WHERE deleted_at IS NULL` (ANDed with its predicate); a constraint is removed and
-//! a partial unique index created after its statement.
+//! a partial unique index created after its statement. Not offered where the soft-delete
+//! column does not exist yet (a later migration adds it).
 //!
 //! ## Options
 //! - `columns`: soft-delete column names.
@@ -44,11 +47,12 @@ use std::collections::HashSet;
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::model::names::quote_if_needed;
 use crate::model::{Column, Table};
-use crate::rules::common::builtin;
-use crate::rules::constraints::{referenced_by_foreign_key, replace_unique_constraint, snake_case};
+use crate::rules::common::{builtin, sql_column_at, sql_table_at, written_words};
+use crate::rules::constraints::{referenced_by_foreign_key, replace_unique_constraint};
 use crate::rules::indexes::{
     IndexShape, Source, free_relation_name, index_shapes, is_create_index_statement,
 };
+use crate::rules::words::{has_word, last_word_in, snake_case};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -93,7 +97,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             }
             if key
                 .iter()
-                .all(|c| table.column(c).is_none_or(never_recreated))
+                .all(|c| table.column(c).is_none_or(|c| is_identifier(cx, c)))
             {
                 continue;
             }
@@ -106,7 +110,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             }
             let message = format!(
                 "{} also counts rows soft-deleted by `{}`: a deleted row blocks re-creating its key; make it partial (WHERE {} IS NULL)",
-                shape.describe(),
+                shape.describe(cx.model, shape.loc),
                 marker.name,
                 quote_if_needed(&marker.name)
             );
@@ -114,6 +118,19 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::new(shape.loc, message).with_fixes(fix));
         }
     }
+}
+
+/// Last words of identifier columns: `uuid`, `*_id` (`customerId`, `sequential_id`), keys
+/// (`idempotency_key`, `childKey`), tokens and nonces.
+const IDENTIFIER_WORDS: &[&str] = &["id", "uuid", "guid", "key", "token", "nonce"];
+
+/// A column that identifies something: its values are generated or issued once, so a deleted
+/// row's value never comes back, and a partial unique would let a live row take it.
+fn is_identifier(cx: &RuleCx, column: &Column) -> bool {
+    let words = written_words(cx, &column.name, column.name_loc());
+    never_recreated(column)
+        || last_word_in(&words, IDENTIFIER_WORDS)
+        || has_word(&words, &["uuid", "token", "idempotency"])
 }
 
 /// Keys whose values are generated, so a deleted row's value never comes back.
@@ -137,8 +154,7 @@ fn never_recreated(column: &Column) -> bool {
         .ty
         .as_ref()
         .is_some_and(|ty| crate::catalog::types::is_serial(&ty.name));
-    let token = snake_case(&column.name).contains("token");
-    uuid || generated || serial || token
+    uuid || generated || serial
 }
 
 fn partial(
@@ -149,7 +165,20 @@ fn partial(
     proposed: &mut HashSet<String>,
 ) -> Option<Fix> {
     let title = "Replace with partial unique index";
-    let condition = format!("{} IS NULL", quote_if_needed(marker));
+    // The partial index is written in (or right after) the statement of the key: the marker
+    // column must exist there, and names are as they are there.
+    let at = match shape.source {
+        Source::Index(index) => index.def.origin.statement_loc(),
+        Source::Constraint(constraint) => constraint.def.origin.statement_loc(),
+    };
+    let marker_column = table.column(marker)?;
+    if cx
+        .model
+        .precedes(at, marker_column.def.origin.statement_loc())
+    {
+        return None;
+    }
+    let condition = format!("{} IS NULL", sql_column_at(cx, table, marker, at));
     match shape.source {
         Source::Index(index) => {
             let origin = index.def.origin;
@@ -180,7 +209,7 @@ fn partial(
             let columns: Vec<String> = constraint
                 .columns()
                 .iter()
-                .map(|c| quote_if_needed(c))
+                .map(|c| sql_column_at(cx, table, c, at))
                 .collect();
             let name = match constraint.name() {
                 Some(name) => name.to_string(),
@@ -193,7 +222,7 @@ fn partial(
             let create = format!(
                 "CREATE UNIQUE INDEX {} ON {} ({}) WHERE {condition};",
                 quote_if_needed(&name),
-                table.name,
+                sql_table_at(cx, table, at),
                 columns.join(", ")
             );
             replace_unique_constraint(cx, table, constraint, &create)

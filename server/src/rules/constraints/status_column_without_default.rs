@@ -25,9 +25,13 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Add NOT NULL DEFAULT '<first allowed value>'" is unsafe: inserts that write NULL start
-//! failing, and the first value of the list may not be the right starting state. In Prisma it
-//! makes the field required with `@default(<first value>)`.
+//! One "Add NOT NULL DEFAULT '<value>'" per allowed value, for the author to choose: the order
+//! of a list or an enum says nothing about which state rows start in, so no value is guessed,
+//! and `ddlint check --fix` applies none of them (it applies a fix only where there is one).
+//! Each is unsafe: inserts that write NULL start failing, and the default decides what rows
+//! inserted without the column store. On a column that `ALTER TABLE ... ADD COLUMN` adds, the
+//! default fills the existing rows, so the statement still applies. In Prisma each is "Make
+//! required with `@default(<value>)`".
 //!
 //! ## Options
 //! None (the column names come from `enum-like-column-unconstrained`'s `names`).
@@ -60,27 +64,37 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let sets = allowed_values(cx, table, column);
         let Some(set) = sets.first() else { continue };
-        let Some(first) = set.values.first() else {
+        if set.values.is_empty() {
             continue;
-        };
+        }
         let message = format!(
             "`{}` takes the values of {} but is nullable without a default: rows inserted without it have none of them",
-            column_label(table, &column.name),
+            column_label(cx, table, &column.name, column.name_loc()),
             set.source
         );
-        let fix = match table.language {
-            Language::Sql => {
-                let literal = quote_literal(first);
-                sql_column_additions(cx, column, true, Some(&literal))
-                    .map(|edits| Fix::unsafe_(format!("Add NOT NULL DEFAULT {literal}"), edits))
-            }
-            Language::Prisma => set.prisma_names.first().and_then(|first| {
-                let attribute = format!("@default({first})");
-                prisma_field_additions(cx, column, true, Some(&attribute))
-                    .map(|edits| Fix::unsafe_(format!("Make required with `{attribute}`"), edits))
-            }),
+        // Which value rows start in is the author's call: each is offered, none is preferred.
+        let fixes: Vec<Fix> = match table.language {
+            Language::Sql => set
+                .values
+                .iter()
+                .filter_map(|value| {
+                    let literal = quote_literal(value);
+                    sql_column_additions(cx, column, true, Some(&literal))
+                        .map(|edits| Fix::unsafe_(format!("Add NOT NULL DEFAULT {literal}"), edits))
+                })
+                .collect(),
+            Language::Prisma => set
+                .prisma_names
+                .iter()
+                .filter_map(|value| {
+                    let attribute = format!("@default({value})");
+                    prisma_field_additions(cx, column, true, Some(&attribute)).map(|edits| {
+                        Fix::unsafe_(format!("Make required with `{attribute}`"), edits)
+                    })
+                })
+                .collect(),
         };
-        out.push(Diagnostic::new(column.name_loc(), message).with_fixes(fix));
+        out.push(Diagnostic::new(column.name_loc(), message).with_fixes(fixes));
     }
 }
 
@@ -91,5 +105,29 @@ mod tests {
     #[test]
     fn fixtures() {
         check_rule_fixtures(super::RULE.id);
+    }
+
+    /// No value is preferred: each is a fix of its own, so `--fix` applies none.
+    #[test]
+    fn every_allowed_value_is_a_choice() {
+        let titles: Vec<Vec<String>> =
+            crate::rules::tests::fixes_in_fixture(super::RULE.id, "choices.sql")
+                .into_iter()
+                .map(|fixes| fixes.into_iter().map(|(title, _)| title).collect())
+                .collect();
+        assert_eq!(
+            titles,
+            [
+                vec![
+                    "Add NOT NULL DEFAULT 'OWNER'",
+                    "Add NOT NULL DEFAULT 'VIEWER'",
+                    "Add NOT NULL DEFAULT 'EDITOR'",
+                ],
+                vec![
+                    "Add NOT NULL DEFAULT 'deleted'",
+                    "Add NOT NULL DEFAULT 'open'",
+                ],
+            ]
+        );
     }
 }

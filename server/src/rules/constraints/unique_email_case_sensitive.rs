@@ -44,10 +44,11 @@ use std::collections::HashSet;
 use crate::config::Level;
 use crate::model::Table;
 use crate::model::names::quote_if_needed;
-use crate::rules::common::defined_columns;
+use crate::rules::common::{defined_columns, sql_column_at, sql_table_at};
 use crate::rules::constraints::natural_key_not_unique::TENANT_COLUMNS;
-use crate::rules::constraints::{is_plain_string, replace_unique_constraint, snake_case};
+use crate::rules::constraints::{is_plain_string, replace_unique_constraint};
 use crate::rules::indexes::{IndexShape, Source, free_relation_name, index_shapes};
+use crate::rules::words::snake_case;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -95,8 +96,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             }
             let message = format!(
                 "{} compares `{}` case-sensitively: `Alice@example.com` and `alice@example.com` are two keys",
-                shape.describe(),
-                column.name
+                shape.describe(cx.model, shape.loc),
+                column.name_at(cx.model, shape.loc)
             );
             let fix = replacement(cx, table, shape, &column.name, &mut proposed);
             out.push(Diagnostic::new(shape.loc, message).with_fixes(fix));
@@ -117,10 +118,12 @@ fn replacement(
     email: &str,
     proposed: &mut HashSet<String>,
 ) -> Option<Fix> {
-    let title = format!(
-        "Replace with unique index on lower({})",
-        quote_if_needed(email)
-    );
+    let at = match shape.source {
+        Source::Index(index) => index.def.origin.statement_loc(),
+        Source::Constraint(constraint) => constraint.def.origin.statement_loc(),
+    };
+    let written = sql_column_at(cx, table, email, at);
+    let title = format!("Replace with unique index on lower({written})");
     match shape.source {
         Source::Index(index) => {
             let element = index
@@ -133,10 +136,7 @@ fn replacement(
                 return None;
             }
             let column = element.column.as_ref()?;
-            let edit = Edit::replace(
-                index.def.loc(column.range),
-                format!("lower({})", quote_if_needed(email)),
-            );
+            let edit = Edit::replace(index.def.loc(column.range), format!("lower({written})"));
             Some(Fix::unsafe_(title, vec![edit]))
         }
         Source::Constraint(constraint) => {
@@ -153,16 +153,16 @@ fn replacement(
                 .iter()
                 .map(|c| {
                     if *c == email {
-                        format!("lower({})", quote_if_needed(c))
+                        format!("lower({written})")
                     } else {
-                        quote_if_needed(c)
+                        sql_column_at(cx, table, c, at)
                     }
                 })
                 .collect();
             let create = format!(
                 "CREATE UNIQUE INDEX {} ON {} ({});",
                 quote_if_needed(&name),
-                table.name,
+                sql_table_at(cx, table, at),
                 elements.join(", ")
             );
             replace_unique_constraint(cx, table, constraint, &create)

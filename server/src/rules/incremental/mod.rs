@@ -407,6 +407,12 @@ fn plan(
             map,
         };
     };
+    // Prisma Migrate's step comments decide how rules read every table of the file.
+    if super::common::has_prisma_migrate_steps(&old.text)
+        != super::common::has_prisma_migrate_steps(&new.text)
+    {
+        return Plan::Everything;
+    }
     let (change, old_changed, new_changed) = text_change(old, new);
     // Fixes take the line ending of the file's first line.
     let first_line_end = |text: &str| text.find('\n').map_or(text.len(), |i| i + 1) as u32;
@@ -542,7 +548,8 @@ fn plan(
 
 /// The same files in the same order and roles.
 fn same_files(old: &Model, new: &Model) -> bool {
-    old.files.len() == new.files.len()
+    old.beside_other_schemas == new.beside_other_schemas
+        && old.files.len() == new.files.len()
         && old.files.iter().zip(&new.files).all(|(a, b)| {
             a.file == b.file
                 && a.order == b.order

@@ -32,12 +32,16 @@
 //! `@@index` line); "Remove duplicate constraint" takes a later PRIMARY KEY or UNIQUE out of its
 //! column or table definition (in Prisma, the `@unique`), or deletes the ALTER TABLE that only
 //! adds it. When the later one is a primary key, the earlier index or constraint goes instead:
-//! the key stays. Both are safe: the identical index remains and enforces the same.
+//! the key stays. Removing an index is safe: the identical one remains and enforces the same.
+//! No fix is offered when another statement names the index (`ALTER INDEX`, `DROP INDEX`,
+//! `COMMENT ON INDEX`), which would fail without it. Removing a constraint is unsafe:
+//! application code may name it (`INSERT ... ON CONFLICT ON CONSTRAINT`).
 //!
 //! ## Options
 //! None.
 
 use crate::config::Level;
+use crate::model::Loc;
 use crate::rules::common::table_label;
 use crate::rules::constraints::{Removal, constraint_removal};
 use crate::rules::indexes::{IndexShape, Source, index_shapes, is_create_index_statement};
@@ -65,14 +69,17 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             };
             let message = format!(
                 "{} duplicates {} of `{}`: PostgreSQL maintains both, queries use one",
-                later.describe(),
-                earlier.describe(),
-                table_label(table)
+                later.describe(cx.model, later.loc),
+                earlier.describe(cx.model, later.loc),
+                table_label(cx, table, later.loc)
             );
             let diagnostic = Diagnostic::new(later.loc, message)
                 .with_related(
                     earlier.loc,
-                    format!("{} is defined here", earlier.describe()),
+                    format!(
+                        "{} is defined here",
+                        earlier.describe(cx.model, earlier.loc)
+                    ),
                 )
                 .with_fixes(removal(
                     cx,
@@ -106,6 +113,14 @@ fn removal(cx: &RuleCx, shape: &IndexShape, language: Language) -> Option<Fix> {
                 // The `@@index(...)` attribute.
                 Language::Prisma => index.def.loc(index.def.value.index_keyword).range,
             };
+            // A later statement that names the index (ALTER INDEX, DROP INDEX, COMMENT ON
+            // INDEX) would fail without it.
+            if let Some(name) = &index.name
+                && language == Language::Sql
+                && named_outside(cx, name, origin.statement_loc())
+            {
+                return None;
+            }
             Some(Fix::safe(
                 "Remove duplicate index",
                 vec![crate::fix::delete_statement(file, range)],
@@ -121,9 +136,32 @@ fn removal(cx: &RuleCx, shape: &IndexShape, language: Language) -> Option<Fix> {
                     )]
                 }
             };
-            Some(Fix::safe("Remove duplicate constraint", edits))
+            // Application code may name the constraint (`ON CONFLICT ON CONSTRAINT`), and so may
+            // later statements.
+            Some(Fix::unsafe_("Remove duplicate constraint", edits))
         }
     }
+}
+
+/// Whether an identifier `name` appears in a statement of the source's SQL other than `except`
+/// (its own), as a whole word, in any case; comments between statements do not count.
+fn named_outside(cx: &RuleCx, name: &str, except: Loc) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let needle = name.to_ascii_lowercase();
+    cx.files()
+        .filter(|file| file.language == Language::Sql)
+        .any(|file| {
+            let text = &*file.text;
+            // ASCII case folding keeps byte offsets.
+            let haystack = text.to_ascii_lowercase();
+            haystack.match_indices(needle.as_str()).any(|(at, found)| {
+                let end = at + found.len();
+                let word = !text[..at].ends_with(is_word) && !text[end..].starts_with(is_word);
+                let statement = file.statement_at(at as u32).map(|s| s.range());
+                word && statement
+                    .is_some_and(|range| file.id != except.file || range != except.range)
+            })
+        })
 }
 
 #[cfg(test)]
@@ -133,5 +171,21 @@ mod tests {
     #[test]
     fn fixtures() {
         check_rule_fixtures(super::RULE.id);
+    }
+
+    /// An index another statement names is not removed; a constraint's removal is unsafe.
+    #[test]
+    fn removals_that_could_break_something_are_not_safe() {
+        use crate::rules::Safety;
+        let fixes = crate::rules::tests::fixes_in_fixture(super::RULE.id, "migrations.sql");
+        assert_eq!(fixes.len(), 2);
+        assert!(fixes[1].is_empty(), "{fixes:?}");
+        let tags = crate::rules::tests::fixes_in_fixture(super::RULE.id, "fires.sql");
+        assert!(
+            tags.iter()
+                .flatten()
+                .filter(|(title, _)| title == "Remove duplicate constraint")
+                .all(|(_, safety)| *safety == Safety::Unsafe)
+        );
     }
 }

@@ -26,10 +26,13 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Create GIN index" is safe: it inserts `CREATE INDEX <table>_<column>_idx ON <table> USING gin
-//! (<column>);` after the statement that created the column (`CONCURRENTLY` in a migration that
-//! alters a table an earlier migration created). In Prisma it adds
-//! `@@index([field], type: Gin)` to the model.
+//! "Create GIN index on <table>(<column>)" inserts `CREATE INDEX <table>_<column>_idx ON <table>
+//! USING gin (<column>);` after the statement that created the column. It is safe: an index
+//! changes no data and nothing an application reads. In a migration that alters a table an
+//! earlier migration created, the index is created `CONCURRENTLY`; that fix is unsafe, because
+//! `CREATE INDEX CONCURRENTLY` cannot run inside a transaction block, where many migration tools
+//! run each migration. In Prisma "Add `@@index([<field>], type: Gin)`" adds the attribute to
+//! the model: safe.
 //!
 //! ## Options
 //! None.
@@ -40,7 +43,8 @@ use crate::config::Level;
 use crate::model::names::quote_if_needed;
 use crate::model::{Column, Table};
 use crate::rules::common::{
-    append_to_prisma_model, builtin, column_label, defined_columns, table_label,
+    append_to_prisma_model, builtin, column_label, defined_columns, sql_column_at, sql_table_at,
+    table_label,
 };
 use crate::rules::indexes::{alters_earlier_migration_table, free_relation_name};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
@@ -67,8 +71,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "no GIN index on `{}`: containment and key-existence queries on it scan `{}`",
-            column_label(table, &column.name),
-            table_label(table)
+            column_label(cx, table, &column.name, column.name_loc()),
+            table_label(cx, table, column.name_loc())
         );
         let fix = match table.language {
             Language::Sql => sql_fix(cx, table, column, &mut proposed),
@@ -113,22 +117,25 @@ fn sql_fix(
     } else {
         ""
     };
+    let at = origin.statement_loc();
+    let (table_name, column_name) = (
+        sql_table_at(cx, table, at),
+        sql_column_at(cx, table, &column.name, at),
+    );
     let statement = format!(
-        "CREATE INDEX {concurrently}{} ON {} USING gin ({});",
+        "CREATE INDEX {concurrently}{} ON {table_name} USING gin ({column_name});",
         quote_if_needed(&name),
-        table.name,
-        quote_if_needed(&column.name)
     );
     let statement = crate::fix::keyword_case(&file.text, origin.statement, &statement);
     let edit = crate::fix::insert_statement_after(file, origin.statement, &statement);
-    Some(Fix::safe(
-        format!(
-            "Create GIN index on {}({})",
-            table.name,
-            quote_if_needed(&column.name)
-        ),
-        vec![edit],
-    ))
+    let title = format!("Create GIN index on {table_name}({column_name})");
+    // CREATE INDEX CONCURRENTLY cannot run inside a transaction block, where many migration
+    // tools run each migration: it may stop the migration from applying.
+    Some(if concurrently.is_empty() {
+        Fix::safe(title, vec![edit])
+    } else {
+        Fix::unsafe_(title, vec![edit])
+    })
 }
 
 fn prisma_fix(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {

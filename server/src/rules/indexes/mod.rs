@@ -11,7 +11,6 @@ use std::collections::HashSet;
 use crate::lower::{ConstraintKind, IndexElement, StatementKind};
 use crate::model::names::quote_if_needed;
 use crate::model::{Constraint, Index, Loc, Model, Origin, Table};
-use crate::rules::common::column_label;
 use crate::rules::{Rule, RuleCx};
 use crate::syntax::Language;
 
@@ -147,12 +146,13 @@ impl<'a> IndexShape<'a> {
             && self.elements.iter().zip(other).all(|(a, b)| a.same(b))
     }
 
-    /// `index \`name\``, `primary key`, `unique constraint \`name\``, `UNIQUE (a, b)`.
-    pub fn describe(&self) -> String {
+    /// `index \`name\``, `primary key`, `unique constraint \`name\``, `UNIQUE (a, b)`: with the
+    /// names of index and columns at `at` (where the finding is reported).
+    pub fn describe(&self, model: &Model, at: Loc) -> String {
         match self.source {
-            Source::Index(index) => match &index.name {
+            Source::Index(index) => match index.name_at(model, at) {
                 Some(name) => format!("index `{name}`"),
-                None => format!("index on ({})", self.element_list()),
+                None => format!("index on ({})", self.element_list(model, at)),
             },
             Source::Constraint(constraint) => {
                 let kind = if self.primary {
@@ -162,21 +162,25 @@ impl<'a> IndexShape<'a> {
                 };
                 match constraint.name() {
                     Some(name) => format!("{kind} `{name}`"),
-                    None => format!("{kind} ({})", self.element_list()),
+                    None => format!("{kind} ({})", self.element_list(model, at)),
                 }
             }
         }
     }
 
-    fn element_list(&self) -> String {
+    fn element_list(&self, model: &Model, at: Loc) -> String {
         let parts: Vec<String> = self
             .elements
             .iter()
             .map(|e| match (&e.column, &e.expression) {
-                (Some(column), _) if self.table.language == Language::Prisma => {
-                    column_label(self.table, column)
-                }
-                (Some(column), _) => quote_if_needed(column),
+                (Some(column), _) => match self.table.column(column) {
+                    Some(found) if self.table.language == Language::Prisma => found
+                        .prisma_name
+                        .clone()
+                        .unwrap_or_else(|| found.name.clone()),
+                    Some(found) => quote_if_needed(found.name_at(model, at)),
+                    None => quote_if_needed(column),
+                },
                 (None, Some(expression)) => expression.to_string(),
                 (None, None) => String::new(),
             })
@@ -186,7 +190,7 @@ impl<'a> IndexShape<'a> {
 }
 
 /// The outer parentheses of a normalized expression removed: `( a is null )` -> `a is null`.
-fn strip_parens(mut text: &str) -> &str {
+pub(crate) fn strip_parens(mut text: &str) -> &str {
     while let Some(inner) = text.strip_prefix("( ").and_then(|t| t.strip_suffix(" )")) {
         // Only when the first parenthesis closes at the end: not `( a ) and ( b )`.
         let mut depth = 0i32;

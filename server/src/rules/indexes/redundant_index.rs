@@ -4,8 +4,12 @@
 //! reported: a non-unique btree index on exactly the key of a unique index, primary key or unique
 //! constraint (not a DEFERRABLE one). The index's INCLUDE columns must be in the other index too.
 //!
+//! The leading elements must be the same keys: same columns or expressions, operator classes
+//! (Prisma's `ops: raw("text_pattern_ops")` included), collations and sort order.
+//!
 //! Not reported: unique indexes (they enforce something), indexes with another access method,
-//! a partial index next to a non-partial one (or one with another predicate).
+//! a partial index next to a non-partial one (or one with another predicate), an index whose
+//! operator class or collation serves other lookups (`text_pattern_ops` for `LIKE 'a%'`).
 //!
 //! ## Why is this bad?
 //! A btree index on `(a, b)` serves every lookup and range scan on `a` alone, so the index on
@@ -56,14 +60,14 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             };
             let message = format!(
                 "{} is redundant: {} of `{}` starts with the same key and serves the same lookups",
-                narrow.describe(),
-                wide.describe(),
-                table_label(table)
+                narrow.describe(cx.model, narrow.loc),
+                wide.describe(cx.model, narrow.loc),
+                table_label(cx, table, narrow.loc)
             );
-            out.push(
-                Diagnostic::new(narrow.loc, message)
-                    .with_related(wide.loc, format!("{} is defined here", wide.describe())),
-            );
+            out.push(Diagnostic::new(narrow.loc, message).with_related(
+                wide.loc,
+                format!("{} is defined here", wide.describe(cx.model, wide.loc)),
+            ));
         }
     }
 }

@@ -76,9 +76,10 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let cycle: Vec<usize> = std::iter::once(index).chain(path).collect();
+        let at = foreign_key_loc(edge.table, edge.fk);
         let mut names: Vec<String> = cycle
             .iter()
-            .map(|&e| format!("`{}`", table_label(edges[e].table)))
+            .map(|&e| format!("`{}`", table_label(cx, edges[e].table, at)))
             .collect();
         names.push(names[0].clone());
         let message = format!(
@@ -88,10 +89,11 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let mut diagnostic = Diagnostic::new(foreign_key_loc(edge.table, edge.fk), message);
         for &other in &cycle[1..] {
             let other = &edges[other];
+            let at = foreign_key_loc(other.table, other.fk);
             let label = format!(
                 "`{}` → `{}`",
-                table_label(other.table),
-                table_label(cx.model.table(other.to))
+                table_label(cx, other.table, at),
+                table_label(cx, cx.model.table(other.to), at)
             );
             diagnostic = diagnostic.with_related(foreign_key_loc(other.table, other.fk), label);
         }

@@ -69,7 +69,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let referenced = cx.model.referenced_columns(fk);
-            let label = table_label(target);
+            let at = foreign_key_loc(table, fk);
+            let label = table_label(cx, target, at);
             let message = if referenced.is_empty() {
                 // A primary key added `USING INDEX` does not list its columns.
                 if target.primary_key().is_some() {
@@ -89,14 +90,16 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 if unique.contains(&wanted) {
                     continue;
                 }
-                let columns: Vec<String> =
-                    referenced.iter().map(|c| column_label(target, c)).collect();
+                let columns: Vec<String> = referenced
+                    .iter()
+                    .map(|c| column_label(cx, target, c, at))
+                    .collect();
                 format!(
                     "`{label}({})` is not a primary key or unique constraint of `{label}`: PostgreSQL rejects this foreign key (there is no unique constraint matching given keys)",
                     columns.join(", ")
                 )
             };
-            out.push(Diagnostic::new(foreign_key_loc(table, fk), message));
+            out.push(Diagnostic::new(at, message));
         }
     }
 }

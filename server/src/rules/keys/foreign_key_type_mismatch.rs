@@ -30,22 +30,30 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use `<type>` like `<table>.<column>`" gives the referencing column the referenced
-//! column's type (`integer` for a `serial`, `bigint` for a `bigserial`). It is safe where the
-//! referencing column is created, unsafe on an `ALTER COLUMN ... TYPE` of an existing column.
-//! In Prisma it copies the referenced field's scalar type and native type attribute.
+//! "Widen ..." never narrows a type: it gives the narrower side of each mismatched pair the
+//! wider side's type. Where the referencing column is narrower (`integer` referencing a
+//! `bigint`), that column is widened. Where the referenced key is narrower (a `bigint` column
+//! referencing an `integer` key), the key is widened, and in the same fix every other column
+//! that references it (recursively) and is narrower than the new type, so that no key is left
+//! mismatched; a `serial` key becomes a `bigserial`. Types that are not one wider than the
+//! other (`text` against `uuid`) get no fix. It is unsafe: a type change rewrites the table
+//! and changes what application code reads (in Prisma, `Int` becomes `BigInt`, whose client
+//! type is `bigint`, not `number`).
 //!
 //! ## Options
 //! None.
 
+use std::collections::HashSet;
+
 use crate::config::Level;
 use crate::lower::{ConstraintKind, TypeRef};
-use crate::model::{Column, Located, Table};
+use crate::model::{Column, Loc, Located, Table, TableId};
 use crate::rules::common::{
-    builtin, column_label, foreign_key_loc, remove_prisma_native, table_label, type_change_safety,
-    type_tokens,
+    builtin, column_label, foreign_key_loc, remove_prisma_native, table_label, type_tokens,
+    written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
+use crate::rules::keys::referencing_columns;
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -53,7 +61,8 @@ pub(crate) const RULE: Rule = Rule {
     level: |_| Level::Error,
     options: &[],
     fixable: true,
-    scope: RuleScope::Table,
+    // A fix that widens a key widens every column referencing it, in any table.
+    scope: RuleScope::Schema,
     check: Some(check),
 };
 
@@ -129,29 +138,31 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             if mismatches.is_empty() {
                 continue;
             }
+            let at = foreign_key_loc(table, fk);
             let described: Vec<String> = mismatches
                 .iter()
                 .map(|m| {
                     format!(
                         "`{}` is `{}` but references `{}.{}`, which is `{}`",
-                        column_label(table, &m.column.name),
+                        column_label(cx, table, &m.column.name, at),
                         storage_type(cx, table.language, m.ty),
-                        table_label(target),
-                        column_label(target, &m.referenced.name),
+                        table_label(cx, target, at),
+                        column_label(cx, target, &m.referenced.name, at),
                         storage_type(cx, target.language, m.referenced_ty),
                     )
                 })
                 .collect();
-            let mut diagnostic = Diagnostic::new(foreign_key_loc(table, fk), described.join("; "));
+            let mut diagnostic = Diagnostic::new(at, described.join("; "));
             for m in &mismatches {
+                let declared = type_tokens(m.referenced_ty);
                 let label = format!(
                     "`{}.{}` is declared here",
-                    table_label(target),
-                    column_label(target, &m.referenced.name)
+                    table_label(cx, target, declared),
+                    column_label(cx, target, &m.referenced.name, declared)
                 );
-                diagnostic = diagnostic.with_related(type_tokens(m.referenced_ty), label);
+                diagnostic = diagnostic.with_related(declared, label);
             }
-            diagnostic = diagnostic.with_fixes(fix(cx, table, target, &mismatches));
+            diagnostic = diagnostic.with_fixes(fix(cx, table, target, &mismatches, at));
             if worst == Difference::Limits {
                 diagnostic = diagnostic.demoted();
             }
@@ -209,40 +220,143 @@ fn compare(mine: &Normal, theirs: &Normal) -> Difference {
     Difference::Type
 }
 
-/// The referencing columns take the referenced columns' types.
-fn fix(cx: &RuleCx, table: &Table, target: &Table, mismatches: &[Mismatch]) -> Option<Fix> {
-    let mut edits = Vec::new();
-    let mut safety = Safety::Safe;
+/// How wide a type is within its family, for the types a key can be widened between:
+/// `smallint` < `integer` < `bigint`; `varchar(n)` < `varchar(m)` < `varchar`/`text`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Width {
+    Integer(u8),
+    String(u32),
+}
+
+fn width(normal: &Normal) -> Option<Width> {
+    if normal.dims > 0 {
+        return None;
+    }
+    match normal.name.as_str() {
+        "int2" => Some(Width::Integer(2)),
+        "int4" => Some(Width::Integer(4)),
+        "int8" => Some(Width::Integer(8)),
+        "text" => Some(Width::String(u32::MAX)),
+        "varchar" => Some(Width::String(match normal.modifiers.as_slice() {
+            [length] => length.parse().ok()?,
+            _ => u32::MAX,
+        })),
+        _ => None,
+    }
+}
+
+/// Whether `a` holds fewer values than `b` of the same family.
+fn narrower(a: Width, b: Width) -> bool {
+    matches!((a, b), (Width::Integer(x), Width::Integer(y)) if x < y)
+        || matches!((a, b), (Width::String(x), Width::String(y)) if x < y)
+}
+
+/// A column to widen, by table and current name.
+type ColumnRef = (TableId, String);
+
+/// Widens the narrower side of each mismatched pair to the wider side's type: the referencing
+/// column, or, when the referenced key is the narrower one, the key together with every other
+/// column that references it (recursively) and is narrower too, so that no key is left
+/// mismatched. A fix never narrows a type, so pairs of types that are not one wider than the
+/// other (`text` against `uuid`) get none.
+fn fix(
+    cx: &RuleCx,
+    table: &Table,
+    target: &Table,
+    mismatches: &[Mismatch],
+    at: Loc,
+) -> Option<Fix> {
+    if table.language != target.language {
+        return None;
+    }
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut widened: HashSet<ColumnRef> = HashSet::new();
     let mut titles = Vec::new();
     for m in mismatches {
-        if m.ty.value.array_dims != m.referenced_ty.value.array_dims {
+        let mine = width(&normalize(cx, table, &m.ty.value, 0)?)?;
+        let theirs = width(&normalize(cx, target, &m.referenced_ty.value, 0)?)?;
+        let (start, wide, wide_ty) = if narrower(mine, theirs) {
+            ((table.id, m.column.name.clone()), theirs, m.referenced_ty)
+        } else if narrower(theirs, mine) {
+            ((target.id, m.referenced.name.clone()), mine, m.ty)
+        } else {
             return None;
-        }
-        let (mut column_edits, written) = match (table.language, target.language) {
-            (Language::Sql, Language::Sql) => {
-                let written = storage_type(cx, Language::Sql, m.referenced_ty);
-                (
-                    vec![Edit::replace(type_tokens(m.ty), written.clone())],
-                    written,
-                )
-            }
-            (Language::Prisma, Language::Prisma) => prisma_edits(cx, m)?,
-            _ => return None,
         };
-        edits.append(&mut column_edits);
-        if type_change_safety(m.column, m.ty) == Safety::Unsafe {
-            safety = Safety::Unsafe;
+        let wide_written = storage_type(cx, table.language, wide_ty);
+        let mut queue = vec![start.clone()];
+        let mut others = 0;
+        while let Some((id, name)) = queue.pop() {
+            if !widened.insert((id, name.clone())) {
+                continue;
+            }
+            let owner = cx.model.table(id);
+            let Some(column) = owner.column(&name) else {
+                continue;
+            };
+            let Some(ty) = &column.ty else { continue };
+            let narrow = normalize(cx, owner, &ty.value, 0)
+                .as_ref()
+                .and_then(width)
+                .is_some_and(|w| narrower(w, wide));
+            if !narrow {
+                continue;
+            }
+            edits.extend(widening_edits(
+                cx,
+                owner.language,
+                ty,
+                wide_ty,
+                &wide_written,
+            )?);
+            if (id, name.as_str()) != (start.0, start.1.as_str()) {
+                others += 1;
+            }
+            queue.extend(referencing_columns(cx.model, id, &name));
         }
-        titles.push(format!(
-            "`{written}` for `{}`",
-            column_label(table, &m.column.name)
-        ));
+        let owner = cx.model.table(start.0);
+        let subject = format!(
+            "`{}.{}`",
+            table_label(cx, owner, at),
+            column_label(cx, owner, &start.1, at)
+        );
+        titles.push(match others {
+            0 => format!("{subject} to `{wide_written}`"),
+            1 => format!("{subject} and 1 column referencing it to `{wide_written}`"),
+            n => format!("{subject} and {n} columns referencing it to `{wide_written}`"),
+        });
     }
-    let title = match titles.as_slice() {
-        [one] => format!("Use {one} like `{}`", table_label(target)),
-        _ => format!("Use {} like `{}`", titles.join(", "), table_label(target)),
-    };
-    Some(Fix::new(title, safety, edits))
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|e| (e.file, e.range.start()));
+    edits.dedup_by(|a, b| a.file == b.file && a.range == b.range);
+    Some(Fix::unsafe_(format!("Widen {}", titles.join(", ")), edits))
+}
+
+/// Edits giving the column typed `narrow` the type `wide` (written `wide_written` in SQL): a
+/// SQL serial stays a serial of the new width; a Prisma field takes the wide field's scalar and
+/// native type attribute.
+fn widening_edits(
+    cx: &RuleCx,
+    language: Language,
+    narrow: &Located<TypeRef>,
+    wide: &Located<TypeRef>,
+    wide_written: &str,
+) -> Option<Vec<Edit>> {
+    match language {
+        Language::Sql => {
+            let serial = narrow.value.schema.is_none()
+                && crate::catalog::types::is_serial(&narrow.value.name);
+            let text = match (serial, builtin(&wide.value)) {
+                (true, Some("int8")) => written_case(cx, narrow, "bigserial"),
+                (true, Some("int4")) => written_case(cx, narrow, "serial"),
+                (true, _) => return None,
+                (false, _) => wide_written.to_string(),
+            };
+            Some(vec![Edit::replace(type_tokens(narrow), text)])
+        }
+        Language::Prisma => Some(prisma_edits(cx, narrow, wide).0),
+    }
 }
 
 /// The type as written, but a SQL serial as the integer it stores: a `serial` column is an
@@ -268,34 +382,36 @@ fn storage_type(cx: &RuleCx, language: Language, ty: &Located<TypeRef>) -> Strin
     written.to_string()
 }
 
-/// Prisma: the referenced field's scalar type and native attribute (or none).
-fn prisma_edits(cx: &RuleCx, m: &Mismatch) -> Option<(Vec<Edit>, String)> {
-    let scalar = cx
-        .text(m.referenced_ty.loc(m.referenced_ty.value.name_range))
-        .to_string();
+/// Prisma: the edits giving field type `narrow` the scalar type and native attribute (or none)
+/// of `wide`, and how the result reads.
+fn prisma_edits(
+    cx: &RuleCx,
+    narrow: &Located<TypeRef>,
+    wide: &Located<TypeRef>,
+) -> (Vec<Edit>, String) {
+    let scalar = cx.text(wide.loc(wide.value.name_range)).to_string();
     let mut edits = vec![Edit::replace(
-        m.ty.loc(m.ty.value.name_range),
+        narrow.loc(narrow.value.name_range),
         scalar.clone(),
     )];
-    let native = m
-        .referenced_ty
+    let native = wide
         .value
         .modifiers_range
-        .map(|r| cx.text(m.referenced_ty.loc(r)).to_string());
-    match (&native, m.ty.value.modifiers_range) {
-        (Some(native), Some(mine)) => edits.push(Edit::replace(m.ty.loc(mine), native.clone())),
+        .map(|r| cx.text(wide.loc(r)).to_string());
+    match (&native, narrow.value.modifiers_range) {
+        (Some(native), Some(mine)) => edits.push(Edit::replace(narrow.loc(mine), native.clone())),
         (Some(native), None) => {
-            let end = m.ty.loc(m.ty.value.range).range.end();
-            edits.push(Edit::insert(m.ty.origin.file, end, format!(" {native}")));
+            let end = narrow.loc(narrow.value.range).range.end();
+            edits.push(Edit::insert(narrow.origin.file, end, format!(" {native}")));
         }
-        (None, Some(_)) => edits.extend(remove_prisma_native(cx, m.ty)),
+        (None, Some(_)) => edits.extend(remove_prisma_native(cx, narrow)),
         (None, None) => {}
     }
     let written = match native {
         Some(native) => format!("{scalar} {native}"),
         None => scalar,
     };
-    Some((edits, written))
+    (edits, written)
 }
 
 #[cfg(test)]

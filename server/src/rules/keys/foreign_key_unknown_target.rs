@@ -5,9 +5,11 @@
 //!
 //! Not reported: references to tables in schemas the workspace never creates tables in (such
 //! as `auth.users` in a Supabase project, created by the platform), and tables or schemas
-//! listed in `[schema] external`. In a standalone schema file (outside a migration folder),
-//! which is often applied after sibling files that create the referenced tables, a missing
-//! table is reported only when it looks misspelt (an existing table is within two edits).
+//! listed in `[schema] external`. In a standalone schema file (outside a migration folder)
+//! that has other schema files beside it, which may be applied first and create the referenced
+//! tables, a missing table is reported only when it looks misspelt (an existing table is
+//! within two edits). A lone schema file (or a directory whose files all build one schema
+//! together) is complete: a table nothing in it creates is reported.
 //!
 //! ## Why is this bad?
 //! PostgreSQL rejects the statement (`relation "user" does not exist`, `column "uid"
@@ -44,7 +46,7 @@ use crate::config::Level;
 use crate::lower::{ConstraintKind, ObjectName};
 use crate::model::names::quote_if_needed;
 use crate::model::{Constraint, QualifiedName, Table};
-use crate::rules::common::{is_standalone_sql, table_label};
+use crate::rules::common::{may_rely_on_sibling_files, table_label};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::suggest;
 use crate::syntax::Language;
@@ -120,7 +122,7 @@ fn unknown_table(cx: &RuleCx, table: &Table, fk: &Constraint, out: &mut Vec<Diag
         };
         did_you_mean(loc, &replacement)
     });
-    if fix.is_none() && !not_a_table && is_standalone_sql(cx.model) {
+    if fix.is_none() && !not_a_table && may_rely_on_sibling_files(cx.model) {
         return;
     }
     out.push(Diagnostic::new(loc, message).with_fixes(fix));
@@ -167,7 +169,11 @@ fn unknown_columns(cx: &RuleCx, fk: &Constraint, target: &Table, out: &mut Vec<D
             Language::Sql => "column",
             Language::Prisma => "field",
         };
-        let message = format!("`{}` has no {noun} `{}`", table_label(target), cx.text(loc));
+        let message = format!(
+            "`{}` has no {noun} `{}`",
+            table_label(cx, target, loc),
+            cx.text(loc)
+        );
         let names: Vec<&str> = match target.language {
             Language::Sql => target.columns.iter().map(|c| c.name.as_str()).collect(),
             Language::Prisma => target

@@ -27,15 +27,15 @@
 //! ```
 //!
 //! ## Fix safety
-//! Several fixes; the author picks one:
+//! Several fixes; the author picks one (`ddlint check --fix` applies none of them):
 //! - "Add ON DELETE CASCADE", "Add ON DELETE RESTRICT", and "Add ON DELETE SET NULL" (offered
 //!   only when every column of the key is nullable) change what a delete does: unsafe;
 //! - "Add ON DELETE NO ACTION (keep current behaviour)" only writes the default down: safe.
 //!
-//! In Prisma the fixes add `onDelete: Cascade`, `Restrict`, `SetNull` (optional relations
-//! only) or `NoAction` to the `@relation` attribute. Prisma's own default is `Restrict` for a
-//! required relation and `SetNull` for an optional one, so that is the fix that keeps the
-//! current behaviour there.
+//! In Prisma the fixes are "Add onDelete: <action>" (`Cascade`, `Restrict`, `SetNull` for
+//! optional relations only, `NoAction`) on the `@relation` attribute: unsafe. Prisma's own
+//! default is `Restrict` for a required relation and `SetNull` for an optional one, so that one
+//! is "Add onDelete: <action> (keep current behaviour)": safe.
 //!
 //! ## Options
 //! None.
@@ -71,7 +71,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             }
             let target = fk.target.map_or_else(
                 || references.table.name.name.clone(),
-                |t| table_label(cx.model.table(t)),
+                |t| table_label(cx, cx.model.table(t), foreign_key_loc(table, fk)),
             );
             let all_nullable = !columns.is_empty()
                 && columns

@@ -36,18 +36,20 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Add UNIQUE (a_id, b_id)" appends the constraint to the table's definition (in Prisma,
-//! `@@unique([aId, bId])`). It is unsafe: it fails on existing duplicates, and inserts of a
-//! duplicate pair fail afterwards, which is the point but changes behaviour.
+//! "Add UNIQUE (<a>, <b>)" appends the constraint to the table's definition (offered when it
+//! defines both columns; in Prisma, "Add `@@unique([<a>, <b>])`"). It is unsafe: it fails on
+//! existing duplicates, and inserts of a duplicate pair fail afterwards, which is the point but
+//! changes behaviour.
 //!
 //! ## Options
 //! None.
 
 use crate::config::Level;
 use crate::lower::ConstraintKind;
-use crate::model::names::quote_if_needed;
 use crate::model::{Model, Table};
-use crate::rules::common::{append_to_prisma_model, column_label, table_elements, table_label};
+use crate::rules::common::{
+    append_to_prisma_model, column_label, sql_column_at, table_elements, table_label,
+};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -97,11 +99,15 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         if !named_after(cx.model, table, a) || !named_after(cx.model, table, b) {
             continue;
         }
-        let (a_label, b_label) = (column_label(table, a), column_label(table, b));
+        let at = table.name_loc;
+        let (a_label, b_label) = (
+            column_label(cx, table, a, at),
+            column_label(cx, table, b, at),
+        );
         let message = format!(
             "junction table `{}` is keyed by `{}` but nothing makes ({a_label}, {b_label}) unique: the same link can be inserted twice",
-            table_label(table),
-            column_label(table, key)
+            table_label(cx, table, at),
+            column_label(cx, table, key, at)
         );
         let fix = match table.language {
             Language::Sql => sql_fix(cx, table, a, b),
@@ -204,7 +210,21 @@ fn has_unique_link(model: &Model, table: &Table, a: &str, b: &str) -> bool {
 
 fn sql_fix(cx: &RuleCx, table: &Table, a: &str, b: &str) -> Option<Fix> {
     let elements = table_elements(cx, table)?;
-    let constraint = format!("UNIQUE ({}, {})", quote_if_needed(a), quote_if_needed(b));
+    // The constraint joins the CREATE TABLE, which must define both columns.
+    let at = table.created.statement_loc();
+    let created_there = |c: &str| {
+        table
+            .column(c)
+            .is_some_and(|c| c.def.origin == table.created)
+    };
+    if !created_there(a) || !created_there(b) {
+        return None;
+    }
+    let constraint = format!(
+        "UNIQUE ({}, {})",
+        sql_column_at(cx, table, a, at),
+        sql_column_at(cx, table, b, at)
+    );
     let written =
         crate::fix::keyword_case(&elements.file.text, table.created.statement, &constraint);
     Some(Fix::unsafe_(

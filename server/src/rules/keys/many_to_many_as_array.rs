@@ -42,6 +42,7 @@
 use crate::config::Level;
 use crate::model::Model;
 use crate::rules::common::{builtin, column_label, defined_columns};
+use crate::rules::words::{last_word_in, words};
 use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
@@ -68,19 +69,16 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         };
         let message = format!(
             "`{}` keeps {list}: the database cannot check that they exist or find the rows that contain one; use a junction table with two foreign keys",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, column.name_loc())
         );
         out.push(Diagnostic::new(column.name_loc(), message));
     }
 }
 
-/// `tag_ids`, `TAG_IDS`, Prisma's `tagIds`.
+/// `tag_ids`, `TAG_IDS`, Prisma's `tagIds`, `"tagIDs"`.
 fn is_id_list_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.len() > "_ids".len() && lower.ends_with("_ids")
-        || name.strip_suffix("Ids").is_some_and(|stem| {
-            stem.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
+    let words = words(name);
+    words.len() > 1 && last_word_in(&words, &["ids"])
 }
 
 /// Whether the word before `_ids` names a table (`post` in `related_post_ids`, `posts`).

@@ -31,13 +31,16 @@
 //!
 //! ## Fix safety
 //! The fixes change the table's design, so they are unsafe:
-//! - for a junction table (exactly two foreign-key columns): "Add PRIMARY KEY (a_id, b_id)";
-//! - for a table that already has an `id` column: "Add PRIMARY KEY (id)";
+//! - for a junction table (exactly two foreign-key columns): "Add PRIMARY KEY (<a>, <b>)";
+//! - for a table that already has an `id` column: "Add PRIMARY KEY (<id>)";
 //! - otherwise: "Add `id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`" as the first column
 //!   (`id uuid PRIMARY KEY DEFAULT gen_random_uuid()` under `[policy] keys = "uuid"`).
 //!
-//! In Prisma: `@@id([a, b])` for two relation scalars, otherwise an
-//! `id BigInt @id @default(autoincrement())` field.
+//! A key is added to the CREATE TABLE, so it is offered only when that statement defines its
+//! columns.
+//!
+//! In Prisma: "Add `@@id([<a>, <b>])`" for two relation scalars, otherwise
+//! "Add `id BigInt @id @default(autoincrement())`".
 //!
 //! ## Options
 //! - `allow`: table names (globs) that need no primary key.
@@ -45,9 +48,8 @@
 use crate::config::{KeyPolicy, Level, OptionKind, OptionSpec};
 use crate::lower::{ConstraintKind, Persistence};
 use crate::model::Table;
-use crate::model::names::quote_if_needed;
 use crate::rules::common::{
-    append_to_prisma_model, glob_match, matches_any, prisma_members, table_elements,
+    append_to_prisma_model, glob_match, matches_any, prisma_members, sql_column_at, table_elements,
 };
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
@@ -81,7 +83,10 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         if table.persistence == Persistence::Unlogged && staging {
             continue;
         }
-        let message = format!("table `{}` has no primary key", table.name);
+        let message = format!(
+            "table `{}` has no primary key",
+            table.name_at(cx.model, table.name_loc)
+        );
         let fix = match table.language {
             Language::Sql => sql_fix(cx, table),
             Language::Prisma => prisma_fix(cx, table),
@@ -116,8 +121,20 @@ fn sql_fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
     let elements = table_elements(cx, table)?;
     let statement = table.created.statement;
     let case = |sql: &str| crate::fix::keyword_case(&elements.file.text, statement, sql);
-    if let Some([a, b]) = junction_columns(table) {
-        let (a, b) = (quote_if_needed(&a), quote_if_needed(&b));
+    // The key joins the CREATE TABLE, which must define its columns.
+    let at = table.created.statement_loc();
+    let created_there = |c: &str| {
+        table
+            .column(c)
+            .is_some_and(|c| c.def.origin == table.created)
+    };
+    if let Some([a, b]) =
+        junction_columns(table).filter(|[a, b]| created_there(a) && created_there(b))
+    {
+        let (a, b) = (
+            sql_column_at(cx, table, &a, at),
+            sql_column_at(cx, table, &b, at),
+        );
         let constraint = case(&format!("PRIMARY KEY ({a}, {b})"));
         return Some(Fix::unsafe_(
             format!("Add PRIMARY KEY ({a}, {b})"),
@@ -125,9 +142,13 @@ fn sql_fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
         ));
     }
     if table.column("id").is_some() {
+        if !created_there("id") {
+            return None;
+        }
+        let key = format!("PRIMARY KEY ({})", sql_column_at(cx, table, "id", at));
         return Some(Fix::unsafe_(
-            "Add PRIMARY KEY (id)",
-            elements.append(&case("PRIMARY KEY (id)")),
+            format!("Add {key}"),
+            elements.append(&case(&key)),
         ));
     }
     let column = match cx.policy().keys {

@@ -22,9 +22,11 @@
 //!
 //! ## Fix safety
 //! "Add DEFAULT" inserts `DEFAULT <value>` before `NOT NULL`, with a placeholder value for the
-//! type (`0`, `''`, `false`, `now()`, `gen_random_uuid()`, `'{}'`, an enum's first label). It is
-//! unsafe: every existing row receives that value, so the placeholder must be what they should
-//! hold. The alternative is adding the column nullable, backfilling, then `SET NOT NULL`.
+//! type (`0`, `''`, `false`, `now()`, `gen_random_uuid()`, `'{}'`). For an enum column there is
+//! one "Add DEFAULT '<label>'" per label, for the author to choose (`ddlint check --fix` applies
+//! none of them): the enum's order does not say which state existing rows are in. It is
+//! unsafe: every existing row receives that value, so it must be what they should hold. The
+//! alternative is adding the column nullable, backfilling, then `SET NOT NULL`.
 //!
 //! ## Options
 //! None.
@@ -72,13 +74,21 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             };
             let message = format!(
                 "adding NOT NULL column `{}` without a DEFAULT fails when `{}` has rows; add a DEFAULT, or add it nullable, backfill, then SET NOT NULL",
-                column.name.name, found.table.name
+                column.name.name,
+                found.table.name_at(cx.model, at)
             );
-            let fix = default_value(cx.model, column).map(|value| {
+            let values = default_values(cx.model, column);
+            let choices = values.len() > 1;
+            let fixes = values.into_iter().map(|value| {
                 let words = keyword_case(&found.file.text, found.statement.range(), "DEFAULT ");
                 let snippet = format!("{words}${{1:{}}} ", escape_snippet(&value));
+                let title = if choices {
+                    format!("Add DEFAULT {value}")
+                } else {
+                    "Add DEFAULT".to_string()
+                };
                 Fix::unsafe_(
-                    "Add DEFAULT",
+                    title,
                     vec![Edit::snippet(
                         found.file.id,
                         TextRange::empty(at.range.start()),
@@ -86,7 +96,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                     )],
                 )
             });
-            out.push(Diagnostic::new(at, message).with_fixes(fix));
+            out.push(Diagnostic::new(at, message).with_fixes(fixes));
         }
     }
 }
@@ -105,31 +115,38 @@ fn filled_by_type(model: &Model, column: &ColumnDef) -> bool {
         .is_some_and(|domain| domain.def.value.default.is_some())
 }
 
-/// A placeholder default for the column's type, `None` where there is no obvious one.
-fn default_value(model: &Model, column: &ColumnDef) -> Option<String> {
-    let ty = column.ty.as_ref()?;
+/// Defaults to offer for the column's type: a placeholder the author adjusts, or for an enum
+/// each label (which state existing rows take is not for the enum's order to say); none where
+/// there is no obvious one.
+fn default_values(model: &Model, column: &ColumnDef) -> Vec<String> {
+    let Some(ty) = column.ty.as_ref() else {
+        return Vec::new();
+    };
     if ty.array_dims > 0 {
-        return Some("'{}'".to_string());
+        return vec!["'{}'".to_string()];
     }
     if let Some(user_type) = model.find_type(ty, Language::Sql) {
         let TypeDefinition::Enum { .. } = user_type.def.value.definition else {
-            return None;
+            return Vec::new();
         };
-        let label = user_type.labels.first()?;
-        return Some(format!("'{}'", label.replace('\'', "''")));
+        return user_type
+            .labels
+            .iter()
+            .map(|label| format!("'{}'", label.replace('\'', "''")))
+            .collect();
     }
-    let value = match builtin(ty)? {
-        "int2" | "int4" | "int8" | "numeric" | "float4" | "float8" | "oid" => "0",
-        "text" | "varchar" | "bpchar" | "bytea" => "''",
-        "bool" => "false",
-        "timestamptz" | "timestamp" => "now()",
-        "date" => "CURRENT_DATE",
-        "uuid" => "gen_random_uuid()",
-        "json" | "jsonb" => "'{}'",
-        "interval" => "'0'",
-        _ => return None,
+    let value = match builtin(ty) {
+        Some("int2" | "int4" | "int8" | "numeric" | "float4" | "float8" | "oid") => "0",
+        Some("text" | "varchar" | "bpchar" | "bytea") => "''",
+        Some("bool") => "false",
+        Some("timestamptz" | "timestamp") => "now()",
+        Some("date") => "CURRENT_DATE",
+        Some("uuid") => "gen_random_uuid()",
+        Some("json" | "jsonb") => "'{}'",
+        Some("interval") => "'0'",
+        _ => return Vec::new(),
     };
-    Some(value.to_string())
+    vec![value.to_string()]
 }
 
 #[cfg(test)]

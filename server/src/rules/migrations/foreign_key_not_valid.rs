@@ -32,10 +32,10 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Add NOT VALID, then validate in a new migration" appends `NOT VALID` to the constraint and
+//! "Add NOT VALID, then validate in a later migration" appends `NOT VALID` to the constraint and
 //! writes `ALTER TABLE ... VALIDATE CONSTRAINT ...` as a new migration after the folder's
-//! newest, named as the folder's tool names migrations. "Validate in a new migration" moves a
-//! VALIDATE out of the migration that added the constraint into a new one. Both are safe: the
+//! newest, named as the folder's tool names migrations. "Move the validation to a later
+//! migration" moves a VALIDATE out of the migration that added the constraint into a new one. Both are safe: the
 //! end state is the same validated key, and only the locks change. For an unnamed constraint
 //! the fix uses the name PostgreSQL gives it (`<table>_<columns>_fkey`), and is not offered
 //! when that name would be truncated or is taken.
@@ -92,12 +92,12 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             };
             let message = format!(
                 "adding a foreign key to existing table `{}` checks all its rows while blocking writes; add it NOT VALID, then VALIDATE CONSTRAINT separately",
-                found.table.name
+                found.table.name_at(cx.model, at)
             );
             let columns: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
             let name = match &constraint.name {
                 Some(name) => Some(name.name.clone()),
-                None => default_name(cx.model, found.table, &columns),
+                None => default_name(cx.model, found.table, &columns, at),
             };
             let table_written = cx.text(Loc {
                 file: found.file.id,
@@ -126,7 +126,7 @@ fn validate_fix(found: &MigrationStatement, table: &str, name: &str, constraint_
         ),
     );
     Fix::safe(
-        "Add NOT VALID, then validate in a new migration",
+        "Add NOT VALID, then validate in a later migration",
         vec![Edit::insert(found.file.id, constraint_end, not_valid)],
     )
     .in_new_migration(validation_step(name, validate))
@@ -176,7 +176,7 @@ fn validated_where_added(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                                 range: statement.range(),
                             });
                             let fix = Fix::safe(
-                                "Validate in a new migration",
+                                "Move the validation to a later migration",
                                 vec![delete_statement(file, statement.range())],
                             )
                             .in_new_migration(validation_step(&name.name, text.to_owned()));
@@ -201,11 +201,16 @@ fn validated_where_added(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 
 /// The name PostgreSQL gives an unnamed foreign key, when it needs neither truncation nor a
 /// number to be unique in the schema.
-fn default_name(model: &Model, table: &Table, columns: &[&str]) -> Option<String> {
+fn default_name(model: &Model, table: &Table, columns: &[&str], at: Loc) -> Option<String> {
     if columns.is_empty() {
         return None;
     }
-    let name = format!("{}_{}_fkey", table.name.name, columns.join("_"));
+    // PostgreSQL names it after the table's name at that statement.
+    let name = format!(
+        "{}_{}_fkey",
+        table.name_at(model, at).name,
+        columns.join("_")
+    );
     if name.len() > 63 {
         return None;
     }

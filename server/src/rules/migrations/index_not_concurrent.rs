@@ -62,7 +62,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         };
         let message = format!(
             "`CREATE INDEX` on existing table `{}` blocks its writes until the index is built; use `CREATE INDEX CONCURRENTLY`",
-            found.table.name
+            found.table.name_at(cx.model, head)
         );
         let after_index = statement.absolute(index.index_keyword).end();
         let word = keyword_case(&found.file.text, statement.range(), " CONCURRENTLY");

@@ -1,12 +1,17 @@
 //! ## What it does
 //! Reports names of tables, columns, indexes, constraints, types and domains that are not
-//! snake_case: quoted names with upper-case letters, spaces or other characters outside
-//! `[a-z0-9_]` (`"createdAt"`, `"Order Items"`), and unquoted mixed-case names (`createdAt`),
-//! which PostgreSQL folds to lower case (`createdat`). An unquoted name written all in capitals
-//! (`USER_ID`) folds to a snake_case name and is not reported. In Prisma, with
+//! snake_case: quoted names with upper-case letters, spaces or other characters that are not
+//! letters, digits or `_` (`"createdAt"`, `"Order Items"`), and unquoted mixed-case names
+//! (`createdAt`), which PostgreSQL folds to lower case (`createdat`). An unquoted name written
+//! all in capitals (`USER_ID`) folds to a snake_case name and is not reported. Lower-case
+//! letters outside ASCII are lower case (`"café"`), and so are letters of scripts without case.
+//! Not reported: domains named after a media type (`"application/octet-stream"`, `"text/csv"`),
+//! which PostgREST requires to negotiate response formats. In Prisma, with
 //! `[prisma] database_names = "snake_case"`, it checks the database names (`@map`, `@@map`, or
 //! the Prisma name where there is none), not the Prisma identifiers; the SQL that Prisma Migrate
-//! generates from it (`<version>_<name>/migration.sql`) is not checked.
+//! generates from it is not checked: files in its `<version>_<name>/migration.sql` layout, and
+//! files with its step comments (`-- CreateTable`, `-- AddForeignKey`, ...) wherever they were
+//! copied to (goose migrations, schema dumps).
 //!
 //! ## Why is this bad?
 //! A quoted mixed-case name must be quoted, with the exact case, in every query, view, function
@@ -40,11 +45,11 @@
 //! None. Prisma schemas are checked only with `[prisma] database_names = "snake_case"`.
 
 use crate::config::{DatabaseNames, Level};
-use std::path::Path;
 
-use crate::model::{FileId, Loc, Table};
+use crate::model::{Loc, Table};
 use crate::rules::common::append_to_prisma_model;
 use crate::rules::naming::{DefinedName, NameKind, defined_names};
+use crate::rules::words::words;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -60,35 +65,18 @@ pub(crate) const RULE: Rule = Rule {
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let prisma = cx.config.prisma.database_names == DatabaseNames::SnakeCase;
-    let generated: Vec<FileId> = cx
-        .files
-        .iter()
-        .filter(|file| is_prisma_migration(&file.path))
-        .map(|file| file.id)
-        .collect();
     for defined in defined_names(cx) {
         let diagnostic = match defined.language {
-            Language::Sql if generated.contains(&defined.loc.file) => None,
+            Language::Sql if cx.is_prisma_generated(defined.loc.file) => None,
+            Language::Sql if defined.kind == NameKind::Domain && is_media_type(defined.name) => {
+                None
+            }
             Language::Sql => sql_diagnostic(cx, defined),
             Language::Prisma if prisma => prisma_diagnostic(cx, defined),
             Language::Prisma => None,
         };
         out.extend(diagnostic);
     }
-}
-
-/// Prisma Migrate writes `<version>_<name>/migration.sql` from the Prisma schema, whose names
-/// are checked there (with `[prisma] database_names`), not in the generated SQL.
-fn is_prisma_migration(path: &Path) -> bool {
-    let folder = path
-        .parent()
-        .and_then(|p| p.file_name())
-        .and_then(|n| n.to_str())
-        .unwrap_or("");
-    path.file_name().is_some_and(|n| n == "migration.sql")
-        && folder.split_once('_').is_some_and(|(version, _)| {
-            !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit())
-        })
 }
 
 fn sql_diagnostic(cx: &RuleCx, defined: &DefinedName) -> Option<Diagnostic> {
@@ -108,9 +96,7 @@ fn sql_diagnostic(cx: &RuleCx, defined: &DefinedName) -> Option<Diagnostic> {
         format!(
             "{kind} name `{written}` is not snake_case: every query must double-quote it with this exact case; rename it (with its references) to {snake}"
         )
-    } else if written.contains(|c: char| c.is_ascii_lowercase())
-        && written.contains(|c: char| c.is_ascii_uppercase())
-    {
+    } else if written.contains(char::is_lowercase) && written.contains(char::is_uppercase) {
         let snake = snake();
         format!(
             "{kind} name `{written}` is not snake_case: PostgreSQL folds it to `{}`, losing its word breaks; rename it (with its references) to {snake}",
@@ -119,7 +105,7 @@ fn sql_diagnostic(cx: &RuleCx, defined: &DefinedName) -> Option<Diagnostic> {
     } else if !is_snake_case(defined.name) {
         let snake = snake();
         format!(
-            "{kind} name `{written}` has characters outside `[a-z0-9_]`; rename it (with its references) to {snake}"
+            "{kind} name `{written}` has characters other than lower-case letters, digits and `_`; rename it (with its references) to {snake}"
         )
     } else {
         return None;
@@ -219,12 +205,28 @@ fn append_map(cx: &RuleCx, table: &Table, snake: &str) -> Option<Edit> {
     append_to_prisma_model(cx, table, &format!("@@map(\"{snake}\")"))
 }
 
-/// Lower-case ASCII letters, digits and underscores only.
+/// Letters that are not upper case (`café`, `bıgınt`, and scripts without case), digits and
+/// underscores only.
 fn is_snake_case(name: &str) -> bool {
     !name.is_empty()
         && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            .chars()
+            .all(|c| (c.is_alphabetic() && !c.is_uppercase()) || c.is_ascii_digit() || c == '_')
+}
+
+/// A media type (`"application/octet-stream"`, `"text/csv"`, `"*/*"`): PostgREST chooses a
+/// response format by the domain named after it, so the name is the platform's, not a style.
+fn is_media_type(name: &str) -> bool {
+    let part = |s: &str| {
+        !s.is_empty()
+            && s.chars().all(|c| {
+                c.is_ascii_lowercase()
+                    || c.is_ascii_digit()
+                    || matches!(c, '.' | '+' | '-' | '_' | '*')
+            })
+    };
+    name.split_once('/')
+        .is_some_and(|(kind, subtype)| part(kind) && part(subtype))
 }
 
 /// `createdAt` -> `created_at`, `HTTPServer` -> `http_server`, `Order Items` -> `order_items`;
@@ -233,27 +235,8 @@ pub(crate) fn to_snake_case(name: &str) -> Option<String> {
     if name.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) {
         return None;
     }
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && i > 0 {
-                let previous = chars[i - 1];
-                let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-                let boundary = previous.is_ascii_lowercase()
-                    || previous.is_ascii_digit()
-                    || (previous.is_ascii_uppercase() && next_is_lower);
-                if boundary && !out.ends_with('_') {
-                    out.push('_');
-                }
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    let trimmed = out.trim_end_matches('_');
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
+    let words = words(name);
+    (!words.is_empty()).then(|| words.join("_"))
 }
 
 #[cfg(test)]

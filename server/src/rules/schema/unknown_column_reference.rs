@@ -54,7 +54,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let table = cx.model.table(*table);
         let message = format!(
             "column `{column}` does not exist in `{}` at this point",
-            table.name
+            table.name_at(cx.model, *at)
         );
         let language = cx.file(at.file).map_or(Language::Sql, |f| f.language);
         // Prisma refers to fields by their Prisma names.

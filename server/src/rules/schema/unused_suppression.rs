@@ -19,8 +19,10 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Remove unused suppression" is safe: it deletes the rule id from the comment, or the whole
-//! comment when it was the only one. A misspelt rule id gets "Did you mean `<id>`?".
+//! "Remove unused suppression" deletes the rule id from the comment, or the whole comment when
+//! it was the only one. A misspelt rule id gets "Did you mean `<id>`?". Both are safe: they
+//! edit a comment, which changes no data, nothing an application reads and nothing a migration
+//! does.
 //!
 //! ## Options
 //! None. A suppression of a rule that did not run (turned off, or not selected) is not reported.

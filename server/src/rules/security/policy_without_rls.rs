@@ -64,7 +64,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 at,
                 format!(
                     "policy `{name}` has no effect: row-level security on `{}` is disabled later",
-                    table.name
+                    table.name_at(cx.model, at)
                 ),
             )
             .with_related(disable, "row-level security is disabled here"),
@@ -72,10 +72,10 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 at,
                 format!(
                     "policy `{name}` has no effect: row-level security is never enabled on `{}`",
-                    table.name
+                    table.name_at(cx.model, at)
                 ),
             )
-            .with_fixes(enable(cx, policy, &table.name.to_string())),
+            .with_fixes(enable(cx, policy, &table.name_at(cx.model, at).to_string())),
         };
         out.push(diagnostic);
     }

@@ -56,7 +56,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "row-level security is enabled on `{}` but no policy exists for it: every role but the owner sees no rows",
-            table.name
+            table.name_at(cx.model, enabled)
         );
         out.push(Diagnostic::new(
             enable_words(cx, enabled).unwrap_or(enabled),

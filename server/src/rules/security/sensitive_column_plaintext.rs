@@ -121,7 +121,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         };
         let message = format!(
             "`{}.{}` looks like a secret stored as plain text; {advice} (or say in its comment that it is already hashed or encrypted)",
-            table.name, column.name
+            table.name_at(cx.model, column.name_loc()),
+            column.name_at(cx.model, column.name_loc())
         );
         out.push(Diagnostic::new(column.name_loc(), message));
     }

@@ -5,7 +5,9 @@
 //! the number is part of a term (`sha1`/`sha256`, `ipv4`/`ipv6`) or the stem is a single letter
 //! (`x1`, `x2`) are not groups, nor are 0-based pairs (`entity0`, `entity1`), which usually
 //! name two roles, nor are columns that together form one primary key or unique constraint
-//! (`id1`, `id2`). Address lines (`address_line_1`, `address1`, `street1`, `line1`..., also
+//! (`id1`, `id2`), nor are two columns that reference the same table (`user1`, `user2` of a
+//! friendship, both referencing `profiles`): they are the two ends of a relationship. Address
+//! lines (`address_line_1`, `address1`, `street1`, `line1`..., also
 //! behind a prefix: `shipping_address_line1`) are a well-known exception, configurable with
 //! `allow`.
 //!
@@ -75,20 +77,28 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         for group in groups(table) {
             if group.iter().any(|column| is_allowed(&allow, &column.name))
                 || is_one_key(table, &group)
+                || is_relationship_ends(table, &group)
             {
                 continue;
             }
-            let names: Vec<String> = group.iter().map(|c| format!("`{}`", c.name)).collect();
+            let at = group[0].name_loc();
+            let names: Vec<String> = group
+                .iter()
+                .map(|c| format!("`{}`", c.name_at(cx.model, at)))
+                .collect();
             let message = format!(
                 "{} differ only by a trailing number: a repeating group; store the values as rows of a child table of `{}`",
                 names.join(", "),
-                table.name
+                table.name_at(cx.model, at)
             );
             let mut diagnostic = Diagnostic::new(group[0].name_loc(), message);
             for other in &group[1..] {
                 diagnostic = diagnostic.with_related(
                     other.name_loc(),
-                    format!("`{}` is in the same group", other.name),
+                    format!(
+                        "`{}` is in the same group",
+                        other.name_at(cx.model, other.name_loc())
+                    ),
                 );
             }
             out.push(diagnostic);
@@ -118,6 +128,27 @@ fn is_one_key(table: &Table, group: &[&Column]) -> bool {
             }
             _ => false,
         })
+}
+
+/// Two columns that reference the same table (`user1`, `user2` of a friendship, both
+/// referencing `profiles`) are the two ends of a relationship, not a list.
+fn is_relationship_ends(table: &Table, group: &[&Column]) -> bool {
+    let target = |column: &Column| {
+        table.foreign_keys().find_map(|fk| match fk.kind() {
+            ConstraintKind::ForeignKey {
+                columns,
+                references,
+                ..
+            } if columns.len() == 1 && columns[0].name == column.name => {
+                Some((fk.target, references.table.name.name.clone()))
+            }
+            _ => None,
+        })
+    };
+    match group {
+        [first, second] => target(first).is_some_and(|t| Some(t) == target(second)),
+        _ => false,
+    }
 }
 
 /// The numbered groups of a table's own columns, each in number order (an unnumbered column of

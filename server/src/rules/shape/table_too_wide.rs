@@ -61,7 +61,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` has {} columns (more than {max}): consider splitting it by entity or feature into narrower tables",
-            table.name,
+            table.name_at(cx.model, table.name_loc),
             table.columns.len()
         );
         out.push(Diagnostic::new(table.name_loc, message));

@@ -26,10 +26,10 @@
 //! ```
 //!
 //! ## Fix safety
-//! - "Use varchar(n)" keeps the length limit (`char` without a length becomes `varchar(1)`).
-//!   Safe where the column is created; unsafe on an `ALTER COLUMN ... TYPE` of an existing
-//!   column (stored values lose their padding).
-//! - "Use text" is unsafe: the length limit disappears.
+//! Both fixes are unsafe: a type change changes what application code reads (no more padding
+//! blanks), and on an existing column converts the stored values.
+//! - "Use varchar(<n>)" keeps the length limit (`char` without a length becomes `varchar(1)`).
+//! - "Use text" also drops the length limit.
 //!
 //! In Prisma the fixes replace `@db.Char(n)` with `@db.VarChar(n)`, or remove it.
 //!
@@ -38,12 +38,12 @@
 
 use crate::config::Level;
 use crate::lower::TypeRef;
-use crate::model::{Column, Located};
+use crate::model::Located;
 use crate::rules::common::{
-    builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_change_safety,
-    type_loc, type_tokens, written_case,
+    builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_loc,
+    type_tokens, written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -65,12 +65,12 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` is `char({})`: {ADVICE}",
-            column_label(table, &column.name),
+            column_label(cx, table, &column.name, ty.origin.statement_loc()),
             length(&ty.value)
         );
         let fixes = match table.language {
-            Language::Sql => sql_fixes(cx, ty, type_change_safety(column, ty)),
-            Language::Prisma => prisma_fixes(cx, column, ty),
+            Language::Sql => sql_fixes(cx, ty),
+            Language::Prisma => prisma_fixes(cx, ty),
         };
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fixes));
     }
@@ -84,9 +84,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             domain.name,
             length(&ty.value)
         );
-        out.push(
-            Diagnostic::new(type_tokens(&ty), message).with_fixes(sql_fixes(cx, &ty, Safety::Safe)),
-        );
+        out.push(Diagnostic::new(type_tokens(&ty), message).with_fixes(sql_fixes(cx, &ty)));
     }
 }
 
@@ -101,14 +99,13 @@ fn length(ty: &TypeRef) -> &str {
     ty.modifiers.first().map_or("1", |m| m.trim())
 }
 
-fn sql_fixes(cx: &RuleCx, ty: &Located<TypeRef>, safety: Safety) -> Vec<Fix> {
+fn sql_fixes(cx: &RuleCx, ty: &Located<TypeRef>) -> Vec<Fix> {
     let loc = type_tokens(ty);
     let n = length(&ty.value);
     let varchar = format!("{}({n})", written_case(cx, ty, "varchar"));
     vec![
-        Fix::new(
+        Fix::unsafe_(
             format!("Use varchar({n})"),
-            safety,
             vec![Edit::replace(loc, varchar)],
         ),
         Fix::unsafe_(
@@ -118,16 +115,12 @@ fn sql_fixes(cx: &RuleCx, ty: &Located<TypeRef>, safety: Safety) -> Vec<Fix> {
     ]
 }
 
-fn prisma_fixes(cx: &RuleCx, column: &Column, ty: &Located<TypeRef>) -> Vec<Fix> {
+fn prisma_fixes(cx: &RuleCx, ty: &Located<TypeRef>) -> Vec<Fix> {
     let mut fixes = Vec::new();
     let n = length(&ty.value);
     if let Some(native) = ty.value.modifiers_range {
         let edit = Edit::replace(ty.loc(native), format!("@db.VarChar({n})"));
-        fixes.push(Fix::new(
-            format!("Use varchar({n})"),
-            type_change_safety(column, ty),
-            vec![edit],
-        ));
+        fixes.push(Fix::unsafe_(format!("Use varchar({n})"), vec![edit]));
     }
     if let Some(edit) = remove_prisma_native(cx, ty) {
         fixes.push(Fix::unsafe_("Use text", vec![edit]));

@@ -1,8 +1,14 @@
 //! ## What it does
 //! Reports binary floating-point columns (`real`, `float4`, `double precision`, `float8`,
-//! `float`, `float(n)`; Prisma `Float`) whose name says they hold money: `price`, `amount`,
-//! `total`, `balance`, `fee`, `*_price`, `*_amount`, `*_usd`, ... Integer columns and `*_cents`
-//! are not reported: integer cents are a sound choice.
+//! `float`, `float(n)`; Prisma `Float`) whose name says they hold money: one of its words, in
+//! any case style, is a money word (`price`, `amount`, `cost`, `total`, `balance`, `fee`,
+//! `tax`, `payment`, `usd`, ...), so `unit_price`, `amount_due`, `payAmount` and
+//! `"serviceFee"` are all reported.
+//!
+//! Not reported: integer columns and names with the word `cents` (integer cents are a sound
+//! choice); fractions, factors, scores, counts and durations, whose last word says so
+//! (`discount`, `tax_rate`, `fee_percent`, `ratio`, `cost_factor`, `credit_score`,
+//! `total_seconds`): a discount of 0.05 is a fraction, a `discount_amount` is money.
 //!
 //! ## Why is this bad?
 //! Binary floating point cannot represent most decimal fractions: `0.1 + 0.2` is not `0.3`, sums
@@ -26,21 +32,20 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use numeric(12,2)" offers the precision and scale as snippet placeholders. It is safe where
-//! the column is created; on an `ALTER COLUMN ... TYPE` of an existing column it is unsafe
-//! (stored values are rounded to the new scale). In Prisma the field becomes
+//! "Use numeric(12,2)" offers the precision and scale as snippet placeholders. It is unsafe:
+//! application code reads decimals instead of floats, and on an `ALTER COLUMN ... TYPE` of an
+//! existing column the stored values are rounded to the new scale. In Prisma the field becomes
 //! `Decimal @db.Decimal(12, 2)`.
 //!
 //! ## Options
-//! - `names`: the money words (exact names, or globs such as `"*_price"`); replaces the default
-//!   list.
+//! - `names`: the money words (a word of the name, in any case style), or globs such as
+//!   `"*_premium"` matched against the snake_case name; replaces the default list.
 
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::lower::TypeRef;
 use crate::model::{Column, Located, Table};
-use crate::rules::common::{
-    builtin, defined_columns, matches_any, type_change_safety, type_tokens,
-};
+use crate::rules::common::{builtin, defined_columns, matches_any, type_tokens, written_words};
+use crate::rules::words::{has_word, last_word_in, snake_case};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, escape_snippet};
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -51,69 +56,71 @@ pub(crate) const RULE: Rule = Rule {
     options: &[OptionSpec {
         name: "names",
         kind: OptionKind::StringList,
-        doc: "column names (or globs) that hold money",
+        doc: "money words, or globs matched against the snake_case column name",
     }],
     fixable: true,
     scope: RuleScope::Table,
     check: Some(check),
 };
 
-const MONEY_NAMES: &[&str] = &[
-    "price",
-    "amount",
-    "cost",
-    "total",
-    "subtotal",
-    "balance",
-    "fee",
-    "fees",
-    "tax",
-    "salary",
-    "wage",
-    "revenue",
-    "payment",
-    "charge",
+/// Words that make a name a money amount (`unit_price`, `payAmount`, `"serviceFee"`, `total_usd`).
+const MONEY_WORDS: &[&str] = &[
+    "price", "prices", "amount", "amounts", "cost", "costs", "total", "subtotal", "balance", "fee",
+    "fees", "tax", "taxes", "salary", "wage", "wages", "revenue", "payment", "charge", "refund",
+    "credit", "debit", "budget", "spend", "payout", "usd", "eur", "gbp",
+];
+
+/// Last words that make a name something other than an amount, whatever money word comes
+/// before: fractions (`tax_rate`, `discount`, `fee_percent`), factors and scores
+/// (`cost_factor`, `credit_score`), counts and durations (`total_seconds`).
+const NOT_AN_AMOUNT: &[&str] = &[
+    "rate",
+    "rates",
+    "ratio",
+    "percent",
+    "percentage",
+    "pct",
     "discount",
-    "refund",
-    "credit",
-    "debit",
-    "budget",
-    "spend",
-    "payout",
-    "invoice_total",
-    "*_price",
-    "*_amount",
-    "*_cost",
-    "*_total",
-    "*_fee",
-    "*_usd",
-    "*_eur",
-    "*_gbp",
+    "factor",
+    "multiplier",
+    "share",
+    "score",
+    "weight",
+    "count",
+    "seconds",
+    "minutes",
+    "hours",
+    "days",
+    "ms",
+    "duration",
 ];
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    let names = cx.option_strings("names", MONEY_NAMES);
+    let names = cx.option_strings("names", MONEY_WORDS);
+    let (globs, money_words): (Vec<String>, Vec<String>) =
+        names.into_iter().partition(|name| name.contains('*'));
+    let money_words: Vec<&str> = money_words.iter().map(String::as_str).collect();
     for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
         if !matches!(builtin(&ty.value), Some("float4" | "float8")) || ty.value.array_dims > 0 {
             continue;
         }
-        if column.name.to_ascii_lowercase().ends_with("_cents")
-            || !matches_any(&names, &column.name)
-        {
+        let words = written_words(cx, &column.name, column.name_loc());
+        let money =
+            has_word(&words, &money_words) || matches_any(&globs, &snake_case(&column.name));
+        if !money || has_word(&words, &["cents"]) || last_word_in(&words, NOT_AN_AMOUNT) {
             continue;
         }
         let written = cx.text(type_tokens(ty));
         let message = format!(
             "`{}` looks like money but is `{written}`, which cannot store decimal fractions exactly; use `numeric`",
-            column.name
+            column.name_at(cx.model, ty.origin.statement_loc())
         );
         out.push(Diagnostic::new(type_tokens(ty), message).with_fix(fix(cx, table, column, ty)));
     }
 }
 
 fn fix(cx: &RuleCx, table: &Table, column: &Column, ty: &Located<TypeRef>) -> Fix {
-    let safety = type_change_safety(column, ty);
     let edit = match table.language {
         Language::Sql => {
             let upper = cx
@@ -150,7 +157,7 @@ fn fix(cx: &RuleCx, table: &Table, column: &Column, ty: &Located<TypeRef>) -> Fi
             )
         }
     };
-    Fix::new("Use numeric(12,2)".to_string(), safety, vec![edit])
+    Fix::unsafe_("Use numeric(12,2)", vec![edit])
 }
 
 #[cfg(test)]

@@ -36,13 +36,14 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use bigint" (`bigserial` for a serial) changes the key's type and, in the same action, the
-//! type of every foreign-key column in the workspace that references it (recursively, for
-//! keys that are referenced in turn), so that the keys keep matching. It is safe when every
-//! changed type is written where its column is created; when one comes from an
-//! `ALTER COLUMN ... TYPE` it is unsafe (existing tables are rewritten). A sequence created
-//! separately `AS integer` (as pg_dump writes them) keeps its own limit. In Prisma, `Int`
-//! becomes `BigInt` on the key and on the relation scalars that reference it.
+//! "Use bigint" ("Use bigserial" for a serial; "Use <type> (and <type> for <n> referencing
+//! column...)" when foreign keys reference the key) changes the key's type and, in the same
+//! action, the type of every foreign-key column in the workspace that references it
+//! (recursively, for keys that are referenced in turn), so that the keys keep matching. It is
+//! unsafe: a type change rewrites existing tables and changes what application code reads. A
+//! sequence created separately `AS integer` (as pg_dump writes them) keeps its own limit. In
+//! Prisma, "Use BigInt" makes the key and the relation scalars that reference it `BigInt`, whose
+//! client type is `bigint`, not `number`: unsafe too.
 //!
 //! ## Options
 //! None.
@@ -50,13 +51,13 @@
 use std::collections::HashSet;
 
 use crate::config::Level;
-use crate::lower::{ConstraintKind, TypeRef};
-use crate::model::{Column, Located, Model, Table, TableId};
+use crate::lower::TypeRef;
+use crate::model::{Column, Located, Table, TableId};
 use crate::rules::common::{
-    builtin, column_label, remove_prisma_native, table_label, type_change_safety, type_loc,
-    type_tokens, written_case,
+    builtin, column_label, remove_prisma_native, table_label, type_loc, type_tokens, written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
+use crate::rules::keys::referencing_columns;
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -96,8 +97,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "primary key `{}.{}` is `{name}`: it runs out at {limit}, and widening it later rewrites the table and every table that references it; use `bigint`",
-            table_label(table),
-            column_label(table, &column.name)
+            table_label(cx, table, ty.origin.statement_loc()),
+            column_label(cx, table, &column.name, ty.origin.statement_loc())
         );
         let fix = widen(cx, table, column);
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fix));
@@ -126,7 +127,6 @@ fn widen(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {
     let mut queue: Vec<(TableId, String)> = vec![(table.id, column.name.clone())];
     let mut visited: HashSet<(TableId, String)> = HashSet::new();
     let mut edits: Vec<Edit> = Vec::new();
-    let mut safety = Safety::Safe;
     let mut referencing = 0;
     while let Some((id, name)) = queue.pop() {
         if !visited.insert((id, name.clone())) {
@@ -148,9 +148,6 @@ fn widen(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {
                 edits.push(edit);
             }
         }
-        if type_change_safety(col, ty) == Safety::Unsafe {
-            safety = Safety::Unsafe;
-        }
         if id != table.id || name != column.name {
             referencing += 1;
         }
@@ -170,26 +167,7 @@ fn widen(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {
         1 => format!("Use {target} (and {wide} for 1 referencing column)"),
         n => format!("Use {target} (and {wide} for {n} referencing columns)"),
     };
-    Some(Fix::new(title, safety, edits))
-}
-
-/// The columns of foreign keys that reference `table.column`.
-fn referencing_columns(model: &Model, table: TableId, column: &str) -> Vec<(TableId, String)> {
-    let mut found = Vec::new();
-    for other in model.live_tables() {
-        for fk in other.foreign_keys().filter(|fk| fk.target == Some(table)) {
-            let ConstraintKind::ForeignKey { columns, .. } = fk.kind() else {
-                continue;
-            };
-            let referenced = model.referenced_columns(fk);
-            for (fk_column, referenced) in columns.iter().zip(&referenced) {
-                if referenced == column {
-                    found.push((other.id, fk_column.name.clone()));
-                }
-            }
-        }
-    }
-    found
+    Some(Fix::unsafe_(title, edits))
 }
 
 fn is_serial(ty: &TypeRef) -> bool {

@@ -25,9 +25,10 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use numeric(12,2)" offers the precision and scale as snippet placeholders. It is safe where
-//! the column is created; on an `ALTER COLUMN ... TYPE` of an existing column it is unsafe
-//! (stored values are converted). In Prisma `@db.Money` becomes `@db.Decimal(12, 2)`.
+//! "Use numeric(12,2)" offers the precision and scale as snippet placeholders. It is unsafe:
+//! application code reads numbers instead of formatted currency strings, and on an `ALTER COLUMN
+//! ... TYPE` of an existing column the stored values are converted. In Prisma `@db.Money`
+//! becomes `@db.Decimal(12, 2)`.
 //!
 //! ## Options
 //! None.
@@ -36,10 +37,9 @@ use crate::config::Level;
 use crate::lower::TypeRef;
 use crate::model::Located;
 use crate::rules::common::{
-    builtin, column_label, defined_columns, domain_type, type_change_safety, type_loc, type_tokens,
-    written_case,
+    builtin, column_label, defined_columns, domain_type, type_loc, type_tokens, written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -61,9 +61,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` is `money`: {ADVICE}",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, ty.origin.statement_loc())
         );
-        let safety = type_change_safety(column, ty);
         let edit = match table.language {
             Language::Sql => Some(numeric(cx, ty)),
             Language::Prisma => ty.value.modifiers_range.map(|native| {
@@ -71,7 +70,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 Edit::snippet(loc.file, loc.range, "@db.Decimal(${1:12}, ${2:2})")
             }),
         };
-        let fix = edit.map(|edit| Fix::new("Use numeric(12,2)".to_string(), safety, vec![edit]));
+        let fix = edit.map(|edit| Fix::unsafe_("Use numeric(12,2)", vec![edit]));
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fix));
     }
     for domain in &cx.model.domains {
@@ -80,11 +79,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let message = format!("domain `{}` is based on `money`: {ADVICE}", domain.name);
-        let fix = Fix::new(
-            "Use numeric(12,2)".to_string(),
-            Safety::Safe,
-            vec![numeric(cx, &ty)],
-        );
+        let fix = Fix::unsafe_("Use numeric(12,2)", vec![numeric(cx, &ty)]);
         out.push(Diagnostic::new(type_tokens(&ty), message).with_fix(fix));
     }
 }

@@ -34,10 +34,11 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use bigint GENERATED ALWAYS AS IDENTITY" (`integer` for `serial`, `smallint` for
-//! `smallserial`) is unsafe: inserts that supply their own value are rejected afterwards, and
-//! statements naming the old sequence must follow its new owner. Under `keys = "uuid"` there is
-//! no automatic fix: changing a key's type changes every table that references it.
+//! "Use bigint GENERATED ALWAYS AS IDENTITY" ("Use integer GENERATED ALWAYS AS IDENTITY" for
+//! `serial`, "Use smallint GENERATED ALWAYS AS IDENTITY" for `smallserial`) is unsafe: inserts
+//! that supply their own value are rejected afterwards, and statements naming the old sequence
+//! must follow its new owner. Under `keys = "uuid"` there is no automatic fix: changing a key's
+//! type changes every table that references it.
 //!
 //! ## Options
 //! None.
@@ -86,7 +87,7 @@ fn identity_columns(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         };
         let message = format!(
             "`{}` is `{}`: use an identity column, which owns its sequence and rejects accidental explicit values",
-            column_label(table, &column.name),
+            column_label(cx, table, &column.name, ty.origin.statement_loc()),
             ty.value.name
         );
         let Some(file) = cx.file(ty.origin.file) else {
@@ -126,8 +127,8 @@ fn uuid_keys(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "primary key `{}.{}` is an integer; the house style (`[policy] keys = \"uuid\"`) keys tables by `uuid`",
-            table_label(table),
-            column_label(table, &column.name)
+            table_label(cx, table, ty.origin.statement_loc()),
+            column_label(cx, table, &column.name, ty.origin.statement_loc())
         );
         out.push(Diagnostic::new(type_loc(ty, table.language), message));
     }

@@ -29,9 +29,9 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Use jsonb" replaces the type. It is safe where the column is created; on an
-//! `ALTER COLUMN ... TYPE` of an existing column it is unsafe (stored documents lose their key
-//! order, whitespace and duplicate keys). In Prisma it removes `@db.Json` (`Json` maps to
+//! "Use jsonb" replaces the type. It is unsafe: application code reads documents without their
+//! key order, whitespace and duplicate keys, and on an `ALTER COLUMN ... TYPE` of an existing
+//! column the stored documents lose them. In Prisma it removes `@db.Json` (`Json` maps to
 //! `jsonb`).
 //!
 //! ## Options
@@ -42,10 +42,10 @@ use std::collections::HashSet;
 use crate::config::Level;
 use crate::model::{Column, QualifiedName};
 use crate::rules::common::{
-    builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_change_safety,
-    type_loc, type_tokens, written_case,
+    builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_loc,
+    type_tokens, written_case,
 };
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -67,9 +67,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` is `json`: {ADVICE}",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, ty.origin.statement_loc())
         );
-        let safety = type_change_safety(column, ty);
         let edit = match table.language {
             Language::Sql => Some(Edit::replace(
                 type_tokens(ty),
@@ -77,7 +76,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             )),
             Language::Prisma => remove_prisma_native(cx, ty),
         };
-        let fix = edit.map(|edit| Fix::new("Use jsonb".to_string(), safety, vec![edit]));
+        let fix = edit.map(|edit| Fix::unsafe_("Use jsonb", vec![edit]));
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fix));
     }
     let json_domains: Vec<_> = cx
@@ -97,7 +96,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         let ty = domain_type(domain);
         let message = format!("domain `{}` is based on `json`: {ADVICE}", domain.name);
         let edit = Edit::replace(type_tokens(&ty), written_case(cx, &ty, "jsonb"));
-        let fix = Fix::new("Use jsonb".to_string(), Safety::Safe, vec![edit]);
+        let fix = Fix::unsafe_("Use jsonb", vec![edit]);
         out.push(Diagnostic::new(type_tokens(&ty), message).with_fix(fix));
     }
 }

@@ -28,10 +28,11 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Add CHECK (char_length(col) <= n)" appends a check constraint to the column definition (or
-//! an `ALTER TABLE ... ADD CHECK` after an `ALTER COLUMN ... TYPE`), with the length as a
-//! snippet placeholder; "Use varchar(n)" changes the type instead. Both are unsafe: existing
-//! longer values make the migration fail. In Prisma the fix adds `@db.VarChar(n)`.
+//! "Add CHECK (char_length(<col>) <= <n>)" appends a check constraint to the column definition
+//! (or an `ALTER TABLE ... ADD CHECK` after an `ALTER COLUMN ... TYPE`), with the length as a
+//! snippet placeholder; "Use varchar(<n>)" changes the type instead. Both are unsafe: existing
+//! longer values make the migration fail. In Prisma "Add `@db.VarChar(<n>)`" does the same:
+//! unsafe.
 //!
 //! ## Options
 //! - `names`: the column names (or globs) of bounded codes; replaces the default list.
@@ -44,6 +45,7 @@ use crate::rules::common::{
     add_column_check, builtin, column_label, defined_columns, matches_any, type_loc, type_tokens,
     written_case,
 };
+use crate::rules::words::snake_case;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -83,32 +85,31 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         if builtin(&ty.value) != Some("text") || ty.value.array_dims > 0 {
             continue;
         }
-        let prisma_snake = column.prisma_name.as_deref().map(snake_case);
-        let named = matches_any(&names, &column.name)
-            || prisma_snake
-                .as_ref()
-                .is_some_and(|n| matches_any(&names, n));
-        if !named || is_checked(table, column) {
+        // A Prisma field is matched by its field name too (`@map` may abbreviate it).
+        let Some(snake) = [Some(column.name.as_str()), column.prisma_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(snake_case)
+            .find(|snake| matches_any(&names, snake))
+        else {
+            continue;
+        };
+        if is_checked(table, column) {
             continue;
         }
-        let length = usual_length(prisma_snake.as_deref().unwrap_or(&column.name));
+        let length = usual_length(&snake);
         let message = format!(
             "`{}` holds a short code but is unbounded `text`; state its maximum length",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, ty.origin.statement_loc())
         );
         let mut fixes = Vec::new();
         match table.language {
             Language::Sql => {
-                let check = format!(
-                    "char_length({}) <= ${{1:{length}}}",
-                    quote_if_needed(&column.name)
-                );
+                let name = quote_if_needed(column.name_at(cx.model, ty.origin.statement_loc()));
+                let check = format!("char_length({name}) <= ${{1:{length}}}");
                 if let Some(mut edit) = add_column_check(cx, table, column, ty, &check) {
                     edit = Edit::snippet(edit.file, edit.range, edit.text);
-                    let title = format!(
-                        "Add CHECK (char_length({}) <= {length})",
-                        quote_if_needed(&column.name)
-                    );
+                    let title = format!("Add CHECK (char_length({name}) <= {length})");
                     fixes.push(Fix::unsafe_(title, vec![edit]));
                 }
                 let loc = type_tokens(ty);
@@ -140,22 +141,6 @@ fn is_checked(table: &Table, column: &Column) -> bool {
         matches!(constraint.kind(), ConstraintKind::Check(_))
             && constraint.columns().contains(&column.name.as_str())
     })
-}
-
-/// `countryCode` -> `country_code`, to match Prisma field names against the name list.
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            if !out.is_empty() {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// A sensible maximum for the usual codes (the placeholder the user adjusts).

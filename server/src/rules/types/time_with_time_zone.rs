@@ -58,7 +58,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let message = format!(
             "`{}` is `time with time zone`: {ADVICE}",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, ty.origin.statement_loc())
         );
         out.push(Diagnostic::new(type_loc(ty, table.language), message));
     }

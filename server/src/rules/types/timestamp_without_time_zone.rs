@@ -26,10 +26,11 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Convert to timestamptz" replaces exactly the type tokens and keeps the precision. It is safe
-//! where the type is written in the statement that creates the column. On an
-//! `ALTER COLUMN ... TYPE` of an existing column it is unsafe: existing values are reinterpreted
-//! in the session time zone of the migration.
+//! "Convert to timestamptz" replaces exactly the type tokens and keeps the precision. It is
+//! unsafe: application code reads instants instead of wall-clock readings (drivers return
+//! another type), and on an `ALTER COLUMN ... TYPE` of an existing column the stored values are
+//! reinterpreted in the session time zone of the migration. In Prisma it sets
+//! `@db.Timestamptz(p)`.
 //!
 //! ## Options
 //! - `allow`: column names (globs, e.g. `"*_local_time"`) that deliberately hold wall-clock
@@ -38,10 +39,8 @@
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::lower::TypeRef;
 use crate::model::{Located, Table};
-use crate::rules::common::{
-    builtin, defined_columns, matches_any, type_change_safety, type_tokens,
-};
-use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, Safety};
+use crate::rules::common::{builtin, defined_columns, matches_any, type_tokens};
+use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
 pub(crate) const RULE: Rule = Rule {
@@ -64,15 +63,14 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         if builtin(&ty.value) != Some("timestamp") || matches_any(&allow, &column.name) {
             continue;
         }
-        let safety = type_change_safety(column, ty);
         let mut message = format!(
             "`{}` is `timestamp without time zone`: it stores a wall-clock reading, not an instant; use `timestamptz`",
-            column.name
+            column.name_at(cx.model, ty.origin.statement_loc())
         );
-        if safety == Safety::Unsafe {
+        if ty.origin != column.def.origin {
             message.push_str(" (converting this existing column reinterprets its values in the session time zone)");
         }
-        let fix = conversion(cx, table, ty, safety);
+        let fix = conversion(cx, table, ty);
         out.push(Diagnostic::new(type_tokens(ty), message).with_fixes(fix));
     }
     for domain in &cx.model.domains {
@@ -88,7 +86,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             domain.name
         );
         let replacement = sql_replacement(cx, &ty);
-        let fix = Fix::safe(
+        let fix = Fix::unsafe_(
             "Convert to timestamptz",
             vec![Edit::replace(type_tokens(&ty), replacement)],
         );
@@ -96,16 +94,12 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn conversion(cx: &RuleCx, table: &Table, ty: &Located<TypeRef>, safety: Safety) -> Option<Fix> {
+fn conversion(cx: &RuleCx, table: &Table, ty: &Located<TypeRef>) -> Option<Fix> {
     let edit = match table.language {
         Language::Sql => Edit::replace(type_tokens(ty), sql_replacement(cx, ty)),
         Language::Prisma => prisma_edit(cx, ty),
     };
-    Some(Fix::new(
-        "Convert to timestamptz".to_string(),
-        safety,
-        vec![edit],
-    ))
+    Some(Fix::unsafe_("Convert to timestamptz", vec![edit]))
 }
 
 /// `timestamp(6) without time zone` -> `timestamptz(6)`, in the case it was written in.

@@ -4,15 +4,16 @@
 //! by an extension the workspace creates (`CREATE EXTENSION citext`, PostGIS, pgvector, ltree,
 //! hstore, ...; in Prisma, the datasource's `extensions`). The usual catch is a misspelling:
 //! `timestmap`, `varchr(20)`. In Prisma: a field type that is neither a scalar, an enum nor a
-//! model.
+//! model. A type is looked up by the name it had where it is written: a type a later migration
+//! renames (Prisma's `"Role_new"` swap, `ALTER TYPE ... RENAME TO`) is found there.
 //!
 //! Not reported: types qualified with a schema the workspace never defines (they live
 //! elsewhere), schemas and tables of `[schema] external`, types listed in the `known` option,
 //! types a `CREATE TYPE` or `CREATE DOMAIN` inside a function or `DO` block creates, and any
 //! type while the workspace creates an extension whose types are not known to ddlint. In a
-//! standalone schema file (outside a migration folder), which is often applied after sibling
-//! files that create its types, only likely misspellings are reported: unknown types within
-//! two edits of a known name.
+//! standalone schema file (outside a migration folder) that has other schema files beside it,
+//! which may be applied first and create its types, only likely misspellings are reported:
+//! unknown types within two edits of a known name. A lone schema file is complete.
 //!
 //! ## Why is this bad?
 //! PostgreSQL rejects the statement (`type "timestmap" does not exist`), so the migration fails
@@ -50,7 +51,9 @@ use crate::config::{Level, OptionKind, OptionSpec};
 use crate::lower::{StatementKind, TypeRef};
 use crate::model::names::quote_if_needed;
 use crate::model::{Located, QualifiedName};
-use crate::rules::common::{builtin, defined_columns, domain_type, is_standalone_sql, matches_any};
+use crate::rules::common::{
+    builtin, defined_columns, domain_type, matches_any, may_rely_on_sibling_files,
+};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::suggest;
 use crate::syntax::Language;
@@ -82,7 +85,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         known: cx.option_strings("known", &[]),
         created_in_bodies: None,
     };
-    let only_misspellings = is_standalone_sql(cx.model);
+    let only_misspellings = may_rely_on_sibling_files(cx.model);
     let mut report_unknown = |ty: &Located<TypeRef>, language: Language| {
         if lookup.is_known(ty, language) {
             return;
@@ -132,14 +135,18 @@ impl Lookup<'_, '_> {
                 return true;
             }
         }
-        if model.find_type(value, Language::Sql).is_some() || model.find_domain(value).is_some() {
+        if model.find_type_written(ty, Language::Sql).is_some()
+            || model.find_domain(value).is_some()
+        {
             return true;
         }
-        // Every table, view and sequence has a row type of the same name.
+        // Every table, view and sequence has a row type of the same name (the table's name
+        // where the type is written).
         let in_schema = |name: &QualifiedName| {
             name.name == value.name && value.schema.as_ref().is_none_or(|s| *s == name.schema)
         };
-        if model.live_tables().any(|t| in_schema(&t.name))
+        let at = ty.origin.statement_loc();
+        if model.live_tables().any(|t| in_schema(t.name_at(model, at)))
             || model.other_relations.iter().any(|(n, _)| in_schema(n))
         {
             return true;

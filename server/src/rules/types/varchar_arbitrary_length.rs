@@ -32,11 +32,13 @@
 //! ```
 //!
 //! ## Fix safety
-//! - "Use text" replaces the type. It is unsafe: the length limit disappears.
-//! - "Use text with CHECK (char_length(col) <= n)" replaces the type and keeps the limit as a
+//! Both fixes are unsafe: a type change changes what application code reads and what it may
+//! store.
+//! - "Use text" replaces the type: the length limit disappears.
+//! - "Use text with CHECK (char_length(<col>) <= <n>)" replaces the type and keeps the limit as a
 //!   check constraint, at the end of the column definition (or as `ALTER TABLE ... ADD CHECK`
-//!   after an `ALTER COLUMN ... TYPE`). It is safe where the column is created, unsafe on an
-//!   existing column. Not offered for arrays, domains and Prisma, which cannot express it.
+//!   after an `ALTER COLUMN ... TYPE`). Not offered for arrays, domains and Prisma, which cannot
+//!   express it.
 //!
 //! In Prisma "Use text" removes the `@db.VarChar(n)` attribute (`String` maps to `text`).
 //!
@@ -48,7 +50,7 @@ use crate::lower::TypeRef;
 use crate::model::names::quote_if_needed;
 use crate::rules::common::{
     add_column_check, builtin, column_label, defined_columns, domain_type, remove_prisma_native,
-    type_change_safety, type_loc, type_tokens, written_case,
+    type_loc, type_tokens, written_case,
 };
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
@@ -92,20 +94,20 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         };
         let message = format!(
             "`{}` is `varchar({length})`: {length} is a habitual limit, not a requirement; in PostgreSQL `text` costs the same (add a CHECK where the limit matters)",
-            column_label(table, &column.name)
+            column_label(cx, table, &column.name, ty.origin.statement_loc())
         );
         let mut fixes = Vec::new();
         match table.language {
             Language::Sql => {
                 let text = Edit::replace(type_tokens(ty), written_case(cx, ty, "text"));
                 fixes.push(Fix::unsafe_("Use text", vec![text.clone()]));
-                let check = format!("char_length({}) <= {length}", quote_if_needed(&column.name));
+                let name = column.name_at(cx.model, ty.origin.statement_loc());
+                let check = format!("char_length({}) <= {length}", quote_if_needed(name));
                 if ty.value.array_dims == 0
                     && let Some(constraint) = add_column_check(cx, table, column, ty, &check)
                 {
-                    let safety = type_change_safety(column, ty);
                     let title = format!("Use text with CHECK ({check})");
-                    fixes.push(Fix::new(title, safety, vec![text, constraint]));
+                    fixes.push(Fix::unsafe_(title, vec![text, constraint]));
                 }
             }
             Language::Prisma => {
