@@ -338,3 +338,55 @@ fn a_long_report_ends_with_counts_per_rule_and_the_baseline_command() {
     let output = repo.ddlint(&["check", short.to_str().unwrap()]);
     assert!(!String::from_utf8_lossy(&output.stdout).contains("write-baseline"));
 }
+
+#[test]
+fn presets_and_frameworks_set_how_loud_the_checklist_is() {
+    let repo = Repo::new("preset");
+    let schema = "\
+CREATE TABLE ar_internal_metadata (key varchar PRIMARY KEY, value varchar);
+CREATE TABLE visits (id bigint PRIMARY KEY, at timestamp NOT NULL, seen boolean);
+";
+    repo.write("db/structure.sql", schema);
+    let severities = |repo: &Repo| -> Vec<(String, String)> {
+        let output = repo.ddlint(&["check", "--format", "json"]);
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        json.as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_owned(),
+                    f["severity"].as_str().unwrap().to_owned(),
+                )
+            })
+            .filter(|(rule, _)| {
+                [
+                    "timestamp-without-time-zone",
+                    "nullable-boolean",
+                    "missing-table-comment",
+                ]
+                .contains(&rule.as_str())
+            })
+            .collect()
+    };
+    // Rails writes UTC: the timestamp finding is informational; opinions are quiet.
+    assert_eq!(
+        severities(&repo),
+        [("timestamp-without-time-zone".to_owned(), "info".to_owned())]
+    );
+    repo.write("ddlint.toml", "preset = \"strict\"\n");
+    let strict = severities(&repo);
+    assert!(
+        strict.contains(&("nullable-boolean".to_owned(), "warning".to_owned()))
+            && strict.contains(&("missing-table-comment".to_owned(), "warning".to_owned())),
+        "{strict:?}"
+    );
+    repo.write(
+        "db/structure.sql",
+        &schema.replace("ar_internal_metadata", "settings"),
+    );
+    assert!(severities(&repo).contains(&(
+        "timestamp-without-time-zone".to_owned(),
+        "warning".to_owned()
+    )));
+}

@@ -109,11 +109,24 @@ pub enum KeyPolicy {
     Uuid,
 }
 
+/// `preset`: how loud the checklist is (see `rules::preset`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Preset {
+    /// Findings a reviewer agrees with on nearly every schema warn; the checklist's judgement
+    /// calls are informational or off.
+    #[default]
+    Recommended,
+    /// Every item of the checklist warns: what a design review of a new schema wants.
+    Strict,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Policy {
     pub strings: StringPolicy,
     pub enums: EnumPolicy,
     pub keys: KeyPolicy,
+    /// Set by the top-level `preset` key.
+    pub preset: Preset,
 }
 
 /// An entry of `[schema] external`: an object defined outside the workspace, written as in SQL
@@ -363,6 +376,7 @@ fn entries<'t, 'i>(table: &'t DeTable<'i>) -> Vec<Entry<'t, 'i>> {
 }
 
 const TOP_LEVEL_KEYS: &[&str] = &[
+    "preset",
     "exclude",
     "baseline",
     "policy",
@@ -376,8 +390,10 @@ const TOP_LEVEL_KEYS: &[&str] = &[
 
 fn read_document(document: &DeTable<'_>, rules: &[RuleSpec]) -> Checked<Config> {
     let mut config = Config::default();
+    let mut preset = Preset::default();
     for (key, value) in entries(document) {
         match key.get_ref().as_ref() {
+            "preset" => preset = choice(value, "preset")?,
             "exclude" => {
                 let globs = string_list(value, "exclude")?;
                 config.exclude_matcher = compile_excludes(&globs)?;
@@ -403,6 +419,7 @@ fn read_document(document: &DeTable<'_>, rules: &[RuleSpec]) -> Checked<Config> 
             _ => return Err(unknown_name(key, "key", "at the top level", TOP_LEVEL_KEYS)),
         }
     }
+    config.policy.preset = preset;
     Ok(config)
 }
 
@@ -699,6 +716,13 @@ impl Choice for KeyPolicy {
     ];
 }
 
+impl Choice for Preset {
+    const CHOICES: &'static [(&'static str, Self)] = &[
+        ("recommended", Preset::Recommended),
+        ("strict", Preset::Strict),
+    ];
+}
+
 impl Choice for DatabaseNames {
     const CHOICES: &'static [(&'static str, Self)] = &[
         ("any", DatabaseNames::Any),
@@ -955,6 +979,7 @@ mod tests {
     fn full_file() {
         let config = parse_ok(
             r#"
+preset = "strict"
 exclude = ["vendor/**", "db/legacy/*.sql", "*.gen.sql"]
 
 [policy]
@@ -1002,6 +1027,7 @@ level = "error"
                 strings: StringPolicy::Varchar,
                 enums: EnumPolicy::Enum,
                 keys: KeyPolicy::Uuid,
+                preset: Preset::Strict,
             }
         );
         assert_eq!(
@@ -1189,11 +1215,11 @@ level = "error"
     fn unknown_top_level_key() {
         check_error(
             "exclude = []\nexlude = [\"x\"]\n",
-            "ddlint.toml:2:1: unknown key `exlude` at the top level; did you mean `exclude`? (valid keys: `exclude`, `baseline`, `policy`, `schema`, `source`, `prisma`, `hover`, `migrations`, `rules`)",
+            "ddlint.toml:2:1: unknown key `exlude` at the top level; did you mean `exclude`? (valid keys: `preset`, `exclude`, `baseline`, `policy`, `schema`, `source`, `prisma`, `hover`, `migrations`, `rules`)",
         );
         check_error(
             "[colours]\nred = 1\n",
-            "ddlint.toml:1:2: unknown key `colours` at the top level; valid keys: `exclude`, `baseline`, `policy`, `schema`, `source`, `prisma`, `hover`, `migrations`, `rules`",
+            "ddlint.toml:1:2: unknown key `colours` at the top level; valid keys: `preset`, `exclude`, `baseline`, `policy`, `schema`, `source`, `prisma`, `hover`, `migrations`, `rules`",
         );
     }
 

@@ -9,6 +9,7 @@ mod common;
 mod diagnostic;
 mod incremental;
 mod placement;
+mod preset;
 mod scope;
 pub mod suppression;
 mod words;
@@ -80,8 +81,10 @@ impl Rule {
         docs::doc(self.id).unwrap_or("")
     }
 
+    /// The level when `ddlint.toml` does not set one: the rule's own, under the house-style
+    /// policy and the preset.
     pub fn default_level(&self, policy: &Policy) -> Level {
-        (self.level)(policy)
+        preset::level(self.id, (self.level)(policy), policy.preset)
     }
 }
 

@@ -1,7 +1,10 @@
 //! ## What it does
 //! Reports columns, domains and `ALTER COLUMN ... TYPE` changes whose type is `timestamp`,
 //! `timestamp(p)` or `timestamp without time zone`; in Prisma, `DateTime` fields without
-//! `@db.Timestamptz` (Prisma maps a plain `DateTime` to `timestamp(3)`).
+//! `@db.Timestamptz` (Prisma maps a plain `DateTime` to `timestamp(3)`). In a schema a framework
+//! writes (Prisma, and Rails or Django, recognised by their bookkeeping tables) the finding is
+//! one level lower: the framework writes every value in UTC, so the column is consistent as
+//! long as all writes go through it.
 //!
 //! ## Why is this bad?
 //! `timestamp` stores a wall-clock reading without its time zone. The same value means different
@@ -39,6 +42,7 @@
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::lower::TypeRef;
 use crate::model::{Located, Table};
+use crate::rules::audit::app_sets_timestamps;
 use crate::rules::common::{builtin, defined_columns, matches_any, type_tokens};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
@@ -52,7 +56,7 @@ pub(crate) const RULE: Rule = Rule {
         doc: "column names (globs) that deliberately store wall-clock time",
     }],
     fixable: true,
-    scope: RuleScope::Table,
+    scope: RuleScope::TableAndNames,
     check: Some(check),
 };
 
@@ -71,7 +75,15 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             message.push_str(" (converting this existing column reinterprets its values in the session time zone)");
         }
         let fix = conversion(cx, table, ty);
-        out.push(Diagnostic::new(type_tokens(ty), message).with_fixes(fix));
+        let diagnostic = Diagnostic::new(type_tokens(ty), message).with_fixes(fix);
+        // Rails, Django and Prisma write every such value in UTC: consistent as long as all
+        // writes go through them, so a lesser problem.
+        let framework = table.language == Language::Prisma || app_sets_timestamps(cx, table);
+        out.push(if framework {
+            diagnostic.demoted()
+        } else {
+            diagnostic
+        });
     }
     for domain in &cx.model.domains {
         let ty = Located {
