@@ -648,3 +648,148 @@ fn malformed_input_is_survived_and_exit_without_shutdown_fails() {
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_exit().code(), Some(1));
 }
+
+/// Capabilities of a client that applies `create` resource operations.
+fn creating_capabilities() -> Value {
+    let mut capabilities = capabilities(&["utf-16"]);
+    capabilities["workspace"]["workspaceEdit"]["resourceOperations"] = json!(["create"]);
+    capabilities
+}
+
+/// A golang-migrate folder whose first migration (applied: it is not the newest) has a
+/// `timestamp` column.
+fn applied_migration_folder(name: &str) -> (TempDir, std::path::PathBuf) {
+    let dir = TempDir::new(name);
+    let first = dir.write(
+        "migrations/000001_events.up.sql",
+        "CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp NOT NULL);\n",
+    );
+    dir.write("migrations/000001_events.down.sql", "DROP TABLE events;\n");
+    dir.write(
+        "migrations/000002_notes.up.sql",
+        "CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL);\n",
+    );
+    dir.write("migrations/000002_notes.down.sql", "DROP TABLE notes;\n");
+    (dir, first)
+}
+
+#[test]
+fn a_fix_in_an_applied_migration_creates_a_new_migration() {
+    let (dir, first) = applied_migration_folder("new-migration");
+    let uri = file_uri(&first);
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, creating_capabilities(), Value::Null);
+    let diagnostics = server.diagnostics(&uri, Value::Null);
+    let finding = with_rule(&diagnostics, RULE)
+        .expect("a timestamp finding")
+        .clone();
+    let actions = code_actions(&mut server, &uri, &finding);
+    let action = actions
+        .iter()
+        .find(|a| a["title"] == "Convert to timestamptz in a new migration")
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    let changes = action["edit"]["documentChanges"].as_array().unwrap();
+    // Nothing edits the applied migration; the new up and down files are created, then filled.
+    assert!(
+        changes
+            .iter()
+            .all(|change| change["textDocument"]["uri"] != json!(uri)),
+        "{changes:#?}"
+    );
+    let created: Vec<&str> = changes
+        .iter()
+        .filter(|change| change["kind"] == "create")
+        .map(|change| change["uri"].as_str().unwrap())
+        .collect();
+    let up_uri = file_uri(
+        &dir.0
+            .join("migrations/000003_convert_to_timestamptz.up.sql"),
+    );
+    let down_uri = file_uri(
+        &dir.0
+            .join("migrations/000003_convert_to_timestamptz.down.sql"),
+    );
+    assert_eq!(
+        created,
+        [up_uri.as_str(), down_uri.as_str()],
+        "{changes:#?}"
+    );
+    let text_of = |uri: &str| {
+        changes
+            .iter()
+            .find(|change| change["textDocument"]["uri"] == uri)
+            .and_then(|change| change["edits"][0]["newText"].as_str())
+            .unwrap_or_else(|| panic!("no text for {uri}: {changes:#?}"))
+            .to_owned()
+    };
+    assert_eq!(
+        text_of(&up_uri),
+        "ALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz USING happened_at AT TIME ZONE 'UTC';\n"
+    );
+    assert_eq!(
+        text_of(&down_uri),
+        "ALTER TABLE events ALTER COLUMN happened_at TYPE timestamp USING happened_at AT TIME ZONE 'UTC';\n"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn a_client_that_cannot_create_files_gets_no_new_migration_action() {
+    let (dir, first) = applied_migration_folder("no-create");
+    let uri = file_uri(&first);
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
+    let diagnostics = server.diagnostics(&uri, Value::Null);
+    let finding = with_rule(&diagnostics, RULE)
+        .expect("a timestamp finding")
+        .clone();
+    let titles: Vec<Value> = code_actions(&mut server, &uri, &finding)
+        .iter()
+        .map(|action| action["title"].clone())
+        .collect();
+    assert_eq!(
+        titles,
+        [json!(
+            "Ignore timestamp-without-time-zone for this statement"
+        )]
+    );
+    server.shutdown();
+}
+
+#[test]
+fn the_baseline_in_ddlint_toml_hides_known_findings_and_shows_new_ones() {
+    let dir = TempDir::new("baseline");
+    let schema = dir.write(
+        "schema.sql",
+        "CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp NOT NULL);\n",
+    );
+    let written = Command::new(env!("CARGO_BIN_EXE_ddlint"))
+        .current_dir(&dir.0)
+        .args(["check", "--write-baseline", "ddlint-baseline.json", "."])
+        .output()
+        .expect("ddlint runs");
+    assert!(written.status.success(), "{written:?}");
+    dir.write("ddlint.toml", "baseline = \"ddlint-baseline.json\"\n");
+    let uri = file_uri(&schema);
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
+    let text = "CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp NOT NULL);\n";
+    open(&mut server, &uri, 1, text);
+    let known = server.diagnostics(&uri, json!(1));
+    assert!(with_rule(&known, RULE).is_none(), "{known:#?}");
+    // A new table with the same mistake, above the known one: only it is reported.
+    let added = "CREATE TABLE visits (id bigint PRIMARY KEY, seen_at timestamp NOT NULL);\n";
+    change(
+        &mut server,
+        &uri,
+        2,
+        vec![
+            json!({ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": added }),
+        ],
+    );
+    let after = server.diagnostics(&uri, json!(2));
+    let found: Vec<&Value> = after.iter().filter(|d| d["code"] == RULE).collect();
+    assert_eq!(found.len(), 1, "{after:#?}");
+    assert_eq!(found[0]["range"]["start"]["line"], 0, "{after:#?}");
+    server.shutdown();
+}

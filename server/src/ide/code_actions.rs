@@ -2,10 +2,11 @@
 //! suppression comment before the statement (SQL) or the model or field (Prisma).
 
 use crate::analysis::FileData;
-use crate::rules::{Diagnostic, Edit, Safety};
+use crate::rules::{Diagnostic, Edit, MigrationStep, Placement, Safety};
 use crate::syntax::Language;
 use crate::text::TextRange;
-use crate::workspace::host::FileView;
+use crate::workspace::history::{MigrationConvention, NewFile};
+use crate::workspace::host::{FileView, Snapshot};
 
 /// An action offered for one diagnostic.
 pub struct Action<'a> {
@@ -14,19 +15,50 @@ pub struct Action<'a> {
     /// The fix to apply without asking (the first fix, when it keeps meaning).
     pub preferred: bool,
     pub edits: Vec<Edit>,
+    /// Files the action creates: a new migration, named as the folder's tool names them.
+    pub new_files: Vec<NewFile>,
+}
+
+/// What the client can do besides editing open text.
+#[derive(Clone, Copy, Debug)]
+pub struct ActionContext {
+    /// The client creates files from a workspace edit.
+    pub creates_files: bool,
+    /// Seconds since the Unix epoch (UTC), for the versions of new migrations.
+    pub now_utc: u64,
 }
 
 /// The actions for the diagnostics of `file` that touch `range`: each diagnostic's fixes, then
-/// the suppression of its rule.
-pub fn code_actions(file: &FileView, range: TextRange) -> Vec<Action<'_>> {
+/// the suppression of its rule. A fix that becomes a new migration is offered to clients that
+/// create files; a migration to write by hand (for a generated dump) is no action.
+pub fn code_actions<'a>(
+    snapshot: &Snapshot,
+    file: &'a FileView,
+    range: TextRange,
+    context: ActionContext,
+) -> Vec<Action<'a>> {
     let mut actions = Vec::new();
     for diagnostic in file.diagnostics.iter().filter(|d| d.range.touches(range)) {
         for (index, fix) in diagnostic.fixes.iter().enumerate() {
+            let new_files = match (fix.placement, &fix.migration) {
+                (Placement::MigrationToWrite, _) => continue,
+                (Placement::NewMigration, Some(step)) => {
+                    if !context.creates_files {
+                        continue;
+                    }
+                    let Some(files) = new_migration(snapshot, file, step, context.now_utc) else {
+                        continue;
+                    };
+                    files
+                }
+                _ => Vec::new(),
+            };
             actions.push(Action {
                 title: fix.title.clone(),
                 diagnostic,
                 preferred: index == 0 && fix.safety == Safety::Safe,
                 edits: fix.edits.clone(),
+                new_files,
             });
         }
         // An unused suppression is fixed by removing it, not by another one.
@@ -43,10 +75,26 @@ pub fn code_actions(file: &FileView, range: TextRange) -> Vec<Action<'_>> {
                 diagnostic,
                 preferred: false,
                 edits: vec![edit],
+                new_files: Vec::new(),
             });
         }
     }
     actions
+}
+
+/// The files of `step` as a new migration of the folder `file` belongs to; `None` where ddlint
+/// cannot tell how the folder names its migrations.
+fn new_migration(
+    snapshot: &Snapshot,
+    file: &FileView,
+    step: &MigrationStep,
+    now_utc: u64,
+) -> Option<Vec<NewFile>> {
+    let source = &file.source.as_ref()?.source;
+    let convention = MigrationConvention::of(source, |path| {
+        snapshot.file(path).map(|view| &*view.data.text)
+    })?;
+    Some(convention.write(std::slice::from_ref(step), now_utc))
 }
 
 /// `-- ddlint-ignore <rule>` on the line before the statement holding the diagnostic.

@@ -4,5 +4,5 @@
 mod code_actions;
 mod hover;
 
-pub use code_actions::{Action, code_actions};
+pub use code_actions::{Action, ActionContext, code_actions};
 pub use hover::{HoverResult, hover};

@@ -12,6 +12,7 @@ use crate::ide;
 use crate::model::FileId;
 use crate::rules::Edit;
 use crate::text::PositionEncoding;
+use crate::workspace::history::NewFile;
 use crate::workspace::host::Snapshot;
 
 /// What was negotiated with the client at `initialize`.
@@ -22,6 +23,8 @@ pub(crate) struct Session {
     pub(crate) snippet_edits: bool,
     /// Workspace edits may use `documentChanges` (versioned edits).
     pub(crate) document_changes: bool,
+    /// Workspace edits may create files (`documentChanges` with the `create` operation).
+    pub(crate) create_files: bool,
     pub(crate) markdown: bool,
 }
 
@@ -71,7 +74,14 @@ struct WorkspaceEdit {
     #[serde(skip_serializing_if = "Option::is_none")]
     changes: Option<HashMap<Uri, Vec<lsp::TextEdit>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    document_changes: Option<Vec<DocumentEdit>>,
+    document_changes: Option<Vec<DocumentChange>>,
+}
+
+#[derive(Serialize, Debug)]
+#[serde(untagged)]
+enum DocumentChange {
+    Create(lsp::ResourceOp),
+    Edit(DocumentEdit),
 }
 
 #[derive(Serialize, Debug)]
@@ -119,10 +129,22 @@ pub(crate) fn code_actions(
     let path = from_proto::path(&uri)?;
     let file = snapshot.file(&path)?;
     let range = from_proto::range(&file.data.lines, params.range, session.encoding);
-    let actions = ide::code_actions(file, range)
+    let context = ide::ActionContext {
+        creates_files: session.create_files,
+        now_utc: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs()),
+    };
+    let actions = ide::code_actions(snapshot, file, range, context)
         .into_iter()
         .filter_map(|action| {
-            let edit = workspace_edit(snapshot, session, (file.data.id, &uri), &action.edits)?;
+            let mut edit = workspace_edit(snapshot, session, (file.data.id, &uri), &action.edits)?;
+            if !action.new_files.is_empty() {
+                let changes = edit.document_changes.get_or_insert_with(Vec::new);
+                for new in &action.new_files {
+                    changes.extend(create_file(new)?);
+                }
+            }
             Some(CodeAction {
                 title: action.title,
                 kind: lsp::CodeActionKind::QUICKFIX,
@@ -138,6 +160,28 @@ pub(crate) fn code_actions(
         })
         .collect();
     Some(actions)
+}
+
+/// A new file with its text: created (never over an existing one), then filled.
+fn create_file(new: &NewFile) -> Option<[DocumentChange; 2]> {
+    let uri = to_proto::uri(&new.path)?;
+    Some([
+        DocumentChange::Create(lsp::ResourceOp::Create(lsp::CreateFile {
+            uri: uri.clone(),
+            options: Some(lsp::CreateFileOptions {
+                overwrite: Some(false),
+                ignore_if_exists: Some(false),
+            }),
+            annotation_id: None,
+        })),
+        DocumentChange::Edit(DocumentEdit {
+            text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version: None },
+            edits: vec![TextEdit::Plain(lsp::TextEdit {
+                range: lsp::Range::default(),
+                new_text: new.text.clone(),
+            })],
+        }),
+    ])
 }
 
 /// The edits as a workspace edit, grouped by file. The requested document keeps the URI the
@@ -182,13 +226,13 @@ fn workspace_edit(
                     }),
                 })
                 .collect();
-            document_changes.push(DocumentEdit {
+            document_changes.push(DocumentChange::Edit(DocumentEdit {
                 text_document: lsp::OptionalVersionedTextDocumentIdentifier {
                     uri,
                     version: file.version,
                 },
                 edits,
-            });
+            }));
         } else {
             let plain = edits.iter().map(|edit| lsp::TextEdit {
                 range: range(edit),

@@ -243,6 +243,11 @@ fn negotiate(
         .and_then(|workspace| workspace.workspace_edit.as_ref())
         .and_then(|edit| edit.document_changes)
         .unwrap_or(false);
+    let create_files = document_changes
+        && workspace
+            .and_then(|workspace| workspace.workspace_edit.as_ref())
+            .and_then(|edit| edit.resource_operations.as_ref())
+            .is_some_and(|operations| operations.contains(&lsp::ResourceOperationKind::Create));
     let markdown = capabilities
         .text_document
         .as_ref()
@@ -253,6 +258,7 @@ fn negotiate(
         encoding,
         snippet_edits,
         document_changes,
+        create_files,
         markdown,
     };
 

@@ -171,8 +171,8 @@ impl Fix {
 
     /// The change as a migration, for when the edits would land in an applied migration or a
     /// generated dump.
-    pub fn with_migration(mut self, step: MigrationStep) -> Fix {
-        self.migration = Some(step);
+    pub fn with_migration(mut self, step: impl Into<Option<MigrationStep>>) -> Fix {
+        self.migration = step.into();
         self
     }
 

@@ -7,6 +7,7 @@
 
 mod common;
 mod diagnostic;
+mod forms;
 mod incremental;
 mod placement;
 mod preset;
@@ -220,6 +221,8 @@ struct Shared<'a> {
     framework_schema: OnceLock<bool>,
     /// The files Prisma Migrate generated (see `common::is_prisma_migrate_sql`).
     prisma_generated: OnceLock<Vec<FileId>>,
+    /// Every CREATE VIEW statement of the source's history (see `forms`).
+    view_statements: OnceLock<Vec<Loc>>,
 }
 
 impl Shared<'_> {
@@ -229,6 +232,7 @@ impl Shared<'_> {
             index_shapes: model.tables.iter().map(|_| OnceLock::new()).collect(),
             framework_schema: OnceLock::new(),
             prisma_generated: OnceLock::new(),
+            view_statements: OnceLock::new(),
         }
     }
 }

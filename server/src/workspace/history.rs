@@ -561,7 +561,9 @@ struct Group {
 
 fn group_steps(steps: &[MigrationStep]) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
-    for step in steps {
+    // Two findings can lead to the same change (a key both too narrow and mismatched).
+    let mut seen: HashSet<&str> = HashSet::new();
+    for step in steps.iter().filter(|step| seen.insert(step.up.trim())) {
         match groups.last_mut() {
             Some(group) if !group.outside_transaction && !step.outside_transaction => {
                 group.up.push('\n');

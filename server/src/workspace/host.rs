@@ -129,6 +129,8 @@ pub struct SourceView {
     pub model: Arc<Model>,
     /// The files the model was built from, in migration order.
     pub members: Vec<FileId>,
+    /// The source's files on disk, for writing a new migration the way its tool does.
+    pub source: SchemaSource,
 }
 
 /// One file as a request sees it.
@@ -1051,6 +1053,7 @@ impl Host {
         let view = Arc::new(SourceView {
             model,
             members: member_ids,
+            source: source.clone(),
         });
         let mut by_file: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
         for diagnostic in diagnostics {

@@ -41,10 +41,15 @@
 //! edits the field; the migration Prisma Migrate then writes fails while rows hold NULL, so fill
 //! them first.
 //!
+//! In an applied migration or a generated dump the fix is a new migration: `SET DEFAULT now()`,
+//! then rows without a value are given the time of the migration (`UPDATE ... WHERE <column> IS
+//! NULL`), then `SET NOT NULL`.
+//!
 //! ## Options
 //! None.
 
 use crate::config::Level;
+use crate::model::names::quote_if_needed;
 use crate::model::{Column, Table};
 use crate::rules::audit::{app_sets_timestamps, holds_time};
 use crate::rules::common::{column_label, defined_columns};
@@ -52,6 +57,7 @@ use crate::rules::constraints::{
     dropped_not_null, not_null_needs_own_default, prisma_field_additions, prisma_updated_at,
     sql_column_additions,
 };
+use crate::rules::forms::Form;
 use crate::rules::words::snake_case;
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
@@ -117,7 +123,24 @@ fn sql_fix(
         (true, false) => "Add NOT NULL",
         _ => "Add DEFAULT now()",
     };
-    Some(Fix::unsafe_(title, edits))
+    let mut form = Form::new(cx, table, column.def.origin.statement_loc());
+    if default {
+        form =
+            form.map(|form| form.alter_column(table, column, "SET DEFAULT now()", "DROP DEFAULT"));
+    }
+    if not_null {
+        let backfill = format!(
+            "UPDATE {} SET {name} = now() WHERE {name} IS NULL;",
+            table.name,
+            name = quote_if_needed(&column.name)
+        );
+        form = form.map(|form| {
+            form.data(backfill)
+                .alter_column(table, column, "SET NOT NULL", "DROP NOT NULL")
+        });
+    }
+    let step = form.and_then(|form| form.step(title));
+    Some(Fix::unsafe_(title, edits).with_migration(step))
 }
 
 fn prisma_fix(

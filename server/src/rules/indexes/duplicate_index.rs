@@ -37,6 +37,10 @@
 //! `COMMENT ON INDEX`), which would fail without it. Removing a constraint is unsafe:
 //! application code may name it (`INSERT ... ON CONFLICT ON CONSTRAINT`).
 //!
+//! In an applied migration or a generated dump the fix is a new migration of its own, `DROP INDEX
+//! CONCURRENTLY IF EXISTS` (outside a transaction, with the tool's switch for that), undone by the
+//! statement that created the index.
+//!
 //! ## Options
 //! None.
 
@@ -44,6 +48,7 @@ use crate::config::Level;
 use crate::model::Loc;
 use crate::rules::common::table_label;
 use crate::rules::constraints::{Removal, constraint_removal};
+use crate::rules::forms::Form;
 use crate::rules::indexes::{IndexShape, Source, index_shapes, is_create_index_statement};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
@@ -121,10 +126,17 @@ fn removal(cx: &RuleCx, shape: &IndexShape, language: Language) -> Option<Fix> {
             {
                 return None;
             }
-            Some(Fix::safe(
+            let fix = Fix::safe(
                 "Remove duplicate index",
                 vec![crate::fix::delete_statement(file, range)],
-            ))
+            );
+            let step = index.name.as_ref().and_then(|name| {
+                let created_by = cx.text(origin.statement_loc());
+                Form::new(cx, shape.table, origin.statement_loc())?
+                    .drop_index(shape.table, name, created_by)
+                    .step(&fix.title)
+            });
+            Some(fix.with_migration(step))
         }
         Source::Constraint(constraint) => {
             let edits = match constraint_removal(cx, shape.table, constraint)? {

@@ -40,6 +40,10 @@
 //! and changes what application code reads (in Prisma, `Int` becomes `BigInt`, whose client
 //! type is `bigint`, not `number`).
 //!
+//! In an applied migration or a generated dump the fix is a new migration of `ALTER COLUMN ...
+//! TYPE` statements for the same columns (a serial's sequence widened with it); none when a view
+//! reads one of the tables.
+//!
 //! ## Options
 //! None.
 
@@ -52,6 +56,7 @@ use crate::rules::common::{
     builtin, column_label, foreign_key_loc, remove_prisma_native, table_label, type_tokens,
     written_case,
 };
+use crate::rules::forms::Form;
 use crate::rules::keys::referencing_columns;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
@@ -272,6 +277,7 @@ fn fix(
     let mut edits: Vec<Edit> = Vec::new();
     let mut widened: HashSet<ColumnRef> = HashSet::new();
     let mut titles = Vec::new();
+    let mut form = Form::new(cx, table, at);
     for m in mismatches {
         let mine = width(&normalize(cx, table, &m.ty.value, 0)?)?;
         let theirs = width(&normalize(cx, target, &m.referenced_ty.value, 0)?)?;
@@ -308,6 +314,12 @@ fn fix(
                 wide_ty,
                 &wide_written,
             )?);
+            form = form.and_then(|form| {
+                let serial =
+                    ty.value.schema.is_none() && crate::catalog::types::is_serial(&ty.value.name);
+                let from = storage_type(cx, owner.language, ty);
+                form.widen_integer(owner, column, serial, (&from, &wide_written))
+            });
             if (id, name.as_str()) != (start.0, start.1.as_str()) {
                 others += 1;
             }
@@ -330,7 +342,9 @@ fn fix(
     }
     edits.sort_by_key(|e| (e.file, e.range.start()));
     edits.dedup_by(|a, b| a.file == b.file && a.range == b.range);
-    Some(Fix::unsafe_(format!("Widen {}", titles.join(", ")), edits))
+    let title = format!("Widen {}", titles.join(", "));
+    let step = form.and_then(|form| form.step(&title));
+    Some(Fix::unsafe_(title, edits).with_migration(step))
 }
 
 /// Edits giving the column typed `narrow` the type `wide` (written `wide_written` in SQL): a

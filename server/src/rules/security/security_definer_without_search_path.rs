@@ -31,13 +31,18 @@
 //! (`FROM accounts`) no longer finds them and must qualify them (`public.accounts`), or the
 //! placeholder must list trusted schemas (`pg_catalog, public`).
 //!
+//! In an applied migration or a generated dump the fix is a new migration, `ALTER FUNCTION
+//! name(argument types) SET search_path = ''`, undone by `RESET search_path`.
+//!
 //! ## Options
 //! None.
 
 use crate::config::Level;
 use crate::fix::{indentation, keyword_case, line_ending, start_of_line};
 use crate::lower::CreateFunction;
+use crate::lower::FunctionKind;
 use crate::model::Located;
+use crate::rules::forms::Form;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::text::TextRange;
 
@@ -89,7 +94,30 @@ fn set_search_path(cx: &RuleCx, function: &Located<CreateFunction>) -> Option<Fi
         format!("{clause} ")
     };
     let edit = Edit::snippet(file.id, TextRange::empty(at), snippet);
-    Some(Fix::unsafe_("Set an empty search_path", vec![edit]))
+    let fix = Fix::unsafe_("Set an empty search_path", vec![edit]);
+    let kind = match function.value.kind {
+        FunctionKind::Function => "FUNCTION",
+        FunctionKind::Procedure => "PROCEDURE",
+    };
+    let parameters: Vec<&str> = function
+        .value
+        .parameter_types
+        .iter()
+        .map(|ty| cx.text(function.loc(ty.range)))
+        .collect();
+    let signature = format!(
+        "ALTER {kind} {}({})",
+        cx.text(function.loc(function.value.name.range)),
+        parameters.join(", ")
+    );
+    let step = Form::of_sql(cx, function.origin.statement_loc()).and_then(|form| {
+        form.statement(
+            format!("{signature} SET search_path = '';"),
+            Some(format!("{signature} RESET search_path;")),
+        )
+        .step(&fix.title)
+    });
+    Some(fix.with_migration(step))
 }
 
 #[cfg(test)]

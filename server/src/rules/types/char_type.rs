@@ -33,6 +33,9 @@
 //!
 //! In Prisma the fixes replace `@db.Char(n)` with `@db.VarChar(n)`, or remove it.
 //!
+//! In an applied migration or a generated dump each fix is a new migration, `ALTER COLUMN ... TYPE
+//! varchar(n)` or `text` (none when a view reads the table).
+//!
 //! ## Options
 //! None.
 
@@ -43,6 +46,7 @@ use crate::rules::common::{
     builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_loc,
     type_tokens, written_case,
 };
+use crate::rules::forms::{Conversion, retype_fix};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -69,7 +73,13 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             length(&ty.value)
         );
         let fixes = match table.language {
-            Language::Sql => sql_fixes(cx, ty),
+            Language::Sql => sql_fixes(cx, ty)
+                .into_iter()
+                .map(|fix| {
+                    let tokens = fix.edits[0].text.clone();
+                    retype_fix(cx, table, column, ty, fix, &tokens, Conversion::Assignment)
+                })
+                .collect(),
             Language::Prisma => prisma_fixes(cx, ty),
         };
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fixes));

@@ -37,6 +37,9 @@
 //! existing column the stored values are rounded to the new scale. In Prisma the field becomes
 //! `Decimal @db.Decimal(12, 2)`.
 //!
+//! In an applied migration or a generated dump the fix is a new migration, `ALTER COLUMN ... TYPE
+//! numeric(12,2)` (none when a view reads the table).
+//!
 //! ## Options
 //! - `names`: the money words (a word of the name, in any case style), or globs such as
 //!   `"*_premium"` matched against the snake_case name; replaces the default list.
@@ -44,7 +47,10 @@
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::lower::TypeRef;
 use crate::model::{Column, Located, Table};
-use crate::rules::common::{builtin, defined_columns, matches_any, type_tokens, written_words};
+use crate::rules::common::{
+    builtin, defined_columns, matches_any, type_tokens, written_case, written_words,
+};
+use crate::rules::forms::{Conversion, retype_fix};
 use crate::rules::words::{has_word, last_word_in, snake_case};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, escape_snippet};
 use crate::syntax::Language;
@@ -157,7 +163,9 @@ fn fix(cx: &RuleCx, table: &Table, column: &Column, ty: &Located<TypeRef>) -> Fi
             )
         }
     };
-    Fix::unsafe_("Use numeric(12,2)", vec![edit])
+    let numeric = format!("{}(12,2)", written_case(cx, ty, "numeric"));
+    let fix = Fix::unsafe_("Use numeric(12,2)", vec![edit]);
+    retype_fix(cx, table, column, ty, fix, &numeric, Conversion::Assignment)
 }
 
 #[cfg(test)]

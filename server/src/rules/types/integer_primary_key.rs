@@ -45,6 +45,10 @@
 //! Prisma, "Use BigInt" makes the key and the relation scalars that reference it `BigInt`, whose
 //! client type is `bigint`, not `number`: unsafe too.
 //!
+//! In an applied migration or a generated dump the fix is a new migration: `ALTER COLUMN ... TYPE
+//! bigint` for the key and every referencing column, and for a serial its sequence `AS bigint`
+//! (found with `pg_get_serial_sequence`); none when a view reads one of the tables.
+//!
 //! ## Options
 //! None.
 
@@ -56,6 +60,7 @@ use crate::model::{Column, Located, Table, TableId};
 use crate::rules::common::{
     builtin, column_label, remove_prisma_native, table_label, type_loc, type_tokens, written_case,
 };
+use crate::rules::forms::Form;
 use crate::rules::keys::referencing_columns;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
@@ -127,6 +132,7 @@ fn widen(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {
     let mut queue: Vec<(TableId, String)> = vec![(table.id, column.name.clone())];
     let mut visited: HashSet<(TableId, String)> = HashSet::new();
     let mut edits: Vec<Edit> = Vec::new();
+    let mut form = Form::new(cx, table, column.def.origin.statement_loc());
     let mut referencing = 0;
     while let Some((id, name)) = queue.pop() {
         if !visited.insert((id, name.clone())) {
@@ -140,6 +146,15 @@ fn widen(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {
         if narrow_integer(&ty.value).is_none() {
             continue;
         }
+        form = form.and_then(|form| {
+            let serial = is_serial(&ty.value);
+            let from = if serial {
+                narrow_integer(&ty.value).map_or("integer", |(narrow, _)| narrow)
+            } else {
+                cx.text(ty.loc(ty.value.range))
+            };
+            form.widen_integer(current, col, serial, (from, "bigint"))
+        });
         for edit in widening_edits(cx, current.language, ty) {
             if !edits
                 .iter()
@@ -167,7 +182,8 @@ fn widen(cx: &RuleCx, table: &Table, column: &Column) -> Option<Fix> {
         1 => format!("Use {target} (and {wide} for 1 referencing column)"),
         n => format!("Use {target} (and {wide} for {n} referencing columns)"),
     };
-    Some(Fix::unsafe_(title, edits))
+    let step = form.and_then(|form| form.step(&title));
+    Some(Fix::unsafe_(title, edits).with_migration(step))
 }
 
 fn is_serial(ty: &TypeRef) -> bool {

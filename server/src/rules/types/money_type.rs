@@ -30,6 +30,9 @@
 //! ... TYPE` of an existing column the stored values are converted. In Prisma `@db.Money`
 //! becomes `@db.Decimal(12, 2)`.
 //!
+//! In an applied migration or a generated dump the fix is a new migration, `ALTER COLUMN ... TYPE
+//! numeric(12,2) USING <column>::numeric(12,2)` (none when a view reads the table).
+//!
 //! ## Options
 //! None.
 
@@ -39,6 +42,7 @@ use crate::model::Located;
 use crate::rules::common::{
     builtin, column_label, defined_columns, domain_type, type_loc, type_tokens, written_case,
 };
+use crate::rules::forms::{Conversion, retype_fix};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -70,7 +74,11 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 Edit::snippet(loc.file, loc.range, "@db.Decimal(${1:12}, ${2:2})")
             }),
         };
-        let fix = edit.map(|edit| Fix::unsafe_("Use numeric(12,2)", vec![edit]));
+        let numeric = format!("{}(12,2)", written_case(cx, ty, "numeric"));
+        let fix = edit.map(|edit| {
+            let fix = Fix::unsafe_("Use numeric(12,2)", vec![edit]);
+            retype_fix(cx, table, column, ty, fix, &numeric, Conversion::Cast)
+        });
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fix));
     }
     for domain in &cx.model.domains {

@@ -34,6 +34,9 @@
 //! column the stored documents lose them. In Prisma it removes `@db.Json` (`Json` maps to
 //! `jsonb`).
 //!
+//! In an applied migration or a generated dump the fix is a new migration, `ALTER COLUMN ... TYPE
+//! jsonb USING <column>::jsonb` (none when a view reads the table).
+//!
 //! ## Options
 //! None.
 
@@ -45,6 +48,7 @@ use crate::rules::common::{
     builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_loc,
     type_tokens, written_case,
 };
+use crate::rules::forms::{Conversion, retype_fix};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -76,7 +80,11 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             )),
             Language::Prisma => remove_prisma_native(cx, ty),
         };
-        let fix = edit.map(|edit| Fix::unsafe_("Use jsonb", vec![edit]));
+        let jsonb = written_case(cx, ty, "jsonb");
+        let fix = edit.map(|edit| {
+            let fix = Fix::unsafe_("Use jsonb", vec![edit]);
+            retype_fix(cx, table, column, ty, fix, &jsonb, Conversion::Cast)
+        });
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fix));
     }
     let json_domains: Vec<_> = cx

@@ -35,15 +35,22 @@
 //! reinterpreted in the session time zone of the migration. In Prisma it sets
 //! `@db.Timestamptz(p)`.
 //!
+//! In an applied migration or a generated dump the fix is a new migration, `ALTER TABLE ... ALTER
+//! COLUMN ... TYPE timestamptz USING <column> AT TIME ZONE 'UTC'` (stored readings taken as UTC:
+//! change the zone if they were written in another), with its reverse as the down migration; none
+//! for arrays, or when a view reads the table (PostgreSQL refuses to change the type of a column a
+//! view uses).
+//!
 //! ## Options
 //! - `allow`: column names (globs, e.g. `"*_local_time"`) that deliberately hold wall-clock
 //!   values.
 
 use crate::config::{Level, OptionKind, OptionSpec};
 use crate::lower::TypeRef;
-use crate::model::{Located, Table};
+use crate::model::{Column, Located, Table};
 use crate::rules::audit::app_sets_timestamps;
 use crate::rules::common::{builtin, defined_columns, matches_any, type_tokens};
+use crate::rules::forms::{Conversion, retype_fix};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -74,7 +81,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         if ty.origin != column.def.origin {
             message.push_str(" (converting this existing column reinterprets its values in the session time zone)");
         }
-        let fix = conversion(cx, table, ty);
+        let fix = conversion(cx, table, column, ty);
         let diagnostic = Diagnostic::new(type_tokens(ty), message).with_fixes(fix);
         // Rails, Django and Prisma write every such value in UTC: consistent as long as all
         // writes go through them, so a lesser problem.
@@ -106,12 +113,22 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn conversion(cx: &RuleCx, table: &Table, ty: &Located<TypeRef>) -> Option<Fix> {
+fn conversion(cx: &RuleCx, table: &Table, column: &Column, ty: &Located<TypeRef>) -> Option<Fix> {
     let edit = match table.language {
         Language::Sql => Edit::replace(type_tokens(ty), sql_replacement(cx, ty)),
         Language::Prisma => prisma_edit(cx, ty),
     };
-    Some(Fix::unsafe_("Convert to timestamptz", vec![edit]))
+    let fix = Fix::unsafe_("Convert to timestamptz", vec![edit]);
+    let tokens = sql_replacement(cx, ty);
+    Some(retype_fix(
+        cx,
+        table,
+        column,
+        ty,
+        fix,
+        &tokens,
+        Conversion::WallClockUtc,
+    ))
 }
 
 /// `timestamp(6) without time zone` -> `timestamptz(6)`, in the case it was written in.

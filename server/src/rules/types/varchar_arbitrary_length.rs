@@ -42,6 +42,10 @@
 //!
 //! In Prisma "Use text" removes the `@db.VarChar(n)` attribute (`String` maps to `text`).
 //!
+//! In an applied migration or a generated dump "Use text" is a new migration, `ALTER COLUMN ...
+//! TYPE text`, which PostgreSQL does without rewriting the table (none when a view reads the
+//! table); the variant with a CHECK is offered only in place.
+//!
 //! ## Options
 //! - `lengths`: the lengths considered habitual; replaces the default list.
 
@@ -52,6 +56,7 @@ use crate::rules::common::{
     add_column_check, builtin, column_label, defined_columns, domain_type, remove_prisma_native,
     type_loc, type_tokens, written_case,
 };
+use crate::rules::forms::{Conversion, retype_fix};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -100,7 +105,17 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         match table.language {
             Language::Sql => {
                 let text = Edit::replace(type_tokens(ty), written_case(cx, ty, "text"));
-                fixes.push(Fix::unsafe_("Use text", vec![text.clone()]));
+                let fix = Fix::unsafe_("Use text", vec![text.clone()]);
+                let tokens = text.text.clone();
+                fixes.push(retype_fix(
+                    cx,
+                    table,
+                    column,
+                    ty,
+                    fix,
+                    &tokens,
+                    Conversion::Assignment,
+                ));
                 let name = column.name_at(cx.model, ty.origin.statement_loc());
                 let check = format!("char_length({}) <= {length}", quote_if_needed(name));
                 if ty.value.array_dims == 0
