@@ -170,7 +170,7 @@ pub fn implied_index_name(table: &str, index: &crate::lower::CreateIndex) -> Str
 
 /// `makeObjectName`: `<table>_<col1>_<col2>_<label>`, the table and column parts shortened,
 /// the longer first, until the name fits in 63 bytes.
-fn implied_name(table: &str, columns: &[String], label: &str) -> String {
+pub fn implied_name(table: &str, columns: &[String], label: &str) -> String {
     const MAX: usize = 63;
     let mut joined = String::new();
     for column in columns {

@@ -112,6 +112,38 @@ impl<'c, 'a> Form<'c, 'a> {
         self
     }
 
+    /// `ALTER TABLE t ADD COLUMN <definition>` (`definition` starts with the column's name as
+    /// written here), undone by dropping the column.
+    pub fn add_column(mut self, table: &Table, name: &str, definition: &str) -> Form<'c, 'a> {
+        self.up.push(format!(
+            "ALTER TABLE {} ADD COLUMN {definition};",
+            table.name
+        ));
+        self.down.push(format!(
+            "ALTER TABLE {} DROP COLUMN {};",
+            table.name,
+            quote_if_needed(name)
+        ));
+        self
+    }
+
+    /// `ALTER TABLE t ADD PRIMARY KEY (columns)`, undone by dropping PostgreSQL's name for it.
+    pub fn add_primary_key(mut self, table: &Table, columns: &[&str]) -> Form<'c, 'a> {
+        let columns: Vec<String> = columns.iter().map(|c| quote_if_needed(c)).collect();
+        self.up.push(format!(
+            "ALTER TABLE {} ADD PRIMARY KEY ({});",
+            table.name,
+            columns.join(", ")
+        ));
+        let constraint = crate::model::names::implied_name(&table.name.name, &[], "pkey");
+        self.down.push(format!(
+            "ALTER TABLE {} DROP CONSTRAINT {};",
+            table.name,
+            quote_if_needed(&constraint)
+        ));
+        self
+    }
+
     /// `DROP INDEX CONCURRENTLY` of an index of `table` (outside a transaction, so that writes
     /// go on), undone by the statement that created it.
     pub fn drop_index(mut self, table: &Table, name: &str, created_by: &str) -> Form<'c, 'a> {

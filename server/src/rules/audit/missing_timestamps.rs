@@ -49,6 +49,10 @@
 //! is unsafe: `INSERT` statements without a column list and `SELECT *` consumers see new
 //! columns. It is not offered when a column of the name it would add exists with another type.
 //!
+//! In an applied migration or a generated dump the fix is a new migration of `ALTER TABLE ... ADD
+//! COLUMN` statements (existing rows get the time of the migration), undone by dropping the
+//! columns.
+//!
 //! ## Options
 //! - `allow`: tables (globs) that need no timestamps, such as lookup tables.
 //! - `append_only`: tables (globs) whose rows are never updated.
@@ -61,6 +65,7 @@ use crate::lower::Persistence;
 use crate::model::Table;
 use crate::rules::audit::holds_time;
 use crate::rules::common::{column_label, matches_any, table_label, written_words};
+use crate::rules::forms::Form;
 use crate::rules::words::last_word_in;
 use crate::rules::words::snake_case;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
@@ -326,7 +331,18 @@ fn sql_fix(cx: &RuleCx, table: &Table, created: bool, updated: bool) -> Option<F
         None if single_line => elements.append(&columns.join(", ")),
         None => elements.append(&columns.join(&format!(",{newline}{indent}"))),
     };
-    Some(Fix::unsafe_(title(created, updated), edits))
+    let mut form = Form::new(cx, table, table.created.statement_loc());
+    for (wanted, name, definition) in [
+        (created, "created_at", CREATED_COLUMN),
+        (updated, "updated_at", UPDATED_COLUMN),
+    ] {
+        if wanted {
+            form = form.map(|form| form.add_column(table, name, definition));
+        }
+    }
+    let title = title(created, updated);
+    let step = form.and_then(|form| form.step(title));
+    Some(Fix::unsafe_(title, edits).with_migration(step))
 }
 
 /// The indentation of the first element on a line of its own, or four spaces more than the

@@ -42,6 +42,10 @@
 //! In Prisma: "Add `@@id([<a>, <b>])`" for two relation scalars, otherwise
 //! "Add `id BigInt @id @default(autoincrement())`".
 //!
+//! In an applied migration or a generated dump the fix is a new migration, `ALTER TABLE ... ADD
+//! PRIMARY KEY (...)` or `ADD COLUMN id ...` (existing rows get their identity values), undone by
+//! dropping the key or the column.
+//!
 //! ## Options
 //! - `allow`: table names (globs) that need no primary key.
 
@@ -51,6 +55,7 @@ use crate::model::Table;
 use crate::rules::common::{
     append_to_prisma_model, glob_match, matches_any, prisma_members, sql_column_at, table_elements,
 };
+use crate::rules::forms::Form;
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -136,29 +141,32 @@ fn sql_fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
             sql_column_at(cx, table, &b, at),
         );
         let constraint = case(&format!("PRIMARY KEY ({a}, {b})"));
-        return Some(Fix::unsafe_(
-            format!("Add PRIMARY KEY ({a}, {b})"),
-            elements.append(&constraint),
-        ));
+        let title = format!("Add PRIMARY KEY ({a}, {b})");
+        let columns = junction_columns(table)?;
+        let step = Form::new(cx, table, at).and_then(|form| {
+            form.add_primary_key(table, &[&columns[0], &columns[1]])
+                .step(&title)
+        });
+        return Some(Fix::unsafe_(title, elements.append(&constraint)).with_migration(step));
     }
     if table.column("id").is_some() {
         if !created_there("id") {
             return None;
         }
         let key = format!("PRIMARY KEY ({})", sql_column_at(cx, table, "id", at));
-        return Some(Fix::unsafe_(
-            format!("Add {key}"),
-            elements.append(&case(&key)),
-        ));
+        let title = format!("Add {key}");
+        let step = Form::new(cx, table, at)
+            .and_then(|form| form.add_primary_key(table, &["id"]).step(&title));
+        return Some(Fix::unsafe_(title, elements.append(&case(&key))).with_migration(step));
     }
     let column = match cx.policy().keys {
         KeyPolicy::Uuid => "id uuid PRIMARY KEY DEFAULT gen_random_uuid()",
         _ => "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
     };
-    Some(Fix::unsafe_(
-        format!("Add `{column}`"),
-        vec![elements.insert_first(&case(column))],
-    ))
+    let title = format!("Add `{column}`");
+    let step =
+        Form::new(cx, table, at).and_then(|form| form.add_column(table, "id", column).step(&title));
+    Some(Fix::unsafe_(title, vec![elements.insert_first(&case(column))]).with_migration(step))
 }
 
 fn prisma_fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
