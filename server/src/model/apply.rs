@@ -222,7 +222,7 @@ impl Builder {
                     relation,
                 });
             }
-            Fact::Drop(drop) => self.drop(drop),
+            Fact::Drop(drop) => self.drop(drop, origin),
             Fact::Comment(comment) => self.comment(comment, origin),
             Fact::SetSearchPath { schemas } => self.search_path.set(schemas),
             Fact::AlterFunction { name, settings } => {
@@ -992,7 +992,7 @@ impl Builder {
         }
     }
 
-    fn drop(&mut self, drop: &Drop) {
+    fn drop(&mut self, drop: &Drop, origin: Origin) {
         for target in &drop.targets {
             match drop.kind {
                 ObjectKind::Table => {
@@ -1032,11 +1032,20 @@ impl Builder {
                     let name = &target.name.name;
                     self.model.other_relations.retain(|(n, _)| n.name != *name);
                 }
-                ObjectKind::Type => self.model.types.retain(|t| t.name.name != target.name.name),
-                ObjectKind::Domain => self
-                    .model
-                    .domains
-                    .retain(|d| d.name.name != target.name.name),
+                ObjectKind::Type => {
+                    self.model.types.retain(|t| t.name.name != target.name.name);
+                    self.model
+                        .dropped_types
+                        .push((target.name.name.clone(), origin.statement_loc()));
+                }
+                ObjectKind::Domain => {
+                    self.model
+                        .domains
+                        .retain(|d| d.name.name != target.name.name);
+                    self.model
+                        .dropped_types
+                        .push((target.name.name.clone(), origin.statement_loc()));
+                }
                 ObjectKind::Extension => self
                     .model
                     .extensions

@@ -405,6 +405,9 @@ pub struct Model {
     pub triggers: Vec<Trigger>,
     pub policies: Vec<Policy>,
     pub rewrite_rules: Vec<RewriteRule>,
+    /// Types and domains dropped, with the DROP statement: a column typed before the drop
+    /// named a type that existed then (PostgreSQL drops such columns with the type, CASCADE).
+    pub dropped_types: Vec<(String, Loc)>,
     /// Sequences and views by name (they share the relation namespace with tables and indexes).
     pub other_relations: Vec<(QualifiedName, Loc)>,
     pub events: Vec<ModelEvent>,

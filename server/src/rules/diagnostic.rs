@@ -111,6 +111,9 @@ impl Edit {
 /// A change written as a migration of its own.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MigrationStep {
+    /// The fix's title when it runs as this migration, where that differs from its title in
+    /// place (a type for existing rows that loses nothing, where a new column may take another).
+    pub title: Option<String>,
     /// A few words for the file name, in snake_case (`add_index_orders_customer_id`).
     pub name: String,
     /// The statements, each ending with `;`.
@@ -173,6 +176,15 @@ impl Fix {
     /// generated dump.
     pub fn with_migration(mut self, step: impl Into<Option<MigrationStep>>) -> Fix {
         self.migration = step.into();
+        self
+    }
+
+    /// Gives the fix's migration form a title of its own (see `MigrationStep::title`).
+    pub fn with_migration_title(mut self, title: &str) -> Fix {
+        if let Some(step) = &mut self.migration {
+            step.title = Some(title.to_owned());
+            step.name = crate::rules::migration_name(title);
+        }
         self
     }
 

@@ -181,6 +181,7 @@ impl<'c, 'a> Form<'c, 'a> {
         let case = |sql: String| crate::fix::keyword_case(text, self.at.range, &sql);
         let down: Vec<String> = self.down.into_iter().rev().map(case).collect();
         Some(MigrationStep {
+            title: None,
             name: migration_name(title),
             up: self.up.into_iter().map(case).collect::<Vec<_>>().join("\n") + "\n",
             down: Some(down.join("\n") + if down.is_empty() { "" } else { "\n" }),
@@ -300,8 +301,8 @@ mod tests {
         let cases = [
             ("timestamp-without-time-zone", "Convert to timestamptz"),
             ("prefer-jsonb", "Use jsonb"),
-            ("money-type", "Use numeric(12,2)"),
-            ("float-for-money", "Use numeric(12,2)"),
+            ("money-type", "Use numeric"),
+            ("float-for-money", "Use numeric"),
             ("char-type", "Use varchar(2)"),
             ("varchar-arbitrary-length", "Use text"),
             (
@@ -313,7 +314,7 @@ mod tests {
             ("duplicate-index", "Remove duplicate index"),
             (
                 "security-definer-without-search-path",
-                "Set an empty search_path",
+                "Set search_path = public, pg_temp",
             ),
         ];
         for (rule, title) in cases {

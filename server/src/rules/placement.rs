@@ -76,7 +76,12 @@ fn place(
         return None;
     }
     let step = match fix.migration.take() {
-        Some(step) => step,
+        Some(mut step) => {
+            if let Some(title) = step.title.take() {
+                fix.title = title;
+            }
+            step
+        }
         // Statements written for their place name things as they were named there.
         None if fix.edits.iter().any(|edit| {
             renamed_after(Loc {
@@ -119,6 +124,7 @@ fn statements_as_migration(fix: &Fix) -> Option<MigrationStep> {
         .map(|statement| undo(statement))
         .collect();
     Some(MigrationStep {
+        title: None,
         name: migration_name(&fix.title),
         outside_transaction: up.to_ascii_uppercase().contains(" CONCURRENTLY "),
         down: downs.map(|downs| downs.join("\n")),

@@ -5,7 +5,9 @@
 //! the equality lookup a foreign key check makes: a btree index (or a hash index of that one
 //! column) whose leading elements use the columns' own collations. Expression elements do not
 //! cover, nor do partial indexes, unless their predicate only says key columns are NOT NULL
-//! (which every looked-up row satisfies); GIN, GiST and BRIN indexes do not. Indexes created anywhere in the workspace count,
+//! (which every looked-up row satisfies); GIN, GiST and BRIN indexes do not. A key that pairs
+//! a partition column (`partition_id`, `source_partition_id`, ...) with ids is also covered by an
+//! index on the ids alone: the ids find the rows, the partition column only filters them. Indexes created anywhere in the workspace count,
 //! later migration files included. In Prisma: relation scalars that do not lead an `@id`,
 //! `@@id`, `@unique`, `@@unique` or `@@index`.
 //!
@@ -82,6 +84,18 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             };
             let columns: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
             if columns.is_empty() {
+                continue;
+            }
+            // Partitioned keys pair the id with its partition: an index on the id finds the rows.
+            let ids: Vec<&str> = columns
+                .iter()
+                .copied()
+                .filter(|column| !column.ends_with("partition_id"))
+                .collect();
+            if !ids.is_empty()
+                && ids.len() < columns.len()
+                && matches!(coverage(cx, table, &ids), Coverage::Covered)
+            {
                 continue;
             }
             let unusable = match coverage(cx, table, &columns) {
@@ -243,6 +257,7 @@ fn sql_fix(
     // surround: alone, in a migration of its own, after every migration: names as they are now.
     let current: Vec<String> = columns.iter().map(|c| quote_if_needed(c)).collect();
     let concurrent = MigrationStep {
+        title: None,
         name: migration_name(&format!("create index {name}")),
         up: statement(true, &table.name.to_string(), &current),
         down: Some(crate::fix::keyword_case(

@@ -134,6 +134,7 @@ fn validate_fix(found: &MigrationStatement, table: &str, name: &str, constraint_
 
 fn validation_step(constraint: &str, statement: String) -> MigrationStep {
     MigrationStep {
+        title: None,
         name: migration_name(&format!("validate {constraint}")),
         up: statement,
         down: Some(String::new()),

@@ -4,7 +4,8 @@
 //! FOREIGN KEY constraint, a `COMMENT ON COLUMN`, an `ALTER COLUMN`, `RENAME COLUMN` or `DROP
 //! COLUMN`, or a policy's USING / WITH CHECK expression. Tables whose columns the workspace
 //! cannot see (`CREATE TABLE ... AS`, a parent defined elsewhere) are not checked; words of SQL
-//! syntax, function names and columns of subqueries are not column references.
+//! syntax, function names and columns of subqueries are not column references, and system
+//! columns (`ctid`, `xmin`, `tableoid`, ...) exist in every table.
 //!
 //! ## Why is this bad?
 //! PostgreSQL rejects the statement ("column does not exist"): the migration fails there.
@@ -46,17 +47,24 @@ pub(crate) const RULE: Rule = Rule {
     check: Some(check),
 };
 
+/// PostgreSQL's system columns.
+const SYSTEM_COLUMNS: &[&str] = &["tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"];
+
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     for event in &cx.model.events {
         let ModelEvent::UnknownColumn { table, column, at } = event else {
             continue;
         };
+        let language = cx.file(at.file).map_or(Language::Sql, |f| f.language);
+        // Every table has these, unlisted (an index or constraint may name `ctid`).
+        if language == Language::Sql && SYSTEM_COLUMNS.contains(&column.as_str()) {
+            continue;
+        }
         let table = cx.model.table(*table);
         let message = format!(
             "column `{column}` does not exist in `{}` at this point",
             table.name_at(cx.model, *at)
         );
-        let language = cx.file(at.file).map_or(Language::Sql, |f| f.language);
         // Prisma refers to fields by their Prisma names.
         let candidates: Vec<&str> = table
             .columns

@@ -26,13 +26,16 @@
 //! ```
 //!
 //! ## Fix safety
-//! "Set an empty search_path" inserts `SET search_path = ''` (the value is a snippet
-//! placeholder) before the body. It is unsafe: a body that uses unqualified names
-//! (`FROM accounts`) no longer finds them and must qualify them (`public.accounts`), or the
-//! placeholder must list trusted schemas (`pg_catalog, public`).
+//! "Set search_path = <schema>, pg_temp" inserts `SET search_path = public, pg_temp` (the
+//! function's own schema, as a snippet placeholder) before the body: the body still finds what
+//! it finds today in that schema, and `pg_temp` comes last so that a caller's temporary objects
+//! cannot shadow anything. It is unsafe: a body that relies on another schema of the caller's
+//! path must qualify those names (or the placeholder must list that schema), and the schema
+//! named must be one that untrusted roles cannot create objects in (`public` is, before
+//! PostgreSQL 15, unless its CREATE privilege was revoked).
 //!
 //! In an applied migration or a generated dump the fix is a new migration, `ALTER FUNCTION
-//! name(argument types) SET search_path = ''`, undone by `RESET search_path`.
+//! name(argument types) SET search_path = <schema>, pg_temp`, undone by `RESET search_path`.
 //!
 //! ## Options
 //! None.
@@ -42,6 +45,7 @@ use crate::fix::{indentation, keyword_case, line_ending, start_of_line};
 use crate::lower::CreateFunction;
 use crate::lower::FunctionKind;
 use crate::model::Located;
+use crate::model::names::quote_if_needed;
 use crate::rules::forms::Form;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::text::TextRange;
@@ -85,7 +89,17 @@ fn set_search_path(cx: &RuleCx, function: &Located<CreateFunction>) -> Option<Fi
     let file = cx.file(body.file)?;
     let text = &*file.text;
     let at = body.range.start();
-    let clause = keyword_case(text, function.origin.statement, "SET search_path = '${1}'");
+    let schema = function
+        .value
+        .name
+        .schema
+        .as_ref()
+        .map_or("public".to_owned(), |schema| quote_if_needed(&schema.name));
+    let clause = keyword_case(
+        text,
+        function.origin.statement,
+        &format!("SET search_path = ${{1:{schema}}}, pg_temp"),
+    );
     let line_start = start_of_line(text, at);
     let starts_line = text[line_start as usize..at as usize].trim().is_empty();
     let snippet = if starts_line {
@@ -94,7 +108,7 @@ fn set_search_path(cx: &RuleCx, function: &Located<CreateFunction>) -> Option<Fi
         format!("{clause} ")
     };
     let edit = Edit::snippet(file.id, TextRange::empty(at), snippet);
-    let fix = Fix::unsafe_("Set an empty search_path", vec![edit]);
+    let fix = Fix::unsafe_(format!("Set search_path = {schema}, pg_temp"), vec![edit]);
     let kind = match function.value.kind {
         FunctionKind::Function => "FUNCTION",
         FunctionKind::Procedure => "PROCEDURE",
@@ -112,7 +126,7 @@ fn set_search_path(cx: &RuleCx, function: &Located<CreateFunction>) -> Option<Fi
     );
     let step = Form::of_sql(cx, function.origin.statement_loc()).and_then(|form| {
         form.statement(
-            format!("{signature} SET search_path = '';"),
+            format!("{signature} SET search_path = {schema}, pg_temp;"),
             Some(format!("{signature} RESET search_path;")),
         )
         .step(&fix.title)

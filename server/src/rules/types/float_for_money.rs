@@ -37,8 +37,9 @@
 //! existing column the stored values are rounded to the new scale. In Prisma the field becomes
 //! `Decimal @db.Decimal(12, 2)`.
 //!
-//! In an applied migration or a generated dump the fix is a new migration, `ALTER COLUMN ... TYPE
-//! numeric(12,2)` (none when a view reads the table).
+//! In an applied migration or a generated dump the fix is "Use numeric", a new migration
+//! `ALTER COLUMN ... TYPE numeric`: without precision or scale, so that no stored value is
+//! rounded or out of range (none when a view reads the table).
 //!
 //! ## Options
 //! - `names`: the money words (a word of the name, in any case style), or globs such as
@@ -163,9 +164,11 @@ fn fix(cx: &RuleCx, table: &Table, column: &Column, ty: &Located<TypeRef>) -> Fi
             )
         }
     };
-    let numeric = format!("{}(12,2)", written_case(cx, ty, "numeric"));
+    // Existing values keep every digit and their range: no precision or scale.
+    let numeric = written_case(cx, ty, "numeric");
     let fix = Fix::unsafe_("Use numeric(12,2)", vec![edit]);
     retype_fix(cx, table, column, ty, fix, &numeric, Conversion::Assignment)
+        .with_migration_title("Use numeric")
 }
 
 #[cfg(test)]

@@ -30,8 +30,9 @@
 //! ... TYPE` of an existing column the stored values are converted. In Prisma `@db.Money`
 //! becomes `@db.Decimal(12, 2)`.
 //!
-//! In an applied migration or a generated dump the fix is a new migration, `ALTER COLUMN ... TYPE
-//! numeric(12,2) USING <column>::numeric(12,2)` (none when a view reads the table).
+//! In an applied migration or a generated dump the fix is "Use numeric", a new migration
+//! `ALTER COLUMN ... TYPE numeric USING <column>::numeric`: without precision or scale, so that
+//! no stored value is rounded or out of range (none when a view reads the table).
 //!
 //! ## Options
 //! None.
@@ -74,10 +75,12 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 Edit::snippet(loc.file, loc.range, "@db.Decimal(${1:12}, ${2:2})")
             }),
         };
-        let numeric = format!("{}(12,2)", written_case(cx, ty, "numeric"));
+        // Existing values keep every digit and their range: no precision or scale.
+        let numeric = written_case(cx, ty, "numeric");
         let fix = edit.map(|edit| {
             let fix = Fix::unsafe_("Use numeric(12,2)", vec![edit]);
             retype_fix(cx, table, column, ty, fix, &numeric, Conversion::Cast)
+                .with_migration_title("Use numeric")
         });
         out.push(Diagnostic::new(type_loc(ty, table.language), message).with_fixes(fix));
     }

@@ -2,6 +2,8 @@
 //! Reports columns of type `json` (in Prisma, `Json @db.Json`), and `json` domains that table
 //! columns store values in. A column that keeps a raw payload verbatim is not reported: one whose
 //! `COMMENT ON COLUMN` says "raw", or whose name has a `raw` part (`raw_payload`, `body_raw`).
+//! Nor is a column whose statement comes right after `--` comment lines that name `jsonb` (or
+//! whose type has such a comment on its line): the author weighed `jsonb` and chose `json`.
 //! A domain that only such columns use, or none (PostgREST's `"application/json"`, a function's
 //! result type), is not reported either: nothing is stored in it.
 //!
@@ -43,7 +45,8 @@
 use std::collections::HashSet;
 
 use crate::config::Level;
-use crate::model::{Column, QualifiedName};
+use crate::lower::TypeRef;
+use crate::model::{Column, Located, QualifiedName};
 use crate::rules::common::{
     builtin, column_label, defined_columns, domain_type, remove_prisma_native, type_loc,
     type_tokens, written_case,
@@ -66,7 +69,10 @@ const ADVICE: &str = "it is re-parsed on every access and cannot be indexed with
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     for (table, column) in defined_columns(cx) {
         let Some(ty) = &column.ty else { continue };
-        if builtin(&ty.value) != Some("json") || keeps_raw_payload(column) {
+        if builtin(&ty.value) != Some("json")
+            || keeps_raw_payload(column)
+            || explains_choice_of_json(cx, ty)
+        {
             continue;
         }
         let message = format!(
@@ -129,6 +135,32 @@ fn stored_domains<'a>(cx: &RuleCx<'a>) -> HashSet<&'a QualifiedName> {
         }
     }
     stored
+}
+
+/// Whether the `--` comment lines right above the statement that gives the type, or a comment
+/// on the type's own line, name `jsonb`: the author weighed it and chose `json` (to keep key
+/// order, or for size).
+fn explains_choice_of_json(cx: &RuleCx, ty: &Located<TypeRef>) -> bool {
+    let Some(file) = cx.file(ty.origin.file) else {
+        return false;
+    };
+    let text = &*file.text;
+    let names_jsonb = |comment: &str| {
+        comment
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| word.eq_ignore_ascii_case("jsonb"))
+    };
+    let statement_line = crate::fix::start_of_line(text, ty.origin.statement.start()) as usize;
+    let above = text[..statement_line]
+        .lines()
+        .rev()
+        .map(str::trim_start)
+        .take_while(|line| line.starts_with("--"))
+        .take(6);
+    let type_end = ty.loc(ty.value.range).range.end() as usize;
+    let same_line = text[type_end..].lines().next().unwrap_or("");
+    let trailing = same_line.find("--").map(|at| &same_line[at..]);
+    above.chain(trailing).any(names_jsonb)
 }
 
 /// The column's comment or name says it keeps the payload as received.

@@ -33,7 +33,7 @@
 //! unsafe: application code reads instants instead of wall-clock readings (drivers return
 //! another type), and on an `ALTER COLUMN ... TYPE` of an existing column the stored values are
 //! reinterpreted in the session time zone of the migration. In Prisma it sets
-//! `@db.Timestamptz(p)`.
+//! `@db.Timestamptz(p)`. A generated column gets no fix: its expression decides its type.
 //!
 //! In an applied migration or a generated dump the fix is a new migration, `ALTER TABLE ... ALTER
 //! COLUMN ... TYPE timestamptz USING <column> AT TIME ZONE 'UTC'` (stored readings taken as UTC:
@@ -114,6 +114,10 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 }
 
 fn conversion(cx: &RuleCx, table: &Table, column: &Column, ty: &Located<TypeRef>) -> Option<Fix> {
+    // A generated column takes its type from its expression, which the fix cannot change.
+    if column.generated {
+        return None;
+    }
     let edit = match table.language {
         Language::Sql => Edit::replace(type_tokens(ty), sql_replacement(cx, ty)),
         Language::Prisma => prisma_edit(cx, ty),

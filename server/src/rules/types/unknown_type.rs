@@ -140,12 +140,19 @@ impl Lookup<'_, '_> {
         {
             return true;
         }
+        let at = ty.origin.statement_loc();
+        if model
+            .dropped_types
+            .iter()
+            .any(|(name, dropped)| *name == value.name && model.precedes(at, *dropped))
+        {
+            return true;
+        }
         // Every table, view and sequence has a row type of the same name (the table's name
         // where the type is written).
         let in_schema = |name: &QualifiedName| {
             name.name == value.name && value.schema.as_ref().is_none_or(|s| *s == name.schema)
         };
-        let at = ty.origin.statement_loc();
         if model.live_tables().any(|t| in_schema(t.name_at(model, at)))
             || model.other_relations.iter().any(|(n, _)| in_schema(n))
         {

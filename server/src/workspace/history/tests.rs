@@ -218,6 +218,7 @@ fn written(paths: &[&str], texts: &[(&str, &str)], steps: &[MigrationStep]) -> V
 
 fn index_step() -> MigrationStep {
     MigrationStep {
+        title: None,
         name: "create_index_on_orders_customer_id".to_owned(),
         up: "CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);".to_owned(),
         down: Some("DROP INDEX CONCURRENTLY IF EXISTS orders_customer_id_idx;".to_owned()),
@@ -227,6 +228,7 @@ fn index_step() -> MigrationStep {
 
 fn comment_step() -> MigrationStep {
     MigrationStep {
+        title: None,
         name: "add_comment_on_table_orders".to_owned(),
         up: "COMMENT ON TABLE orders IS 'One row per order';".to_owned(),
         down: Some("COMMENT ON TABLE orders IS NULL;".to_owned()),
