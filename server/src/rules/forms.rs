@@ -128,14 +128,31 @@ impl<'c, 'a> Form<'c, 'a> {
     }
 
     /// `ALTER TABLE t ADD PRIMARY KEY (columns)`, undone by dropping PostgreSQL's name for it.
-    pub fn add_primary_key(mut self, table: &Table, columns: &[&str]) -> Form<'c, 'a> {
+    pub fn add_primary_key(self, table: &Table, columns: &[&str]) -> Form<'c, 'a> {
+        self.add_key(table, "PRIMARY KEY", &[], "pkey", columns)
+    }
+
+    /// `ALTER TABLE t ADD UNIQUE (columns)`, undone by dropping PostgreSQL's name for it.
+    pub fn add_unique(self, table: &Table, columns: &[&str]) -> Form<'c, 'a> {
+        let named: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
+        self.add_key(table, "UNIQUE", &named, "key", columns)
+    }
+
+    fn add_key(
+        mut self,
+        table: &Table,
+        kind: &str,
+        named_by: &[String],
+        label: &str,
+        columns: &[&str],
+    ) -> Form<'c, 'a> {
         let columns: Vec<String> = columns.iter().map(|c| quote_if_needed(c)).collect();
         self.up.push(format!(
-            "ALTER TABLE {} ADD PRIMARY KEY ({});",
+            "ALTER TABLE {} ADD {kind} ({});",
             table.name,
             columns.join(", ")
         ));
-        let constraint = crate::model::names::implied_name(&table.name.name, &[], "pkey");
+        let constraint = crate::model::names::implied_name(&table.name.name, named_by, label);
         self.down.push(format!(
             "ALTER TABLE {} DROP CONSTRAINT {};",
             table.name,

@@ -41,6 +41,10 @@
 //! existing duplicates, and inserts of a duplicate pair fail afterwards, which is the point but
 //! changes behaviour.
 //!
+//! In an applied migration or a generated dump the fix is a new migration, `ALTER TABLE ...
+//! ADD UNIQUE (...)` (it fails while duplicate links exist: remove them first), undone by
+//! dropping the constraint.
+//!
 //! ## Options
 //! None.
 
@@ -50,6 +54,7 @@ use crate::model::{Model, Table};
 use crate::rules::common::{
     append_to_prisma_model, column_label, sql_column_at, table_elements, table_label,
 };
+use crate::rules::forms::Form;
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -227,10 +232,10 @@ fn sql_fix(cx: &RuleCx, table: &Table, a: &str, b: &str) -> Option<Fix> {
     );
     let written =
         crate::fix::keyword_case(&elements.file.text, table.created.statement, &constraint);
-    Some(Fix::unsafe_(
-        format!("Add {constraint}"),
-        elements.append(&written),
-    ))
+    let title = format!("Add {constraint}");
+    let step =
+        Form::new(cx, table, at).and_then(|form| form.add_unique(table, &[a, b]).step(&title));
+    Some(Fix::unsafe_(title, elements.append(&written)).with_migration(step))
 }
 
 fn prisma_fix(cx: &RuleCx, table: &Table, a: &str, b: &str) -> Option<Fix> {
