@@ -10,7 +10,8 @@
 //! ## Why is this bad?
 //! Anyone who can read the table (a backup, a replica, a support role, an SQL injection, a
 //! leaked dump) reads every password, token and card number in it. Passwords belong hashed with
-//! a slow hash (argon2, bcrypt, scrypt); tokens hashed (look them up by their hash); personal and
+//! a slow hash (argon2, bcrypt, scrypt); tokens hashed (look them up by their hash), except an
+//! OAuth provider's access and refresh tokens, which the application sends back (encrypt them); personal and
 //! payment data encrypted or tokenized. A name that says so (`password_hash`) tells readers it
 //! was done.
 //!
@@ -66,6 +67,9 @@ const TOKENS: &[&str] = &[
     "auth_token",
     "token",
 ];
+/// Tokens an OAuth provider issues are sent back to it (encrypt); tokens the application issues
+/// are only compared (hash).
+const OAUTH_TOKENS: &[&str] = &["access_token", "refresh_token"];
 /// Values the application must read back: they need encryption.
 const KEYS: &[&str] = &["secret", "client_secret", "private_key"];
 const PERSONAL: &[&str] = &[
@@ -112,6 +116,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let advice = if PASSWORDS.contains(&name.as_str()) {
             "store a slow hash (argon2, bcrypt) in a column named like `password_hash`"
+        } else if OAUTH_TOKENS.contains(&name.as_str()) {
+            "encrypt it where the application sends it back to an OAuth provider, or store a hash (and look it up by hash) where it only checks tokens it issued"
         } else if TOKENS.contains(&name.as_str()) {
             "store a hash (and look it up by hash) or encrypt it, in a column named like `token_hash`"
         } else if KEYS.contains(&name.as_str()) {
