@@ -2,7 +2,18 @@
 //! LSP types; `lsp/` converts.
 
 mod code_actions;
+mod definition;
+#[cfg(test)]
+mod fixture;
 mod hover;
+mod names;
+mod references;
+mod symbols;
 
 pub use code_actions::{Action, code_actions};
+pub use definition::{Navigation, definition};
 pub use hover::{HoverResult, hover};
+pub use references::{Highlight, highlights, references};
+pub use symbols::{
+    DocumentSymbol, SymbolKind, WorkspaceSymbol, document_symbols, workspace_symbols,
+};

@@ -161,6 +161,11 @@ impl Snapshot {
         self.files.get(self.ids.get(&id)?)
     }
 
+    /// Every file, in no particular order.
+    pub fn files(&self) -> impl Iterator<Item = &Arc<FileView>> {
+        self.files.values()
+    }
+
     pub fn config_problems(&self) -> &[Arc<ConfigProblem>] {
         &self.config_problems
     }

@@ -1,0 +1,139 @@
+//! Find references and document highlights: every place the schema source names the object at
+//! the cursor, through renames and across files.
+
+use super::names::{self, Role};
+use crate::model::Loc;
+use crate::text::TextRange;
+use crate::workspace::host::{FileView, Snapshot};
+
+/// Every place naming the object at `offset`, in migration order; the creating name only with
+/// `include_definition`.
+pub fn references(
+    snapshot: &Snapshot,
+    file: &FileView,
+    offset: u32,
+    include_definition: bool,
+) -> Vec<Loc> {
+    let Some((symbol, _)) = names::symbol_at(file, offset) else {
+        return Vec::new();
+    };
+    names::occurrences(snapshot, file, &symbol, None)
+        .into_iter()
+        .filter(|o| include_definition || o.role != Role::Create)
+        .map(|o| o.loc)
+        .collect()
+}
+
+/// A name to highlight in the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Highlight {
+    pub range: TextRange,
+    /// The statement creates, alters, renames or drops the object there.
+    pub write: bool,
+}
+
+/// The names in `file` of the object at `offset`.
+pub fn highlights(snapshot: &Snapshot, file: &FileView, offset: u32) -> Vec<Highlight> {
+    let Some((symbol, _)) = names::symbol_at(file, offset) else {
+        return Vec::new();
+    };
+    names::occurrences(snapshot, file, &symbol, Some(file.data.id))
+        .into_iter()
+        .map(|o| Highlight {
+            range: o.loc.range,
+            write: o.role != Role::Use,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ide::fixture::Fixture;
+
+    const MIGRATIONS: &str = "\
+//- db/001_customers.sql
+CREATE TABLE customers (id bigint PRIMARY KEY, name text);
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers);
+//- db/002_rename.sql
+ALTER TABLE customers RENAME TO clients;
+ALTER TABLE clients RENAME COLUMN name TO full_name;
+//- db/003_index.sql
+CREATE INDEX clients_name ON clients (full_name);
+COMMENT ON COLUMN clients.full_name IS 'as written';
+//- other/schema.sql
+CREATE TABLE clients (full_name text);
+";
+
+    #[track_caller]
+    fn check(fixture: &str, include_definition: bool, expected: &[&str]) {
+        let fixture = Fixture::new(fixture);
+        let (file, offset) = fixture.cursor();
+        let found: Vec<String> =
+            super::references(&fixture.snapshot, file, offset, include_definition)
+                .into_iter()
+                .map(|loc| fixture.describe(loc))
+                .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn references_follow_renames_across_migrations_and_stay_in_their_source() {
+        let table = MIGRATIONS.replacen("ON clients", "ON cli$0ents", 1);
+        check(
+            &table,
+            true,
+            &[
+                "db/001_customers.sql:1 customers",
+                "db/001_customers.sql:2 customers",
+                "db/002_rename.sql:1 customers",
+                "db/002_rename.sql:1 clients",
+                "db/002_rename.sql:2 clients",
+                "db/003_index.sql:1 clients",
+                "db/003_index.sql:2 clients",
+            ],
+        );
+        let column = MIGRATIONS.replacen(
+            "text);\nCREATE TABLE orders",
+            "te$0xt);\nCREATE TABLE orders",
+            1,
+        );
+        check(&column, false, &[]);
+        let column = MIGRATIONS.replacen("name text", "na$0me text", 1);
+        check(
+            &column,
+            false,
+            &[
+                "db/002_rename.sql:2 name",
+                "db/002_rename.sql:2 full_name",
+                "db/003_index.sql:1 full_name",
+                "db/003_index.sql:2 full_name",
+            ],
+        );
+    }
+
+    #[test]
+    fn highlights_are_the_names_in_the_file() {
+        let fixture =
+            Fixture::new(&MIGRATIONS.replacen("RENAME TO clients", "RENAME TO cl$0ients", 1));
+        let (file, offset) = fixture.cursor();
+        let found: Vec<(String, bool)> = super::highlights(&fixture.snapshot, file, offset)
+            .into_iter()
+            .map(|h| (fixture.describe_in(file, h.range), h.write))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("1 customers".to_string(), true),
+                ("1 clients".to_string(), true),
+                ("2 clients".to_string(), true),
+            ]
+        );
+        let other = fixture.file("other/schema.sql");
+        let found = super::highlights(&fixture.snapshot, other, 15);
+        let found: Vec<_> = found
+            .iter()
+            .map(|h| (fixture.describe_in(other, h.range), h.write))
+            .collect();
+        assert_eq!(found, [("1 clients".to_string(), true)]);
+    }
+}
