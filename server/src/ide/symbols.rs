@@ -512,3 +512,121 @@ fn for_each_object(model: &Model, emit: &mut dyn FnMut(WorkspaceSymbol)) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::fixture::Fixture;
+
+    /// The outline as indented `name (detail): text of the name` lines.
+    fn outline(fixture: &Fixture, file: &FileView) -> Vec<String> {
+        fn walk(
+            fixture: &Fixture,
+            file: &FileView,
+            symbols: &[DocumentSymbol],
+            depth: usize,
+            out: &mut Vec<String>,
+        ) {
+            for symbol in symbols {
+                assert!(symbol.range.contains_range(symbol.selection), "{symbol:?}");
+                let detail = symbol.detail.as_deref().unwrap_or("");
+                out.push(format!(
+                    "{}{:?} {} ({detail}) at {}",
+                    "  ".repeat(depth),
+                    symbol.kind,
+                    symbol.name,
+                    fixture.describe_in(file, symbol.selection)
+                ));
+                walk(fixture, file, &symbol.children, depth + 1, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(fixture, file, &document_symbols(file), 0, &mut out);
+        out
+    }
+
+    #[test]
+    fn sql_outline() {
+        let fixture = Fixture::new(
+            "CREATE TYPE mood AS ENUM ('ok', 'sad');\r\n\
+             CREATE TABLE public.\"Größe\" (\r\n  id bigint PRIMARY KEY,\r\n  m mood,\r\n  CONSTRAINT g_m CHECK (m <> 'sad')\r\n);\r\n\
+             CREATE UNIQUE INDEX g_idx ON \"Größe\" (m);\r\n\
+             ALTER TABLE \"Größe\" ADD COLUMN note text;\r\n\
+             CREATE FUNCTION f() RETURNS trigger LANGUAGE sql AS 'select 1';\r\n\
+             CREATE POLICY p ON \"Größe\" USING (true);\r\n",
+        );
+        let file = fixture.file("schema.sql");
+        assert_eq!(
+            outline(&fixture, file),
+            [
+                "Enum mood (enum) at 1 mood",
+                "  EnumLabel ok () at 1 'ok'",
+                "  EnumLabel sad () at 1 'sad'",
+                "Table public.\"Größe\" () at 2 \"Größe\"",
+                "  Column id (bigint) at 3 id",
+                "  Column m (mood) at 4 m",
+                "  Constraint g_m (check) at 5 g_m",
+                "Index g_idx (unique index on \"Größe\") at 7 g_idx",
+                "Column \"Größe\".note (text) at 8 note",
+                "Function f (returns trigger) at 9 f",
+                "Policy p (on \"Größe\") at 10 p",
+            ]
+        );
+    }
+
+    #[test]
+    fn prisma_outline() {
+        let fixture = Fixture::new(
+            "//- schema.prisma\n\
+             model User {\n  id    Int    @id\n  posts Post[]\n}\n\n\
+             model Post {\n  id       Int  @id\n  author   User @relation(fields: [authorId], references: [id])\n  authorId Int\n  @@index([authorId])\n}\n",
+        );
+        let file = fixture.file("schema.prisma");
+        assert_eq!(
+            outline(&fixture, file),
+            [
+                "Table User () at 1 User",
+                "  Column id (Int) at 2 id",
+                "  Column posts (Post[]) at 3 posts",
+                "Table Post () at 6 Post",
+                "  Column id (Int) at 7 id",
+                "  Column authorId (Int) at 9 authorId",
+                "  Constraint author (foreign key → User) at 8 author",
+                "  Index Post_authorId_idx (index) at 10 @@index([authorId])",
+            ]
+        );
+    }
+
+    #[test]
+    fn workspace_symbols_match_names_best_first() {
+        let fixture = Fixture::new(
+            "//- a.sql\n\
+             CREATE TABLE users (id bigint PRIMARY KEY, user_name text);\n\
+             CREATE TABLE audit (id bigint, u_ser text);\n\
+             //- b/schema.sql\n\
+             CREATE TABLE superusers (id bigint);\n",
+        );
+        let found: Vec<String> = workspace_symbols(&fixture.snapshot, "User")
+            .into_iter()
+            .map(|s| {
+                let container = s.container.unwrap_or_default();
+                format!(
+                    "{:?} {} in {container} at {}",
+                    s.kind,
+                    s.name,
+                    fixture.describe(s.loc)
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Table users in public at a.sql:1 users",
+                "Column user_name in users at a.sql:1 user_name",
+                "Table superusers in public at b/schema.sql:1 superusers",
+                "Column u_ser in audit at a.sql:2 u_ser",
+            ]
+        );
+        assert_eq!(workspace_symbols(&fixture.snapshot, "").len(), 8);
+    }
+}
