@@ -9,10 +9,10 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::proto::{from_proto, to_proto};
 use crate::ide;
-use crate::model::FileId;
+use crate::model::{FileId, Loc};
 use crate::rules::Edit;
 use crate::text::PositionEncoding;
-use crate::workspace::host::Snapshot;
+use crate::workspace::host::{FileView, Snapshot};
 
 /// What was negotiated with the client at `initialize`.
 #[derive(Clone, Debug)]
@@ -23,6 +23,8 @@ pub(crate) struct Session {
     /// Workspace edits may use `documentChanges` (versioned edits).
     pub(crate) document_changes: bool,
     pub(crate) markdown: bool,
+    /// The client shows nested document symbols.
+    pub(crate) hierarchical_symbols: bool,
 }
 
 pub(crate) fn hover(
@@ -208,4 +210,153 @@ fn workspace_edit(
             document_changes: None,
         }
     })
+}
+
+/// The document and byte offset of a position request.
+fn position_in<'s>(
+    snapshot: &'s Snapshot,
+    session: &Session,
+    position: &lsp::TextDocumentPositionParams,
+) -> Option<(&'s FileView, u32)> {
+    let path = from_proto::path(&position.text_document.uri)?;
+    let file = snapshot.file(&path)?;
+    let offset = from_proto::offset(&file.data.lines, position.position, session.encoding);
+    Some((file, offset))
+}
+
+/// A location; one in the requested document keeps the URI the client sent.
+fn location(
+    snapshot: &Snapshot,
+    session: &Session,
+    requested: (FileId, &Uri),
+    loc: Loc,
+) -> Option<lsp::Location> {
+    let file = snapshot.file_by_id(loc.file)?;
+    let uri = if loc.file == requested.0 {
+        requested.1.clone()
+    } else {
+        to_proto::uri(&file.data.path)?
+    };
+    let range = to_proto::range(&file.data.lines, loc.range, session.encoding);
+    Some(lsp::Location::new(uri, range))
+}
+
+/// Definition, declaration and type definition alike: where the object named at the position
+/// was created, then (in a migration folder) the statements that altered it.
+pub(crate) fn definition(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::GotoDefinitionParams,
+) -> Option<lsp::GotoDefinitionResponse> {
+    let position = params.text_document_position_params;
+    let (file, offset) = position_in(snapshot, session, &position)?;
+    let found = ide::definition(snapshot, file, offset)?;
+    let requested = (file.data.id, &position.text_document.uri);
+    let locations: Vec<lsp::Location> = found
+        .targets
+        .into_iter()
+        .filter_map(|loc| location(snapshot, session, requested, loc))
+        .collect();
+    (!locations.is_empty()).then_some(lsp::GotoDefinitionResponse::Array(locations))
+}
+
+pub(crate) fn references(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::ReferenceParams,
+) -> Option<Vec<lsp::Location>> {
+    let position = params.text_document_position;
+    let (file, offset) = position_in(snapshot, session, &position)?;
+    let requested = (file.data.id, &position.text_document.uri);
+    let found = ide::references(snapshot, file, offset, params.context.include_declaration);
+    Some(
+        found
+            .into_iter()
+            .filter_map(|loc| location(snapshot, session, requested, loc))
+            .collect(),
+    )
+}
+
+pub(crate) fn document_highlight(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::DocumentHighlightParams,
+) -> Option<Vec<lsp::DocumentHighlight>> {
+    let (file, offset) = position_in(snapshot, session, &params.text_document_position_params)?;
+    let highlights = ide::highlights(snapshot, file, offset)
+        .into_iter()
+        .map(|highlight| lsp::DocumentHighlight {
+            range: to_proto::range(&file.data.lines, highlight.range, session.encoding),
+            kind: Some(if highlight.write {
+                lsp::DocumentHighlightKind::WRITE
+            } else {
+                lsp::DocumentHighlightKind::READ
+            }),
+        })
+        .collect();
+    Some(highlights)
+}
+
+/// The outline: nested where the client supports it, else flat with container names.
+pub(crate) fn document_symbols(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::DocumentSymbolParams,
+) -> Option<lsp::DocumentSymbolResponse> {
+    let uri = params.text_document.uri;
+    let file = snapshot.file(&from_proto::path(&uri)?)?;
+    let symbols = ide::document_symbols(file);
+    let lines = &file.data.lines;
+    if session.hierarchical_symbols {
+        let nested = symbols
+            .iter()
+            .map(|symbol| to_proto::document_symbol(lines, symbol, session.encoding))
+            .collect();
+        return Some(lsp::DocumentSymbolResponse::Nested(nested));
+    }
+    let mut flat = Vec::new();
+    let mut pending: Vec<(&ide::DocumentSymbol, Option<&str>)> =
+        symbols.iter().rev().map(|s| (s, None)).collect();
+    while let Some((symbol, container)) = pending.pop() {
+        let range = to_proto::range(lines, symbol.selection, session.encoding);
+        flat.push(to_proto::symbol_information(
+            &symbol.name,
+            symbol.kind,
+            container,
+            lsp::Location::new(uri.clone(), range),
+        ));
+        pending.extend(
+            symbol
+                .children
+                .iter()
+                .rev()
+                .map(|child| (child, Some(symbol.name.as_str()))),
+        );
+    }
+    Some(lsp::DocumentSymbolResponse::Flat(flat))
+}
+
+pub(crate) fn workspace_symbols(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::WorkspaceSymbolParams,
+) -> Option<lsp::WorkspaceSymbolResponse> {
+    let found = ide::workspace_symbols(snapshot, &params.query);
+    let symbols = found
+        .into_iter()
+        .filter_map(|symbol| {
+            let file = snapshot.file_by_id(symbol.loc.file)?;
+            let uri = to_proto::uri(&file.data.path)?;
+            let range = to_proto::range(&file.data.lines, symbol.loc.range, session.encoding);
+            Some(lsp::WorkspaceSymbol {
+                name: symbol.name,
+                kind: to_proto::symbol_kind(symbol.kind),
+                tags: None,
+                container_name: symbol.container,
+                location: lsp::OneOf::Left(lsp::Location::new(uri, range)),
+                data: None,
+            })
+        })
+        .collect();
+    Some(lsp::WorkspaceSymbolResponse::Nested(symbols))
 }

@@ -140,6 +140,70 @@ impl LanguageServer for Server {
         self.request("textDocument/hover", params, handlers::hover)
             .await
     }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> jsonrpc::Result<Option<lsp::GotoDefinitionResponse>> {
+        self.request("textDocument/definition", params, handlers::definition)
+            .await
+    }
+
+    async fn goto_declaration(
+        &self,
+        params: lsp::request::GotoDeclarationParams,
+    ) -> jsonrpc::Result<Option<lsp::request::GotoDeclarationResponse>> {
+        self.request("textDocument/declaration", params, handlers::definition)
+            .await
+    }
+
+    async fn goto_type_definition(
+        &self,
+        params: lsp::request::GotoTypeDefinitionParams,
+    ) -> jsonrpc::Result<Option<lsp::request::GotoTypeDefinitionResponse>> {
+        self.request("textDocument/typeDefinition", params, handlers::definition)
+            .await
+    }
+
+    async fn references(
+        &self,
+        params: lsp::ReferenceParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::Location>>> {
+        self.request("textDocument/references", params, handlers::references)
+            .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: lsp::DocumentHighlightParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::DocumentHighlight>>> {
+        self.request(
+            "textDocument/documentHighlight",
+            params,
+            handlers::document_highlight,
+        )
+        .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> jsonrpc::Result<Option<lsp::DocumentSymbolResponse>> {
+        self.request(
+            "textDocument/documentSymbol",
+            params,
+            handlers::document_symbols,
+        )
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> jsonrpc::Result<Option<lsp::WorkspaceSymbolResponse>> {
+        self.request("workspace/symbol", params, handlers::workspace_symbols)
+            .await
+    }
 }
 
 impl Server {
@@ -249,11 +313,18 @@ fn negotiate(
         .and_then(|document| document.hover.as_ref())
         .and_then(|hover| hover.content_format.as_ref())
         .is_none_or(|formats| formats.contains(&lsp::MarkupKind::Markdown));
+    let hierarchical_symbols = capabilities
+        .text_document
+        .as_ref()
+        .and_then(|document| document.document_symbol.as_ref())
+        .and_then(|symbols| symbols.hierarchical_document_symbol_support)
+        .unwrap_or(false);
     let session = Session {
         encoding,
         snippet_edits,
         document_changes,
         markdown,
+        hierarchical_symbols,
     };
 
     let watch_files = workspace
@@ -284,6 +355,13 @@ fn negotiate(
                 },
             )),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            definition_provider: Some(lsp::OneOf::Left(true)),
+            declaration_provider: Some(lsp::DeclarationCapability::Simple(true)),
+            type_definition_provider: Some(lsp::TypeDefinitionProviderCapability::Simple(true)),
+            references_provider: Some(lsp::OneOf::Left(true)),
+            document_highlight_provider: Some(lsp::OneOf::Left(true)),
+            document_symbol_provider: Some(lsp::OneOf::Left(true)),
+            workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                 lsp::CodeActionOptions {
                     code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
