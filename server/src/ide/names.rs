@@ -131,20 +131,23 @@ impl Mention<'_> {
     }
 }
 
-/// The names a statement writes, in the order they appear in its facts.
-pub(crate) fn mentions(statement: &PlacedStatement) -> Vec<Mention<'_>> {
-    let mut out = Mentions(Vec::new());
+/// Calls `emit` with each name a statement writes, in the order of its facts. A visit, not a
+/// list: references walk every statement of a source.
+pub(crate) fn for_each_mention<'a>(
+    statement: &'a PlacedStatement,
+    emit: &mut dyn FnMut(Mention<'a>),
+) {
+    let mut out = Mentions(emit);
     for fact in &statement.lowered.facts {
         out.fact(fact);
     }
-    out.0
 }
 
-struct Mentions<'a>(Vec<Mention<'a>>);
+struct Mentions<'a, 'e>(&'e mut dyn FnMut(Mention<'a>));
 
-impl<'a> Mentions<'a> {
+impl<'a> Mentions<'a, '_> {
     fn push(&mut self, range: TextRange, role: Role, what: What<'a>) {
-        self.0.push(Mention { range, role, what });
+        (self.0)(Mention { range, role, what });
     }
 
     fn table(&mut self, scope: Scope<'a>, role: Role) {
@@ -693,10 +696,12 @@ pub fn symbol_at(file: &FileView, offset: u32) -> Option<(Symbol, TextRange)> {
         language: file.data.language,
         origin: origin(file.data.id, statement),
     };
-    let mut found: Vec<Mention> = mentions(statement)
-        .into_iter()
-        .filter(|m| statement.absolute(m.range).contains_inclusive(offset))
-        .collect();
+    let mut found: Vec<Mention> = Vec::new();
+    for_each_mention(statement, &mut |m| {
+        if statement.absolute(m.range).contains_inclusive(offset) {
+            found.push(m);
+        }
+    });
     // The narrowest name, a definition before a use of the same range; a cursor right after a
     // name (at its end) counts less than one inside it.
     found.sort_by_key(|m| {
@@ -744,15 +749,19 @@ pub fn occurrences(
                 language: member.data.language,
                 origin: origin(member.data.id, statement),
             };
-            for mention in mentions(statement) {
-                if !names.iter().any(|n| n == mention.text()) {
-                    continue;
-                }
-                if resolver.resolve(&mention).as_ref() != Some(symbol) {
-                    continue;
+            for_each_mention(statement, &mut |mention| {
+                if !names.iter().any(|n| n == mention.text())
+                    || resolver.resolve(&mention).as_ref() != Some(symbol)
+                {
+                    return;
                 }
                 let loc = resolver.origin.loc(mention.range);
-                match out.iter_mut().find(|o| o.loc == loc) {
+                // Names repeat within a statement only (an inline key names its column again).
+                let statement_start = out
+                    .iter()
+                    .rposition(|o| o.statement != statement.range() || o.loc.file != loc.file)
+                    .map_or(0, |p| p + 1);
+                match out[statement_start..].iter_mut().find(|o| o.loc == loc) {
                     Some(seen) => seen.role = seen.role.min(mention.role),
                     None => out.push(Occurrence {
                         loc,
@@ -760,7 +769,7 @@ pub fn occurrences(
                         statement: statement.range(),
                     }),
                 }
-            }
+            });
         }
     }
     out
