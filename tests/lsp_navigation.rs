@@ -1,5 +1,6 @@
 //! `ddlint lsp` navigation end to end: definition, declaration, type definition, references,
-//! document highlight, document and workspace symbols, over stdio, in both position encodings.
+//! document highlight, document and workspace symbols and rename, over stdio, in both position
+//! encodings.
 
 // The client's other helpers serve the other LSP tests.
 #[allow(dead_code)]
@@ -16,6 +17,9 @@ const POSTS: &str = "CREATE TABLE posts (\r\n  id bigint PRIMARY KEY,\r\n  autho
 fn capabilities(encodings: &[&str], hierarchical: bool) -> Value {
     json!({
         "general": { "positionEncodings": encodings },
+        "workspace": {
+            "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] },
+        },
         "textDocument": {
             "documentSymbol": { "hierarchicalDocumentSymbolSupport": hierarchical },
         },
@@ -214,5 +218,117 @@ fn a_client_without_nested_symbols_gets_a_flat_outline() {
     );
     let users = Text::new(USERS, Encoding::Utf16);
     assert_eq!(users.slice(&outline[0]["location"]["range"]), "\"Größe\"");
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn rename_writes_a_migration_for_applied_history_and_edits_pending_files() {
+    let ws = workspace("rename");
+    let mut server = Server::start(&ws.dir.0);
+    let init = server.initialize(&ws.dir.0, capabilities(&["utf-16"], true), Value::Null);
+    assert_eq!(
+        init["capabilities"]["renameProvider"]["prepareProvider"],
+        true
+    );
+    server.diagnostics(&ws.posts, Value::Null);
+    let posts = Text::new(POSTS, Encoding::Utf16);
+
+    // The table an applied migration created: a new migration, created then filled.
+    let table = at(&ws.posts, &posts, POSTS.find("\"Größe\" (id)").unwrap() + 2);
+    let prepared = server.request("textDocument/prepareRename", table.clone());
+    assert_eq!(prepared["placeholder"], "Größe");
+    assert_eq!(posts.slice(&prepared["range"]), "\"Größe\"");
+    let mut params = table.clone();
+    params["newName"] = json!("sizes");
+    let edit = server.request("textDocument/rename", params);
+    let operations = edit["documentChanges"].as_array().unwrap();
+    assert_eq!(operations.len(), 2, "{edit}");
+    assert_eq!(operations[0]["kind"], "create");
+    let created = operations[0]["uri"].as_str().unwrap();
+    assert!(
+        created.ends_with("/db/003_rename_gr_e_to_sizes.sql"),
+        "{created}"
+    );
+    assert_eq!(operations[1]["textDocument"]["uri"], created);
+    assert_eq!(
+        operations[1]["edits"][0]["newText"],
+        "ALTER TABLE \"Größe\" RENAME TO sizes;\r\n"
+    );
+
+    // A column the pending migration creates: edits in that file, at the document's version.
+    let column = at(&ws.posts, &posts, POSTS.find("author bigint").unwrap());
+    let mut params = column.clone();
+    params["newName"] = json!("writer");
+    let edit = server.request("textDocument/rename", params);
+    let operations = edit["documentChanges"].as_array().unwrap();
+    assert_eq!(operations.len(), 1, "{edit}");
+    assert_eq!(operations[0]["textDocument"]["uri"], ws.posts.as_str());
+    let mut renamed = posts.clone();
+    renamed.apply(operations[0]["edits"].as_array().unwrap());
+    assert_eq!(
+        renamed.text,
+        POSTS
+            .replace("author bigint", "writer bigint")
+            .replace("(author)", "(writer)")
+    );
+
+    // Refusals come back as errors whose message says why.
+    let index = at(&ws.posts, &posts, POSTS.find("posts_author").unwrap());
+    let refused = server.request_response("textDocument/prepareRename", index);
+    assert_eq!(refused["error"]["code"], -32803, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("tables and columns"),
+        "{refused}"
+    );
+    let mut params = column;
+    params["newName"] = json!("Writer");
+    let refused = server.request_response("textDocument/rename", params);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("would need quoting"),
+        "{refused}"
+    );
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn a_rename_that_needs_a_new_file_is_refused_where_the_client_cannot_create_one() {
+    let ws = workspace("rename-no-files");
+    let mut server = Server::start(&ws.dir.0);
+    server.initialize(
+        &ws.dir.0,
+        json!({ "general": { "positionEncodings": ["utf-8"] } }),
+        Value::Null,
+    );
+    server.diagnostics(&ws.posts, Value::Null);
+    let posts = Text::new(POSTS, Encoding::Utf8);
+    let mut params = at(&ws.posts, &posts, POSTS.find("\"Größe\" (id)").unwrap() + 2);
+    params["newName"] = json!("sizes");
+    let refused = server.request_response("textDocument/rename", params);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("create files"),
+        "{refused}"
+    );
+    // Edits alone come as `changes`.
+    let mut params = at(&ws.posts, &posts, POSTS.find("posts (author)").unwrap());
+    params["newName"] = json!("articles");
+    let edit = server.request("textDocument/rename", params);
+    let edits = edit["changes"][ws.posts.as_str()].as_array().unwrap();
+    let mut renamed = posts.clone();
+    renamed.apply(edits);
+    assert_eq!(
+        renamed.text,
+        POSTS
+            .replace("posts", "articles")
+            .replace("articles_author", "posts_author")
+    );
     assert!(server.shutdown().success());
 }

@@ -8,12 +8,14 @@ mod fixture;
 mod hover;
 mod names;
 mod references;
+mod rename;
 mod symbols;
 
 pub use code_actions::{Action, code_actions};
 pub use definition::{Navigation, definition};
 pub use hover::{HoverResult, hover};
 pub use references::{Highlight, highlights, references};
+pub use rename::{RenameTarget, Renamed, prepare_rename, rename};
 pub use symbols::{
     DocumentSymbol, SymbolKind, WorkspaceSymbol, document_symbols, workspace_symbols,
 };

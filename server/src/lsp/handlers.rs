@@ -25,6 +25,8 @@ pub(crate) struct Session {
     pub(crate) markdown: bool,
     /// The client shows nested document symbols.
     pub(crate) hierarchical_symbols: bool,
+    /// Workspace edits may create files (`documentChanges` with resource operations).
+    pub(crate) create_files: bool,
 }
 
 pub(crate) fn hover(
@@ -359,4 +361,105 @@ pub(crate) fn workspace_symbols(
         })
         .collect();
     Some(lsp::WorkspaceSymbolResponse::Nested(symbols))
+}
+
+/// The name a rename at the position would change, or why there is none.
+pub(crate) fn prepare_rename(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::TextDocumentPositionParams,
+) -> Option<Result<lsp::PrepareRenameResponse, String>> {
+    let (file, offset) = position_in(snapshot, session, &params)?;
+    Some(ide::prepare_rename(file, offset).map(|target| {
+        lsp::PrepareRenameResponse::RangeWithPlaceholder {
+            range: to_proto::range(&file.data.lines, target.range, session.encoding),
+            placeholder: target.name,
+        }
+    }))
+}
+
+/// A rename as a workspace edit: a new migration is a file to create, so that needs a client
+/// that creates files.
+pub(crate) fn rename(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::RenameParams,
+) -> Option<Result<lsp::WorkspaceEdit, String>> {
+    let position = params.text_document_position;
+    let (file, offset) = position_in(snapshot, session, &position)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let renamed = match ide::rename(snapshot, file, offset, &params.new_name, now) {
+        Ok(renamed) => renamed,
+        Err(refusal) => return Some(Err(refusal)),
+    };
+    if !renamed.new_files.is_empty() && !session.create_files {
+        return Some(Err(
+            "this rename is a new migration, and the editor does not let a language server \
+             create files"
+                .to_string(),
+        ));
+    }
+    let requested = (file.data.id, &position.text_document.uri);
+    let mut by_file: Vec<(FileId, Vec<lsp::TextEdit>)> = Vec::new();
+    for loc in &renamed.edits {
+        let target = snapshot.file_by_id(loc.file)?;
+        let edit = lsp::TextEdit {
+            range: to_proto::range(&target.data.lines, loc.range, session.encoding),
+            new_text: renamed.new_name.clone(),
+        };
+        match by_file.iter_mut().find(|(id, _)| *id == loc.file) {
+            Some((_, edits)) => edits.push(edit),
+            None => by_file.push((loc.file, vec![edit])),
+        }
+    }
+    let uri_of = |id: FileId| -> Option<Uri> {
+        if id == requested.0 {
+            return Some(requested.1.clone());
+        }
+        to_proto::uri(&snapshot.file_by_id(id)?.data.path)
+    };
+    if !session.document_changes {
+        let mut changes = HashMap::new();
+        for (id, edits) in by_file {
+            changes.insert(uri_of(id)?, edits);
+        }
+        return Some(Ok(lsp::WorkspaceEdit {
+            changes: Some(changes),
+            ..lsp::WorkspaceEdit::default()
+        }));
+    }
+    let mut operations = Vec::new();
+    for new in &renamed.new_files {
+        let uri = to_proto::uri(&new.path)?;
+        operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(
+            lsp::CreateFile {
+                uri: uri.clone(),
+                options: None,
+                annotation_id: None,
+            },
+        )));
+        operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+            text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version: None },
+            edits: vec![lsp::OneOf::Left(lsp::TextEdit {
+                range: lsp::Range::default(),
+                new_text: new.text.clone(),
+            })],
+        }));
+    }
+    for (id, edits) in by_file {
+        let version = snapshot.file_by_id(id)?.version;
+        operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+            text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                uri: uri_of(id)?,
+                version,
+            },
+            edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+        }));
+    }
+    Some(Ok(lsp::WorkspaceEdit {
+        document_changes: Some(lsp::DocumentChanges::Operations(operations)),
+        ..lsp::WorkspaceEdit::default()
+    }))
 }

@@ -204,6 +204,30 @@ impl LanguageServer for Server {
         self.request("workspace/symbol", params, handlers::workspace_symbols)
             .await
     }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> jsonrpc::Result<Option<lsp::PrepareRenameResponse>> {
+        refusable(
+            self.request(
+                "textDocument/prepareRename",
+                params,
+                handlers::prepare_rename,
+            )
+            .await,
+        )
+    }
+
+    async fn rename(
+        &self,
+        params: lsp::RenameParams,
+    ) -> jsonrpc::Result<Option<lsp::WorkspaceEdit>> {
+        refusable(
+            self.request("textDocument/rename", params, handlers::rename)
+                .await,
+        )
+    }
 }
 
 impl Server {
@@ -273,6 +297,23 @@ fn guarded<R>(method: &str, work: impl FnOnce() -> R) -> jsonrpc::Result<R> {
     })
 }
 
+/// A handler's refusal (a rename that cannot be done, and why) as the error response the
+/// protocol asks for, `RequestFailed`, whose message clients show.
+fn refusable<T>(outcome: jsonrpc::Result<Option<Result<T, String>>>) -> jsonrpc::Result<Option<T>> {
+    match outcome? {
+        Some(Ok(value)) => Ok(Some(value)),
+        Some(Err(message)) => Err(jsonrpc::Error {
+            code: ErrorCode::ServerError(REQUEST_FAILED),
+            message: message.into(),
+            data: None,
+        }),
+        None => Ok(None),
+    }
+}
+
+/// LSP's `RequestFailed` error code.
+const REQUEST_FAILED: i64 = -32803;
+
 fn internal_error(message: String) -> jsonrpc::Error {
     stderr_line!("{message}");
     jsonrpc::Error {
@@ -319,12 +360,18 @@ fn negotiate(
         .and_then(|document| document.document_symbol.as_ref())
         .and_then(|symbols| symbols.hierarchical_document_symbol_support)
         .unwrap_or(false);
+    let create_files = document_changes
+        && workspace
+            .and_then(|workspace| workspace.workspace_edit.as_ref())
+            .and_then(|edit| edit.resource_operations.as_ref())
+            .is_some_and(|operations| operations.contains(&lsp::ResourceOperationKind::Create));
     let session = Session {
         encoding,
         snippet_edits,
         document_changes,
         markdown,
         hierarchical_symbols,
+        create_files,
     };
 
     let watch_files = workspace
@@ -362,6 +409,10 @@ fn negotiate(
             document_highlight_provider: Some(lsp::OneOf::Left(true)),
             document_symbol_provider: Some(lsp::OneOf::Left(true)),
             workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+            rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            })),
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                 lsp::CodeActionOptions {
                     code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),

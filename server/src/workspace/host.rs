@@ -129,6 +129,9 @@ pub struct SourceView {
     pub model: Arc<Model>,
     /// The files the model was built from, in migration order.
     pub members: Vec<FileId>,
+    /// The migration folder, for writing a new migration the way it names them; `None` for
+    /// other sources.
+    pub migrations: Option<SchemaSource>,
 }
 
 /// One file as a request sees it.
@@ -1053,9 +1056,12 @@ impl Host {
             }
             None => diagnostics,
         };
+        let migrations =
+            matches!(source.kind, SourceKind::Migrations { .. }).then(|| source.clone());
         let view = Arc::new(SourceView {
             model,
             members: member_ids,
+            migrations,
         });
         let mut by_file: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
         for diagnostic in diagnostics {
