@@ -187,4 +187,53 @@ model Post {
             &["schema.sql:1 \"Größe\""],
         );
     }
+
+    #[test]
+    fn pg_dump_statements_and_multi_file_prisma() {
+        let dump = "\
+CREATE TABLE public.users (id bigint NOT NULL, email text);
+CREATE TABLE public.posts (id bigint NOT NULL, author_id bigint, title text);
+CREATE VIEW public.titles AS SELECT title FROM public.posts;
+ALTER TABLE ONLY public.posts ADD CONSTRAINT posts_author_fk FOREIGN KEY (author_id) REFERENCES public.users(id);
+CREATE INDEX index_posts_on_author_id ON public.posts USING btree (author_id);
+COMMENT ON COLUMN public.posts.title IS 'shown';
+ALTER TABLE ONLY public.posts ADD CONSTRAINT posts_title CHECK (char_length(title) < 200);
+COMMENT ON VIEW public.titles IS 'x';
+";
+        let at = |marker: &str, inside: usize| {
+            let at = dump.find(marker).expect("marker") + inside;
+            format!("{}$0{}", &dump[..at], &dump[at..])
+        };
+        check(&at("users(id)", 1), &["schema.sql:1 users"]);
+        check(&at("users(id)", 5), &["schema.sql:1 users"]);
+        check(&at("(id);", 1), &["schema.sql:1 id"]);
+        check(&at("(author_id) REF", 1), &["schema.sql:2 author_id"]);
+        check(&at("btree (author_id)", 8), &["schema.sql:2 author_id"]);
+        check(&at("title IS", 0), &["schema.sql:2 title"]);
+        check(&at("title) < 200", 2), &["schema.sql:2 title"]);
+        // Views and sequences are known by their whole written name.
+        check(&at("titles IS", 2), &["schema.sql:3 public.titles"]);
+        // The cursor right after a name.
+        check(&at("users(id)", 5), &["schema.sql:1 users"]);
+
+        let prisma = "\
+//- prisma/schema/user.prisma
+model User {
+  id    Int    @id
+  posts Post[]
+}
+//- prisma/schema/post.prisma
+model Post {
+  id       Int  @id
+  author   Us$0er @relation(fields: [authorId], references: [id])
+  authorId Int
+}
+//- prisma/schema/base.prisma
+datasource db {
+  provider = \"postgresql\"
+  url      = env(\"DATABASE_URL\")
+}
+";
+        check(prisma, &["prisma/schema/user.prisma:1 User"]);
+    }
 }
