@@ -401,7 +401,24 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str) -> Vec<WorkspaceSymbo
             continue;
         }
         seen.push(model);
-        for_each_object(&source.model, &mut |symbol| {
+        // Views and sequences share the model's list; their statement tells them apart.
+        let relation_kind = |loc: Loc| {
+            let statement = snapshot
+                .file_by_id(loc.file)
+                .and_then(|file| file.data.statement_at(loc.range.start()));
+            let sequence = statement.is_some_and(|s| {
+                s.lowered
+                    .facts
+                    .iter()
+                    .any(|f| matches!(f, Fact::CreateSequence { .. }))
+            });
+            if sequence {
+                SymbolKind::Sequence
+            } else {
+                SymbolKind::View
+            }
+        };
+        for_each_object(&source.model, &relation_kind, &mut |symbol| {
             if let Some(score) = score(&query, &symbol.name) {
                 found.push((score, symbol));
             }
@@ -434,7 +451,11 @@ fn score(query: &str, name: &str) -> Option<u8> {
 }
 
 /// The live objects of a model, each with the name it has now.
-fn for_each_object(model: &Model, emit: &mut dyn FnMut(WorkspaceSymbol)) {
+fn for_each_object(
+    model: &Model,
+    relation_kind: &dyn Fn(Loc) -> SymbolKind,
+    emit: &mut dyn FnMut(WorkspaceSymbol),
+) {
     let symbol = |name: &str, kind, container: Option<&str>, loc| WorkspaceSymbol {
         name: name.to_string(),
         kind,
@@ -506,7 +527,7 @@ fn for_each_object(model: &Model, emit: &mut dyn FnMut(WorkspaceSymbol)) {
     for (name, loc) in &model.other_relations {
         emit(symbol(
             &name.name,
-            SymbolKind::View,
+            relation_kind(*loc),
             Some(&name.schema),
             *loc,
         ));
@@ -603,6 +624,8 @@ mod tests {
             "//- a.sql\n\
              CREATE TABLE users (id bigint PRIMARY KEY, user_name text);\n\
              CREATE TABLE audit (id bigint, u_ser text);\n\
+             CREATE SEQUENCE user_seq;\n\
+             CREATE VIEW users_v AS SELECT 1;\n\
              //- b/schema.sql\n\
              CREATE TABLE superusers (id bigint);\n",
         );
@@ -622,11 +645,13 @@ mod tests {
             found,
             [
                 "Table users in public at a.sql:1 users",
+                "View users_v in public at a.sql:4 users_v",
+                "Sequence user_seq in public at a.sql:3 user_seq",
                 "Column user_name in users at a.sql:1 user_name",
                 "Table superusers in public at b/schema.sql:1 superusers",
                 "Column u_ser in audit at a.sql:2 u_ser",
             ]
         );
-        assert_eq!(workspace_symbols(&fixture.snapshot, "").len(), 8);
+        assert_eq!(workspace_symbols(&fixture.snapshot, "").len(), 10);
     }
 }
