@@ -400,4 +400,23 @@ CREATE INDEX ON orders (remark);\r
         };
         assert_eq!(prepared, "3 users users");
     }
+
+    #[test]
+    fn schema_files_that_build_one_schema_change_together() {
+        let linked = "\
+//- schema/CreateTables.sql
+CREATE TABLE art$0ist (id bigint NOT NULL, name text NOT NULL);
+//- schema/CreatePrimaryKeys.sql
+ALTER TABLE artist ADD PRIMARY KEY (id);
+";
+        assert_eq!(
+            rename(linked, "performer").unwrap(),
+            [
+                "schema/CreateTables.sql",
+                "CREATE TABLE performer (id bigint NOT NULL, name text NOT NULL);\n",
+                "schema/CreatePrimaryKeys.sql",
+                "ALTER TABLE performer ADD PRIMARY KEY (id);\n",
+            ]
+        );
+    }
 }
