@@ -136,4 +136,58 @@ CREATE TABLE clients (full_name text);
             .collect();
         assert_eq!(found, [("1 clients".to_string(), true)]);
     }
+
+    #[test]
+    fn types_indexes_and_functions_through_their_renames() {
+        let folder = "\
+//- db/001_types.sql
+CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE TABLE people (id bigint PRIMARY KEY, feeling mood NOT NULL);
+CREATE INDEX people_feeling ON people (feeling);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER people_touch BEFORE UPDATE ON people FOR EACH ROW EXECUTE FUNCTION touch();
+//- db/002_rename.sql
+ALTER TYPE mood RENAME TO feeling;
+ALTER INDEX people_feeling RENAME TO people_by_feeling;
+ALTER TABLE people ADD COLUMN mood_then feeling[];
+//- db/003_more.sql
+DROP INDEX people_by_feeling;
+";
+        check(
+            &folder.replacen("feeling mood", "feeling mo$0od", 1),
+            true,
+            &[
+                "db/001_types.sql:1 mood",
+                "db/001_types.sql:2 mood",
+                "db/002_rename.sql:1 mood",
+                "db/002_rename.sql:1 feeling",
+                "db/002_rename.sql:3 feeling",
+            ],
+        );
+        check(
+            &folder.replacen("touch();", "tou$0ch();", 1),
+            false,
+            &["db/001_types.sql:5 touch"],
+        );
+        // An index dropped at the end is gone from the schema: nothing to find.
+        check(
+            &folder.replacen("people_feeling ON", "people_$0feeling ON", 1),
+            true,
+            &[],
+        );
+        let kept = folder.replace(
+            "DROP INDEX people_by_feeling;\n",
+            "COMMENT ON INDEX people_by_feeling IS 'x';\n",
+        );
+        check(
+            &kept.replacen("people_feeling ON", "people_$0feeling ON", 1),
+            true,
+            &[
+                "db/001_types.sql:3 people_feeling",
+                "db/002_rename.sql:2 people_feeling",
+                "db/002_rename.sql:2 people_by_feeling",
+                "db/003_more.sql:1 people_by_feeling",
+            ],
+        );
+    }
 }
