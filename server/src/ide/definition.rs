@@ -1,6 +1,6 @@
 //! Go to definition: from a name to where its object was created; in a migration folder also
 //! the statements that altered or renamed it, up to the place of the name (as the schema stood
-//! there).
+//! there). An object a later statement dropped is found by its name among the statements before.
 
 use super::names::{self, Role};
 use crate::model::Loc;
@@ -17,7 +17,13 @@ pub struct Navigation {
 }
 
 pub fn definition(snapshot: &Snapshot, file: &FileView, offset: u32) -> Option<Navigation> {
-    let (symbol, origin) = names::symbol_at(file, offset)?;
+    let Some((symbol, origin)) = names::symbol_at(file, offset) else {
+        let (origin, created) = names::created_before(snapshot, file, offset)?;
+        return Some(Navigation {
+            origin,
+            targets: vec![created],
+        });
+    };
     let model = &file.source.as_ref()?.model;
     let mut targets = names::definition_loc(model, &symbol);
     let in_migrations = targets
@@ -235,5 +241,32 @@ datasource db {
 }
 ";
         check(prisma, &["prisma/schema/user.prisma:1 User"]);
+    }
+
+    #[test]
+    fn what_a_later_statement_dropped_is_found_by_name() {
+        let folder = "\
+//- db/001_index.sql
+CREATE TABLE t (id bigint PRIMARY KEY, a text);
+CREATE INDEX t_a ON t (a);
+CREATE VIEW v AS SELECT a FROM t;
+//- db/002_drop.sql
+DROP INDEX t_$0a;
+DROP VIEW v;
+";
+        check(folder, &["db/001_index.sql:2 t_a"]);
+        check(
+            &folder
+                .replace("t_$0a", "t_a")
+                .replace("VIEW v;", "VIEW $0v;"),
+            &["db/001_index.sql:3 v"],
+        );
+        // The creating statement itself.
+        check(
+            &folder
+                .replace("t_$0a;", "t_a;")
+                .replace("INDEX t_a ON", "INDEX t$0_a ON"),
+            &["db/001_index.sql:2 t_a"],
+        );
     }
 }

@@ -678,6 +678,85 @@ fn renamed_here<N>(former: &[FormerName<N>], at: Loc, is: impl Fn(&N) -> bool) -
     former.iter().any(|f| f.until == at && is(&f.name))
 }
 
+/// The kinds of object a name is written for, where the name alone identifies it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Table,
+    Index,
+    Type,
+    Domain,
+    Function,
+    Trigger,
+    Policy,
+    Relation,
+}
+
+impl Mention<'_> {
+    fn kind(&self) -> Option<Kind> {
+        Some(match self.what {
+            What::Table(_) => Kind::Table,
+            What::IndexDef(_) | What::Index(_) => Kind::Index,
+            What::TypeName(_) => Kind::Type,
+            What::DomainName(_) => Kind::Domain,
+            What::Function(_) => Kind::Function,
+            What::Trigger(..) => Kind::Trigger,
+            What::Policy(..) => Kind::Policy,
+            What::Relation(_) => Kind::Relation,
+            What::Column(..)
+            | What::ConstraintDef(..)
+            | What::Constraint(..)
+            | What::TypeUse(_) => return None,
+        })
+    }
+}
+
+/// For a name of an object the schema no longer has (dropped later): the range of the name at
+/// `offset` and where the latest object of that kind and name was created before it.
+pub fn created_before(
+    snapshot: &Snapshot,
+    file: &FileView,
+    offset: u32,
+) -> Option<(TextRange, Loc)> {
+    let source = file.source.as_ref()?;
+    let statement = file.data.statement_at(offset)?;
+    let mut at_cursor: Option<(TextRange, Kind, String)> = None;
+    for_each_mention(statement, &mut |m| {
+        let range = statement.absolute(m.range);
+        let narrower = at_cursor
+            .as_ref()
+            .is_none_or(|(r, ..)| range.len() < r.len());
+        if range.contains_inclusive(offset)
+            && narrower
+            && let Some(kind) = m.kind()
+        {
+            at_cursor = Some((range, kind, m.text().to_string()));
+        }
+    });
+    let (range, kind, name) = at_cursor?;
+    let used = Loc {
+        file: file.data.id,
+        range,
+    };
+    let mut created = None;
+    for &member in &source.members {
+        let Some(member) = snapshot.file_by_id(member) else {
+            continue;
+        };
+        for statement in member.data.statements.iter() {
+            let here = origin(member.data.id, statement);
+            if source.model.precedes(used, here.statement_loc()) {
+                return created.map(|loc| (range, loc));
+            }
+            for_each_mention(statement, &mut |m| {
+                if m.role == Role::Create && m.kind() == Some(kind) && m.text() == name {
+                    created = Some(here.loc(m.range));
+                }
+            });
+        }
+    }
+    created.map(|loc| (range, loc))
+}
+
 /// A resolved mention somewhere in a source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Occurrence {
