@@ -6,6 +6,7 @@ mod definition;
 #[cfg(test)]
 mod fixture;
 mod hover;
+mod name_index;
 mod names;
 mod references;
 mod rename;

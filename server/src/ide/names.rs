@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::name_index::{self, NameIndex};
 use crate::lower::{
     self, AlterTableAction, ConstraintKind, Expr, Fact, Ident, ObjectKind, ObjectName,
     PlacedStatement, TypeRef,
@@ -112,6 +113,20 @@ pub(crate) struct Mention<'a> {
 }
 
 impl Mention<'_> {
+    /// The table name written for a column or constraint, where the statement names its table
+    /// itself (not an ALTER TABLE's or CREATE INDEX's, which the model resolved already).
+    fn table_written(&self) -> Option<&str> {
+        match self.what {
+            What::Column(scope, _) | What::ConstraintDef(scope, _) | What::Constraint(scope, _) => {
+                match scope {
+                    Scope::Created(name) | Scope::Named(name) => Some(&name.name.name),
+                    Scope::Statement(_) => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// The name as written, folded (a type's lookup name), for cheap filtering before
     /// resolution.
     pub fn text(&self) -> &str {
@@ -814,42 +829,51 @@ pub fn occurrences(
     };
     let model = &source.model;
     let names = names_of(model, symbol);
+    // A column's or constraint's table by name, to pass over the columns of other tables
+    // without resolving their tables.
+    let table_names = match symbol {
+        Symbol::Column(table, _) | Symbol::Constraint(table, _) => {
+            Some(names_of(model, &Symbol::Table(*table)))
+        }
+        _ => None,
+    };
+    let members = name_index::members(snapshot, source);
+    let index = NameIndex::of(source, &members);
     let mut out: Vec<Occurrence> = Vec::new();
-    for &member in &source.members {
-        if only.is_some_and(|only| only != member) {
+    for (member, statement) in index.statements(&names) {
+        let member = members[member as usize];
+        if only.is_some_and(|only| only != member.data.id) {
             continue;
         }
-        let Some(member) = snapshot.file_by_id(member) else {
-            continue;
+        let statement = &member.data.statements[statement as usize];
+        let resolver = Resolver {
+            model,
+            language: member.data.language,
+            origin: origin(member.data.id, statement),
         };
-        for statement in member.data.statements.iter() {
-            let resolver = Resolver {
-                model,
-                language: member.data.language,
-                origin: origin(member.data.id, statement),
-            };
-            for_each_mention(statement, &mut |mention| {
-                if !names.iter().any(|n| n == mention.text())
-                    || resolver.resolve(&mention).as_ref() != Some(symbol)
-                {
-                    return;
-                }
-                let loc = resolver.origin.loc(mention.range);
-                // Names repeat within a statement only (an inline key names its column again).
-                let statement_start = out
-                    .iter()
-                    .rposition(|o| o.statement != statement.range() || o.loc.file != loc.file)
-                    .map_or(0, |p| p + 1);
-                match out[statement_start..].iter_mut().find(|o| o.loc == loc) {
-                    Some(seen) => seen.role = seen.role.min(mention.role),
-                    None => out.push(Occurrence {
-                        loc,
-                        role: mention.role,
-                        statement: statement.range(),
-                    }),
-                }
-            });
-        }
+        let first = out.len();
+        for_each_mention(statement, &mut |mention| {
+            let other_table = table_names
+                .as_ref()
+                .zip(mention.table_written())
+                .is_some_and(|(names, written)| !names.iter().any(|n| n == written));
+            if other_table
+                || !names.iter().any(|n| n == mention.text())
+                || resolver.resolve(&mention).as_ref() != Some(symbol)
+            {
+                return;
+            }
+            let loc = resolver.origin.loc(mention.range);
+            // A name may repeat within a statement (an inline key names its column again).
+            match out[first..].iter_mut().find(|o| o.loc == loc) {
+                Some(seen) => seen.role = seen.role.min(mention.role),
+                None => out.push(Occurrence {
+                    loc,
+                    role: mention.role,
+                    statement: statement.range(),
+                }),
+            }
+        });
     }
     out
 }
