@@ -90,6 +90,8 @@ pub(crate) enum What<'a> {
     ConstraintDef(Scope<'a>, &'a lower::Constraint),
     /// A constraint named by a later statement.
     Constraint(Scope<'a>, &'a Ident),
+    /// The old name in RENAME CONSTRAINT (the model knows only the new one).
+    RenamedConstraint(Scope<'a>, &'a Ident, &'a Ident),
     IndexDef(&'a Arc<lower::CreateIndex>),
     Index(&'a Ident),
     /// A type used by a column, parameter or domain: a user type, a domain or (in Prisma) a
@@ -117,12 +119,13 @@ impl Mention<'_> {
     /// itself (not an ALTER TABLE's or CREATE INDEX's, which the model resolved already).
     fn table_written(&self) -> Option<&str> {
         match self.what {
-            What::Column(scope, _) | What::ConstraintDef(scope, _) | What::Constraint(scope, _) => {
-                match scope {
-                    Scope::Created(name) | Scope::Named(name) => Some(&name.name.name),
-                    Scope::Statement(_) => None,
-                }
-            }
+            What::Column(scope, _)
+            | What::ConstraintDef(scope, _)
+            | What::Constraint(scope, _)
+            | What::RenamedConstraint(scope, ..) => match scope {
+                Scope::Created(name) | Scope::Named(name) => Some(&name.name.name),
+                Scope::Statement(_) => None,
+            },
             _ => None,
         }
     }
@@ -135,6 +138,7 @@ impl Mention<'_> {
             | What::Function(n) => &n.name.name,
             What::Column(_, i)
             | What::Constraint(_, i)
+            | What::RenamedConstraint(_, i, _)
             | What::Index(i)
             | What::Trigger(i, _)
             | What::Policy(i, _) => &i.name,
@@ -420,7 +424,8 @@ impl<'a> Mentions<'a, '_> {
                 self.push(name.range, Role::Alter, What::Constraint(scope, name));
             }
             RenameConstraint { name, new_name } => {
-                self.push(name.range, Role::Alter, What::Constraint(scope, name));
+                let renamed = What::RenamedConstraint(scope, name, new_name);
+                self.push(name.range, Role::Alter, renamed);
                 self.push(
                     new_name.range,
                     Role::Alter,
@@ -532,7 +537,7 @@ impl Resolver<'_> {
                 })?;
                 Some(Symbol::Constraint(table, position))
             }
-            What::Constraint(scope, name) => {
+            What::Constraint(scope, name) | What::RenamedConstraint(scope, _, name) => {
                 let table = self.table(scope)?;
                 let table = model.table(table);
                 let position = table
@@ -720,6 +725,7 @@ impl Mention<'_> {
             What::Column(..)
             | What::ConstraintDef(..)
             | What::Constraint(..)
+            | What::RenamedConstraint(..)
             | What::TypeUse(_) => return None,
         })
     }
@@ -828,7 +834,15 @@ pub fn occurrences(
         return Vec::new();
     };
     let model = &source.model;
-    let names = names_of(model, symbol);
+    let mut names = names_of(model, symbol);
+    if let Symbol::Constraint(..) = symbol {
+        // The name its definition wrote, which a RENAME CONSTRAINT replaced in the model.
+        for created in definition_loc(model, symbol) {
+            if let Some(file) = snapshot.file_by_id(created.file) {
+                names.push(folded(file.data.slice(created.range)));
+            }
+        }
+    }
     // A column's or constraint's table by name, to pass over the columns of other tables
     // without resolving their tables.
     let table_names = match symbol {
@@ -876,6 +890,14 @@ pub fn occurrences(
         });
     }
     out
+}
+
+/// An identifier as PostgreSQL reads it: unquoted, or folded to lower case.
+pub(crate) fn folded(written: &str) -> String {
+    match written.strip_prefix('"').and_then(|w| w.strip_suffix('"')) {
+        Some(quoted) => quoted.replace("\"\"", "\""),
+        None => written.to_lowercase(),
+    }
 }
 
 /// Every name `symbol` has or had, as mentions write them.

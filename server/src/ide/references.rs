@@ -190,4 +190,23 @@ DROP INDEX people_by_feeling;
             ],
         );
     }
+
+    #[test]
+    fn a_renamed_constraint_keeps_its_first_name() {
+        let schema = "\
+CREATE TABLE t (id bigint, CONSTRAINT t_pk PRIMARY KEY (id));
+ALTER TABLE t RENAME CONSTRAINT t_pk TO t_key;
+COMMENT ON CONSTRAINT t_k$0ey ON t IS 'the key';
+";
+        check(
+            schema,
+            true,
+            &[
+                "schema.sql:1 t_pk",
+                "schema.sql:2 t_pk",
+                "schema.sql:2 t_key",
+                "schema.sql:3 t_key",
+            ],
+        );
+    }
 }

@@ -96,7 +96,7 @@ pub fn rename(
             let written = snapshot
                 .file_by_id(loc.file)
                 .map_or("", |f| f.data.slice(loc.range));
-            let folded = folded(written);
+            let folded = names::folded(written);
             folded == old || prisma_old.as_deref() == Some(written)
         })
         .collect();
@@ -152,14 +152,6 @@ pub fn rename(
              rename it with a migration",
             path_of(created)
         )),
-    }
-}
-
-/// An identifier as PostgreSQL reads it: unquoted, or folded to lower case.
-fn folded(written: &str) -> String {
-    match written.strip_prefix('"').and_then(|w| w.strip_suffix('"')) {
-        Some(quoted) => quoted.replace("\"\"", "\""),
-        None => written.to_lowercase(),
     }
 }
 
