@@ -269,4 +269,32 @@ DROP VIEW v;
             &["db/001_index.sql:2 t_a"],
         );
     }
+
+    #[test]
+    fn parents_partitions_types_policies_and_sequences() {
+        let schema = "\
+CREATE TYPE address AS (street text, city text);
+CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE places OF address;
+CREATE TABLE archived (LIKE events);
+CREATE SEQUENCE event_ids;
+ALTER SEQUENCE event_ids OWNED BY events.id;
+CREATE POLICY own_events ON events USING (id > 0);
+COMMENT ON POLICY own_events ON events IS 'x';
+";
+        let at = |marker: &str, inside: usize| {
+            let at = schema.find(marker).expect("marker") + inside;
+            format!("{}$0{}", &schema[..at], &schema[at..])
+        };
+        check(&at("events FOR", 2), &["schema.sql:2 events"]);
+        check(&at("address;", 2), &["schema.sql:1 address"]);
+        check(&at("events);", 2), &["schema.sql:2 events"]);
+        check(&at("event_ids OWNED", 2), &["schema.sql:6 event_ids"]);
+        check(
+            &at("own_events ON events IS", 2),
+            &["schema.sql:8 own_events"],
+        );
+        check(&at("id > 0", 0), &["schema.sql:2 id"]);
+    }
 }
