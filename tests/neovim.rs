@@ -50,6 +50,22 @@ fn neovim_0_11_lsp_with_vim_lsp_enable() {
     );
 }
 
+#[test]
+fn neovim_0_11_navigation() {
+    let test = "neovim_0_11_navigation";
+    let Some(nvim) = find_nvim(test, Minor::V0_11) else {
+        return;
+    };
+    let dir = TestDir::new(test);
+    run_script(
+        &nvim,
+        "navigation_test.lua",
+        &dir,
+        &[("DDLINT_BIN", env!("CARGO_BIN_EXE_ddlint"))],
+    );
+    dir.remove();
+}
+
 fn plugin_checks(test: &str, minor: Minor) {
     let Some(nvim) = find_nvim(test, minor) else {
         return;

@@ -90,7 +90,7 @@ fn new_migration(
     step: &MigrationStep,
     now_utc: u64,
 ) -> Option<Vec<NewFile>> {
-    let source = &file.source.as_ref()?.source;
+    let source = file.source.as_ref()?.migrations.as_ref()?;
     let convention = MigrationConvention::of(source, |path| {
         snapshot.file(path).map(|view| &*view.data.text)
     })?;

@@ -2,7 +2,21 @@
 //! LSP types; `lsp/` converts.
 
 mod code_actions;
+mod definition;
+#[cfg(test)]
+mod fixture;
 mod hover;
+mod name_index;
+mod names;
+mod references;
+mod rename;
+mod symbols;
 
 pub use code_actions::{Action, ActionContext, code_actions};
+pub use definition::{Navigation, definition};
 pub use hover::{HoverResult, hover};
+pub use references::{Highlight, highlights, references};
+pub use rename::{RenameTarget, Renamed, prepare_rename, rename};
+pub use symbols::{
+    DocumentSymbol, SymbolKind, WorkspaceSymbol, document_symbols, workspace_symbols,
+};

@@ -9,11 +9,11 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::proto::{from_proto, to_proto};
 use crate::ide;
-use crate::model::FileId;
+use crate::model::{FileId, Loc};
 use crate::rules::Edit;
 use crate::text::PositionEncoding;
 use crate::workspace::history::NewFile;
-use crate::workspace::host::Snapshot;
+use crate::workspace::host::{FileView, Snapshot};
 
 /// What was negotiated with the client at `initialize`.
 #[derive(Clone, Debug)]
@@ -23,9 +23,11 @@ pub(crate) struct Session {
     pub(crate) snippet_edits: bool,
     /// Workspace edits may use `documentChanges` (versioned edits).
     pub(crate) document_changes: bool,
-    /// Workspace edits may create files (`documentChanges` with the `create` operation).
-    pub(crate) create_files: bool,
     pub(crate) markdown: bool,
+    /// The client shows nested document symbols.
+    pub(crate) hierarchical_symbols: bool,
+    /// Workspace edits may create files (`documentChanges` with resource operations).
+    pub(crate) create_files: bool,
 }
 
 pub(crate) fn hover(
@@ -252,4 +254,254 @@ fn workspace_edit(
             document_changes: None,
         }
     })
+}
+
+/// The document and byte offset of a position request.
+fn position_in<'s>(
+    snapshot: &'s Snapshot,
+    session: &Session,
+    position: &lsp::TextDocumentPositionParams,
+) -> Option<(&'s FileView, u32)> {
+    let path = from_proto::path(&position.text_document.uri)?;
+    let file = snapshot.file(&path)?;
+    let offset = from_proto::offset(&file.data.lines, position.position, session.encoding);
+    Some((file, offset))
+}
+
+/// A location; one in the requested document keeps the URI the client sent.
+fn location(
+    snapshot: &Snapshot,
+    session: &Session,
+    requested: (FileId, &Uri),
+    loc: Loc,
+) -> Option<lsp::Location> {
+    let file = snapshot.file_by_id(loc.file)?;
+    let uri = if loc.file == requested.0 {
+        requested.1.clone()
+    } else {
+        to_proto::uri(&file.data.path)?
+    };
+    let range = to_proto::range(&file.data.lines, loc.range, session.encoding);
+    Some(lsp::Location::new(uri, range))
+}
+
+/// Definition, declaration and type definition alike: where the object named at the position
+/// was created, then (in a migration folder) the statements that altered it.
+pub(crate) fn definition(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::GotoDefinitionParams,
+) -> Option<lsp::GotoDefinitionResponse> {
+    let position = params.text_document_position_params;
+    let (file, offset) = position_in(snapshot, session, &position)?;
+    let found = ide::definition(snapshot, file, offset)?;
+    let requested = (file.data.id, &position.text_document.uri);
+    let locations: Vec<lsp::Location> = found
+        .targets
+        .into_iter()
+        .filter_map(|loc| location(snapshot, session, requested, loc))
+        .collect();
+    (!locations.is_empty()).then_some(lsp::GotoDefinitionResponse::Array(locations))
+}
+
+pub(crate) fn references(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::ReferenceParams,
+) -> Option<Vec<lsp::Location>> {
+    let position = params.text_document_position;
+    let (file, offset) = position_in(snapshot, session, &position)?;
+    let requested = (file.data.id, &position.text_document.uri);
+    let found = ide::references(snapshot, file, offset, params.context.include_declaration);
+    Some(
+        found
+            .into_iter()
+            .filter_map(|loc| location(snapshot, session, requested, loc))
+            .collect(),
+    )
+}
+
+pub(crate) fn document_highlight(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::DocumentHighlightParams,
+) -> Option<Vec<lsp::DocumentHighlight>> {
+    let (file, offset) = position_in(snapshot, session, &params.text_document_position_params)?;
+    let highlights = ide::highlights(snapshot, file, offset)
+        .into_iter()
+        .map(|highlight| lsp::DocumentHighlight {
+            range: to_proto::range(&file.data.lines, highlight.range, session.encoding),
+            kind: Some(if highlight.write {
+                lsp::DocumentHighlightKind::WRITE
+            } else {
+                lsp::DocumentHighlightKind::READ
+            }),
+        })
+        .collect();
+    Some(highlights)
+}
+
+/// The outline: nested where the client supports it, else flat with container names.
+pub(crate) fn document_symbols(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::DocumentSymbolParams,
+) -> Option<lsp::DocumentSymbolResponse> {
+    let uri = params.text_document.uri;
+    let file = snapshot.file(&from_proto::path(&uri)?)?;
+    let symbols = ide::document_symbols(file);
+    let lines = &file.data.lines;
+    if session.hierarchical_symbols {
+        let nested = symbols
+            .iter()
+            .map(|symbol| to_proto::document_symbol(lines, symbol, session.encoding))
+            .collect();
+        return Some(lsp::DocumentSymbolResponse::Nested(nested));
+    }
+    let mut flat = Vec::new();
+    let mut pending: Vec<(&ide::DocumentSymbol, Option<&str>)> =
+        symbols.iter().rev().map(|s| (s, None)).collect();
+    while let Some((symbol, container)) = pending.pop() {
+        let range = to_proto::range(lines, symbol.selection, session.encoding);
+        flat.push(to_proto::symbol_information(
+            &symbol.name,
+            symbol.kind,
+            container,
+            lsp::Location::new(uri.clone(), range),
+        ));
+        pending.extend(
+            symbol
+                .children
+                .iter()
+                .rev()
+                .map(|child| (child, Some(symbol.name.as_str()))),
+        );
+    }
+    Some(lsp::DocumentSymbolResponse::Flat(flat))
+}
+
+pub(crate) fn workspace_symbols(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::WorkspaceSymbolParams,
+) -> Option<lsp::WorkspaceSymbolResponse> {
+    let found = ide::workspace_symbols(snapshot, &params.query);
+    let symbols = found
+        .into_iter()
+        .filter_map(|symbol| {
+            let file = snapshot.file_by_id(symbol.loc.file)?;
+            let uri = to_proto::uri(&file.data.path)?;
+            let range = to_proto::range(&file.data.lines, symbol.loc.range, session.encoding);
+            Some(lsp::WorkspaceSymbol {
+                name: symbol.name,
+                kind: to_proto::symbol_kind(symbol.kind),
+                tags: None,
+                container_name: symbol.container,
+                location: lsp::OneOf::Left(lsp::Location::new(uri, range)),
+                data: None,
+            })
+        })
+        .collect();
+    Some(lsp::WorkspaceSymbolResponse::Nested(symbols))
+}
+
+/// The name a rename at the position would change, or why there is none.
+pub(crate) fn prepare_rename(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::TextDocumentPositionParams,
+) -> Option<Result<lsp::PrepareRenameResponse, String>> {
+    let (file, offset) = position_in(snapshot, session, &params)?;
+    Some(ide::prepare_rename(file, offset).map(|target| {
+        lsp::PrepareRenameResponse::RangeWithPlaceholder {
+            range: to_proto::range(&file.data.lines, target.range, session.encoding),
+            placeholder: target.name,
+        }
+    }))
+}
+
+/// A rename as a workspace edit: a new migration is a file to create, so that needs a client
+/// that creates files.
+pub(crate) fn rename(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::RenameParams,
+) -> Option<Result<lsp::WorkspaceEdit, String>> {
+    let position = params.text_document_position;
+    let (file, offset) = position_in(snapshot, session, &position)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let renamed = match ide::rename(snapshot, file, offset, &params.new_name, now) {
+        Ok(renamed) => renamed,
+        Err(refusal) => return Some(Err(refusal)),
+    };
+    if !renamed.new_files.is_empty() && !session.create_files {
+        return Some(Err(
+            "this rename is a new migration, and the editor does not let a language server \
+             create files"
+                .to_string(),
+        ));
+    }
+    let requested = (file.data.id, &position.text_document.uri);
+    let mut by_file: Vec<(FileId, Vec<lsp::TextEdit>)> = Vec::new();
+    for loc in &renamed.edits {
+        let target = snapshot.file_by_id(loc.file)?;
+        let edit = lsp::TextEdit {
+            range: to_proto::range(&target.data.lines, loc.range, session.encoding),
+            new_text: renamed.new_name.clone(),
+        };
+        match by_file.iter_mut().find(|(id, _)| *id == loc.file) {
+            Some((_, edits)) => edits.push(edit),
+            None => by_file.push((loc.file, vec![edit])),
+        }
+    }
+    let uri_of = |id: FileId| -> Option<Uri> {
+        if id == requested.0 {
+            return Some(requested.1.clone());
+        }
+        to_proto::uri(&snapshot.file_by_id(id)?.data.path)
+    };
+    if !session.document_changes {
+        let mut changes = HashMap::new();
+        for (id, edits) in by_file {
+            changes.insert(uri_of(id)?, edits);
+        }
+        return Some(Ok(lsp::WorkspaceEdit {
+            changes: Some(changes),
+            ..lsp::WorkspaceEdit::default()
+        }));
+    }
+    let mut operations = Vec::new();
+    for new in &renamed.new_files {
+        let uri = to_proto::uri(&new.path)?;
+        operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(
+            lsp::CreateFile {
+                uri: uri.clone(),
+                options: None,
+                annotation_id: None,
+            },
+        )));
+        operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+            text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version: None },
+            edits: vec![lsp::OneOf::Left(lsp::TextEdit {
+                range: lsp::Range::default(),
+                new_text: new.text.clone(),
+            })],
+        }));
+    }
+    for (id, edits) in by_file {
+        let version = snapshot.file_by_id(id)?.version;
+        operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+            text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                uri: uri_of(id)?,
+                version,
+            },
+            edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+        }));
+    }
+    Some(Ok(lsp::WorkspaceEdit {
+        document_changes: Some(lsp::DocumentChanges::Operations(operations)),
+        ..lsp::WorkspaceEdit::default()
+    }))
 }

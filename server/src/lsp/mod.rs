@@ -140,6 +140,94 @@ impl LanguageServer for Server {
         self.request("textDocument/hover", params, handlers::hover)
             .await
     }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> jsonrpc::Result<Option<lsp::GotoDefinitionResponse>> {
+        self.request("textDocument/definition", params, handlers::definition)
+            .await
+    }
+
+    async fn goto_declaration(
+        &self,
+        params: lsp::request::GotoDeclarationParams,
+    ) -> jsonrpc::Result<Option<lsp::request::GotoDeclarationResponse>> {
+        self.request("textDocument/declaration", params, handlers::definition)
+            .await
+    }
+
+    async fn goto_type_definition(
+        &self,
+        params: lsp::request::GotoTypeDefinitionParams,
+    ) -> jsonrpc::Result<Option<lsp::request::GotoTypeDefinitionResponse>> {
+        self.request("textDocument/typeDefinition", params, handlers::definition)
+            .await
+    }
+
+    async fn references(
+        &self,
+        params: lsp::ReferenceParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::Location>>> {
+        self.request("textDocument/references", params, handlers::references)
+            .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: lsp::DocumentHighlightParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::DocumentHighlight>>> {
+        self.request(
+            "textDocument/documentHighlight",
+            params,
+            handlers::document_highlight,
+        )
+        .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> jsonrpc::Result<Option<lsp::DocumentSymbolResponse>> {
+        self.request(
+            "textDocument/documentSymbol",
+            params,
+            handlers::document_symbols,
+        )
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> jsonrpc::Result<Option<lsp::WorkspaceSymbolResponse>> {
+        self.request("workspace/symbol", params, handlers::workspace_symbols)
+            .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> jsonrpc::Result<Option<lsp::PrepareRenameResponse>> {
+        refusable(
+            self.request(
+                "textDocument/prepareRename",
+                params,
+                handlers::prepare_rename,
+            )
+            .await,
+        )
+    }
+
+    async fn rename(
+        &self,
+        params: lsp::RenameParams,
+    ) -> jsonrpc::Result<Option<lsp::WorkspaceEdit>> {
+        refusable(
+            self.request("textDocument/rename", params, handlers::rename)
+                .await,
+        )
+    }
 }
 
 impl Server {
@@ -209,6 +297,23 @@ fn guarded<R>(method: &str, work: impl FnOnce() -> R) -> jsonrpc::Result<R> {
     })
 }
 
+/// A handler's refusal (a rename that cannot be done, and why) as the error response the
+/// protocol asks for, `RequestFailed`, whose message clients show.
+fn refusable<T>(outcome: jsonrpc::Result<Option<Result<T, String>>>) -> jsonrpc::Result<Option<T>> {
+    match outcome? {
+        Some(Ok(value)) => Ok(Some(value)),
+        Some(Err(message)) => Err(jsonrpc::Error {
+            code: ErrorCode::ServerError(REQUEST_FAILED),
+            message: message.into(),
+            data: None,
+        }),
+        None => Ok(None),
+    }
+}
+
+/// LSP's `RequestFailed` error code.
+const REQUEST_FAILED: i64 = -32803;
+
 fn internal_error(message: String) -> jsonrpc::Error {
     stderr_line!("{message}");
     jsonrpc::Error {
@@ -243,23 +348,30 @@ fn negotiate(
         .and_then(|workspace| workspace.workspace_edit.as_ref())
         .and_then(|edit| edit.document_changes)
         .unwrap_or(false);
-    let create_files = document_changes
-        && workspace
-            .and_then(|workspace| workspace.workspace_edit.as_ref())
-            .and_then(|edit| edit.resource_operations.as_ref())
-            .is_some_and(|operations| operations.contains(&lsp::ResourceOperationKind::Create));
     let markdown = capabilities
         .text_document
         .as_ref()
         .and_then(|document| document.hover.as_ref())
         .and_then(|hover| hover.content_format.as_ref())
         .is_none_or(|formats| formats.contains(&lsp::MarkupKind::Markdown));
+    let hierarchical_symbols = capabilities
+        .text_document
+        .as_ref()
+        .and_then(|document| document.document_symbol.as_ref())
+        .and_then(|symbols| symbols.hierarchical_document_symbol_support)
+        .unwrap_or(false);
+    let create_files = document_changes
+        && workspace
+            .and_then(|workspace| workspace.workspace_edit.as_ref())
+            .and_then(|edit| edit.resource_operations.as_ref())
+            .is_some_and(|operations| operations.contains(&lsp::ResourceOperationKind::Create));
     let session = Session {
         encoding,
         snippet_edits,
         document_changes,
-        create_files,
         markdown,
+        hierarchical_symbols,
+        create_files,
     };
 
     let watch_files = workspace
@@ -290,6 +402,17 @@ fn negotiate(
                 },
             )),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            definition_provider: Some(lsp::OneOf::Left(true)),
+            declaration_provider: Some(lsp::DeclarationCapability::Simple(true)),
+            type_definition_provider: Some(lsp::TypeDefinitionProviderCapability::Simple(true)),
+            references_provider: Some(lsp::OneOf::Left(true)),
+            document_highlight_provider: Some(lsp::OneOf::Left(true)),
+            document_symbol_provider: Some(lsp::OneOf::Left(true)),
+            workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+            rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            })),
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                 lsp::CodeActionOptions {
                     code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),

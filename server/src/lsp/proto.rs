@@ -87,6 +87,7 @@ pub(crate) mod from_proto {
 
 pub(crate) mod to_proto {
     use super::*;
+    use crate::ide;
     use crate::rules::{self, Severity};
     use crate::workspace::host::{FileView, Snapshot};
 
@@ -117,6 +118,68 @@ pub(crate) mod to_proto {
             position(lines, range.start(), encoding),
             position(lines, range.end(), encoding),
         )
+    }
+
+    pub(crate) fn symbol_kind(kind: ide::SymbolKind) -> lsp::SymbolKind {
+        use ide::SymbolKind::*;
+        match kind {
+            Table => lsp::SymbolKind::STRUCT,
+            Column => lsp::SymbolKind::FIELD,
+            Constraint => lsp::SymbolKind::PROPERTY,
+            Index => lsp::SymbolKind::KEY,
+            View => lsp::SymbolKind::INTERFACE,
+            Sequence => lsp::SymbolKind::NUMBER,
+            Function => lsp::SymbolKind::FUNCTION,
+            Trigger => lsp::SymbolKind::EVENT,
+            Policy => lsp::SymbolKind::OBJECT,
+            Type => lsp::SymbolKind::CLASS,
+            Enum => lsp::SymbolKind::ENUM,
+            EnumLabel => lsp::SymbolKind::ENUM_MEMBER,
+            Domain => lsp::SymbolKind::TYPE_PARAMETER,
+            Extension => lsp::SymbolKind::PACKAGE,
+            Schema => lsp::SymbolKind::NAMESPACE,
+        }
+    }
+
+    // `deprecated` is a field the protocol still requires to be settable.
+    #[allow(deprecated)]
+    pub(crate) fn document_symbol(
+        lines: &LineIndex,
+        symbol: &ide::DocumentSymbol,
+        encoding: PositionEncoding,
+    ) -> lsp::DocumentSymbol {
+        let children: Vec<lsp::DocumentSymbol> = symbol
+            .children
+            .iter()
+            .map(|child| document_symbol(lines, child, encoding))
+            .collect();
+        lsp::DocumentSymbol {
+            name: symbol.name.clone(),
+            detail: symbol.detail.clone(),
+            kind: symbol_kind(symbol.kind),
+            tags: None,
+            deprecated: None,
+            range: range(lines, symbol.range, encoding),
+            selection_range: range(lines, symbol.selection, encoding),
+            children: (!children.is_empty()).then_some(children),
+        }
+    }
+
+    #[allow(deprecated)]
+    pub(crate) fn symbol_information(
+        name: &str,
+        kind: ide::SymbolKind,
+        container: Option<&str>,
+        location: lsp::Location,
+    ) -> lsp::SymbolInformation {
+        lsp::SymbolInformation {
+            name: name.to_string(),
+            kind: symbol_kind(kind),
+            tags: None,
+            deprecated: None,
+            location,
+            container_name: container.map(String::from),
+        }
     }
 
     fn severity(severity: Severity) -> lsp::DiagnosticSeverity {

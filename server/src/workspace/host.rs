@@ -129,8 +129,9 @@ pub struct SourceView {
     pub model: Arc<Model>,
     /// The files the model was built from, in migration order.
     pub members: Vec<FileId>,
-    /// The source's files on disk, for writing a new migration the way its tool does.
-    pub source: SchemaSource,
+    /// The migration folder, for writing a new migration the way it names them; `None` for
+    /// other sources.
+    pub migrations: Option<SchemaSource>,
 }
 
 /// One file as a request sees it.
@@ -161,6 +162,11 @@ impl Snapshot {
 
     pub fn file_by_id(&self, id: FileId) -> Option<&Arc<FileView>> {
         self.files.get(self.ids.get(&id)?)
+    }
+
+    /// Every file, in no particular order.
+    pub fn files(&self) -> impl Iterator<Item = &Arc<FileView>> {
+        self.files.values()
     }
 
     pub fn config_problems(&self) -> &[Arc<ConfigProblem>] {
@@ -1050,10 +1056,12 @@ impl Host {
             }
             None => diagnostics,
         };
+        let migrations =
+            matches!(source.kind, SourceKind::Migrations { .. }).then(|| source.clone());
         let view = Arc::new(SourceView {
             model,
             members: member_ids,
-            source: source.clone(),
+            migrations,
         });
         let mut by_file: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
         for diagnostic in diagnostics {

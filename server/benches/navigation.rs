@@ -1,0 +1,125 @@
+//! Figures for navigation requests on a large schema, not a timed test: `sql/gitlab-structure.sql`
+//! of the corpus at `DDLINT_CORPUS` is loaded into the host, then definition, references and
+//! document highlight are asked at foreign-key targets and indexed columns spread over the file,
+//! and document and workspace symbols a few times. Prints the median, 99th percentile and worst
+//! time of each request.
+//!
+//! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench navigation`
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use ddlint::ide;
+use ddlint::text::PositionEncoding;
+use ddlint::workspace::host::Host;
+
+/// Places asked at, per kind of name.
+const PLACES: usize = 200;
+
+fn main() {
+    let Some(corpus) = std::env::var_os("DDLINT_CORPUS") else {
+        println!(
+            "DDLINT_CORPUS is not set (the corpus directory holding sql/gitlab-structure.sql); \
+             nothing to measure"
+        );
+        return;
+    };
+    let source = PathBuf::from(corpus).join("sql/gitlab-structure.sql");
+    let text = match std::fs::read_to_string(&source) {
+        Ok(text) => text,
+        Err(error) => {
+            println!(
+                "cannot read {}: {error}; nothing to measure",
+                source.display()
+            );
+            return;
+        }
+    };
+    let folder = std::env::temp_dir().join(format!("ddlint-bench-nav-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("create the workspace folder");
+    let path = folder.join("structure.sql");
+    std::fs::write(&path, &text).expect("write the schema");
+    let mut host = Host::new(PositionEncoding::Utf16, None);
+    host.add_folder(&folder, &mut |_, _| {});
+    let snapshot = host.commit().snapshot;
+    let _ = std::fs::remove_dir_all(&folder);
+    let Some(file) = snapshot.file(&path) else {
+        println!("the schema was not read; nothing to measure");
+        return;
+    };
+
+    // A table name after REFERENCES, a column in an index's column list.
+    let tables = places(&text, "REFERENCES ", 2);
+    let columns = places(&text, "USING btree (", 1);
+    // What was asked, the times, and how many results came back in all.
+    let mut asked: Vec<(String, Vec<Duration>, usize)> = Vec::new();
+    for (kind, offsets) in [("table", &tables), ("column", &columns)] {
+        let mut times = [Vec::new(), Vec::new(), Vec::new()];
+        let mut found = [0; 3];
+        for &offset in offsets.iter() {
+            let started = Instant::now();
+            let targets = ide::definition(&snapshot, file, offset);
+            times[0].push(started.elapsed());
+            found[0] += targets.map_or(0, |n| n.targets.len());
+            let started = Instant::now();
+            found[1] += ide::references(&snapshot, file, offset, true).len();
+            times[1].push(started.elapsed());
+            let started = Instant::now();
+            found[2] += ide::highlights(&snapshot, file, offset).len();
+            times[2].push(started.elapsed());
+        }
+        let requests = ["definition", "references", "document highlight"];
+        for ((request, times), found) in requests.into_iter().zip(times).zip(found) {
+            let what = format!("{request} at a {kind} ({} places)", offsets.len());
+            asked.push((what, times, found));
+        }
+    }
+    let mut found = 0;
+    let symbols: Vec<Duration> = (0..10)
+        .map(|_| {
+            let started = Instant::now();
+            found += ide::document_symbols(file).len();
+            started.elapsed()
+        })
+        .collect();
+    asked.push(("document symbols (10 times)".to_string(), symbols, found));
+    let queries = ["user", "project_id", "ci_b", "idx", "x"];
+    let mut found = 0;
+    let workspace: Vec<Duration> = queries
+        .iter()
+        .map(|query| {
+            let started = Instant::now();
+            found += ide::workspace_symbols(&snapshot, query).len();
+            started.elapsed()
+        })
+        .collect();
+    asked.push((
+        "workspace symbols (5 queries)".to_string(),
+        workspace,
+        found,
+    ));
+
+    println!("{}: {} bytes", source.display(), text.len());
+    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
+    for (what, mut times, found) in asked {
+        times.sort();
+        let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+        println!(
+            "{what}: median {}, p99 {}, worst {} ({found} results)",
+            ms(at(0.5)),
+            ms(at(0.99)),
+            ms(at(1.0))
+        );
+    }
+}
+
+/// Up to `PLACES` offsets `inside` bytes into the name after each `marker`, spread over the file.
+fn places(text: &str, marker: &str, inside: usize) -> Vec<u32> {
+    let all: Vec<usize> = text
+        .match_indices(marker)
+        .map(|(at, _)| at + marker.len() + inside)
+        .collect();
+    let step = all.len().div_ceil(PLACES).max(1);
+    all.into_iter().step_by(step).map(|at| at as u32).collect()
+}

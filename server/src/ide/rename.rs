@@ -1,0 +1,415 @@
+//! Rename a table or column. Where the object was created in a file people edit (a schema file
+//! or a migration not applied yet), every name of it in the source changes. Where an applied
+//! migration created it, history stays as it is: a new migration renames it, written the way
+//! the folder names its migrations, and schema files of the source that name it change too.
+//! Pending migrations run before that new migration, so they keep the name they were written
+//! with.
+
+use super::names::{self, Symbol};
+use crate::model::names::quote_if_needed;
+use crate::model::{History, Loc, Model};
+use crate::rules::MigrationStep;
+use crate::syntax::Language;
+use crate::text::TextRange;
+use crate::workspace::history::{MigrationConvention, NewFile};
+use crate::workspace::host::{FileView, Snapshot};
+
+/// What a rename at the cursor would change.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RenameTarget {
+    /// The name at the cursor.
+    pub range: TextRange,
+    /// The name as it is now.
+    pub name: String,
+}
+
+/// The edits of a rename.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Renamed {
+    /// Each name to replace with the new one.
+    pub edits: Vec<Loc>,
+    pub new_name: String,
+    /// A migration that renames the object, for an object applied migrations created.
+    pub new_files: Vec<NewFile>,
+}
+
+/// The table or column at `offset`, if it can be renamed.
+pub fn prepare_rename(file: &FileView, offset: u32) -> Result<RenameTarget, String> {
+    let (symbol, range) = names::symbol_at(file, offset)
+        .ok_or_else(|| "ddlint renames tables and columns: there is none here".to_string())?;
+    let model = &file
+        .source
+        .as_ref()
+        .ok_or_else(|| "this file is not part of a schema".to_string())?
+        .model;
+    let name = current_names(model, &symbol)?.0;
+    Ok(RenameTarget { range, name })
+}
+
+/// The name of the object as it is now, with its Prisma name.
+fn current_names(model: &Model, symbol: &Symbol) -> Result<(String, Option<String>), String> {
+    match symbol {
+        Symbol::Table(id) => {
+            let table = model.table(*id);
+            Ok((table.name.name.clone(), table.prisma_name.clone()))
+        }
+        Symbol::Column(table, position) => {
+            let column = &model.table(*table).columns[*position];
+            Ok((column.name.clone(), column.prisma_name.clone()))
+        }
+        _ => Err("ddlint renames tables and columns only".to_string()),
+    }
+}
+
+/// Renames the table or column at `offset` to `new_name`; `now_utc` (seconds since 1970)
+/// versions a new migration in a timestamped folder.
+pub fn rename(
+    snapshot: &Snapshot,
+    file: &FileView,
+    offset: u32,
+    new_name: &str,
+    now_utc: u64,
+) -> Result<Renamed, String> {
+    let (symbol, _) = names::symbol_at(file, offset)
+        .ok_or_else(|| "ddlint renames tables and columns: there is none here".to_string())?;
+    let source = file
+        .source
+        .as_ref()
+        .ok_or_else(|| "this file is not part of a schema".to_string())?;
+    let model = &source.model;
+    let (old, prisma_old) = current_names(model, &symbol)?;
+    let prisma = file.data.language == Language::Prisma;
+    check_name(new_name, prisma)?;
+    check_conflict(model, &symbol, new_name)?;
+
+    let created = names::definition_loc(model, &symbol)[0];
+    let history = |loc: Loc| {
+        model
+            .file_meta(loc.file)
+            .map_or(History::Schema, |meta| meta.history)
+    };
+    // Names written as the object is called now; older names are history.
+    let current: Vec<Loc> = names::occurrences(snapshot, file, &symbol, None)
+        .into_iter()
+        .map(|o| o.loc)
+        .filter(|loc| {
+            let written = snapshot
+                .file_by_id(loc.file)
+                .map_or("", |f| f.data.slice(loc.range));
+            let folded = names::folded(written);
+            folded == old || prisma_old.as_deref() == Some(written)
+        })
+        .collect();
+    let path_of = |loc: Loc| {
+        snapshot
+            .file_by_id(loc.file)
+            .map_or_else(String::new, |f| f.data.path.display().to_string())
+    };
+    match history(created) {
+        History::Schema | History::PendingMigration => {
+            if let Some(fixed) = current.iter().find(|loc| !history(**loc).is_editable()) {
+                return Err(format!(
+                    "`{old}` is also named in {}, which is history (an applied migration or a \
+                     generated dump): rename it there with a migration",
+                    path_of(*fixed)
+                ));
+            }
+            Ok(Renamed {
+                edits: current,
+                new_name: new_name.to_string(),
+                new_files: Vec::new(),
+            })
+        }
+        History::AppliedMigration => {
+            let folder = source.migrations.as_ref().ok_or_else(|| {
+                "an applied migration created it, and its folder is not one ddlint writes \
+                 migrations to"
+                    .to_string()
+            })?;
+            let convention = MigrationConvention::of(folder, |path| {
+                snapshot.file(path).map(|f| &*f.data.text)
+            })
+            .ok_or_else(|| {
+                format!(
+                    "an applied migration created `{old}`, and ddlint cannot tell how {} names \
+                     new migrations",
+                    folder.root.display()
+                )
+            })?;
+            let step = migration(model, &symbol, new_name)
+                .ok_or_else(|| "ddlint renames tables and columns only".to_string())?;
+            Ok(Renamed {
+                edits: current
+                    .into_iter()
+                    .filter(|loc| history(*loc) == History::Schema)
+                    .collect(),
+                new_name: new_name.to_string(),
+                new_files: convention.write(&[step], now_utc),
+            })
+        }
+        History::Generated => Err(format!(
+            "`{old}` is created in a generated dump ({}), which the next dump overwrites: \
+             rename it with a migration",
+            path_of(created)
+        )),
+    }
+}
+
+/// A new name must be usable without quotes (SQL) or be an identifier (Prisma).
+fn check_name(name: &str, prisma: bool) -> Result<(), String> {
+    let valid = if prisma {
+        name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    } else {
+        !name.is_empty() && quote_if_needed(name) == name
+    };
+    if valid {
+        return Ok(());
+    }
+    Err(if prisma {
+        format!("`{name}` is not a Prisma name: use letters, digits and underscores")
+    } else {
+        format!(
+            "`{name}` would need quoting in SQL: use lower-case letters, digits and underscores, \
+             and not a reserved word"
+        )
+    })
+}
+
+fn check_conflict(model: &Model, symbol: &Symbol, new_name: &str) -> Result<(), String> {
+    match symbol {
+        Symbol::Table(id) => {
+            let schema = &model.table(*id).name.schema;
+            if model.relation_exists(schema, new_name)
+                || model.table_by_prisma_name(new_name).is_some()
+            {
+                return Err(format!(
+                    "a table, view, sequence or index named `{new_name}` already exists in \
+                     schema `{schema}`"
+                ));
+            }
+        }
+        Symbol::Column(id, _) => {
+            let table = model.table(*id);
+            let taken = table
+                .columns
+                .iter()
+                .any(|c| c.name == new_name || c.prisma_name.as_deref() == Some(new_name));
+            if taken {
+                return Err(format!(
+                    "`{}` already has a column named `{new_name}`",
+                    table.name
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The migration that renames the object (and its undo).
+fn migration(model: &Model, symbol: &Symbol, new_name: &str) -> Option<MigrationStep> {
+    let (up, down, name) = match symbol {
+        Symbol::Table(id) => {
+            let table = &model.table(*id).name;
+            let mut renamed = table.clone();
+            renamed.name = new_name.to_string();
+            (
+                format!("ALTER TABLE {table} RENAME TO {new_name};"),
+                format!(
+                    "ALTER TABLE {renamed} RENAME TO {};",
+                    quote_if_needed(&table.name)
+                ),
+                format!("rename_{}_to_{new_name}", table.name),
+            )
+        }
+        Symbol::Column(id, position) => {
+            let table = model.table(*id);
+            let column = &table.columns[*position].name;
+            let quoted = quote_if_needed(column);
+            (
+                format!(
+                    "ALTER TABLE {} RENAME COLUMN {quoted} TO {new_name};",
+                    table.name
+                ),
+                format!(
+                    "ALTER TABLE {} RENAME COLUMN {new_name} TO {quoted};",
+                    table.name
+                ),
+                format!("rename_{}_{column}_to_{new_name}", table.name.name),
+            )
+        }
+        _ => return None,
+    };
+    Some(MigrationStep {
+        title: None,
+        name: file_words(&name),
+        up,
+        down: Some(down),
+        outside_transaction: false,
+    })
+}
+
+/// Lower-case words joined by `_`, for a file name.
+fn file_words(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_matches('_').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ide::fixture::Fixture;
+
+    /// The files a rename at the cursor changes, as `path` then the new text, and the files it
+    /// creates as `new path` then their text.
+    #[track_caller]
+    fn rename(fixture: &str, new_name: &str) -> Result<Vec<String>, String> {
+        let fixture = Fixture::new(fixture);
+        let (file, offset) = fixture.cursor();
+        let renamed = super::rename(&fixture.snapshot, file, offset, new_name, 1_700_000_000)?;
+        let mut changed: Vec<(String, String)> = Vec::new();
+        let mut edits = renamed.edits.clone();
+        edits.sort_by_key(|loc| std::cmp::Reverse((loc.file, loc.range.start())));
+        for loc in edits {
+            let path = fixture.describe(loc);
+            let path = path.split(':').next().unwrap().to_string();
+            let text = match changed.iter_mut().find(|(p, _)| *p == path) {
+                Some((_, text)) => text,
+                None => {
+                    let text = fixture.file(&path).data.text.to_string();
+                    changed.push((path.clone(), text));
+                    &mut changed.last_mut().unwrap().1
+                }
+            };
+            text.replace_range(
+                loc.range.start() as usize..loc.range.end() as usize,
+                new_name,
+            );
+        }
+        let mut out: Vec<String> = changed
+            .into_iter()
+            .flat_map(|(path, text)| [path, text])
+            .collect();
+        for new in renamed.new_files {
+            let path = new.path.file_name().unwrap().to_string_lossy();
+            out.push(format!("new {path}"));
+            out.push(new.text);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn a_schema_file_changes_everywhere() {
+        let schema = "CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE posts (author bigint REFERENCES users (id));\nCREATE INDEX ON posts (author);\nCOMMENT ON TABLE us$0ers IS 'people';\n";
+        assert_eq!(
+            rename(schema, "members").unwrap(),
+            [
+                "schema.sql",
+                "CREATE TABLE members (id bigint PRIMARY KEY);\nCREATE TABLE posts (author bigint REFERENCES members (id));\nCREATE INDEX ON posts (author);\nCOMMENT ON TABLE members IS 'people';\n"
+            ]
+        );
+        let column = schema.replace("$0", "").replace("(author)", "(au$0thor)");
+        assert_eq!(
+            rename(&column, "writer").unwrap()[1],
+            "CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE posts (writer bigint REFERENCES users (id));\nCREATE INDEX ON posts (writer);\nCOMMENT ON TABLE users IS 'people';\n"
+        );
+    }
+
+    #[test]
+    fn an_applied_migration_gets_a_new_one_and_a_pending_one_its_edits() {
+        let folder = "\
+//- db/001_users.sql
+CREATE TABLE \"Größe\" (id bigint PRIMARY KEY, name text);\r
+//- db/002_orders.sql
+CREATE TABLE orders (id bigint PRIMARY KEY, note text, buyer bigint REFERENCES \"Größe\");\r
+ALTER TABLE orders RENAME COLUMN note TO remark;\r
+CREATE INDEX ON orders (remark);\r
+";
+        // Applied: a new migration, in the folder's numbering and line ends; the pending
+        // migration runs before it and keeps the name.
+        assert_eq!(
+            rename(
+                &folder.replace("REFERENCES \"Gr", "REFERENCES \"G$0r"),
+                "sizes"
+            )
+            .unwrap(),
+            [
+                "new 003_rename_gr_e_to_sizes.sql",
+                "ALTER TABLE \"Größe\" RENAME TO sizes;\r\n",
+            ]
+        );
+        // Pending: edits, the name before an earlier rename left as it was.
+        assert_eq!(
+            rename(&folder.replace("(remark)", "(rem$0ark)"), "memo").unwrap(),
+            [
+                "db/002_orders.sql",
+                "CREATE TABLE orders (id bigint PRIMARY KEY, note text, buyer bigint REFERENCES \"Größe\");\r\nALTER TABLE orders RENAME COLUMN note TO memo;\r\nCREATE INDEX ON orders (memo);\r\n",
+            ]
+        );
+    }
+
+    #[test]
+    fn prisma_models_and_fields() {
+        let schema = "//- schema.prisma\nmodel User {\n  id    Int    @id\n  posts Post[]\n}\n\nmodel Post {\n  id       Int  @id\n  author   Us$0er @relation(fields: [authorId], references: [id])\n  authorId Int\n}\n";
+        assert_eq!(
+            rename(schema, "Person").unwrap()[1],
+            "model Person {\n  id    Int    @id\n  posts Post[]\n}\n\nmodel Post {\n  id       Int  @id\n  author   Person @relation(fields: [authorId], references: [id])\n  authorId Int\n}\n"
+        );
+        let field = schema
+            .replace("$0", "")
+            .replace("[authorId]", "[author$0Id]");
+        assert_eq!(
+            rename(&field, "writerId").unwrap()[1],
+            "model User {\n  id    Int    @id\n  posts Post[]\n}\n\nmodel Post {\n  id       Int  @id\n  author   User @relation(fields: [writerId], references: [id])\n  writerId Int\n}\n"
+        );
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        let schema = "CREATE TABLE users (id bigint PRIMARY KEY, name text);\nCREATE TABLE teams (id bigint);\nCREATE INDEX users_name ON us$0ers (name);\n";
+        let refused = |schema: &str, name: &str| rename(schema, name).unwrap_err();
+        assert!(refused(schema, "Users").contains("would need quoting"));
+        assert!(refused(schema, "select").contains("would need quoting"));
+        assert!(refused(schema, "teams").contains("named `teams` already exists"));
+        assert!(refused(schema, "users_name").contains("already exists"));
+        let column = schema.replace("$0", "").replace("(name)", "(na$0me)");
+        assert!(refused(&column, "id").contains("`users` already has a column named `id`"));
+        let index = schema
+            .replace("$0", "")
+            .replace("users_name", "users_$0name");
+        assert!(refused(&index, "x").contains("tables and columns only"));
+        let prepared = {
+            let fixture = Fixture::new(schema);
+            let (file, offset) = fixture.cursor();
+            let target = super::prepare_rename(file, offset).unwrap();
+            fixture.describe_in(file, target.range) + " " + &target.name
+        };
+        assert_eq!(prepared, "3 users users");
+    }
+
+    #[test]
+    fn schema_files_that_build_one_schema_change_together() {
+        let linked = "\
+//- schema/CreateTables.sql
+CREATE TABLE art$0ist (id bigint NOT NULL, name text NOT NULL);
+//- schema/CreatePrimaryKeys.sql
+ALTER TABLE artist ADD PRIMARY KEY (id);
+";
+        assert_eq!(
+            rename(linked, "performer").unwrap(),
+            [
+                "schema/CreateTables.sql",
+                "CREATE TABLE performer (id bigint NOT NULL, name text NOT NULL);\n",
+                "schema/CreatePrimaryKeys.sql",
+                "ALTER TABLE performer ADD PRIMARY KEY (id);\n",
+            ]
+        );
+    }
+}

@@ -1,0 +1,334 @@
+//! `ddlint lsp` navigation end to end: definition, declaration, type definition, references,
+//! document highlight, document and workspace symbols and rename, over stdio, in both position
+//! encodings.
+
+// The client's other helpers serve the other LSP tests.
+#[allow(dead_code)]
+#[path = "lsp_client.rs"]
+mod client;
+
+use client::{Encoding, Server, TempDir, Text, file_uri};
+use serde_json::{Value, json};
+
+/// A migration folder whose names need more than one byte per character, with CRLF lines.
+const USERS: &str = "CREATE TABLE \"Größe\" (id bigint PRIMARY KEY, name text);\r\n";
+const POSTS: &str = "CREATE TABLE posts (\r\n  id bigint PRIMARY KEY,\r\n  author bigint NOT NULL REFERENCES \"Größe\" (id)\r\n);\r\nALTER TABLE \"Größe\" RENAME COLUMN name TO \"näme\";\r\nCREATE INDEX posts_author ON posts (author);\r\n";
+
+fn capabilities(encodings: &[&str], hierarchical: bool) -> Value {
+    json!({
+        "general": { "positionEncodings": encodings },
+        "workspace": {
+            "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] },
+        },
+        "textDocument": {
+            "documentSymbol": { "hierarchicalDocumentSymbolSupport": hierarchical },
+        },
+    })
+}
+
+struct Workspace {
+    dir: TempDir,
+    users: String,
+    posts: String,
+}
+
+fn workspace(name: &str) -> Workspace {
+    let dir = TempDir::new(name);
+    let users = file_uri(&dir.write("db/001_users.sql", USERS));
+    let posts = file_uri(&dir.write("db/002_posts.sql", POSTS));
+    Workspace { dir, users, posts }
+}
+
+fn at(uri: &str, text: &Text, offset: usize) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": text.position(offset) })
+}
+
+/// `file text` for each location.
+fn described(locations: &Value, texts: &[(&str, &Text)]) -> Vec<String> {
+    locations
+        .as_array()
+        .unwrap_or_else(|| panic!("locations: {locations}"))
+        .iter()
+        .map(|location| {
+            let (name, text) = texts
+                .iter()
+                .find(|(uri, _)| location["uri"] == *uri)
+                .unwrap_or_else(|| panic!("a known file: {location}"));
+            let name = name.rsplit('/').next().unwrap();
+            format!("{name} {}", text.slice(&location["range"]))
+        })
+        .collect()
+}
+
+fn navigation_in(encoding: Encoding, offered: &str) {
+    let ws = workspace(&format!("navigation-{offered}"));
+    let mut server = Server::start(&ws.dir.0);
+    let init = server.initialize(&ws.dir.0, capabilities(&[offered], true), Value::Null);
+    let capabilities = &init["capabilities"];
+    for provider in [
+        "definitionProvider",
+        "declarationProvider",
+        "typeDefinitionProvider",
+        "referencesProvider",
+        "documentHighlightProvider",
+        "documentSymbolProvider",
+        "workspaceSymbolProvider",
+    ] {
+        assert_eq!(capabilities[provider], true, "{provider}: {capabilities}");
+    }
+    server.diagnostics(&ws.posts, Value::Null);
+    let users = Text::new(USERS, encoding);
+    let posts = Text::new(POSTS, encoding);
+    let texts = [(ws.users.as_str(), &users), (ws.posts.as_str(), &posts)];
+
+    // From the foreign key's target to the CREATE TABLE in the other file; the ALTER TABLE
+    // after it is not part of the schema the foreign key saw.
+    let reference = POSTS.find("\"Größe\" (id)").unwrap() + 3;
+    let altered = POSTS.find("\"Größe\" RENAME").unwrap() + 3;
+    for method in [
+        "textDocument/definition",
+        "textDocument/declaration",
+        "textDocument/typeDefinition",
+    ] {
+        let found = server.request(method, at(&ws.posts, &posts, reference));
+        assert_eq!(
+            described(&found, &texts),
+            ["001_users.sql \"Größe\""],
+            "{method}"
+        );
+        let found = server.request(method, at(&ws.posts, &posts, altered));
+        assert_eq!(
+            described(&found, &texts),
+            ["001_users.sql \"Größe\"", "002_posts.sql \"Größe\""],
+            "{method}"
+        );
+    }
+    // A column renamed later: its definition, then the rename, as the schema stood at the use.
+    let renamed = POSTS.find("\"näme\"").unwrap() + 2;
+    let found = server.request("textDocument/definition", at(&ws.posts, &posts, renamed));
+    assert_eq!(
+        described(&found, &texts),
+        ["001_users.sql name", "002_posts.sql name"]
+    );
+
+    let references = |server: &mut Server, include: bool| {
+        let mut params = at(&ws.users, &users, USERS.find("Größe").unwrap());
+        params["context"] = json!({ "includeDeclaration": include });
+        server.request("textDocument/references", params)
+    };
+    assert_eq!(
+        described(&references(&mut server, true), &texts),
+        [
+            "001_users.sql \"Größe\"",
+            "002_posts.sql \"Größe\"",
+            "002_posts.sql \"Größe\""
+        ]
+    );
+    assert_eq!(described(&references(&mut server, false), &texts).len(), 2);
+
+    let highlights = server.request(
+        "textDocument/documentHighlight",
+        at(&ws.posts, &posts, POSTS.find("posts (author)").unwrap()),
+    );
+    let highlights: Vec<(String, u64)> = highlights
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let line = h["range"]["start"]["line"].as_u64().unwrap();
+            (
+                posts.slice(&h["range"]).to_string(),
+                line * 10 + h["kind"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // Line 0 written (3 is write), line 5 read (2).
+    assert_eq!(
+        highlights,
+        [("posts".to_string(), 3), ("posts".to_string(), 52)]
+    );
+
+    let outline = server.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": ws.posts } }),
+    );
+    let table = &outline[0];
+    assert_eq!(table["name"], "posts");
+    assert_eq!(table["kind"], 23, "a struct");
+    assert_eq!(posts.slice(&table["selectionRange"]), "posts");
+    let columns: Vec<&str> = table["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(columns, ["id", "author"]);
+    assert_eq!(outline[1]["name"], "posts_author");
+    assert_eq!(outline[1]["detail"], "index on posts");
+
+    let symbols = server.request("workspace/symbol", json!({ "query": "größ" }));
+    assert_eq!(symbols[0]["name"], "Größe", "{symbols}");
+    assert_eq!(
+        described(&json!([symbols[0]["location"]]), &texts),
+        ["001_users.sql \"Größe\""]
+    );
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn navigation_over_utf16() {
+    navigation_in(Encoding::Utf16, "utf-16");
+}
+
+#[test]
+fn navigation_over_utf8() {
+    navigation_in(Encoding::Utf8, "utf-8");
+}
+
+#[test]
+fn a_client_without_nested_symbols_gets_a_flat_outline() {
+    let ws = workspace("flat-outline");
+    let mut server = Server::start(&ws.dir.0);
+    server.initialize(&ws.dir.0, capabilities(&["utf-16"], false), Value::Null);
+    let outline = server.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": ws.users } }),
+    );
+    let flat: Vec<(String, String)> = outline
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let container = s["containerName"].as_str().unwrap_or("").to_string();
+            (s["name"].as_str().unwrap().to_string(), container)
+        })
+        .collect();
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        flat,
+        pairs(&[
+            ("\"Größe\"", ""),
+            ("id", "\"Größe\""),
+            ("name", "\"Größe\"")
+        ])
+    );
+    let users = Text::new(USERS, Encoding::Utf16);
+    assert_eq!(users.slice(&outline[0]["location"]["range"]), "\"Größe\"");
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn rename_writes_a_migration_for_applied_history_and_edits_pending_files() {
+    let ws = workspace("rename");
+    let mut server = Server::start(&ws.dir.0);
+    let init = server.initialize(&ws.dir.0, capabilities(&["utf-16"], true), Value::Null);
+    assert_eq!(
+        init["capabilities"]["renameProvider"]["prepareProvider"],
+        true
+    );
+    server.diagnostics(&ws.posts, Value::Null);
+    let posts = Text::new(POSTS, Encoding::Utf16);
+
+    // The table an applied migration created: a new migration, created then filled.
+    let table = at(&ws.posts, &posts, POSTS.find("\"Größe\" (id)").unwrap() + 2);
+    let prepared = server.request("textDocument/prepareRename", table.clone());
+    assert_eq!(prepared["placeholder"], "Größe");
+    assert_eq!(posts.slice(&prepared["range"]), "\"Größe\"");
+    let mut params = table.clone();
+    params["newName"] = json!("sizes");
+    let edit = server.request("textDocument/rename", params);
+    let operations = edit["documentChanges"].as_array().unwrap();
+    assert_eq!(operations.len(), 2, "{edit}");
+    assert_eq!(operations[0]["kind"], "create");
+    let created = operations[0]["uri"].as_str().unwrap();
+    assert!(
+        created.ends_with("/db/003_rename_gr_e_to_sizes.sql"),
+        "{created}"
+    );
+    assert_eq!(operations[1]["textDocument"]["uri"], created);
+    assert_eq!(
+        operations[1]["edits"][0]["newText"],
+        "ALTER TABLE \"Größe\" RENAME TO sizes;\r\n"
+    );
+
+    // A column the pending migration creates: edits in that file, at the document's version.
+    let column = at(&ws.posts, &posts, POSTS.find("author bigint").unwrap());
+    let mut params = column.clone();
+    params["newName"] = json!("writer");
+    let edit = server.request("textDocument/rename", params);
+    let operations = edit["documentChanges"].as_array().unwrap();
+    assert_eq!(operations.len(), 1, "{edit}");
+    assert_eq!(operations[0]["textDocument"]["uri"], ws.posts.as_str());
+    let mut renamed = posts.clone();
+    renamed.apply(operations[0]["edits"].as_array().unwrap());
+    assert_eq!(
+        renamed.text,
+        POSTS
+            .replace("author bigint", "writer bigint")
+            .replace("(author)", "(writer)")
+    );
+
+    // Refusals come back as errors whose message says why.
+    let index = at(&ws.posts, &posts, POSTS.find("posts_author").unwrap());
+    let refused = server.request_response("textDocument/prepareRename", index);
+    assert_eq!(refused["error"]["code"], -32803, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("tables and columns"),
+        "{refused}"
+    );
+    let mut params = column;
+    params["newName"] = json!("Writer");
+    let refused = server.request_response("textDocument/rename", params);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("would need quoting"),
+        "{refused}"
+    );
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn a_rename_that_needs_a_new_file_is_refused_where_the_client_cannot_create_one() {
+    let ws = workspace("rename-no-files");
+    let mut server = Server::start(&ws.dir.0);
+    server.initialize(
+        &ws.dir.0,
+        json!({ "general": { "positionEncodings": ["utf-8"] } }),
+        Value::Null,
+    );
+    server.diagnostics(&ws.posts, Value::Null);
+    let posts = Text::new(POSTS, Encoding::Utf8);
+    let mut params = at(&ws.posts, &posts, POSTS.find("\"Größe\" (id)").unwrap() + 2);
+    params["newName"] = json!("sizes");
+    let refused = server.request_response("textDocument/rename", params);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("create files"),
+        "{refused}"
+    );
+    // Edits alone come as `changes`.
+    let mut params = at(&ws.posts, &posts, POSTS.find("posts (author)").unwrap());
+    params["newName"] = json!("articles");
+    let edit = server.request("textDocument/rename", params);
+    let edits = edit["changes"][ws.posts.as_str()].as_array().unwrap();
+    let mut renamed = posts.clone();
+    renamed.apply(edits);
+    assert_eq!(
+        renamed.text,
+        POSTS
+            .replace("posts", "articles")
+            .replace("articles_author", "posts_author")
+    );
+    assert!(server.shutdown().success());
+}
