@@ -745,6 +745,7 @@ fn a_client_that_cannot_create_files_gets_no_new_migration_action() {
         .clone();
     let titles: Vec<Value> = code_actions(&mut server, &uri, &finding)
         .iter()
+        .filter(|action| action["kind"] == "quickfix")
         .map(|action| action["title"].clone())
         .collect();
     assert_eq!(
@@ -791,5 +792,87 @@ fn the_baseline_in_ddlint_toml_hides_known_findings_and_shows_new_ones() {
     let found: Vec<&Value> = after.iter().filter(|d| d["code"] == RULE).collect();
     assert_eq!(found.len(), 1, "{after:#?}");
     assert_eq!(found[0]["range"]["start"]["line"], 0, "{after:#?}");
+    server.shutdown();
+}
+
+fn code_actions_at(server: &mut Server, uri: &str, range: Value, context: Value) -> Vec<Value> {
+    let result = server.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": range, "context": context }),
+    );
+    result.as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn code_actions_follow_the_clients_diagnostics_the_cursor_line_and_whole_file_kinds() {
+    let dir = TempDir::new("actions");
+    let schema = dir.write("schema.sql", "");
+    let uri = file_uri(&schema);
+    let text = "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id));\r\nCREATE TABLE customers (id bigint PRIMARY KEY, seen_at timestamp NOT NULL);\r\n";
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
+    open(&mut server, &uri, 1, text);
+    let diagnostics = server.diagnostics(&uri, json!(1));
+    let fk = with_rule(&diagnostics, "foreign-key-without-index")
+        .expect("an unindexed foreign key")
+        .clone();
+    let titles = |actions: &[Value], kind: &str| -> Vec<String> {
+        actions
+            .iter()
+            .filter(|a| a["kind"] == kind)
+            .map(|a| a["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let at = |line: u32, character: u32| json!({ "line": line, "character": character });
+    // The client sends the diagnostic with a range elsewhere (the cursor on line 2).
+    let sent = code_actions_at(
+        &mut server,
+        &uri,
+        json!({ "start": at(1, 0), "end": at(1, 0) }),
+        json!({ "diagnostics": [fk], "only": ["quickfix"] }),
+    );
+    let quickfixes = titles(&sent, "quickfix");
+    assert!(
+        quickfixes.contains(&"Create index on orders(customer_id)".to_owned()),
+        "{sent:#?}"
+    );
+    // A cursor at column 0 of a flagged line, with no diagnostics sent, gets its fixes.
+    let column0 = code_actions_at(
+        &mut server,
+        &uri,
+        json!({ "start": at(1, 0), "end": at(1, 0) }),
+        json!({ "diagnostics": [] }),
+    );
+    assert!(
+        titles(&column0, "quickfix")
+            .iter()
+            .any(|t| t == "Convert to timestamptz"),
+        "{column0:#?}"
+    );
+    // Asked for source actions only: the safe fixes of the whole file, and the file's suppression.
+    let source = code_actions_at(
+        &mut server,
+        &uri,
+        json!({ "start": at(0, 0), "end": at(0, 0) }),
+        json!({ "diagnostics": [], "only": ["source"] }),
+    );
+    assert!(titles(&source, "quickfix").is_empty(), "{source:#?}");
+    let fix_all = source
+        .iter()
+        .find(|a| a["kind"] == "source.fixAll.ddlint")
+        .unwrap_or_else(|| panic!("{source:#?}"));
+    let edits = fix_all["edit"]["documentChanges"][0]["edits"].as_array().unwrap();
+    let mut fixed = Text::new(text, Encoding::Utf16);
+    fixed.apply(edits);
+    assert!(
+        fixed.text.contains("CREATE INDEX orders_customer_id_idx ON orders (customer_id);\r\n"),
+        "{}",
+        fixed.text
+    );
+    // Unsafe fixes are not part of it.
+    assert!(fixed.text.contains("seen_at timestamp NOT NULL"), "{}", fixed.text);
+    let ignore = titles(&source, "source");
+    assert_eq!(ignore.len(), 1, "{source:#?}");
+    assert!(ignore[0].starts_with("Ignore ") && ignore[0].ends_with(" in this file"));
     server.shutdown();
 }

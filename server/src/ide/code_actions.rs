@@ -4,7 +4,7 @@
 use crate::analysis::FileData;
 use crate::rules::{Diagnostic, Edit, MigrationStep, Placement, Safety};
 use crate::syntax::Language;
-use crate::text::TextRange;
+use crate::text::{PositionEncoding, TextRange};
 use crate::workspace::history::{MigrationConvention, NewFile};
 use crate::workspace::host::{FileView, Snapshot};
 
@@ -28,17 +28,51 @@ pub struct ActionContext {
     pub now_utc: u64,
 }
 
-/// The actions for the diagnostics of `file` that touch `range`: each diagnostic's fixes, then
-/// the suppression of its rule. A fix that becomes a new migration is offered to clients that
-/// create files; a migration to write by hand (for a generated dump) is no action.
+/// The diagnostics a request for actions at `range` is about: those the client sent with it
+/// (by rule and range, wherever they are), those that touch the range, and for a cursor on a
+/// line where none touches it, those on that line (a cursor at column 0 of a flagged line).
+pub fn requested_diagnostics<'a>(
+    file: &'a FileView,
+    range: TextRange,
+    sent: &[(String, TextRange)],
+) -> Vec<&'a Diagnostic> {
+    let was_sent = |d: &Diagnostic| {
+        sent.iter()
+            .any(|(rule, sent_range)| rule == d.rule && *sent_range == d.range)
+    };
+    let mut found: Vec<&Diagnostic> = file
+        .diagnostics
+        .iter()
+        .filter(|d| was_sent(d) || d.range.touches(range))
+        .collect();
+    if found.is_empty() && range.is_empty() {
+        let line_of = |offset| {
+            file.data
+                .lines
+                .line_col(offset, PositionEncoding::Utf8)
+                .line
+        };
+        let line = line_of(range.start());
+        found = file
+            .diagnostics
+            .iter()
+            .filter(|d| line_of(d.range.start()) == line)
+            .collect();
+    }
+    found
+}
+
+/// The actions for `diagnostics` of `file`: each diagnostic's fixes, then the suppression of its
+/// rule. A fix that becomes a new migration is offered to clients that create files; a
+/// migration to write by hand (for a generated dump) is no action.
 pub fn code_actions<'a>(
     snapshot: &Snapshot,
     file: &'a FileView,
-    range: TextRange,
+    diagnostics: &[&'a Diagnostic],
     context: ActionContext,
 ) -> Vec<Action<'a>> {
     let mut actions = Vec::new();
-    for diagnostic in file.diagnostics.iter().filter(|d| d.range.touches(range)) {
+    for &diagnostic in diagnostics {
         for (index, fix) in diagnostic.fixes.iter().enumerate() {
             let new_files = match (fix.placement, &fix.migration) {
                 (Placement::MigrationToWrite, _) => continue,
@@ -80,6 +114,63 @@ pub fn code_actions<'a>(
         }
     }
     actions
+}
+
+/// Every safe fix of the file that edits it in place, as one set of edits (`source.fixAll`):
+/// the first safe fix of each diagnostic, skipping any that overlaps one already taken. `None`
+/// when there is nothing to fix.
+pub fn fix_all(file: &FileView) -> Option<Vec<Edit>> {
+    let mut edits: Vec<Edit> = Vec::new();
+    for diagnostic in file.diagnostics.iter() {
+        let Some(fix) = diagnostic.fixes.iter().find(|fix| {
+            fix.safety == Safety::Safe
+                && fix.placement == Placement::InPlace
+                && !fix.edits.is_empty()
+                && fix.edits.iter().all(|edit| edit.file == file.data.id)
+        }) else {
+            continue;
+        };
+        let overlaps = fix.edits.iter().any(|edit| {
+            edits.iter().any(|taken| {
+                taken.range.intersects(edit.range) || taken.range.start() == edit.range.start()
+            })
+        });
+        if !overlaps {
+            edits.extend(fix.edits.iter().cloned());
+        }
+    }
+    (!edits.is_empty()).then_some(edits)
+}
+
+/// `-- ddlint-ignore-file <rules>` at the top of the file, for every rule with a finding in it:
+/// a way to keep a file out of review (generated, vendored) without configuration.
+pub fn suppress_file(file: &FileView) -> Option<(String, Edit)> {
+    let mut rules: Vec<&str> = file
+        .diagnostics
+        .iter()
+        .map(|d| d.rule)
+        .filter(|rule| *rule != "unused-suppression" && *rule != "syntax-error")
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    if rules.is_empty() {
+        return None;
+    }
+    let marker = match file.data.language {
+        Language::Sql => "--",
+        Language::Prisma => "//",
+    };
+    let newline = if file.data.text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let edit = Edit::insert(
+        file.data.id,
+        0,
+        format!("{marker} ddlint-ignore-file {}{newline}", rules.join(", ")),
+    );
+    Some((format!("Ignore {} in this file", rules.join(", ")), edit))
 }
 
 /// The files of `step` as a new migration of the folder `file` belongs to; `None` where ddlint

@@ -12,7 +12,9 @@ mod references;
 mod rename;
 mod symbols;
 
-pub use code_actions::{Action, ActionContext, code_actions};
+pub use code_actions::{
+    Action, ActionContext, code_actions, fix_all, requested_diagnostics, suppress_file,
+};
 pub use definition::{Navigation, definition};
 pub use hover::{HoverResult, hover};
 pub use references::{Highlight, highlights, references};

@@ -11,7 +11,7 @@ use super::proto::{from_proto, to_proto};
 use crate::ide;
 use crate::model::{FileId, Loc};
 use crate::rules::Edit;
-use crate::text::PositionEncoding;
+use crate::text::{PositionEncoding, TextRange};
 use crate::workspace::history::NewFile;
 use crate::workspace::host::{FileView, Snapshot};
 
@@ -118,36 +118,57 @@ pub(crate) fn code_actions(
     session: &Session,
     params: lsp::CodeActionParams,
 ) -> Option<Vec<CodeAction>> {
-    let wanted = params.context.only.as_ref().is_none_or(|only| {
-        only.iter().any(|kind| {
-            let kind = kind.as_str();
-            kind.is_empty() || kind == "quickfix" || kind.starts_with("quickfix.")
+    // `only` filters by kind prefix: `source` asks for `source.fixAll.ddlint` too.
+    let wants = |kind: &str| {
+        params.context.only.as_ref().is_none_or(|only| {
+            only.iter().any(|asked| {
+                let asked = asked.as_str();
+                asked.is_empty() || kind == asked || kind.starts_with(&format!("{asked}."))
+            })
         })
-    });
-    if !wanted {
-        return Some(Vec::new());
-    }
+    };
     let uri = params.text_document.uri;
     let path = from_proto::path(&uri)?;
     let file = snapshot.file(&path)?;
-    let range = from_proto::range(&file.data.lines, params.range, session.encoding);
+    let lines = &file.data.lines;
+    let range = from_proto::range(lines, params.range, session.encoding);
     let context = ide::ActionContext {
         creates_files: session.create_files,
         now_utc: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |since| since.as_secs()),
     };
-    let actions = ide::code_actions(snapshot, file, range, context)
-        .into_iter()
-        .filter_map(|action| {
-            let mut edit = workspace_edit(snapshot, session, (file.data.id, &uri), &action.edits)?;
+    let mut actions = Vec::new();
+    if wants("quickfix") {
+        let sent: Vec<(String, TextRange)> = params
+            .context
+            .diagnostics
+            .iter()
+            .filter_map(|d| match &d.code {
+                Some(lsp::NumberOrString::String(rule)) => Some((
+                    rule.clone(),
+                    from_proto::range(lines, d.range, session.encoding),
+                )),
+                _ => None,
+            })
+            .collect();
+        let diagnostics = ide::requested_diagnostics(file, range, &sent);
+        for action in ide::code_actions(snapshot, file, &diagnostics, context) {
+            let Some(mut edit) =
+                workspace_edit(snapshot, session, (file.data.id, &uri), &action.edits)
+            else {
+                continue;
+            };
             if !action.new_files.is_empty() {
                 let changes = edit.document_changes.get_or_insert_with(Vec::new);
                 for new in &action.new_files {
-                    changes.extend(create_file(new)?);
+                    let Some(created) = create_file(new) else {
+                        continue;
+                    };
+                    changes.extend(created);
                 }
             }
-            Some(CodeAction {
+            actions.push(CodeAction {
                 title: action.title,
                 kind: lsp::CodeActionKind::QUICKFIX,
                 diagnostics: vec![to_proto::diagnostic(
@@ -158,11 +179,40 @@ pub(crate) fn code_actions(
                 )],
                 is_preferred: action.preferred,
                 edit,
-            })
-        })
-        .collect();
+            });
+        }
+    }
+    let whole_file = [
+        (
+            FIX_ALL,
+            ide::fix_all(file).map(|edits| ("Fix all safe ddlint findings".to_owned(), edits)),
+        ),
+        (
+            "source",
+            ide::suppress_file(file).map(|(title, edit)| (title, vec![edit])),
+        ),
+    ];
+    for (kind, found) in whole_file {
+        let Some((title, edits)) = found.filter(|_| wants(kind)) else {
+            continue;
+        };
+        let Some(edit) = workspace_edit(snapshot, session, (file.data.id, &uri), &edits) else {
+            continue;
+        };
+        actions.push(CodeAction {
+            title,
+            kind: lsp::CodeActionKind::from(kind.to_owned()),
+            diagnostics: Vec::new(),
+            is_preferred: false,
+            edit,
+        });
+    }
     Some(actions)
 }
+
+/// The kind of the action that applies every safe fix of a file (editors run it on save when
+/// asked for `source.fixAll`).
+pub(crate) const FIX_ALL: &str = "source.fixAll.ddlint";
 
 /// A new file with its text: created (never over an existing one), then filled.
 fn create_file(new: &NewFile) -> Option<[DocumentChange; 2]> {

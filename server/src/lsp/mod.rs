@@ -415,7 +415,11 @@ fn negotiate(
             })),
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                 lsp::CodeActionOptions {
-                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![
+                        lsp::CodeActionKind::QUICKFIX,
+                        lsp::CodeActionKind::from(handlers::FIX_ALL.to_owned()),
+                        lsp::CodeActionKind::SOURCE,
+                    ]),
                     ..lsp::CodeActionOptions::default()
                 },
             )),
