@@ -1,9 +1,10 @@
-//! Hover: on a table name (where it is created or mentioned) the table and its neighbours; on a
-//! diagnostic the documentation of its rule.
+//! Hover: on a table name (where it is created or mentioned) the table and its neighbours; on
+//! another name what `symbol_hover` says of it; on a diagnostic the documentation of its rule.
 
 use std::slice;
 
 use crate::erd::hover::{Locations, hover_markdown};
+use crate::ide::symbol_hover::symbol_hover;
 use crate::lower::{ConstraintKind, Fact, ObjectKind, ObjectName};
 use crate::model::{Loc, Model, QualifiedName, TableId};
 use crate::rules;
@@ -31,6 +32,9 @@ pub fn hover(snapshot: &Snapshot, file: &FileView, offset: u32) -> Option<HoverR
             &files,
             snapshot.erd_hover(file),
         ));
+        range = Some(name_range);
+    } else if let Some((markdown, name_range)) = symbol_hover(snapshot, file, offset) {
+        sections.push(markdown);
         range = Some(name_range);
     }
     let mut documented: Vec<&str> = Vec::new();

@@ -10,6 +10,7 @@ mod name_index;
 mod names;
 mod references;
 mod rename;
+mod symbol_hover;
 mod symbols;
 
 pub use code_actions::{
