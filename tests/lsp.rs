@@ -884,3 +884,78 @@ fn code_actions_follow_the_clients_diagnostics_the_cursor_line_and_whole_file_ki
     assert!(ignore[0].starts_with("Ignore ") && ignore[0].ends_with(" in this file"));
     server.shutdown();
 }
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=ddlint",
+            "-c",
+            "user.email=ddlint@example.com",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {output:?}");
+}
+
+/// In a git repository, what the default branch holds is applied, the newest migration too: a
+/// fix there is a new migration; a migration added on a feature branch is pending and edited in
+/// place (without git, the newest migration is the only pending one).
+#[test]
+fn git_decides_which_migrations_a_fix_may_edit() {
+    let dir = TempDir::new("git-history");
+    dir.write(
+        "migrations/000001_events.up.sql",
+        "CREATE TABLE events (id bigint PRIMARY KEY);\n",
+    );
+    dir.write("migrations/000001_events.down.sql", "DROP TABLE events;\n");
+    let newest_on_main = dir.write(
+        "migrations/000002_notes.up.sql",
+        "CREATE TABLE notes (id bigint PRIMARY KEY, written_at timestamp NOT NULL);\n",
+    );
+    dir.write("migrations/000002_notes.down.sql", "DROP TABLE notes;\n");
+    git(&dir.0, &["init", "-q", "-b", "main"]);
+    git(&dir.0, &["add", "."]);
+    git(&dir.0, &["commit", "-q", "-m", "migrations"]);
+    git(&dir.0, &["checkout", "-q", "-b", "feature"]);
+    let on_feature = dir.write(
+        "migrations/000003_visits.up.sql",
+        "CREATE TABLE visits (id bigint PRIMARY KEY, seen_at timestamp NOT NULL);\n",
+    );
+    dir.write("migrations/000003_visits.down.sql", "DROP TABLE visits;\n");
+    git(&dir.0, &["add", "."]);
+    git(&dir.0, &["commit", "-q", "-m", "visits"]);
+    dir.write(
+        "migrations/000004_pages.up.sql",
+        "CREATE TABLE pages (id bigint PRIMARY KEY, viewed_at timestamp NOT NULL);\n",
+    );
+    dir.write("migrations/000004_pages.down.sql", "DROP TABLE pages;\n");
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, creating_capabilities(), Value::Null);
+    let titles_at = |server: &mut Server, path: &std::path::Path| -> Vec<String> {
+        let uri = file_uri(path);
+        let diagnostics = server.diagnostics(&uri, Value::Null);
+        let finding = with_rule(&diagnostics, RULE)
+            .expect("a timestamp finding")
+            .clone();
+        code_actions(server, &uri, &finding)
+            .iter()
+            .filter(|action| action["kind"] == "quickfix")
+            .map(|action| action["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let committed = titles_at(&mut server, &newest_on_main);
+    assert!(
+        committed.contains(&"Convert to timestamptz in a new migration".to_owned()),
+        "{committed:?}"
+    );
+    let pending = titles_at(&mut server, &on_feature);
+    assert!(
+        pending.contains(&"Convert to timestamptz".to_owned()),
+        "{pending:?}"
+    );
+    server.shutdown();
+}
