@@ -959,3 +959,44 @@ fn git_decides_which_migrations_a_fix_may_edit() {
     );
     server.shutdown();
 }
+
+#[test]
+fn inlay_hints_show_what_the_text_hides_at_utf16_positions() {
+    let dir = TempDir::new("inlay");
+    let schema = dir.write("schema.sql", "");
+    let uri = file_uri(&schema);
+    let text = "CREATE TABLE kunden (id bigserial PRIMARY KEY);\nCREATE TABLE bestellungen (id bigint PRIMARY KEY, /* Größe 🚀 */ kunde integer REFERENCES kunden);\n";
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
+    open(&mut server, &uri, 1, text);
+    server.diagnostics(&uri, json!(1));
+    let result = server.request(
+        "textDocument/inlayHint",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 2, "character": 0 } },
+        }),
+    );
+    let hints = result.as_array().cloned().unwrap_or_default();
+    let document = Text::new(text, Encoding::Utf16);
+    let found: Vec<(usize, &str)> = hints
+        .iter()
+        .map(|hint| {
+            (
+                document.offset(&hint["position"]),
+                hint["label"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let after = |word: &str| text.find(word).unwrap() + word.len();
+    assert_eq!(
+        found,
+        [
+            (after("bigserial"), ": bigint"),
+            (after("kunde integer"), " → kunden.id bigint"),
+            (after("REFERENCES kunden"), "(id)"),
+        ],
+        "{hints:#?}"
+    );
+    server.shutdown();
+}

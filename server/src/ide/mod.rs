@@ -6,6 +6,7 @@ mod definition;
 #[cfg(test)]
 mod fixture;
 mod hover;
+mod inlay_hints;
 mod name_index;
 mod names;
 mod references;
@@ -18,6 +19,7 @@ pub use code_actions::{
 };
 pub use definition::{Navigation, definition};
 pub use hover::{HoverResult, hover};
+pub use inlay_hints::{InlayHint, inlay_hints};
 pub use references::{Highlight, highlights, references};
 pub use rename::{RenameTarget, Renamed, prepare_rename, rename};
 pub use symbols::{

@@ -2,6 +2,7 @@
 //! keys in and out, the indexes that lead with it and its comment; for an index, constraint,
 //! type, domain, function, trigger, policy, view or sequence, the statement that created it.
 
+use crate::ide::inlay_hints::referenced_columns;
 use crate::ide::names::{Symbol, definition_loc, symbol_at};
 use crate::lower::ConstraintKind;
 use crate::model::{Loc, Model, Table, TableId};
@@ -123,18 +124,6 @@ fn key_lines(model: &Model, table: &Table, column: &str) -> Vec<String> {
 /// The foreign keys of other tables that reference `column` of table `id`.
 fn referenced_by(model: &Model, id: TableId, column: &str) -> Vec<String> {
     let target = model.table(id);
-    let key_columns = |references: &crate::lower::References| -> Vec<String> {
-        if references.columns.is_empty() {
-            target
-                .constraints
-                .iter()
-                .find(|c| matches!(c.kind(), ConstraintKind::PrimaryKey { .. }))
-                .map(|pk| pk.columns().iter().map(|c| (*c).to_owned()).collect())
-                .unwrap_or_default()
-        } else {
-            references.columns.iter().map(|c| c.name.clone()).collect()
-        }
-    };
     let mut referencing: Vec<String> = Vec::new();
     for table in model.live_tables() {
         for fk in table.foreign_keys() {
@@ -148,7 +137,9 @@ fn referenced_by(model: &Model, id: TableId, column: &str) -> Vec<String> {
             if fk.target != Some(id) {
                 continue;
             }
-            if let Some(at) = key_columns(references).iter().position(|c| c == column)
+            if let Some(at) = referenced_columns(target, &references.columns)
+                .iter()
+                .position(|c| c == column)
                 && let Some(from) = columns.get(at)
             {
                 referencing.push(format!("`{}.{}`", table.name, from.name));

@@ -555,3 +555,27 @@ pub(crate) fn rename(
         ..lsp::WorkspaceEdit::default()
     }))
 }
+
+pub(crate) fn inlay_hints(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::InlayHintParams,
+) -> Option<Vec<lsp::InlayHint>> {
+    let path = from_proto::path(&params.text_document.uri)?;
+    let file = snapshot.file(&path)?;
+    let lines = &file.data.lines;
+    let range = from_proto::range(lines, params.range, session.encoding);
+    let hints = ide::inlay_hints(file, range)
+        .into_iter()
+        .map(|hint| lsp::InlayHint {
+            position: to_proto::position(lines, hint.offset, session.encoding),
+            label: lsp::InlayHintLabel::String(hint.label),
+            kind: Some(lsp::InlayHintKind::TYPE),
+            text_edits: None,
+            tooltip: None,
+            padding_left: None,
+            padding_right: None,
+            data: None,
+        });
+    Some(hints.collect())
+}

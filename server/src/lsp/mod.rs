@@ -173,6 +173,14 @@ impl LanguageServer for Server {
             .await
     }
 
+    async fn inlay_hint(
+        &self,
+        params: lsp::InlayHintParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::InlayHint>>> {
+        self.request("textDocument/inlayHint", params, handlers::inlay_hints)
+            .await
+    }
+
     async fn document_highlight(
         &self,
         params: lsp::DocumentHighlightParams,
@@ -407,6 +415,7 @@ fn negotiate(
             type_definition_provider: Some(lsp::TypeDefinitionProviderCapability::Simple(true)),
             references_provider: Some(lsp::OneOf::Left(true)),
             document_highlight_provider: Some(lsp::OneOf::Left(true)),
+            inlay_hint_provider: Some(lsp::OneOf::Left(true)),
             document_symbol_provider: Some(lsp::OneOf::Left(true)),
             workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
             rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
