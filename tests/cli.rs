@@ -697,3 +697,80 @@ fn readme_usage_lists_what_help_shows() {
         }
     }
 }
+
+/// `depth` parentheses around `inner`.
+fn nested(depth: usize, inner: &str) -> String {
+    format!("{}{inner}{}", "(".repeat(depth), ")".repeat(depth))
+}
+
+/// A million nested parentheses, brackets or calls in every place an expression goes.
+fn deeply_nested_schema(depth: usize) -> String {
+    let calls = format!("{}1{}", "f(".repeat(depth), ")".repeat(depth));
+    let array = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    [
+        format!("CREATE TABLE n (a int CHECK ({}));", nested(depth, "a > 0")),
+        format!("CREATE TABLE d (a int DEFAULT {});", nested(depth, "1")),
+        format!("CREATE TABLE c (a int DEFAULT {calls});"),
+        format!("CREATE TABLE r (a int[] DEFAULT ARRAY{array});"),
+        format!(
+            "CREATE TABLE g (a int GENERATED ALWAYS AS {} STORED, CHECK {});",
+            nested(depth, "1"),
+            nested(depth, "a > 0")
+        ),
+        format!("CREATE INDEX i ON n ({});", nested(depth, "a")),
+        format!("CREATE INDEX w ON n (a) WHERE {};", nested(depth, "a > 0")),
+        format!(
+            "ALTER TABLE n ADD CONSTRAINT k CHECK {};",
+            nested(depth, "a > 0")
+        ),
+        format!("CREATE VIEW v AS SELECT {};", nested(depth, "1")),
+        format!("SELECT {};", nested(depth, "1")),
+        // Never closed, at the end of the file.
+        format!("CREATE TABLE u (a int CHECK ({}", "(".repeat(depth)),
+    ]
+    .join("\n")
+}
+
+#[test]
+fn a_million_nested_parentheses_are_checked_without_a_crash() {
+    let dir = TempDir::new("deep");
+    dir.write("deep.sql", deeply_nested_schema(1_000_000));
+    let calls = format!("{}{}", "f(".repeat(1_000_000), ")".repeat(1_000_000));
+    let lists = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+    dir.write(
+        "prisma/schema.prisma",
+        format!(
+            "model A {{\n  id Int @id @default({calls})\n  b Int[] @default({lists})\n  c Int @default(f(\n}}\n"
+        ),
+    );
+    let output = ddlint(
+        &dir.0,
+        &[
+            "check",
+            "deep.sql",
+            "prisma",
+            "--format",
+            "json",
+            "--fail-on",
+            "error",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let found: Vec<serde_json::Value> = serde_json::from_str(&stdout(&output)).unwrap();
+    let has = |rule: &str, path: &str, line: u64| {
+        found
+            .iter()
+            .any(|f| f["rule"] == rule && f["path"] == path && f["start"]["line"] == line)
+    };
+    // The tables around the nesting are analysed.
+    for line in [1, 2, 3, 4, 5] {
+        assert!(
+            has("missing-primary-key", "deep.sql", line),
+            "{line}: {found:#?}"
+        );
+    }
+    assert!(
+        has("integer-primary-key", "prisma/schema.prisma", 2),
+        "{found:#?}"
+    );
+}

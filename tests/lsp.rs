@@ -648,3 +648,40 @@ fn malformed_input_is_survived_and_exit_without_shutdown_fails() {
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_exit().code(), Some(1));
 }
+
+/// `CHECK` with `depth` nested parentheses, then a table after it.
+fn deeply_nested(depth: usize) -> String {
+    format!(
+        "CREATE TABLE n (a int CHECK ({}a > 0{}));\nCREATE TABLE after (at timestamp);\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    )
+}
+
+#[test]
+fn a_million_nested_parentheses_neither_at_load_nor_when_opened_crash_the_server() {
+    let depth = 1_000_000;
+    let dir = TempDir::new("deep");
+    let on_disk = file_uri(&dir.write("on_disk.sql", &deeply_nested(depth)));
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-8"]), Value::Null);
+    let diagnostics = server.diagnostics(&on_disk, Value::Null);
+    assert!(with_rule(&diagnostics, RULE).is_some(), "{diagnostics:#?}");
+
+    let uri = file_uri(&dir.0.join("opened.sql"));
+    let mut text = Text::new(&deeply_nested(depth), Encoding::Utf8);
+    open(&mut server, &uri, 1, &text.text);
+    let diagnostics = server.diagnostics(&uri, json!(1));
+    assert!(with_rule(&diagnostics, RULE).is_some(), "{diagnostics:#?}");
+    let inner = text.text.find("a > 0").unwrap();
+    assert_eq!(hover(&mut server, &uri, text.position(inner)), Value::Null);
+    // An edit deep inside: the reparse and the new check survive it too.
+    let edit = text.replace(inner, inner + 1, "b");
+    change(&mut server, &uri, 2, vec![edit]);
+    let diagnostics = server.diagnostics(&uri, json!(2));
+    assert!(with_rule(&diagnostics, RULE).is_some(), "{diagnostics:#?}");
+    let unclosed = text.replace(inner, text.text.len(), "");
+    change(&mut server, &uri, 3, vec![unclosed]);
+    server.diagnostics(&uri, json!(3));
+    assert_eq!(server.shutdown().code(), Some(0));
+}

@@ -21,7 +21,19 @@ impl<'a> Cx<'a> {
         summary
     }
 
-    fn collect(&self, node: Node, summary: &mut Expr) {
+    /// Gathers columns, functions and allowed values in source order, with an explicit stack:
+    /// expressions nest as deep as the input does.
+    fn collect(&self, root: Node, summary: &mut Expr) {
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            let pushed = stack.len();
+            self.visit(node, summary, &mut stack);
+            stack[pushed..].reverse();
+        }
+    }
+
+    /// Records what `node` itself says and pushes the children to visit, in source order.
+    fn visit<'t>(&self, node: Node<'t>, summary: &mut Expr, stack: &mut Vec<Node<'t>>) {
         match node.kind() {
             "column_reference" => {
                 if let Some(column) = self.column_of_reference(node) {
@@ -56,13 +68,11 @@ impl<'a> Cx<'a> {
                             &children[start..]
                         }
                         _ => {
-                            self.collect(arguments, summary);
+                            stack.push(arguments);
                             return;
                         }
                     };
-                    for child in relevant {
-                        self.collect(*child, summary);
-                    }
+                    stack.extend_from_slice(relevant);
                 }
                 return;
             }
@@ -84,7 +94,7 @@ impl<'a> Cx<'a> {
         for child in syntax::named_children(node) {
             // `x COLLATE "C"`: the collation's name is no column.
             if !after_collate {
-                self.collect(child, summary);
+                stack.push(child);
             }
             after_collate = child.kind() == "column_reference"
                 && self.text(child).eq_ignore_ascii_case("collate");
@@ -141,18 +151,19 @@ impl<'a> Cx<'a> {
 
     /// A column reference, possibly wrapped in parentheses and casts: `((status)::text)`.
     fn single_column(&self, node: Node) -> Option<Ident> {
-        match node.kind() {
-            "column_reference" => self.column_of_reference(node),
-            "parenthesized_expression" => {
-                let inner: Vec<Node> = syntax::named_children(node)
-                    .filter(|child| child.kind() != "cast")
-                    .collect();
-                match inner.as_slice() {
-                    [only] => self.single_column(*only),
-                    _ => None,
+        let mut node = node;
+        loop {
+            match node.kind() {
+                "column_reference" => return self.column_of_reference(node),
+                "parenthesized_expression" => {
+                    let mut inner = syntax::named_children(node).filter(|c| c.kind() != "cast");
+                    match (inner.next(), inner.next()) {
+                        (Some(only), None) => node = only,
+                        _ => return None,
+                    }
                 }
+                _ => return None,
             }
-            _ => None,
         }
     }
 
@@ -172,29 +183,35 @@ impl<'a> Cx<'a> {
 
     /// The literal an expression consists of, casts and parentheses ignored.
     fn literal(&self, node: Node) -> Option<Literal> {
-        let parts: Vec<Node> = syntax::children(node)
-            .filter(|child| child.kind() != "cast")
-            .collect();
-        let parts: &[Node] = match node.kind() {
-            "parenthesized_expression" => parts.get(1..parts.len().saturating_sub(1))?,
-            _ => &parts,
-        };
-        match parts {
-            [single] => match single.kind() {
-                "string" => Some(Literal::String(string_value(self.text(*single)))),
-                "number" => Some(Literal::Number(self.text(*single).to_string())),
-                "NULL" => Some(Literal::Null),
-                "TRUE" => Some(Literal::Bool(true)),
-                "FALSE" => Some(Literal::Bool(false)),
-                "parenthesized_expression" | "expression" => self.literal(*single),
+        let mut node = node;
+        loop {
+            let parts: Vec<Node> = syntax::children(node)
+                .filter(|child| child.kind() != "cast")
+                .collect();
+            let parts: &[Node] = match node.kind() {
+                "parenthesized_expression" => parts.get(1..parts.len().saturating_sub(1))?,
+                _ => &parts,
+            };
+            return match parts {
+                [single] => match single.kind() {
+                    "string" => Some(Literal::String(string_value(self.text(*single)))),
+                    "number" => Some(Literal::Number(self.text(*single).to_string())),
+                    "NULL" => Some(Literal::Null),
+                    "TRUE" => Some(Literal::Bool(true)),
+                    "FALSE" => Some(Literal::Bool(false)),
+                    "parenthesized_expression" | "expression" => {
+                        node = *single;
+                        continue;
+                    }
+                    _ => None,
+                },
+                [sign, number] if sign.kind() == "operator" && number.kind() == "number" => {
+                    let sign = self.text(*sign);
+                    (sign == "-" || sign == "+")
+                        .then(|| Literal::Number(format!("{sign}{}", self.text(*number))))
+                }
                 _ => None,
-            },
-            [sign, number] if sign.kind() == "operator" && number.kind() == "number" => {
-                let sign = self.text(*sign);
-                (sign == "-" || sign == "+")
-                    .then(|| Literal::Number(format!("{sign}{}", self.text(*number))))
-            }
-            _ => None,
+            };
         }
     }
 
