@@ -685,3 +685,48 @@ fn a_million_nested_parentheses_neither_at_load_nor_when_opened_crash_the_server
     server.diagnostics(&uri, json!(3));
     assert_eq!(server.shutdown().code(), Some(0));
 }
+
+#[test]
+fn every_request_is_answered_even_when_it_is_malformed() {
+    let dir = TempDir::new("answers");
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
+    let code = |response: &Value| response["error"]["code"].as_i64();
+    let cases: [(&[u8], Value, i64); 7] = [
+        (
+            br#"{"jsonrpc":"2.0","id":1,"method":"$/unknown","params":{}}"#,
+            json!(1),
+            -32601,
+        ),
+        (b"{ not json", Value::Null, -32700),
+        (
+            b"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"\xff\"}",
+            Value::Null,
+            -32700,
+        ),
+        (br#"{"id":3,"method":"shutdown"}"#, json!(3), -32600),
+        (br#"{"jsonrpc":"2.0","id":4}"#, json!(4), -32600),
+        (
+            br#"[{"jsonrpc":"2.0","id":5,"method":"shutdown"}]"#,
+            json!(5),
+            -32600,
+        ),
+        (br#"[]"#, Value::Null, -32600),
+    ];
+    for (body, id, expected) in cases {
+        server.send_raw(body);
+        let response = server.response(&id);
+        assert_eq!(
+            code(&response),
+            Some(expected),
+            "{}: {response}",
+            String::from_utf8_lossy(body)
+        );
+    }
+    // A batch gets an answer for each of its requests.
+    server.send_raw(br#"[{"jsonrpc":"2.0","id":6,"method":"shutdown"},{"jsonrpc":"2.0","id":"seven","method":"x"}]"#);
+    assert_eq!(code(&server.response(&json!(6))), Some(-32600));
+    assert_eq!(code(&server.response(&json!("seven"))), Some(-32600));
+    // The session goes on.
+    assert_eq!(server.shutdown().code(), Some(0));
+}

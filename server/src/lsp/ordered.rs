@@ -17,11 +17,12 @@ use std::pin::Pin;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tower_lsp_server::ExitedError;
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{self, ErrorCode, Request, Response};
 use tower_lsp_server::ls_types as lsp;
 use tower_service::Service;
 
 use super::proto::from_proto;
+use super::transport::REJECT;
 use super::worker::Queued;
 use crate::syntax::Language;
 use crate::workspace::host::Change;
@@ -103,6 +104,23 @@ where
                 None => {}
             }
         }
+        if let Some(id) = request.id().cloned() {
+            let rejected = match request.method() {
+                REJECT => Some(rejection(request.params())),
+                // tower-lsp-server drops every `$/` message, requests too: they would wait forever.
+                method if method.starts_with("$/") => Some(jsonrpc::Error {
+                    code: ErrorCode::MethodNotFound,
+                    message: format!("ddlint does not know the request {method}").into(),
+                    data: None,
+                }),
+                _ => None,
+            };
+            if let Some(error) = rejected {
+                return Box::pin(std::future::ready(Ok(Some(Response::from_error(
+                    id, error,
+                )))));
+            }
+        }
         match request.method() {
             "initialize" => {
                 self.snippet_edits
@@ -124,6 +142,20 @@ where
             }
             _ => Box::pin(self.inner.call(request)),
         }
+    }
+}
+
+/// The error a [`REJECT`] request from the transport asks for.
+fn rejection(params: Option<&Value>) -> jsonrpc::Error {
+    let field = |name: &str| params.and_then(|params| params.get(name));
+    jsonrpc::Error {
+        code: ErrorCode::from(field("code").and_then(Value::as_i64).unwrap_or(-32600)),
+        message: field("message")
+            .and_then(Value::as_str)
+            .unwrap_or("invalid request")
+            .to_string()
+            .into(),
+        data: None,
     }
 }
 
