@@ -730,3 +730,78 @@ fn every_request_is_answered_even_when_it_is_malformed() {
     // The session goes on.
     assert_eq!(server.shutdown().code(), Some(0));
 }
+
+#[test]
+fn a_change_that_cannot_be_applied_puts_the_document_out_of_sync_until_its_text_is_sent() {
+    let dir = TempDir::new("sync");
+    let uri = file_uri(&dir.0.join("doc.sql"));
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
+    // The document's diagnostics are cleared and the n-th error naming it is shown.
+    let lost = |server: &mut Server, what: &str, count: usize| {
+        server.diagnostics_until(&uri, what, |diagnostics| diagnostics.is_empty());
+        server.wait_for(what, |received| {
+            let shown = received
+                .iter()
+                .filter(|m| m["method"] == "window/showMessage" && m["params"]["type"] == 1)
+                .filter(|m| {
+                    let text = m["params"]["message"].as_str().unwrap_or_default();
+                    text.contains("doc.sql") && text.contains("no longer matches")
+                })
+                .count();
+            (shown == count).then_some(())
+        });
+    };
+    let reopen = |server: &mut Server, version: i64| {
+        open(server, &uri, version, SCHEMA);
+        let diagnostics = server.diagnostics(&uri, json!(version));
+        assert!(with_rule(&diagnostics, RULE).is_some(), "{diagnostics:#?}");
+    };
+    let start =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+
+    reopen(&mut server, 1);
+    // Invalid UTF-8 in the inserted text.
+    let mut body = format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{uri}","version":2}},"contentChanges":[{{"range":{start},"text":"-- "#
+    )
+    .into_bytes();
+    body.extend(b"\xff\"}]}}");
+    server.send_raw(&body);
+    lost(&mut server, "out of sync after invalid UTF-8", 1);
+    // Edits are not applied while out of sync; the whole text brings the document back.
+    change(
+        &mut server,
+        &uri,
+        3,
+        vec![json!({ "range": start, "text": "x" })],
+    );
+    change(&mut server, &uri, 4, vec![json!({ "text": SCHEMA })]);
+    let diagnostics = server.diagnostics(&uri, json!(4));
+    assert!(with_rule(&diagnostics, RULE).is_some(), "{diagnostics:#?}");
+
+    // A version that is not newer than the last one.
+    change(
+        &mut server,
+        &uri,
+        4,
+        vec![json!({ "range": start, "text": "-- " })],
+    );
+    lost(&mut server, "out of sync after an old version", 2);
+    reopen(&mut server, 5);
+
+    // Impossible positions: a negative line, a line past any u32.
+    for (count, line) in [(3, json!(-1)), (4, json!(1u64 << 40))] {
+        let version = 2 * count as i64;
+        let position = json!({ "line": line, "character": 0 });
+        let bad = json!({ "range": { "start": position, "end": position }, "text": "x" });
+        change(&mut server, &uri, version, vec![bad]);
+        lost(
+            &mut server,
+            "out of sync after an impossible position",
+            count,
+        );
+        reopen(&mut server, version + 1);
+    }
+    assert_eq!(server.shutdown().code(), Some(0));
+}

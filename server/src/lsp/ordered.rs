@@ -27,6 +27,10 @@ use super::worker::Queued;
 use crate::syntax::Language;
 use crate::workspace::host::Change;
 
+/// The notification the transport makes up for a document notification it could not decode
+/// (params `uri`, `reason`): the document is out of sync.
+pub(crate) const OUT_OF_SYNC: &str = "ddlint/outOfSync";
+
 /// The method code actions are routed to; see [`Ordered::call`].
 pub(crate) const CODE_ACTION: &str = "ddlint/codeAction";
 
@@ -161,8 +165,26 @@ fn rejection(params: Option<&Value>) -> jsonrpc::Error {
 
 /// The host message of a notification that changes state; `None` for other messages.
 fn queued(method: &str, params: Option<&Value>) -> Option<Result<Queued, String>> {
+    let uri = || {
+        params
+            .and_then(|params| params.pointer("/textDocument/uri").or(params.get("uri")))
+            .and_then(Value::as_str)
+            .and_then(|uri| uri.parse::<lsp::Uri>().ok())
+    };
     let message = match method {
         "initialized" => Ok(Queued::Initialized),
+        OUT_OF_SYNC => {
+            let reason = params.and_then(|params| params.get("reason"));
+            let reason = reason
+                .and_then(Value::as_str)
+                .unwrap_or("it could not be read");
+            uri()
+                .map(|uri| Queued::OutOfSync {
+                    uri,
+                    reason: reason.to_string(),
+                })
+                .ok_or_else(|| "no document URI".to_string())
+        }
         "textDocument/didOpen" => {
             parse::<lsp::DidOpenTextDocumentParams>(params).and_then(|params| {
                 let document = params.text_document;
@@ -230,6 +252,16 @@ fn queued(method: &str, params: Option<&Value>) -> Option<Result<Queued, String>
         }
         _ => return None,
     };
+    // A document change that cannot be applied leaves the server's copy behind the editor's.
+    if let Err(error) = &message
+        && matches!(method, "textDocument/didOpen" | "textDocument/didChange")
+        && let Some(uri) = uri()
+    {
+        return Some(Ok(Queued::OutOfSync {
+            uri,
+            reason: format!("a {method} notification could not be read ({error})"),
+        }));
+    }
     Some(message)
 }
 

@@ -95,6 +95,9 @@ async fn next_frame(input: &mut BufReader<impl AsyncRead + Unpin>) -> io::Result
 /// What the service reads for one frame's body: the body itself, or the rejections it earns.
 fn checked_bodies(body: Vec<u8>) -> Vec<Vec<u8>> {
     let Ok(text) = std::str::from_utf8(&body) else {
+        if let Some(notice) = out_of_sync(&body) {
+            return vec![notice];
+        }
         return vec![reject(
             &Value::Null,
             ErrorCode::ParseError,
@@ -156,6 +159,22 @@ fn checked_bodies(body: Vec<u8>) -> Vec<Vec<u8>> {
             }
         },
     }
+}
+
+/// For a document notification that is not UTF-8: the notice that the document is out of sync.
+fn out_of_sync(body: &[u8]) -> Option<Vec<u8>> {
+    let value: Value = serde_json::from_str(&String::from_utf8_lossy(body)).ok()?;
+    let method = value.get("method")?.as_str()?;
+    if value.get("id").is_some() || !method.starts_with("textDocument/did") {
+        return None;
+    }
+    let uri = value.pointer("/params/textDocument/uri")?.as_str()?;
+    let notice = json!({
+        "jsonrpc": "2.0",
+        "method": super::ordered::OUT_OF_SYNC,
+        "params": { "uri": uri, "reason": format!("a {method} notification was not valid UTF-8") },
+    });
+    Some(notice.to_string().into_bytes())
 }
 
 /// What makes a JSON value no message the service can decode; `None` when it can.
