@@ -697,3 +697,138 @@ fn readme_usage_lists_what_help_shows() {
         }
     }
 }
+
+/// `depth` parentheses around `inner`.
+fn nested(depth: usize, inner: &str) -> String {
+    format!("{}{inner}{}", "(".repeat(depth), ")".repeat(depth))
+}
+
+/// A million nested parentheses, brackets or calls in every place an expression goes.
+fn deeply_nested_schema(depth: usize) -> String {
+    let calls = format!("{}1{}", "f(".repeat(depth), ")".repeat(depth));
+    let array = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    [
+        format!("CREATE TABLE n (a int CHECK ({}));", nested(depth, "a > 0")),
+        format!("CREATE TABLE d (a int DEFAULT {});", nested(depth, "1")),
+        format!("CREATE TABLE c (a int DEFAULT {calls});"),
+        format!("CREATE TABLE r (a int[] DEFAULT ARRAY{array});"),
+        format!(
+            "CREATE TABLE g (a int GENERATED ALWAYS AS {} STORED, CHECK {});",
+            nested(depth, "1"),
+            nested(depth, "a > 0")
+        ),
+        format!("CREATE INDEX i ON n ({});", nested(depth, "a")),
+        format!("CREATE INDEX w ON n (a) WHERE {};", nested(depth, "a > 0")),
+        format!(
+            "ALTER TABLE n ADD CONSTRAINT k CHECK {};",
+            nested(depth, "a > 0")
+        ),
+        format!("CREATE VIEW v AS SELECT {};", nested(depth, "1")),
+        format!("SELECT {};", nested(depth, "1")),
+        // Never closed, at the end of the file.
+        format!("CREATE TABLE u (a int CHECK ({}", "(".repeat(depth)),
+    ]
+    .join("\n")
+}
+
+#[test]
+fn a_million_nested_parentheses_are_checked_without_a_crash() {
+    let dir = TempDir::new("deep");
+    dir.write("deep.sql", deeply_nested_schema(1_000_000));
+    let calls = format!("{}{}", "f(".repeat(1_000_000), ")".repeat(1_000_000));
+    let lists = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+    dir.write(
+        "prisma/schema.prisma",
+        format!(
+            "model A {{\n  id Int @id @default({calls})\n  b Int[] @default({lists})\n  c Int @default(f(\n}}\n"
+        ),
+    );
+    let output = ddlint(
+        &dir.0,
+        &[
+            "check",
+            "deep.sql",
+            "prisma",
+            "--format",
+            "json",
+            "--fail-on",
+            "error",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let found: Vec<serde_json::Value> = serde_json::from_str(&stdout(&output)).unwrap();
+    let has = |rule: &str, path: &str, line: u64| {
+        found
+            .iter()
+            .any(|f| f["rule"] == rule && f["path"] == path && f["start"]["line"] == line)
+    };
+    // The tables around the nesting are analysed.
+    for line in [1, 2, 3, 4, 5] {
+        assert!(
+            has("missing-primary-key", "deep.sql", line),
+            "{line}: {found:#?}"
+        );
+    }
+    assert!(
+        has("integer-primary-key", "prisma/schema.prisma", 2),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_named_path_that_cannot_be_read_exits_2_and_says_what_it_is() {
+    let dir = TempDir::new("unreadable-named");
+    dir.write("latin1.sql", b"CREATE TABLE t (caf\xe9 text);\n");
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(
+        "CREATE TABLE t (id int);\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    dir.write("utf16.sql", utf16);
+    dir.write("ok.sql", "CREATE TABLE ok (id bigint PRIMARY KEY);\n");
+    std::os::unix::fs::symlink("loop_b.sql", dir.0.join("loop_a.sql")).unwrap();
+    std::os::unix::fs::symlink("loop_a.sql", dir.0.join("loop_b.sql")).unwrap();
+    std::os::unix::fs::symlink("gone.sql", dir.0.join("dangling.sql")).unwrap();
+    let cases = [
+        ("latin1.sql", "not valid UTF-8"),
+        (
+            "utf16.sql",
+            "UTF-16LE text (it starts with a UTF-16LE byte-order mark)",
+        ),
+        ("utf16.sql", "convert it, e.g. `iconv -f UTF-16LE -t UTF-8`"),
+        ("loop_a.sql", "a symbolic link loop"),
+        ("dangling.sql", "a symbolic link to"),
+        ("missing.sql", "no such file or directory"),
+    ];
+    for (path, message) in cases {
+        for args in [vec!["check", path], vec!["check", path, "ok.sql"]] {
+            let output = ddlint(&dir.0, &args);
+            let err = stderr(&output);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+            assert!(err.contains(&format!("error: {path}: ")), "{args:?}: {err}");
+            assert!(err.contains(message), "{args:?}: {err}");
+        }
+    }
+
+    // A directory whose only schema file cannot be read: nothing was checked.
+    let only = TempDir::new("unreadable-only");
+    only.write("db/latin1.sql", b"CREATE TABLE t (caf\xe9 text);\n");
+    let output = ddlint(&only.0, &["check", "db"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("warning: db/latin1.sql: not valid UTF-8"));
+
+    // Permission denied (unless running as a user who reads everything).
+    let locked = dir.write("locked.sql", "CREATE TABLE l (id int);\n");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_err() {
+        let output = ddlint(&dir.0, &["check", "locked.sql"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            stderr(&output).contains("permission denied"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}

@@ -1000,3 +1000,163 @@ fn inlay_hints_show_what_the_text_hides_at_utf16_positions() {
     );
     server.shutdown();
 }
+
+/// `CHECK` with `depth` nested parentheses, then a table after it.
+fn deeply_nested(depth: usize) -> String {
+    format!(
+        "CREATE TABLE n (a int CHECK ({}a > 0{}));\nCREATE TABLE after (at timestamp);\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    )
+}
+
+#[test]
+fn a_million_nested_parentheses_neither_at_load_nor_when_opened_crash_the_server() {
+    let depth = 1_000_000;
+    let dir = TempDir::new("deep");
+    let on_disk = file_uri(&dir.write("on_disk.sql", &deeply_nested(depth)));
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-8"]), Value::Null);
+    let diagnostics = server.diagnostics(&on_disk, Value::Null);
+    assert!(with_rule(&diagnostics, RULE).is_some(), "{diagnostics:#?}");
+
+    let uri = file_uri(&dir.0.join("opened.sql"));
+    let mut text = Text::new(&deeply_nested(depth), Encoding::Utf8);
+    open(&mut server, &uri, 1, &text.text);
+    let diagnostics = server.diagnostics(&uri, json!(1));
+    assert!(with_rule(&diagnostics, RULE).is_some(), "{diagnostics:#?}");
+    let inner = text.text.find("a > 0").unwrap();
+    // The hover deep inside answers (with the column the check reads).
+    let shown = hover(&mut server, &uri, text.position(inner));
+    let markdown = shown["contents"]["value"].as_str().unwrap_or_default();
+    assert!(markdown.contains("column `n.a`"), "{shown}");
+    // An edit deep inside: the reparse and the new check survive it too.
+    let edit = text.replace(inner, inner + 1, "b");
+    change(&mut server, &uri, 2, vec![edit]);
+    let diagnostics = server.diagnostics(&uri, json!(2));
+    assert!(with_rule(&diagnostics, RULE).is_some(), "{diagnostics:#?}");
+    let unclosed = text.replace(inner, text.text.len(), "");
+    change(&mut server, &uri, 3, vec![unclosed]);
+    server.diagnostics(&uri, json!(3));
+    assert_eq!(server.shutdown().code(), Some(0));
+}
+
+#[test]
+fn every_request_is_answered_even_when_it_is_malformed() {
+    let dir = TempDir::new("answers");
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
+    let code = |response: &Value| response["error"]["code"].as_i64();
+    let cases: [(&[u8], Value, i64); 7] = [
+        (
+            br#"{"jsonrpc":"2.0","id":1,"method":"$/unknown","params":{}}"#,
+            json!(1),
+            -32601,
+        ),
+        (b"{ not json", Value::Null, -32700),
+        (
+            b"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"\xff\"}",
+            Value::Null,
+            -32700,
+        ),
+        (br#"{"id":3,"method":"shutdown"}"#, json!(3), -32600),
+        (br#"{"jsonrpc":"2.0","id":4}"#, json!(4), -32600),
+        (
+            br#"[{"jsonrpc":"2.0","id":5,"method":"shutdown"}]"#,
+            json!(5),
+            -32600,
+        ),
+        (br#"[]"#, Value::Null, -32600),
+    ];
+    for (body, id, expected) in cases {
+        server.send_raw(body);
+        let response = server.response(&id);
+        assert_eq!(
+            code(&response),
+            Some(expected),
+            "{}: {response}",
+            String::from_utf8_lossy(body)
+        );
+    }
+    // A batch gets an answer for each of its requests.
+    server.send_raw(br#"[{"jsonrpc":"2.0","id":6,"method":"shutdown"},{"jsonrpc":"2.0","id":"seven","method":"x"}]"#);
+    assert_eq!(code(&server.response(&json!(6))), Some(-32600));
+    assert_eq!(code(&server.response(&json!("seven"))), Some(-32600));
+    // The session goes on.
+    assert_eq!(server.shutdown().code(), Some(0));
+}
+
+#[test]
+fn a_change_that_cannot_be_applied_puts_the_document_out_of_sync_until_its_text_is_sent() {
+    let dir = TempDir::new("sync");
+    let uri = file_uri(&dir.0.join("doc.sql"));
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
+    // The document's diagnostics are cleared and the n-th error naming it is shown.
+    let lost = |server: &mut Server, what: &str, count: usize| {
+        server.diagnostics_until(&uri, what, |diagnostics| diagnostics.is_empty());
+        server.wait_for(what, |received| {
+            let shown = received
+                .iter()
+                .filter(|m| m["method"] == "window/showMessage" && m["params"]["type"] == 1)
+                .filter(|m| {
+                    let text = m["params"]["message"].as_str().unwrap_or_default();
+                    text.contains("doc.sql") && text.contains("no longer matches")
+                })
+                .count();
+            (shown == count).then_some(())
+        });
+    };
+    let reopen = |server: &mut Server, version: i64| {
+        open(server, &uri, version, SCHEMA);
+        let diagnostics = server.diagnostics(&uri, json!(version));
+        assert!(with_rule(&diagnostics, RULE).is_some(), "{diagnostics:#?}");
+    };
+    let start =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+
+    reopen(&mut server, 1);
+    // Invalid UTF-8 in the inserted text.
+    let mut body = format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{uri}","version":2}},"contentChanges":[{{"range":{start},"text":"-- "#
+    )
+    .into_bytes();
+    body.extend(b"\xff\"}]}}");
+    server.send_raw(&body);
+    lost(&mut server, "out of sync after invalid UTF-8", 1);
+    // Edits are not applied while out of sync; the whole text brings the document back.
+    change(
+        &mut server,
+        &uri,
+        3,
+        vec![json!({ "range": start, "text": "x" })],
+    );
+    change(&mut server, &uri, 4, vec![json!({ "text": SCHEMA })]);
+    let diagnostics = server.diagnostics(&uri, json!(4));
+    assert!(with_rule(&diagnostics, RULE).is_some(), "{diagnostics:#?}");
+
+    // A version that is not newer than the last one.
+    change(
+        &mut server,
+        &uri,
+        4,
+        vec![json!({ "range": start, "text": "-- " })],
+    );
+    lost(&mut server, "out of sync after an old version", 2);
+    reopen(&mut server, 5);
+
+    // Impossible positions: a negative line, a line past any u32.
+    for (count, line) in [(3, json!(-1)), (4, json!(1u64 << 40))] {
+        let version = 2 * count as i64;
+        let position = json!({ "line": line, "character": 0 });
+        let bad = json!({ "range": { "start": position, "end": position }, "text": "x" });
+        change(&mut server, &uri, version, vec![bad]);
+        lost(
+            &mut server,
+            "out of sync after an impossible position",
+            count,
+        );
+        reopen(&mut server, version + 1);
+    }
+    assert_eq!(server.shutdown().code(), Some(0));
+}

@@ -115,6 +115,19 @@ impl Server {
         }
     }
 
+    /// Waits for the response with `id` to a message sent raw.
+    pub fn response(&mut self, id: &Value) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self
+                .next(deadline)
+                .unwrap_or_else(|| self.fail(&format!("a response with the id {id}")));
+            if message.get("id") == Some(id) && message.get("method").is_none() {
+                return message;
+            }
+        }
+    }
+
     /// Sends a request and returns its result; an error response fails the test.
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let response = self.request_response(method, params);

@@ -58,16 +58,27 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
             }
         }
     }
+    let named: Vec<PathBuf> = args.paths.iter().map(|p| absolute(&cwd, p)).collect();
     let mut inputs = Vec::new();
     for path in &collected.files {
+        let key = absolute(&cwd, path);
         match read_text(path) {
             Ok(text) => inputs.push(TextInput {
                 path: path.clone(),
-                key: absolute(&cwd, path),
+                key,
                 text,
             }),
+            // A file the user named is an error; one a directory holds is skipped.
+            Err(message) if named.contains(&key) => {
+                stderr_line!("error: {}: {message}", path.display());
+                usage_error = true;
+            }
             Err(message) => stderr_line!("warning: {}: {message}; skipped", path.display()),
         }
+    }
+    if inputs.is_empty() && !collected.files.is_empty() {
+        // "No problems found in 0 files" would hide that nothing could be read.
+        usage_error = true;
     }
 
     let changed = match &args.since {

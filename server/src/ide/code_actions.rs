@@ -198,17 +198,22 @@ fn ignore_sql(file: &FileData, diagnostic: &Diagnostic) -> Option<(&'static str,
 /// `/// ddlint-ignore <rule>` on the line before the field, model or enum holding the diagnostic.
 fn ignore_prisma(file: &FileData, diagnostic: &Diagnostic) -> Option<(&'static str, Edit)> {
     let start = diagnostic.range.start() as usize;
-    let mut node = file.syntax.node_at(start)?;
-    let what = loop {
-        match node.kind() {
-            "field_declaration" => break "field",
-            "model_declaration" => break "model",
-            "view_declaration" => break "view",
-            "enum_declaration" => break "enum",
-            "enum_value" => break "enum value",
-            _ => node = node.parent()?,
-        }
-    };
+    let (node, what) = file
+        .syntax
+        .path_at(start)
+        .into_iter()
+        .rev()
+        .find_map(|node| {
+            let what = match node.kind() {
+                "field_declaration" => "field",
+                "model_declaration" => "model",
+                "view_declaration" => "view",
+                "enum_declaration" => "enum",
+                "enum_value" => "enum value",
+                _ => return None,
+            };
+            Some((node, what))
+        })?;
     let edit = suppress_before(
         file,
         TextRange::from(node.byte_range()),

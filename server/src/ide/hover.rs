@@ -227,8 +227,10 @@ fn foreign_keys<'a>(
 fn prisma_model_at(model: &Model, file: &FileView, offset: u32) -> Option<(TableId, TextRange)> {
     let candidates = [offset as usize, (offset as usize).saturating_sub(1)];
     let node = candidates.into_iter().find_map(|at| {
-        let node = file.data.syntax.node_at(at)?;
-        let parent = node.parent()?;
+        let path = file.data.syntax.path_at(at);
+        let [.., parent, node] = path[..] else {
+            return None;
+        };
         let names_a_model = matches!(parent.kind(), "model_declaration" | "field_type")
             && parent.child_by_field_name("name") == Some(node);
         names_a_model.then_some(node)

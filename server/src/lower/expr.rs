@@ -21,13 +21,41 @@ impl<'a> Cx<'a> {
         summary
     }
 
-    fn collect(&self, node: Node, summary: &mut Expr) {
+    /// Gathers columns, functions and allowed values in source order, with an explicit stack
+    /// (expressions nest as deep as the input does). Each node is visited with its siblings:
+    /// `Node::prev_named_sibling` searches from the root, in time proportional to the depth.
+    fn collect(&self, root: Node, summary: &mut Expr) {
+        let mut lists: Vec<Vec<Node>> = Vec::new();
+        let mut stack = vec![(root, None)];
+        while let Some((node, at)) = stack.pop() {
+            let siblings = at.map(|(list, index): (usize, usize)| (&lists[list][..], index));
+            let (children, visit) = self.visit(node, siblings, summary);
+            let list = lists.len();
+            stack.extend(
+                visit
+                    .into_iter()
+                    .rev()
+                    .map(|index| (children[index], Some((list, index)))),
+            );
+            lists.push(children);
+        }
+    }
+
+    /// Records what `node` itself says; returns a list of nodes and which of them to visit next,
+    /// in source order.
+    fn visit<'t>(
+        &self,
+        node: Node<'t>,
+        siblings: Option<(&[Node], usize)>,
+        summary: &mut Expr,
+    ) -> (Vec<Node<'t>>, Vec<usize>) {
+        let none = (Vec::new(), Vec::new());
         match node.kind() {
             "column_reference" => {
                 if let Some(column) = self.column_of_reference(node) {
                     summary.columns.push(column);
                 }
-                return;
+                return none;
             }
             "function_call" => {
                 let mut function = String::new();
@@ -36,59 +64,62 @@ impl<'a> Cx<'a> {
                     function = self.text(last).to_ascii_lowercase();
                     summary.functions.push(function.clone());
                 }
-                if let Some(arguments) = syntax::field(node, "arguments") {
-                    let is = |child: Node, word: &str| self.text(child).eq_ignore_ascii_case(word);
-                    let children: Vec<Node> = syntax::named_children(arguments).collect();
-                    // `CAST(x AS type)`: the type is no column; `EXTRACT(epoch FROM x)`: nor the field.
-                    let relevant: &[Node] = match function.as_str() {
-                        "cast" | "treat" => {
-                            let end = children
-                                .iter()
-                                .position(|c| is(*c, "as"))
-                                .unwrap_or(children.len());
-                            &children[..end]
-                        }
-                        "extract" => {
-                            let start = children
-                                .iter()
-                                .position(|c| is(*c, "from"))
-                                .map_or(0, |p| p + 1);
-                            &children[start..]
-                        }
-                        _ => {
-                            self.collect(arguments, summary);
-                            return;
-                        }
-                    };
-                    for child in relevant {
-                        self.collect(*child, summary);
+                let Some(arguments) = syntax::field(node, "arguments") else {
+                    return none;
+                };
+                let is = |child: Node, word: &str| self.text(child).eq_ignore_ascii_case(word);
+                let children: Vec<Node> = syntax::named_children(arguments).collect();
+                // `CAST(x AS type)`: the type is no column; `EXTRACT(epoch FROM x)`: nor the field.
+                let relevant = match function.as_str() {
+                    "cast" | "treat" => {
+                        0..children
+                            .iter()
+                            .position(|c| is(*c, "as"))
+                            .unwrap_or(children.len())
                     }
-                }
-                return;
+                    "extract" => {
+                        let start = children
+                            .iter()
+                            .position(|c| is(*c, "from"))
+                            .map_or(0, |p| p + 1);
+                        start..children.len()
+                    }
+                    _ => return (vec![arguments], vec![0]),
+                };
+                return (children, relevant.collect());
             }
-            "parenthesized_expression" | "in_list" if is_subquery(node, self.text) => return,
+            "parenthesized_expression" | "in_list" if is_subquery(node, self.text) => return none,
             "in_list" => {
-                if let Some(values) = self.allowed_by_in_list(node) {
+                if let Some(values) =
+                    siblings.and_then(|(list, at)| self.allowed_by_in_list(list, at))
+                {
                     summary.allowed_values.push(values);
                 }
             }
             "operator" if self.text(node) == "=" => {
-                if let Some(values) = self.allowed_by_any_array(node) {
+                if let Some(values) =
+                    siblings.and_then(|(list, at)| self.allowed_by_any_array(list, at))
+                {
                     summary.allowed_values.push(values);
                 }
             }
-            "cast" | "dollar_quoted_string" | "string" => return,
+            "cast" | "dollar_quoted_string" | "string" => return none,
             _ => {}
         }
-        let mut after_collate = false;
-        for child in syntax::named_children(node) {
+        let children: Vec<Node> = syntax::named_children(node).collect();
+        let mut visit = Vec::with_capacity(children.len());
+        for index in 0..children.len() {
             // `x COLLATE "C"`: the collation's name is no column.
+            let after_collate = index.checked_sub(1).is_some_and(|previous| {
+                let previous = children[previous];
+                previous.kind() == "column_reference"
+                    && self.text(previous).eq_ignore_ascii_case("collate")
+            });
             if !after_collate {
-                self.collect(child, summary);
+                visit.push(index);
             }
-            after_collate = child.kind() == "column_reference"
-                && self.text(child).eq_ignore_ascii_case("collate");
         }
+        (children, visit)
     }
 
     /// The column a reference names, unless it is a keyword-like word (`current_date`).
@@ -105,23 +136,25 @@ impl<'a> Cx<'a> {
         Some(ident)
     }
 
-    /// `col IN ('a', 'b')`, `(col)::text IN (...)`; not `NOT IN`.
-    fn allowed_by_in_list(&self, in_list: Node) -> Option<(String, Vec<String>)> {
-        let mut previous = in_list.prev_named_sibling()?;
+    /// `col IN ('a', 'b')`, `(col)::text IN (...)`; not `NOT IN`. The list is `siblings[at]`.
+    fn allowed_by_in_list(&self, siblings: &[Node], at: usize) -> Option<(String, Vec<String>)> {
+        let mut before = siblings[..at].iter().rev();
+        let mut previous = *before.next()?;
         if previous.kind() == "keyword" && self.text(previous).eq_ignore_ascii_case("not") {
             return None;
         }
         while previous.kind() == "cast" {
-            previous = previous.prev_named_sibling()?;
+            previous = *before.next()?;
         }
         let column = self.single_column(previous)?;
-        let values = self.literal_values(in_list)?;
+        let values = self.literal_values(siblings[at])?;
         Some((column.name, values))
     }
 
     /// pg_dump's rewrite of IN: `(col)::text = ANY ((ARRAY['a'::text, 'b'::text])::text[])`.
-    fn allowed_by_any_array(&self, equals: Node) -> Option<(String, Vec<String>)> {
-        let call = equals.next_named_sibling()?;
+    /// The `=` is `siblings[at]`.
+    fn allowed_by_any_array(&self, siblings: &[Node], at: usize) -> Option<(String, Vec<String>)> {
+        let call = *siblings.get(at + 1)?;
         if call.kind() != "function_call" {
             return None;
         }
@@ -129,10 +162,15 @@ impl<'a> Cx<'a> {
         if !self.text(name).eq_ignore_ascii_case("any") {
             return None;
         }
-        let array = syntax::descendants(call).find(|node| node.kind() == "array_constructor")?;
-        let mut previous = equals.prev_named_sibling()?;
+        // The array is near the call's start; a bounded search keeps nested `= ANY (... = ANY
+        // (...))` linear.
+        let array = syntax::descendants(call)
+            .take(64)
+            .find(|node| node.kind() == "array_constructor")?;
+        let mut before = siblings[..at].iter().rev();
+        let mut previous = *before.next()?;
         while previous.kind() == "cast" {
-            previous = previous.prev_named_sibling()?;
+            previous = *before.next()?;
         }
         let column = self.single_column(previous)?;
         let values = self.literal_values(array)?;
@@ -141,18 +179,19 @@ impl<'a> Cx<'a> {
 
     /// A column reference, possibly wrapped in parentheses and casts: `((status)::text)`.
     fn single_column(&self, node: Node) -> Option<Ident> {
-        match node.kind() {
-            "column_reference" => self.column_of_reference(node),
-            "parenthesized_expression" => {
-                let inner: Vec<Node> = syntax::named_children(node)
-                    .filter(|child| child.kind() != "cast")
-                    .collect();
-                match inner.as_slice() {
-                    [only] => self.single_column(*only),
-                    _ => None,
+        let mut node = node;
+        loop {
+            match node.kind() {
+                "column_reference" => return self.column_of_reference(node),
+                "parenthesized_expression" => {
+                    let mut inner = syntax::named_children(node).filter(|c| c.kind() != "cast");
+                    match (inner.next(), inner.next()) {
+                        (Some(only), None) => node = only,
+                        _ => return None,
+                    }
                 }
+                _ => return None,
             }
-            _ => None,
         }
     }
 
@@ -172,29 +211,35 @@ impl<'a> Cx<'a> {
 
     /// The literal an expression consists of, casts and parentheses ignored.
     fn literal(&self, node: Node) -> Option<Literal> {
-        let parts: Vec<Node> = syntax::children(node)
-            .filter(|child| child.kind() != "cast")
-            .collect();
-        let parts: &[Node] = match node.kind() {
-            "parenthesized_expression" => parts.get(1..parts.len().saturating_sub(1))?,
-            _ => &parts,
-        };
-        match parts {
-            [single] => match single.kind() {
-                "string" => Some(Literal::String(string_value(self.text(*single)))),
-                "number" => Some(Literal::Number(self.text(*single).to_string())),
-                "NULL" => Some(Literal::Null),
-                "TRUE" => Some(Literal::Bool(true)),
-                "FALSE" => Some(Literal::Bool(false)),
-                "parenthesized_expression" | "expression" => self.literal(*single),
+        let mut node = node;
+        loop {
+            let parts: Vec<Node> = syntax::children(node)
+                .filter(|child| child.kind() != "cast")
+                .collect();
+            let parts: &[Node] = match node.kind() {
+                "parenthesized_expression" => parts.get(1..parts.len().saturating_sub(1))?,
+                _ => &parts,
+            };
+            return match parts {
+                [single] => match single.kind() {
+                    "string" => Some(Literal::String(string_value(self.text(*single)))),
+                    "number" => Some(Literal::Number(self.text(*single).to_string())),
+                    "NULL" => Some(Literal::Null),
+                    "TRUE" => Some(Literal::Bool(true)),
+                    "FALSE" => Some(Literal::Bool(false)),
+                    "parenthesized_expression" | "expression" => {
+                        node = *single;
+                        continue;
+                    }
+                    _ => None,
+                },
+                [sign, number] if sign.kind() == "operator" && number.kind() == "number" => {
+                    let sign = self.text(*sign);
+                    (sign == "-" || sign == "+")
+                        .then(|| Literal::Number(format!("{sign}{}", self.text(*number))))
+                }
                 _ => None,
-            },
-            [sign, number] if sign.kind() == "operator" && number.kind() == "number" => {
-                let sign = self.text(*sign);
-                (sign == "-" || sign == "+")
-                    .then(|| Literal::Number(format!("{sign}{}", self.text(*number))))
-            }
-            _ => None,
+            };
         }
     }
 
@@ -291,6 +336,20 @@ mod tests {
             expr.allowed_values,
             [("status".to_string(), vec!["a".to_string(), "b".to_string()])]
         );
+    }
+
+    #[test]
+    fn deeply_nested_in_lists_and_any_arrays_take_linear_time() {
+        let depth = 100_000;
+        let close = ")".repeat(depth);
+        let expr = check_expr(&format!("({}'x'{close})", "status IN (".repeat(depth)));
+        assert_eq!(expr.columns.len(), depth);
+        let expr = check_expr(&format!("({}ARRAY['x']{close})", "s = ANY (".repeat(depth)));
+        assert_eq!(expr.columns.len(), depth);
+        let expr = check_expr("(s = ANY (s = ANY (ARRAY['x'])))");
+        // Each `= ANY` takes the first array inside its call.
+        let allowed = ("s".to_string(), vec!["x".to_string()]);
+        assert_eq!(expr.allowed_values, [allowed.clone(), allowed]);
     }
 
     #[test]

@@ -17,14 +17,19 @@ use std::pin::Pin;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tower_lsp_server::ExitedError;
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{self, ErrorCode, Request, Response};
 use tower_lsp_server::ls_types as lsp;
 use tower_service::Service;
 
 use super::proto::from_proto;
+use super::transport::REJECT;
 use super::worker::Queued;
 use crate::syntax::Language;
 use crate::workspace::host::Change;
+
+/// The notification the transport makes up for a document notification it could not decode
+/// (params `uri`, `reason`): the document is out of sync.
+pub(crate) const OUT_OF_SYNC: &str = "ddlint/outOfSync";
 
 /// The method code actions are routed to; see [`Ordered::call`].
 pub(crate) const CODE_ACTION: &str = "ddlint/codeAction";
@@ -103,6 +108,23 @@ where
                 None => {}
             }
         }
+        if let Some(id) = request.id().cloned() {
+            let rejected = match request.method() {
+                REJECT => Some(rejection(request.params())),
+                // tower-lsp-server drops every `$/` message, requests too: they would wait forever.
+                method if method.starts_with("$/") => Some(jsonrpc::Error {
+                    code: ErrorCode::MethodNotFound,
+                    message: format!("ddlint does not know the request {method}").into(),
+                    data: None,
+                }),
+                _ => None,
+            };
+            if let Some(error) = rejected {
+                return Box::pin(std::future::ready(Ok(Some(Response::from_error(
+                    id, error,
+                )))));
+            }
+        }
         match request.method() {
             "initialize" => {
                 self.snippet_edits
@@ -127,10 +149,42 @@ where
     }
 }
 
+/// The error a [`REJECT`] request from the transport asks for.
+fn rejection(params: Option<&Value>) -> jsonrpc::Error {
+    let field = |name: &str| params.and_then(|params| params.get(name));
+    jsonrpc::Error {
+        code: ErrorCode::from(field("code").and_then(Value::as_i64).unwrap_or(-32600)),
+        message: field("message")
+            .and_then(Value::as_str)
+            .unwrap_or("invalid request")
+            .to_string()
+            .into(),
+        data: None,
+    }
+}
+
 /// The host message of a notification that changes state; `None` for other messages.
 fn queued(method: &str, params: Option<&Value>) -> Option<Result<Queued, String>> {
+    let uri = || {
+        params
+            .and_then(|params| params.pointer("/textDocument/uri").or(params.get("uri")))
+            .and_then(Value::as_str)
+            .and_then(|uri| uri.parse::<lsp::Uri>().ok())
+    };
     let message = match method {
         "initialized" => Ok(Queued::Initialized),
+        OUT_OF_SYNC => {
+            let reason = params.and_then(|params| params.get("reason"));
+            let reason = reason
+                .and_then(Value::as_str)
+                .unwrap_or("it could not be read");
+            uri()
+                .map(|uri| Queued::OutOfSync {
+                    uri,
+                    reason: reason.to_string(),
+                })
+                .ok_or_else(|| "no document URI".to_string())
+        }
         "textDocument/didOpen" => {
             parse::<lsp::DidOpenTextDocumentParams>(params).and_then(|params| {
                 let document = params.text_document;
@@ -198,6 +252,16 @@ fn queued(method: &str, params: Option<&Value>) -> Option<Result<Queued, String>
         }
         _ => return None,
     };
+    // A document change that cannot be applied leaves the server's copy behind the editor's.
+    if let Err(error) = &message
+        && matches!(method, "textDocument/didOpen" | "textDocument/didChange")
+        && let Some(uri) = uri()
+    {
+        return Some(Ok(Queued::OutOfSync {
+            uri,
+            reason: format!("a {method} notification could not be read ({error})"),
+        }));
+    }
     Some(message)
 }
 

@@ -1,14 +1,22 @@
 //! Standard input, checked frame by frame before the protocol service reads it.
 //!
 //! The transport's decoder ends the whole session at the first message it cannot decode
-//! (tokio-util's `FramedRead` stops after a decoder error). So frames are checked here first: a
-//! frame whose body is not a JSON-RPC message is dropped with a log line, bytes that do not form
-//! a frame are skipped, and one bad message costs only itself.
+//! (tokio-util's `FramedRead` stops after a decoder error). So frames are checked here first, and
+//! one bad message costs only itself: a body that is not JSON (or not UTF-8) is answered with a
+//! parse error, one that is no valid request with an invalid-request error, a batch with an
+//! error per entry. Those answers go through the service as [`REJECT`] requests, so that they
+//! are written like every other response. A response the service cannot decode is dropped with a
+//! log line, and bytes that do not form a frame are skipped.
 
 use std::io;
 
+use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{ErrorCode, Request, Response};
+
+/// The method of a request the transport makes up for a message it rejects; params `code` and
+/// `message` are the error to answer with, under the rejected message's id.
+pub(crate) const REJECT: &str = "ddlint/reject";
 
 /// Bodies longer than this are skipped unread: a length that large is garbage, not a message.
 const MAX_BODY: u64 = 1 << 30;
@@ -27,21 +35,16 @@ pub(crate) fn checked(input: impl AsyncRead + Unpin + Send + 'static) -> impl As
                     break;
                 }
             };
-            if !decodable(&body) {
-                stderr_line!(
-                    "ddlint: ignoring a message that is not JSON-RPC: {}",
-                    preview(&body)
-                );
-                continue;
-            }
-            let header = format!("Content-Length: {}\r\n\r\n", body.len());
-            let written = async {
-                writer.write_all(header.as_bytes()).await?;
-                writer.write_all(&body).await
-            };
-            if written.await.is_err() {
-                // The service stopped reading: the session is over.
-                break;
+            for body in checked_bodies(body) {
+                let header = format!("Content-Length: {}\r\n\r\n", body.len());
+                let written = async {
+                    writer.write_all(header.as_bytes()).await?;
+                    writer.write_all(&body).await
+                };
+                if written.await.is_err() {
+                    // The service stopped reading: the session is over.
+                    return;
+                }
             }
         }
     });
@@ -89,10 +92,126 @@ async fn next_frame(input: &mut BufReader<impl AsyncRead + Unpin>) -> io::Result
     }
 }
 
-/// Whether the protocol service can decode `body` (a request, notification or response).
-fn decodable(body: &[u8]) -> bool {
-    serde_json::from_slice::<Response>(body).is_ok()
-        || serde_json::from_slice::<Request>(body).is_ok()
+/// What the service reads for one frame's body: the body itself, or the rejections it earns.
+fn checked_bodies(body: Vec<u8>) -> Vec<Vec<u8>> {
+    let Ok(text) = std::str::from_utf8(&body) else {
+        if let Some(notice) = out_of_sync(&body) {
+            return vec![notice];
+        }
+        return vec![reject(
+            &Value::Null,
+            ErrorCode::ParseError,
+            "the message is not valid UTF-8",
+        )];
+    };
+    let value = match serde_json::from_str::<Value>(text) {
+        Ok(value) => value,
+        Err(error) => {
+            return vec![reject(
+                &Value::Null,
+                ErrorCode::ParseError,
+                &format!("the message is not JSON: {error}"),
+            )];
+        }
+    };
+    match value {
+        Value::Array(entries) if entries.is_empty() => vec![reject(
+            &Value::Null,
+            ErrorCode::InvalidRequest,
+            "an empty batch",
+        )],
+        Value::Array(entries) => entries
+            .iter()
+            .filter_map(|entry| {
+                let Some(id) = entry.get("id") else {
+                    stderr_line!(
+                        "ddlint: ignoring a notification in a batch: {}",
+                        preview(entry.to_string().as_bytes())
+                    );
+                    return None;
+                };
+                Some(reject(
+                    id,
+                    ErrorCode::InvalidRequest,
+                    "batches are not supported; send each message on its own",
+                ))
+            })
+            .collect(),
+        value => match invalid(&value, text) {
+            None => vec![body],
+            Some(problem) if is_response(&value) => {
+                stderr_line!(
+                    "ddlint: ignoring a response that {problem}: {}",
+                    preview(&body)
+                );
+                Vec::new()
+            }
+            Some(problem) => {
+                let id = value
+                    .get("id")
+                    .filter(|id| matches!(id, Value::Number(_) | Value::String(_)))
+                    .unwrap_or(&Value::Null);
+                vec![reject(
+                    id,
+                    ErrorCode::InvalidRequest,
+                    &format!("the request {problem}"),
+                )]
+            }
+        },
+    }
+}
+
+/// For a document notification that is not UTF-8: the notice that the document is out of sync.
+fn out_of_sync(body: &[u8]) -> Option<Vec<u8>> {
+    let value: Value = serde_json::from_str(&String::from_utf8_lossy(body)).ok()?;
+    let method = value.get("method")?.as_str()?;
+    if value.get("id").is_some() || !method.starts_with("textDocument/did") {
+        return None;
+    }
+    let uri = value.pointer("/params/textDocument/uri")?.as_str()?;
+    let notice = json!({
+        "jsonrpc": "2.0",
+        "method": super::ordered::OUT_OF_SYNC,
+        "params": { "uri": uri, "reason": format!("a {method} notification was not valid UTF-8") },
+    });
+    Some(notice.to_string().into_bytes())
+}
+
+/// What makes a JSON value no message the service can decode; `None` when it can.
+fn invalid(value: &Value, text: &str) -> Option<&'static str> {
+    if !value.is_object() {
+        return Some("is not a JSON object");
+    }
+    if value.get("jsonrpc") != Some(&json!("2.0")) {
+        return Some("lacks `\"jsonrpc\": \"2.0\"`");
+    }
+    // Decoded again from the text: a clone of the value would copy a whole document.
+    if is_response(value) {
+        return serde_json::from_str::<Response>(text)
+            .err()
+            .map(|_| "is malformed");
+    }
+    if !value.get("method").is_some_and(Value::is_string) {
+        return Some("has no method name");
+    }
+    serde_json::from_str::<Request>(text)
+        .err()
+        .map(|_| "is malformed")
+}
+
+fn is_response(value: &Value) -> bool {
+    value.get("method").is_none() && (value.get("result").is_some() || value.get("error").is_some())
+}
+
+/// The body of a [`REJECT`] request.
+fn reject(id: &Value, code: ErrorCode, message: &str) -> Vec<u8> {
+    let request = json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "method": REJECT,
+        "params": { "code": code.code(), "message": message },
+    });
+    request.to_string().into_bytes()
 }
 
 fn preview(body: &[u8]) -> String {
@@ -112,8 +231,24 @@ mod tests {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
     }
 
+    fn checked_output(input: Vec<u8>) -> String {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let mut checked = checked(std::io::Cursor::new(input));
+            let mut output = String::new();
+            checked.read_to_string(&mut output).await.unwrap();
+            output
+        })
+    }
+
+    fn rejected(id: Value, code: ErrorCode, message: &str) -> String {
+        frame(std::str::from_utf8(&reject(&id, code, message)).unwrap())
+    }
+
     #[test]
-    fn undecodable_frames_and_garbage_are_dropped() {
+    fn bad_messages_become_rejections_and_garbage_is_skipped() {
         let valid = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
         let request = r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
         let input = [
@@ -121,34 +256,52 @@ mod tests {
             frame(valid),
             "garbage line\r\n\r\n".to_string(),
             frame(r#"{"jsonrpc":"2.0","method":5}"#),
+            frame(r#"{"id":7,"method":"shutdown"}"#),
+            frame(r#"[{"jsonrpc":"2.0","id":"a","method":"shutdown"},{"jsonrpc":"2.0","method":"exit"},3]"#),
+            frame(r#"{"jsonrpc":"2.0","id":9,"result":null}"#),
+            frame(r#"{"jsonrpc":"2.0","id":9,"error":"no"}"#),
             "Content-Length: 99999999999\r\n\r\n".to_string(),
         ]
         .concat();
         // The oversized body swallows what follows it; a valid frame after the input's end is
-        // not reached, so the checked stream ends after the first valid frame.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let output = runtime.block_on(async {
-            let mut checked = checked(std::io::Cursor::new(input.into_bytes()));
-            let mut output = String::new();
-            checked.read_to_string(&mut output).await.unwrap();
-            output
-        });
-        assert_eq!(output, frame(valid));
-
-        let input = [
-            frame(request),
-            "Content-Length: x\r\n\r\n".to_string(),
+        // not reached, so the checked stream ends there.
+        let not_json = "the message is not JSON: key must be a string at line 1 column 3";
+        let batch = "batches are not supported; send each message on its own";
+        let expected = [
+            rejected(Value::Null, ErrorCode::ParseError, not_json),
             frame(valid),
+            rejected(
+                Value::Null,
+                ErrorCode::InvalidRequest,
+                "the request has no method name",
+            ),
+            rejected(
+                json!(7),
+                ErrorCode::InvalidRequest,
+                "the request lacks `\"jsonrpc\": \"2.0\"`",
+            ),
+            rejected(json!("a"), ErrorCode::InvalidRequest, batch),
+            frame(r#"{"jsonrpc":"2.0","id":9,"result":null}"#),
         ]
         .concat();
-        let output = runtime.block_on(async {
-            let mut checked = checked(std::io::Cursor::new(input.into_bytes()));
-            let mut output = String::new();
-            checked.read_to_string(&mut output).await.unwrap();
-            output
-        });
-        assert_eq!(output, [frame(request), frame(valid)].concat());
+        assert_eq!(checked_output(input.into_bytes()), expected);
+
+        let mut latin1 = b"Content-Length: 3\r\n\r\n\"\xe9\"".to_vec();
+        latin1.extend(
+            [
+                frame(request),
+                "Content-Length: x\r\n\r\n".to_string(),
+                frame(valid),
+            ]
+            .concat()
+            .bytes(),
+        );
+        let output = checked_output(latin1);
+        let not_utf8 = rejected(
+            Value::Null,
+            ErrorCode::ParseError,
+            "the message is not valid UTF-8",
+        );
+        assert_eq!(output, [not_utf8, frame(request), frame(valid)].concat());
     }
 }

@@ -29,6 +29,9 @@ pub(crate) enum Queued {
         added: Vec<PathBuf>,
         removed: Vec<PathBuf>,
     },
+    /// A change to the document could not be applied: the host's copy no longer matches the
+    /// editor's.
+    OutOfSync { uri: Uri, reason: String },
 }
 
 pub(crate) struct Setup {
@@ -85,6 +88,8 @@ pub(crate) fn run(
         early: Vec::new(),
         out,
         uris: HashMap::new(),
+        versions: HashMap::new(),
+        out_of_sync: HashMap::new(),
         unpublished: Vec::new(),
         removed: Vec::new(),
         config_problems: BTreeMap::new(),
@@ -140,6 +145,12 @@ struct Worker {
     out: channel::UnboundedSender<Outgoing>,
     /// The URIs the client opened documents with, by host key.
     uris: HashMap<PathBuf, Uri>,
+    /// The version of each open document's last change.
+    versions: HashMap<PathBuf, i32>,
+    /// Documents whose copy is out of sync, with the URI to clear: not checked (their
+    /// diagnostics are not published) until the editor opens them again or sends their whole
+    /// text. LSP has no request for a document's text.
+    out_of_sync: HashMap<PathBuf, Uri>,
     /// Files whose diagnostics changed since they were last published.
     unpublished: Vec<PathBuf>,
     removed: Vec<PathBuf>,
@@ -192,7 +203,35 @@ impl Worker {
                 if let (Some(uri), Change::Open { path, .. }) = (uri, &change) {
                     self.uris.insert(path.clone(), uri);
                 }
-                state.host.apply(change);
+                let path = match &change {
+                    Change::Open { path, .. } | Change::Edit { path, .. } => Some(path.clone()),
+                    _ => None,
+                };
+                let was_out = path
+                    .as_ref()
+                    .is_some_and(|p| self.out_of_sync.contains_key(p));
+                if let Some(change) = in_sync(
+                    change,
+                    &mut self.versions,
+                    &mut self.out_of_sync,
+                    &self.uris,
+                    out,
+                ) {
+                    state.host.apply(change);
+                }
+                // Back in sync: publish even if the diagnostics did not change.
+                if let Some(path) = path
+                    && was_out
+                    && !self.out_of_sync.contains_key(&path)
+                    && !self.unpublished.contains(&path)
+                {
+                    self.unpublished.push(path);
+                }
+            }
+            Queued::OutOfSync { uri, reason } => {
+                if let Some(path) = super::proto::from_proto::path(&uri) {
+                    lose_sync(&path, uri, &reason, &mut self.out_of_sync, out);
+                }
             }
             Queued::Folders { added, removed } => {
                 for folder in removed {
@@ -283,6 +322,9 @@ impl Worker {
             }
         }
         for path in std::mem::take(&mut self.unpublished) {
+            if self.out_of_sync.contains_key(&path) {
+                continue;
+            }
             let Some(file) = snapshot.file(&path) else {
                 continue;
             };
@@ -372,6 +414,88 @@ impl Worker {
         };
         let _ = self.out.send(Outgoing::Message { level, text, show });
     }
+}
+
+/// The change to apply, if the document is in sync after it: an edit of a document out of sync
+/// is dropped unless it sends the whole text, and one whose version is not newer than the last
+/// puts the document out of sync.
+fn in_sync(
+    change: Change,
+    versions: &mut HashMap<PathBuf, i32>,
+    out_of_sync: &mut HashMap<PathBuf, Uri>,
+    uris: &HashMap<PathBuf, Uri>,
+    out: &channel::UnboundedSender<Outgoing>,
+) -> Option<Change> {
+    match change {
+        Change::Open {
+            ref path, version, ..
+        } => {
+            versions.insert(path.clone(), version);
+            out_of_sync.remove(path);
+            Some(change)
+        }
+        Change::Close { ref path } => {
+            versions.remove(path);
+            out_of_sync.remove(path);
+            Some(change)
+        }
+        Change::Edit {
+            path,
+            version,
+            mut edits,
+        } => {
+            let last = versions.insert(path.clone(), version);
+            if let Some(last) = last.filter(|last| version <= *last) {
+                let uri = uris.get(&path).cloned().or_else(|| to_proto::uri(&path))?;
+                let reason = format!("version {version} of it arrived after version {last}");
+                lose_sync(&path, uri, &reason, out_of_sync, out);
+                return None;
+            }
+            if out_of_sync.contains_key(&path) {
+                // The whole text brings the copy back in sync; edits before it do not matter.
+                let whole = edits.iter().rposition(|edit| edit.range.is_none())?;
+                edits.drain(..whole);
+                out_of_sync.remove(&path);
+            }
+            Some(Change::Edit {
+                path,
+                version,
+                edits,
+            })
+        }
+        other => Some(other),
+    }
+}
+
+/// Marks a document out of sync; the first time, tells the user and clears its diagnostics.
+fn lose_sync(
+    path: &Path,
+    uri: Uri,
+    reason: &str,
+    out_of_sync: &mut HashMap<PathBuf, Uri>,
+    out: &channel::UnboundedSender<Outgoing>,
+) {
+    if out_of_sync
+        .insert(path.to_path_buf(), uri.clone())
+        .is_some()
+    {
+        return;
+    }
+    let text = format!(
+        "ddlint: {}: {reason}, so ddlint's copy of the document no longer matches the editor's; \
+         it is not checked until it is reopened (or its whole text is sent)",
+        path.display()
+    );
+    let _ = out.send(Outgoing::Message {
+        level: MessageType::ERROR,
+        text,
+        show: true,
+    });
+    let _ = out.send(Outgoing::Diagnostics {
+        uri,
+        diagnostics: Vec::new(),
+        version: None,
+    });
 }
 
 /// Reads a workspace folder, reporting progress while a large one loads.

@@ -188,20 +188,17 @@ fn sql_scope(text: &str, comment: TextRange, statements: &[PlacedStatement]) -> 
 fn prisma_scope(syntax: &SyntaxTrees, text: &str, comment: TextRange) -> Option<TextRange> {
     let after = &text[comment.end() as usize..];
     let next = comment.end() as usize + (after.len() - after.trim_start().len());
-    let mut node = syntax.node_at(next)?;
-    loop {
-        if matches!(
+    let node = syntax.path_at(next).into_iter().rev().find(|node| {
+        matches!(
             node.kind(),
             "field_declaration"
                 | "model_declaration"
                 | "enum_declaration"
                 | "view_declaration"
                 | "enum_value"
-        ) {
-            return Some(TextRange::from(node.byte_range()));
-        }
-        node = node.parent()?;
-    }
+        )
+    })?;
+    Some(TextRange::from(node.byte_range()))
 }
 
 #[cfg(test)]

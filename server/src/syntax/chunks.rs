@@ -241,6 +241,37 @@ impl SyntaxTrees {
             .descendant_for_byte_range(offset, offset)
     }
 
+    /// The nodes at `offset` from the root down to [`SyntaxTrees::node_at`]'s: a walk up this
+    /// list is linear, one up through `Node::parent` (a search from the root) quadratic.
+    pub fn path_at(&self, offset: usize) -> Vec<Node<'_>> {
+        let index = self
+            .chunks
+            .partition_point(|chunk| (chunk.range.end() as usize) <= offset)
+            .min(self.chunks.len() - 1);
+        let root = self.chunks[index].tree.root_node();
+        let mut path = vec![root];
+        let mut cursor = root.walk();
+        // The child that node_at descends into: it reaches past `offset` (an empty one up to
+        // it) and does not start after it.
+        'descend: while cursor.goto_first_child() {
+            loop {
+                let node = cursor.node();
+                let (start, end) = (node.start_byte(), node.end_byte());
+                if end > offset || (start == end && end == offset) {
+                    if start > offset {
+                        break 'descend;
+                    }
+                    path.push(node);
+                    continue 'descend;
+                }
+                if !cursor.goto_next_sibling() {
+                    break 'descend;
+                }
+            }
+        }
+        path
+    }
+
     /// The syntax errors of the whole text, in order.
     pub fn syntax_errors(&self) -> Vec<SyntaxError> {
         let mut all = Vec::new();
@@ -624,5 +655,8 @@ mod tests {
             summary(&SyntaxTrees::parse(Language::Sql, &text))
         );
         assert_eq!(next.node_at(text.len() - 3).map(|n| n.kind()), Some(")"));
+        for offset in [0, 99, 100, 5_000, text.len() - 3, text.len()] {
+            assert_eq!(next.path_at(offset).last().copied(), next.node_at(offset));
+        }
     }
 }

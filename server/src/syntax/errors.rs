@@ -1,7 +1,11 @@
 //! Syntax errors from a tree: at most one per top-level statement, at the smallest range, with a
 //! message that says what was expected or which construct is incomplete.
+//!
+//! Nodes are reached with tree cursors from the root: `Node::parent` and the sibling methods
+//! search down from the root, so walking up from a node nested a million deep with them would
+//! take time in proportion to the depth squared.
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::{Node, Tree, TreeCursor};
 
 use super::{Language, descendants, range};
 use crate::text::{LineIndex, PositionEncoding, TextRange};
@@ -18,10 +22,14 @@ const MAX_EXPECTED: usize = 6;
 
 /// The syntax errors of `tree`: the first error of each top-level statement.
 pub fn syntax_errors(language: Language, tree: &Tree, text: &str) -> Vec<SyntaxError> {
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    let statements: Vec<Node> = root.children(&mut cursor).collect();
-    errors_of(language, statements.into_iter(), text)
+    let mut cursor = tree.walk();
+    let mut more = cursor.goto_first_child();
+    let statements = std::iter::from_fn(|| {
+        let at = more.then(|| cursor.clone())?;
+        more = cursor.goto_next_sibling();
+        Some(at)
+    });
+    errors_of(language, statements, text)
 }
 
 /// The syntax errors of the top-level statements of `tree` that start in `range`.
@@ -31,7 +39,7 @@ pub fn syntax_errors_in(
     text: &str,
     range: TextRange,
 ) -> Vec<SyntaxError> {
-    let mut cursor = tree.root_node().walk();
+    let mut cursor = tree.walk();
     let mut statements = Vec::new();
     if cursor
         .goto_first_child_for_byte(range.start() as usize)
@@ -43,7 +51,7 @@ pub fn syntax_errors_in(
                 break;
             }
             if node.start_byte() >= range.start() as usize {
-                statements.push(node);
+                statements.push(cursor.clone());
             }
             if !cursor.goto_next_sibling() {
                 break;
@@ -53,14 +61,16 @@ pub fn syntax_errors_in(
     errors_of(language, statements.into_iter(), text)
 }
 
+/// The errors of the statements the cursors (made from the tree's root) stand at.
 fn errors_of<'t>(
     language: Language,
-    statements: impl Iterator<Item = Node<'t>>,
+    statements: impl Iterator<Item = TreeCursor<'t>>,
     text: &str,
 ) -> Vec<SyntaxError> {
     let mut errors = Vec::new();
     let mut lines: Option<LineIndex> = None;
-    for statement in statements {
+    for mut at in statements {
+        let statement = at.node();
         if statement.kind() == "block_comment" {
             if !text[statement.byte_range()].ends_with("*/") || statement.byte_range().len() < 4 {
                 let lines = lines.get_or_insert_with(|| LineIndex::new(text));
@@ -80,12 +90,11 @@ fn errors_of<'t>(
             }
             continue;
         }
-        let Some(error) = descendants(statement).find(|node| node.is_error() || node.is_missing())
-        else {
+        if !goto_first(&mut at, |c| c.node().is_error() || c.node().is_missing()) {
             continue;
-        };
+        }
         let lines = lines.get_or_insert_with(|| LineIndex::new(text));
-        errors.push(describe(language, error, text, lines));
+        errors.push(describe(language, &at, text, lines));
     }
     errors
 }
@@ -176,9 +185,36 @@ fn unknown_verb(statement: Node, text: &str) -> Option<SyntaxError> {
     })
 }
 
-fn describe(language: Language, error: Node, text: &str, lines: &LineIndex) -> SyntaxError {
+/// Pre-order walk of the cursor's node and its descendants, leaving the cursor at the first
+/// node that satisfies `wanted`; `false` (the cursor anywhere) if none does.
+fn goto_first(cursor: &mut TreeCursor, mut wanted: impl FnMut(&TreeCursor) -> bool) -> bool {
+    // Depth below the start, counted here: `TreeCursor::depth` counts the whole stack.
+    let mut depth = 0usize;
+    loop {
+        if wanted(cursor) {
+            return true;
+        }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if depth == 0 {
+                return false;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            cursor.goto_parent();
+            depth -= 1;
+        }
+    }
+}
+
+fn describe(language: Language, at: &TreeCursor, text: &str, lines: &LineIndex) -> SyntaxError {
+    let error = at.node();
     if error.is_missing() {
-        return describe_missing(error, text, lines);
+        return describe_missing(at, text, lines);
     }
     // A character the lexer could not start a token with shows up as a nested ERROR; when it
     // opens a string or quote that never closes, that is the real cause.
@@ -194,15 +230,17 @@ fn describe(language: Language, error: Node, text: &str, lines: &LineIndex) -> S
     if let Some(message) = unterminated_leaf(error, text, lines) {
         return message;
     }
-    if let Some(message) = incomplete_statement(error, text) {
+    if let Some(message) = incomplete_statement(at, text) {
         return message;
     }
-    let unexpected = first_leaf(error);
+    let mut unexpected_at = at.clone();
+    while unexpected_at.goto_first_child() {}
+    let unexpected = unexpected_at.node();
     let token = &text[unexpected.byte_range()];
-    if let Some(message) = incomplete_clause(error, unexpected, text) {
+    if let Some(message) = incomplete_clause(error, &unexpected_at, text) {
         return message;
     }
-    if let Some(message) = list_punctuation(error, unexpected, text) {
+    if let Some(message) = list_punctuation(at, &unexpected_at, text) {
         return message;
     }
     if let Some(message) = unterminated(unexpected.start_byte(), text, lines)
@@ -218,7 +256,7 @@ fn describe(language: Language, error: Node, text: &str, lines: &LineIndex) -> S
     } else {
         format!("unexpected `{}`", shorten(token))
     };
-    if let Some(expected) = expected_before(language, error, unexpected) {
+    if let Some(expected) = expected_before(language, error, &unexpected_at) {
         message.push_str("; expected ");
         message.push_str(&expected);
     }
@@ -249,26 +287,37 @@ fn unterminated_leaf(error: Node, text: &str, lines: &LineIndex) -> Option<Synta
 
 /// A statement the parser could not start a structure for (`CREATE INDEX ON t;`): the tokens
 /// it gave up after, and the one it stopped at.
-fn incomplete_statement(error: Node, text: &str) -> Option<SyntaxError> {
-    if error.parent().is_some_and(|p| p.parent().is_some()) {
+fn incomplete_statement(at: &TreeCursor, text: &str) -> Option<SyntaxError> {
+    // Only an error that is a whole top-level statement or one of its children.
+    if at.depth() >= 2 {
         return None;
     }
-    let leaves: Vec<Node> = descendants(error)
-        .filter(|n| n.child_count() == 0 && !n.is_extra())
-        .collect();
+    let error = at.node();
+    let leaves = descendants(error).filter(|n| n.child_count() == 0 && !n.is_extra());
     let head: Vec<&str> = leaves
-        .iter()
         .take(2)
         .map(|leaf| &text[leaf.byte_range()])
         .take_while(|word| word.chars().all(|c| c.is_ascii_alphabetic()))
         .collect();
-    let last = *leaves.last()?;
     if head.is_empty() {
         return None;
     }
+    // The last leaf, reached again by its index: a cursor cannot be kept for each leaf.
+    let mut walk = at.clone();
+    let mut last_index = None;
+    goto_first(&mut walk, |cursor| {
+        let node = cursor.node();
+        if node.child_count() == 0 && !node.is_extra() {
+            last_index = Some(cursor.descendant_index());
+        }
+        false
+    });
+    let mut last_at = at.clone();
+    last_at.goto_descendant(last_index?);
+    let last = last_at.node();
     let statement = head.join(" ").to_ascii_uppercase();
     let last_text = shorten(&text[last.byte_range()]);
-    match next_leaf(last) {
+    match next_leaf(&last_at) {
         Some(stop) if stop.start_byte() >= error.end_byte() => Some(SyntaxError {
             range: first_line(stop, text),
             message: format!(
@@ -288,7 +337,13 @@ const TRAILING_COMMA: &str = "trailing `,` before `)`; remove it";
 
 /// Commas and parentheses that do not fit a list: `a,, b`, `a, b,)`, `(a b)` where an element
 /// lacks its comma, `(a))`.
-fn list_punctuation(error: Node, unexpected: Node, text: &str) -> Option<SyntaxError> {
+fn list_punctuation(
+    at: &TreeCursor,
+    unexpected_at: &TreeCursor,
+    text: &str,
+) -> Option<SyntaxError> {
+    let error = at.node();
+    let unexpected = unexpected_at.node();
     let token = &text[unexpected.byte_range()];
     let leaf_text = |leaf: Option<Node>| leaf.map(|l| &text[l.byte_range()]);
     let message = |message: &str| {
@@ -299,21 +354,25 @@ fn list_punctuation(error: Node, unexpected: Node, text: &str) -> Option<SyntaxE
     };
     // Reported on the first of the two commas, whichever one the parser stopped at.
     if token == ","
-        && let Some(first) = previous_leaf(unexpected).filter(|p| &text[p.byte_range()] == ",")
+        && let Some(first) = previous_leaf(unexpected_at).filter(|p| &text[p.byte_range()] == ",")
     {
         return Some(SyntaxError {
             range: range(first),
             message: TWO_COMMAS.to_string(),
         });
     }
-    if token == "," && leaf_text(next_leaf(unexpected)) == Some(",") {
+    if token == "," && leaf_text(next_leaf(unexpected_at)) == Some(",") {
         return message(TWO_COMMAS);
     }
-    if token == "," && leaf_text(next_leaf(unexpected)) == Some(")") {
+    if token == "," && leaf_text(next_leaf(unexpected_at)) == Some(")") {
         return message(TRAILING_COMMA);
     }
     if token == ")" {
-        let statement = top_level(unexpected);
+        let mut statement = unexpected_at.clone();
+        for _ in 1..statement.depth() {
+            statement.goto_parent();
+        }
+        let statement = statement.node();
         let depth: i32 = descendants(statement)
             .filter(|n| n.child_count() == 0 && n.end_byte() <= unexpected.start_byte())
             .map(|n| match &text[n.byte_range()] {
@@ -328,7 +387,15 @@ fn list_punctuation(error: Node, unexpected: Node, text: &str) -> Option<SyntaxE
     }
     // A complete element followed by another without a comma: tree-sitter wraps the first in
     // the error.
-    let next = error.next_named_sibling()?;
+    let mut next = at.clone();
+    let next = loop {
+        if !next.goto_next_sibling() {
+            return None;
+        }
+        if next.node().is_named() {
+            break next.node();
+        }
+    };
     let mut cursor = error.walk();
     let element = matches!(
         next.kind(),
@@ -355,19 +422,9 @@ fn list_punctuation(error: Node, unexpected: Node, text: &str) -> Option<SyntaxE
     None
 }
 
-fn top_level(node: Node) -> Node {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
-        if parent.parent().is_none() {
-            return current;
-        }
-        current = parent;
-    }
-    current
-}
-
 /// A clause keyword with nothing after it (`DEFAULT)`, `NOT,`): what it needs.
-fn incomplete_clause(error: Node, unexpected: Node, text: &str) -> Option<SyntaxError> {
+fn incomplete_clause(error: Node, unexpected_at: &TreeCursor, text: &str) -> Option<SyntaxError> {
+    let unexpected = unexpected_at.node();
     let word = text[unexpected.byte_range()].to_ascii_uppercase();
     let needs = match word.as_str() {
         "DEFAULT" => "a value",
@@ -380,7 +437,7 @@ fn incomplete_clause(error: Node, unexpected: Node, text: &str) -> Option<Syntax
         _ => return None,
     };
     let only_word = error.end_byte() == unexpected.end_byte();
-    let next = next_leaf(unexpected)?;
+    let next = next_leaf(unexpected_at)?;
     let next_text = &text[next.byte_range()];
     if !only_word || !matches!(next_text, ")" | "," | ";") {
         return None;
@@ -391,13 +448,14 @@ fn incomplete_clause(error: Node, unexpected: Node, text: &str) -> Option<Syntax
     })
 }
 
-fn describe_missing(missing: Node, text: &str, lines: &LineIndex) -> SyntaxError {
+fn describe_missing(missing_at: &TreeCursor, text: &str, lines: &LineIndex) -> SyntaxError {
+    let missing = missing_at.node();
     let kind = missing.kind();
     // Point at the token after which something is missing: a zero-width range is hard to see.
-    let anchor = previous_leaf(missing).unwrap_or(missing);
+    let anchor = previous_leaf(missing_at).unwrap_or(missing);
     let at = first_line(anchor, text);
     // Recovery may insert a keyword between two commas or before `)` (`a,, b`, `a, b,)`).
-    let next = next_leaf(missing);
+    let next = next_leaf(missing_at);
     let next_text = next.map(|n| &text[n.byte_range()]);
     if &text[anchor.byte_range()] == "," && kind != ")" {
         match (next, next_text) {
@@ -419,8 +477,10 @@ fn describe_missing(missing: Node, text: &str, lines: &LineIndex) -> SyntaxError
     let message = match kind {
         ")" | "]" => {
             let open = if kind == ")" { "(" } else { "[" };
-            match missing
-                .parent()
+            let mut parent = missing_at.clone();
+            match parent
+                .goto_parent()
+                .then(|| parent.node())
                 .and_then(|parent| Some((parent, opening_token(parent, open)?)))
             {
                 Some((parent, opening)) => format!(
@@ -480,7 +540,7 @@ fn unterminated(start: usize, text: &str, lines: &LineIndex) -> Option<String> {
 }
 
 /// What the parser would have accepted instead of `unexpected`, when that is a short list.
-fn expected_before(language: Language, error: Node, unexpected: Node) -> Option<String> {
+fn expected_before(language: Language, error: Node, unexpected: &TreeCursor) -> Option<String> {
     let previous =
         previous_leaf(unexpected).filter(|leaf| leaf.end_byte() <= error.start_byte())?;
     let ts_language = language.tree_sitter();
@@ -526,44 +586,39 @@ fn first_leaf(node: Node) -> Node {
     current
 }
 
-fn previous_leaf(node: Node) -> Option<Node> {
-    let mut current = node;
+/// The token before the cursor's node, skipping comments and zero-width nodes.
+fn previous_leaf<'t>(at: &TreeCursor<'t>) -> Option<Node<'t>> {
+    let mut cursor = at.clone();
     loop {
-        if let Some(sibling) = current.prev_sibling() {
-            let mut leaf = sibling;
-            while let Some(last) = leaf
-                .child_count()
-                .checked_sub(1)
-                .and_then(|i| leaf.child(i))
-            {
-                leaf = last;
-            }
+        if cursor.goto_previous_sibling() {
+            while cursor.goto_last_child() {}
+            let leaf = cursor.node();
             if leaf.is_extra() || leaf.byte_range().is_empty() {
-                current = leaf;
                 continue;
             }
             return Some(leaf);
         }
-        current = current.parent()?;
+        if !cursor.goto_parent() {
+            return None;
+        }
     }
 }
 
 /// The next token in the text, skipping comments and zero-width nodes.
-fn next_leaf(node: Node) -> Option<Node> {
-    let mut current = node;
+fn next_leaf<'t>(at: &TreeCursor<'t>) -> Option<Node<'t>> {
+    let mut cursor = at.clone();
     loop {
-        if let Some(sibling) = current.next_sibling() {
-            let mut leaf = sibling;
-            while let Some(first) = leaf.child(0) {
-                leaf = first;
-            }
+        if cursor.goto_next_sibling() {
+            while cursor.goto_first_child() {}
+            let leaf = cursor.node();
             if leaf.is_extra() || leaf.byte_range().is_empty() {
-                current = leaf;
                 continue;
             }
             return Some(leaf);
         }
-        current = current.parent()?;
+        if !cursor.goto_parent() {
+            return None;
+        }
     }
 }
 
@@ -663,6 +718,28 @@ mod tests {
             found[0]
                 .1
                 .starts_with("unterminated dollar-quoted string started at 2:49"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn errors_deep_inside_a_million_parentheses() {
+        let depth = 1_000_000;
+        let open = "(".repeat(depth);
+        let close = ")".repeat(depth);
+        let one_too_many = format!("CREATE TABLE x (a int CHECK ({open}a){close}));");
+        assert_eq!(
+            errors(&one_too_many),
+            [(
+                ")".to_string(),
+                "unexpected `)`: no `(` is open here".to_string()
+            )]
+        );
+        let five_missing = format!("CREATE TABLE y (a int CHECK ({open}a{}));", &close[5..]);
+        let found = errors(&five_missing);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].1.starts_with("incomplete `CREATE TABLE`"),
             "{found:?}"
         );
     }

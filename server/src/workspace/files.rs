@@ -52,6 +52,12 @@ pub enum Problem {
     /// A file named explicitly whose extension is neither SQL nor Prisma.
     NotSchemaFile,
     NotFound,
+    /// A symbolic link that leads back to itself, directly or through other links.
+    SymlinkLoop,
+    /// A symbolic link to this path, which does not exist.
+    DanglingLink(PathBuf),
+    /// A path named explicitly that cannot be read (permission denied, ...).
+    Inaccessible(String),
     /// The walk could not read a directory or an ignore file.
     Unreadable(String),
 }
@@ -63,7 +69,17 @@ impl fmt::Display for Problem {
                 f.write_str("not a SQL or Prisma file (.sql, .pgsql, .psql, .prisma)")
             }
             Problem::NotFound => f.write_str("no such file or directory"),
-            Problem::Unreadable(message) => f.write_str(message),
+            Problem::SymlinkLoop => f.write_str(
+                "a symbolic link loop (following the links leads back to one of them); point the \
+                 link at a schema file or directory, or remove it",
+            ),
+            Problem::DanglingLink(target) => write!(
+                f,
+                "a symbolic link to {}, which does not exist; point the link at a schema file or \
+                 directory, or remove it",
+                target.display()
+            ),
+            Problem::Inaccessible(message) | Problem::Unreadable(message) => f.write_str(message),
         }
     }
 }
@@ -86,21 +102,58 @@ pub fn collect_files(paths: &[PathBuf], config: &Config) -> CollectedFiles {
             path: path.clone(),
             problem,
         };
-        if path.is_dir() {
-            walk_directory(path, &exclusion, &mut files, &mut problems);
-        } else if path.is_file() {
-            if FileKind::of(path).is_some() {
-                files.entry(normalise(path)).or_insert_with(|| path.clone());
-            } else {
-                problems.push(problem(Problem::NotSchemaFile));
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                walk_directory(path, &exclusion, &mut files, &mut problems);
             }
-        } else {
-            problems.push(problem(Problem::NotFound));
+            Ok(meta) if meta.is_file() && FileKind::of(path).is_some() => {
+                files.entry(normalise(path)).or_insert_with(|| path.clone());
+            }
+            Ok(_) => problems.push(problem(Problem::NotSchemaFile)),
+            Err(error) => problems.push(problem(path_problem(path, &error))),
         }
     }
     let mut files: Vec<PathBuf> = files.into_values().collect();
     files.sort();
     CollectedFiles { files, problems }
+}
+
+/// Why a path named on the command line cannot be used.
+fn path_problem(path: &Path, error: &std::io::Error) -> Problem {
+    if let Some(problem) = link_problem(path) {
+        return problem;
+    }
+    match error.kind() {
+        std::io::ErrorKind::NotFound => Problem::NotFound,
+        std::io::ErrorKind::PermissionDenied => Problem::Inaccessible(
+            "permission denied; ddlint needs read access to it and its directories".to_string(),
+        ),
+        _ => Problem::Inaccessible(format!("cannot read: {error}")),
+    }
+}
+
+/// A broken symbolic link at `path`: a loop, or a link to nothing. Followed by hand, because
+/// the error of following it says "no such file" for both on some systems.
+fn link_problem(path: &Path) -> Option<Problem> {
+    let mut seen = Vec::new();
+    let mut current = path.to_path_buf();
+    // Linux gives up after 40 links.
+    for _ in 0..40 {
+        let target = std::fs::read_link(&current).ok()?;
+        let target = match current.parent() {
+            Some(directory) => normalise(&directory.join(target)),
+            None => target,
+        };
+        if seen.contains(&target) || target == normalise(path) {
+            return Some(Problem::SymlinkLoop);
+        }
+        if std::fs::symlink_metadata(&target).is_err() {
+            return Some(Problem::DanglingLink(target));
+        }
+        seen.push(current);
+        current = target;
+    }
+    Some(Problem::SymlinkLoop)
 }
 
 fn walk_directory(
@@ -187,7 +240,26 @@ fn absolute(path: &Path) -> Option<PathBuf> {
 /// The text of a schema file, or why it cannot be checked (for a message that ends in
 /// "skipped"). A byte-order mark is dropped: it is not part of the schema.
 pub fn read_text(path: &Path) -> Result<std::sync::Arc<str>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied; ddlint needs read access to it".to_string()
+        }
+        _ => format!("cannot read: {error}"),
+    })?;
+    let encoding = [
+        (&[0xff, 0xfe, 0, 0][..], "UTF-32LE"),
+        (&[0, 0, 0xfe, 0xff][..], "UTF-32BE"),
+        (&[0xff, 0xfe][..], "UTF-16LE"),
+        (&[0xfe, 0xff][..], "UTF-16BE"),
+    ]
+    .into_iter()
+    .find(|(mark, _)| bytes.starts_with(mark));
+    if let Some((_, encoding)) = encoding {
+        return Err(format!(
+            "{encoding} text (it starts with a {encoding} byte-order mark); ddlint reads UTF-8: \
+             convert it, e.g. `iconv -f {encoding} -t UTF-8`"
+        ));
+    }
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("binary file, not SQL or Prisma text".to_string());
     }

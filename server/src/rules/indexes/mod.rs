@@ -190,24 +190,33 @@ impl<'a> IndexShape<'a> {
 }
 
 /// The outer parentheses of a normalized expression removed: `( a is null )` -> `a is null`.
-pub(crate) fn strip_parens(mut text: &str) -> &str {
-    while let Some(inner) = text.strip_prefix("( ").and_then(|t| t.strip_suffix(" )")) {
-        // Only when the first parenthesis closes at the end: not `( a ) and ( b )`.
-        let mut depth = 0i32;
-        let balanced = inner.split(' ').all(|token| {
-            match token {
-                "(" => depth += 1,
-                ")" => depth -= 1,
-                _ => {}
+///
+/// Only a `(` that closes at the end goes, not `( a ) and ( b )`. One pass: expressions may
+/// nest a million deep.
+pub(crate) fn strip_parens(text: &str) -> &str {
+    let tokens: Vec<&str> = text.split(' ').collect();
+    let mut closing = vec![0; tokens.len()];
+    let mut open = Vec::new();
+    for (index, token) in tokens.iter().enumerate() {
+        match *token {
+            "(" => open.push(index),
+            ")" => {
+                if let Some(opening) = open.pop() {
+                    closing[opening] = index;
+                }
             }
-            depth >= 0
-        });
-        if !balanced || depth != 0 {
-            break;
+            _ => {}
         }
-        text = inner;
     }
-    text
+    let mut layers = 0;
+    while tokens.get(layers) == Some(&"(")
+        && closing[layers] == tokens.len() - 1 - layers
+        && closing[layers] > layers + 1
+    {
+        layers += 1;
+    }
+    // Tokens are separated by one space: each layer is `( ` before and ` )` after.
+    &text[2 * layers..text.len() - 2 * layers]
 }
 
 /// The position of a location in workspace order.
@@ -371,6 +380,12 @@ mod tests {
         );
         assert_eq!(strip_parens("( a ) and ( b )"), "( a ) and ( b )");
         assert_eq!(strip_parens("lower ( email )"), "lower ( email )");
+        assert_eq!(strip_parens("( a ) )"), "( a ) )");
+        assert_eq!(strip_parens("( ( a )"), "( ( a )");
+        assert_eq!(strip_parens("( )"), "( )");
+        assert_eq!(strip_parens("( ( ( a ) ) + 1 )"), "( ( a ) ) + 1");
+        let deep = format!("{}a{}", "( ".repeat(1_000_000), " )".repeat(1_000_000));
+        assert_eq!(strip_parens(&deep), "a");
     }
 
     #[test]
