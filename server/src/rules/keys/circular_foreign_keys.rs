@@ -71,7 +71,13 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     for (index, edge) in edges.iter().enumerate() {
         outgoing.entry(edge.table.id).or_default().push(index);
     }
+    // Only an edge inside a strongly connected component closes a cycle: a search per edge
+    // elsewhere would make a long chain of foreign keys quadratic.
+    let component = components(&edges, &outgoing);
     for (index, edge) in edges.iter().enumerate() {
+        if component.get(&edge.to) != component.get(&edge.table.id) {
+            continue;
+        }
         let Some(path) = shortest_path(&edges, &outgoing, edge.to, edge.table.id) else {
             continue;
         };
@@ -125,6 +131,61 @@ fn blocking_edges(model: &Model) -> Vec<Edge<'_>> {
         }
     }
     edges
+}
+
+/// The strongly connected component of each table (Kosaraju's algorithm, with explicit stacks:
+/// the depth of a chain of foreign keys is the input's to choose).
+fn components(edges: &[Edge], outgoing: &HashMap<TableId, Vec<usize>>) -> HashMap<TableId, usize> {
+    let mut incoming: HashMap<TableId, Vec<TableId>> = HashMap::new();
+    let mut nodes: Vec<TableId> = Vec::new();
+    let mut known: HashSet<TableId> = HashSet::new();
+    for edge in edges {
+        incoming.entry(edge.to).or_default().push(edge.table.id);
+        for node in [edge.table.id, edge.to] {
+            if known.insert(node) {
+                nodes.push(node);
+            }
+        }
+    }
+    // Nodes in the order their depth-first searches finish.
+    let mut finished: Vec<TableId> = Vec::with_capacity(nodes.len());
+    let mut visited: HashSet<TableId> = HashSet::new();
+    for &start in &nodes {
+        if !visited.insert(start) {
+            continue;
+        }
+        let mut stack: Vec<(TableId, usize)> = vec![(start, 0)];
+        while let Some((node, next)) = stack.last_mut() {
+            let out = outgoing.get(node).map_or(&[][..], Vec::as_slice);
+            if let Some(&edge) = out.get(*next) {
+                *next += 1;
+                let to = edges[edge].to;
+                if visited.insert(to) {
+                    stack.push((to, 0));
+                }
+            } else {
+                finished.push(*node);
+                stack.pop();
+            }
+        }
+    }
+    let mut component: HashMap<TableId, usize> = HashMap::new();
+    for (id, &start) in finished.iter().rev().enumerate() {
+        if component.contains_key(&start) {
+            continue;
+        }
+        component.insert(start, id);
+        let mut stack = vec![start];
+        while let Some(node) = stack.pop() {
+            for &from in incoming.get(&node).into_iter().flatten() {
+                if let std::collections::hash_map::Entry::Vacant(slot) = component.entry(from) {
+                    slot.insert(id);
+                    stack.push(from);
+                }
+            }
+        }
+    }
+    component
 }
 
 /// The edges of a shortest path from `from` to `to`, by breadth-first search.
