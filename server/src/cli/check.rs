@@ -115,7 +115,11 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     if let Some(path) = baseline_file {
         apply_baseline(&mut checked, &path, &config, &selection, &cwd)?;
     }
-    report(args, &checked, &config, fixed, baseline_used, &cwd)?;
+    // Nothing was read: a summary of no findings would read as a clean result.
+    let nothing_read = usage_error && checked.files.is_empty();
+    if !(nothing_read && args.format == Format::Text) {
+        report(args, &checked, &config, fixed, baseline_used, &cwd)?;
+    }
     if usage_error {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
