@@ -1160,3 +1160,58 @@ fn a_change_that_cannot_be_applied_puts_the_document_out_of_sync_until_its_text_
     }
     assert_eq!(server.shutdown().code(), Some(0));
 }
+
+#[test]
+fn semantic_tokens_give_names_their_kind_per_line_in_utf16() {
+    let dir = TempDir::new("tokens");
+    let schema = dir.write("schema.sql", "");
+    let uri = file_uri(&schema);
+    let text = "/* Größe 🚀\r\n   zwei */ CREATE TABLE kunden (id bigint PRIMARY KEY, name text DEFAULT 'ä');\r\n";
+    let mut server = Server::start(&dir.0);
+    let init = server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
+    let legend: Vec<String> =
+        init["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_owned())
+            .collect();
+    open(&mut server, &uri, 1, text);
+    server.diagnostics(&uri, json!(1));
+    let result = server.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let data: Vec<u64> = result["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    let document = Text::new(text, Encoding::Utf16);
+    let (mut line, mut character) = (0, 0);
+    let mut tokens: Vec<(String, String)> = Vec::new();
+    for token in data.chunks(5) {
+        if token[0] > 0 {
+            character = 0;
+        }
+        line += token[0];
+        character += token[1];
+        let start = json!({ "line": line, "character": character });
+        let end = json!({ "line": line, "character": character + token[2] });
+        let range = json!({ "start": start, "end": end });
+        tokens.push((
+            document.slice(&range).to_owned(),
+            legend[token[3] as usize].clone(),
+        ));
+    }
+    let has = |word: &str, kind: &str| tokens.iter().any(|(w, k)| w == word && k == kind);
+    // The comment spans two lines: one token per line.
+    assert!(has("/* Größe 🚀", "comment"), "{tokens:?}");
+    assert!(has("   zwei */", "comment"), "{tokens:?}");
+    assert!(has("kunden", "class"), "{tokens:?}");
+    assert!(has("name", "property"), "{tokens:?}");
+    assert!(has("'ä'", "string"), "{tokens:?}");
+    assert!(has("CREATE", "keyword"), "{tokens:?}");
+    server.shutdown();
+}

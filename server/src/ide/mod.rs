@@ -11,6 +11,7 @@ mod name_index;
 mod names;
 mod references;
 mod rename;
+mod semantic_tokens;
 mod symbol_hover;
 mod symbols;
 
@@ -22,6 +23,7 @@ pub use hover::{HoverResult, hover};
 pub use inlay_hints::{InlayHint, inlay_hints};
 pub use references::{Highlight, highlights, references};
 pub use rename::{RenameTarget, Renamed, prepare_rename, rename};
+pub use semantic_tokens::{Token, TokenKind, semantic_tokens};
 pub use symbols::{
     DocumentSymbol, SymbolKind, WorkspaceSymbol, document_symbols, workspace_symbols,
 };

@@ -579,3 +579,75 @@ pub(crate) fn inlay_hints(
         });
     Some(hints.collect())
 }
+
+pub(crate) fn semantic_tokens_full(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::SemanticTokensParams,
+) -> Option<lsp::SemanticTokensResult> {
+    let path = from_proto::path(&params.text_document.uri)?;
+    let file = snapshot.file(&path)?;
+    let whole = TextRange::new(0, file.data.text.len() as u32);
+    Some(lsp::SemanticTokensResult::Tokens(encode_tokens(
+        file, session, whole,
+    )))
+}
+
+pub(crate) fn semantic_tokens_range(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::SemanticTokensRangeParams,
+) -> Option<lsp::SemanticTokensRangeResult> {
+    let path = from_proto::path(&params.text_document.uri)?;
+    let file = snapshot.file(&path)?;
+    let range = from_proto::range(&file.data.lines, params.range, session.encoding);
+    Some(lsp::SemanticTokensRangeResult::Tokens(encode_tokens(
+        file, session, range,
+    )))
+}
+
+/// Tokens in LSP's relative encoding, one per line a token spans (not every client takes
+/// tokens over several lines).
+fn encode_tokens(file: &FileView, session: &Session, range: TextRange) -> lsp::SemanticTokens {
+    let lines = &file.data.lines;
+    let text = &*file.data.text;
+    let mut data = Vec::new();
+    let (mut last_line, mut last_start) = (0, 0);
+    for token in ide::semantic_tokens(file, range) {
+        let mut start = token.range.start();
+        while start < token.range.end() {
+            let line_end = text[start as usize..token.range.end() as usize]
+                .find(['\n', '\r'])
+                .map_or(token.range.end(), |at| start + at as u32);
+            let from = lines.line_col(start, session.encoding);
+            let to = lines.line_col(line_end, session.encoding);
+            if to.col > from.col {
+                let delta_line = from.line - last_line;
+                let delta_start = if delta_line == 0 {
+                    from.col - last_start
+                } else {
+                    from.col
+                };
+                data.push(lsp::SemanticToken {
+                    delta_line,
+                    delta_start,
+                    length: to.col - from.col,
+                    token_type: token.kind.index(),
+                    token_modifiers_bitset: 0,
+                });
+                (last_line, last_start) = (from.line, from.col);
+            }
+            // Past the line break (`\r\n` counts as one).
+            start = line_end;
+            while start < token.range.end()
+                && matches!(text.as_bytes()[start as usize], b'\n' | b'\r')
+            {
+                start += 1;
+            }
+        }
+    }
+    lsp::SemanticTokens {
+        result_id: None,
+        data,
+    }
+}

@@ -173,6 +173,30 @@ impl LanguageServer for Server {
             .await
     }
 
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> jsonrpc::Result<Option<lsp::SemanticTokensResult>> {
+        self.request(
+            "textDocument/semanticTokens/full",
+            params,
+            handlers::semantic_tokens_full,
+        )
+        .await
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: lsp::SemanticTokensRangeParams,
+    ) -> jsonrpc::Result<Option<lsp::SemanticTokensRangeResult>> {
+        self.request(
+            "textDocument/semanticTokens/range",
+            params,
+            handlers::semantic_tokens_range,
+        )
+        .await
+    }
+
     async fn inlay_hint(
         &self,
         params: lsp::InlayHintParams,
@@ -416,6 +440,22 @@ fn negotiate(
             references_provider: Some(lsp::OneOf::Left(true)),
             document_highlight_provider: Some(lsp::OneOf::Left(true)),
             inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+            semantic_tokens_provider: Some(
+                lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    lsp::SemanticTokensOptions {
+                        work_done_progress_options: Default::default(),
+                        legend: lsp::SemanticTokensLegend {
+                            token_types: crate::ide::TokenKind::LEGEND
+                                .iter()
+                                .map(|name| lsp::SemanticTokenType::new(name))
+                                .collect(),
+                            token_modifiers: Vec::new(),
+                        },
+                        range: Some(true),
+                        full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                    },
+                ),
+            ),
             document_symbol_provider: Some(lsp::OneOf::Left(true)),
             workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
             rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {

@@ -207,6 +207,12 @@ impl SyntaxTrees {
         )
     }
 
+    /// Each chunk's tree with the part of the text it covers, in text order (neighbouring
+    /// chunks may share a tree: only its nodes within the range belong to the chunk).
+    pub fn chunk_trees(&self) -> impl Iterator<Item = (&Tree, TextRange)> {
+        self.chunks.iter().map(|chunk| (&chunk.tree, chunk.range))
+    }
+
     /// The top-level statements (comments and other extras skipped), in order.
     pub fn statements(&self) -> impl Iterator<Item = Node<'_>> {
         self.chunks.iter().flat_map(|chunk| {

@@ -4,6 +4,7 @@
 
 mod chunks;
 mod errors;
+pub mod highlight;
 
 use hashbrown::HashMap;
 use std::cell::RefCell;

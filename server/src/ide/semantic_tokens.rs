@@ -1,0 +1,169 @@
+//! Semantic tokens: the grammar's highlights, with names the schema knows given their kind
+//! (a table, a column, a type, a function), so that SQL and Prisma highlight in every editor,
+//! VS Code included, which has no grammar of its own for them here.
+
+use crate::ide::names::{What, for_each_mention};
+use crate::syntax::highlight::highlights;
+use crate::text::TextRange;
+use crate::workspace::host::FileView;
+
+/// Token kinds, in the order of the legend the server announces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    Keyword,
+    Type,
+    String,
+    Comment,
+    Number,
+    Operator,
+    Function,
+    Variable,
+    Property,
+    Parameter,
+    /// A table, view or sequence.
+    Class,
+    /// A constant (`NULL`, `true`, an enum label).
+    EnumMember,
+    /// A Prisma attribute.
+    Decorator,
+}
+
+impl TokenKind {
+    /// The LSP names, in legend order.
+    pub const LEGEND: [&'static str; 13] = [
+        "keyword",
+        "type",
+        "string",
+        "comment",
+        "number",
+        "operator",
+        "function",
+        "variable",
+        "property",
+        "parameter",
+        "class",
+        "enumMember",
+        "decorator",
+    ];
+
+    pub fn index(self) -> u32 {
+        self as u32
+    }
+
+    fn of_capture(capture: &str) -> Option<TokenKind> {
+        let base = capture.split('.').next().unwrap_or(capture);
+        Some(match (base, capture) {
+            (_, "variable.parameter") => TokenKind::Parameter,
+            (_, "variable.other.member") => TokenKind::Property,
+            (_, "comment.documentation") => TokenKind::Comment,
+            (_, "constant.builtin" | "constant.builtin.boolean") => TokenKind::Keyword,
+            ("keyword", _) => TokenKind::Keyword,
+            ("type", _) => TokenKind::Type,
+            ("string", _) => TokenKind::String,
+            ("comment", _) => TokenKind::Comment,
+            ("number", _) => TokenKind::Number,
+            ("operator", _) => TokenKind::Operator,
+            ("function", _) => TokenKind::Function,
+            ("variable", _) => TokenKind::Variable,
+            ("property", _) => TokenKind::Property,
+            ("constant", _) => TokenKind::EnumMember,
+            ("attribute", _) => TokenKind::Decorator,
+            _ => return None,
+        })
+    }
+}
+
+/// A token: a range of one kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub range: TextRange,
+    pub kind: TokenKind,
+}
+
+/// The tokens of `file` within `range`, in text order, without overlaps.
+pub fn semantic_tokens(file: &FileView, range: TextRange) -> Vec<Token> {
+    let data = &file.data;
+    let mut tokens: Vec<Token> = highlights(&data.syntax, data.language, &data.text, range)
+        .into_iter()
+        .filter_map(|h| {
+            Some(Token {
+                range: h.range,
+                kind: TokenKind::of_capture(h.capture)?,
+            })
+        })
+        .collect();
+    // Names the statements write, by what they name; these replace the grammar's guess.
+    let mut named: Vec<Token> = Vec::new();
+    for statement in data.statements.iter() {
+        let statement_range = statement.range();
+        if statement_range.end() < range.start() || statement_range.start() > range.end() {
+            continue;
+        }
+        for_each_mention(statement, &mut |mention| {
+            let kind = match mention.what {
+                What::Table(_) | What::Relation(_) => TokenKind::Class,
+                What::Column(..) => TokenKind::Property,
+                What::TypeUse(_) | What::TypeName(_) | What::DomainName(_) => TokenKind::Type,
+                What::Function(_) => TokenKind::Function,
+                _ => TokenKind::Variable,
+            };
+            let absolute = statement.absolute(mention.range);
+            if range.contains_range(absolute) && !absolute.is_empty() {
+                named.push(Token {
+                    range: absolute,
+                    kind,
+                });
+            }
+        });
+    }
+    if !named.is_empty() {
+        named.sort_by_key(|t| t.range.start());
+        named.dedup_by(|b, a| a.range.intersects(b.range));
+        tokens.retain(|token| {
+            let at = named.partition_point(|n| n.range.end() <= token.range.start());
+            named
+                .get(at)
+                .is_none_or(|n| !n.range.intersects(token.range))
+        });
+        tokens.extend(named);
+        tokens.sort_by_key(|t| t.range.start());
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::fixture::Fixture;
+
+    #[test]
+    fn names_get_the_kind_of_what_they_name() {
+        let fixture = Fixture::new(
+            "CREATE TYPE mood AS ENUM ('ok');\n\
+             CREATE TABLE people (id bigint PRIMARY KEY, feeling mood, boss bigint REFERENCES people (id));\n\
+             CREATE INDEX people_boss_idx ON people (boss);\n",
+        );
+        let file = fixture.file("schema.sql");
+        let whole = TextRange::new(0, file.data.text.len() as u32);
+        let tokens = semantic_tokens(file, whole);
+        let text = &file.data.text;
+        let of = |word: &str, nth: usize| {
+            let start = text.match_indices(word).nth(nth).unwrap().0 as u32;
+            tokens
+                .iter()
+                .find(|t| t.range.start() == start)
+                .map(|t| t.kind)
+        };
+        assert_eq!(of("people", 0), Some(TokenKind::Class));
+        assert_eq!(of("people", 1), Some(TokenKind::Class));
+        assert_eq!(of("feeling", 0), Some(TokenKind::Property));
+        assert_eq!(of("mood", 1), Some(TokenKind::Type));
+        assert_eq!(of("CREATE", 0), Some(TokenKind::Keyword));
+        assert_eq!(of("'ok'", 0), Some(TokenKind::String));
+        assert!(
+            tokens
+                .windows(2)
+                .all(|w| w[0].range.end() <= w[1].range.start())
+        );
+    }
+}
