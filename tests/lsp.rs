@@ -1215,3 +1215,79 @@ fn semantic_tokens_give_names_their_kind_per_line_in_utf16() {
     assert!(has("CREATE", "keyword"), "{tokens:?}");
     server.shutdown();
 }
+
+#[test]
+fn a_client_that_pulls_diagnostics_gets_them_pulled_and_never_pushed() {
+    let dir = TempDir::new("pull");
+    let schema = dir.write("schema.sql", "");
+    let uri = file_uri(&schema);
+    let mut capabilities = capabilities(&["utf-16"]);
+    capabilities["textDocument"]["diagnostic"] = json!({ "relatedDocumentSupport": false });
+    capabilities["workspace"]["diagnostics"] = json!({ "refreshSupport": true });
+    let mut server = Server::start(&dir.0);
+    let init = server.initialize(&dir.0, capabilities, Value::Null);
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["interFileDependencies"], true,
+        "{init:#}"
+    );
+    let text = "CREATE TABLE t (id bigint PRIMARY KEY, at timestamp NOT NULL);\n";
+    open(&mut server, &uri, 1, text);
+    let pull = |server: &mut Server| -> Vec<Value> {
+        let report = server.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        assert_eq!(report["kind"], "full", "{report:#}");
+        report["items"].as_array().cloned().unwrap_or_default()
+    };
+    let pulled = pull(&mut server);
+    assert!(with_rule(&pulled, RULE).is_some(), "{pulled:#?}");
+    // An edit that fixes it: the server asks the client to pull again, and the pull is clean.
+    let fixed = text.replace("timestamp", "timestamptz");
+    change(&mut server, &uri, 2, vec![json!({ "text": fixed })]);
+    server.wait_for("a request to pull diagnostics again", |received| {
+        received
+            .iter()
+            .find(|m| m["method"] == "workspace/diagnostic/refresh")
+            .cloned()
+    });
+    let pulled = pull(&mut server);
+    assert!(with_rule(&pulled, RULE).is_none(), "{pulled:#?}");
+    let workspace = server.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    assert!(
+        workspace["items"]
+            .as_array()
+            .is_some_and(|items| items.iter().any(|item| item["uri"] == json!(uri))),
+        "{workspace:#}"
+    );
+    assert!(
+        !server
+            .received
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics"),
+        "diagnostics were pushed to a client that pulls them"
+    );
+    server.shutdown();
+}
+
+/// A client that pulls but cannot be asked to pull again (Neovim 0.11) keeps push: it would
+/// otherwise never see findings in files it does not edit.
+#[test]
+fn a_client_that_cannot_be_asked_to_pull_again_gets_pushed_diagnostics() {
+    let dir = TempDir::new("pull-no-refresh");
+    let schema = dir.write(
+        "schema.sql",
+        "CREATE TABLE t (id bigint PRIMARY KEY, at timestamp NOT NULL);\n",
+    );
+    let mut capabilities = capabilities(&["utf-16"]);
+    capabilities["textDocument"]["diagnostic"] = json!({ "dynamicRegistration": false });
+    let mut server = Server::start(&dir.0);
+    let init = server.initialize(&dir.0, capabilities, Value::Null);
+    assert!(
+        init["capabilities"]["diagnosticProvider"].is_null(),
+        "{init:#}"
+    );
+    let pushed = server.diagnostics(&file_uri(&schema), Value::Null);
+    assert!(with_rule(&pushed, RULE).is_some(), "{pushed:#?}");
+    server.shutdown();
+}

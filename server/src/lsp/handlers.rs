@@ -651,3 +651,63 @@ fn encode_tokens(file: &FileView, session: &Session, range: TextRange) -> lsp::S
         data,
     }
 }
+
+pub(crate) fn document_diagnostic(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::DocumentDiagnosticParams,
+) -> Option<lsp::DocumentDiagnosticReportResult> {
+    let path = from_proto::path(&params.text_document.uri)?;
+    let file = snapshot.file(&path)?;
+    Some(lsp::DocumentDiagnosticReportResult::Report(
+        lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: full_report(snapshot, session, file),
+        }),
+    ))
+}
+
+/// The answer for a document ddlint does not check: no diagnostics.
+pub(crate) fn no_document_diagnostics() -> lsp::DocumentDiagnosticReportResult {
+    lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(
+        lsp::RelatedFullDocumentDiagnosticReport::default(),
+    ))
+}
+
+/// Every schema file's diagnostics, for a client that asks for the whole workspace.
+pub(crate) fn workspace_diagnostic(
+    snapshot: &Snapshot,
+    session: &Session,
+    _params: lsp::WorkspaceDiagnosticParams,
+) -> Option<lsp::WorkspaceDiagnosticReportResult> {
+    let items = snapshot
+        .files()
+        .filter_map(|file| {
+            Some(lsp::WorkspaceDocumentDiagnosticReport::Full(
+                lsp::WorkspaceFullDocumentDiagnosticReport {
+                    uri: to_proto::uri(&file.data.path)?,
+                    version: file.version.map(i64::from),
+                    full_document_diagnostic_report: full_report(snapshot, session, file),
+                },
+            ))
+        })
+        .collect();
+    Some(lsp::WorkspaceDiagnosticReportResult::Report(
+        lsp::WorkspaceDiagnosticReport { items },
+    ))
+}
+
+fn full_report(
+    snapshot: &Snapshot,
+    session: &Session,
+    file: &FileView,
+) -> lsp::FullDocumentDiagnosticReport {
+    lsp::FullDocumentDiagnosticReport {
+        result_id: None,
+        items: file
+            .diagnostics
+            .iter()
+            .map(|d| to_proto::diagnostic(snapshot, file, d, session.encoding))
+            .collect(),
+    }
+}

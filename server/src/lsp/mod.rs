@@ -173,6 +173,38 @@ impl LanguageServer for Server {
             .await
     }
 
+    async fn diagnostic(
+        &self,
+        params: lsp::DocumentDiagnosticParams,
+    ) -> jsonrpc::Result<lsp::DocumentDiagnosticReportResult> {
+        let report = self
+            .request(
+                "textDocument/diagnostic",
+                params,
+                handlers::document_diagnostic,
+            )
+            .await?;
+        Ok(report.unwrap_or_else(handlers::no_document_diagnostics))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: lsp::WorkspaceDiagnosticParams,
+    ) -> jsonrpc::Result<lsp::WorkspaceDiagnosticReportResult> {
+        let report = self
+            .request(
+                "workspace/diagnostic",
+                params,
+                handlers::workspace_diagnostic,
+            )
+            .await?;
+        Ok(report.unwrap_or_else(|| {
+            lsp::WorkspaceDiagnosticReportResult::Report(lsp::WorkspaceDiagnosticReport {
+                items: Vec::new(),
+            })
+        }))
+    }
+
     async fn semantic_tokens_full(
         &self,
         params: lsp::SemanticTokensParams,
@@ -415,12 +447,25 @@ fn negotiate(
         .as_ref()
         .and_then(|window| window.work_done_progress)
         .unwrap_or(false);
+    let refresh_diagnostics = workspace
+        .and_then(|workspace| workspace.diagnostics.as_ref())
+        .and_then(|diagnostics| diagnostics.refresh_support)
+        .unwrap_or(false);
+    // Pull only from a client that can be asked to pull again: an edit of one migration changes
+    // the findings of files the client does not know changed (Neovim 0.11 pulls, but only for
+    // buffers it edits, so it keeps push and sees the whole workspace's findings).
+    let pull_diagnostics = refresh_diagnostics
+        && capabilities
+            .text_document
+            .as_ref()
+            .is_some_and(|document| document.diagnostic.is_some());
     let setup = Setup {
         encoding,
         erd_hover: erd_hover(params.initialization_options.as_ref()),
         folders: folders(params),
         progress,
         watch_files,
+        pull_diagnostics,
     };
 
     let result = lsp::InitializeResult {
@@ -440,6 +485,15 @@ fn negotiate(
             references_provider: Some(lsp::OneOf::Left(true)),
             document_highlight_provider: Some(lsp::OneOf::Left(true)),
             inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+            diagnostic_provider: pull_diagnostics.then(|| {
+                lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+                    identifier: Some("ddlint".to_owned()),
+                    // A migration changes what later files of its folder mean.
+                    inter_file_dependencies: true,
+                    workspace_diagnostics: true,
+                    work_done_progress_options: Default::default(),
+                })
+            }),
             semantic_tokens_provider: Some(
                 lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
                     lsp::SemanticTokensOptions {
@@ -539,6 +593,14 @@ async fn deliver(client: Client, mut outgoing: channel::UnboundedReceiver<Outgoi
                 version,
             } => {
                 client.publish_diagnostics(uri, diagnostics, version).await;
+            }
+            Outgoing::RefreshDiagnostics => {
+                // A client that does not answer must not hold up what follows.
+                let _ = tokio::time::timeout(
+                    CLIENT_REQUEST_TIMEOUT,
+                    client.workspace_diagnostic_refresh(),
+                )
+                .await;
             }
             Outgoing::Message { level, text, show } => {
                 if show {

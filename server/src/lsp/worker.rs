@@ -42,6 +42,9 @@ pub(crate) struct Setup {
     pub(crate) progress: bool,
     /// The client watches files for us when asked to (dynamic registration).
     pub(crate) watch_files: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`) and can be asked to pull again:
+    /// none are pushed for schema files, and a change sends `workspace/diagnostic/refresh`.
+    pub(crate) pull_diagnostics: bool,
 }
 
 /// A snapshot and how many queued messages it includes.
@@ -72,6 +75,8 @@ pub(crate) enum Outgoing {
     },
     ProgressEnd,
     WatchFiles,
+    /// Diagnostics changed: a client that pulls them should pull again.
+    RefreshDiagnostics,
 }
 
 /// Folders with fewer files load without a progress report.
@@ -308,6 +313,16 @@ impl Worker {
             return;
         };
         let encoding = state.host.encoding();
+        if state.setup.pull_diagnostics {
+            let changed = !self.removed.is_empty() || !self.unpublished.is_empty();
+            self.removed.clear();
+            self.unpublished.clear();
+            if changed {
+                let _ = self.out.send(Outgoing::RefreshDiagnostics);
+            }
+            self.publish_config_problems(Arc::clone(snapshot), encoding);
+            return;
+        }
         for path in std::mem::take(&mut self.removed) {
             if snapshot.file(&path).is_some() {
                 continue;
