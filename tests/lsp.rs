@@ -861,16 +861,24 @@ fn code_actions_follow_the_clients_diagnostics_the_cursor_line_and_whole_file_ki
         .iter()
         .find(|a| a["kind"] == "source.fixAll.ddlint")
         .unwrap_or_else(|| panic!("{source:#?}"));
-    let edits = fix_all["edit"]["documentChanges"][0]["edits"].as_array().unwrap();
+    let edits = fix_all["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .unwrap();
     let mut fixed = Text::new(text, Encoding::Utf16);
     fixed.apply(edits);
     assert!(
-        fixed.text.contains("CREATE INDEX orders_customer_id_idx ON orders (customer_id);\r\n"),
+        fixed
+            .text
+            .contains("CREATE INDEX orders_customer_id_idx ON orders (customer_id);\r\n"),
         "{}",
         fixed.text
     );
     // Unsafe fixes are not part of it.
-    assert!(fixed.text.contains("seen_at timestamp NOT NULL"), "{}", fixed.text);
+    assert!(
+        fixed.text.contains("seen_at timestamp NOT NULL"),
+        "{}",
+        fixed.text
+    );
     let ignore = titles(&source, "source");
     assert_eq!(ignore.len(), 1, "{source:#?}");
     assert!(ignore[0].starts_with("Ignore ") && ignore[0].ends_with(" in this file"));

@@ -2,6 +2,7 @@
 //! LSP types; `lsp/` converts.
 
 mod code_actions;
+mod completion;
 mod definition;
 #[cfg(test)]
 mod fixture;
@@ -15,6 +16,7 @@ mod symbols;
 pub use code_actions::{
     Action, ActionContext, code_actions, fix_all, requested_diagnostics, suppress_file,
 };
+pub use completion::{CompletionConfig, CompletionItem, CompletionKind, Completions, completion};
 pub use definition::{Navigation, definition};
 pub use hover::{HoverResult, hover};
 pub use references::{Highlight, highlights, references};

@@ -28,6 +28,8 @@ pub(crate) struct Session {
     pub(crate) hierarchical_symbols: bool,
     /// Workspace edits may create files (`documentChanges` with resource operations).
     pub(crate) create_files: bool,
+    /// Completion items may be snippets.
+    pub(crate) completion_snippets: bool,
 }
 
 pub(crate) fn hover(
@@ -56,6 +58,31 @@ pub(crate) fn hover(
             session.encoding,
         )),
     })
+}
+
+pub(crate) fn completion(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::CompletionParams,
+) -> Option<lsp::CompletionResponse> {
+    let position = params.text_document_position;
+    let path = from_proto::path(&position.text_document.uri)?;
+    let file = snapshot.file(&path)?;
+    let offset = from_proto::offset(&file.data.lines, position.position, session.encoding);
+    let config = ide::CompletionConfig {
+        snippets: session.completion_snippets,
+    };
+    let found = ide::completion(file, offset, config)?;
+    let range = to_proto::range(&file.data.lines, found.range, session.encoding);
+    let items = found
+        .items
+        .into_iter()
+        .map(|item| to_proto::completion_item(item, range, session.markdown))
+        .collect();
+    Some(lsp::CompletionResponse::List(lsp::CompletionList {
+        is_incomplete: found.incomplete,
+        items,
+    }))
 }
 
 /// A code action as sent: ls-types' `CodeAction` cannot hold a snippet text edit.
