@@ -406,3 +406,41 @@ fn completion_lists_tables_columns_and_snippets_while_typing() {
     );
     assert!(server.shutdown().success());
 }
+
+#[test]
+fn folding_and_selection_ranges_in_utf16_over_crlf() {
+    let ws = workspace("folding");
+    let mut server = Server::start(&ws.dir.0);
+    let init = server.initialize(&ws.dir.0, capabilities(&["utf-16"], true), Value::Null);
+    assert_eq!(init["capabilities"]["foldingRangeProvider"], true);
+    assert_eq!(init["capabilities"]["selectionRangeProvider"], true);
+    let folds = server.request(
+        "textDocument/foldingRange",
+        json!({ "textDocument": { "uri": ws.posts } }),
+    );
+    // CREATE TABLE posts over lines 0 to 3; its closing `);` stays shown.
+    assert_eq!(
+        folds,
+        json!([{ "startLine": 0, "endLine": 2, "kind": "region" }])
+    );
+
+    let posts = Text::new(POSTS, Encoding::Utf16);
+    let inside = POSTS.find("Größe\" (id)").unwrap() + 2;
+    let found = server.request(
+        "textDocument/selectionRange",
+        json!({ "textDocument": { "uri": ws.posts }, "positions": [posts.position(inside)] }),
+    );
+    let mut selected = Vec::new();
+    let mut range = &found[0];
+    while !range.is_null() {
+        selected.push(posts.slice(&range["range"]).to_string());
+        range = &range["parent"];
+    }
+    assert_eq!(selected[0], "\"Größe\"");
+    assert!(
+        selected.iter().any(|s| s == "REFERENCES \"Größe\" (id)"),
+        "{selected:?}"
+    );
+    assert_eq!(selected.last().map(String::len), Some(POSTS.len()));
+    assert!(server.shutdown().success());
+}

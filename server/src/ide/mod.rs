@@ -6,11 +6,13 @@ mod completion;
 mod definition;
 #[cfg(test)]
 mod fixture;
+mod folding;
 mod hover;
 mod name_index;
 mod names;
 mod references;
 mod rename;
+mod selection;
 mod symbols;
 
 pub use code_actions::{
@@ -18,9 +20,11 @@ pub use code_actions::{
 };
 pub use completion::{CompletionConfig, CompletionItem, CompletionKind, Completions, completion};
 pub use definition::{Navigation, definition};
+pub use folding::{Fold, FoldKind, folding_ranges};
 pub use hover::{HoverResult, hover};
 pub use references::{Highlight, highlights, references};
 pub use rename::{RenameTarget, Renamed, prepare_rename, rename};
+pub use selection::selection_ranges;
 pub use symbols::{
     DocumentSymbol, SymbolKind, WorkspaceSymbol, document_symbols, workspace_symbols,
 };

@@ -85,6 +85,61 @@ pub(crate) fn completion(
     }))
 }
 
+pub(crate) fn folding_ranges(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::FoldingRangeParams,
+) -> Option<Vec<lsp::FoldingRange>> {
+    let file = snapshot.file(&from_proto::path(&params.text_document.uri)?)?;
+    let lines = &file.data.lines;
+    let ranges = ide::folding_ranges(file)
+        .into_iter()
+        .filter_map(|fold| {
+            let range = to_proto::range(lines, fold.range, session.encoding);
+            let kind = match fold.kind {
+                ide::FoldKind::Region => lsp::FoldingRangeKind::Region,
+                ide::FoldKind::Comment => lsp::FoldingRangeKind::Comment,
+            };
+            (range.end.line > range.start.line).then(|| lsp::FoldingRange {
+                start_line: range.start.line,
+                end_line: range.end.line,
+                kind: Some(kind),
+                ..lsp::FoldingRange::default()
+            })
+        })
+        .collect();
+    Some(ranges)
+}
+
+pub(crate) fn selection_ranges(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::SelectionRangeParams,
+) -> Option<Vec<lsp::SelectionRange>> {
+    let file = snapshot.file(&from_proto::path(&params.text_document.uri)?)?;
+    let lines = &file.data.lines;
+    let answers = params
+        .positions
+        .into_iter()
+        .map(|position| {
+            let offset = from_proto::offset(lines, position, session.encoding);
+            let ranges = ide::selection_ranges(file, offset);
+            let mut nested: Option<lsp::SelectionRange> = None;
+            for range in ranges.into_iter().rev() {
+                nested = Some(lsp::SelectionRange {
+                    range: to_proto::range(lines, range, session.encoding),
+                    parent: nested.map(Box::new),
+                });
+            }
+            nested.unwrap_or(lsp::SelectionRange {
+                range: lsp::Range::new(position, position),
+                parent: None,
+            })
+        })
+        .collect();
+    Some(answers)
+}
+
 /// A code action as sent: ls-types' `CodeAction` cannot hold a snippet text edit.
 #[derive(Serialize, Debug)]
 #[serde(rename_all = "camelCase")]

@@ -149,6 +149,30 @@ impl LanguageServer for Server {
             .await
     }
 
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::FoldingRange>>> {
+        self.request(
+            "textDocument/foldingRange",
+            params,
+            handlers::folding_ranges,
+        )
+        .await
+    }
+
+    async fn selection_range(
+        &self,
+        params: lsp::SelectionRangeParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::SelectionRange>>> {
+        self.request(
+            "textDocument/selectionRange",
+            params,
+            handlers::selection_ranges,
+        )
+        .await
+    }
+
     async fn goto_definition(
         &self,
         params: lsp::GotoDefinitionParams,
@@ -423,6 +447,8 @@ fn negotiate(
                 trigger_characters: Some(vec![".".into(), "(".into(), "@".into()]),
                 ..lsp::CompletionOptions::default()
             }),
+            folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+            selection_range_provider: Some(lsp::SelectionRangeProviderCapability::Simple(true)),
             definition_provider: Some(lsp::OneOf::Left(true)),
             declaration_provider: Some(lsp::DeclarationCapability::Simple(true)),
             type_definition_provider: Some(lsp::TypeDefinitionProviderCapability::Simple(true)),
