@@ -27,6 +27,7 @@ pub enum CompletionKind {
     Keyword,
     Snippet,
     Attribute,
+    Function,
 }
 
 #[derive(Clone, Debug)]
@@ -301,6 +302,7 @@ enum Context {
     StatementStart,
     ElementStart,
     ColumnOptions,
+    Functions,
     Keywords(&'static [&'static str]),
     Nothing,
 }
@@ -319,7 +321,6 @@ const TABLE_KEYWORDS: &[&str] = &[
     "join",
     "table",
     "into",
-    "update",
     "only",
     "exists",
 ];
@@ -454,8 +455,17 @@ fn context(tokens: &[Token]) -> Context {
     }
     let in_table_statement = first_is("create") || first_is("alter");
     let statement = statement_table(tokens);
-    if TABLE_KEYWORDS.iter().any(|k| last.is(k)) {
+    let partition_of = last.is("of") && previous(2).is_some_and(|t| t.is("partition"));
+    let dml_update = last.is("update") && tokens.len() == 1;
+    if TABLE_KEYWORDS.iter().any(|k| last.is(k)) || partition_of || dml_update {
         return Context::Tables { schema: None };
+    }
+    if (last.is("function") || last.is("procedure")) && previous(2).is_some_and(|t| t.is("execute"))
+    {
+        return Context::Functions;
+    }
+    if last.is("using") && tokens.iter().take(5).any(|t| t.is("index")) {
+        return Context::Keywords(&["btree", "gin", "gist", "brin", "hash", "spgist"]);
     }
     if last.is("on") {
         let defines_table = tokens.iter().take(4).any(|t| t.is("table"));
@@ -498,6 +508,9 @@ fn context(tokens: &[Token]) -> Context {
                 continue;
             }
         }
+        if before.last().is_some_and(|t| t.is("inherits")) && open.last() == Some(&paren) {
+            return Context::Tables { schema: None };
+        }
         let lists_columns = before.last().is_some_and(|t| {
             ["key", "unique", "check", "include", "exclude"]
                 .iter()
@@ -512,7 +525,41 @@ fn context(tokens: &[Token]) -> Context {
     {
         return statement_columns(tokens, statement, &open);
     }
+    if last.is("create") && tokens.len() == 1 {
+        return Context::Keywords(&[
+            "TABLE",
+            "INDEX",
+            "UNIQUE INDEX",
+            "TYPE",
+            "DOMAIN",
+            "VIEW",
+            "FUNCTION",
+            "TRIGGER",
+            "POLICY",
+            "SEQUENCE",
+            "EXTENSION",
+            "SCHEMA",
+        ]);
+    }
     if first_is("alter") {
+        let after_name = name_before(tokens, tokens.len()).is_some_and(|(_, start)| {
+            start > 0
+                && ["table", "only", "exists"]
+                    .iter()
+                    .any(|k| tokens[start - 1].is(k))
+        });
+        if after_name {
+            return Context::Keywords(&[
+                "ADD COLUMN",
+                "ADD CONSTRAINT",
+                "ALTER COLUMN",
+                "DROP COLUMN",
+                "DROP CONSTRAINT",
+                "RENAME COLUMN",
+                "RENAME TO",
+                "ENABLE ROW LEVEL SECURITY",
+            ]);
+        }
         let column_words = ["drop", "alter", "rename", "column"];
         if column_words.iter().any(|k| last.is(k))
             || last.is("exists") && previous(3).is_some_and(|t| t.is("drop") || t.is("column"))
@@ -559,6 +606,7 @@ fn element(tokens: &[Token], body: usize) -> Context {
     let written = &tokens[start..];
     match written {
         [] => Context::ElementStart,
+        [like] if like.is("like") => Context::Tables { schema: None },
         [first, ..] if CONSTRAINT_KEYWORDS.iter().any(|k| first.is(k)) => Context::Nothing,
         [_] => Context::Types,
         _ => Context::ColumnOptions,
@@ -695,6 +743,26 @@ fn sql(
             ],
         ),
         Context::Keywords(keywords) => out.keywords(0, keywords),
+        Context::Functions => {
+            for function in model.iter().flat_map(|m| &m.functions) {
+                let name = &function.value.name;
+                let label = match &name.schema {
+                    Some(schema) => format!(
+                        "{}.{}",
+                        quote_if_needed(&schema.name),
+                        quote_if_needed(&name.name.name)
+                    ),
+                    None => quote_if_needed(&name.name.name),
+                };
+                if out.items.iter().all(|item| item.label != label) {
+                    out.push(0, label, CompletionKind::Function).detail = function
+                        .value
+                        .returns
+                        .as_ref()
+                        .map(|ty| format!("returns {}", type_text(ty)));
+                }
+            }
+        }
         Context::Nothing => {}
     }
     Some(base + prefix)
@@ -1145,6 +1213,24 @@ CREATE TABLE billing.invoices (id bigint PRIMARY KEY, total numeric(10, 2));
         check(&with("SELECT 1 FROM $0"), &tables);
         check(&with("INSERT INTO inv$0"), &["billing.invoices"]);
         check(&with("ALTER TABLE billing.$0"), &["invoices"]);
+        check(&with("CREATE TABLE p2 PARTITION OF u$0"), &["users"]);
+        check(&with("CREATE TABLE p2 (LIKE u$0"), &["users"]);
+        check(&with("CREATE TABLE p2 (a int) INHERITS (u$0"), &["users"]);
+        check(&with("CREATE INDEX ON users USING g$0"), &["gin", "gist"]);
+        check(
+            &with(
+                "CREATE FUNCTION touch() RETURNS trigger LANGUAGE sql AS 'x';\nCREATE TRIGGER t BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION $0",
+            ),
+            &["touch"],
+        );
+        // Not a table: the events of a trigger, the commands of a policy.
+        check(&with("CREATE TRIGGER t BEFORE UPDATE $0"), &[]);
+        check(&with("CREATE IN$0"), &["INDEX", "UNIQUE INDEX"]);
+        check(
+            &with("ALTER TABLE users AD$0"),
+            &["ADD COLUMN", "ADD CONSTRAINT"],
+        );
+        check(&with("CREATE POLICY p ON users FOR UPDATE $0"), &[]);
         // A new table's name is not completed.
         check(&with("CREATE TABLE $0"), &[]);
         check(

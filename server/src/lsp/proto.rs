@@ -134,6 +134,7 @@ pub(crate) mod to_proto {
             Kind::Keyword => lsp::CompletionItemKind::KEYWORD,
             Kind::Snippet => lsp::CompletionItemKind::SNIPPET,
             Kind::Attribute => lsp::CompletionItemKind::PROPERTY,
+            Kind::Function => lsp::CompletionItemKind::FUNCTION,
         };
         let documentation = item.documentation.map(|value| {
             let kind = if markdown {
