@@ -68,7 +68,8 @@ pub fn completion(file: &FileView, offset: u32, config: CompletionConfig) -> Opt
     let prefix_start = match file.data.language {
         Language::Sql => {
             let start = statement_start(file, offset as u32) as usize;
-            sql(&text[start..offset], start, model, config, &mut out)?
+            let until = migration_order(file);
+            sql(&text[start..offset], start, model, until, config, &mut out)?
         }
         Language::Prisma => prisma(text, offset, model, &mut out)?,
     };
@@ -663,6 +664,7 @@ fn sql(
     before: &str,
     base: usize,
     model: Option<&Model>,
+    until: Option<usize>,
     config: CompletionConfig,
     out: &mut Builder,
 ) -> Option<usize> {
@@ -670,13 +672,13 @@ fn sql(
     match context(&tokens) {
         Context::Tables { schema } => {
             if let Some(model) = model {
-                tables(model, schema.as_deref(), out);
+                tables(model, until, schema.as_deref(), out);
             }
         }
         Context::Columns(table) => {
             if let Some(table) = model
                 .zip(table.as_ref())
-                .and_then(|(m, t)| find_table(m, t))
+                .and_then(|(m, t)| find_table(m, until, t))
             {
                 columns(table, out);
             }
@@ -687,7 +689,7 @@ fn sql(
                 item.detail = (!ty.is_empty()).then(|| ty.clone());
             }
             // Those written after the cursor, as the model last read them.
-            if let Some(table) = model.and_then(|m| find_table(m, &table)) {
+            if let Some(table) = model.and_then(|m| find_table(m, until, &table)) {
                 for column in &table.columns {
                     if !written.iter().any(|(name, _)| *name == column.name) {
                         column_item(column, out);
@@ -804,18 +806,36 @@ fn element_snippets(out: &mut Builder) {
     );
 }
 
-fn live_tables(model: &Model) -> impl DoubleEndedIterator<Item = &Table> {
-    model.tables.iter().filter(|t| !t.dropped)
+/// In a migration, the order of its file: tables later migrations create do not exist there.
+fn migration_order(file: &FileView) -> Option<usize> {
+    let model = &file.source.as_ref()?.model;
+    let meta = model.file_meta(file.data.id)?;
+    meta.is_migration.then_some(meta.order)
 }
 
-fn find_table<'m>(model: &'m Model, name: &Name) -> Option<&'m Table> {
-    live_tables(model).rev().find(|t| {
+/// The tables not dropped, and in a migration, those created by it or before it.
+fn live_tables(model: &Model, until: Option<usize>) -> impl DoubleEndedIterator<Item = &Table> {
+    let created_before = move |table: &Table| {
+        until.is_none_or(|until| {
+            model
+                .file_meta(table.created.file)
+                .is_none_or(|meta| meta.order <= until)
+        })
+    };
+    model
+        .tables
+        .iter()
+        .filter(move |t| !t.dropped && created_before(t))
+}
+
+fn find_table<'m>(model: &'m Model, until: Option<usize>, name: &Name) -> Option<&'m Table> {
+    live_tables(model, until).rev().find(|t| {
         t.name.name == name.name && name.schema.as_ref().is_none_or(|s| *s == t.name.schema)
     })
 }
 
-fn tables(model: &Model, schema: Option<&str>, out: &mut Builder) {
-    for table in live_tables(model) {
+fn tables(model: &Model, until: Option<usize>, schema: Option<&str>, out: &mut Builder) {
+    for table in live_tables(model, until) {
         if table.language != Language::Sql || schema.is_some_and(|s| s != table.name.schema) {
             continue;
         }
@@ -1396,6 +1416,19 @@ CREATE TABLE billing.invoices (id bigint PRIMARY KEY, total numeric(10, 2));
         check(&fixture, &["users", "tags", "billing.invoices"]);
         let fixture = with("CREATE INDEX ON users ($0\n\nCREATE TABLE tags (id bigint);\n");
         check(&fixture, &["id", "mail", "feeling"]);
+    }
+
+    #[test]
+    fn a_migration_sees_the_tables_of_the_migrations_before_it() {
+        let folder = "\
+//- db/001_users.sql
+CREATE TABLE users (id bigint PRIMARY KEY);
+//- db/002_posts.sql
+CREATE TABLE posts (id bigint PRIMARY KEY, author bigint REFERENCES $0);
+//- db/003_tags.sql
+CREATE TABLE tags (id bigint PRIMARY KEY);
+";
+        check(folder, &["users", "posts"]);
     }
 
     const PRISMA: &str = "\
