@@ -1087,6 +1087,17 @@ fn prisma(text: &str, offset: usize, model: Option<&Model>, out: &mut Builder) -
         let after_word = line.len() - line.trim_end_matches(is_ident_char).len();
         return Some(offset - after_word);
     }
+    if let Some(attribute) = open_attribute(&line[..line.len() - prefix_len]) {
+        let field_type = words.get(1).map(|w| w.trim_end_matches(['?', ']', '[']));
+        attribute_arguments(
+            attribute,
+            &line[..line.len() - prefix_len],
+            field_type,
+            model,
+            out,
+        );
+        return Some(start);
+    }
     if prefix.starts_with("@db.") {
         let scalar = words.get(1).map(|w| w.trim_end_matches(['?', ']', '[']));
         for (owner, natives) in NATIVE_TYPES {
@@ -1144,6 +1155,94 @@ fn attributes(list: &[(&str, &str, &str)], out: &mut Builder) {
         item.detail = Some((*doc).to_string());
         item.insert = Some((*insert).to_string());
         item.snippet = insert.contains('$');
+    }
+}
+
+/// The attribute whose parentheses `line` ends inside (`@default`, `@relation`).
+fn open_attribute(line: &str) -> Option<&str> {
+    let mut depth = 0i32;
+    for (at, c) in line.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' if depth == 0 => {
+                let before = &line[..at];
+                let name_start = before
+                    .rfind(|c: char| !(is_ident_char(c) || c == '@' || c == '.'))
+                    .map_or(0, |i| i + 1);
+                let name = &before[name_start..];
+                return name.starts_with('@').then_some(name);
+            }
+            '(' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn attribute_arguments(
+    attribute: &str,
+    before: &str,
+    field_type: Option<&str>,
+    model: Option<&Model>,
+    out: &mut Builder,
+) {
+    let simple = |out: &mut Builder, list: &[(&str, &str)]| {
+        for (label, insert) in list {
+            let item = out.push(0, (*label).to_string(), CompletionKind::Keyword);
+            item.insert = Some((*insert).to_string());
+            item.snippet = insert.contains('$');
+        }
+    };
+    match attribute {
+        "@default" => {
+            let enum_values = model
+                .and_then(|m| {
+                    m.types
+                        .iter()
+                        .find(|t| t.def.value.prisma_name.as_deref() == field_type)
+                })
+                .map(|ty| ty.labels.clone())
+                .unwrap_or_default();
+            for label in enum_values {
+                out.push(0, label, CompletionKind::Enum);
+            }
+            let functions: &[(&str, &str)] = match field_type {
+                Some("Int" | "BigInt") => &[("autoincrement()", "autoincrement()")],
+                Some("DateTime") => &[("now()", "now()")],
+                Some("String") => &[
+                    ("uuid()", "uuid()"),
+                    ("cuid()", "cuid()"),
+                    ("nanoid()", "nanoid()"),
+                ],
+                Some("Boolean") => &[("true", "true"), ("false", "false")],
+                _ => &[],
+            };
+            simple(out, functions);
+            simple(out, &[("dbgenerated()", "dbgenerated(\"$1\")")]);
+        }
+        "@relation" => {
+            let action = before.trim_end().ends_with("onDelete:")
+                || before.trim_end().ends_with("onUpdate:");
+            if action {
+                let actions = ["Cascade", "Restrict", "NoAction", "SetNull", "SetDefault"];
+                for action in actions {
+                    out.push(0, action.to_string(), CompletionKind::Keyword);
+                }
+            } else {
+                simple(
+                    out,
+                    &[
+                        ("fields", "fields: [$1]"),
+                        ("references", "references: [$1]"),
+                        ("onDelete", "onDelete: "),
+                        ("onUpdate", "onUpdate: "),
+                        ("name", "name: \"$1\""),
+                        ("map", "map: \"$1\""),
+                    ],
+                );
+            }
+        }
+        _ => {}
     }
 }
 
@@ -1485,6 +1584,26 @@ model Post {
         assert_eq!(
             prisma("author User @relation(fields: [authorId], references: [$0"),
             ["id", "mood"]
+        );
+        assert_eq!(
+            prisma("at DateTime @default($0"),
+            ["now()", "dbgenerated()"]
+        );
+        assert_eq!(prisma("mood Mood @default($0"), ["OK", "dbgenerated()"]);
+        assert_eq!(
+            prisma("author User @relation(fields: [authorId], references: [id], onDelete: $0"),
+            ["Cascade", "Restrict", "NoAction", "SetNull", "SetDefault"]
+        );
+        assert_eq!(
+            prisma("author User @relation($0"),
+            [
+                "fields",
+                "references",
+                "onDelete",
+                "onUpdate",
+                "name",
+                "map"
+            ]
         );
         // A field's name is new.
         assert_eq!(prisma("auth$0"), Vec::<String>::new());
