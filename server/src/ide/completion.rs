@@ -387,8 +387,10 @@ fn statement_table(tokens: &[Token]) -> Option<(Name, bool)> {
             return name_after(tokens, table + 1, skip).map(|n| (n, creates));
         }
     }
-    // CREATE INDEX / POLICY / TRIGGER ... ON table.
-    let on = (0..tokens.len()).find(|&i| tokens[i].is("on") && depth_zero(i))?;
+    // CREATE INDEX / POLICY / TRIGGER ... ON table, a query's FROM table.
+    let on = (0..tokens.len())
+        .find(|&i| tokens[i].is("on") && depth_zero(i))
+        .or_else(|| (0..tokens.len()).find(|&i| tokens[i].is("from") && depth_zero(i)))?;
     name_after(tokens, on + 1, &["only"]).map(|n| (n, false))
 }
 
@@ -584,7 +586,7 @@ fn context(tokens: &[Token]) -> Context {
                 return Context::Types;
             }
             if rest.len() > 1 && !constraint {
-                return Context::ColumnOptions;
+                return column_options(tokens);
             }
         }
         return Context::Nothing;
@@ -610,6 +612,24 @@ fn element(tokens: &[Token], body: usize) -> Context {
         [like] if like.is("like") => Context::Tables { schema: None },
         [first, ..] if CONSTRAINT_KEYWORDS.iter().any(|k| first.is(k)) => Context::Nothing,
         [_] => Context::Types,
+        _ => column_options(written),
+    }
+}
+
+/// After a column's type: its options, or what follows the option word just written.
+fn column_options(written: &[Token]) -> Context {
+    match written.last() {
+        Some(t) if t.is("not") => Context::Keywords(&["NULL"]),
+        Some(t) if t.is("default") => Context::Keywords(&[
+            "now()",
+            "gen_random_uuid()",
+            "CURRENT_TIMESTAMP",
+            "true",
+            "false",
+        ]),
+        Some(t) if t.is("generated") => {
+            Context::Keywords(&["ALWAYS AS IDENTITY", "BY DEFAULT AS IDENTITY", "ALWAYS AS"])
+        }
         _ => Context::ColumnOptions,
     }
 }
@@ -1388,6 +1408,10 @@ CREATE TABLE billing.invoices (id bigint PRIMARY KEY, total numeric(10, 2));
             &["id", "title"],
         );
         check(&with("COMMENT ON COLUMN users.$0"), &users);
+        check(
+            &with("CREATE VIEW v AS SELECT id FROM users WHERE $0"),
+            &users,
+        );
     }
 
     #[test]
@@ -1414,6 +1438,21 @@ CREATE TABLE billing.invoices (id bigint PRIMARY KEY, total numeric(10, 2));
         check(
             &with("ALTER TABLE users ALTER COLUMN id SET DATA TYPE mo$0"),
             &["mood", "money"],
+        );
+        check(&with("CREATE TABLE posts (id bigint NOT $0"), &["NULL"]);
+        check(
+            &with("ALTER TABLE users ADD COLUMN at timestamptz NOT NULL DEFAULT $0"),
+            &[
+                "now()",
+                "gen_random_uuid()",
+                "CURRENT_TIMESTAMP",
+                "true",
+                "false",
+            ],
+        );
+        check(
+            &with("CREATE TABLE posts (id bigint GENERATED $0"),
+            &["ALWAYS AS IDENTITY", "BY DEFAULT AS IDENTITY", "ALWAYS AS"],
         );
         // After the type: the column's options.
         check(
