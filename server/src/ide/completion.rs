@@ -212,7 +212,6 @@ fn is_ident_char(c: char) -> bool {
 /// The tokens of `text`, and where an unfinished last word or quoted identifier starts; `None`
 /// when `text` ends inside a string or comment.
 fn tokens(text: &str) -> Option<(Vec<Token>, usize)> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut at = 0;
     let mut last_start = text.len();
@@ -275,12 +274,11 @@ fn tokens(text: &str) -> Option<(Vec<Token>, usize)> {
             continue;
         }
         at += c.len_utf8();
-        out.push(match c {
-            '(' | ')' | ',' | '.' | ';' => Token::Punct(c),
-            _ => Token::Other,
-        });
-        if bytes[start] == b';' {
-            out.clear();
+        match c {
+            // A statement ends: the cursor's starts after it.
+            ';' => out.clear(),
+            '(' | ')' | ',' | '.' => out.push(Token::Punct(c)),
+            _ => out.push(Token::Other),
         }
     }
     if matches!(out.last(), Some(Token::Word(_))) && text.ends_with(is_ident_char) {
@@ -1079,8 +1077,10 @@ fn prisma(text: &str, offset: usize, model: Option<&Model>, out: &mut Builder) -
         - line
             .trim_end_matches(|c: char| is_ident_char(c) || c == '@' || c == '.')
             .len();
-    let prefix = &line[line.len() - prefix_len..];
-    let words: Vec<&str> = line[..line.len() - prefix_len].split_whitespace().collect();
+    let (before, prefix) = line.split_at(line.len() - prefix_len);
+    let words: Vec<&str> = before.split_whitespace().collect();
+    // The field's type, without its list or optional marker.
+    let field_type = words.get(1).map(|w| w.trim_end_matches(['?', ']', '[']));
     let start = offset - prefix_len;
     if block.0 != "model" && block.0 != "type" && block.0 != "view" {
         return Some(start);
@@ -1089,9 +1089,7 @@ fn prisma(text: &str, offset: usize, model: Option<&Model>, out: &mut Builder) -
         if let Some(model) = model {
             let owner = match argument {
                 FieldList::Fields => Some(block.1),
-                FieldList::References => words
-                    .get(1)
-                    .map(|w| w.trim_end_matches(['?', ']', '[']).to_string()),
+                FieldList::References => field_type.map(String::from),
             };
             if let Some(table) = owner.and_then(|o| model.table_by_prisma_name(&o)) {
                 for column in &table.columns {
@@ -1107,19 +1105,12 @@ fn prisma(text: &str, offset: usize, model: Option<&Model>, out: &mut Builder) -
         let after_word = line.len() - line.trim_end_matches(is_ident_char).len();
         return Some(offset - after_word);
     }
-    if let Some(attribute) = open_attribute(&line[..line.len() - prefix_len]) {
-        let field_type = words.get(1).map(|w| w.trim_end_matches(['?', ']', '[']));
-        attribute_arguments(
-            attribute,
-            &line[..line.len() - prefix_len],
-            field_type,
-            model,
-            out,
-        );
+    if let Some(attribute) = open_attribute(before) {
+        attribute_arguments(attribute, before, field_type, model, out);
         return Some(start);
     }
     if prefix.starts_with("@db.") {
-        let scalar = words.get(1).map(|w| w.trim_end_matches(['?', ']', '[']));
+        let scalar = field_type;
         for (owner, natives) in NATIVE_TYPES {
             let tier = if scalar == Some(owner) { 0 } else { 1 };
             if tier == 1 && scalar.is_some_and(|s| PRISMA_SCALARS.contains(&s)) {
