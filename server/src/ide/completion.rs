@@ -1262,13 +1262,22 @@ enum FieldList {
     References,
 }
 
-/// Inside `fields: [` or `references: [` of a `@relation(...)` on this line.
+/// Inside `fields: [` or `references: [` of a `@relation(...)` on this line, or the list of a
+/// block attribute (`@@index([`).
 fn prisma_field_list(line: &str) -> Option<FieldList> {
     let open = line.rfind('[')?;
     if line[open..].contains(']') {
         return None;
     }
-    let before = line[..open].trim_end().strip_suffix(':')?.trim_end();
+    let before = line[..open].trim_end();
+    if let Some(attribute) = before.strip_suffix('(') {
+        let block = ["@@id", "@@unique", "@@index"];
+        return block
+            .iter()
+            .any(|b| attribute.trim_end().ends_with(b))
+            .then_some(FieldList::Fields);
+    }
+    let before = before.strip_suffix(':')?.trim_end();
     if before.ends_with("references") {
         Some(FieldList::References)
     } else if before.ends_with("fields") {
