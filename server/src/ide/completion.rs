@@ -974,13 +974,49 @@ fn sql_types(model: Option<&Model>, out: &mut Builder) {
         out.push(1, (*name).to_string(), CompletionKind::Type);
     }
     for name in types::builtin_type_spellings() {
-        let rare =
+        let skip =
             name.starts_with('_') || types::is_pseudo_type(name) || COMMON_TYPES.contains(&name);
-        if !rare {
-            out.push(2, name.to_string(), CompletionKind::Type);
+        if skip {
+            continue;
+        }
+        match DISCOURAGED_TYPES
+            .iter()
+            .find(|(spelling, _)| *spelling == name)
+        {
+            Some((_, rule)) => {
+                let item = out.push(3, name.to_string(), CompletionKind::Type);
+                item.detail = Some(format!("flagged by {rule}"));
+                item.documentation =
+                    Some(format!("`ddlint rules {rule}` says why and what to use"));
+            }
+            None => {
+                out.push(2, name.to_string(), CompletionKind::Type);
+            }
         }
     }
 }
+
+/// Built-in types a rule of the checklist flags, listed last.
+const DISCOURAGED_TYPES: &[(&str, &str)] = &[
+    ("timestamp", "timestamp-without-time-zone"),
+    ("timestamp without time zone", "timestamp-without-time-zone"),
+    ("json", "prefer-jsonb"),
+    ("money", "money-type"),
+    ("char", "char-type"),
+    ("character", "char-type"),
+    ("bpchar", "char-type"),
+    ("nchar", "char-type"),
+    ("national char", "char-type"),
+    ("national character", "char-type"),
+    ("timetz", "time-with-time-zone"),
+    ("time with time zone", "time-with-time-zone"),
+    ("serial", "prefer-identity"),
+    ("bigserial", "prefer-identity"),
+    ("smallserial", "prefer-identity"),
+    ("serial2", "prefer-identity"),
+    ("serial4", "prefer-identity"),
+    ("serial8", "prefer-identity"),
+];
 
 fn qualified_label(schema: &str, name: &str) -> String {
     let name = quote_if_needed(name);
