@@ -1680,6 +1680,23 @@ model Post {
                 "map"
             ]
         );
+        let split = "\
+//- prisma/schema/user.prisma
+model User {
+  id Int @id
+}
+//- prisma/schema/post.prisma
+model Post {
+  id     Int @id
+  author Us$0
+}
+//- prisma/schema/base.prisma
+datasource db {
+  provider = \"postgresql\"
+  url      = env(\"DATABASE_URL\")
+}
+";
+        assert_eq!(labels(split), ["User"]);
         // A field's name is new.
         assert_eq!(prisma("auth$0"), Vec::<String>::new());
     }
