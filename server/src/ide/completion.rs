@@ -1605,6 +1605,26 @@ CREATE TABLE tags (id bigint PRIMARY KEY);
         check(folder, &["users", "posts"]);
     }
 
+    #[test]
+    fn every_offset_of_odd_text_answers_without_panicking() {
+        let text = "CREATE TABLE \"a\"\"b\" (x int DEFAULT 'it''s', y text CHECK (y <> $$;$$));\r\n\
+                    /* note */ CREATE INDEX ON \"a\"\"b\" (x) -- trailing\nWHERE x > $1 AND \"Größe";
+        let fixture = Fixture::new(&format!("{text}$0"));
+        let (file, _) = fixture.cursor();
+        for offset in 0..=text.len() as u32 {
+            for snippets in [false, true] {
+                let _ = super::completion(file, offset, CompletionConfig { snippets });
+            }
+        }
+        let prisma = Fixture::new(
+            "//- prisma/schema.prisma\nmodel A {\n  id Int @id @default(autoincrement(\n  b  String[] @db.\n  @@index([\n}\n$0",
+        );
+        let (file, _) = prisma.cursor();
+        for offset in 0..=file.data.text.len() as u32 {
+            let _ = super::completion(file, offset, CompletionConfig::default());
+        }
+    }
+
     const PRISMA: &str = "\
 //- prisma/schema.prisma
 model User {

@@ -67,6 +67,22 @@ mod tests {
     }
 
     #[test]
+    fn every_offset_gets_nested_ranges_ending_with_the_file() {
+        let text = "CREATE TABLE t (a int CHECK (a > 0)\r\n/* x */ CREATE INDEX ON t (\"Größe\"";
+        let fixture = Fixture::new(&format!("{text}$0"));
+        let (file, _) = fixture.cursor();
+        for offset in 0..=text.len() as u32 {
+            let ranges = super::selection_ranges(file, offset);
+            assert!(
+                ranges
+                    .windows(2)
+                    .all(|w| w[1].contains_range(w[0]) && w[0] != w[1])
+            );
+            assert_eq!(ranges.last().map(|r| r.len()), Some(text.len() as u32));
+        }
+    }
+
+    #[test]
     fn prisma_fields() {
         check(
             "//- prisma/schema.prisma\nmodel User {\n  id Int @id @def$0ault(autoincrement())\n}\n",
