@@ -332,3 +332,115 @@ fn a_rename_that_needs_a_new_file_is_refused_where_the_client_cannot_create_one(
     );
     assert!(server.shutdown().success());
 }
+
+/// Completion while typing: the edited statement does not parse yet, names need quotes and
+/// more than one UTF-16 unit per character, lines end in CRLF.
+#[test]
+fn completion_lists_tables_columns_and_snippets_while_typing() {
+    let ws = workspace("completion");
+    let mut server = Server::start(&ws.dir.0);
+    let mut capabilities = capabilities(&["utf-16"], true);
+    capabilities["textDocument"]["completion"] =
+        json!({ "completionItem": { "snippetSupport": true } });
+    let init = server.initialize(&ws.dir.0, capabilities, Value::Null);
+    let triggers = &init["capabilities"]["completionProvider"]["triggerCharacters"];
+    assert_eq!(*triggers, json!([".", "(", "@"]));
+    let mut posts = Text::new(POSTS, Encoding::Utf16);
+    server.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": ws.posts, "languageId": "sql", "version": 1, "text": POSTS } }),
+    );
+    let end = posts.text.len();
+    let typed = "CREATE INDEX ON \"Größe\" (\"n";
+    let change = posts.replace(end, end, typed);
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": ws.posts, "version": 2 }, "contentChanges": [change] }),
+    );
+    let cursor = posts.text.len();
+    let complete = |server: &mut Server, posts: &Text, offset: usize| {
+        let found = server.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": ws.posts }, "position": posts.position(offset) }),
+        );
+        found["items"].as_array().cloned().unwrap_or_default()
+    };
+    let items = complete(&mut server, &posts, cursor);
+    assert_eq!(items.len(), 1, "{items:?}");
+    let item = &items[0];
+    assert_eq!(item["label"], "\"näme\"");
+    assert_eq!(item["detail"], "text");
+    assert_eq!(item["textEdit"]["newText"], "\"näme\"");
+    assert_eq!(posts.slice(&item["textEdit"]["range"]), "\"n");
+
+    // A table after REFERENCES, in a statement cut short.
+    let typed_at = posts.text.len() - typed.len();
+    let change = posts.replace(
+        typed_at,
+        posts.text.len(),
+        "ALTER TABLE posts ADD COLUMN u bigint REFERENCES Gr",
+    );
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": ws.posts, "version": 3 }, "contentChanges": [change] }),
+    );
+    let items = complete(&mut server, &posts, posts.text.len());
+    let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["\"Größe\""]);
+    assert_eq!(items[0]["detail"], "table, 2 columns");
+    assert_eq!(posts.slice(&items[0]["textEdit"]["range"]), "Gr");
+
+    // At the start of a statement, the checklist's snippets for a client that expands them.
+    let change = posts.replace(typed_at, posts.text.len(), "");
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": ws.posts, "version": 4 }, "contentChanges": [change] }),
+    );
+    let items = complete(&mut server, &posts, posts.text.len());
+    assert_eq!(items[0]["insertTextFormat"], 2, "a snippet: {}", items[0]);
+    assert!(
+        items[0]["textEdit"]["newText"]
+            .as_str()
+            .unwrap()
+            .contains("GENERATED ALWAYS AS IDENTITY")
+    );
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn folding_and_selection_ranges_in_utf16_over_crlf() {
+    let ws = workspace("folding");
+    let mut server = Server::start(&ws.dir.0);
+    let init = server.initialize(&ws.dir.0, capabilities(&["utf-16"], true), Value::Null);
+    assert_eq!(init["capabilities"]["foldingRangeProvider"], true);
+    assert_eq!(init["capabilities"]["selectionRangeProvider"], true);
+    let folds = server.request(
+        "textDocument/foldingRange",
+        json!({ "textDocument": { "uri": ws.posts } }),
+    );
+    // CREATE TABLE posts over lines 0 to 3; its closing `);` stays shown.
+    assert_eq!(
+        folds,
+        json!([{ "startLine": 0, "endLine": 2, "kind": "region" }])
+    );
+
+    let posts = Text::new(POSTS, Encoding::Utf16);
+    let inside = POSTS.find("Größe\" (id)").unwrap() + 2;
+    let found = server.request(
+        "textDocument/selectionRange",
+        json!({ "textDocument": { "uri": ws.posts }, "positions": [posts.position(inside)] }),
+    );
+    let mut selected = Vec::new();
+    let mut range = &found[0];
+    while !range.is_null() {
+        selected.push(posts.slice(&range["range"]).to_string());
+        range = &range["parent"];
+    }
+    assert_eq!(selected[0], "\"Größe\"");
+    assert!(
+        selected.iter().any(|s| s == "REFERENCES \"Größe\" (id)"),
+        "{selected:?}"
+    );
+    assert_eq!(selected.last().map(String::len), Some(POSTS.len()));
+    assert!(server.shutdown().success());
+}

@@ -1,8 +1,8 @@
 //! Figures for navigation requests on a large schema, not a timed test: `sql/gitlab-structure.sql`
 //! of the corpus at `DDLINT_CORPUS` is loaded into the host, then definition, references and
-//! document highlight are asked at foreign-key targets and indexed columns spread over the file,
-//! and document and workspace symbols a few times. Prints the median, 99th percentile and worst
-//! time of each request.
+//! document highlight, completion and selection ranges are asked at foreign-key targets and
+//! indexed columns spread over the file, and document and workspace symbols and folding ranges a
+//! few times. Prints the median, 99th percentile and worst time of each request.
 //!
 //! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench navigation`
 
@@ -55,8 +55,8 @@ fn main() {
     // What was asked, the times, and how many results came back in all.
     let mut asked: Vec<(String, Vec<Duration>, usize)> = Vec::new();
     for (kind, offsets) in [("table", &tables), ("column", &columns)] {
-        let mut times = [Vec::new(), Vec::new(), Vec::new()];
-        let mut found = [0; 3];
+        let mut times = [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+        let mut found = [0; 5];
         for &offset in offsets.iter() {
             let started = Instant::now();
             let targets = ide::definition(&snapshot, file, offset);
@@ -68,8 +68,21 @@ fn main() {
             let started = Instant::now();
             found[2] += ide::highlights(&snapshot, file, offset).len();
             times[2].push(started.elapsed());
+            let started = Instant::now();
+            let config = ide::CompletionConfig { snippets: true };
+            found[3] += ide::completion(file, offset, config).map_or(0, |c| c.items.len());
+            times[3].push(started.elapsed());
+            let started = Instant::now();
+            found[4] += ide::selection_ranges(file, offset).len();
+            times[4].push(started.elapsed());
         }
-        let requests = ["definition", "references", "document highlight"];
+        let requests = [
+            "definition",
+            "references",
+            "document highlight",
+            "completion",
+            "selection ranges",
+        ];
         for ((request, times), found) in requests.into_iter().zip(times).zip(found) {
             let what = format!("{request} at a {kind} ({} places)", offsets.len());
             asked.push((what, times, found));
@@ -84,6 +97,15 @@ fn main() {
         })
         .collect();
     asked.push(("document symbols (10 times)".to_string(), symbols, found));
+    let mut found = 0;
+    let folding: Vec<Duration> = (0..10)
+        .map(|_| {
+            let started = Instant::now();
+            found += ide::folding_ranges(file).len();
+            started.elapsed()
+        })
+        .collect();
+    asked.push(("folding ranges (10 times)".to_string(), folding, found));
     let queries = ["user", "project_id", "ci_b", "idx", "x"];
     let mut found = 0;
     let workspace: Vec<Duration> = queries

@@ -1,6 +1,7 @@
 -- Neovim 0.11 navigating a schema with `ddlint lsp`: go to definition on a foreign key's target
--- jumps to the CREATE TABLE in another file, references list every file, and a rename applies
--- to both files of a schema split into CreateTables.sql and CreatePrimaryKeys.sql.
+-- jumps to the CREATE TABLE in another file, references list every file, completion lists the
+-- tables after REFERENCES, and a rename applies to both files of a schema split into
+-- CreateTables.sql and CreatePrimaryKeys.sql.
 -- Environment: DDLINT_BIN, DDLINT_NEOVIM_PLUGIN, DDLINT_TEST_DIR.
 local script_dir = vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h")
 local H = dofile(script_dir .. "/harness.lua")
@@ -65,6 +66,23 @@ H.run(function()
     "CreatePrimaryKeys.sql:2:58",
     "CreateTables.sql:1:14",
   }, "references of artist (file:line:column)")
+
+  -- Completion lists the tables after REFERENCES in a statement still being typed.
+  local typed = "ALTER TABLE album ADD COLUMN label_id bigint REFERENCES "
+  vim.api.nvim_buf_set_lines(keys_buf, 2, 2, false, { typed })
+  local responses = vim.lsp.buf_request_sync(keys_buf, "textDocument/completion", {
+    textDocument = { uri = vim.uri_from_bufnr(keys_buf) },
+    position = { line = 2, character = #typed },
+  }, WAIT_MS)
+  local labels = {}
+  for _, response in pairs(responses or {}) do
+    for _, item in ipairs((response.result or {}).items or {}) do
+      table.insert(labels, item.label)
+    end
+  end
+  table.sort(labels)
+  H.equal(labels, { "album", "artist" }, "tables completed after REFERENCES")
+  vim.api.nvim_buf_set_lines(keys_buf, 2, 3, false, {})
 
   vim.lsp.buf.rename("performer")
   H.wait_for("the rename applied to both files", WAIT_MS, function()

@@ -28,6 +28,8 @@ pub(crate) struct Session {
     pub(crate) hierarchical_symbols: bool,
     /// Workspace edits may create files (`documentChanges` with resource operations).
     pub(crate) create_files: bool,
+    /// Completion items may be snippets.
+    pub(crate) completion_snippets: bool,
 }
 
 pub(crate) fn hover(
@@ -56,6 +58,86 @@ pub(crate) fn hover(
             session.encoding,
         )),
     })
+}
+
+pub(crate) fn completion(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::CompletionParams,
+) -> Option<lsp::CompletionResponse> {
+    let position = params.text_document_position;
+    let path = from_proto::path(&position.text_document.uri)?;
+    let file = snapshot.file(&path)?;
+    let offset = from_proto::offset(&file.data.lines, position.position, session.encoding);
+    let config = ide::CompletionConfig {
+        snippets: session.completion_snippets,
+    };
+    let found = ide::completion(file, offset, config)?;
+    let range = to_proto::range(&file.data.lines, found.range, session.encoding);
+    let items = found
+        .items
+        .into_iter()
+        .map(|item| to_proto::completion_item(item, range, session.markdown))
+        .collect();
+    Some(lsp::CompletionResponse::List(lsp::CompletionList {
+        is_incomplete: found.incomplete,
+        items,
+    }))
+}
+
+pub(crate) fn folding_ranges(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::FoldingRangeParams,
+) -> Option<Vec<lsp::FoldingRange>> {
+    let file = snapshot.file(&from_proto::path(&params.text_document.uri)?)?;
+    let lines = &file.data.lines;
+    let ranges = ide::folding_ranges(file)
+        .into_iter()
+        .filter_map(|fold| {
+            let range = to_proto::range(lines, fold.range, session.encoding);
+            let kind = match fold.kind {
+                ide::FoldKind::Region => lsp::FoldingRangeKind::Region,
+                ide::FoldKind::Comment => lsp::FoldingRangeKind::Comment,
+            };
+            (range.end.line > range.start.line).then(|| lsp::FoldingRange {
+                start_line: range.start.line,
+                end_line: range.end.line,
+                kind: Some(kind),
+                ..lsp::FoldingRange::default()
+            })
+        })
+        .collect();
+    Some(ranges)
+}
+
+pub(crate) fn selection_ranges(
+    snapshot: &Snapshot,
+    session: &Session,
+    params: lsp::SelectionRangeParams,
+) -> Option<Vec<lsp::SelectionRange>> {
+    let file = snapshot.file(&from_proto::path(&params.text_document.uri)?)?;
+    let lines = &file.data.lines;
+    let answers = params
+        .positions
+        .into_iter()
+        .map(|position| {
+            let offset = from_proto::offset(lines, position, session.encoding);
+            let ranges = ide::selection_ranges(file, offset);
+            let mut nested: Option<lsp::SelectionRange> = None;
+            for range in ranges.into_iter().rev() {
+                nested = Some(lsp::SelectionRange {
+                    range: to_proto::range(lines, range, session.encoding),
+                    parent: nested.map(Box::new),
+                });
+            }
+            nested.unwrap_or(lsp::SelectionRange {
+                range: lsp::Range::new(position, position),
+                parent: None,
+            })
+        })
+        .collect();
+    Some(answers)
 }
 
 /// A code action as sent: ls-types' `CodeAction` cannot hold a snippet text edit.

@@ -141,6 +141,38 @@ impl LanguageServer for Server {
             .await
     }
 
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> jsonrpc::Result<Option<lsp::CompletionResponse>> {
+        self.request("textDocument/completion", params, handlers::completion)
+            .await
+    }
+
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::FoldingRange>>> {
+        self.request(
+            "textDocument/foldingRange",
+            params,
+            handlers::folding_ranges,
+        )
+        .await
+    }
+
+    async fn selection_range(
+        &self,
+        params: lsp::SelectionRangeParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::SelectionRange>>> {
+        self.request(
+            "textDocument/selectionRange",
+            params,
+            handlers::selection_ranges,
+        )
+        .await
+    }
+
     async fn goto_definition(
         &self,
         params: lsp::GotoDefinitionParams,
@@ -429,6 +461,13 @@ fn negotiate(
             .and_then(|workspace| workspace.workspace_edit.as_ref())
             .and_then(|edit| edit.resource_operations.as_ref())
             .is_some_and(|operations| operations.contains(&lsp::ResourceOperationKind::Create));
+    let completion_snippets = capabilities
+        .text_document
+        .as_ref()
+        .and_then(|document| document.completion.as_ref())
+        .and_then(|completion| completion.completion_item.as_ref())
+        .and_then(|item| item.snippet_support)
+        .unwrap_or(false);
     let session = Session {
         encoding,
         snippet_edits,
@@ -436,6 +475,7 @@ fn negotiate(
         markdown,
         hierarchical_symbols,
         create_files,
+        completion_snippets,
     };
 
     let watch_files = workspace
@@ -479,6 +519,13 @@ fn negotiate(
                 },
             )),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            completion_provider: Some(lsp::CompletionOptions {
+                // A space would ask after every word; `@` starts Prisma attributes.
+                trigger_characters: Some(vec![".".into(), "(".into(), "@".into()]),
+                ..lsp::CompletionOptions::default()
+            }),
+            folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+            selection_range_provider: Some(lsp::SelectionRangeProviderCapability::Simple(true)),
             definition_provider: Some(lsp::OneOf::Left(true)),
             declaration_provider: Some(lsp::DeclarationCapability::Simple(true)),
             type_definition_provider: Some(lsp::TypeDefinitionProviderCapability::Simple(true)),

@@ -120,6 +120,52 @@ pub(crate) mod to_proto {
         )
     }
 
+    pub(crate) fn completion_item(
+        item: ide::CompletionItem,
+        range: lsp::Range,
+        markdown: bool,
+    ) -> lsp::CompletionItem {
+        use ide::CompletionKind as Kind;
+        let kind = match item.kind {
+            Kind::Table => lsp::CompletionItemKind::CLASS,
+            Kind::Column => lsp::CompletionItemKind::FIELD,
+            Kind::Type => lsp::CompletionItemKind::TYPE_PARAMETER,
+            Kind::Enum => lsp::CompletionItemKind::ENUM,
+            Kind::Keyword => lsp::CompletionItemKind::KEYWORD,
+            Kind::Snippet => lsp::CompletionItemKind::SNIPPET,
+            Kind::Attribute => lsp::CompletionItemKind::PROPERTY,
+            Kind::Function => lsp::CompletionItemKind::FUNCTION,
+        };
+        let documentation = item.documentation.map(|value| {
+            let kind = if markdown {
+                lsp::MarkupKind::Markdown
+            } else {
+                lsp::MarkupKind::PlainText
+            };
+            lsp::Documentation::MarkupContent(lsp::MarkupContent { kind, value })
+        });
+        let format = if item.snippet {
+            lsp::InsertTextFormat::SNIPPET
+        } else {
+            lsp::InsertTextFormat::PLAIN_TEXT
+        };
+        let new_text = item.insert.unwrap_or_else(|| item.label.clone());
+        lsp::CompletionItem {
+            // The typed prefix may start with a quote or `@`, which clients filter by.
+            filter_text: Some(new_text.clone()),
+            text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
+                range, new_text,
+            ))),
+            label: item.label,
+            kind: Some(kind),
+            detail: item.detail,
+            documentation,
+            sort_text: Some(item.sort),
+            insert_text_format: Some(format),
+            ..lsp::CompletionItem::default()
+        }
+    }
+
     pub(crate) fn symbol_kind(kind: ide::SymbolKind) -> lsp::SymbolKind {
         use ide::SymbolKind::*;
         match kind {

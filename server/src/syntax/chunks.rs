@@ -220,6 +220,13 @@ impl SyntaxTrees {
         })
     }
 
+    /// Every top-level node in order, comments included.
+    pub fn top_level_nodes(&self) -> impl Iterator<Item = Node<'_>> {
+        self.chunks
+            .iter()
+            .flat_map(|chunk| top_level(&chunk.tree, chunk.range))
+    }
+
     /// The top-level statements that start in `range`.
     pub fn statements_in(&self, range: TextRange) -> impl Iterator<Item = Node<'_>> {
         self.chunks
