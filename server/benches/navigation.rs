@@ -106,6 +106,33 @@ fn main() {
         })
         .collect();
     asked.push(("folding ranges (10 times)".to_string(), folding, found));
+    let mut found = 0;
+    let whole = ddlint::text::TextRange::new(0, text.len() as u32);
+    let tokens: Vec<Duration> = (0..10)
+        .map(|_| {
+            let started = Instant::now();
+            found += ide::semantic_tokens(file, whole).len();
+            started.elapsed()
+        })
+        .collect();
+    asked.push((
+        "semantic tokens, whole file (10 times)".to_string(),
+        tokens,
+        found,
+    ));
+    let mut found = 0;
+    let hints: Vec<Duration> = (0..10)
+        .map(|_| {
+            let started = Instant::now();
+            found += ide::inlay_hints(file, whole).len();
+            started.elapsed()
+        })
+        .collect();
+    asked.push((
+        "inlay hints, whole file (10 times)".to_string(),
+        hints,
+        found,
+    ));
     let queries = ["user", "project_id", "ci_b", "idx", "x"];
     let mut found = 0;
     let workspace: Vec<Duration> = queries

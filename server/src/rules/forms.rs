@@ -28,18 +28,18 @@ impl<'c, 'a> Form<'c, 'a> {
         if table.language != Language::Sql {
             return None;
         }
-        Form::of_sql(cx, at)
+        Some(Form::of_sql(cx, at))
     }
 
     /// A form for a fix of the SQL statement at `at`.
-    pub fn of_sql(cx: &'c RuleCx<'a>, at: Loc) -> Option<Form<'c, 'a>> {
-        Some(Form {
+    pub fn of_sql(cx: &'c RuleCx<'a>, at: Loc) -> Form<'c, 'a> {
+        Form {
             cx,
             at,
             up: Vec::new(),
             down: Vec::new(),
             outside_transaction: false,
-        })
+        }
     }
 
     /// `ALTER TABLE t ALTER COLUMN c TYPE <to> [USING ...]`, undone by `TYPE <from>`.

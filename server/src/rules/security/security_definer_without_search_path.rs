@@ -124,13 +124,12 @@ fn set_search_path(cx: &RuleCx, function: &Located<CreateFunction>) -> Option<Fi
         cx.text(function.loc(function.value.name.range)),
         parameters.join(", ")
     );
-    let step = Form::of_sql(cx, function.origin.statement_loc()).and_then(|form| {
-        form.statement(
+    let step = Form::of_sql(cx, function.origin.statement_loc())
+        .statement(
             format!("{signature} SET search_path = {schema}, pg_temp;"),
             Some(format!("{signature} RESET search_path;")),
         )
-        .step(&fix.title)
-    });
+        .step(&fix.title);
     Some(fix.with_migration(step))
 }
 
