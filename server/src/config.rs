@@ -179,6 +179,23 @@ pub struct MigrationSettings {
     pub applied_through: Option<String>,
     /// The branch whose committed migrations ran (git); found from the repository when unset.
     pub default_branch: Option<String>,
+    /// The major version of the PostgreSQL the migrations run on, as written in `ddlint.toml`;
+    /// see `postgres_version`.
+    pub postgres_version: Option<u32>,
+}
+
+/// The oldest PostgreSQL major version still supported by the PostgreSQL project: what the
+/// zero-downtime rules assume when nothing says which version runs the migrations.
+pub const OLDEST_SUPPORTED_POSTGRES: u32 = 13;
+
+/// The PostgreSQL majors whose locking behaviour the migration rules know.
+const KNOWN_POSTGRES: std::ops::RangeInclusive<i64> = 9..=18;
+
+impl MigrationSettings {
+    /// The major version the migration rules judge for.
+    pub fn postgres_version(&self) -> u32 {
+        self.postgres_version.unwrap_or(OLDEST_SUPPORTED_POSTGRES)
+    }
 }
 
 /// A validated `ddlint.toml`; `Config::default()` is the configuration when there is no file.
@@ -573,12 +590,27 @@ fn read_migrations(value: &Spanned<DeValue<'_>>) -> Checked<MigrationSettings> {
             "default_branch" => {
                 migrations.default_branch = Some(non_empty("migrations.default_branch")?)
             }
+            "postgres_version" => {
+                let major = integer(value, "migrations.postgres_version")?;
+                if !KNOWN_POSTGRES.contains(&major) {
+                    return Err(Problem {
+                        range: value.span(),
+                        message: format!(
+                            "migrations.postgres_version must be a PostgreSQL major version from \
+                             {} to {}, such as 16; got {major}",
+                            KNOWN_POSTGRES.start(),
+                            KNOWN_POSTGRES.end()
+                        ),
+                    });
+                }
+                migrations.postgres_version = Some(major as u32);
+            }
             _ => {
                 return Err(unknown_name(
                     key,
                     "key",
                     "in [migrations]",
-                    &["applied_through", "default_branch"],
+                    &["applied_through", "default_branch", "postgres_version"],
                 ));
             }
         }
@@ -1195,7 +1227,20 @@ level = "error"
             MigrationSettings {
                 applied_through: Some("20240101120000".to_owned()),
                 default_branch: Some("origin/trunk".to_owned()),
+                postgres_version: None,
             }
+        );
+        assert_eq!(config.migrations.postgres_version(), OLDEST_SUPPORTED_POSTGRES);
+        let pinned = parse(
+            "[migrations]\npostgres_version = 11\n",
+            Path::new("ddlint.toml"),
+            RULES,
+        )
+        .unwrap();
+        assert_eq!(pinned.migrations.postgres_version(), 11);
+        check_error(
+            "[migrations]\npostgres_version = 160\n",
+            "ddlint.toml:2:20: migrations.postgres_version must be a PostgreSQL major version from 9 to 18, such as 16; got 160",
         );
         check_error(
             "[migrations]\napplied_through = \"latest\"\n",
@@ -1207,7 +1252,7 @@ level = "error"
         );
         check_error(
             "[migrations]\napplied = \"1\"\n",
-            "ddlint.toml:2:1: unknown key `applied` in [migrations]; valid keys: `applied_through`, `default_branch`",
+            "ddlint.toml:2:1: unknown key `applied` in [migrations]; valid keys: `applied_through`, `default_branch`, `postgres_version`",
         );
     }
 

@@ -74,7 +74,7 @@ fn applied_through_wins_over_version_control() {
     ]);
     let settings = MigrationSettings {
         applied_through: Some("2".to_owned()),
-        default_branch: None,
+        ..MigrationSettings::default()
     };
     assert_eq!(
         statuses(&source, &settings, &Committed(vec!["m/V10__orders.sql"])),
