@@ -17,6 +17,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::suggest;
 
+mod postgres_version;
+
 /// The name of the configuration file, looked up from a file's directory towards the root.
 pub const FILE_NAME: &str = "ddlint.toml";
 
@@ -331,17 +333,24 @@ pub fn find_config_file(start: &Path) -> Option<PathBuf> {
 }
 
 /// The configuration that applies to `start`: the nearest `ddlint.toml`, or the default when
-/// there is none.
+/// there is none. Without `[migrations] postgres_version`, the version is the one the project's
+/// Supabase, Docker Compose or asdf files state, if any.
 pub fn load(start: &Path, rules: &[RuleSpec]) -> Result<Config, ConfigError> {
-    let Some(path) = find_config_file(start) else {
-        return Ok(Config::default());
+    let mut config = match find_config_file(start) {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path).map_err(|error| ConfigError {
+                path: path.clone(),
+                location: None,
+                message: format!("cannot read the file: {error}"),
+            })?;
+            parse(&text, &path, rules)?
+        }
+        None => Config::default(),
     };
-    let text = std::fs::read_to_string(&path).map_err(|error| ConfigError {
-        path: path.clone(),
-        location: None,
-        message: format!("cannot read the file: {error}"),
-    })?;
-    parse(&text, &path, rules)
+    if config.migrations.postgres_version.is_none() {
+        config.migrations.postgres_version = postgres_version::detect(start);
+    }
+    Ok(config)
 }
 
 /// Validates the text of a `ddlint.toml` read from `path`.
@@ -1230,7 +1239,10 @@ level = "error"
                 postgres_version: None,
             }
         );
-        assert_eq!(config.migrations.postgres_version(), OLDEST_SUPPORTED_POSTGRES);
+        assert_eq!(
+            config.migrations.postgres_version(),
+            OLDEST_SUPPORTED_POSTGRES
+        );
         let pinned = parse(
             "[migrations]\npostgres_version = 11\n",
             Path::new("ddlint.toml"),
