@@ -51,11 +51,11 @@ impl Locations for [FileData] {
 /// ````markdown
 /// **posts** · 3 columns · defined in db/0002_posts.sql:1
 ///
-/// | column | type | |
-/// |---|---|---|
-/// | id | bigint | PK · identity |
-/// | author_id | bigint | NOT NULL · FK → users.id (cascade) |
-/// | title | text | NOT NULL |
+/// ```text
+/// id         bigint  PK · identity
+/// author_id  bigint  NOT NULL · FK → users.id (cascade)
+/// title      text    NOT NULL
+/// ```
 ///
 /// ```text
 /// (the neighbourhood drawing)
@@ -78,7 +78,7 @@ pub fn hover_markdown(
         let _ = write!(out, "\n\n*{}*", escape(&comment));
     }
     out.push_str("\n\n");
-    out.push_str(&columns_table(model, table, files));
+    out.push_str(&columns_block(model, table, files));
 
     let graph = Graph::around(model, table.id);
     let hood = Neighbourhood::new(&graph, table.id, MAX_NEIGHBOURS);
@@ -129,26 +129,52 @@ fn header(table: &Table, files: &(impl Locations + ?Sized)) -> String {
     parts.join(" · ")
 }
 
-fn columns_table(model: &Model, table: &Table, files: &(impl Locations + ?Sized)) -> String {
-    let mut out = String::from("| column | type | |\n|---|---|---|\n");
+/// The columns as aligned plain text in a code block: every client shows a code block as
+/// written, while Markdown tables come out as raw pipes in Neovim and Helix.
+fn columns_block(model: &Model, table: &Table, files: &(impl Locations + ?Sized)) -> String {
     let shown = if table.columns.len() > MAX_COLUMNS {
         COLUMNS_WHEN_CUT
     } else {
         table.columns.len()
     };
-    for column in &table.columns[..shown] {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |",
-            escape(&column_label(table, &column.name)),
-            escape(&column_type(table, &column.name)),
-            notes(model, table, column, files).join(" · ")
-        );
+    let rows: Vec<[String; 3]> = table.columns[..shown]
+        .iter()
+        .map(|column| {
+            [
+                column_label(table, &column.name),
+                column_type(table, &column.name),
+                notes(model, table, column, files).join(" · "),
+            ]
+        })
+        .collect();
+    let width = |cell: usize| {
+        rows.iter()
+            .map(|row| row[cell].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (name_width, type_width) = (width(0), width(1));
+    let mut body = String::new();
+    for [name, ty, notes] in &rows {
+        let line = format!("{name:name_width$}  {ty:type_width$}  {notes}");
+        body.push_str(line.trim_end());
+        body.push('\n');
     }
     if shown < table.columns.len() {
-        let _ = writeln!(out, "| ... {} more | | |", table.columns.len() - shown);
+        let _ = writeln!(body, "... {} more", table.columns.len() - shown);
     }
-    out
+    let fence = "`".repeat(longest_backtick_run(&body).max(2) + 1);
+    format!("{fence}text\n{body}{fence}\n")
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
 }
 
 /// `PK · identity`, `NOT NULL · FK → users.id (cascade)`, `default now()`...
@@ -199,10 +225,7 @@ fn notes(
             .text(default.loc(default.value.range))
             .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
             .unwrap_or_else(|| default.value.normalized.clone());
-        notes.push(format!(
-            "default {}",
-            code(&truncate(&written, MAX_DEFAULT_CHARS))
-        ));
+        notes.push(format!("default {}", truncate(&written, MAX_DEFAULT_CHARS)));
     }
     notes
 }
@@ -226,11 +249,11 @@ fn foreign_key_note(model: &Model, fk: &Constraint, column: &str) -> Option<Stri
         },
     };
     let referenced = model.referenced_columns(fk);
-    let mut note = format!("FK → {}", escape(&target_label));
+    let mut note = format!("FK → {target_label}");
     if let Some(target_column) = referenced.get(position) {
         let shown =
             target.map_or_else(|| target_column.clone(), |t| column_label(t, target_column));
-        let _ = write!(note, ".{}", escape(&shown));
+        let _ = write!(note, ".{shown}");
     }
     if let Some(action) = references
         .on_delete
@@ -262,23 +285,6 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// A code span for a table cell: fenced with more backticks than the text holds, pipes escaped
-/// (tables split cells at pipes even inside code).
-fn code(text: &str) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    let fence = "`".repeat(longest + 1);
-    let padding = if longest > 0 { " " } else { "" };
-    format!(
-        "{fence}{padding}{}{padding}{fence}",
-        text.replace('|', "\\|")
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,12 +297,5 @@ mod tests {
         assert_eq!(escape("trailing_"), "trailing\\_");
         assert_eq!(escape("text[]"), "text[]");
         assert_eq!(escape("<b>"), "\\<b>");
-    }
-
-    #[test]
-    fn code_spans_survive_backticks_and_pipes() {
-        assert_eq!(code("now()"), "`now()`");
-        assert_eq!(code("a || b"), "`a \\|\\| b`");
-        assert_eq!(code("x`y"), "`` x`y ``");
     }
 }
