@@ -1291,3 +1291,128 @@ fn a_client_that_cannot_be_asked_to_pull_again_gets_pushed_diagnostics() {
     assert!(with_rule(&pushed, RULE).is_some(), "{pushed:#?}");
     server.shutdown();
 }
+
+/// Helix's `initialize` outside a repository, as its LSP client builds it: no root URI, an
+/// empty folder list, the root path, UTF-8 preferred, Markdown hovers, push diagnostics.
+fn helix_initialize(server: &mut Server, root_path: Option<&std::path::Path>) -> Value {
+    let result = server.request(
+        "initialize",
+        json!({
+            "processId": std::process::id(),
+            "rootPath": root_path.map(|p| p.display().to_string()),
+            "rootUri": null,
+            "workspaceFolders": [],
+            "clientInfo": { "name": "helix", "version": "25.7.1" },
+            "capabilities": {
+                "general": { "positionEncodings": ["utf-8", "utf-32", "utf-16"] },
+                "workspace": {
+                    "configuration": true,
+                    "workspaceFolders": true,
+                    "applyEdit": true,
+                    "workspaceEdit": {
+                        "documentChanges": true,
+                        "resourceOperations": ["create", "rename", "delete"],
+                        "failureHandling": "abort",
+                    },
+                    "didChangeWatchedFiles": { "dynamicRegistration": true },
+                },
+                "textDocument": {
+                    "hover": { "contentFormat": ["markdown"] },
+                    "codeAction": {
+                        "codeActionLiteralSupport": { "codeActionKind": { "valueSet": [
+                            "", "quickfix", "refactor", "refactor.extract", "refactor.inline",
+                            "refactor.rewrite", "source", "source.organizeImports",
+                        ] } },
+                        "isPreferredSupport": true,
+                        "dataSupport": true,
+                        "resolveSupport": { "properties": ["edit", "command"] },
+                    },
+                    "publishDiagnostics": { "versionSupport": true, "tagSupport": { "valueSet": [1, 2] } },
+                },
+                "window": { "workDoneProgress": true },
+            },
+        }),
+    );
+    server.notify("initialized", json!({}));
+    result
+}
+
+#[test]
+fn helix_without_a_root_reads_the_project_and_finds_fixes_anywhere_on_the_line() {
+    let dir = TempDir::new("helix");
+    dir.write(
+        "ddlint.toml",
+        "[rules.missing-table-comment]\nlevel = \"warning\"\n",
+    );
+    let text = "CREATE TABLE t (\n  id bigint PRIMARY KEY,\n  /* größe */ seen_at timestamp NOT NULL\n);\nCREATE TABLE u (id bigint PRIMARY KEY);\n";
+    let schema = dir.write("db/schema.sql", text);
+    dir.write("db/comments.sql", "COMMENT ON TABLE t IS 'what t holds';\n");
+    let uri = file_uri(&schema);
+    // Started elsewhere, as an editor started from another directory is.
+    let mut server = Server::start(&std::env::temp_dir());
+    let init = helix_initialize(&mut server, None);
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    open(&mut server, &uri, 1, text);
+    let diagnostics = server.diagnostics(&uri, json!(1));
+    let comments: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "missing-table-comment")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert!(
+        comments.len() == 1 && comments[0].contains("`u`"),
+        "the sibling file's COMMENT ON TABLE t counts: {diagnostics:#?}"
+    );
+    let timestamp = with_rule(&diagnostics, RULE).expect("a timestamp finding");
+    let line = &text[text.find("  /*").unwrap()..];
+    assert_eq!(
+        timestamp["range"]["start"],
+        json!({ "line": 2, "character": line.find("timestamp").unwrap() }),
+        "UTF-8 columns count bytes"
+    );
+    // Helix's block cursor at column 0 of the flagged line: a one-character range, and no
+    // diagnostics in the context because none overlaps it.
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": { "line": 2, "character": 0 }, "end": { "line": 2, "character": 1 } },
+            "context": { "diagnostics": [], "triggerKind": 1 },
+        }),
+    );
+    assert!(
+        actions
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|a| a["title"] == "Convert to timestamptz"),
+        "{actions:#?}"
+    );
+    // The hover's column list is a code block, which Helix shows as written.
+    let shown = hover(&mut server, &uri, json!({ "line": 0, "character": 13 }));
+    let markdown = shown["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        markdown.contains("```text\nid       bigint") && !markdown.contains("| id |"),
+        "{markdown}"
+    );
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn a_root_path_alone_names_the_workspace() {
+    let dir = TempDir::new("root-path");
+    dir.write("a.sql", "CREATE TABLE t (id bigint PRIMARY KEY);\n");
+    let mut server = Server::start(&dir.0);
+    helix_initialize(&mut server, Some(&dir.0));
+    // Nothing is open: the symbols come from the folder the root path named.
+    let symbols = server.request("workspace/symbol", json!({ "query": "t" }));
+    assert!(
+        symbols
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|s| s["location"]["uri"] == file_uri(&dir.0.join("a.sql"))),
+        "{symbols:#?}"
+    );
+    assert!(server.shutdown().success());
+}

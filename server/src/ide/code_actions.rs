@@ -31,6 +31,8 @@ pub struct ActionContext {
 /// The diagnostics a request for actions at `range` is about: those the client sent with it
 /// (by rule and range, wherever they are), those that touch the range, and for a cursor on a
 /// line where none touches it, those on that line (a cursor at column 0 of a flagged line).
+/// A cursor is an empty range or a one-character one: Helix sends the character under its
+/// block cursor.
 pub fn requested_diagnostics<'a>(
     file: &'a FileView,
     range: TextRange,
@@ -45,7 +47,13 @@ pub fn requested_diagnostics<'a>(
         .iter()
         .filter(|d| was_sent(d) || d.range.touches(range))
         .collect();
-    if found.is_empty() && range.is_empty() {
+    let selected = file
+        .data
+        .text
+        .get(range.start() as usize..range.end() as usize)
+        .unwrap_or_default();
+    let cursor = selected.chars().count() <= 1 && !selected.contains(['\n', '\r']);
+    if found.is_empty() && cursor {
         let line_of = |offset| {
             file.data
                 .lines

@@ -591,15 +591,19 @@ fn negotiate(
     (session, setup, result)
 }
 
-/// The workspace folders, else the root URI, else the root path.
+/// The workspace folders, else the root URI, else the root path (Helix outside a repository
+/// sends an empty folder list, a null root URI and only the root path).
 #[allow(deprecated)]
 fn folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
-    if let Some(folders) = &params.workspace_folders {
-        return folders
-            .iter()
-            .filter_map(|folder| proto::from_proto::path(&folder.uri))
-            .filter(|p| p.is_absolute())
-            .collect();
+    let folders: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|folder| proto::from_proto::path(&folder.uri))
+        .filter(|p| p.is_absolute())
+        .collect();
+    if !folders.is_empty() {
+        return folders;
     }
     if let Some(root) = params
         .root_uri

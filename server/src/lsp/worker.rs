@@ -99,6 +99,7 @@ pub(crate) fn run(
         removed: Vec::new(),
         config_problems: BTreeMap::new(),
         retired: None,
+        adopted_roots: Vec::new(),
     };
     let mut waiting: VecDeque<Queued> = VecDeque::new();
     let mut seq = 0;
@@ -163,6 +164,9 @@ struct Worker {
     config_problems: BTreeMap<PathBuf, String>,
     /// The snapshot the last commit replaced, until its results are published.
     retired: Option<Arc<Snapshot>>,
+    /// Without workspace folders from the client: the project folders read around the files
+    /// it opened (see `workspace::project_root`).
+    adopted_roots: Vec<PathBuf>,
 }
 
 impl Worker {
@@ -207,6 +211,14 @@ impl Worker {
             Queued::Change { uri, change } => {
                 if let (Some(uri), Change::Open { path, .. }) = (uri, &change) {
                     self.uris.insert(path.clone(), uri);
+                }
+                if let Change::Open { path, .. } = &change
+                    && state.setup.folders.is_empty()
+                    && !self.adopted_roots.iter().any(|root| path.starts_with(root))
+                    && let Some(root) = crate::workspace::project_root(path)
+                {
+                    load_folder(&mut state.host, &root, state.setup.progress, out);
+                    self.adopted_roots.push(root);
                 }
                 let path = match &change {
                     Change::Open { path, .. } | Change::Edit { path, .. } => Some(path.clone()),
