@@ -1416,3 +1416,65 @@ fn a_root_path_alone_names_the_workspace() {
     );
     assert!(server.shutdown().success());
 }
+
+#[test]
+fn editor_settings_set_rule_levels_at_start_and_on_change() {
+    let dir = TempDir::new("settings");
+    let schema = dir.write("schema.sql", SCHEMA);
+    let uri = file_uri(&schema);
+    let mut server = Server::start(&dir.0);
+    server.initialize(
+        &dir.0,
+        capabilities(&["utf-16"]),
+        json!({ "rules": { RULE: "off", "no-such-rule": "warning" } }),
+    );
+    let warning = server.wait_for("a warning about the unknown rule", |received| {
+        received
+            .iter()
+            .find(|m| m["method"] == "window/showMessage")
+            .map(|m| {
+                m["params"]["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+    });
+    assert!(warning.contains("no rule `no-such-rule`"), "{warning}");
+    open(&mut server, &uri, 1, SCHEMA);
+    let diagnostics = server.diagnostics(&uri, json!(1));
+    assert!(with_rule(&diagnostics, RULE).is_none(), "{diagnostics:#?}");
+
+    // VS Code wraps its section; the level applies to every folder at once.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "ddlint": { "rules": { RULE: "error" } } } }),
+    );
+    let diagnostics = server.diagnostics_until(&uri, "the rule back, as an error", |d| {
+        with_rule(d, RULE).is_some()
+    });
+    assert_eq!(with_rule(&diagnostics, RULE).unwrap()["severity"], 1);
+
+    // Settings of other tools (or none) leave ddlint's as they are.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "editor": { "tabSize": 2 } } }),
+    );
+    let symbols = server.request("workspace/symbol", json!({ "query": "t" }));
+    assert!(symbols.is_array());
+    let last = server
+        .received
+        .iter()
+        .rev()
+        .find(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+        .cloned()
+        .unwrap();
+    assert!(
+        last["params"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == RULE && d["severity"] == 1),
+        "{last:#?}"
+    );
+    assert!(server.shutdown().success());
+}

@@ -86,6 +86,27 @@ pub struct RuleConfig {
     pub options: BTreeMap<String, OptionValue>,
 }
 
+/// What an editor's settings change in every folder's configuration: they take precedence over
+/// `ddlint.toml`, as a user's own choice does.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EditorOverrides {
+    pub rule_levels: BTreeMap<String, Level>,
+    /// The baseline file, absolute or relative to the workspace folder.
+    pub baseline: Option<PathBuf>,
+}
+
+impl EditorOverrides {
+    /// `config` as the folder at `root` sees it with these settings.
+    pub fn apply(&self, config: &mut Config, root: &Path) {
+        for (rule, level) in &self.rule_levels {
+            config.rules.entry(rule.clone()).or_default().level = Some(*level);
+        }
+        if let Some(baseline) = &self.baseline {
+            config.baseline = Some(root.join(baseline));
+        }
+    }
+}
+
 /// `[policy] strings`: the house style for string columns.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum StringPolicy {

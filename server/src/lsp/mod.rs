@@ -18,6 +18,7 @@
 mod handlers;
 mod ordered;
 mod proto;
+mod settings;
 mod transport;
 mod worker;
 
@@ -28,13 +29,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};
 use std::time::Duration;
 
-use serde_json::Value;
 use tokio::sync::{mpsc as channel, watch};
 use tower_lsp_server::jsonrpc::{self, ErrorCode};
 use tower_lsp_server::ls_types::{self as lsp, MessageType};
 use tower_lsp_server::{Client, LanguageServer, LspService};
 
-use crate::config::ErdHover;
 use crate::text::PositionEncoding;
 use crate::workspace::host::{Snapshot, panic_message};
 use handlers::Session;
@@ -501,7 +500,7 @@ fn negotiate(
             .is_some_and(|document| document.diagnostic.is_some());
     let setup = Setup {
         encoding,
-        erd_hover: erd_hover(params.initialization_options.as_ref()),
+        settings: settings::read(params.initialization_options.as_ref()),
         folders: folders(params),
         progress,
         watch_files,
@@ -619,17 +618,6 @@ fn folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
         .map(PathBuf::from)
         .filter(|path| path.is_absolute())
         .collect()
-}
-
-/// `initializationOptions.hover.erd`; absent or unknown leaves the choice to `ddlint.toml`.
-fn erd_hover(options: Option<&Value>) -> Option<ErdHover> {
-    match options?.pointer("/hover/erd")?.as_str()? {
-        "text" => Some(ErdHover::Text),
-        "mermaid" => Some(ErdHover::Mermaid),
-        "both" => Some(ErdHover::Both),
-        "off" => Some(ErdHover::Off),
-        _ => None,
-    }
 }
 
 /// Sends what the host thread produces to the client, one message after another.
@@ -768,16 +756,5 @@ mod tests {
             result.capabilities.position_encoding,
             Some(lsp::PositionEncodingKind::UTF8)
         );
-    }
-
-    #[test]
-    fn erd_setting_from_initialization_options() {
-        let options = serde_json::json!({ "hover": { "erd": "mermaid" } });
-        assert_eq!(erd_hover(Some(&options)), Some(ErdHover::Mermaid));
-        assert_eq!(
-            erd_hover(Some(&serde_json::json!({ "hover": { "erd": "pie" } }))),
-            None
-        );
-        assert_eq!(erd_hover(None), None);
     }
 }

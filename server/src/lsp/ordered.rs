@@ -236,6 +236,14 @@ fn queued(method: &str, params: Option<&Value>) -> Option<Result<Queued, String>
                 }
             })
         }
+        "workspace/didChangeConfiguration" => {
+            // Clients that are asked for settings send none here; keep those of `initialize`.
+            let settings = params.and_then(|params| params.get("settings"))?;
+            if !super::settings::concerns_ddlint(settings) {
+                return None;
+            }
+            Ok(Queued::Settings(super::settings::read(Some(settings))))
+        }
         "workspace/didChangeWorkspaceFolders" => {
             parse::<lsp::DidChangeWorkspaceFoldersParams>(params).map(|params| {
                 let paths = |folders: Vec<lsp::WorkspaceFolder>| {

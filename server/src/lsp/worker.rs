@@ -13,7 +13,7 @@ use tokio::sync::{mpsc as channel, watch};
 use tower_lsp_server::ls_types::{self as lsp, MessageType, Uri};
 
 use super::proto::to_proto;
-use crate::config::ErdHover;
+use super::settings::Settings;
 use crate::text::PositionEncoding;
 use crate::workspace::host::{Change, Commit, Host, NoticeLevel, Snapshot, panic_message};
 
@@ -32,11 +32,13 @@ pub(crate) enum Queued {
     /// A change to the document could not be applied: the host's copy no longer matches the
     /// editor's.
     OutOfSync { uri: Uri, reason: String },
+    /// `workspace/didChangeConfiguration`.
+    Settings(Settings),
 }
 
 pub(crate) struct Setup {
     pub(crate) encoding: PositionEncoding,
-    pub(crate) erd_hover: Option<ErdHover>,
+    pub(crate) settings: Settings,
     pub(crate) folders: Vec<PathBuf>,
     /// The client shows `$/progress` work-done progress.
     pub(crate) progress: bool,
@@ -178,7 +180,9 @@ impl Worker {
                 self.early.push(message);
                 return 0;
             };
-            let host = Host::new(setup.encoding, setup.erd_hover);
+            let mut host = Host::new(setup.encoding, setup.settings.erd_hover);
+            host.configure(setup.settings.erd_hover, setup.settings.overrides.clone());
+            report_settings_problems(&self.out, &setup.settings);
             self.state = Some(State {
                 host,
                 setup,
@@ -249,6 +253,12 @@ impl Worker {
                 if let Some(path) = super::proto::from_proto::path(&uri) {
                     lose_sync(&path, uri, &reason, &mut self.out_of_sync, out);
                 }
+            }
+            Queued::Settings(settings) => {
+                state
+                    .host
+                    .configure(settings.erd_hover, settings.overrides.clone());
+                report_settings_problems(out, &settings);
             }
             Queued::Folders { added, removed } => {
                 for folder in removed {
@@ -440,6 +450,17 @@ impl Worker {
             NoticeLevel::Info => MessageType::INFO,
         };
         let _ = self.out.send(Outgoing::Message { level, text, show });
+    }
+}
+
+/// The settings the editor sent that could not be used, as one message the user sees.
+fn report_settings_problems(out: &channel::UnboundedSender<Outgoing>, settings: &Settings) {
+    if !settings.problems.is_empty() {
+        let _ = out.send(Outgoing::Message {
+            level: MessageType::WARNING,
+            text: format!("ddlint: ignored settings: {}", settings.problems.join("; ")),
+            show: true,
+        });
     }
 }
 

@@ -23,7 +23,7 @@ use tree_sitter::InputEdit;
 
 use crate::analysis::{FileData, SourceCache, SourceMember, check_source};
 use crate::baseline::{self, Baseline, Entry};
-use crate::config::{self, Config, ConfigError, ErdHover};
+use crate::config::{self, Config, ConfigError, EditorOverrides, ErdHover};
 use crate::lower::ChangedSpan;
 use crate::model::{FileId, Model};
 use crate::rules::{self, Diagnostic, Selection};
@@ -237,6 +237,7 @@ pub struct Host {
     /// Which migrations already ran (see `workspace::history`).
     vcs: Box<dyn Vcs + Send>,
     erd_hover: Option<ErdHover>,
+    overrides: EditorOverrides,
     scopes: BTreeMap<PathBuf, Scope>,
     files: HashMap<PathBuf, FileState>,
     next_id: u32,
@@ -259,6 +260,7 @@ impl Host {
             encoding,
             vcs: Box::new(Git::default()),
             erd_hover,
+            overrides: EditorOverrides::default(),
             scopes: BTreeMap::new(),
             files: HashMap::new(),
             next_id: 0,
@@ -268,6 +270,16 @@ impl Host {
             removed: Vec::new(),
             notices: Vec::new(),
             skipped: HashMap::new(),
+        }
+    }
+
+    /// The editor's settings changed: hovers draw as `erd_hover` says, and every folder's
+    /// configuration is read again under `overrides` when they differ from the last ones.
+    pub fn configure(&mut self, erd_hover: Option<ErdHover>, overrides: EditorOverrides) {
+        self.erd_hover = erd_hover;
+        if overrides != self.overrides {
+            self.overrides = overrides;
+            self.reload_configs();
         }
     }
 
@@ -287,7 +299,7 @@ impl Host {
         if self.scopes.get(root).is_some_and(|scope| scope.walked) {
             return;
         }
-        let (config, problem) = load_config(root, None);
+        let (config, problem) = load_config(root, None, &self.overrides);
         let baseline = self.load_baseline(&config);
         self.scopes.insert(
             root.to_path_buf(),
@@ -695,7 +707,7 @@ impl Host {
         let roots: Vec<PathBuf> = self.scopes.keys().cloned().collect();
         for root in &roots {
             if let Some(scope) = self.scopes.get_mut(root) {
-                let (config, problem) = load_config(root, Some(&scope.config));
+                let (config, problem) = load_config(root, Some(&scope.config), &self.overrides);
                 scope.config = config;
                 scope.problem = problem;
             }
@@ -801,7 +813,7 @@ impl Host {
             let (config, problem) = if root.as_os_str().is_empty() {
                 (Arc::new(Config::default()), None)
             } else {
-                load_config(&root, None)
+                load_config(&root, None, &self.overrides)
             };
             let baseline = self.load_baseline(&config);
             self.scopes.insert(
@@ -1176,9 +1188,13 @@ fn without_baseline<'a>(
 fn load_config(
     root: &Path,
     last_valid: Option<&Arc<Config>>,
+    overrides: &EditorOverrides,
 ) -> (Arc<Config>, Option<Arc<ConfigProblem>>) {
     match config::load(root, &rules::specs()) {
-        Ok(config) => (Arc::new(config), None),
+        Ok(mut config) => {
+            overrides.apply(&mut config, root);
+            (Arc::new(config), None)
+        }
         Err(error) => {
             let fallback = last_valid
                 .cloned()
