@@ -811,7 +811,9 @@ impl Host {
         let root = self.scope_root_of(path);
         if !self.scopes.contains_key(&root) {
             let (config, problem) = if root.as_os_str().is_empty() {
-                (Arc::new(Config::default()), None)
+                let mut config = Config::default();
+                self.overrides.apply(&mut config, &root);
+                (Arc::new(config), None)
             } else {
                 load_config(&root, None, &self.overrides)
             };
