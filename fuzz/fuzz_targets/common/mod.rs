@@ -1,0 +1,53 @@
+//! Turning fuzzer bytes into a text and a sequence of edits of it.
+//!
+//! The input is the starting text, then optionally a NUL and an edit script: each 4 bytes are
+//! one edit (a 16-bit position, a length to delete and a piece to insert, chosen from pieces
+//! that open, close and break statements, quotes and comments).
+
+#![allow(dead_code)]
+
+/// What an edit inserts: the characters that change how SQL and Prisma split into statements and
+/// tokens, multi-byte text, and whole statements.
+const PIECES: &[&str] = &[
+    "", ";", "(", ")", "'", "\"", "$$", "--", "/*", "*/", "\n", "\r\n", "\r", " ", "x", "é",
+    "🚀", ",", "CREATE TABLE t (id int);\n", "timestamp", "REFERENCES t (id)", "NOT NULL",
+    "ALTER TABLE t ADD COLUMN c text;\n", "{", "}", "model M {\n  id Int @id\n}\n", "@relation",
+    "DROP TABLE t;\n", "CREATE INDEX i ON t (id);\n", "\\", "E'", "`",
+];
+
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub text: &'static str,
+}
+
+/// The text and the raw edit script.
+pub fn split(data: &[u8]) -> (String, &[u8]) {
+    match data.iter().position(|&b| b == 0) {
+        Some(at) => (
+            String::from_utf8_lossy(&data[..at]).into_owned(),
+            &data[at + 1..],
+        ),
+        None => (String::from_utf8_lossy(data).into_owned(), &[]),
+    }
+}
+
+/// The next edit of `text` from the script, on character boundaries.
+pub fn next_edit(text: &str, script: &mut &[u8]) -> Option<Edit> {
+    let (&[a, b, len, piece], rest) = script.split_first_chunk::<4>()?;
+    *script = rest;
+    let floor = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = floor(usize::from(u16::from_le_bytes([a, b])) % (text.len() + 1));
+    let end = floor(start + usize::from(len % 24));
+    Some(Edit {
+        start,
+        end,
+        text: PIECES[usize::from(piece) % PIECES.len()],
+    })
+}
