@@ -10,7 +10,7 @@ H.run(function()
   local ddlint = require("ddlint")
 
   H.equal(ddlint.defaults().cmd, { "ddlint", "lsp" }, "default cmd")
-  H.equal(ddlint.defaults().filetypes, { "sql", "prisma" }, "default filetypes")
+  H.equal(ddlint.defaults().filetypes, { "sql", "prisma", "markdown", "mermaid" }, "default filetypes")
 
   -- ddlint.toml wins over a nearer .git; .git wins over nothing.
   H.write_file(dir .. "/configured/ddlint.toml", {})
@@ -37,7 +37,7 @@ H.run(function()
     H.equal(ddlint.root_dir(dir .. "/loose/schema.sql"), dir .. "/loose", "root without markers")
   end
 
-  for file, filetype in pairs({ ["a.pgsql"] = "sql", ["b.psql"] = "sql", ["c.sql"] = "sql", ["schema.prisma"] = "prisma" }) do
+  for file, filetype in pairs({ ["a.pgsql"] = "sql", ["b.psql"] = "sql", ["c.sql"] = "sql", ["schema.prisma"] = "prisma", ["d.mmd"] = "mermaid", ["e.mermaid"] = "mermaid", ["f.md"] = "markdown" }) do
     vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/ft/" .. file))
     H.equal(vim.bo.filetype, filetype, "filetype of " .. file)
   end
@@ -60,11 +60,31 @@ H.run(function()
   H.expect(notices[1].message:find("no-such-ddlint", 1, true), "the notice names the binary: " .. notices[1].message)
   H.equal(notices[1].level, vim.log.levels.ERROR, "notice level")
 
+  -- The health check names the missing program with advice, and what it found for the buffer.
+  vim.cmd("checkhealth ddlint")
+  local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n")
+  table.insert(H.context, function()
+    return "checkhealth report:\n" .. report
+  end)
+  local shown = vim.fn.fnamemodify(dir .. "/loose/schema.sql", ":~:.")
+  local expectations = {
+    ('ddlint program "%s/no-such-ddlint" not found'):format(dir),
+    "cargo install ddlint",
+    shown .. " (filetype sql) has no ddlint client",
+  }
+  if not has_marker_above(dir) then
+    table.insert(expectations, "no ddlint.toml at or above " .. shown)
+  end
+  for _, expected in ipairs(expectations) do
+    H.expect(report:find(expected, 1, true), ("checkhealth report without %q"):format(expected))
+  end
+  vim.cmd("tabclose")
+
   if vim.lsp.config then
     local config = vim.lsp.config.ddlint
     H.expect(config ~= nil, "vim.lsp.config.ddlint is nil: lsp/ddlint.lua was not found on 'runtimepath'")
     H.equal(config.cmd, { "ddlint", "lsp" }, "lsp/ddlint.lua cmd")
-    H.equal(config.filetypes, { "sql", "prisma" }, "lsp/ddlint.lua filetypes")
+    H.equal(config.filetypes, { "sql", "prisma", "markdown", "mermaid" }, "lsp/ddlint.lua filetypes")
     local bufnr = vim.fn.bufnr(dir .. "/configured/service/db/a.sql", true)
     vim.fn.bufload(bufnr)
     local root
