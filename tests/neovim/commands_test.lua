@@ -209,6 +209,7 @@ H.run(function()
       return H.attached(other)[1]
     end)
     H.equal(attached.id, restarted.id, "client of " .. file)
+    vim.api.nvim_buf_set_lines(other, -1, -1, false, { "edited" })
   end
   -- A request round trip after the opens: the server is still answering.
   local hover = vim.lsp.buf_request_sync(bufnr, "textDocument/hover", {

@@ -43,6 +43,19 @@ H.run(function()
   end
   vim.cmd("silent! %bwipeout!")
 
+  -- The help file has no duplicate tags and its commands are found (helptags writes the tags
+  -- next to a copy).
+  local plugin = H.env("DDLINT_NEOVIM_PLUGIN")
+  vim.fn.mkdir(dir .. "/help/doc", "p")
+  vim.fn.writefile(vim.fn.readfile(plugin .. "/doc/ddlint.txt"), dir .. "/help/doc/ddlint.txt")
+  vim.cmd("helptags " .. vim.fn.fnameescape(dir .. "/help/doc"))
+  vim.opt.runtimepath:append(dir .. "/help")
+  for _, tag in ipairs({ ":DdlintErd", ":DdlintFixAll", ":DdlintRestart", "ddlint-health", "ddlint-keymaps" }) do
+    vim.cmd("help " .. tag)
+    H.equal(vim.fn.expand("%:t"), "ddlint.txt", "help file of " .. tag)
+    vim.cmd("helpclose")
+  end
+
   local ok, err = pcall(ddlint.setup, { cmd = "ddlint lsp" })
   H.expect(not ok and tostring(err):find("cmd must be a table", 1, true), "setup accepted a string cmd: " .. tostring(err))
   ok, err = pcall(ddlint.setup, { init_option = {} })
