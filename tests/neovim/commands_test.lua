@@ -182,6 +182,19 @@ H.run(function()
     return (published_by[restarted.id] or 0) > 0 and rule_diagnostic(bufnr) or nil
   end)
 
+  -- After the server is gone (stopped here, as after a crash), :DdlintRestart starts one again.
+  vim.lsp.stop_client(restarted.id)
+  H.wait_for("the ddlint client to exit", WAIT_MS, function()
+    return vim.lsp.get_client_by_id(restarted.id) == nil or nil
+  end)
+  vim.cmd("DdlintRestart")
+  restarted = H.wait_for("a ddlint client attached again to schema.sql", WAIT_MS, function()
+    return H.attached(bufnr)[1]
+  end)
+  H.wait_for("diagnostics from the client started again", WAIT_MS, function()
+    return (published_by[restarted.id] or 0) > 0 and rule_diagnostic(bufnr) or nil
+  end)
+
   -- :DdlintFixAll applies the safe fix: the index the foreign key lacked.
   vim.cmd("DdlintFixAll")
   H.wait_for("the index added by :DdlintFixAll", WAIT_MS, function()

@@ -189,16 +189,17 @@ function M.filetypes()
   return (options and options.filetypes) or (enabled and enabled.filetypes) or M.defaults().filetypes
 end
 
---- The workspace root of a buffer: its client's, else the one a client would get.
+--- The workspace root of a buffer: its client's, else the one a client would get (the working
+--- directory for a buffer that is not a file).
 function M.project_root(bufnr)
   local client = M.clients(bufnr)[1]
   if client and client.config.root_dir then
     return client.config.root_dir
   end
-  local path = vim.api.nvim_buf_get_name(bufnr)
-  if path == "" then
+  if not is_file_buffer(bufnr) then
     return uv.cwd()
   end
+  local path = vim.api.nvim_buf_get_name(bufnr)
   return (options and options.root_dir and options.root_dir(path)) or M.root_dir(path)
 end
 
