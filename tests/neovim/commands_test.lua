@@ -145,13 +145,22 @@ H.run(function()
   H.equal(vim.api.nvim_get_current_buf(), bufnr, "buffer after closing the ERD split")
 
   -- :DdlintErd hands the HTML page to the system's opener (xdg-open, replaced here by a script
-  -- that copies the page); with none, it shows the text split instead.
+  -- that copies the page); without one or without a display, it shows the text split instead.
   local bin_dir = dir .. "/bin"
   local opened = dir .. "/opened.html"
   H.write_file(bin_dir .. "/xdg-open", { "#!/bin/sh", ('cp "$1" %s'):format(vim.fn.shellescape(opened)) })
   vim.fn.setfperm(bin_dir .. "/xdg-open", "rwxr-xr-x")
   local path = vim.env.PATH
   vim.env.PATH = bin_dir .. ":" .. path
+  vim.env.WAYLAND_DISPLAY = ""
+  vim.env.DISPLAY = ""
+  notices = {}
+  vim.cmd("DdlintErd")
+  _, lines = erd_window()
+  H.equal(drawn_tables(lines or {}), { "author", "book", "genre" }, "text ERD without a display")
+  H.expect(#notices == 1 and notices[1].message:find("no graphical display", 1, true), "no notice about the display")
+  close_erd()
+  vim.env.DISPLAY = ":99"
   vim.cmd("DdlintErd")
   H.wait_for("the opener to get the HTML ERD", WAIT_MS, function()
     return vim.fn.filereadable(opened) == 1 or nil
@@ -167,7 +176,7 @@ H.run(function()
   vim.env.PATH = path
   _, lines = erd_window()
   H.equal(drawn_tables(lines or {}), { "author", "book", "genre" }, "text ERD without a browser")
-  H.expect(#notices == 1 and notices[1].message:find("cannot open a browser", 1, true), "no notice about the browser")
+  H.expect(#notices == 1 and notices[1].message:find("xdg-open", 1, true), "no notice about the opener")
   close_erd()
 
   -- :DdlintRestart: a new client, which publishes the diagnostics again.

@@ -35,8 +35,19 @@ local function draw(bufnr, format, name, output)
   return render(bufnr, format, nil, output)
 end
 
+-- Over SSH or on a console (no X11 or Wayland display), xdg-open finds no browser to start.
+local function has_display()
+  if vim.fn.has("mac") == 1 or vim.fn.has("win32") == 1 or vim.fn.has("wsl") == 1 then
+    return true
+  end
+  return (vim.env.DISPLAY or "") ~= "" or (vim.env.WAYLAND_DISPLAY or "") ~= ""
+end
+
 -- True when a browser was asked to open the page; else false and why not.
 local function open_in_browser(path)
+  if not has_display() then
+    return false, "no graphical display"
+  end
   if vim.ui.open then
     local _, err = vim.ui.open(path)
     return err == nil, err
