@@ -33,19 +33,60 @@ fn neovim_0_11_plugin() {
 
 #[test]
 fn neovim_0_7_lsp_with_setup() {
-    lsp_session("neovim_0_7_lsp_with_setup", Minor::V0_7, "setup");
+    session(
+        "neovim_0_7_lsp_with_setup",
+        Minor::V0_7,
+        "lsp_test.lua",
+        "setup",
+    );
 }
 
 #[test]
 fn neovim_0_11_lsp_with_setup() {
-    lsp_session("neovim_0_11_lsp_with_setup", Minor::V0_11, "setup");
+    session(
+        "neovim_0_11_lsp_with_setup",
+        Minor::V0_11,
+        "lsp_test.lua",
+        "setup",
+    );
 }
 
 #[test]
 fn neovim_0_11_lsp_with_vim_lsp_enable() {
-    lsp_session(
+    session(
         "neovim_0_11_lsp_with_vim_lsp_enable",
         Minor::V0_11,
+        "lsp_test.lua",
+        "enable",
+    );
+}
+
+#[test]
+fn neovim_0_7_commands() {
+    session(
+        "neovim_0_7_commands",
+        Minor::V0_7,
+        "commands_test.lua",
+        "setup",
+    );
+}
+
+#[test]
+fn neovim_0_11_commands_with_setup() {
+    session(
+        "neovim_0_11_commands_with_setup",
+        Minor::V0_11,
+        "commands_test.lua",
+        "setup",
+    );
+}
+
+#[test]
+fn neovim_0_11_commands_with_vim_lsp_enable() {
+    session(
+        "neovim_0_11_commands_with_vim_lsp_enable",
+        Minor::V0_11,
+        "commands_test.lua",
         "enable",
     );
 }
@@ -75,14 +116,15 @@ fn plugin_checks(test: &str, minor: Minor) {
     dir.remove();
 }
 
-fn lsp_session(test: &str, minor: Minor, mode: &str) {
+/// A script that drives `ddlint lsp`, started the way `mode` says ("setup" or "enable").
+fn session(test: &str, minor: Minor, script: &str, mode: &str) {
     let Some(nvim) = find_nvim(test, minor) else {
         return;
     };
     let dir = TestDir::new(test);
     run_script(
         &nvim,
-        "lsp_test.lua",
+        script,
         &dir,
         &[
             ("DDLINT_BIN", env!("CARGO_BIN_EXE_ddlint")),

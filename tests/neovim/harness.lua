@@ -88,11 +88,13 @@ function H.write_file(path, lines)
   vim.fn.writefile(lines, path)
 end
 
--- Adds the plugin under test to 'runtimepath' and turns on filetype detection, which -u NONE
--- leaves off, so its ftdetect/ and lsp/ directories are found as a plugin manager would.
+-- Adds the plugin under test to 'runtimepath', turns on filetype detection and sources its
+-- plugin/ file, which -u NONE leaves off, so its ftdetect/, plugin/ and lsp/ directories are used
+-- as a plugin manager would.
 function H.load_plugin()
   vim.opt.runtimepath:prepend(H.env("DDLINT_NEOVIM_PLUGIN"))
   vim.cmd("filetype on")
+  vim.cmd("runtime! plugin/ddlint.lua")
 end
 
 -- The ddlint clients attached to a buffer, on every supported Neovim.

@@ -10,7 +10,7 @@ H.run(function()
   local ddlint = require("ddlint")
 
   H.equal(ddlint.defaults().cmd, { "ddlint", "lsp" }, "default cmd")
-  H.equal(ddlint.defaults().filetypes, { "sql", "prisma" }, "default filetypes")
+  H.equal(ddlint.defaults().filetypes, { "sql", "prisma", "markdown", "mermaid" }, "default filetypes")
 
   -- ddlint.toml wins over a nearer .git; .git wins over nothing.
   H.write_file(dir .. "/configured/ddlint.toml", {})
@@ -37,11 +37,24 @@ H.run(function()
     H.equal(ddlint.root_dir(dir .. "/loose/schema.sql"), dir .. "/loose", "root without markers")
   end
 
-  for file, filetype in pairs({ ["a.pgsql"] = "sql", ["b.psql"] = "sql", ["c.sql"] = "sql", ["schema.prisma"] = "prisma" }) do
+  for file, filetype in pairs({ ["a.pgsql"] = "sql", ["b.psql"] = "sql", ["c.sql"] = "sql", ["schema.prisma"] = "prisma", ["d.mmd"] = "mermaid", ["e.mermaid"] = "mermaid", ["f.md"] = "markdown" }) do
     vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/ft/" .. file))
     H.equal(vim.bo.filetype, filetype, "filetype of " .. file)
   end
   vim.cmd("silent! %bwipeout!")
+
+  -- The help file has no duplicate tags and its commands are found (helptags writes the tags
+  -- next to a copy).
+  local plugin = H.env("DDLINT_NEOVIM_PLUGIN")
+  vim.fn.mkdir(dir .. "/help/doc", "p")
+  vim.fn.writefile(vim.fn.readfile(plugin .. "/doc/ddlint.txt"), dir .. "/help/doc/ddlint.txt")
+  vim.cmd("helptags " .. vim.fn.fnameescape(dir .. "/help/doc"))
+  vim.opt.runtimepath:append(dir .. "/help")
+  for _, tag in ipairs({ ":DdlintErd", ":DdlintFixAll", ":DdlintRestart", "ddlint-health", "ddlint-keymaps" }) do
+    vim.cmd("help " .. tag)
+    H.equal(vim.fn.expand("%:t"), "ddlint.txt", "help file of " .. tag)
+    vim.cmd("helpclose")
+  end
 
   local ok, err = pcall(ddlint.setup, { cmd = "ddlint lsp" })
   H.expect(not ok and tostring(err):find("cmd must be a table", 1, true), "setup accepted a string cmd: " .. tostring(err))
@@ -60,11 +73,31 @@ H.run(function()
   H.expect(notices[1].message:find("no-such-ddlint", 1, true), "the notice names the binary: " .. notices[1].message)
   H.equal(notices[1].level, vim.log.levels.ERROR, "notice level")
 
+  -- The health check names the missing program with advice, and what it found for the buffer.
+  vim.cmd("checkhealth ddlint")
+  local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n")
+  table.insert(H.context, function()
+    return "checkhealth report:\n" .. report
+  end)
+  local shown = vim.fn.fnamemodify(dir .. "/loose/schema.sql", ":~:.")
+  local expectations = {
+    ('ddlint program "%s/no-such-ddlint" not found'):format(dir),
+    "cargo install ddlint",
+    shown .. " (filetype sql) has no ddlint client",
+  }
+  if not has_marker_above(dir) then
+    table.insert(expectations, "no ddlint.toml at or above " .. shown)
+  end
+  for _, expected in ipairs(expectations) do
+    H.expect(report:find(expected, 1, true), ("checkhealth report without %q"):format(expected))
+  end
+  vim.cmd("tabclose")
+
   if vim.lsp.config then
     local config = vim.lsp.config.ddlint
     H.expect(config ~= nil, "vim.lsp.config.ddlint is nil: lsp/ddlint.lua was not found on 'runtimepath'")
     H.equal(config.cmd, { "ddlint", "lsp" }, "lsp/ddlint.lua cmd")
-    H.equal(config.filetypes, { "sql", "prisma" }, "lsp/ddlint.lua filetypes")
+    H.equal(config.filetypes, { "sql", "prisma", "markdown", "mermaid" }, "lsp/ddlint.lua filetypes")
     local bufnr = vim.fn.bufnr(dir .. "/configured/service/db/a.sql", true)
     vim.fn.bufload(bufnr)
     local root
