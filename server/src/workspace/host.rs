@@ -251,6 +251,9 @@ pub struct Host {
     notices: Vec<Notice>,
     /// Files that could not be read, with why: the user hears about each once.
     skipped: HashMap<PathBuf, String>,
+    /// Documents open in a language ddlint does not read (an editor may attach it to more):
+    /// their edits are expected, and ignored.
+    foreign: HashSet<PathBuf>,
 }
 
 impl Host {
@@ -270,6 +273,7 @@ impl Host {
             removed: Vec::new(),
             notices: Vec::new(),
             skipped: HashMap::new(),
+            foreign: HashSet::new(),
         }
     }
 
@@ -365,6 +369,7 @@ impl Host {
     fn open(&mut self, path: PathBuf, language: Option<Language>, version: i32, text: String) {
         let by_extension = Language::from_path(&path);
         let Some(language) = by_extension.or(language) else {
+            self.foreign.insert(path);
             return;
         };
         let document = Document::new(&text, version);
@@ -398,6 +403,9 @@ impl Host {
 
     fn edit(&mut self, path: &Path, version: i32, edits: Vec<TextChange>) {
         let encoding = self.encoding;
+        if self.foreign.contains(path) {
+            return;
+        }
         let Some(file) = self.files.get_mut(path) else {
             self.notices.push(Notice::log(
                 NoticeLevel::Warning,
@@ -464,6 +472,9 @@ impl Host {
     }
 
     fn close(&mut self, path: &Path) {
+        if self.foreign.remove(path) {
+            return;
+        }
         let Some(file) = self.files.get_mut(path) else {
             return;
         };
@@ -1312,6 +1323,32 @@ mod tests {
 
     fn rules_of(diagnostics: &[Diagnostic]) -> Vec<&str> {
         diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn edits_of_documents_in_other_languages_are_ignored_quietly() {
+        let scratch = ScratchDir::new("host-foreign");
+        let notes = scratch.path().join("notes.txt");
+        let mut host = Host::new(PositionEncoding::Utf16, None);
+        host.apply(whole(&notes, "plain text", 1));
+        let mut text = String::from("plain text");
+        let edit = replace(&mut text, 0, 5, "other");
+        host.apply(Change::Edit {
+            path: notes.clone(),
+            version: 2,
+            edits: vec![edit.clone()],
+        });
+        assert!(host.commit().notices.is_empty());
+        host.apply(Change::Close {
+            path: notes.clone(),
+        });
+        // Closed: a change now is a client's mistake worth a line in the log.
+        host.apply(Change::Edit {
+            path: notes,
+            version: 3,
+            edits: vec![edit],
+        });
+        assert_eq!(host.commit().notices.len(), 1);
     }
 
     #[test]
