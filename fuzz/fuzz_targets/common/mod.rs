@@ -21,13 +21,20 @@ pub struct Edit {
     pub text: &'static str,
 }
 
+/// At most this many edits per input: each one reparses, and thousands of them make one input
+/// take seconds without reaching anything new.
+const MAX_EDITS: usize = 64;
+
 /// The text and the raw edit script.
 pub fn split(data: &[u8]) -> (String, &[u8]) {
     match data.iter().position(|&b| b == 0) {
-        Some(at) => (
-            String::from_utf8_lossy(&data[..at]).into_owned(),
-            &data[at + 1..],
-        ),
+        Some(at) => {
+            let script = &data[at + 1..];
+            (
+                String::from_utf8_lossy(&data[..at]).into_owned(),
+                &script[..script.len().min(4 * MAX_EDITS)],
+            )
+        }
         None => (String::from_utf8_lossy(data).into_owned(), &[]),
     }
 }
