@@ -10,7 +10,7 @@ pub(crate) mod constraint_not_valid;
 pub(crate) mod foreign_key_not_valid;
 pub(crate) mod index_not_concurrent;
 // pub(crate) mod rename_breaks_clients;
-// pub(crate) mod set_not_null_scan;
+pub(crate) mod set_not_null_scan;
 // pub(crate) mod unique_constraint_with_index;
 // pub(crate) mod volatile_default_rewrite;
 
@@ -25,7 +25,7 @@ pub(super) const RULES: &[&Rule] = &[
     &foreign_key_not_valid::RULE,
     &constraint_not_valid::RULE,
     // &unique_constraint_with_index::RULE,
-    // &set_not_null_scan::RULE,
+    &set_not_null_scan::RULE,
     // &alter_column_type_rewrite::RULE,
     // &volatile_default_rewrite::RULE,
     // &rename_breaks_clients::RULE,
