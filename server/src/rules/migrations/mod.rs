@@ -4,14 +4,14 @@
 //! is new and empty, so locks on it block nobody.
 
 pub(crate) mod add_column_not_null_without_default;
-// pub(crate) mod alter_column_type_rewrite;
+pub(crate) mod alter_column_type_rewrite;
 pub(crate) mod constraint_not_valid;
 // pub(crate) mod drop_column_breaks_clients;
 pub(crate) mod foreign_key_not_valid;
 pub(crate) mod index_not_concurrent;
 // pub(crate) mod rename_breaks_clients;
 pub(crate) mod set_not_null_scan;
-// pub(crate) mod unique_constraint_with_index;
+pub(crate) mod unique_constraint_with_index;
 // pub(crate) mod volatile_default_rewrite;
 
 use super::{MigrationStep, Rule, RuleCx, migration_name};
@@ -24,9 +24,9 @@ pub(super) const RULES: &[&Rule] = &[
     &add_column_not_null_without_default::RULE,
     &foreign_key_not_valid::RULE,
     &constraint_not_valid::RULE,
-    // &unique_constraint_with_index::RULE,
+    &unique_constraint_with_index::RULE,
     &set_not_null_scan::RULE,
-    // &alter_column_type_rewrite::RULE,
+    &alter_column_type_rewrite::RULE,
     // &volatile_default_rewrite::RULE,
     // &rename_breaks_clients::RULE,
     // &drop_column_breaks_clients::RULE,
