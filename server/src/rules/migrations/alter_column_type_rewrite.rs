@@ -288,15 +288,22 @@ fn expand_fix(
     let value = using.map_or(old, |using| written(using.range));
     let table = found
         .table
-        .name_at(cx.model, Loc {
-            file: file.id,
-            range: statement,
-        })
+        .name_at(
+            cx.model,
+            Loc {
+                file: file.id,
+                range: statement,
+            },
+        )
         .to_string();
     let add = keyword_case(
         text,
         statement,
-        &format!("ADD COLUMN ${{1:{}}} {}", escape_snippet(&new), escape_snippet(ty_text)),
+        &format!(
+            "ADD COLUMN ${{1:{}}} {}",
+            escape_snippet(&new),
+            escape_snippet(ty_text)
+        ),
     );
     let newline = line_ending(text);
     let line = start_of_line(text, statement.start());
@@ -308,11 +315,7 @@ fn expand_fix(
         "Add a new column instead (expand and contract)",
         vec![
             Edit::insert(file.id, line, plan),
-            Edit::snippet(
-                file.id,
-                action_range,
-                add,
-            ),
+            Edit::snippet(file.id, action_range, add),
         ],
     ))
 }

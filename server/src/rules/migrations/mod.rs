@@ -12,7 +12,7 @@ pub(crate) mod index_not_concurrent;
 // pub(crate) mod rename_breaks_clients;
 pub(crate) mod set_not_null_scan;
 pub(crate) mod unique_constraint_with_index;
-// pub(crate) mod volatile_default_rewrite;
+pub(crate) mod volatile_default_rewrite;
 
 use super::{MigrationStep, Rule, RuleCx, migration_name};
 use crate::analysis::FileData;
@@ -27,7 +27,7 @@ pub(super) const RULES: &[&Rule] = &[
     &unique_constraint_with_index::RULE,
     &set_not_null_scan::RULE,
     &alter_column_type_rewrite::RULE,
-    // &volatile_default_rewrite::RULE,
+    &volatile_default_rewrite::RULE,
     // &rename_breaks_clients::RULE,
     // &drop_column_breaks_clients::RULE,
 ];

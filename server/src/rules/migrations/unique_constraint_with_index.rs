@@ -115,7 +115,10 @@ fn index_fix(
     let words: Vec<&str> = written
         .split(|c: char| !c.is_alphanumeric() && c != '_')
         .collect();
-    if columns.is_empty() || ["include", "with", "tablespace"].iter().any(|w| words.contains(w))
+    if columns.is_empty()
+        || ["include", "with", "tablespace"]
+            .iter()
+            .any(|w| words.contains(w))
     {
         return None;
     }
