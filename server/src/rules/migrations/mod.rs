@@ -6,10 +6,10 @@
 pub(crate) mod add_column_not_null_without_default;
 pub(crate) mod alter_column_type_rewrite;
 pub(crate) mod constraint_not_valid;
-// pub(crate) mod drop_column_breaks_clients;
+pub(crate) mod drop_column_breaks_clients;
 pub(crate) mod foreign_key_not_valid;
 pub(crate) mod index_not_concurrent;
-// pub(crate) mod rename_breaks_clients;
+pub(crate) mod rename_breaks_clients;
 pub(crate) mod set_not_null_scan;
 pub(crate) mod unique_constraint_with_index;
 pub(crate) mod volatile_default_rewrite;
@@ -28,8 +28,8 @@ pub(super) const RULES: &[&Rule] = &[
     &set_not_null_scan::RULE,
     &alter_column_type_rewrite::RULE,
     &volatile_default_rewrite::RULE,
-    // &rename_breaks_clients::RULE,
-    // &drop_column_breaks_clients::RULE,
+    &rename_breaks_clients::RULE,
+    &drop_column_breaks_clients::RULE,
 ];
 
 /// A statement of a migration file that applies to a table created by an earlier migration.
