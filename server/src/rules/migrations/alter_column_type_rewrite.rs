@@ -11,6 +11,10 @@
 //!   `interval(p)` to `interval`; `cidr` to `inet`; the same type;
 //! - with a `USING` clause only when it is the column itself (`USING c` or `USING c::type`).
 //!
+//! `text` or `varchar` to the citext extension's `citext` (and back to `text`) keeps the table
+//! but rebuilds the indexes on the column (another operator class): reported only when an
+//! index or key covers the column.
+//!
 //! Any other change is reported (PostgreSQL rewrites unless the types are binary coercible),
 //! `timestamp` to `timestamptz` and back included: PostgreSQL 12 and later skip the table
 //! rewrite when the session's TimeZone is UTC, but rebuild the column's indexes anyway. Columns
@@ -51,7 +55,7 @@
 
 use crate::config::Level;
 use crate::fix::{keyword_case, line_ending, start_of_line};
-use crate::lower::{AlterTableAction, Expr, Fact, Ident, TypeRef};
+use crate::lower::{AlterTableAction, ConstraintKind, Expr, Fact, Ident, TypeRef};
 use crate::model::names::quote_if_needed;
 use crate::model::{Loc, Model, Table};
 use crate::rules::migrations::{
@@ -94,7 +98,12 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             let computed = using
                 .as_ref()
                 .is_some_and(|using| !is_the_column(using, &column.name));
-            if !computed && !rewrites(from, ty) {
+            let indexes_only = !computed && citext_relabel(from, ty);
+            if indexes_only {
+                if !indexed(cx.model, found.table, &column.name, statement) {
+                    continue;
+                }
+            } else if !computed && !rewrites(from, ty) {
                 continue;
             }
             let action_range = found.statement.absolute(action.range);
@@ -134,15 +143,22 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             } else {
                 ""
             };
-            let message = format!(
-                "changing `{}` from `{}` to `{}` rewrites existing table `{table}` and its indexes{note} under an ACCESS EXCLUSIVE lock, blocking reads and writes; add a new column, backfill it in batches, then swap",
-                column.name,
-                cx.text(from_loc),
-                cx.text(Loc {
-                    file: found.file.id,
-                    range: type_range,
-                }),
-            );
+            let from_text = cx.text(from_loc);
+            let to_text = cx.text(Loc {
+                file: found.file.id,
+                range: type_range,
+            });
+            let message = if indexes_only {
+                format!(
+                    "changing `{}` from `{from_text}` to `{to_text}` rebuilds the indexes on it of existing table `{table}` (the table itself is not rewritten) under an ACCESS EXCLUSIVE lock, blocking reads and writes; add a new column, backfill it in batches, then swap",
+                    column.name,
+                )
+            } else {
+                format!(
+                    "changing `{}` from `{from_text}` to `{to_text}` rewrites existing table `{table}` and its indexes{note} under an ACCESS EXCLUSIVE lock, blocking reads and writes; add a new column, backfill it in batches, then swap",
+                    column.name,
+                )
+            };
             let fix = expand_fix(cx, &found, column, ty, using.as_ref(), action_range);
             out.push(Diagnostic::new(at, message).with_fixes(fix));
         }
@@ -202,6 +218,57 @@ fn is_the_column(using: &Expr, column: &str) -> bool {
         .or_else(|| text.strip_prefix(written.as_str()));
     rest.is_some_and(|rest| rest.is_empty() || rest.trim_start().starts_with("::"))
         && using.functions.is_empty()
+}
+
+/// `text` or `varchar` to the citext extension's type and back: a binary-coercible cast, but
+/// another operator class, so only the column's indexes are rebuilt.
+fn citext_relabel(from: &TypeRef, to: &TypeRef) -> bool {
+    let plain = |ty: &TypeRef| ty.array_dims == 0;
+    let citext = |ty: &TypeRef| plain(ty) && ty.builtin.is_none() && ty.name == "citext";
+    let text = |ty: &TypeRef| plain(ty) && matches!(ty.builtin, Some("text" | "varchar"));
+    (text(from) && citext(to)) || (citext(from) && text(to) && to.modifiers.is_empty())
+}
+
+/// Whether an index or a key of `table` that exists at `at` covers `column` (named as at `at`).
+fn indexed(model: &Model, table: &Table, column: &str, at: Loc) -> bool {
+    let Some(current) = table
+        .columns
+        .iter()
+        .find(|c| c.name_at(model, at) == column)
+    else {
+        return true;
+    };
+    let indexes = model
+        .indexes_of(table.id)
+        .filter(|index| model.precedes(index.def.origin.statement_loc(), at))
+        .any(|index| {
+            let name = current.name_at(model, index.def.origin.statement_loc());
+            let index = &index.def.value;
+            index.elements.iter().any(|element| {
+                element.column.as_ref().is_some_and(|c| c.name == name)
+                    || element
+                        .expression
+                        .as_ref()
+                        .is_some_and(|e| e.columns.iter().any(|c| c.name == name))
+            })
+        });
+    let keys = table
+        .constraints
+        .iter()
+        .filter(|c| model.precedes(c.def.origin.statement_loc(), at))
+        .filter(|c| {
+            matches!(
+                c.kind(),
+                ConstraintKind::PrimaryKey { .. }
+                    | ConstraintKind::Unique { .. }
+                    | ConstraintKind::Exclude { .. }
+            )
+        })
+        .any(|c| {
+            let name = current.name_at(model, c.def.origin.statement_loc());
+            c.columns().contains(&name)
+        });
+    indexes || keys
 }
 
 /// Whether PostgreSQL rewrites the table (or rebuilds indexes) to change `from` into `to`.
