@@ -151,12 +151,12 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             let message = if indexes_only {
                 format!(
                     "changing `{}` from `{from_text}` to `{to_text}` rebuilds the indexes on it of existing table `{table}` (the table itself is not rewritten) under an ACCESS EXCLUSIVE lock, blocking reads and writes; add a new column, backfill it in batches, then swap",
-                    column.name,
+                    quote_if_needed(&column.name),
                 )
             } else {
                 format!(
                     "changing `{}` from `{from_text}` to `{to_text}` rewrites existing table `{table}` and its indexes{note} under an ACCESS EXCLUSIVE lock, blocking reads and writes; add a new column, backfill it in batches, then swap",
-                    column.name,
+                    quote_if_needed(&column.name),
                 )
             };
             let fix = expand_fix(cx, &found, column, ty, using.as_ref(), action_range);
@@ -352,7 +352,14 @@ fn expand_fix(
     let old = written(column.range);
     let new = quote_if_needed(&new_name);
     let ty_text = written(ty.range);
-    let value = using.map_or(old, |using| written(using.range));
+    // On one comment line: a USING expression with comments of its own stays out.
+    let value = match using.map(|using| written(using.range)) {
+        None => old.to_owned(),
+        Some(expression) if expression.contains("--") || expression.contains("/*") => {
+            "<the USING expression>".to_owned()
+        }
+        Some(expression) => expression.split_whitespace().collect::<Vec<_>>().join(" "),
+    };
     let table = found
         .table
         .name_at(

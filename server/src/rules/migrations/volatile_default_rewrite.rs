@@ -101,7 +101,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             };
             let message = format!(
                 "adding column `{}` with {what} rewrites existing table `{}` under an ACCESS EXCLUSIVE lock, blocking reads and writes; add it without, set the default afterwards and backfill in batches",
-                column.name.name,
+                quote_if_needed(&column.name.name),
                 found.table.name_at(cx.model, at)
             );
             let fix = default_fix(cx, &found, alter, column);
