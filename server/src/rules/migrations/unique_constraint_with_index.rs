@@ -1,7 +1,7 @@
 //! ## What it does
 //! Reports `ALTER TABLE ... ADD [CONSTRAINT name] UNIQUE (...)` and `ADD ... PRIMARY KEY (...)`
-//! without `USING INDEX` in a migration not yet applied, on a table that an earlier migration
-//! created, on the constraint. Tables created in the same migration and partitioned tables
+//! without `USING INDEX`, and `ADD COLUMN ... UNIQUE` / `PRIMARY KEY`, in a migration not yet
+//! applied, on a table that an earlier migration created, on the constraint. Tables created in the same migration and partitioned tables
 //! (which cannot be indexed concurrently) are not reported.
 //!
 //! ## Why is this bad?
@@ -35,7 +35,8 @@
 //! transaction block: the migration must run outside one (goose `-- +goose NO TRANSACTION`,
 //! sqlx `-- no-transaction`, dbmate `-- migrate:up transaction:false`, Flyway
 //! `executeInTransaction=false`), and a failed concurrent build leaves an INVALID index to drop
-//! before retrying. An unnamed constraint takes the name PostgreSQL would give it; the fix is
+//! before retrying. A key written on an added column has no fix (the column must exist before
+//! its index is built, so it takes three migrations). An unnamed constraint takes the name PostgreSQL would give it; the fix is
 //! not offered when that name would be truncated or is taken.
 //!
 //! ## Options
@@ -68,13 +69,30 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for action in &alter.actions {
-            let AlterTableAction::AddConstraint(constraint) = &action.action else {
-                continue;
-            };
-            let kind = match constraint.kind {
-                ConstraintKind::PrimaryKey { .. } => "PRIMARY KEY",
-                ConstraintKind::Unique { .. } => "UNIQUE",
+            let constraint = match &action.action {
+                AlterTableAction::AddConstraint(constraint) => constraint,
+                AlterTableAction::AddColumn { column, .. } => {
+                    for constraint in &column.constraints {
+                        if let Some(kind) = key_kind(constraint) {
+                            let at = Loc {
+                                file: found.file.id,
+                                range: found.statement.absolute(constraint.range),
+                            };
+                            out.push(Diagnostic::new(
+                                at,
+                                format!(
+                                    "adding a {kind} column to existing table `{}` builds its index under an ACCESS EXCLUSIVE lock, blocking reads and writes; add the column, `CREATE UNIQUE INDEX CONCURRENTLY` in another migration, then `ADD CONSTRAINT ... {kind} USING INDEX`",
+                                    found.table.name_at(cx.model, at)
+                                ),
+                            ));
+                        }
+                    }
+                    continue;
+                }
                 _ => continue,
+            };
+            let Some(kind) = key_kind(constraint) else {
+                continue;
             };
             if constraint.using_index.is_some() {
                 continue;
@@ -92,6 +110,14 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 .flatten();
             out.push(Diagnostic::new(at, message).with_fixes(fix));
         }
+    }
+}
+
+fn key_kind(constraint: &Constraint) -> Option<&'static str> {
+    match constraint.kind {
+        ConstraintKind::PrimaryKey { .. } => Some("PRIMARY KEY"),
+        ConstraintKind::Unique { .. } => Some("UNIQUE"),
+        _ => None,
     }
 }
 
