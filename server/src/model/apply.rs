@@ -999,6 +999,9 @@ impl Builder {
                     let Some(id) = self.resolve(target) else {
                         continue;
                     };
+                    self.model
+                        .dropped_tables
+                        .push((origin.loc(target.range), id));
                     for id in self.dropped_with(id, drop.cascade) {
                         let name = self.model.table(id).name.clone();
                         self.model.live.remove(&name);

@@ -419,6 +419,8 @@ pub struct Model {
     /// to, by the statement's file and start offset (resolved with the search path and names of
     /// that point).
     pub statement_tables: HashMap<(FileId, u32), TableId>,
+    /// The table each name of a DROP TABLE statement dropped, by the name's place.
+    pub dropped_tables: Vec<(Loc, TableId)>,
     /// Where each table's indexes are in `indexes`, by table id, filled when the build finishes:
     /// rules ask for a table's indexes thousands of times on a large schema.
     indexes_by_table: Vec<Vec<usize>>,

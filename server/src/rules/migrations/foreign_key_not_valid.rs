@@ -47,13 +47,14 @@ use std::collections::HashSet;
 
 use crate::config::Level;
 use crate::fix::{delete_statement, keyword_case};
-use crate::lower::{AlterTableAction, ConstraintKind, Fact};
-use crate::model::names::quote_if_needed;
+use crate::lower::{AlterTable, AlterTableAction, Constraint, ConstraintKind, Fact};
+use crate::model::names::{implied_constraint_name, quote_if_needed};
 use crate::model::{Loc, Model, Table};
 use crate::rules::migrations::{
-    MigrationStatement, on_existing_tables, pending_migrations, runs_in_one_transaction,
+    MigrationStatement, later_migration, on_existing_tables, pending_migrations,
+    runs_in_one_transaction,
 };
-use crate::rules::{Diagnostic, Edit, Fix, MigrationStep, Rule, RuleCx, RuleScope, migration_name};
+use crate::rules::{Diagnostic, Edit, Fix, MigrationStep, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
     id: "foreign-key-not-valid",
@@ -76,11 +77,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             let AlterTableAction::AddConstraint(constraint) = &action.action else {
                 continue;
             };
-            let ConstraintKind::ForeignKey {
-                columns,
-                references,
-            } = &constraint.kind
-            else {
+            let ConstraintKind::ForeignKey { references, .. } = &constraint.kind else {
                 continue;
             };
             if constraint.attributes.not_valid {
@@ -94,26 +91,33 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 "adding a foreign key to existing table `{}` checks all its rows while blocking writes; add it NOT VALID, then VALIDATE CONSTRAINT separately",
                 found.table.name_at(cx.model, at)
             );
-            let columns: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-            let name = match &constraint.name {
-                Some(name) => Some(name.name.clone()),
-                None => default_name(cx.model, found.table, &columns, at),
-            };
-            let table_written = cx.text(Loc {
-                file: found.file.id,
-                range: found.statement.absolute(alter.name.range),
-            });
-            let fix = name.map(|name| {
-                let end = found.statement.absolute(constraint.range).end();
-                validate_fix(&found, table_written, &name, end)
-            });
+            let fix = validate_fix(cx, &found, alter, constraint, at);
             out.push(Diagnostic::new(at, message).with_fixes(fix));
         }
     }
-    validated_where_added(cx, out);
+    validated_where_added(cx, out, |kind| {
+        matches!(kind, ConstraintKind::ForeignKey { .. })
+    });
 }
 
-fn validate_fix(found: &MigrationStatement, table: &str, name: &str, constraint_end: u32) -> Fix {
+/// "Add NOT VALID, then validate in a later migration" for `constraint`, added by `alter`; none
+/// for an unnamed constraint whose PostgreSQL name is unsure.
+pub(crate) fn validate_fix(
+    cx: &RuleCx,
+    found: &MigrationStatement,
+    alter: &AlterTable,
+    constraint: &Constraint,
+    at: Loc,
+) -> Option<Fix> {
+    let name = match &constraint.name {
+        Some(name) => name.name.clone(),
+        None => default_name(cx.model, found.table, &constraint.kind, at)?,
+    };
+    let table = cx.text(Loc {
+        file: found.file.id,
+        range: found.statement.absolute(alter.name.range),
+    });
+    let constraint_end = found.statement.absolute(constraint.range).end();
     let text = &found.file.text;
     let range = found.statement.range();
     let not_valid = keyword_case(text, range, " NOT VALID");
@@ -122,29 +126,29 @@ fn validate_fix(found: &MigrationStatement, table: &str, name: &str, constraint_
         range,
         &format!(
             "ALTER TABLE {table} VALIDATE CONSTRAINT {};",
-            quote_if_needed(name)
+            quote_if_needed(&name)
         ),
     );
-    Fix::safe(
-        "Add NOT VALID, then validate in a later migration",
-        vec![Edit::insert(found.file.id, constraint_end, not_valid)],
+    Some(
+        Fix::safe(
+            "Add NOT VALID, then validate in a later migration",
+            vec![Edit::insert(found.file.id, constraint_end, not_valid)],
+        )
+        .in_new_migration(validation_step(&name, validate)),
     )
-    .in_new_migration(validation_step(name, validate))
 }
 
 fn validation_step(constraint: &str, statement: String) -> MigrationStep {
-    MigrationStep {
-        title: None,
-        name: migration_name(&format!("validate {constraint}")),
-        up: statement,
-        down: Some(String::new()),
-        outside_transaction: false,
-    }
+    later_migration(&format!("validate {constraint}"), statement)
 }
 
-/// `VALIDATE CONSTRAINT` of a constraint that the same migration added `NOT VALID`, in a
-/// migration that runs in one transaction.
-fn validated_where_added(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+/// `VALIDATE CONSTRAINT` of a constraint of a kind `of_kind` accepts that the same migration
+/// added `NOT VALID`, in a migration that runs in one transaction.
+pub(crate) fn validated_where_added(
+    cx: &RuleCx,
+    out: &mut Vec<Diagnostic>,
+    of_kind: impl Fn(&ConstraintKind) -> bool,
+) {
     for file in pending_migrations(cx) {
         if !runs_in_one_transaction(&file.text) {
             continue;
@@ -159,7 +163,7 @@ fn validated_where_added(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 for action in &alter.actions {
                     match &action.action {
                         AlterTableAction::AddConstraint(constraint)
-                            if constraint.attributes.not_valid =>
+                            if constraint.attributes.not_valid && of_kind(&constraint.kind) =>
                         {
                             if let Some(name) = &constraint.name {
                                 added_not_valid.insert((table.clone(), name.name.clone()));
@@ -200,19 +204,19 @@ fn validated_where_added(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The name PostgreSQL gives an unnamed foreign key, when it needs neither truncation nor a
+/// The name PostgreSQL gives an unnamed constraint, when it needs neither truncation nor a
 /// number to be unique in the schema.
-fn default_name(model: &Model, table: &Table, columns: &[&str], at: Loc) -> Option<String> {
-    if columns.is_empty() {
-        return None;
-    }
+pub(crate) fn default_name(
+    model: &Model,
+    table: &Table,
+    kind: &ConstraintKind,
+    at: Loc,
+) -> Option<String> {
     // PostgreSQL names it after the table's name at that statement.
-    let name = format!(
-        "{}_{}_fkey",
-        table.name_at(model, at).name,
-        columns.join("_")
-    );
-    if name.len() > 63 {
+    let table_name = &table.name_at(model, at).name;
+    let name = implied_constraint_name(table_name, kind)?;
+    // A name at the length limit may have been truncated, which makes it unsure.
+    if name.len() >= 63 {
         return None;
     }
     let taken = model
