@@ -2,7 +2,8 @@
 // Debian's Chromium by playwright-core. Opens a copy of examples/schema.sql, sees the
 // timestamp-without-time-zone squiggle and its Problems entry, applies "Convert to timestamptz"
 // from the quick fix menu, sees that finding gone with the file left unsaved, opens
-// "ddlint: Show ERD" and finds the tables in the panel, then clicks one to open its definition.
+// "ddlint: Show ERD" and finds the tables in the panel, clicks one to open its definition, saves
+// and sees the panel redrawn, and runs "ddlint: Fix all safe problems".
 // A screenshot of each step goes to DDLINT_UI_SCREENSHOTS.
 //
 // Environment: DDLINT_VSIX (the platform .vsix, required), DDLINT_UI_SCREENSHOTS (default
@@ -185,6 +186,16 @@ async function main() {
       .locator('svg.erd g.table[data-name="customers"]', { hasText: 'timestamptz' })
       .waitFor();
     await shot('erd-redrawn-after-save');
+
+    // "Fix all safe problems" adds the missing foreign key indexes, unsaved.
+    const unindexed = problems.locator('.monaco-list-row', { hasText: 'foreign-key-without-index' });
+    await unindexed.first().waitFor();
+    await editor.click();
+    await runCommand(page, 'ddlint: Fix all safe problems');
+    await unindexed.first().waitFor({ state: 'detached' });
+    await editor.locator('.view-line', { hasText: /CREATE\sINDEX\sorders_customer_id_idx/ }).waitFor();
+    await page.locator('.tabs-container .tab.active.dirty').waitFor();
+    await shot('fix-all');
     console.log(`vscode ui test passed: ${step} screenshots in ${SHOTS}`);
   } catch (error) {
     if (page !== undefined) {
