@@ -29,3 +29,13 @@ export function applyWithoutSaving<Edit extends { size: number }, Action extends
   action.command = { title: action.title, command: APPLY_EDIT_COMMAND, arguments: [edit] };
   return action;
 }
+
+/** What the status bar item says while the server reports work-done progress. */
+export function progressText(title: string, message?: string, percentage?: number): string {
+  const parts = [title];
+  if (message !== undefined && message !== '') {
+    parts.push(message);
+  }
+  const share = percentage === undefined ? '' : ` (${Math.round(percentage)}%)`;
+  return `$(sync~spin) ${parts.join(': ')}${share}`;
+}

@@ -1,12 +1,17 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
+  ClientCapabilities,
+  FeatureState,
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
+  StaticFeature,
   TransportKind,
+  WorkDoneProgress,
+  WorkDoneProgressCreateRequest,
 } from 'vscode-languageclient/node';
-import { APPLY_EDIT_COMMAND, FIX_ALL_KIND, applyWithoutSaving } from './actions';
+import { APPLY_EDIT_COMMAND, FIX_ALL_KIND, applyWithoutSaving, progressText } from './actions';
 import { ErdPanel } from './erdPanel';
 import {
   DOCUMENT_SELECTOR,
@@ -123,6 +128,7 @@ async function start(): Promise<void> {
   };
   output.appendLine(`starting ${executable} ${SERVER_ARGS.join(' ')}`);
   const next = new LanguageClient('ddlint', 'ddlint', serverOptions, clientOptions);
+  next.registerFeature(new ProgressStatus(next, executable));
   client = next;
   showStatus('starting', executable);
   try {
@@ -136,8 +142,46 @@ async function start(): Promise<void> {
   }
 }
 
-// The loading of a large workspace shows beside this item: the language client turns the server's
-// `$/progress` ("ddlint: reading schema files") into a status bar progress of its own.
+/**
+ * Shows the server's work-done progress ("ddlint: reading schema files" while a large workspace
+ * loads) in the ddlint status bar item. Its handler of `window/workDoneProgress/create` replaces
+ * the language client's own, which would show the same progress a second time.
+ */
+class ProgressStatus implements StaticFeature {
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly executable: string,
+  ) {}
+
+  fillClientCapabilities(capabilities: ClientCapabilities): void {
+    capabilities.window = { ...capabilities.window, workDoneProgress: true };
+  }
+
+  initialize(): void {
+    this.client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
+      let title = 'ddlint';
+      const listener = this.client.onProgress(WorkDoneProgress.type, token, (value) => {
+        if (value.kind === 'end') {
+          listener.dispose();
+          showStatus('running', this.executable);
+          return;
+        }
+        if (value.kind === 'begin') {
+          title = value.title;
+        }
+        status.text = progressText(title, value.message, value.percentage);
+        status.tooltip = 'ddlint server: loading the workspace. Click for its output.';
+      });
+    });
+  }
+
+  getState(): FeatureState {
+    return { kind: 'static' };
+  }
+
+  clear(): void {}
+}
+
 function showStatus(state: 'starting' | 'running' | 'error' | 'stopped', detail: string): void {
   const icons = { starting: '$(sync~spin)', running: '$(check)', error: '$(error)', stopped: '$(circle-slash)' };
   status.text = `${icons[state]} ddlint`;

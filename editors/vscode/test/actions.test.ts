@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { APPLY_EDIT_COMMAND, applyWithoutSaving } from '../src/actions';
+import { APPLY_EDIT_COMMAND, applyWithoutSaving, progressText } from '../src/actions';
 
 interface Edit {
   size: number;
@@ -34,4 +34,13 @@ test('an action with a command of its own, or no edit, is left as it is', () => 
   const withCommand: Action = { title: 't', edit: { size: 3 }, command };
   assert.deepEqual(applyWithoutSaving(withCommand), { title: 't', edit: { size: 3 }, command });
   assert.deepEqual(applyWithoutSaving<Edit, Action>({ title: 'no edit' }), { title: 'no edit' });
+});
+
+test('work-done progress reads as the title, the message and the share done', () => {
+  assert.equal(progressText('ddlint: reading schema files'), '$(sync~spin) ddlint: reading schema files');
+  assert.equal(
+    progressText('ddlint: reading schema files', '120/400 files', 30.4),
+    '$(sync~spin) ddlint: reading schema files: 120/400 files (30%)',
+  );
+  assert.equal(progressText('ddlint', '', 0), '$(sync~spin) ddlint (0%)');
 });
