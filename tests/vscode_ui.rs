@@ -3,8 +3,8 @@
 //! with Playwright in headless Chromium: the squiggle and Problems entry of examples/schema.sql,
 //! "Convert to timestamptz" from the quick fix menu, the finding gone with the file unsaved, the
 //! ERD panel with the schema's tables, a click on a table opening its definition, the panel redrawn
-//! after a save, "Fix all safe problems". Screenshots of each step go to target/vscode-ui/ (CI
-//! keeps them).
+//! after a save, "Fix all safe problems", the panel around the table under the cursor. Screenshots
+//! of each step go to target/vscode-ui/ (CI keeps them).
 //!
 //! Needs Node 20 or newer, `npm ci` in editors/vscode, code-server installed in
 //! editors/vscode/ui-test (`npm ci --ignore-scripts && ./install-code-server.sh`) and Chromium

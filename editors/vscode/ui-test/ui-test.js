@@ -3,7 +3,8 @@
 // timestamp-without-time-zone squiggle and its Problems entry, applies "Convert to timestamptz"
 // from the quick fix menu, sees that finding gone with the file left unsaved, opens
 // "ddlint: Show ERD" and finds the tables in the panel, clicks one to open its definition, saves
-// and sees the panel redrawn, and runs "ddlint: Fix all safe problems".
+// and sees the panel redrawn, runs "ddlint: Fix all safe problems", and draws the ERD around the
+// table under the cursor.
 // A screenshot of each step goes to DDLINT_UI_SCREENSHOTS.
 //
 // Environment: DDLINT_VSIX (the platform .vsix, required), DDLINT_UI_SCREENSHOTS (default
@@ -196,6 +197,17 @@ async function main() {
     await editor.locator('.view-line', { hasText: /CREATE\sINDEX\sorders_customer_id_idx/ }).waitFor();
     await page.locator('.tabs-container .tab.active.dirty').waitFor();
     await shot('fix-all');
+
+    // With the cursor on a table's name the panel draws that table and its neighbours only.
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').fill(':19:15');
+    await page.keyboard.press('Enter');
+    await runCommand(page, 'ddlint: Show ERD');
+    await page.locator('.tab', { hasText: 'ddlint ERD: orders' }).waitFor();
+    await erd.locator('svg.erd g.table[data-name="order_items"]').waitFor();
+    await erd.locator('svg.erd g.table[data-name="customers"]').waitFor();
+    await erd.locator('svg.erd g.table[data-name="products"]').waitFor({ state: 'detached' });
+    await shot('erd-around-orders');
     console.log(`vscode ui test passed: ${step} screenshots in ${SHOTS}`);
   } catch (error) {
     if (page !== undefined) {
