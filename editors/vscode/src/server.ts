@@ -13,13 +13,45 @@ export const STDIO_FLAG = '--stdio';
 export const ERD_MODES = ['text', 'mermaid', 'both', 'off'] as const;
 export type ErdMode = (typeof ERD_MODES)[number];
 
-/** The documents the server receives: PostgreSQL SQL and Prisma schemas, saved or not. */
-export const DOCUMENT_SELECTOR = [
-  { scheme: 'file', language: 'sql' },
-  { scheme: 'untitled', language: 'sql' },
-  { scheme: 'file', language: 'prisma' },
-  { scheme: 'untitled', language: 'prisma' },
-];
+/**
+ * The documents the server receives, saved or not: PostgreSQL SQL and Prisma schemas, which it
+ * checks, and Markdown and Mermaid files, which it is told about but does not check yet.
+ */
+export const LANGUAGES = ['sql', 'prisma', 'markdown', 'mermaid'] as const;
+
+export const DOCUMENT_SELECTOR = LANGUAGES.flatMap((language) => [
+  { scheme: 'file', language },
+  { scheme: 'untitled', language },
+]);
+
+/** The files whose change redraws an open ERD panel. */
+export const SCHEMA_GLOB = '**/*.{sql,pgsql,psql,prisma}';
+
+/** Where a platform `.vsix` carries the server, relative to the extension's folder. */
+export function bundledServerPath(
+  extensionPath: string,
+  platform: NodeJS.Platform = process.platform,
+  arch: string = process.arch,
+): string {
+  const name = platform === 'win32' ? 'ddlint.exe' : 'ddlint';
+  return path.join(extensionPath, 'bin', `${platform}-${arch}`, name);
+}
+
+/**
+ * The server to run: the `ddlint.server.path` setting when the user set one, else the binary
+ * bundled in a platform `.vsix` when it is there, else `ddlint` on PATH.
+ */
+export function chooseServerCommand(
+  setting: string | undefined,
+  workspaceFolder: string | undefined,
+  bundled: string | undefined,
+  home: string = os.homedir(),
+): string {
+  if ((setting ?? '').trim() === '' && bundled !== undefined) {
+    return bundled;
+  }
+  return resolveServerCommand(setting, workspaceFolder, home);
+}
 
 export interface InitializationOptions {
   hover: { erd: ErdMode };

@@ -3,7 +3,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { findExecutable, initializationOptions, resolveServerCommand } from '../src/server';
+import {
+  DOCUMENT_SELECTOR,
+  bundledServerPath,
+  chooseServerCommand,
+  findExecutable,
+  initializationOptions,
+  resolveServerCommand,
+} from '../src/server';
 
 test('an empty server path means ddlint on PATH', () => {
   assert.equal(resolveServerCommand(undefined, '/ws'), 'ddlint');
@@ -43,5 +50,27 @@ test('findExecutable searches PATH and skips files that cannot run', { skip: pro
     assert.equal(findExecutable(second, env, 'linux'), undefined);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the bundled server is used unless the server path is set', () => {
+  const bundled = bundledServerPath('/ext', 'linux', 'x64');
+  assert.equal(bundled, path.join('/ext', 'bin', 'linux-x64', 'ddlint'));
+  assert.equal(bundledServerPath('/ext', 'win32', 'x64'), path.join('/ext', 'bin', 'win32-x64', 'ddlint.exe'));
+  assert.equal(chooseServerCommand(undefined, '/ws', bundled), bundled);
+  assert.equal(chooseServerCommand(' ', '/ws', bundled), bundled);
+  assert.equal(chooseServerCommand('/opt/ddlint', '/ws', bundled), '/opt/ddlint');
+  assert.equal(chooseServerCommand('ddlint', '/ws', bundled), 'ddlint');
+  assert.equal(chooseServerCommand(undefined, '/ws', undefined), 'ddlint');
+});
+
+test('the server gets SQL, Prisma, Markdown and Mermaid documents, saved or not', () => {
+  for (const language of ['sql', 'prisma', 'markdown', 'mermaid']) {
+    for (const scheme of ['file', 'untitled']) {
+      assert.ok(
+        DOCUMENT_SELECTOR.some((filter) => filter.language === language && filter.scheme === scheme),
+        `${scheme}:${language} is not selected`,
+      );
+    }
   }
 });
