@@ -20,6 +20,7 @@ import {
   chooseServerCommand,
   findExecutable,
   initializationOptions,
+  type InitializationOptions,
 } from './server';
 
 let client: LanguageClient | undefined;
@@ -48,13 +49,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       vscode.workspace.applyEdit(edit),
     ),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      // Both settings are read only when the server starts.
-      if (event.affectsConfiguration('ddlint.server') || event.affectsConfiguration('ddlint.hover')) {
+      // The server path is read when the server starts; the server takes the other settings
+      // as they change (workspace/didChangeConfiguration).
+      if (event.affectsConfiguration('ddlint.server')) {
         void restart();
+      } else if (event.affectsConfiguration('ddlint') && client !== undefined) {
+        void client.sendNotification('workspace/didChangeConfiguration', {
+          settings: { ddlint: serverSettings() },
+        });
       }
     }),
   );
   await restart();
+}
+
+/** The settings the server reads, from the `ddlint` section. */
+function serverSettings(): InitializationOptions {
+  const config = vscode.workspace.getConfiguration('ddlint');
+  return initializationOptions(
+    config.get<string>('hover.erd'),
+    config.get<Record<string, unknown>>('rules') ?? {},
+    config.get<string>('baseline') ?? '',
+  );
 }
 
 export function deactivate(): Promise<void> {
@@ -86,7 +102,6 @@ function usable(file: string): string | undefined {
 }
 
 async function start(): Promise<void> {
-  const config = vscode.workspace.getConfiguration('ddlint');
   const { command, executable } = serverExecutable();
   if (executable === undefined) {
     showStatus('error', `cannot find the server "${command}"`);
@@ -112,7 +127,7 @@ async function start(): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
-    initializationOptions: initializationOptions(config.get<string>('hover.erd')),
+    initializationOptions: serverSettings(),
     middleware: {
       provideCodeActions: async (document, range, context, token, next) => {
         const actions = await next(document, range, context, token);

@@ -53,14 +53,37 @@ export function chooseServerCommand(
   return resolveServerCommand(setting, workspaceFolder, home);
 }
 
+const LEVELS = ['off', 'info', 'warning', 'error'] as const;
+export type Level = (typeof LEVELS)[number];
+
 export interface InitializationOptions {
   hover: { erd: ErdMode };
+  rules?: Record<string, Level>;
+  baseline?: string;
 }
 
-/** The server's `initializationOptions`; an unknown mode falls back to the default drawing. */
-export function initializationOptions(erd: string | undefined): InitializationOptions {
+/**
+ * The server's settings, sent as `initializationOptions` and again on every change: an unknown
+ * drawing mode falls back to the default one; rule levels other than the four are left out (the
+ * server reports unknown rule ids itself); an empty baseline means the one `ddlint.toml` names.
+ */
+export function initializationOptions(
+  erd: string | undefined,
+  rules: Record<string, unknown> = {},
+  baseline = '',
+): InitializationOptions {
   const mode = ERD_MODES.find((m) => m === erd) ?? 'text';
-  return { hover: { erd: mode } };
+  const options: InitializationOptions = { hover: { erd: mode } };
+  const levels = Object.entries(rules).filter((entry): entry is [string, Level] =>
+    LEVELS.includes(entry[1] as Level),
+  );
+  if (levels.length > 0) {
+    options.rules = Object.fromEntries(levels);
+  }
+  if (baseline.trim() !== '') {
+    options.baseline = baseline.trim();
+  }
+  return options;
 }
 
 /**

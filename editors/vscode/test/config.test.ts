@@ -32,6 +32,10 @@ test('initialization options carry the hover drawing mode', () => {
   assert.deepEqual(initializationOptions('off'), { hover: { erd: 'off' } });
   assert.deepEqual(initializationOptions('ascii-art'), { hover: { erd: 'text' } });
   assert.deepEqual(initializationOptions(undefined), { hover: { erd: 'text' } });
+  assert.deepEqual(
+    initializationOptions('text', { 'missing-table-comment': 'warning', 'char-type': 'loud' }, ' base.json '),
+    { hover: { erd: 'text' }, rules: { 'missing-table-comment': 'warning' }, baseline: 'base.json' },
+  );
 });
 
 test('findExecutable searches PATH and skips files that cannot run', { skip: process.platform === 'win32' }, () => {
