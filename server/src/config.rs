@@ -1230,7 +1230,10 @@ level = "error"
                 postgres_version: None,
             }
         );
-        assert_eq!(config.migrations.postgres_version(), OLDEST_SUPPORTED_POSTGRES);
+        assert_eq!(
+            config.migrations.postgres_version(),
+            OLDEST_SUPPORTED_POSTGRES
+        );
         let pinned = parse(
             "[migrations]\npostgres_version = 11\n",
             Path::new("ddlint.toml"),
