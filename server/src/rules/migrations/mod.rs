@@ -7,17 +7,23 @@ pub(crate) mod add_column_not_null_without_default;
 pub(crate) mod drop_index_not_concurrent;
 pub(crate) mod foreign_key_not_valid;
 pub(crate) mod index_not_concurrent;
+pub(crate) mod reindex_not_concurrent;
+pub(crate) mod truncate_cascade;
+pub(crate) mod vacuum_full_or_cluster;
 
 use super::{Rule, RuleCx};
 use crate::analysis::FileData;
 use crate::lower::{Command, CommandVerb, Fact, PlacedStatement};
-use crate::model::{History, Table};
+use crate::model::{History, Loc, Table};
 
 pub(super) const RULES: &[&Rule] = &[
     &index_not_concurrent::RULE,
     &add_column_not_null_without_default::RULE,
     &foreign_key_not_valid::RULE,
     &drop_index_not_concurrent::RULE,
+    &reindex_not_concurrent::RULE,
+    &vacuum_full_or_cluster::RULE,
+    &truncate_cascade::RULE,
 ];
 
 /// A statement of a migration file that applies to a table created by an earlier migration.
@@ -186,6 +192,22 @@ pub(crate) fn existing_command_tables<'a>(
         .map(|id| cx.model.table(*id))
         .filter(|table| is_older(cx, table, meta.order))
         .collect()
+}
+
+/// `` `a` ``, `` `a` and `b` ``, `` `a`, `b` and 3 other tables ``: the tables a message names,
+/// as called at `at`.
+pub(crate) fn table_list(cx: &RuleCx, tables: &[&Table], at: Loc) -> String {
+    let names: Vec<String> = tables
+        .iter()
+        .take(2)
+        .map(|t| format!("`{}`", t.name_at(cx.model, at)))
+        .collect();
+    match tables.len() {
+        0 | 1 => names.join(""),
+        2 => names.join(" and "),
+        3 => format!("{}, {} and 1 other table", names[0], names[1]),
+        n => format!("{}, {} and {} other tables", names[0], names[1], n - 2),
+    }
 }
 
 /// Whether a migration before the one at `order` created the table.
