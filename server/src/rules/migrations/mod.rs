@@ -4,6 +4,7 @@
 //! is new and empty, so locks on it block nobody.
 
 pub(crate) mod add_column_not_null_without_default;
+pub(crate) mod alter_enum_remove_value;
 pub(crate) mod drop_index_not_concurrent;
 pub(crate) mod foreign_key_not_valid;
 pub(crate) mod index_not_concurrent;
@@ -24,6 +25,7 @@ pub(super) const RULES: &[&Rule] = &[
     &reindex_not_concurrent::RULE,
     &vacuum_full_or_cluster::RULE,
     &truncate_cascade::RULE,
+    &alter_enum_remove_value::RULE,
 ];
 
 /// A statement of a migration file that applies to a table created by an earlier migration.
