@@ -8,6 +8,7 @@ pub(crate) mod alter_enum_remove_value;
 pub(crate) mod drop_index_not_concurrent;
 pub(crate) mod foreign_key_not_valid;
 pub(crate) mod index_not_concurrent;
+pub(crate) mod lock_timeout_missing;
 pub(crate) mod reindex_not_concurrent;
 pub(crate) mod truncate_cascade;
 pub(crate) mod vacuum_full_or_cluster;
@@ -26,6 +27,7 @@ pub(super) const RULES: &[&Rule] = &[
     &vacuum_full_or_cluster::RULE,
     &truncate_cascade::RULE,
     &alter_enum_remove_value::RULE,
+    &lock_timeout_missing::RULE,
 ];
 
 /// A statement of a migration file that applies to a table created by an earlier migration.
