@@ -5,6 +5,7 @@
 
 pub(crate) mod add_column_not_null_without_default;
 pub(crate) mod alter_enum_remove_value;
+pub(crate) mod concurrently_in_transaction;
 pub(crate) mod drop_index_not_concurrent;
 pub(crate) mod foreign_key_not_valid;
 pub(crate) mod index_not_concurrent;
@@ -28,6 +29,7 @@ pub(super) const RULES: &[&Rule] = &[
     &truncate_cascade::RULE,
     &alter_enum_remove_value::RULE,
     &lock_timeout_missing::RULE,
+    &concurrently_in_transaction::RULE,
 ];
 
 /// A statement of a migration file that applies to a table created by an earlier migration.
