@@ -107,7 +107,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 
 /// The lock a statement takes on its table, when it blocks writes, and its keywords when the
 /// statement's head does not say what it does (`DROP INDEX`, not `DROP`).
-fn lock_of(fact: &Fact) -> Option<(&'static str, Option<TextRange>)> {
+pub(crate) fn lock_of(fact: &Fact) -> Option<(&'static str, Option<TextRange>)> {
     let lock = match fact {
         Fact::AlterTable(alter) => {
             let actions = || alter.actions.iter().map(|a| &a.action);

@@ -10,6 +10,7 @@ pub(crate) mod drop_index_not_concurrent;
 pub(crate) mod foreign_key_not_valid;
 pub(crate) mod index_not_concurrent;
 pub(crate) mod lock_timeout_missing;
+pub(crate) mod mixed_ddl_and_dml;
 pub(crate) mod reindex_not_concurrent;
 pub(crate) mod truncate_cascade;
 pub(crate) mod vacuum_full_or_cluster;
@@ -30,6 +31,7 @@ pub(super) const RULES: &[&Rule] = &[
     &alter_enum_remove_value::RULE,
     &lock_timeout_missing::RULE,
     &concurrently_in_transaction::RULE,
+    &mixed_ddl_and_dml::RULE,
 ];
 
 /// A statement of a migration file that applies to a table created by an earlier migration.
