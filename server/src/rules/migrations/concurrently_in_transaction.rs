@@ -12,7 +12,8 @@
 //!   as one query string that PostgreSQL runs as one transaction.
 //!
 //! Diesel (`up.sql`) reads its switch from a `metadata.toml` beside the file, which ddlint
-//! does not read: those migrations are reported only for an explicit `BEGIN`.
+//! does not read, and other layouts (Temporal's `v1.2/*.sql`) belong to tools that run
+//! statement by statement: those migrations are reported only for an explicit `BEGIN`.
 //!
 //! ## Why is this bad?
 //! PostgreSQL rejects the statement (`CREATE INDEX CONCURRENTLY cannot run inside a
@@ -75,7 +76,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
         let tool = Tool::of(file);
         let only_outside = outside.iter().all(Option::is_some);
-        let implicit = tool != Tool::Diesel && tool_transaction(file, only_outside);
+        let implicit = tool != Some(Tool::Diesel) && tool_transaction(file, only_outside);
         let explicit_blocks = transactions(file, false);
         for ((statement, head), block) in file.statements.iter().zip(&outside).zip(&explicit_blocks)
         {
@@ -95,7 +96,10 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                 ));
                 continue;
             }
-            if !implicit || explicit_blocks.iter().any(Option::is_some) {
+            let Some(tool) = tool.filter(|_| implicit) else {
+                continue;
+            };
+            if explicit_blocks.iter().any(Option::is_some) {
                 continue;
             }
             let (runner, advice) = match tool {

@@ -106,7 +106,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 }
 
 /// The lock a statement takes on its table, when it blocks writes, and its keywords when the
-/// statement's head does not say what it does (`DROP INDEX`, not `DROP`).
+/// statement's head does not say what it does (`DROP INDEX`, not `DROP`; `CREATE INDEX`, not
+/// `CREATE INDEX IF NOT EXISTS`).
 pub(crate) fn lock_of(fact: &Fact) -> Option<(&'static str, Option<TextRange>)> {
     let lock = match fact {
         Fact::AlterTable(alter) => {
@@ -138,6 +139,7 @@ pub(crate) fn lock_of(fact: &Fact) -> Option<(&'static str, Option<TextRange>)> 
         _ => None,
     }?;
     let head = match fact {
+        Fact::CreateIndex(index) => Some(TextRange::new(0, index.index_keyword.end())),
         Fact::Drop(drop) => Some(drop.head),
         Fact::Command(command) => Some(command.head),
         _ => None,

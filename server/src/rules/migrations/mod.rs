@@ -93,14 +93,18 @@ pub(crate) enum Tool {
 }
 
 impl Tool {
-    pub(crate) fn of(file: &FileData) -> Tool {
+    /// `None` for a file no tool above names so (Temporal's `v1.2/*.sql`, configured roots).
+    pub(crate) fn of(file: &FileData) -> Option<Tool> {
         let text = &file.text;
         let name = file
             .path
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        if text.contains("-- +goose Up") {
+        let versioned = name.split_once('_').is_some_and(|(version, _)| {
+            !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit())
+        });
+        Some(if text.contains("-- +goose Up") {
             Tool::Goose
         } else if text.contains("-- migrate:up") {
             Tool::Dbmate
@@ -110,11 +114,13 @@ impl Tool {
             Tool::Diesel
         } else if name.starts_with(['V', 'v']) && name.contains("__") {
             Tool::Flyway
-        } else if name.ends_with(".up.sql") {
+        } else if versioned && name.ends_with(".up.sql") {
             Tool::GolangMigrate
-        } else {
+        } else if versioned && name.ends_with(".sql") {
             Tool::Sqlx
-        }
+        } else {
+            return None;
+        })
     }
 
     /// The comment that turns the tool's transaction off, when the tool reads one in the file.
@@ -129,7 +135,7 @@ impl Tool {
     }
 }
 
-/// Whether the tool wraps the file in one transaction. golang-migrate and Prisma Migrate send
+/// Whether the tool wraps the file in one transaction (unknown tools: no). golang-migrate and Prisma Migrate send
 /// the file as one query string, which PostgreSQL runs as one transaction when it holds more
 /// than one statement. Flyway runs a file outside a transaction when every statement must run
 /// outside one (`only_outside` says so).
@@ -138,9 +144,10 @@ pub(crate) fn tool_transaction(file: &FileData, only_outside: bool) -> bool {
         return false;
     }
     match Tool::of(file) {
-        Tool::GolangMigrate | Tool::PrismaMigrate => file.statements.len() > 1,
-        Tool::Flyway => !only_outside,
-        Tool::Goose | Tool::Dbmate | Tool::Sqlx | Tool::Diesel => true,
+        Some(Tool::GolangMigrate | Tool::PrismaMigrate) => file.statements.len() > 1,
+        Some(Tool::Flyway) => !only_outside,
+        Some(Tool::Goose | Tool::Dbmate | Tool::Sqlx | Tool::Diesel) => true,
+        None => false,
     }
 }
 
