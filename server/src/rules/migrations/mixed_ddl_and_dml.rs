@@ -3,7 +3,8 @@
 //! without a batching bound on a table an earlier migration created, when a statement before
 //! it in the same transaction changed that table's schema (`ALTER TABLE`, `CREATE INDEX`
 //! without `CONCURRENTLY`). The transaction is an explicit `BEGIN` block, or the whole file
-//! when the migration tool runs it in one (see `concurrently-in-transaction`). A WHERE that
+//! when the migration tool runs it in one (see `concurrently-in-transaction`; a Diesel
+//! `up.sql` counts as one, since ddlint does not read its `metadata.toml`). A WHERE that
 //! selects rows by value (a comparison with a literal, `IN` a list, `BETWEEN`) or a LIMIT
 //! counts as a bound; `WHERE col IS NULL`, the usual backfill of a new column, does not.
 //!
