@@ -13,7 +13,9 @@
 //!
 //! Diesel (`up.sql`) reads its switch from a `metadata.toml` beside the file, which ddlint
 //! does not read, and other layouts (Temporal's `v1.2/*.sql`) belong to tools that run
-//! statement by statement: those migrations are reported only for an explicit `BEGIN`.
+//! statement by statement: those migrations are reported only for an explicit `BEGIN`. Nor
+//! does ddlint read Flyway's `V<n>__<name>.sql.conf`: a Flyway migration whose
+//! `executeInTransaction=false` is set there is reported; put the switch in the file instead.
 //!
 //! ## Why is this bad?
 //! PostgreSQL rejects the statement (`CREATE INDEX CONCURRENTLY cannot run inside a
