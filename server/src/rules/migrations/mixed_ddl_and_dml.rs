@@ -31,8 +31,11 @@
 //! ```
 //!
 //! ## Fix safety
-//! No automatic fix: statements after the backfill may need its rows (a `SET NOT NULL`), and
-//! batching is the application's job (a loop, a job queue, a tool).
+//! "Move the backfill to a migration of its own" moves the statement into a new migration after
+//! the folder's newest, where it no longer holds the schema change's lock. It is offered only
+//! when no later statement of the file uses the table (a `SET NOT NULL` may need the backfilled
+//! rows), and it is unsafe: between the two migrations the application sees the table without
+//! the backfill. Batching the moved statement stays the author's job (a loop, a job queue).
 //!
 //! ## Options
 //! None.
@@ -40,20 +43,21 @@
 use std::collections::HashMap;
 
 use crate::config::Level;
-use crate::lower::{CommandVerb, Fact};
-use crate::model::{Loc, TableId};
+use crate::fix::delete_statement;
+use crate::lower::{CommandVerb, Fact, PlacedStatement};
+use crate::model::{FileId, Loc, TableId};
 use crate::rules::migrations::lock_timeout_missing::lock_of;
 use crate::rules::migrations::{
     command_of, existing_command_tables, is_older, pending_migrations, tool_transaction,
     transactions,
 };
-use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
+use crate::rules::{Diagnostic, Fix, MigrationStep, Rule, RuleCx, RuleScope, migration_name};
 
 pub(crate) const RULE: Rule = Rule {
     id: "mixed-ddl-and-dml",
     level: |_| Level::Warning,
     options: &[],
-    fixable: false,
+    fixable: true,
     scope: RuleScope::Schema,
     check: Some(check),
 };
@@ -119,11 +123,45 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                         .join(" "),
                     name = table.name_at(cx.model, at),
                 );
-                out.push(Diagnostic::new(at, message));
+                let used_later = file
+                    .statements
+                    .iter()
+                    .filter(|later| later.start > statement.start)
+                    .any(|later| uses_table(cx, file.id, later, table.id));
+                let fix = (!used_later).then(|| {
+                    let text = cx.text(Loc {
+                        file: file.id,
+                        range: statement.range(),
+                    });
+                    Fix::unsafe_(
+                        "Move the backfill to a migration of its own",
+                        vec![delete_statement(file, statement.range())],
+                    )
+                    .in_new_migration(MigrationStep {
+                        title: None,
+                        name: migration_name(&format!("backfill {}", table.name.name)),
+                        up: text.to_owned(),
+                        down: None,
+                        outside_transaction: false,
+                    })
+                });
+                out.push(Diagnostic::new(at, message).with_fixes(fix));
                 break;
             }
         }
     }
+}
+
+/// Whether a statement applies to the table (see `Model::statement_tables` and
+/// `Model::command_tables`).
+fn uses_table(cx: &RuleCx, file: FileId, statement: &PlacedStatement, table: TableId) -> bool {
+    let key = (file, statement.start);
+    cx.model.statement_tables.get(&key) == Some(&table)
+        || cx
+            .model
+            .command_tables
+            .get(&key)
+            .is_some_and(|tables| tables.contains(&table))
 }
 
 #[cfg(test)]
