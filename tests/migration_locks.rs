@@ -175,6 +175,12 @@ const CASES: &[Case] = &[
         reported: true,
     },
     Case {
+        rule: "reindex-not-concurrent",
+        migration: "REINDEX INDEX orders_customer_id_idx;",
+        claim: locks("ShareLock", None),
+        reported: true,
+    },
+    Case {
         rule: "vacuum-full-or-cluster",
         migration: "VACUUM FULL orders;",
         claim: Claim::BlocksReaders { rewrite: true },
@@ -203,6 +209,18 @@ const CASES: &[Case] = &[
         migration: "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN shipped boolean;",
         claim: locks("AccessExclusiveLock", Some(false)),
         reported: false,
+    },
+    Case {
+        rule: "lock-timeout-missing",
+        migration: "ALTER TABLE orders ADD CONSTRAINT orders_customer_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;",
+        claim: locks("ShareRowExclusiveLock", Some(false)),
+        reported: true,
+    },
+    Case {
+        rule: "lock-timeout-missing",
+        migration: "ALTER TABLE orders ADD CONSTRAINT orders_qty_positive CHECK (qty > 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_qty_positive;",
+        claim: locks("AccessExclusiveLock", Some(false)),
+        reported: true,
     },
     Case {
         rule: "index-not-concurrent",

@@ -393,9 +393,22 @@ impl<'a> Mentions<'a, '_> {
             Fact::CreateRule { table, .. } => self.table(Scope::Named(table), Role::Use),
             Fact::Drop(drop) => self.drop(drop),
             Fact::Comment(comment) => self.comment(comment),
+            Fact::Command(command) => {
+                // REINDEX names an index, a schema or a database; the others name tables.
+                let on_tables = !matches!(
+                    command.object_kind.as_deref(),
+                    Some("index" | "schema" | "database" | "system")
+                );
+                if on_tables {
+                    for target in &command.targets {
+                        self.table(Scope::Named(target), Role::Use);
+                    }
+                }
+            }
             Fact::CreateExtension { .. }
             | Fact::CreateSchema { .. }
-            | Fact::SetSearchPath { .. } => {}
+            | Fact::SetSearchPath { .. }
+            | Fact::SetParameter { .. } => {}
         }
     }
 

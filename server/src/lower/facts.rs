@@ -456,6 +456,11 @@ pub enum AlterTypeAction {
     SetSchema {
         schema: Ident,
     },
+    /// `DROP VALUE 'label'`, which PostgreSQL does not have: it rejects the statement.
+    DropValue {
+        value: String,
+        range: TextRange,
+    },
     Other,
 }
 
@@ -489,6 +494,10 @@ pub struct Drop {
     pub table: Option<ObjectName>,
     pub if_exists: bool,
     pub cascade: bool,
+    /// `DROP INDEX CONCURRENTLY`.
+    pub concurrently: bool,
+    /// The `DROP <kind>` words (CONCURRENTLY goes after them).
+    pub head: TextRange,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -501,6 +510,48 @@ pub struct Comment {
     pub on_table: Option<ObjectName>,
     /// `None` for `IS NULL`, which removes the comment.
     pub text: Option<String>,
+}
+
+/// The verb of a [`Command`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CommandVerb {
+    Truncate,
+    Reindex,
+    Vacuum,
+    Cluster,
+    Update,
+    Insert,
+    Delete,
+    /// `BEGIN`, `START TRANSACTION`.
+    Begin,
+    /// `COMMIT`, `END`, `ROLLBACK`, `ABORT`.
+    Commit,
+}
+
+/// A statement that changes no schema but takes locks or touches rows, for the migration
+/// rules: TRUNCATE, REINDEX, VACUUM, CLUSTER, UPDATE, INSERT, DELETE, and the transaction
+/// commands.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Command {
+    pub verb: CommandVerb,
+    /// The verb and the words after it that say what it does (`REINDEX TABLE`, `VACUUM FULL`,
+    /// `TRUNCATE TABLE`, `DELETE FROM`).
+    pub head: TextRange,
+    /// REINDEX's object kind, lower-cased (`index`, `table`, `schema`, `database`, `system`).
+    pub object_kind: Option<String>,
+    /// The relations named: tables, or for REINDEX INDEX and CLUSTER's old form the index; for
+    /// REINDEX SCHEMA and DATABASE, the schema or database.
+    pub targets: Vec<ObjectName>,
+    /// `VACUUM FULL` or `VACUUM (FULL)`.
+    pub full: Option<TextRange>,
+    /// `REINDEX ... CONCURRENTLY` or `REINDEX (CONCURRENTLY)`.
+    pub concurrently: Option<TextRange>,
+    /// `TRUNCATE ... CASCADE`.
+    pub cascade: Option<TextRange>,
+    /// UPDATE and DELETE: a WHERE clause that selects rows by value (a comparison, `IN`,
+    /// `BETWEEN`, `LIKE`) or a LIMIT, as batches do; `col IS NULL` alone bounds nothing.
+    /// INSERT: the rows are listed (`VALUES`, `DEFAULT VALUES`) or the query has such a bound.
+    pub bounded: bool,
 }
 
 /// What one statement contributes.
@@ -559,6 +610,13 @@ pub enum Fact {
     AlterFunction {
         name: ObjectName,
         settings: Vec<String>,
+    },
+    /// TRUNCATE, REINDEX, VACUUM, CLUSTER, DML and transaction commands (see [`Command`]).
+    Command(Arc<Command>),
+    /// `SET [LOCAL] parameter ...` and `set_config('parameter', ...)` of a parameter other than
+    /// the search path, lower-cased.
+    SetParameter {
+        name: String,
     },
 }
 

@@ -3,6 +3,7 @@
 //! Lowering never fails: a missing piece of a broken statement is `None` or left out. Ranges in
 //! the facts are relative to the statement start (see `facts`).
 
+mod command;
 mod expr;
 pub mod facts;
 mod prisma;

@@ -116,9 +116,19 @@ impl<'a> Cx<'a> {
                 StatementKind::Comment,
                 one(self.comment(node).map(Fact::Comment)),
             ),
-            "set_statement" => (StatementKind::Set, one(self.set_search_path(node))),
+            "set_statement" => (
+                StatementKind::Set,
+                one(self
+                    .set_search_path(node)
+                    .or_else(|| self.set_parameter(node))),
+            ),
             "alter_generic" => (StatementKind::Other, one(self.alter_function(node))),
-            "generic_statement" => (StatementKind::Other, one(self.set_config_search_path(node))),
+            "generic_statement" => (
+                StatementKind::Other,
+                one(self
+                    .set_config_search_path(node)
+                    .or_else(|| self.command(node).map(|c| Fact::Command(Arc::new(c))))),
+            ),
             "copy_statement" => (StatementKind::Copy, Vec::new()),
             "ERROR" => (StatementKind::Error, Vec::new()),
             _ => (StatementKind::Other, Vec::new()),
@@ -439,14 +449,34 @@ impl<'a> Cx<'a> {
             "set_schema" => AlterTypeAction::SetSchema {
                 schema: self.ident(syntax::field(action, "schema")?),
             },
+            "generic_action" => self.drop_value(action).unwrap_or(AlterTypeAction::Other),
             _ => AlterTypeAction::Other,
         };
         Some(Fact::AlterType { name, action })
     }
 
+    /// `DROP VALUE 'label'` of an ALTER TYPE.
+    fn drop_value(&self, action: Node) -> Option<AlterTypeAction> {
+        let leaves = self.leaves(action);
+        let [drop, value, label, ..] = leaves.as_slice() else {
+            return None;
+        };
+        let is = |node: &Node, word: &str| self.text(*node).eq_ignore_ascii_case(word);
+        if !is(drop, "drop") || !is(value, "value") || label.kind() != "string" {
+            return None;
+        }
+        Some(AlterTypeAction::DropValue {
+            value: string_value(self.text(*label)),
+            range: super::TextRange::new(self.range(*drop).start(), self.range(*label).end()),
+        })
+    }
+
     fn drop(&self, node: Node<'a>) -> Option<Drop> {
-        let kind = object_kind(&collapse_words(self.text(syntax::field(node, "kind")?)));
+        let kind_node = syntax::field(node, "kind")?;
+        let kind = object_kind(&collapse_words(self.text(kind_node)));
         Some(Drop {
+            concurrently: has_keyword(node, "CONCURRENTLY"),
+            head: super::TextRange::new(0, self.range(kind_node).end()),
             kind,
             targets: field_children(node, "target")
                 .filter_map(|t| named_children(t).find(|c| c.kind() == "object_reference"))
@@ -509,6 +539,18 @@ impl<'a> Cx<'a> {
         })
     }
 
+    /// `SET [LOCAL] lock_timeout = '5s'`: any parameter but the search path (see
+    /// `set_search_path`); `RESET` sets nothing.
+    fn set_parameter(&self, node: Node) -> Option<Fact> {
+        let parameter = syntax::field(node, "parameter")?;
+        if has_keyword(node, "RESET") {
+            return None;
+        }
+        Some(Fact::SetParameter {
+            name: self.text(parameter).to_ascii_lowercase(),
+        })
+    }
+
     /// pg_dump's `SELECT pg_catalog.set_config('search_path', '', false);`.
     fn set_config_search_path(&self, node: Node) -> Option<Fact> {
         let call = named_children(node).find(|c| c.kind() == "function_call")?;
@@ -528,6 +570,9 @@ impl<'a> Cx<'a> {
                     schemas: split_search_path(value),
                 })
             }
+            [parameter, ..] => Some(Fact::SetParameter {
+                name: parameter.to_ascii_lowercase(),
+            }),
             _ => None,
         }
     }

@@ -6,9 +6,9 @@ use super::{
     ModelEvent, Origin, Policy, QualifiedName, RewriteRule, Table, TableId, Trigger, UserType,
 };
 use crate::lower::{
-    AlterTable, AlterTableAction, AlterTypeAction, ColumnDef, Comment, ConstraintKind, CreateIndex,
-    CreateTable, Drop, Expr, Fact, Ident, ObjectKind, ObjectName, PlacedStatement, RlsMode,
-    TypeDefinition,
+    AlterTable, AlterTableAction, AlterTypeAction, ColumnDef, Command, CommandVerb, Comment,
+    ConstraintKind, CreateIndex, CreateTable, Drop, Expr, Fact, Ident, ObjectKind, ObjectName,
+    PlacedStatement, RlsMode, TypeDefinition,
 };
 use crate::syntax::Language;
 use std::sync::Arc;
@@ -225,6 +225,8 @@ impl Builder {
             Fact::Drop(drop) => self.drop(drop, origin),
             Fact::Comment(comment) => self.comment(comment, origin),
             Fact::SetSearchPath { schemas } => self.search_path.set(schemas),
+            Fact::Command(command) => self.command(command, origin),
+            Fact::SetParameter { .. } => {}
             Fact::AlterFunction { name, settings } => {
                 // Without argument types the overload is unknown; every one of that name counts.
                 let functions = self.model.functions.iter_mut().filter(|f| {
@@ -988,8 +990,64 @@ impl Builder {
                     until: origin.statement_loc(),
                 });
             }
-            AlterTypeAction::Other => {}
+            AlterTypeAction::DropValue { .. } | AlterTypeAction::Other => {}
         }
+    }
+
+    /// Records the tables a command acts on; commands change no schema.
+    fn command(&mut self, command: &Command, origin: Origin) {
+        let tables: Vec<TableId> = match (command.verb, command.object_kind.as_deref()) {
+            (CommandVerb::Begin | CommandVerb::Commit, _) => return,
+            (CommandVerb::Reindex, Some("index")) => command
+                .targets
+                .iter()
+                .filter_map(|target| self.index_position(target))
+                .map(|position| self.model.indexes[position].table)
+                .collect(),
+            (CommandVerb::Reindex, Some("schema")) => {
+                let schemas: Vec<&str> = command
+                    .targets
+                    .iter()
+                    .map(|t| t.name.name.as_str())
+                    .collect();
+                self.model
+                    .live_tables()
+                    .filter(|t| schemas.contains(&t.name.schema.as_str()))
+                    .map(|t| t.id)
+                    .collect()
+            }
+            (CommandVerb::Reindex, Some("database")) => {
+                self.model.live_tables().map(|t| t.id).collect()
+            }
+            (CommandVerb::Reindex, Some("system")) => return,
+            _ => command
+                .targets
+                .iter()
+                .filter_map(|target| self.resolve(target))
+                .collect(),
+        };
+        if !tables.is_empty() {
+            self.model
+                .command_tables
+                .insert((origin.file, origin.base), tables);
+        }
+    }
+
+    /// The position in `indexes` of the index `target` names.
+    fn index_position(&self, target: &ObjectName) -> Option<usize> {
+        self.model.indexes.iter().position(|i| {
+            let table = self.model.table(i.table);
+            let implied = || super::names::implied_index_name(&table.name.name, &i.def.value);
+            let named = match i.name.as_deref() {
+                Some(name) => name == target.name.name,
+                None => implied() == target.name.name,
+            };
+            named
+                && target
+                    .schema
+                    .as_ref()
+                    .is_none_or(|s| table.name.schema == s.name)
+        })
     }
 
     fn drop(&mut self, drop: &Drop, origin: Origin) {
@@ -1002,6 +1060,11 @@ impl Builder {
                     self.model
                         .dropped_tables
                         .push((origin.loc(target.range), id));
+                    self.model
+                        .command_tables
+                        .entry((origin.file, origin.base))
+                        .or_default()
+                        .push(id);
                     for id in self.dropped_with(id, drop.cascade) {
                         let name = self.model.table(id).name.clone();
                         self.model.live.remove(&name);
@@ -1013,21 +1076,14 @@ impl Builder {
                     }
                 }
                 ObjectKind::Index => {
-                    let position = self.model.indexes.iter().position(|i| {
-                        let table = self.model.table(i.table);
-                        let implied =
-                            || super::names::implied_index_name(&table.name.name, &i.def.value);
-                        let named = match i.name.as_deref() {
-                            Some(name) => name == target.name.name,
-                            None => implied() == target.name.name,
-                        };
-                        named
-                            && target
-                                .schema
-                                .as_ref()
-                                .is_none_or(|s| self.model.table(i.table).name.schema == s.name)
-                    });
+                    let position = self.index_position(target);
                     if let Some(position) = position {
+                        let table = self.model.indexes[position].table;
+                        self.model
+                            .command_tables
+                            .entry((origin.file, origin.base))
+                            .or_default()
+                            .push(table);
                         self.model.indexes.remove(position);
                     }
                 }

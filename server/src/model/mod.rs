@@ -421,6 +421,10 @@ pub struct Model {
     pub statement_tables: HashMap<(FileId, u32), TableId>,
     /// The table each name of a DROP TABLE statement dropped, by the name's place.
     pub dropped_tables: Vec<(Loc, TableId)>,
+    /// The tables each TRUNCATE, REINDEX, VACUUM, CLUSTER, UPDATE, INSERT, DELETE, DROP TABLE
+    /// and DROP INDEX statement acts on (for an index, its table), resolved at that point, by
+    /// the statement's file and start offset.
+    pub command_tables: HashMap<(FileId, u32), Vec<TableId>>,
     /// Where each table's indexes are in `indexes`, by table id, filled when the build finishes:
     /// rules ask for a table's indexes thousands of times on a large schema.
     indexes_by_table: Vec<Vec<usize>>,

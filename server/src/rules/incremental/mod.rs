@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::analysis::FileData;
 use crate::config::Config;
-use crate::lower::{PlacedStatement, StatementKind};
+use crate::lower::{Fact, PlacedStatement, StatementKind};
 use crate::model::{FileId, Loc, Model, Origin, Table, TableId};
 use crate::rules::audit::FRAMEWORK_TABLES;
 use crate::rules::scope::{Owners, TableSet, Visit};
@@ -479,6 +479,12 @@ fn plan(
                 // schema, and those around it.
                 None if statement.lowered.kind == StatementKind::CreateFunction => {}
                 None if statement.lowered.facts.is_empty() => {}
+                // Commands (DML, TRUNCATE, ...) and settings change no table's definition.
+                None if statement
+                    .lowered
+                    .facts
+                    .iter()
+                    .all(|fact| matches!(fact, Fact::Command(_) | Fact::SetParameter { .. })) => {}
                 None => return Plan::Everything,
             }
         }
