@@ -36,7 +36,7 @@ use crate::fix::keyword_case;
 use crate::lower::{AlterTableAction, ColumnDef, Fact, TypeDefinition};
 use crate::model::{Loc, Model};
 use crate::rules::common::builtin;
-use crate::rules::migrations::on_existing_tables;
+use crate::rules::migrations::on_tables_with_rows;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, escape_snippet};
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -51,7 +51,7 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for found in on_existing_tables(cx) {
+    for found in on_tables_with_rows(cx) {
         let Fact::AlterTable(alter) = found.fact else {
             continue;
         };

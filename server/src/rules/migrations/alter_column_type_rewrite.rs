@@ -59,7 +59,7 @@ use crate::lower::{AlterTableAction, ConstraintKind, Expr, Fact, Ident, TypeRef}
 use crate::model::names::quote_if_needed;
 use crate::model::{Loc, Model, Table};
 use crate::rules::migrations::{
-    MigrationStatement, TableAlter, last_word_before, on_existing_tables, table_alters,
+    MigrationStatement, TableAlter, last_word_before, on_tables_with_rows, table_alters,
 };
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope, escape_snippet};
 use crate::text::TextRange;
@@ -76,7 +76,7 @@ pub(crate) const RULE: Rule = Rule {
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let version = cx.config.migrations.postgres_version();
     let mut alters: Option<Vec<TableAlter>> = None;
-    for found in on_existing_tables(cx) {
+    for found in on_tables_with_rows(cx) {
         let Fact::AlterTable(alter) = found.fact else {
             continue;
         };

@@ -46,7 +46,7 @@ use crate::config::Level;
 use crate::lower::{AlterTableAction, ConstraintKind, Fact};
 use crate::model::Loc;
 use crate::rules::migrations::foreign_key_not_valid::{validate_fix, validated_where_added};
-use crate::rules::migrations::on_existing_tables;
+use crate::rules::migrations::on_tables_with_rows;
 use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
@@ -59,7 +59,7 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for found in on_existing_tables(cx) {
+    for found in on_tables_with_rows(cx) {
         let Fact::AlterTable(alter) = found.fact else {
             continue;
         };

@@ -51,7 +51,7 @@ use crate::lower::{AlterTable, AlterTableAction, Constraint, ConstraintKind, Fac
 use crate::model::names::{implied_constraint_name, quote_if_needed};
 use crate::model::{Loc, Model, Table};
 use crate::rules::migrations::{
-    MigrationStatement, later_migration, on_existing_tables, pending_migrations,
+    MigrationStatement, later_migration, on_tables_with_rows, pending_migrations,
     runs_in_one_transaction,
 };
 use crate::rules::{Diagnostic, Edit, Fix, MigrationStep, Rule, RuleCx, RuleScope};
@@ -66,7 +66,7 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for found in on_existing_tables(cx) {
+    for found in on_tables_with_rows(cx) {
         let Fact::AlterTable(alter) = found.fact else {
             continue;
         };

@@ -34,7 +34,7 @@ use crate::config::Level;
 use crate::fix::keyword_case;
 use crate::lower::Fact;
 use crate::model::Loc;
-use crate::rules::migrations::on_existing_tables;
+use crate::rules::migrations::on_tables_with_rows;
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::text::TextRange;
 
@@ -48,7 +48,7 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for found in on_existing_tables(cx) {
+    for found in on_tables_with_rows(cx) {
         let Fact::CreateIndex(index) = found.fact else {
             continue;
         };

@@ -1,7 +1,8 @@
 //! Section 10 of the catalog: zero-downtime migrations. These rules look at the statements of
 //! migrations not yet applied (advice on a migration that ran long ago helps nobody), and only
 //! at statements on tables that an earlier migration created: a table created in the same file
-//! is new and empty, so locks on it block nobody.
+//! is new and empty, so locks on it block nobody. Nor, for the rules about scans, rewrites and
+//! rows, at statements on a table the same migration truncated first.
 
 pub(crate) mod add_column_not_null_without_default;
 pub(crate) mod alter_column_type_rewrite;
@@ -54,6 +55,9 @@ pub(crate) struct MigrationStatement<'a> {
     pub statement: &'a PlacedStatement,
     pub fact: &'a Fact,
     pub table: &'a Table,
+    /// An earlier statement of the same migration truncated the table: it has no rows to
+    /// scan, rewrite or check, and no row a NOT NULL column would fail on.
+    pub emptied: bool,
 }
 
 /// The migrations not yet applied (see `workspace::history`).
@@ -246,6 +250,32 @@ pub(crate) fn is_older(cx: &RuleCx, table: &Table, order: usize) -> bool {
         .is_some_and(|created| created.order < order)
 }
 
+/// [`on_existing_tables`] but those the migration emptied first: the rules about scans,
+/// rewrites and existing rows have nothing to say about an empty table.
+pub(crate) fn on_tables_with_rows<'a>(cx: &RuleCx<'a>) -> Vec<MigrationStatement<'a>> {
+    let mut found = on_existing_tables(cx);
+    found.retain(|statement| !statement.emptied);
+    found
+}
+
+/// Whether a TRUNCATE of `table` comes before `offset` in `file`.
+fn truncated_before(cx: &RuleCx, file: &FileData, offset: u32, table: &Table) -> bool {
+    file.statements
+        .iter()
+        .take_while(|statement| statement.start < offset)
+        .filter(|statement| {
+            statement.lowered.facts.iter().any(|fact| {
+                matches!(fact, Fact::Command(command) if command.verb == CommandVerb::Truncate)
+            })
+        })
+        .any(|statement| {
+            cx.model
+                .command_tables
+                .get(&(file.id, statement.start))
+                .is_some_and(|tables| tables.contains(&table.id))
+        })
+}
+
 /// Every ALTER TABLE / CREATE INDEX fact of a pending migration whose table an earlier migration
 /// created.
 pub(crate) fn on_existing_tables<'a>(cx: &RuleCx<'a>) -> Vec<MigrationStatement<'a>> {
@@ -271,6 +301,7 @@ pub(crate) fn on_existing_tables<'a>(cx: &RuleCx<'a>) -> Vec<MigrationStatement<
                         statement,
                         fact,
                         table,
+                        emptied: truncated_before(cx, file, statement.start, table),
                     });
                 }
             }

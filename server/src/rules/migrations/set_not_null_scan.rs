@@ -48,7 +48,7 @@ use crate::lower::{AlterTableAction, ConstraintKind, Expr, Ident};
 use crate::model::names::{implied_constraint_name, quote_if_needed};
 use crate::model::{Loc, Model, Table};
 use crate::rules::migrations::{
-    MigrationStatement, TableAlter, last_word_before, later_migration, on_existing_tables,
+    MigrationStatement, TableAlter, last_word_before, later_migration, on_tables_with_rows,
     table_alters,
 };
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
@@ -66,7 +66,7 @@ pub(crate) const RULE: Rule = Rule {
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let version = cx.config.migrations.postgres_version();
     let mut alters: Option<Vec<TableAlter>> = None;
-    for found in on_existing_tables(cx) {
+    for found in on_tables_with_rows(cx) {
         let crate::lower::Fact::AlterTable(alter) = found.fact else {
             continue;
         };

@@ -48,7 +48,7 @@ use crate::lower::{AlterTable, AlterTableAction, Constraint, ConstraintKind, Fac
 use crate::model::Loc;
 use crate::model::names::quote_if_needed;
 use crate::rules::migrations::foreign_key_not_valid::default_name;
-use crate::rules::migrations::{MigrationStatement, later_migration, on_existing_tables};
+use crate::rules::migrations::{MigrationStatement, later_migration, on_tables_with_rows};
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
@@ -61,7 +61,7 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    for found in on_existing_tables(cx) {
+    for found in on_tables_with_rows(cx) {
         let Fact::AlterTable(alter) = found.fact else {
             continue;
         };

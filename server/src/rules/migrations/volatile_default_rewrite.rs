@@ -51,7 +51,7 @@ use crate::lower::{AlterTableAction, ColumnDef, Expr, Fact, Literal};
 use crate::model::Loc;
 use crate::model::names::quote_if_needed;
 use crate::rules::migrations::{
-    MigrationStatement, last_word_before, later_migration, on_existing_tables,
+    MigrationStatement, last_word_before, later_migration, on_tables_with_rows,
 };
 use crate::rules::{Diagnostic, Edit, Fix, Rule, RuleCx, RuleScope};
 use crate::text::TextRange;
@@ -84,7 +84,7 @@ const VOLATILE: &[&str] = &[
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let version = cx.config.migrations.postgres_version();
-    for found in on_existing_tables(cx) {
+    for found in on_tables_with_rows(cx) {
         let Fact::AlterTable(alter) = found.fact else {
             continue;
         };
