@@ -37,7 +37,7 @@ use crate::config::Level;
 use crate::lower::{AlterTableAction, Fact};
 use crate::model::Loc;
 use crate::model::names::quote_if_needed;
-use crate::rules::migrations::{on_existing_tables, pending_migrations};
+use crate::rules::migrations::{added_earlier_in_file, on_existing_tables, pending_migrations};
 use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
 pub(crate) const RULE: Rule = Rule {
@@ -76,29 +76,6 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }
     }
     dropped_tables(cx, out);
-}
-
-/// `ADD COLUMN column` on `table` earlier in the same migration: the column is new.
-fn added_earlier_in_file(
-    found: &crate::rules::migrations::MigrationStatement,
-    table: &str,
-    column: &str,
-) -> bool {
-    found
-        .file
-        .statements
-        .iter()
-        .take_while(|statement| statement.start < found.statement.start)
-        .flat_map(|statement| &statement.lowered.facts)
-        .any(|fact| {
-            let Fact::AlterTable(alter) = fact else {
-                return false;
-            };
-            alter.name.name.name == table
-                && alter.actions.iter().any(|action| {
-                    matches!(&action.action, AlterTableAction::AddColumn { column: added, .. } if added.name.name == column)
-                })
-        })
 }
 
 /// DROP TABLE of a table an earlier migration created, in a pending migration.

@@ -25,7 +25,7 @@ pub(crate) mod volatile_default_rewrite;
 
 use super::{MigrationStep, Rule, RuleCx, migration_name};
 use crate::analysis::FileData;
-use crate::lower::{AlterTable, Command, CommandVerb, Fact, PlacedStatement};
+use crate::lower::{AlterTable, AlterTableAction, Command, CommandVerb, Fact, PlacedStatement};
 use crate::model::{History, Loc, Table, TableId};
 
 pub(super) const RULES: &[&Rule] = &[
@@ -248,6 +248,25 @@ pub(crate) fn is_older(cx: &RuleCx, table: &Table, order: usize) -> bool {
     cx.model
         .file_meta(table.created.file)
         .is_some_and(|created| created.order < order)
+}
+
+/// `ADD COLUMN column` on `table` earlier in the same migration: the column is new.
+pub(crate) fn added_earlier_in_file(found: &MigrationStatement, table: &str, column: &str) -> bool {
+    found
+        .file
+        .statements
+        .iter()
+        .take_while(|statement| statement.start < found.statement.start)
+        .flat_map(|statement| &statement.lowered.facts)
+        .any(|fact| {
+            let Fact::AlterTable(alter) = fact else {
+                return false;
+            };
+            alter.name.name.name == table
+                && alter.actions.iter().any(|action| {
+                    matches!(&action.action, AlterTableAction::AddColumn { column: added, .. } if added.name.name == column)
+                })
+        })
 }
 
 /// [`on_existing_tables`] but those the migration emptied first: the rules about scans,

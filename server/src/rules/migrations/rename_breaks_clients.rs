@@ -44,7 +44,7 @@ use crate::fix::{insert_statement_after, keyword_case};
 use crate::lower::{AlterTableAction, Fact};
 use crate::model::names::quote_if_needed;
 use crate::model::{Loc, QualifiedName};
-use crate::rules::migrations::{MigrationStatement, on_existing_tables};
+use crate::rules::migrations::{MigrationStatement, added_earlier_in_file, on_existing_tables};
 use crate::rules::{Diagnostic, Fix, Rule, RuleCx, RuleScope};
 use crate::text::TextRange;
 
@@ -73,6 +73,12 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                     renamed_from(&found).unwrap_or(found.table.name_at(cx.model, at)),
                     quote_if_needed(&new_name.name)
                 ),
+                // A column the same migration added is new: no running code uses its name.
+                AlterTableAction::RenameColumn { column, .. }
+                    if added_earlier_in_file(&found, &alter.name.name.name, &column.name) =>
+                {
+                    continue;
+                }
                 AlterTableAction::RenameColumn { column, new_name } => format!(
                     "renaming column `{}` of existing table `{}` to `{}` breaks the running application, which still uses the old name until its next release is deployed; add the new column, write both, backfill, switch the code, then drop the old column in a later release",
                     quote_if_needed(&column.name),
