@@ -9,10 +9,38 @@
 /// What an edit inserts: the characters that change how SQL and Prisma split into statements and
 /// tokens, multi-byte text, and whole statements.
 const PIECES: &[&str] = &[
-    "", ";", "(", ")", "'", "\"", "$$", "--", "/*", "*/", "\n", "\r\n", "\r", " ", "x", "é",
-    "🚀", ",", "CREATE TABLE t (id int);\n", "timestamp", "REFERENCES t (id)", "NOT NULL",
-    "ALTER TABLE t ADD COLUMN c text;\n", "{", "}", "model M {\n  id Int @id\n}\n", "@relation",
-    "DROP TABLE t;\n", "CREATE INDEX i ON t (id);\n", "\\", "E'", "`",
+    "",
+    ";",
+    "(",
+    ")",
+    "'",
+    "\"",
+    "$$",
+    "--",
+    "/*",
+    "*/",
+    "\n",
+    "\r\n",
+    "\r",
+    " ",
+    "x",
+    "é",
+    "🚀",
+    ",",
+    "CREATE TABLE t (id int);\n",
+    "timestamp",
+    "REFERENCES t (id)",
+    "NOT NULL",
+    "ALTER TABLE t ADD COLUMN c text;\n",
+    "{",
+    "}",
+    "model M {\n  id Int @id\n}\n",
+    "@relation",
+    "DROP TABLE t;\n",
+    "CREATE INDEX i ON t (id);\n",
+    "\\",
+    "E'",
+    "`",
 ];
 
 pub struct Edit {
@@ -39,13 +67,16 @@ pub fn split(data: &[u8]) -> (String, &[u8]) {
     }
 }
 
-/// The next edit of `text` from the script, on character boundaries.
+/// The next edit of `text` from the script, on character boundaries and never between the two
+/// characters of a CRLF line break, where no LSP position can point.
 pub fn next_edit(text: &str, script: &mut &[u8]) -> Option<Edit> {
     let (&[a, b, len, piece], rest) = script.split_first_chunk::<4>()?;
     *script = rest;
     let floor = |mut at: usize| {
         at = at.min(text.len());
-        while !text.is_char_boundary(at) {
+        while !text.is_char_boundary(at)
+            || (text[..at].ends_with('\r') && text[at..].starts_with('\n'))
+        {
             at -= 1;
         }
         at
