@@ -277,22 +277,24 @@ pub(crate) fn on_tables_with_rows<'a>(cx: &RuleCx<'a>) -> Vec<MigrationStatement
     found
 }
 
-/// Whether a TRUNCATE of `table` comes before `offset` in `file`.
-fn truncated_before(cx: &RuleCx, file: &FileData, offset: u32, table: &Table) -> bool {
+/// The tables `file` truncates, with the offset of each TRUNCATE.
+fn truncations(cx: &RuleCx, file: &FileData) -> Vec<(u32, TableId)> {
     file.statements
         .iter()
-        .take_while(|statement| statement.start < offset)
         .filter(|statement| {
             statement.lowered.facts.iter().any(|fact| {
                 matches!(fact, Fact::Command(command) if command.verb == CommandVerb::Truncate)
             })
         })
-        .any(|statement| {
+        .flat_map(|statement| {
             cx.model
                 .command_tables
                 .get(&(file.id, statement.start))
-                .is_some_and(|tables| tables.contains(&table.id))
+                .into_iter()
+                .flatten()
+                .map(|table| (statement.start, *table))
         })
+        .collect()
 }
 
 /// Every ALTER TABLE / CREATE INDEX fact of a pending migration whose table an earlier migration
@@ -303,6 +305,7 @@ pub(crate) fn on_existing_tables<'a>(cx: &RuleCx<'a>) -> Vec<MigrationStatement<
         let Some(meta) = cx.model.file_meta(file.id) else {
             continue;
         };
+        let truncated = truncations(cx, file);
         for statement in file.statements.iter() {
             let Some(table) = cx.model.statement_table(file.id, statement.start) else {
                 continue;
@@ -313,6 +316,9 @@ pub(crate) fn on_existing_tables<'a>(cx: &RuleCx<'a>) -> Vec<MigrationStatement<
             if created.order >= meta.order {
                 continue;
             }
+            let emptied = truncated
+                .iter()
+                .any(|&(at, id)| at < statement.start && id == table.id);
             for fact in &statement.lowered.facts {
                 if matches!(fact, Fact::AlterTable(_) | Fact::CreateIndex(_)) {
                     found.push(MigrationStatement {
@@ -320,7 +326,7 @@ pub(crate) fn on_existing_tables<'a>(cx: &RuleCx<'a>) -> Vec<MigrationStatement<
                         statement,
                         fact,
                         table,
-                        emptied: truncated_before(cx, file, statement.start, table),
+                        emptied,
                     });
                 }
             }
