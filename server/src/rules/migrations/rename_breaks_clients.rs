@@ -1,9 +1,10 @@
 //! ## What it does
 //! Reports `ALTER TABLE ... RENAME TO ...` and `ALTER TABLE ... RENAME [COLUMN] ... TO ...` in a
 //! migration not yet applied, on a table that an earlier migration created, on the RENAME
-//! clause. Not reported: tables created in the same migration, and a rename followed in the
-//! same migration by a view with the table's former name (the view keeps the old name working:
-//! that is the expand step).
+//! clause. Not reported: tables created in the same migration, columns added earlier in the
+//! same migration (the temporary column of a conversion), and a rename followed in the same
+//! migration by a view with the table's former name (the view keeps the old name working: that
+//! is the expand step).
 //!
 //! ## Why is this bad?
 //! A deploy runs the migration while the previous release of the application is still serving
