@@ -39,6 +39,7 @@ fn every_corpus_file_is_checked_without_a_crash() {
         corpus.join("sql"),
         corpus.join("prisma"),
         corpus.join("pg-regress"),
+        corpus.join("markdown"),
     ];
     let mut projects: Vec<PathBuf> = std::fs::read_dir(corpus.join("migrations"))
         .unwrap()
@@ -97,4 +98,38 @@ fn no_syntax_error_on_sql_postgres_accepts() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+/// The design documents of `markdown/` show parts of real schemas, excerpts and queries: none of
+/// that is a syntax error, a reference to an unknown table or a duplicate definition.
+#[test]
+fn design_documents_report_no_fragment_as_an_error() {
+    let Some(corpus) = corpus("design_documents_report_no_fragment_as_an_error") else {
+        return;
+    };
+    let dir = corpus.join("markdown");
+    let output = ddlint(&["check", "--format", "json"], &dir);
+    let found: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("output is not JSON: {e}"));
+    let fragment_rules = [
+        "syntax-error",
+        "foreign-key-unknown-target",
+        "unknown-column-reference",
+        "unknown-type",
+        "duplicate-table",
+        "duplicate-column",
+    ];
+    let wrong: Vec<&serde_json::Value> = found
+        .iter()
+        .filter(|d| fragment_rules.contains(&d["rule"].as_str().unwrap_or("")))
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    // The documents that define tables are read: civitai's outbox tables use `timestamp(3)`.
+    assert!(
+        found
+            .iter()
+            .any(|d| d["rule"] == "timestamp-without-time-zone"
+                && d["path"].as_str().unwrap_or("").ends_with("civitai-outbox-tables.md")),
+        "the SQL blocks of the documents were not read"
+    );
 }

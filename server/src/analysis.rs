@@ -10,6 +10,7 @@ use tree_sitter::InputEdit;
 
 use crate::config::Config;
 use crate::lower::{self, ChangedSpan, PlacedStatement};
+use crate::markdown::Embedding;
 use crate::model::{BuildCache, FileId, FileInput, History, Model};
 use crate::rules::suppression::{self, Suppressions};
 use crate::rules::{self, Diagnostic, RuleCache, Selection};
@@ -26,7 +27,13 @@ pub struct FileData {
     /// The path as the user reached it (for messages).
     pub path: PathBuf,
     pub language: Language,
+    /// The text the analysis reads: the file's text, or for a Markdown document its view of
+    /// the schema blocks (see [`crate::markdown`]), the same length, every offset the same.
     pub text: Arc<str>,
+    /// The file's own text: what an editor shows and what fixes are applied to.
+    pub document: Arc<str>,
+    /// The blocks of a Markdown document.
+    pub markdown: Option<Arc<Embedding>>,
     pub syntax: SyntaxTrees,
     /// The part of the text that is applied (dbmate and goose files: the up section).
     pub applied: TextRange,
@@ -40,6 +47,9 @@ pub struct FileData {
 impl FileData {
     /// Parses and lowers `text` from scratch.
     pub fn new(id: FileId, path: PathBuf, language: Language, text: Arc<str>) -> FileData {
+        if crate::markdown::is_document(&path) {
+            return FileData::design_document(id, path, text);
+        }
         let tree = crate::syntax::parse(language, &text, None);
         let applied = applied_region(language, &text);
         let statements = match language {
@@ -59,6 +69,43 @@ impl FileData {
             statements,
             suppressions,
         )
+    }
+
+    /// A Markdown document (or a Mermaid file): its schema blocks parsed from the document's
+    /// view, syntax errors kept only in blocks that read as schema.
+    fn design_document(id: FileId, path: PathBuf, document: Arc<str>) -> FileData {
+        let embedding = Embedding::scan(&path, &document);
+        let language = embedding.language();
+        let text: Arc<str> = Arc::from(embedding.view(&document, language));
+        let tree = crate::syntax::parse(language, &text, None);
+        let whole = TextRange::new(0, text.len() as u32);
+        let mut statements = match language {
+            Language::Sql => lower::lower_sql(&tree, &text, whole),
+            Language::Prisma => lower::lower_prisma(&tree, &text),
+        };
+        crate::markdown::keep_latest_definitions(&embedding, &mut statements);
+        let syntax = SyntaxTrees::from_tree(language, tree, &text);
+        let lines = Arc::new(LineIndex::new(&document));
+        let mut suppressions = suppression::collect(language, &syntax, &text, &statements);
+        suppressions.add(embedding.suppressions(&document));
+        let mut file = FileData::assemble(
+            id,
+            path,
+            language,
+            (text, lines),
+            syntax,
+            whole,
+            statements,
+            suppressions,
+        );
+        file.syntax_errors.retain(|error| {
+            embedding
+                .block_holding(TextRange::empty(error.range.start()))
+                .is_some_and(|block| Embedding::reads_as_schema(block, &document))
+        });
+        file.document = document;
+        file.markdown = Some(Arc::new(embedding));
+        file
     }
 
     /// A file ddlint reports on but does not analyse (a baseline's entries): its text and
@@ -85,6 +132,9 @@ impl FileData {
     /// chunks of the text the edits touched are parsed again, and only the statements they
     /// touched are lowered again.
     pub fn reparsed(&self, text: Arc<str>, edits: &[InputEdit], span: ChangedSpan) -> FileData {
+        if self.markdown.is_some() {
+            return FileData::design_document(self.id, self.path.clone(), text);
+        }
         let (syntax, reparsed) = self.syntax.reparse(&text, edits, span.new, span.delta);
         let applied = self.applied_after_edit(&text, span);
         let all_applied = applied == TextRange::new(0, text.len() as u32)
@@ -179,7 +229,9 @@ impl FileData {
             id,
             path,
             language,
+            document: Arc::clone(&text),
             text,
+            markdown: None,
             syntax,
             applied,
             statements: Arc::new(statements),
@@ -273,6 +325,7 @@ pub fn check_source(
     let files: Vec<&FileData> = members.iter().map(|member| member.file).collect();
     let mut diagnostics = cache.rules.check(&model, &files, config, selection);
     rules::place_fixes(&mut diagnostics, &model);
+    crate::markdown::confine_fixes(&mut diagnostics, &files);
     (model, diagnostics)
 }
 
@@ -289,6 +342,7 @@ fn check_source_once(
     let files: Vec<&FileData> = members.iter().map(|member| member.file).collect();
     let mut diagnostics = rules::check(&model, &files, config, selection);
     rules::place_fixes(&mut diagnostics, &model);
+    crate::markdown::confine_fixes(&mut diagnostics, &files);
     diagnostics
 }
 

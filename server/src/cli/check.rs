@@ -228,7 +228,7 @@ fn apply_fixes(
         }
         let mut inputs = write_migrations(checked, &steps, now, cwd)?;
         for file in &checked.files {
-            let (text, _) = apply_edits(&file.text, file.id, &edits);
+            let (text, _) = apply_edits(&file.document, file.id, &edits);
             if taken.contains_key(&file.id) {
                 std::fs::write(&file.path, &text)
                     .map_err(|e| format!("{}: cannot write: {e}", file.path.display()))?;

@@ -222,11 +222,13 @@ impl<'f> Excerpt<'f> {
     }
 }
 
-/// A line's text without its terminator.
+/// A line's text without its terminator, as the file has it (a Markdown document's prose too).
 fn content(file: &FileData, line: u32) -> &str {
-    file.lines
-        .line_range(line)
-        .map_or("", |range| file.slice(range))
+    file.lines.line_range(line).map_or("", |range| {
+        file.document
+            .get(range.start() as usize..range.end() as usize)
+            .unwrap_or("")
+    })
 }
 
 /// Appends `line` with each tab replaced by the spaces up to the next tab stop; columns count

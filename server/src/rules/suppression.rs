@@ -8,7 +8,7 @@ use crate::lower::PlacedStatement;
 use crate::syntax::{Language, SyntaxTrees};
 use crate::text::TextRange;
 
-const MARKER: &str = "ddlint-ignore";
+pub(crate) const MARKER: &str = "ddlint-ignore";
 
 /// One rule id named in a suppression comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +41,15 @@ pub struct Suppressions {
     pub items: Vec<Suppression>,
     /// The marker occurs in the text, in a comment or not.
     pub marked: bool,
+}
+
+impl Suppressions {
+    /// Adds suppressions found another way (a Markdown document's HTML comments).
+    pub fn add(&mut self, more: Vec<Suppression>) {
+        self.marked |= !more.is_empty();
+        self.items.extend(more);
+        self.items.sort_by_key(|item| item.comment);
+    }
 }
 
 /// `collect` for a text whose previous version held no marker and which differs from it only in
@@ -135,7 +144,7 @@ fn comment_at(syntax: &SyntaxTrees, offset: usize) -> Option<Node<'_>> {
 }
 
 /// `a, b c` -> the ids with their ranges; stops at the first word that is not an id (a reason).
-fn rule_ids(list: &str, list_start: usize) -> Vec<SuppressedRule> {
+pub(crate) fn rule_ids(list: &str, list_start: usize) -> Vec<SuppressedRule> {
     let mut rules = Vec::new();
     let mut offset = 0;
     for piece in list.split_inclusive([',', ' ', '\t']) {

@@ -26,11 +26,12 @@ pub enum Language {
 }
 
 impl Language {
-    /// The language of a file, from its extension.
+    /// The language of a file, from its extension. A Markdown document's is decided by its
+    /// blocks when it is read; SQL stands for it until then.
     pub fn from_path(path: &std::path::Path) -> Option<Language> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
-            "sql" | "pgsql" | "psql" => Some(Language::Sql),
+            "sql" | "pgsql" | "psql" | "md" | "markdown" | "mmd" | "mermaid" => Some(Language::Sql),
             "prisma" => Some(Language::Prisma),
             _ => None,
         }
@@ -260,6 +261,10 @@ mod tests {
             Language::from_path(Path::new("schema.prisma")),
             Some(Language::Prisma)
         );
-        assert_eq!(Language::from_path(Path::new("README.md")), None);
+        assert_eq!(
+            Language::from_path(Path::new("README.md")),
+            Some(Language::Sql)
+        );
+        assert_eq!(Language::from_path(Path::new("notes.txt")), None);
     }
 }

@@ -19,6 +19,8 @@ use crate::config::Config;
 pub enum FileKind {
     Sql,
     Prisma,
+    /// A Markdown design document or a Mermaid diagram (see [`crate::markdown`]).
+    Markdown,
 }
 
 impl FileKind {
@@ -27,6 +29,7 @@ impl FileKind {
         match extension.as_str() {
             "sql" | "pgsql" | "psql" => Some(FileKind::Sql),
             "prisma" => Some(FileKind::Prisma),
+            "md" | "markdown" | "mmd" | "mermaid" => Some(FileKind::Markdown),
             _ => None,
         }
     }
@@ -65,9 +68,9 @@ pub enum Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Problem::NotSchemaFile => {
-                f.write_str("not a SQL or Prisma file (.sql, .pgsql, .psql, .prisma)")
-            }
+            Problem::NotSchemaFile => f.write_str(
+                "not a schema file (.sql, .pgsql, .psql, .prisma, .md, .markdown, .mmd)",
+            ),
             Problem::NotFound => f.write_str("no such file or directory"),
             Problem::SymlinkLoop => f.write_str(
                 "a symbolic link loop (following the links leads back to one of them); point the \
@@ -332,7 +335,11 @@ mod tests {
             FileKind::of(Path::new("schema.prisma")),
             Some(FileKind::Prisma)
         );
-        assert_eq!(FileKind::of(Path::new("notes.md")), None);
+        assert_eq!(
+            FileKind::of(Path::new("notes.md")),
+            Some(FileKind::Markdown)
+        );
+        assert_eq!(FileKind::of(Path::new("notes.txt")), None);
         assert_eq!(FileKind::of(Path::new("sql")), None);
         assert_eq!(FileKind::of(Path::new(".sql")), None);
     }
@@ -414,7 +421,7 @@ mod tests {
         let config = config_at(&scratch, r#"exclude = ["excluded.sql"]"#);
         let ignored = scratch.write("ignored.sql", "");
         let excluded = scratch.write("excluded.sql", "");
-        let text = scratch.write("README.md", "");
+        let text = scratch.write("notes.txt", "");
         let missing = scratch.path().join("missing.sql");
         let collected = collect_files(
             &[
@@ -442,7 +449,7 @@ mod tests {
         assert_eq!(
             collected.problems[0].to_string(),
             format!(
-                "{}: not a SQL or Prisma file (.sql, .pgsql, .psql, .prisma)",
+                "{}: not a schema file (.sql, .pgsql, .psql, .prisma, .md, .markdown, .mmd)",
                 text.display()
             )
         );

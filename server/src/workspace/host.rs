@@ -374,7 +374,7 @@ impl Host {
         };
         let document = Document::new(&text, version);
         if let Some(file) = self.files.get_mut(&path) {
-            let same = matches!(file.pending, Pending::Nothing) && *file.data.text == *text;
+            let same = matches!(file.pending, Pending::Nothing) && *file.data.document == *text;
             if !same {
                 file.pending = Pending::Replaced(Arc::from(text));
             }
@@ -488,7 +488,7 @@ impl Host {
         file.pending = Pending::Nothing;
         match files::read_text(path) {
             Ok(text) => {
-                if *text == *file.data.text {
+                if *text == *file.data.document {
                     self.reversion(path);
                 } else {
                     file.pending = Pending::Replaced(text);
@@ -582,7 +582,7 @@ impl Host {
         }
         match files::read_text(path) {
             Ok(text) => {
-                if *text != *file.data.text {
+                if *text != *file.data.document {
                     file.pending = Pending::Replaced(text);
                     self.touch(path);
                 }

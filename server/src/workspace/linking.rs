@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use super::files::FileKind;
 use super::sources::{FileRole, SchemaSource, SourceFile, SourceKind};
 use crate::lower::{AlterTypeAction, Fact, ObjectName, PlacedStatement, TypeRef};
 
@@ -129,10 +130,7 @@ pub fn link_schema_directories<'a>(
     for source in sources {
         let linkable = source.kind == SourceKind::Standalone
             && source.files.len() == 1
-            && source.files[0]
-                .path
-                .extension()
-                .is_some_and(|e| e != "prisma");
+            && FileKind::of(&source.files[0].path) == Some(FileKind::Sql);
         match (linkable, source.files[0].path.parent()) {
             (true, Some(directory)) => by_directory
                 .entry(directory.to_path_buf())
@@ -184,6 +182,14 @@ pub fn beside_other_schemas(sources: &[SchemaSource], source: &SchemaSource) -> 
     if source.kind != SourceKind::Standalone {
         return false;
     }
+    // A design document shows part of a schema: what it does not define is elsewhere.
+    if source
+        .files
+        .iter()
+        .any(|f| FileKind::of(&f.path) == Some(FileKind::Markdown))
+    {
+        return true;
+    }
     let directories: BTreeSet<&Path> = source
         .files
         .iter()
@@ -194,7 +200,7 @@ pub fn beside_other_schemas(sources: &[SchemaSource], source: &SchemaSource) -> 
         .filter(|other| other.kind == SourceKind::Standalone && *other != source)
         .flat_map(|other| &other.files)
         .any(|file| {
-            file.path.extension().is_some_and(|e| e != "prisma")
+            FileKind::of(&file.path) == Some(FileKind::Sql)
                 && file
                     .path
                     .parent()

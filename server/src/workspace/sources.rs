@@ -121,11 +121,16 @@ pub fn group_into_sources(
     configured_roots: &[PathBuf],
     declares_datasource: impl Fn(&Path) -> bool,
 ) -> Vec<SchemaSource> {
-    let (prisma_files, sql_files): (Vec<&PathBuf>, Vec<&PathBuf>) = files
+    let (prisma_files, other_files): (Vec<&PathBuf>, Vec<&PathBuf>) = files
         .iter()
         .partition(|path| FileKind::of(path) == Some(FileKind::Prisma));
+    // A design document is its own schema, wherever it lies.
+    let (documents, sql_files): (Vec<&PathBuf>, Vec<&PathBuf>) = other_files
+        .into_iter()
+        .partition(|path| FileKind::of(path) == Some(FileKind::Markdown));
     let mut sources = sql_sources(&sql_files, configured_roots);
     sources.extend(prisma_sources(&prisma_files, &declares_datasource));
+    sources.extend(documents.into_iter().map(|path| standalone(path)));
     sources.sort_by(|a, b| a.root.cmp(&b.root));
     sources
 }
