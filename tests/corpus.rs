@@ -129,7 +129,10 @@ fn design_documents_report_no_fragment_as_an_error() {
         found
             .iter()
             .any(|d| d["rule"] == "timestamp-without-time-zone"
-                && d["path"].as_str().unwrap_or("").ends_with("civitai-outbox-tables.md")),
+                && d["path"]
+                    .as_str()
+                    .unwrap_or("")
+                    .ends_with("civitai-outbox-tables.md")),
         "the SQL blocks of the documents were not read"
     );
 }
