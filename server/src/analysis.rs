@@ -251,6 +251,16 @@ impl FileData {
             .then_some(candidate)
     }
 
+    /// Whether `offset` is in the text the analysis reads: anywhere in a schema file, only in
+    /// the schema blocks of a Markdown document (not in its prose).
+    pub fn reads_at(&self, offset: u32) -> bool {
+        self.markdown.as_ref().is_none_or(|embedding| {
+            embedding
+                .blocks_of(self.language)
+                .any(|block| block.content.contains_inclusive(offset))
+        })
+    }
+
     pub fn slice(&self, range: TextRange) -> &str {
         self.text
             .get(range.start() as usize..range.end() as usize)

@@ -59,6 +59,9 @@ const LIMIT: usize = 500;
 
 pub fn completion(file: &FileView, offset: u32, config: CompletionConfig) -> Option<Completions> {
     let text = &file.data.text;
+    if !file.data.reads_at(offset) {
+        return None;
+    }
     let offset = (offset as usize).min(text.len());
     if !text.is_char_boundary(offset) {
         return None;

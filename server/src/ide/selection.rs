@@ -7,6 +7,9 @@ use crate::workspace::host::FileView;
 /// The ranges to select at `offset`, innermost first, each containing the previous.
 pub fn selection_ranges(file: &FileView, offset: u32) -> Vec<TextRange> {
     let len = file.data.text.len() as u32;
+    if !file.data.reads_at(offset) {
+        return Vec::new();
+    }
     let mut out: Vec<TextRange> = Vec::new();
     let mut node = file.data.syntax.node_at(offset as usize);
     while let Some(current) = node {

@@ -250,3 +250,13 @@ fn documents_without_schema_blocks_are_quiet() {
     let text = "# Notes\n\nNothing here but `CREATE TABLE` in prose.\n\n```bash\npsql -c 'CREATE TABLE x (a int)'\n```\n";
     assert!(check(text).diagnostics.is_empty());
 }
+
+#[test]
+fn only_the_schema_blocks_are_read() {
+    let text =
+        "Prose CREATE\n\n```sql\nCREATE TABLE a (id bigint);\n```\n\n```mermaid\nerDiagram\n```\n";
+    let file = &check(text).files[0];
+    assert!(!file.reads_at(text.find("Prose").unwrap() as u32));
+    assert!(file.reads_at(text.find("TABLE a").unwrap() as u32));
+    assert!(!file.reads_at(text.find("erDiagram").unwrap() as u32));
+}
