@@ -26,6 +26,7 @@ pub mod fixture;
 pub mod ide;
 pub mod lower;
 pub mod lsp;
+pub mod mermaid;
 pub mod model;
 pub mod rules;
 pub mod suggest;
