@@ -40,19 +40,16 @@ fn succeeds(args: &[&str]) -> String {
 }
 
 #[test]
-fn mermaid_has_one_diagram_per_schema_source() {
+fn mermaid_is_one_diagram_with_a_section_per_schema_source() {
     let out = succeeds(&["erd", "examples"]);
     assert!(
         out.starts_with(
-            "%% examples/migrations\nerDiagram\n    accounts {\n        bigint id PK\n"
+            "erDiagram\n    %% examples/migrations\n    accounts {\n        bigint id PK\n"
         ),
         "{out}"
     );
-    assert!(
-        out.contains("\n\n%% examples/schema.sql\nerDiagram\n"),
-        "{out}"
-    );
-    assert_eq!(out.matches("erDiagram").count(), 2);
+    assert!(out.contains("\n    %% examples/schema.sql\n"), "{out}");
+    assert_eq!(out.matches("erDiagram").count(), 1);
     assert!(
         out.contains("    accounts ||..o{ projects : \"account_id\"\n"),
         "{out}"
@@ -68,6 +65,72 @@ fn mermaid_has_one_diagram_per_schema_source() {
     assert!(
         out.contains("    payment_events {\n"),
         "a table without relationships is drawn too:\n{out}"
+    );
+}
+
+#[test]
+fn source_chooses_one_schema_source() {
+    let out = succeeds(&["erd", "examples", "--source", "examples/schema.sql"]);
+    assert!(out.starts_with("erDiagram\n    customers {\n"), "{out}");
+    assert!(!out.contains("accounts") && !out.contains("%%"), "{out}");
+    let out = succeeds(&[
+        "erd",
+        ".",
+        "--source",
+        "./examples/migrations/",
+        "--format",
+        "dot",
+    ]);
+    assert!(
+        out.contains("accounts") && !out.contains("customers"),
+        "{out}"
+    );
+    let output = ddlint(&["erd", "examples", "--source", "examples/nothing"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: no schema source at examples/nothing; the sources with tables are \
+         examples/migrations, examples/schema.sql\n"
+    );
+}
+
+#[test]
+fn a_table_name_in_two_sources_names_its_source() {
+    let dir = std::env::temp_dir().join(format!("ddlint-erd-sources-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("a")).unwrap();
+    std::fs::create_dir_all(dir.join("b")).unwrap();
+    for source in ["a", "b"] {
+        std::fs::write(
+            dir.join(source).join("schema.sql"),
+            "CREATE TABLE users (id bigint PRIMARY KEY);\n\
+             CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users);\n",
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.join("b/extra.sql"),
+        "CREATE TABLE tags (id int PRIMARY KEY);\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_ddlint"))
+        .args(["erd", "."])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert_eq!(out.matches("erDiagram").count(), 1, "{out}");
+    assert!(
+        out.contains(
+            "    \"users (a/schema.sql)\" |o..o{ \"posts (a/schema.sql)\" : \"user_id\"\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("    tags {\n"),
+        "a name of one source stays bare:\n{out}"
     );
 }
 

@@ -27,6 +27,7 @@ pub mod ide;
 pub mod lower;
 pub mod lsp;
 pub mod markdown;
+pub mod mermaid;
 pub mod model;
 pub mod rules;
 pub mod suggest;

@@ -1,6 +1,5 @@
 //! `ddlint erd`: the entity-relationship diagram of the schemas, or of one table's neighbourhood.
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,11 +21,14 @@ Examples:
   ddlint erd --format dot | dot -Tsvg > erd.svg  Graphviz
   ddlint erd --around posts --depth 2            posts and the tables up to two keys away
   ddlint erd --around posts --format text        the drawing a hover on posts shows
+  ddlint erd . --source db/migrations            one schema source of several
 
 Lines carry crow's-foot cardinalities: exactly one (a NOT NULL foreign key), zero or one (a
 nullable one) at the referenced table; zero or more, or zero or one for a unique foreign key, at
 the referencing table. With several schema sources (migration folders, standalone files,
-Prisma schemas) each gets its own diagram.";
+Prisma schemas) the Mermaid output is still one erDiagram, each source's tables after a
+`%% source` comment (a table name two sources share is followed by the source in parentheses);
+the other formats draw one diagram per source. --source draws one source only.";
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct ErdArgs {
@@ -36,6 +38,10 @@ pub(crate) struct ErdArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ErdFormat::Mermaid)]
     format: ErdFormat,
+    /// Draw only the schema source at this path: a migration folder or a schema file, as the
+    /// section comments of the Mermaid output name it. By default every source.
+    #[arg(long, value_name = "PATH")]
+    source: Option<PathBuf>,
     /// Draw only this table and its neighbours: a name as written (`posts`, `public.posts`,
     /// `"Posts"`) or a Prisma model name.
     #[arg(long, value_name = "TABLE")]
@@ -103,8 +109,28 @@ fn erd_command(args: &ErdArgs) -> Result<(), String> {
         let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
         return Err(format!("no tables found in {}", paths.join(", ")));
     }
-
     let title = |source: &SourceModel| relative(&cwd, &source.root);
+    let sources = match &args.source {
+        None => sources,
+        Some(wanted) => {
+            let wanted = same_path(&cwd.join(wanted));
+            let chosen: Vec<&SourceModel> = sources
+                .iter()
+                .copied()
+                .filter(|s| same_path(&s.root) == wanted)
+                .collect();
+            if chosen.is_empty() {
+                let names: Vec<String> = sources.iter().map(|s| title(s)).collect();
+                return Err(format!(
+                    "no schema source at {}; the sources with tables are {}",
+                    args.source.as_deref().unwrap_or(Path::new("")).display(),
+                    names.join(", ")
+                ));
+            }
+            chosen
+        }
+    };
+
     let sections: Vec<Section> = match &args.around {
         None => sources
             .iter()
@@ -135,7 +161,7 @@ fn erd_command(args: &ErdArgs) -> Result<(), String> {
     };
 
     let output = match args.format {
-        ErdFormat::Mermaid => mermaid_output(&sections),
+        ErdFormat::Mermaid => mermaid::render_sections(&sections, Attributes::All),
         ErdFormat::Dot => dot::render(&sections),
         ErdFormat::Html => {
             let subject = match &args.around {
@@ -155,25 +181,6 @@ fn erd_command(args: &ErdArgs) -> Result<(), String> {
         ErdFormat::Text => text_output(&sections, args),
     };
     write_output(args.output.as_deref(), &output)
-}
-
-/// One `erDiagram` per section, each after a `%%` comment naming it when there are several.
-fn mermaid_output(sections: &[Section]) -> String {
-    let mut out = String::new();
-    for section in sections {
-        if sections.len() > 1 {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            let _ = writeln!(out, "%% {}", section.title.replace('\n', " "));
-        }
-        out.push_str(&mermaid::render(
-            section.model,
-            &section.graph,
-            Attributes::All,
-        ));
-    }
-    out
 }
 
 /// The drawing of every table of the sections; with `--around`, of the tables less than
@@ -218,6 +225,11 @@ fn unknown_table(name: &str, sources: &[&SourceModel]) -> String {
             names.len()
         ),
     }
+}
+
+/// A path as the file system resolves it, so that `./db` and `db/` compare equal.
+fn same_path(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn relative(cwd: &Path, path: &Path) -> String {

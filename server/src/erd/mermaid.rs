@@ -4,8 +4,10 @@
 
 use std::fmt::Write as _;
 
+use std::collections::HashMap;
+
 use super::graph::{Edge, Graph};
-use super::{column_label, column_type, key_columns, key_markers, table_label};
+use super::{Section, column_label, column_type, key_columns, key_markers, table_label};
 use crate::model::{Model, Table};
 
 /// Which attributes an entity lists.
@@ -20,37 +22,107 @@ pub enum Attributes {
 /// The `erDiagram` of `graph`'s tables and foreign keys.
 pub fn render(model: &Model, graph: &Graph, attributes: Attributes) -> String {
     let mut out = String::from("erDiagram\n");
+    let name = |table: &Table| entity_name(&table_label(table));
     for &id in graph.nodes() {
-        let table = model.table(id);
-        let columns: Vec<String> = match attributes {
-            Attributes::All => table.columns.iter().map(|c| c.name.clone()).collect(),
-            Attributes::Keys => key_columns(table, graph),
-        };
-        let name = entity_name(&table_label(table));
-        if columns.is_empty() {
-            let _ = writeln!(out, "    {name}");
-            continue;
+        for line in entity_lines(
+            model,
+            graph,
+            model.table(id),
+            attributes,
+            &name(model.table(id)),
+        ) {
+            let _ = writeln!(out, "    {line}");
         }
-        let _ = writeln!(out, "    {name} {{");
-        for column in &columns {
-            let _ = writeln!(out, "        {}", attribute(model, table, column));
-        }
-        out.push_str("    }\n");
     }
     for edge in graph.edges() {
-        let _ = writeln!(out, "    {}", relationship(model, edge));
+        let (parent, child) = (name(model.table(edge.to)), name(model.table(edge.from)));
+        let label = default_label(model, edge);
+        let _ = writeln!(out, "    {}", relationship(edge, &parent, &child, &label));
     }
     out
 }
 
-fn attribute(model: &Model, table: &Table, column: &str) -> String {
-    let ty = column_type(table, column);
-    let ty = if ty.is_empty() {
-        "unknown".to_string()
-    } else {
-        word(&ty)
+/// One `erDiagram` for several sections (schema sources): each section's entities and
+/// relationships after a `%%` comment with its title. A table name that several sections
+/// draw is followed by the section's title, so that each section keeps its own entities.
+pub fn render_sections(sections: &[Section], attributes: Attributes) -> String {
+    if let [section] = sections {
+        return render(section.model, &section.graph, attributes);
+    }
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for section in sections {
+        for &id in section.graph.nodes() {
+            *count
+                .entry(table_label(section.model.table(id)))
+                .or_default() += 1;
+        }
+    }
+    let mut out = String::from("erDiagram\n");
+    for section in sections {
+        let title = section.title.replace(['\n', '\r'], " ");
+        let _ = writeln!(out, "    %% {title}");
+        let (model, graph) = (section.model, &section.graph);
+        let name = |table: &Table| {
+            let label = table_label(table);
+            if count.get(&label).is_some_and(|n| *n > 1) {
+                entity_name(&format!("{label} ({title})"))
+            } else {
+                entity_name(&label)
+            }
+        };
+        for &id in graph.nodes() {
+            for line in entity_lines(
+                model,
+                graph,
+                model.table(id),
+                attributes,
+                &name(model.table(id)),
+            ) {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+        for edge in graph.edges() {
+            let (parent, child) = (name(model.table(edge.to)), name(model.table(edge.from)));
+            let label = default_label(model, edge);
+            let _ = writeln!(out, "    {}", relationship(edge, &parent, &child, &label));
+        }
+    }
+    out
+}
+
+/// The lines of one entity named `name` (as Mermaid writes it), without indentation: a block
+/// with its attributes, or the bare name when it shows none.
+pub(crate) fn entity_lines(
+    model: &Model,
+    graph: &Graph,
+    table: &Table,
+    attributes: Attributes,
+    name: &str,
+) -> Vec<String> {
+    let columns: Vec<String> = match attributes {
+        Attributes::All => table.columns.iter().map(|c| c.name.clone()).collect(),
+        Attributes::Keys => key_columns(table, graph),
     };
-    let mut line = format!("{ty} {}", word(&column_label(table, column)));
+    if columns.is_empty() {
+        return vec![name.to_string()];
+    }
+    let mut lines = vec![format!("{name} {{")];
+    lines.extend(
+        columns
+            .iter()
+            .map(|column| format!("    {}", attribute(model, table, column))),
+    );
+    lines.push("}".to_string());
+    lines
+}
+
+/// `ty name PK, FK "comment"`: one attribute line without indentation.
+pub(crate) fn attribute(model: &Model, table: &Table, column: &str) -> String {
+    let mut line = format!(
+        "{} {}",
+        attribute_type(table, column),
+        word(&column_label(table, column))
+    );
     let markers = key_markers(model, table, column);
     if !markers.is_empty() {
         line.push(' ');
@@ -62,23 +134,43 @@ fn attribute(model: &Model, table: &Table, column: &str) -> String {
     line
 }
 
-/// `parent ||--o{ child : "fk columns"`: the referenced table on the left.
-fn relationship(model: &Model, edge: &Edge) -> String {
-    let parent = model.table(edge.to);
-    let child = model.table(edge.from);
+/// The type of a column as an attribute writes it; `unknown` when the model does not know it.
+pub(crate) fn attribute_type(table: &Table, column: &str) -> String {
+    let ty = column_type(table, column);
+    if ty.is_empty() {
+        "unknown".to_string()
+    } else {
+        word(&ty)
+    }
+}
+
+/// The cardinalities and line of a foreign key, referenced table on the left: `||` for a NOT
+/// NULL key, `|o` for a nullable one; `o|` for a unique key, `o{` otherwise; `--` when the key
+/// is part of the primary key, `..` otherwise.
+pub(crate) fn ends(edge: &Edge) -> (&'static str, &'static str, &'static str) {
     let parent_end = if edge.optional { "|o" } else { "||" };
     let child_end = if edge.unique { "o|" } else { "o{" };
     let line = if edge.identifying { "--" } else { ".." };
-    let columns: Vec<String> = edge
-        .from_columns
+    (parent_end, line, child_end)
+}
+
+/// The label `ddlint erd` writes on a relationship: the referencing columns.
+pub(crate) fn default_label(model: &Model, edge: &Edge) -> String {
+    let child = model.table(edge.from);
+    edge.from_columns
         .iter()
         .map(|c| column_label(child, c))
-        .collect();
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `parent ||--o{ child : "label"`: the referenced table on the left, names as Mermaid writes
+/// them.
+pub(crate) fn relationship(edge: &Edge, parent: &str, child: &str, label: &str) -> String {
+    let (parent_end, line, child_end) = ends(edge);
     format!(
-        "{} {parent_end}{line}{child_end} {} : \"{}\"",
-        entity_name(&table_label(parent)),
-        entity_name(&table_label(child)),
-        quoted_text(&columns.join(", "), 80),
+        "{parent} {parent_end}{line}{child_end} {child} : \"{}\"",
+        quoted_text(label, 80),
     )
 }
 
@@ -105,7 +197,7 @@ const KEYWORDS: &[&str] = &[
 
 /// An entity name: bare when it is a plain word, else in double quotes (without the characters
 /// a quoted name cannot hold).
-fn entity_name(name: &str) -> String {
+pub(crate) fn entity_name(name: &str) -> String {
     let plain = name
         .chars()
         .next()
@@ -134,7 +226,7 @@ fn entity_name(name: &str) -> String {
 
 /// An attribute type or name as one Mermaid word: letters, digits and `_-[](),.`; anything else
 /// becomes `_`, and a word that would read as a digit or a key marker gets a leading `_`.
-fn word(text: &str) -> String {
+pub(crate) fn word(text: &str) -> String {
     let mut out: String = text
         .chars()
         .map(|c| {
