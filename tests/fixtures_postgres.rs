@@ -4,6 +4,7 @@
 mod support;
 
 use ddlint::fixture::{self, Fixture, FixtureFile, Postgres};
+use ddlint::markdown;
 use ddlint::rules::{self, Severity};
 use support::postgres::{PgCluster, postgres_or_skip};
 
@@ -15,7 +16,15 @@ fn run(cluster: &PgCluster, files: &[FixtureFile]) -> Result<(), String> {
         if file.path.extension().is_some_and(|e| e == "prisma") {
             continue;
         }
-        db.run_sql(&file.text)
+        let sql = if markdown::is_document(&file.path) {
+            match markdown::sql_view(&file.path, &file.text) {
+                Some(sql) => sql,
+                None => continue,
+            }
+        } else {
+            file.text.clone()
+        };
+        db.run_sql(&sql)
             .map_err(|e| format!("{}: {e}", file.path.display()))?;
     }
     Ok(())

@@ -16,7 +16,8 @@
 //! what PostgreSQL does with the files (`accepts`, the default; `rejects`; `skip <reason>`).
 //! `-- file: <path>` starts a virtual file. An annotation line (`--` or `//`, carets, a rule id,
 //! optionally `: text the message contains`) marks the expected diagnostic on the nearest line
-//! above that is not an annotation; caret columns count characters.
+//! above that is not an annotation; caret columns count characters. Markdown fixtures (`.md`)
+//! take their SQL blocks' `--` annotations, and `%%` ones in Mermaid blocks.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -107,6 +108,8 @@ pub fn parse(name: &str, path: &Path, text: &str) -> Result<Fixture, String> {
     } else {
         "--"
     };
+    // In a Markdown fixture, annotations in a Mermaid block are Mermaid comments.
+    let markdown = crate::markdown::is_document(path);
     let default_name = path.file_name().map(PathBuf::from).unwrap_or_default();
     let mut fixture = Fixture {
         name: name.to_string(),
@@ -160,9 +163,10 @@ pub fn parse(name: &str, path: &Path, text: &str) -> Result<Fixture, String> {
         let current = &mut fixture.files[file_index];
         let line_number = current.text.split_inclusive('\n').count() as u32;
         current.text.push_str(raw);
-        let annotation = line
-            .trim_start()
+        let trimmed = line.trim_start();
+        let annotation = trimmed
             .strip_prefix(comment)
+            .or_else(|| trimmed.strip_prefix("%%").filter(|_| markdown))
             .filter(|rest| rest.trim_start().starts_with('^'));
         match annotation {
             Some(rest) => {

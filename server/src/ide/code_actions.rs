@@ -150,6 +150,32 @@ pub fn fix_all(file: &FileView) -> Option<Vec<Edit>> {
     (!edits.is_empty()).then_some(edits)
 }
 
+/// "Update the ERD from the schema" for the Mermaid `erDiagram` block of a design document at
+/// `range`: the block redrawn as `ddlint erd` draws the document's schema, in the author's entity
+/// order and with their relationship labels. `None` outside such a block, or when the block is
+/// already what it would become.
+pub fn update_erd(file: &FileView, range: TextRange) -> Option<(String, Edit)> {
+    let embedding = file.data.markdown.as_ref()?;
+    let model = &file.source.as_ref()?.model;
+    let document = &file.data.document;
+    let block = embedding
+        .er_diagrams(document)
+        .find(|block| block.contains_inclusive(range.start()))?;
+    let current = &document[block.start() as usize..block.end() as usize];
+    let diagram = crate::mermaid::parse(current, block.start());
+    let updated = crate::mermaid::update(&diagram, model);
+    (updated != current).then(|| {
+        let loc = crate::model::Loc {
+            file: file.data.id,
+            range: block,
+        };
+        (
+            "Update the ERD from the schema".to_string(),
+            Edit::replace(loc, updated),
+        )
+    })
+}
+
 /// `-- ddlint-ignore-file <rules>` at the top of the file, for every rule with a finding in it:
 /// a way to keep a file out of review (generated, vendored) without configuration.
 pub fn suppress_file(file: &FileView) -> Option<(String, Edit)> {

@@ -19,7 +19,7 @@ mod symbol_hover;
 mod symbols;
 
 pub use code_actions::{
-    Action, ActionContext, code_actions, fix_all, requested_diagnostics, suppress_file,
+    Action, ActionContext, code_actions, fix_all, requested_diagnostics, suppress_file, update_erd,
 };
 pub use completion::{CompletionConfig, CompletionItem, CompletionKind, Completions, completion};
 pub use definition::{Navigation, definition};

@@ -273,6 +273,10 @@ pub(crate) fn code_actions(
             "source",
             ide::suppress_file(file).map(|(title, edit)| (title, vec![edit])),
         ),
+        (
+            "refactor.rewrite",
+            ide::update_erd(file, range).map(|(title, edit)| (title, vec![edit])),
+        ),
     ];
     for (kind, found) in whole_file {
         let Some((title, edits)) = found.filter(|_| wants(kind)) else {

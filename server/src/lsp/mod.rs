@@ -568,6 +568,7 @@ fn negotiate(
                         lsp::CodeActionKind::QUICKFIX,
                         lsp::CodeActionKind::from(handlers::FIX_ALL.to_owned()),
                         lsp::CodeActionKind::SOURCE,
+                        lsp::CodeActionKind::REFACTOR_REWRITE,
                     ]),
                     ..lsp::CodeActionOptions::default()
                 },

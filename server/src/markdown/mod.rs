@@ -37,6 +37,13 @@ pub fn is_document(path: &std::path::Path) -> bool {
         })
 }
 
+/// The SQL a document's blocks run, at their offsets in it (for running a design document on
+/// PostgreSQL); `None` when the document's schema is Prisma.
+pub fn sql_view(path: &std::path::Path, text: &str) -> Option<String> {
+    let embedding = Embedding::scan(path, text);
+    (embedding.language() == Language::Sql).then(|| embedding.view(text, Language::Sql))
+}
+
 /// Whether a path names a standalone Mermaid file: the whole text is one diagram.
 fn is_mermaid_file(path: &std::path::Path) -> bool {
     path.extension()
