@@ -1,6 +1,8 @@
 //! Markdown design documents in the language server: the binary over stdio, as an editor that
 //! attaches ddlint to `.md` files drives it.
 
+// The client's other helpers serve the other LSP tests.
+#[allow(dead_code)]
 #[path = "lsp_client.rs"]
 mod client;
 
@@ -121,5 +123,97 @@ fn a_design_document_is_checked_fixed_and_hovered_in_utf16() {
         .unwrap_or_else(|| server.fail("the rule after typing in the block"));
     assert_eq!(found["range"], text.range(at, at + "timestamp".len()));
 
+    assert_eq!(server.shutdown().code(), Some(0));
+}
+
+const DIAGRAM: &str = "# Ünïcode 🚀\n\n```sql\nCREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  user_id bigint NOT NULL REFERENCES users (id)\n);\nCREATE INDEX orders_user_id_idx ON orders (user_id);\n```\n\n```mermaid\nerDiagram\n    users {\n        bigint id PK\n        varchar email\n    }\n    orders {\n        bigint id PK\n    }\n    users |o--o{ orders : \"places\"\n```\n";
+
+#[test]
+fn the_erd_of_a_design_document_is_updated_from_its_schema() {
+    let dir = TempDir::new("markdown-erd");
+    let path = dir.write("design.md", DIAGRAM);
+    let uri = file_uri(&path);
+    let mut server = Server::start(&dir.0);
+    let capabilities = json!({
+        "general": { "positionEncodings": ["utf-16"] },
+        "workspace": { "workspaceEdit": { "documentChanges": true } },
+        "textDocument": { "publishDiagnostics": { "versionSupport": true } },
+    });
+    server.initialize(&dir.0, capabilities, json!({}));
+    server.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": DIAGRAM } }),
+    );
+    let opened = server.diagnostics(&uri, json!(1));
+    let mut text = Text::new(DIAGRAM, Encoding::Utf16);
+    let drift: Vec<&Value> = opened.iter().filter(|d| d["code"] == "erd-drift").collect();
+    let cardinality = DIAGRAM.find("|o--").unwrap();
+    assert!(
+        drift
+            .iter()
+            .any(|d| d["range"] == text.range(cardinality, cardinality + 2)),
+        "{opened:#?}"
+    );
+    let varchar = DIAGRAM.find("varchar").unwrap();
+    assert!(
+        drift
+            .iter()
+            .any(|d| d["range"] == text.range(varchar, varchar + "varchar".len())),
+        "{opened:#?}"
+    );
+
+    let inside = DIAGRAM.find("orders {").unwrap();
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": text.range(inside, inside),
+            "context": { "diagnostics": [], "only": ["refactor.rewrite"] },
+        }),
+    );
+    let update = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["title"] == "Update the ERD from the schema")
+        .unwrap_or_else(|| panic!("{actions:#?}"))
+        .clone();
+    assert_eq!(update["kind"], "refactor.rewrite");
+    let edits = update["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let changes: Vec<Value> = edits
+        .iter()
+        .map(|e| json!({ "range": e["range"], "text": e["newText"] }))
+        .collect();
+    text.apply(&edits);
+    // The author's label stays; the prose and the SQL are untouched.
+    assert!(text.text.contains(": \"places\""), "{}", text.text);
+    assert!(
+        text.text
+            .starts_with("# Ünïcode 🚀\n\n```sql\nCREATE TABLE users")
+    );
+    assert!(text.text.contains("text email"), "{}", text.text);
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": changes }),
+    );
+    let after = server.diagnostics(&uri, json!(2));
+    assert!(
+        after.iter().all(|d| d["code"] != "erd-drift"),
+        "{after:#?}\n{}",
+        text.text
+    );
+    // Nothing left to update: no action.
+    let again = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": text.range(inside, inside),
+            "context": { "diagnostics": [], "only": ["refactor.rewrite"] },
+        }),
+    );
+    assert!(again.as_array().is_none_or(|a| a.is_empty()), "{again:#?}");
     assert_eq!(server.shutdown().code(), Some(0));
 }
