@@ -299,11 +299,10 @@ fn same_type(written: &str, builtin: Option<&str>, rendered: &str) -> bool {
     let family = builtin.map(family).unwrap_or("");
     match written.0.as_str() {
         "string" | "str" => family == "text",
-        "number" | "numeric" | "decimal" => family == "int" || family == "number",
-        "float" | "double" => family == "number",
+        "number" => family == "int" || family == "number",
+        "double" => family == "number",
         "long" => column.0 == "int8",
         "datetime" => family == "timestamp",
-        "uuid" | "json" | "jsonb" => written.0 == column.0,
         "enum" => builtin.is_none(),
         "unknown" => true,
         _ => false,

@@ -359,6 +359,8 @@ fn types_compare_leniently() {
         ("datetime", "timestamptz"),
         ("decimal", "numeric(12,2)"),
         ("number", "bigint"),
+        ("number", "numeric"),
+        ("double", "double precision"),
         ("text[]", "text[]"),
         ("bool", "boolean"),
         ("mood", "public.mood"),
@@ -374,6 +376,8 @@ fn types_compare_leniently() {
         ("string", "uuid"),
         ("timestamp", "timestamptz"),
         ("datetime", "date"),
+        ("float", "numeric(10,2)"),
+        ("decimal", "bigint"),
     ] {
         assert!(!same(written, column), "{written} vs {column}");
     }
@@ -634,3 +638,4 @@ fn quoted_names_and_composite_keys_round_trip() {
         Some(events)
     );
 }
+
