@@ -639,3 +639,61 @@ fn quoted_names_and_composite_keys_round_trip() {
     );
 }
 
+#[test]
+fn prisma_models_and_fields_are_matched_by_their_prisma_names() {
+    let model = schema(&[(
+        "schema.prisma",
+        r#"model User {
+  id    Int    @id @default(autoincrement())
+  email String @unique
+  posts Post[]
+  @@map("users")
+}
+
+model Post {
+  id       Int     @id @default(autoincrement())
+  authorId Int?    @map("author_id")
+  author   User?   @relation(fields: [authorId], references: [id])
+  title    String
+}
+"#,
+    )])
+    .model;
+    let rendered = update(&parse("", 0), &model);
+    assert!(
+        rendered.contains("    User |o..o{ Post : \"authorId\"\n"),
+        "{rendered}"
+    );
+    assert_clean(&model, &rendered);
+    assert_clean(
+        &model,
+        "erDiagram\n    users {\n        int id PK\n        string email\n    }\n    Post {\n        int author_id FK\n    }\n    users |o--o{ Post : writes\n",
+    );
+}
+
+#[test]
+fn fixes_keep_crlf_line_breaks() {
+    let model = shop();
+    let block = "erDiagram\r\n    users ||--o{ posts : a\r\n    users ||--o| profiles : p\r\n    users {\r\n        bigint id PK\r\n        text nickname\r\n    }\r\n";
+    let (doc, found) = drifts(&model, block);
+    let kinds: Vec<DriftKind> = found.iter().map(|d| d.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            DriftKind::ForeignKeyWithoutRelationship,
+            DriftKind::AttributeWithoutColumn,
+        ],
+        "{found:#?}"
+    );
+    let edits: Vec<(TextRange, String)> = found
+        .iter()
+        .flat_map(|d| d.fix.clone().unwrap().1)
+        .collect();
+    let fixed = apply(&doc, &edits);
+    let fixed = block_of(&fixed);
+    assert_eq!(
+        fixed,
+        "erDiagram\r\n    users ||--o{ posts : a\r\n    users ||--o| profiles : p\r\n    users {\r\n        bigint id PK\r\n    }\r\n    users |o..o{ posts : \"editor_id\"\r\n"
+    );
+    assert_clean(&model, fixed);
+}
