@@ -22,7 +22,8 @@ pub struct ErDiagram {
     pub text: String,
     /// The offset of `text` in the document.
     pub base: u32,
-    /// The `erDiagram` keyword; `None` when the block lacks it.
+    /// The `erDiagram` keyword; `None` when the block is another kind of diagram (then nothing
+    /// else is read).
     pub header: Option<TextRange>,
     /// The `direction TB` statement, when written.
     pub direction: Option<TextRange>,

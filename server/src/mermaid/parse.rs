@@ -85,8 +85,13 @@ impl Parser<'_> {
         let start = self.pos;
         let word = self.plain_word();
         let lower = word.to_ascii_lowercase();
-        if self.diagram.header.is_none() && lower == "erdiagram" {
-            self.diagram.header = Some(self.range(start, self.pos));
+        if self.diagram.header.is_none() {
+            if lower == "erdiagram" {
+                self.diagram.header = Some(self.range(start, self.pos));
+            } else {
+                // Another kind of diagram: nothing here is an entity.
+                self.pos = self.text.len();
+            }
             return;
         }
         if IGNORED_STATEMENTS.contains(&lower.as_str()) {

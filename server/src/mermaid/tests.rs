@@ -165,6 +165,14 @@ erDiagram
 }
 
 #[test]
+fn other_diagrams_have_no_entities() {
+    let d = parse("%%{init: {}}%%\nflowchart LR\n    users --> posts\n", 0);
+    assert_eq!((d.header, d.entities.len()), (None, 0));
+    let d = parse("%%{init: {}}%%\n\n  erdiagram\n    users\n", 0);
+    assert_eq!(d.entities.len(), 1);
+}
+
+#[test]
 fn parsing_survives_any_cut_or_garbling() {
     let text = "erDiagram\r\n  A[\"x\"] { int id PK \"c\" }\n  \"B b\" |o..o{ A : \"l\"\n  C one or more optionally to 1 A : y\n  accDescr { z }\n  ü ||--|| ö\n";
     let mut cuts: Vec<String> = (0..=text.len())
