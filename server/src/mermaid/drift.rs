@@ -119,8 +119,8 @@ pub fn drift(diagram: &ErDiagram, model: &Model) -> Vec<Drift> {
         }
         let line = render::relationship(
             edge,
-            &written_name(parent),
-            &written_name(child),
+            &written_name(diagram, parent),
+            &written_name(diagram, child),
             &default_label(model, edge),
         );
         out.push(Drift {
@@ -147,14 +147,9 @@ pub fn drift(diagram: &ErDiagram, model: &Model) -> Vec<Drift> {
     out
 }
 
-/// The name of an entity as the diagram writes it, quoted when Mermaid needs it.
-fn written_name(entity: &Entity) -> String {
-    let name = &entity.name.text;
-    if entity_name(name) == *name {
-        name.clone()
-    } else {
-        format!("\"{name}\"")
-    }
+/// The name of an entity as the diagram writes it (quotes included).
+fn written_name(diagram: &ErDiagram, entity: &Entity) -> String {
+    diagram.slice(entity.name.range).to_string()
 }
 
 /// The drift, and the table a rename would make of the entity.
@@ -356,82 +351,99 @@ pub(super) enum Match {
     Junction(TableId),
 }
 
-/// The foreign key behind each relationship: of the keys between its two tables not taken by
-/// an earlier relationship, the one its label names, else one its cardinalities agree with,
-/// else the first.
+/// Whether a foreign key may stand behind a relationship, in one pass of the matching.
+type Pass<'a> = dyn Fn(&Relationship, &Edge) -> bool + 'a;
+
+/// The foreign key behind each relationship, among the keys between its two tables: first the
+/// keys the labels name (`author` for `author_id`), then keys the cardinalities agree with,
+/// then any, each key taken once, relationships in order within each pass.
 pub(super) fn match_relationships(
     diagram: &ErDiagram,
     graph: &Graph,
     drawn: &HashSet<TableId>,
     table_of: &dyn Fn(&str) -> Option<TableId>,
 ) -> Vec<Option<Match>> {
-    let mut taken = HashSet::new();
-    let mut matched = Vec::new();
-    for relationship in &diagram.relationships {
-        let (Some(left), Some(right)) = (
-            table_of(&relationship.left.text),
-            table_of(&relationship.right.text),
-        ) else {
-            matched.push(None);
-            continue;
-        };
-        let candidates: Vec<usize> = graph
-            .edges()
-            .iter()
-            .enumerate()
-            .filter(|(i, e)| {
-                !taken.contains(i)
-                    && ((e.from == left && e.to == right) || (e.from == right && e.to == left))
-            })
-            .map(|(i, _)| i)
-            .collect();
+    let ends: Vec<Option<(TableId, TableId)>> = diagram
+        .relationships
+        .iter()
+        .map(|r| Some((table_of(&r.left.text)?, table_of(&r.right.text)?)))
+        .collect();
+    let named = |relationship: &Relationship, edge: &Edge| {
         let label = relationship
             .label
             .as_ref()
             .map(|l| l.text.to_lowercase())
             .unwrap_or_default();
-        let named = |edge: &Edge| {
-            !label.is_empty()
-                && edge.from_columns.iter().all(|c| {
-                    let c = c.to_lowercase();
-                    label.contains(&c) || label.contains(c.trim_end_matches("_id"))
-                })
-        };
-        let agrees = |edge: &Edge| {
-            let parent_left = edge.to == left;
-            expected_ends(edge, relationship, parent_left)
-                .iter()
-                .all(|(card, ok, _)| ok.contains(&card.kind))
-        };
-        let chosen = candidates
-            .iter()
-            .copied()
-            .find(|&i| named(&graph.edges()[i]))
-            .or_else(|| {
-                candidates
-                    .iter()
-                    .copied()
-                    .find(|&i| agrees(&graph.edges()[i]))
+        !label.is_empty()
+            && edge.from_columns.iter().all(|c| {
+                let c = c.to_lowercase();
+                let stem = c.trim_end_matches("_id");
+                label.contains(&c) || (!stem.is_empty() && label.contains(stem))
             })
-            .or_else(|| candidates.first().copied());
-        match chosen {
-            Some(edge) => {
-                taken.insert(edge);
-                matched.push(Some(Match::Edge(edge)));
+    };
+    let agrees = |relationship: &Relationship, edge: &Edge| {
+        let parent_left = parent_on_left(edge, relationship, table_of);
+        expected_ends(edge, relationship, parent_left)
+            .iter()
+            .all(|(card, ok, _)| ok.contains(&card.kind))
+    };
+    let passes: [&Pass<'_>; 3] = [&named, &agrees, &|_, _| true];
+    let mut matched: Vec<Option<Match>> = vec![None; diagram.relationships.len()];
+    let mut taken = HashSet::new();
+    for pass in passes {
+        for (at, relationship) in diagram.relationships.iter().enumerate() {
+            let Some((left, right)) = ends[at] else {
+                continue;
+            };
+            if matched[at].is_some() {
+                continue;
             }
-            None => {
-                let many =
-                    relationship.left_card.kind.is_many() && relationship.right_card.kind.is_many();
-                let junction = graph.nodes().iter().copied().find(|&middle| {
-                    many && !drawn.contains(&middle)
-                        && graph.references(middle).any(|e| e.to == left)
-                        && graph.references(middle).any(|e| e.to == right)
-                });
-                matched.push(junction.map(Match::Junction));
+            let found = graph.edges().iter().enumerate().find(|(i, e)| {
+                !taken.contains(i)
+                    && ((e.from == left && e.to == right) || (e.from == right && e.to == left))
+                    && pass(relationship, e)
+            });
+            if let Some((edge, _)) = found {
+                taken.insert(edge);
+                matched[at] = Some(Match::Edge(edge));
             }
         }
     }
+    for (at, relationship) in diagram.relationships.iter().enumerate() {
+        let Some((left, right)) = ends[at] else {
+            continue;
+        };
+        if matched[at].is_some() {
+            continue;
+        }
+        let many = relationship.left_card.kind.is_many() && relationship.right_card.kind.is_many();
+        let junction = graph.nodes().iter().copied().find(|&middle| {
+            many && !drawn.contains(&middle)
+                && graph.references(middle).any(|e| e.to == left)
+                && graph.references(middle).any(|e| e.to == right)
+        });
+        matched[at] = junction.map(Match::Junction);
+    }
     matched
+}
+
+/// Whether the referenced table is on the left of `relationship`. A self-reference is read the
+/// way `ddlint erd` writes it, referenced end on the left, unless only the other way agrees
+/// with the constraints.
+fn parent_on_left(
+    edge: &Edge,
+    relationship: &Relationship,
+    table_of: &dyn Fn(&str) -> Option<TableId>,
+) -> bool {
+    if !edge.is_self_reference() {
+        return table_of(&relationship.left.text) == Some(edge.to);
+    }
+    let fits = |parent_left| {
+        expected_ends(edge, relationship, parent_left)
+            .iter()
+            .all(|(card, ok, _)| ok.contains(&card.kind))
+    };
+    fits(true) || !fits(false)
 }
 
 /// For each end of `relationship` standing for `edge`: the card written, the cardinalities the
@@ -477,7 +489,7 @@ fn cardinalities(
     table_of: &dyn Fn(&str) -> Option<TableId>,
     out: &mut Vec<Drift>,
 ) {
-    let parent_left = table_of(&relationship.left.text) == Some(edge.to);
+    let parent_left = parent_on_left(edge, relationship, table_of);
     let child = table_label(model.table(edge.from));
     let parent = table_label(model.table(edge.to));
     let columns = edge
@@ -560,7 +572,7 @@ fn missing_tables<'d>(
             if id == table.id {
                 Some(name.clone())
             } else {
-                entity_of(id).map(written_name)
+                entity_of(id).map(|e| written_name(diagram, e))
             }
         };
         for edge in graph.edges() {

@@ -444,6 +444,17 @@ fn labels_pick_the_foreign_key_among_several() {
         &model,
         "erDiagram\n    users |o..o{ posts : \"edited by\"\n    users ||--o{ posts : \"author\"\n    users ||--o| profiles : p\n",
     );
+    // A label that names a key wins over an earlier relationship without one, which is left
+    // with the nullable key.
+    let (doc, found) = drifts(
+        &model,
+        "erDiagram\n    users ||--o{ posts : x\n    users ||--o{ posts : \"author\"\n    users ||--o| profiles : p\n",
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].range.start() as usize,
+        doc.find("||--o{ posts : x").unwrap()
+    );
     // Without labels the cardinalities decide.
     assert_clean(
         &model,
@@ -545,6 +556,24 @@ fn cardinalities_are_read_in_either_direction_and_in_words() {
     assert_clean(
         &shop(),
         "erDiagram\n    users ||--|{ posts : author\n    posts }o..o| users : editor\n    users ||--|| profiles : p\n",
+    );
+}
+
+#[test]
+fn a_self_reference_may_be_drawn_either_way() {
+    let model = schema(&[(
+        "s.sql",
+        "CREATE TABLE staff (id int PRIMARY KEY, boss_id int REFERENCES staff);",
+    )])
+    .model;
+    assert_clean(&model, "erDiagram\n    staff |o..o{ staff : boss\n");
+    assert_clean(&model, "erDiagram\n    staff }o..o| staff : boss\n");
+    check_fix(
+        &model,
+        "erDiagram\n    staff ||..o{ staff : boss\n",
+        DriftKind::Cardinality,
+        "||",
+        "`||` says every `staff` row has a `staff`, but staff.boss_id may be null",
     );
 }
 
