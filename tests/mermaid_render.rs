@@ -1,7 +1,7 @@
 //! The Mermaid that ddlint writes is Mermaid: `ddlint erd --format mermaid` on the examples (two
 //! schema sources), on a schema whose names need quoting, with comments holding quotes and `%%`,
 //! composite and one-to-one foreign keys, and on two sources sharing table names; and the
-//! diagrams `mermaid::update` writes for hand-drawn diagrams. tests/mermaid-check/check.js
+//! diagrams `mermaid::update` writes for hand-drawn diagrams, and one with every drift fix applied. tests/mermaid-check/check.js
 //! parses and renders each with the `mermaid` npm package in headless Chromium; a broken diagram
 //! goes along as a control that must be rejected.
 //!
@@ -150,6 +150,22 @@ fn mermaid_parses_what_ddlint_writes() {
         );
         diagrams.push((format!("update of drawn diagram {i}"), updated));
     }
+    // Every fix of a drawn diagram applied: the lines they add are Mermaid too.
+    let drawn = "erDiagram\n    \"Order Items\" {\n        int order_id PK\n        text Qty\n        int gone\n    }\n    \"end\" ||--|| audit_events : \"fires\"\n    \"2fa codes\" }o--o{ one : \"nothing\"\n";
+    let diagram = ddlint::mermaid::parse(drawn, 0);
+    let drifts = ddlint::mermaid::drift(&diagram, &model);
+    assert!(drifts.len() >= 5, "{drifts:#?}");
+    let mut edits: Vec<_> = drifts
+        .into_iter()
+        .filter_map(|d| d.fix)
+        .flat_map(|(_, e)| e)
+        .collect();
+    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start()));
+    let mut fixed = drawn.to_string();
+    for (range, text) in edits {
+        fixed.replace_range(range.start() as usize..range.end() as usize, &text);
+    }
+    diagrams.push(("drawn diagram with every fix applied".to_string(), fixed));
     let _ = std::fs::remove_dir_all(&work);
 
     let mut json: Vec<serde_json::Value> = diagrams

@@ -164,10 +164,11 @@ fn entity_without_table(
         .filter(|t| !drawn.contains(&t.id))
         .map(|t| (table_label(t), t.id))
         .collect();
+    let written = Names::normal(&shown.text);
     let closest = crate::suggest::closest(
-        &Names::normal(&shown.text),
+        &written,
         candidates.iter().map(|(label, _)| label.as_str()),
-        3,
+        typo_distance(&written),
     );
     let target = closest
         .and_then(|label| candidates.iter().find(|(l, _)| l == label))
@@ -212,8 +213,11 @@ fn attributes(diagram: &ErDiagram, table: &Table, entity: &Entity, out: &mut Vec
                 .filter(|c| !listed.contains(&c.name))
                 .map(|c| column_label(table, &c.name))
                 .collect();
-            let closest =
-                crate::suggest::closest(&attr.name.text, unlisted.iter().map(String::as_str), 2);
+            let closest = crate::suggest::closest(
+                &attr.name.text,
+                unlisted.iter().map(String::as_str),
+                typo_distance(&attr.name.text),
+            );
             let mut message = format!(
                 "attribute `{}` of `{}` has no column in table `{label}`",
                 attr.name.text, entity.name.text
@@ -260,6 +264,16 @@ fn attributes(diagram: &ErDiagram, table: &Table, entity: &Entity, out: &mut Vec
                 vec![(attr.ty.range, expected)],
             )),
         });
+    }
+}
+
+/// How many edits a name may be from another to be its typo: one in a short name, more in
+/// longer ones.
+fn typo_distance(name: &str) -> usize {
+    match name.chars().count() {
+        0..=4 => 1,
+        5..=7 => 2,
+        _ => 3,
     }
 }
 
