@@ -569,16 +569,11 @@ fn missing_tables<'d>(
         return;
     }
     let range = diagram.header.unwrap_or(TextRange::empty(diagram.base));
-    let attributes = if shows_attributes {
-        Attributes::All
-    } else {
-        Attributes::Keys
-    };
     for table in model.live_tables().filter(|t| !accounted.contains(&t.id)) {
         let label = table_label(table);
         let name = entity_name(&label);
         let mut lines = if shows_attributes {
-            entity_lines(model, graph, table, attributes, &name)
+            entity_lines(model, graph, table, Attributes::All, &name)
         } else {
             vec![name.clone()]
         };
