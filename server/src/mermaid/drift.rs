@@ -8,7 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Card, Cardinality, Entity, ErDiagram, Relationship};
 use crate::erd::mermaid::{
-    self as render, Attributes, attribute_type, default_label, entity_lines, entity_name, word,
+    self as render, Attributes, attribute, attribute_type, default_label, entity_lines,
+    entity_name, word,
 };
 use crate::erd::{Edge, Graph, column_label, describe, table_label};
 use crate::model::{Model, Table, TableId};
@@ -132,7 +133,7 @@ pub fn drift(diagram: &ErDiagram, model: &Model) -> Vec<Drift> {
             ),
             fix: Some((
                 "Add the relationship".to_string(),
-                vec![diagram.append(&[line])],
+                relationship_edits(diagram, model, edge, child, line),
             )),
         });
     }
@@ -145,6 +146,31 @@ pub fn drift(diagram: &ErDiagram, model: &Model) -> Vec<Drift> {
     );
     out.sort_by_key(|d| (d.range.start(), d.range.end()));
     out
+}
+
+/// The relationship line appended, and when the referencing entity lists attributes, the
+/// referencing columns it lacks added to it.
+fn relationship_edits(
+    diagram: &ErDiagram,
+    model: &Model,
+    edge: &Edge,
+    child: &Entity,
+    line: String,
+) -> Vec<(TextRange, String)> {
+    let table = model.table(edge.from);
+    let mut edits: Vec<(TextRange, String)> =
+        edge.from_columns
+            .iter()
+            .filter(|column| {
+                !child.attributes.is_empty()
+                    && !child.attributes.iter().any(|a| {
+                        find_column(table, &a.name.text).as_deref() == Some(column.as_str())
+                    })
+            })
+            .filter_map(|column| diagram.add_attribute(child, &attribute(model, table, column)))
+            .collect();
+    edits.push(diagram.append(&[line]));
+    edits
 }
 
 /// The name of an entity as the diagram writes it (quotes included).

@@ -438,6 +438,31 @@ fn a_foreign_key_without_a_relationship_is_added() {
 }
 
 #[test]
+fn an_added_relationship_brings_its_columns_to_an_entity_listing_attributes() {
+    let fixed = check_fix(
+        &shop(),
+        "erDiagram\n    users ||--o{ posts : a\n    users ||--o| profiles : p\n    posts {\n      bigint id PK\n      bigint author_id FK\n    }\n    users { bigint id PK }\n",
+        DriftKind::ForeignKeyWithoutRelationship,
+        "posts",
+        "foreign key posts.editor_id → users.id has no relationship in the diagram",
+    );
+    assert!(
+        fixed.contains("      bigint author_id FK\n      bigint editor_id FK\n    }\n"),
+        "{fixed}"
+    );
+    let mut diagram = parse(&fixed, 0);
+    diagram.entities.retain(|e| e.name.text == "users");
+    let (range, text) = diagram
+        .add_attribute(&diagram.entities[0], "text email UK")
+        .unwrap();
+    assert_eq!(
+        (diagram.slice(range), text.as_str()),
+        ("", "text email UK ")
+    );
+    assert_eq!(&fixed[range.start() as usize..][..1], "}");
+}
+
+#[test]
 fn labels_pick_the_foreign_key_among_several() {
     let model = shop();
     assert_clean(
