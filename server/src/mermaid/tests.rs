@@ -291,6 +291,21 @@ fn a_table_without_an_entity_is_added_with_its_relationships() {
 }
 
 #[test]
+fn a_missing_table_added_leaves_no_drift() {
+    let fixed = check_fix(
+        &shop(),
+        "erDiagram\n  users {\n    bigint id PK\n  }\n  posts\n  users ||--o{ posts : wrote\n  users |o..o{ posts : edited\n",
+        DriftKind::TableWithoutEntity,
+        "erDiagram",
+        "table `profiles` has no entity in the diagram",
+    );
+    assert!(
+        fixed.ends_with("  users |o..o{ posts : edited\n  profiles {\n      bigint user_id PK, FK\n      text bio\n  }\n  users ||--o| profiles : \"user_id\"\n"),
+        "{fixed}"
+    );
+}
+
+#[test]
 fn few_bare_entities_do_not_ask_for_the_other_tables() {
     let model = schema(&[(
         "s.sql",
