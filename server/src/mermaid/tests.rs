@@ -656,6 +656,16 @@ fn update_rewrites_in_the_authors_order_with_the_authors_labels() {
 }
 
 #[test]
+fn update_keeps_the_indentation_of_a_block_in_a_list() {
+    let model = schema(&[("s.sql", "CREATE TABLE t (id int);")]).model;
+    let block = "   %%{init: {}}%%\r\n   erDiagram\r\n     t\r\n";
+    assert_eq!(
+        update(&parse(block, 0), &model),
+        "   %%{init: {}}%%\r\n   erDiagram\r\n       t {\r\n           int id\r\n       }\r\n"
+    );
+}
+
+#[test]
 fn an_updated_diagram_has_no_drift() {
     let schemas = [
         schema(&[("s.sql", SHOP)]).model,
