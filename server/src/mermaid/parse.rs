@@ -94,7 +94,10 @@ impl Parser<'_> {
             }
             return;
         }
-        if IGNORED_STATEMENTS.contains(&lower.as_str()) {
+        let whole_word = self
+            .peek()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, ':' | '{'));
+        if whole_word && IGNORED_STATEMENTS.contains(&lower.as_str()) {
             let line_end = self.line_end();
             if lower == "direction" {
                 self.diagram.direction = Some(self.range(start, line_end));
@@ -226,8 +229,8 @@ impl Parser<'_> {
         // An unterminated block: what was read counts, without a body to insert into.
     }
 
-    /// `A ||--o{ B : label`, `A only one to zero or more B : "label"`; `None` (and the rest of
-    /// the line skipped) when the text after `left` is not a relationship.
+    /// `A ||--o{ B : label`, `A only one to zero or more B : "label"`; `None` when no
+    /// cardinalities follow `left`, or no second entity follows them (then the line is skipped).
     fn relationship(&mut self, statement: usize, left: Token) -> Option<Relationship> {
         let start = self.pos;
         let parsed = self.symbol_cardinalities().or_else(|| {

@@ -110,13 +110,19 @@ erDiagram
     ORDER |o..|{ \"order items\" : \"contains\"
     PRODUCT only one to zero or more \"order items\" : x
     PRODUCT }o..o| PRODUCT
+    style-guide
+    accTitle: not an entity
+    style CUSTOMER fill:#f9f
 ";
     let d = parse(text, 100);
     let at = |range: TextRange| d.slice(range).to_string();
     assert_eq!(at(d.header.unwrap()), "erDiagram");
     assert_eq!(at(d.direction.unwrap()), "direction LR");
     let names: Vec<&str> = d.entities.iter().map(|e| e.name.text.as_str()).collect();
-    assert_eq!(names, ["CUSTOMER", "order items", "PRODUCT", "ORDER"]);
+    assert_eq!(
+        names,
+        ["CUSTOMER", "order items", "PRODUCT", "ORDER", "style-guide"]
+    );
     let customer = &d.entities[0];
     assert_eq!(customer.alias.as_ref().unwrap().text, "Kunde");
     assert_eq!(at(customer.body.unwrap()).lines().count(), 5);
