@@ -21,6 +21,9 @@ pub enum Needs {
     Chromium,
     /// Graphviz's `dot`.
     Graphviz,
+    /// Node 20 or newer with the `mermaid` package and playwright-core installed in
+    /// tests/mermaid-check (`npm ci`); the check also drives Chromium.
+    Mermaid,
     /// The real-world corpus directory.
     Corpus,
 }
@@ -39,7 +42,7 @@ pub enum CiProvides {
 }
 
 impl Needs {
-    pub const ALL: [Needs; 8] = [
+    pub const ALL: [Needs; 9] = [
         Needs::Postgres,
         Needs::Neovim07,
         Needs::Neovim011,
@@ -47,6 +50,7 @@ impl Needs {
         Needs::CodeServer,
         Needs::Chromium,
         Needs::Graphviz,
+        Needs::Mermaid,
         Needs::Corpus,
     ];
 
@@ -60,6 +64,7 @@ impl Needs {
             Needs::CodeServer => CiProvides::NpmCi("editors/vscode/ui-test"),
             Needs::Chromium => CiProvides::Apt("chromium"),
             Needs::Graphviz => CiProvides::Apt("graphviz"),
+            Needs::Mermaid => CiProvides::NpmCi("tests/mermaid-check"),
             Needs::Corpus => CiProvides::Env("DDLINT_CORPUS"),
         }
     }
@@ -73,6 +78,7 @@ impl Needs {
             Needs::CodeServer => "code-server",
             Needs::Chromium => "Chromium",
             Needs::Graphviz => "Graphviz",
+            Needs::Mermaid => "tests/mermaid-check",
             Needs::Corpus => "DDLINT_CORPUS",
         }
     }
@@ -82,7 +88,7 @@ impl Needs {
         match self {
             Needs::Postgres => &["initdb", "pg_ctl", "postgres", "psql"],
             Needs::Neovim07 | Needs::Neovim011 => &["nvim"],
-            Needs::VscodeNode | Needs::CodeServer => &["node"],
+            Needs::VscodeNode | Needs::CodeServer | Needs::Mermaid => &["node"],
             // Started by the UI test's Node script, not by the Rust test.
             Needs::Chromium => &[],
             Needs::Graphviz => &["dot"],

@@ -8,7 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Card, Cardinality, Entity, ErDiagram, Relationship};
 use crate::erd::mermaid::{
-    self as render, Attributes, attribute_type, default_label, entity_lines, entity_name, word,
+    self as render, Attributes, attribute, attribute_type, default_label, entity_lines,
+    entity_name, word,
 };
 use crate::erd::{Edge, Graph, column_label, describe, table_label};
 use crate::model::{Model, Table, TableId};
@@ -119,8 +120,8 @@ pub fn drift(diagram: &ErDiagram, model: &Model) -> Vec<Drift> {
         }
         let line = render::relationship(
             edge,
-            &written_name(parent),
-            &written_name(child),
+            &written_name(diagram, parent),
+            &written_name(diagram, child),
             &default_label(model, edge),
         );
         out.push(Drift {
@@ -132,7 +133,7 @@ pub fn drift(diagram: &ErDiagram, model: &Model) -> Vec<Drift> {
             ),
             fix: Some((
                 "Add the relationship".to_string(),
-                vec![diagram.append(&[line])],
+                relationship_edits(diagram, model, edge, child, line),
             )),
         });
     }
@@ -147,14 +148,34 @@ pub fn drift(diagram: &ErDiagram, model: &Model) -> Vec<Drift> {
     out
 }
 
-/// The name of an entity as the diagram writes it, quoted when Mermaid needs it.
-fn written_name(entity: &Entity) -> String {
-    let name = &entity.name.text;
-    if entity_name(name) == *name {
-        name.clone()
-    } else {
-        format!("\"{name}\"")
-    }
+/// The relationship line appended, and when the referencing entity lists attributes, the
+/// referencing columns it lacks added to it.
+fn relationship_edits(
+    diagram: &ErDiagram,
+    model: &Model,
+    edge: &Edge,
+    child: &Entity,
+    line: String,
+) -> Vec<(TextRange, String)> {
+    let table = model.table(edge.from);
+    let mut edits: Vec<(TextRange, String)> =
+        edge.from_columns
+            .iter()
+            .filter(|column| {
+                !child.attributes.is_empty()
+                    && !child.attributes.iter().any(|a| {
+                        find_column(table, &a.name.text).as_deref() == Some(column.as_str())
+                    })
+            })
+            .filter_map(|column| diagram.add_attribute(child, &attribute(model, table, column)))
+            .collect();
+    edits.push(diagram.append(&[line]));
+    edits
+}
+
+/// The name of an entity as the diagram writes it (quotes included).
+fn written_name(diagram: &ErDiagram, entity: &Entity) -> String {
+    diagram.slice(entity.name.range).to_string()
 }
 
 /// The drift, and the table a rename would make of the entity.
@@ -169,10 +190,11 @@ fn entity_without_table(
         .filter(|t| !drawn.contains(&t.id))
         .map(|t| (table_label(t), t.id))
         .collect();
+    let written = Names::normal(&shown.text);
     let closest = crate::suggest::closest(
-        &Names::normal(&shown.text),
+        &written,
         candidates.iter().map(|(label, _)| label.as_str()),
-        3,
+        typo_distance(&written),
     );
     let target = closest
         .and_then(|label| candidates.iter().find(|(l, _)| l == label))
@@ -217,8 +239,11 @@ fn attributes(diagram: &ErDiagram, table: &Table, entity: &Entity, out: &mut Vec
                 .filter(|c| !listed.contains(&c.name))
                 .map(|c| column_label(table, &c.name))
                 .collect();
-            let closest =
-                crate::suggest::closest(&attr.name.text, unlisted.iter().map(String::as_str), 2);
+            let closest = crate::suggest::closest(
+                &attr.name.text,
+                unlisted.iter().map(String::as_str),
+                typo_distance(&attr.name.text),
+            );
             let mut message = format!(
                 "attribute `{}` of `{}` has no column in table `{label}`",
                 attr.name.text, entity.name.text
@@ -268,6 +293,16 @@ fn attributes(diagram: &ErDiagram, table: &Table, entity: &Entity, out: &mut Vec
     }
 }
 
+/// How many edits a name may be from another to be its typo: one in a short name, more in
+/// longer ones.
+fn typo_distance(name: &str) -> usize {
+    match name.chars().count() {
+        0..=4 => 1,
+        5..=7 => 2,
+        _ => 3,
+    }
+}
+
 /// The column an attribute names: by name, Prisma field name or the renderer's spelling of
 /// either, ignoring case.
 fn find_column(table: &Table, written: &str) -> Option<String> {
@@ -299,11 +334,10 @@ fn same_type(written: &str, builtin: Option<&str>, rendered: &str) -> bool {
     let family = builtin.map(family).unwrap_or("");
     match written.0.as_str() {
         "string" | "str" => family == "text",
-        "number" | "numeric" | "decimal" => family == "int" || family == "number",
-        "float" | "double" => family == "number",
+        "number" => family == "int" || family == "number",
+        "double" => family == "number",
         "long" => column.0 == "int8",
         "datetime" => family == "timestamp",
-        "uuid" | "json" | "jsonb" => written.0 == column.0,
         "enum" => builtin.is_none(),
         "unknown" => true,
         _ => false,
@@ -357,82 +391,99 @@ pub(super) enum Match {
     Junction(TableId),
 }
 
-/// The foreign key behind each relationship: of the keys between its two tables not taken by
-/// an earlier relationship, the one its label names, else one its cardinalities agree with,
-/// else the first.
+/// Whether a foreign key may stand behind a relationship, in one pass of the matching.
+type Pass<'a> = dyn Fn(&Relationship, &Edge) -> bool + 'a;
+
+/// The foreign key behind each relationship, among the keys between its two tables: first the
+/// keys the labels name (`author` for `author_id`), then keys the cardinalities agree with,
+/// then any, each key taken once, relationships in order within each pass.
 pub(super) fn match_relationships(
     diagram: &ErDiagram,
     graph: &Graph,
     drawn: &HashSet<TableId>,
     table_of: &dyn Fn(&str) -> Option<TableId>,
 ) -> Vec<Option<Match>> {
-    let mut taken = HashSet::new();
-    let mut matched = Vec::new();
-    for relationship in &diagram.relationships {
-        let (Some(left), Some(right)) = (
-            table_of(&relationship.left.text),
-            table_of(&relationship.right.text),
-        ) else {
-            matched.push(None);
-            continue;
-        };
-        let candidates: Vec<usize> = graph
-            .edges()
-            .iter()
-            .enumerate()
-            .filter(|(i, e)| {
-                !taken.contains(i)
-                    && ((e.from == left && e.to == right) || (e.from == right && e.to == left))
-            })
-            .map(|(i, _)| i)
-            .collect();
+    let ends: Vec<Option<(TableId, TableId)>> = diagram
+        .relationships
+        .iter()
+        .map(|r| Some((table_of(&r.left.text)?, table_of(&r.right.text)?)))
+        .collect();
+    let named = |relationship: &Relationship, edge: &Edge| {
         let label = relationship
             .label
             .as_ref()
             .map(|l| l.text.to_lowercase())
             .unwrap_or_default();
-        let named = |edge: &Edge| {
-            !label.is_empty()
-                && edge.from_columns.iter().all(|c| {
-                    let c = c.to_lowercase();
-                    label.contains(&c) || label.contains(c.trim_end_matches("_id"))
-                })
-        };
-        let agrees = |edge: &Edge| {
-            let parent_left = edge.to == left;
-            expected_ends(edge, relationship, parent_left)
-                .iter()
-                .all(|(card, ok, _)| ok.contains(&card.kind))
-        };
-        let chosen = candidates
-            .iter()
-            .copied()
-            .find(|&i| named(&graph.edges()[i]))
-            .or_else(|| {
-                candidates
-                    .iter()
-                    .copied()
-                    .find(|&i| agrees(&graph.edges()[i]))
+        !label.is_empty()
+            && edge.from_columns.iter().all(|c| {
+                let c = c.to_lowercase();
+                let stem = c.trim_end_matches("_id");
+                label.contains(&c) || (!stem.is_empty() && label.contains(stem))
             })
-            .or_else(|| candidates.first().copied());
-        match chosen {
-            Some(edge) => {
-                taken.insert(edge);
-                matched.push(Some(Match::Edge(edge)));
+    };
+    let agrees = |relationship: &Relationship, edge: &Edge| {
+        let parent_left = parent_on_left(edge, relationship, table_of);
+        expected_ends(edge, relationship, parent_left)
+            .iter()
+            .all(|(card, ok, _)| ok.contains(&card.kind))
+    };
+    let passes: [&Pass<'_>; 3] = [&named, &agrees, &|_, _| true];
+    let mut matched: Vec<Option<Match>> = vec![None; diagram.relationships.len()];
+    let mut taken = HashSet::new();
+    for pass in passes {
+        for (at, relationship) in diagram.relationships.iter().enumerate() {
+            let Some((left, right)) = ends[at] else {
+                continue;
+            };
+            if matched[at].is_some() {
+                continue;
             }
-            None => {
-                let many =
-                    relationship.left_card.kind.is_many() && relationship.right_card.kind.is_many();
-                let junction = graph.nodes().iter().copied().find(|&middle| {
-                    many && !drawn.contains(&middle)
-                        && graph.references(middle).any(|e| e.to == left)
-                        && graph.references(middle).any(|e| e.to == right)
-                });
-                matched.push(junction.map(Match::Junction));
+            let found = graph.edges().iter().enumerate().find(|(i, e)| {
+                !taken.contains(i)
+                    && ((e.from == left && e.to == right) || (e.from == right && e.to == left))
+                    && pass(relationship, e)
+            });
+            if let Some((edge, _)) = found {
+                taken.insert(edge);
+                matched[at] = Some(Match::Edge(edge));
             }
         }
     }
+    for (at, relationship) in diagram.relationships.iter().enumerate() {
+        let Some((left, right)) = ends[at] else {
+            continue;
+        };
+        if matched[at].is_some() {
+            continue;
+        }
+        let many = relationship.left_card.kind.is_many() && relationship.right_card.kind.is_many();
+        let junction = graph.nodes().iter().copied().find(|&middle| {
+            many && !drawn.contains(&middle)
+                && graph.references(middle).any(|e| e.to == left)
+                && graph.references(middle).any(|e| e.to == right)
+        });
+        matched[at] = junction.map(Match::Junction);
+    }
     matched
+}
+
+/// Whether the referenced table is on the left of `relationship`. A self-reference is read the
+/// way `ddlint erd` writes it, referenced end on the left, unless only the other way agrees
+/// with the constraints.
+fn parent_on_left(
+    edge: &Edge,
+    relationship: &Relationship,
+    table_of: &dyn Fn(&str) -> Option<TableId>,
+) -> bool {
+    if !edge.is_self_reference() {
+        return table_of(&relationship.left.text) == Some(edge.to);
+    }
+    let fits = |parent_left| {
+        expected_ends(edge, relationship, parent_left)
+            .iter()
+            .all(|(card, ok, _)| ok.contains(&card.kind))
+    };
+    fits(true) || !fits(false)
 }
 
 /// For each end of `relationship` standing for `edge`: the card written, the cardinalities the
@@ -478,7 +529,7 @@ fn cardinalities(
     table_of: &dyn Fn(&str) -> Option<TableId>,
     out: &mut Vec<Drift>,
 ) {
-    let parent_left = table_of(&relationship.left.text) == Some(edge.to);
+    let parent_left = parent_on_left(edge, relationship, table_of);
     let child = table_label(model.table(edge.from));
     let parent = table_label(model.table(edge.to));
     let columns = edge
@@ -544,16 +595,11 @@ fn missing_tables<'d>(
         return;
     }
     let range = diagram.header.unwrap_or(TextRange::empty(diagram.base));
-    let attributes = if shows_attributes {
-        Attributes::All
-    } else {
-        Attributes::Keys
-    };
     for table in model.live_tables().filter(|t| !accounted.contains(&t.id)) {
         let label = table_label(table);
         let name = entity_name(&label);
         let mut lines = if shows_attributes {
-            entity_lines(model, graph, table, attributes, &name)
+            entity_lines(model, graph, table, Attributes::All, &name)
         } else {
             vec![name.clone()]
         };
@@ -561,7 +607,7 @@ fn missing_tables<'d>(
             if id == table.id {
                 Some(name.clone())
             } else {
-                entity_of(id).map(written_name)
+                entity_of(id).map(|e| written_name(diagram, e))
             }
         };
         for edge in graph.edges() {

@@ -22,7 +22,8 @@ pub struct ErDiagram {
     pub text: String,
     /// The offset of `text` in the document.
     pub base: u32,
-    /// The `erDiagram` keyword; `None` when the block lacks it.
+    /// The `erDiagram` keyword; `None` when the block is another kind of diagram (then nothing
+    /// else is read).
     pub header: Option<TextRange>,
     /// The `direction TB` statement, when written.
     pub direction: Option<TextRange>,
@@ -193,6 +194,41 @@ impl ErDiagram {
         } else {
             "    ".to_string()
         }
+    }
+
+    /// An insertion of an attribute line at the end of `entity`'s first block: on a line of its
+    /// own, indented like the block's attributes, when the closing brace is alone on its line.
+    fn add_attribute(&self, entity: &Entity, line: &str) -> Option<(TextRange, String)> {
+        let body = entity.body?;
+        let close = (body.end().saturating_sub(self.base) as usize)
+            .checked_sub(1)
+            .filter(|&at| self.text.get(at..at + 1) == Some("}"))?;
+        let line_start = self.text[..close].rfind('\n').map_or(0, |at| at + 1);
+        if !self.text[line_start..close].trim().is_empty() {
+            return Some((
+                TextRange::empty(self.base + close as u32),
+                format!("{line} "),
+            ));
+        }
+        let indent = entity
+            .attributes
+            .first()
+            .map(|a| {
+                let start = (a.range.start().saturating_sub(self.base) as usize).min(close);
+                let from = self.text[..start].rfind('\n').map_or(0, |at| at + 1);
+                self.text[from..start].to_string()
+            })
+            .filter(|indent| indent.chars().all(|c| c == ' ' || c == '\t'))
+            .unwrap_or_else(|| format!("{}    ", &self.text[line_start..close]));
+        let newline = if self.text.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        Some((
+            TextRange::empty(self.base + line_start as u32),
+            format!("{indent}{line}{newline}"),
+        ))
     }
 
     /// An insertion of `lines` (each without indentation or line break) after the last

@@ -85,11 +85,19 @@ impl Parser<'_> {
         let start = self.pos;
         let word = self.plain_word();
         let lower = word.to_ascii_lowercase();
-        if self.diagram.header.is_none() && lower == "erdiagram" {
-            self.diagram.header = Some(self.range(start, self.pos));
+        if self.diagram.header.is_none() {
+            if lower == "erdiagram" {
+                self.diagram.header = Some(self.range(start, self.pos));
+            } else {
+                // Another kind of diagram: nothing here is an entity.
+                self.pos = self.text.len();
+            }
             return;
         }
-        if IGNORED_STATEMENTS.contains(&lower.as_str()) {
+        let whole_word = self
+            .peek()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, ':' | '{'));
+        if whole_word && IGNORED_STATEMENTS.contains(&lower.as_str()) {
             let line_end = self.line_end();
             if lower == "direction" {
                 self.diagram.direction = Some(self.range(start, line_end));
@@ -221,8 +229,8 @@ impl Parser<'_> {
         // An unterminated block: what was read counts, without a body to insert into.
     }
 
-    /// `A ||--o{ B : label`, `A only one to zero or more B : "label"`; `None` (and the rest of
-    /// the line skipped) when the text after `left` is not a relationship.
+    /// `A ||--o{ B : label`, `A only one to zero or more B : "label"`; `None` when no
+    /// cardinalities follow `left`, or no second entity follows them (then the line is skipped).
     fn relationship(&mut self, statement: usize, left: Token) -> Option<Relationship> {
         let start = self.pos;
         let parsed = self.symbol_cardinalities().or_else(|| {

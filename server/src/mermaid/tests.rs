@@ -110,13 +110,19 @@ erDiagram
     ORDER |o..|{ \"order items\" : \"contains\"
     PRODUCT only one to zero or more \"order items\" : x
     PRODUCT }o..o| PRODUCT
+    style-guide
+    accTitle: not an entity
+    style CUSTOMER fill:#f9f
 ";
     let d = parse(text, 100);
     let at = |range: TextRange| d.slice(range).to_string();
     assert_eq!(at(d.header.unwrap()), "erDiagram");
     assert_eq!(at(d.direction.unwrap()), "direction LR");
     let names: Vec<&str> = d.entities.iter().map(|e| e.name.text.as_str()).collect();
-    assert_eq!(names, ["CUSTOMER", "order items", "PRODUCT", "ORDER"]);
+    assert_eq!(
+        names,
+        ["CUSTOMER", "order items", "PRODUCT", "ORDER", "style-guide"]
+    );
     let customer = &d.entities[0];
     assert_eq!(customer.alias.as_ref().unwrap().text, "Kunde");
     assert_eq!(at(customer.body.unwrap()).lines().count(), 5);
@@ -162,6 +168,14 @@ erDiagram
         ),
         (Cardinality::ZeroOrMore, Cardinality::ZeroOrOne, true)
     );
+}
+
+#[test]
+fn other_diagrams_have_no_entities() {
+    let d = parse("%%{init: {}}%%\nflowchart LR\n    users --> posts\n", 0);
+    assert_eq!((d.header, d.entities.len()), (None, 0));
+    let d = parse("%%{init: {}}%%\n\n  erdiagram\n    users\n", 0);
+    assert_eq!(d.entities.len(), 1);
 }
 
 #[test]
@@ -283,6 +297,21 @@ fn a_table_without_an_entity_is_added_with_its_relationships() {
 }
 
 #[test]
+fn a_missing_table_added_leaves_no_drift() {
+    let fixed = check_fix(
+        &shop(),
+        "erDiagram\n  users {\n    bigint id PK\n  }\n  posts\n  users ||--o{ posts : wrote\n  users |o..o{ posts : edited\n",
+        DriftKind::TableWithoutEntity,
+        "erDiagram",
+        "table `profiles` has no entity in the diagram",
+    );
+    assert!(
+        fixed.ends_with("  users |o..o{ posts : edited\n  profiles {\n      bigint user_id PK, FK\n      text bio\n  }\n  users ||--o| profiles : \"user_id\"\n"),
+        "{fixed}"
+    );
+}
+
+#[test]
 fn few_bare_entities_do_not_ask_for_the_other_tables() {
     let model = schema(&[(
         "s.sql",
@@ -359,6 +388,8 @@ fn types_compare_leniently() {
         ("datetime", "timestamptz"),
         ("decimal", "numeric(12,2)"),
         ("number", "bigint"),
+        ("number", "numeric"),
+        ("double", "double precision"),
         ("text[]", "text[]"),
         ("bool", "boolean"),
         ("mood", "public.mood"),
@@ -374,6 +405,8 @@ fn types_compare_leniently() {
         ("string", "uuid"),
         ("timestamp", "timestamptz"),
         ("datetime", "date"),
+        ("float", "numeric(10,2)"),
+        ("decimal", "bigint"),
     ] {
         assert!(!same(written, column), "{written} vs {column}");
     }
@@ -426,11 +459,47 @@ fn a_foreign_key_without_a_relationship_is_added() {
 }
 
 #[test]
+fn an_added_relationship_brings_its_columns_to_an_entity_listing_attributes() {
+    let fixed = check_fix(
+        &shop(),
+        "erDiagram\n    users ||--o{ posts : a\n    users ||--o| profiles : p\n    posts {\n      bigint id PK\n      bigint author_id FK\n    }\n    users { bigint id PK }\n",
+        DriftKind::ForeignKeyWithoutRelationship,
+        "posts",
+        "foreign key posts.editor_id → users.id has no relationship in the diagram",
+    );
+    assert!(
+        fixed.contains("      bigint author_id FK\n      bigint editor_id FK\n    }\n"),
+        "{fixed}"
+    );
+    let mut diagram = parse(&fixed, 0);
+    diagram.entities.retain(|e| e.name.text == "users");
+    let (range, text) = diagram
+        .add_attribute(&diagram.entities[0], "text email UK")
+        .unwrap();
+    assert_eq!(
+        (diagram.slice(range), text.as_str()),
+        ("", "text email UK ")
+    );
+    assert_eq!(&fixed[range.start() as usize..][..1], "}");
+}
+
+#[test]
 fn labels_pick_the_foreign_key_among_several() {
     let model = shop();
     assert_clean(
         &model,
         "erDiagram\n    users |o..o{ posts : \"edited by\"\n    users ||--o{ posts : \"author\"\n    users ||--o| profiles : p\n",
+    );
+    // A label that names a key wins over an earlier relationship without one, which is left
+    // with the nullable key.
+    let (doc, found) = drifts(
+        &model,
+        "erDiagram\n    users ||--o{ posts : x\n    users ||--o{ posts : \"author\"\n    users ||--o| profiles : p\n",
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].range.start() as usize,
+        doc.find("||--o{ posts : x").unwrap()
     );
     // Without labels the cardinalities decide.
     assert_clean(
@@ -537,6 +606,24 @@ fn cardinalities_are_read_in_either_direction_and_in_words() {
 }
 
 #[test]
+fn a_self_reference_may_be_drawn_either_way() {
+    let model = schema(&[(
+        "s.sql",
+        "CREATE TABLE staff (id int PRIMARY KEY, boss_id int REFERENCES staff);",
+    )])
+    .model;
+    assert_clean(&model, "erDiagram\n    staff |o..o{ staff : boss\n");
+    assert_clean(&model, "erDiagram\n    staff }o..o| staff : boss\n");
+    check_fix(
+        &model,
+        "erDiagram\n    staff ||..o{ staff : boss\n",
+        DriftKind::Cardinality,
+        "||",
+        "`||` says every `staff` row has a `staff`, but staff.boss_id may be null",
+    );
+}
+
+#[test]
 fn identifying_lines_are_not_checked() {
     assert_clean(
         &shop(),
@@ -571,6 +658,16 @@ fn update_rewrites_in_the_authors_order_with_the_authors_labels() {
     assert_eq!(
         updated,
         "---\ntitle: Shop\n---\nerDiagram\n    direction LR\n    posts {\n        bigint id PK\n        bigint author_id FK\n        bigint editor_id FK\n        text title\n        timestamptz created_at\n    }\n    users {\n        bigint id PK\n        text email UK\n        varchar(100) name\n    }\n    profiles {\n        bigint user_id PK, FK\n        text bio\n    }\n    users ||..o{ posts : \"writes\"\n    users ||--o| profiles : \"user_id\"\n    users |o..o{ posts : \"editor_id\"\n"
+    );
+}
+
+#[test]
+fn update_keeps_the_indentation_of_a_block_in_a_list() {
+    let model = schema(&[("s.sql", "CREATE TABLE t (id int);")]).model;
+    let block = "   %%{init: {}}%%\r\n   erDiagram\r\n     t\r\n";
+    assert_eq!(
+        update(&parse(block, 0), &model),
+        "   %%{init: {}}%%\r\n   erDiagram\r\n       t {\r\n           int id\r\n       }\r\n"
     );
 }
 
@@ -633,4 +730,63 @@ fn quoted_names_and_composite_keys_round_trip() {
         drift::Names::new(&model).resolve(&parse("erDiagram\n audit_events\n", 0).entities[0]),
         Some(events)
     );
+}
+
+#[test]
+fn prisma_models_and_fields_are_matched_by_their_prisma_names() {
+    let model = schema(&[(
+        "schema.prisma",
+        r#"model User {
+  id    Int    @id @default(autoincrement())
+  email String @unique
+  posts Post[]
+  @@map("users")
+}
+
+model Post {
+  id       Int     @id @default(autoincrement())
+  authorId Int?    @map("author_id")
+  author   User?   @relation(fields: [authorId], references: [id])
+  title    String
+}
+"#,
+    )])
+    .model;
+    let rendered = update(&parse("", 0), &model);
+    assert!(
+        rendered.contains("    User |o..o{ Post : \"authorId\"\n"),
+        "{rendered}"
+    );
+    assert_clean(&model, &rendered);
+    assert_clean(
+        &model,
+        "erDiagram\n    users {\n        int id PK\n        string email\n    }\n    Post {\n        int author_id FK\n    }\n    users |o--o{ Post : writes\n",
+    );
+}
+
+#[test]
+fn fixes_keep_crlf_line_breaks() {
+    let model = shop();
+    let block = "erDiagram\r\n    users ||--o{ posts : a\r\n    users ||--o| profiles : p\r\n    users {\r\n        bigint id PK\r\n        text nickname\r\n    }\r\n";
+    let (doc, found) = drifts(&model, block);
+    let kinds: Vec<DriftKind> = found.iter().map(|d| d.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            DriftKind::ForeignKeyWithoutRelationship,
+            DriftKind::AttributeWithoutColumn,
+        ],
+        "{found:#?}"
+    );
+    let edits: Vec<(TextRange, String)> = found
+        .iter()
+        .flat_map(|d| d.fix.clone().unwrap().1)
+        .collect();
+    let fixed = apply(&doc, &edits);
+    let fixed = block_of(&fixed);
+    assert_eq!(
+        fixed,
+        "erDiagram\r\n    users ||--o{ posts : a\r\n    users ||--o| profiles : p\r\n    users {\r\n        bigint id PK\r\n    }\r\n    users |o..o{ posts : \"editor_id\"\r\n"
+    );
+    assert_clean(&model, fixed);
 }

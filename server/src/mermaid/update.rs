@@ -14,7 +14,8 @@ use crate::model::{Model, Table, TableId};
 /// every foreign key, as `ddlint erd --format mermaid` writes them. Entities the diagram draws
 /// come first in its order, then the others in creation order; relationships the diagram draws
 /// keep their order and labels. What precedes the `erDiagram` keyword (front matter, an init
-/// directive) and the `direction` statement are kept.
+/// directive), the `direction` statement and the indentation of the `erDiagram` line (a block in
+/// a list item) are kept.
 pub fn update(diagram: &ErDiagram, model: &Model) -> String {
     let graph = Graph::new(model);
     let names = Names::new(model);
@@ -47,13 +48,15 @@ pub fn update(diagram: &ErDiagram, model: &Model) -> String {
         }
     }
 
-    let mut out = String::new();
+    let mut kept = "";
+    let mut margin = "";
     if let Some(header) = diagram.header {
         let start = (header.start().saturating_sub(diagram.base) as usize).min(diagram.text.len());
         let line_start = diagram.text[..start].rfind('\n').map_or(0, |at| at + 1);
-        out.push_str(&diagram.text[..line_start]);
+        kept = &diagram.text[..line_start];
+        margin = &diagram.text[line_start..start];
     }
-    out.push_str("erDiagram\n");
+    let mut out = String::from("erDiagram\n");
     if let Some(direction) = diagram.direction {
         let _ = writeln!(out, "    {}", diagram.slice(direction).trim());
     }
@@ -70,6 +73,14 @@ pub fn update(diagram: &ErDiagram, model: &Model) -> String {
         let (parent, child) = (name(model.table(edge.to)), name(model.table(edge.from)));
         let _ = writeln!(out, "    {}", relationship(edge, &parent, &child, &label));
     }
+    // A block in a list item is indented as a whole: so is its new content.
+    if !margin.is_empty() && margin.chars().all(|c| c == ' ' || c == '\t') {
+        out = out
+            .lines()
+            .map(|line| format!("{margin}{line}\n"))
+            .collect();
+    }
+    out.insert_str(0, kept);
     if diagram.text.contains("\r\n") {
         out = out.replace("\r\n", "\n").replace('\n', "\r\n");
     }
