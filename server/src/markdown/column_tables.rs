@@ -1,0 +1,1557 @@
+//! Column tables of Markdown design documents, lowered to the facts of the `CREATE TABLE` they
+//! describe:
+//!
+//! ```markdown
+//! ### users
+//!
+//! | Column     | Type        | Constraints       | Description   |
+//! |------------|-------------|-------------------|---------------|
+//! | id         | `bigint`    | PK                |               |
+//! | team_id    | `bigint`    | FK → teams.id     | owning team   |
+//! | created_at | `timestamp` | NOT NULL, DEFAULT now() |         |
+//! ```
+//!
+//! Recognition is strict, so that no other table of a document is ever reported: the table sits
+//! under a heading that is only a table name (`### users`, `## Table: users`, ``### `users` ``,
+//! `#### users table`, `### public.users`), directly or under a `Columns`-like subheading of it,
+//! its header names both a column column and a type column, and at least half of its types are
+//! PostgreSQL's built-in types. Every range points at the text in the document (the type's range
+//! at the type in its cell), so diagnostics land on the cell and a fix that replaces a type edits
+//! the cell in place. The table's element list is left unset (`elements_range`): fixes that would
+//! write SQL into the table (a new column, a table constraint) have nowhere to go.
+
+use std::sync::Arc;
+
+use tree_sitter::{Node, Tree};
+
+use crate::lower::{
+    ColumnDef, Comment, Constraint, ConstraintAttributes, ConstraintKind, CreateTable, Cx, Expr,
+    Fact, Ident, Identity, LoweredStatement, ObjectKind, ObjectName, Persistence, PlacedStatement,
+    References, ReferentialAction, StatementKind, TypeRef, unquote_ident,
+};
+use crate::syntax::{self, Language};
+use crate::text::TextRange;
+
+/// Lowers the column tables of the Markdown document `text`; `skip` are its fenced code blocks,
+/// which are not looked into. One statement per table, from its heading to its last row.
+pub fn lower(text: &str, skip: &[TextRange]) -> Vec<PlacedStatement> {
+    let lines = lines(text, skip);
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut placed = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if line.skipped {
+            i += 1;
+            continue;
+        }
+        if let Some(heading) = atx_heading(text, line) {
+            open(&mut headings, heading);
+            i += 1;
+            continue;
+        }
+        if let Some(end) = pipe_table(text, &lines, i) {
+            if let Some(owner) = owner(&mut headings)
+                && let Some(statement) = column_table(text, owner, &lines[i..end])
+            {
+                owner.used = true;
+                placed.push(statement);
+            }
+            i = end;
+            continue;
+        }
+        if let Some(heading) = setext_heading(text, &lines, i) {
+            open(&mut headings, heading);
+            i += 2;
+            continue;
+        }
+        if let Some(top) = headings.last_mut()
+            && !line.blank(text)
+        {
+            top.prose.push(line.content(text).trim().to_string());
+        }
+        i += 1;
+    }
+    placed
+}
+
+/// Whether the edit of `range` stays inside one cell of the column table lowered as `statement`
+/// (or inside its heading line): a fix of the table's facts may only change what a cell or the
+/// heading says; an edit anywhere else would write SQL into the document's prose.
+pub fn edit_stays_in_cells(text: &str, statement: &PlacedStatement, range: TextRange) -> bool {
+    if !statement.range().contains_range(range) {
+        return false;
+    }
+    let (start, end) = (range.start() as usize, range.end() as usize);
+    let Some(line_start) = text
+        .get(..start)
+        .map(|t| t.rfind('\n').map_or(0, |i| i + 1))
+    else {
+        return false;
+    };
+    let line_end = text[start..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| start + i);
+    if end > line_end {
+        return false;
+    }
+    if line_start <= statement.start as usize {
+        return true;
+    }
+    let (from, to) = (start - line_start, end - line_start);
+    segments(&text[line_start..line_end])
+        .iter()
+        .any(|&(segment_start, segment_end)| segment_start <= from && to <= segment_end)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines and blocks
+
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    start: u32,
+    /// Before the line terminator.
+    end: u32,
+    /// In a fenced code block.
+    skipped: bool,
+}
+
+impl Line {
+    fn content(self, text: &str) -> &str {
+        &text[self.start as usize..self.end as usize]
+    }
+
+    fn blank(self, text: &str) -> bool {
+        self.content(text).trim().is_empty()
+    }
+}
+
+fn lines(text: &str, skip: &[TextRange]) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    while start <= text.len() {
+        let end = text[start..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |i| start + i);
+        let next = match bytes.get(end) {
+            Some(b'\r') if bytes.get(end + 1) == Some(&b'\n') => end + 2,
+            Some(_) => end + 1,
+            None => text.len() + 1,
+        };
+        let range = TextRange::from_usize(start..end);
+        let skipped = skip
+            .iter()
+            .any(|s| s.intersects(range) || (range.is_empty() && s.contains(range.start())));
+        lines.push(Line {
+            start: range.start(),
+            end: range.end(),
+            skipped,
+        });
+        start = next;
+    }
+    lines
+}
+
+/// Where a table row's cells start: after list indentation and block quote markers.
+fn row_start(line: &str) -> usize {
+    line.len() - line.trim_start_matches([' ', '\t', '>']).len()
+}
+
+/// Byte offsets of the `|` that separate cells (`\|` is a pipe inside a cell).
+fn unescaped_pipes(line: &str) -> Vec<usize> {
+    let mut pipes = Vec::new();
+    let mut escaped = false;
+    for (i, b) in line.bytes().enumerate() {
+        match b {
+            b'\\' if !escaped => escaped = true,
+            b'|' if !escaped => pipes.push(i),
+            _ => escaped = false,
+        }
+        if b != b'\\' {
+            escaped = false;
+        }
+    }
+    pipes
+}
+
+/// The byte ranges of a row's cells in the line `content`, untrimmed: between the pipes, the
+/// leading and trailing pipe being optional; none when the line has no pipe.
+fn segments(content: &str) -> Vec<(usize, usize)> {
+    let pipes = unescaped_pipes(content);
+    let (Some(&leading), Some(&trailing)) = (pipes.first(), pipes.last()) else {
+        return Vec::new();
+    };
+    let first = row_start(content);
+    let last = content.trim_end().len();
+    let mut segments = Vec::with_capacity(pipes.len() + 1);
+    let mut from = first;
+    for &pipe in &pipes {
+        segments.push((from, pipe));
+        from = pipe + 1;
+    }
+    segments.push((from, last.max(from)));
+    if trailing + 1 == last {
+        segments.pop();
+    }
+    if leading == first && !segments.is_empty() {
+        segments.remove(0);
+    }
+    segments
+}
+
+/// A row's cells, trimmed, as ranges of the text; `None` for a line that has no pipe.
+fn cells(text: &str, line: Line) -> Option<Vec<TextRange>> {
+    let content = line.content(text);
+    let segments = segments(content);
+    if segments.is_empty() {
+        return None;
+    }
+    let cells = segments
+        .into_iter()
+        .map(|(from, to)| {
+            let cell = &content[from..to];
+            let lead = cell.len() - cell.trim_start().len();
+            let start = line.start as usize + from + lead;
+            TextRange::from_usize(start..start + cell.trim().len())
+        })
+        .collect();
+    Some(cells)
+}
+
+/// A GFM delimiter row (`|---|:--:|`) with `count` cells.
+fn is_delimiter_row(text: &str, line: Line, count: usize) -> bool {
+    let Some(cells) = cells(text, line) else {
+        return false;
+    };
+    cells.len() == count
+        && cells.iter().all(|cell| {
+            let cell = &text[cell.start() as usize..cell.end() as usize];
+            let dashes = cell.trim_start_matches(':').trim_end_matches(':');
+            !dashes.is_empty() && dashes.bytes().all(|b| b == b'-')
+        })
+}
+
+/// The end (line index, exclusive) of the pipe table whose header is line `i`.
+fn pipe_table(text: &str, lines: &[Line], i: usize) -> Option<usize> {
+    let header = cells(text, lines[i])?;
+    let delimiter = *lines.get(i + 1)?;
+    if delimiter.skipped || !is_delimiter_row(text, delimiter, header.len()) {
+        return None;
+    }
+    let mut end = i + 2;
+    while let Some(line) = lines.get(end)
+        && !line.skipped
+        && !line.blank(text)
+        && !unescaped_pipes(line.content(text)).is_empty()
+    {
+        end += 1;
+    }
+    Some(end)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Headings
+
+/// A heading still open (no heading of its level or above came after it).
+struct Heading {
+    level: u8,
+    /// Where a table it names begins.
+    start: u32,
+    /// The `#` marks, or a setext heading's underline.
+    head: TextRange,
+    /// The table it names: its name parts as written.
+    name: Option<Vec<TextRange>>,
+    /// A `Columns`-like heading under a table's heading.
+    section: bool,
+    /// The text lines under it before its first table or subheading.
+    prose: Vec<String>,
+    /// Its column table was read already.
+    used: bool,
+}
+
+fn open(headings: &mut Vec<Heading>, heading: Heading) {
+    while headings.last().is_some_and(|h| h.level >= heading.level) {
+        headings.pop();
+    }
+    headings.push(heading);
+}
+
+/// The heading a table just read belongs to: the innermost one if it names a table, or the one
+/// above a `Columns` section heading.
+fn owner(headings: &mut [Heading]) -> Option<&mut Heading> {
+    let top = headings.len().checked_sub(1)?;
+    let index = if headings[top].name.is_some() {
+        top
+    } else if headings[top].section && top > 0 && headings[top - 1].name.is_some() {
+        top - 1
+    } else {
+        return None;
+    };
+    let heading = &mut headings[index];
+    (!heading.used).then_some(heading)
+}
+
+fn atx_heading(text: &str, line: Line) -> Option<Heading> {
+    let content = line.content(text);
+    let indent = content.len() - content.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &content[indent..];
+    let level = rest.bytes().take_while(|&b| b == b'#').count();
+    let after = &rest[level..];
+    if !(1..=6).contains(&level) || (!after.is_empty() && !after.starts_with([' ', '\t'])) {
+        return None;
+    }
+    // A closing sequence of `#` is not part of the title.
+    let mut title = rest[level..].trim_end();
+    let closing = title.trim_end_matches('#');
+    if closing.len() < title.len() && (closing.is_empty() || closing.ends_with([' ', '\t'])) {
+        title = closing;
+    }
+    let title_start = line.start as usize + indent + level;
+    let start = line.start + indent as u32;
+    Some(heading(
+        text,
+        level as u8,
+        start,
+        TextRange::new(start, start + level as u32),
+        TextRange::from_usize(title_start..title_start + title.len()),
+    ))
+}
+
+/// A setext heading: a one-line paragraph (line `i`) underlined with `=` or `-`.
+fn setext_heading(text: &str, lines: &[Line], i: usize) -> Option<Heading> {
+    let line = lines[i];
+    let underline = *lines.get(i + 1)?;
+    let after_break = i == 0 || lines[i - 1].skipped || lines[i - 1].blank(text);
+    let marks = underline.content(text).trim();
+    let level = match marks.bytes().next()? {
+        b'=' => 1,
+        b'-' => 2,
+        _ => return None,
+    };
+    let indent = |l: Line| l.content(text).len() - l.content(text).trim_start_matches(' ').len();
+    if underline.skipped
+        || !after_break
+        || line.blank(text)
+        || indent(line) > 3
+        || indent(underline) > 3
+        || !marks.bytes().all(|b| b == marks.as_bytes()[0])
+    {
+        return None;
+    }
+    let title = line.content(text).trim();
+    let start = line.start + indent(line) as u32;
+    let head_start = underline.start + indent(underline) as u32;
+    Some(heading(
+        text,
+        level,
+        start,
+        TextRange::new(head_start, head_start + marks.len() as u32),
+        TextRange::new(start, start + title.len() as u32),
+    ))
+}
+
+/// Headings that name a part of a document, not a table, even when they are one word.
+const SECTION_WORDS: &[&str] = &[
+    "alternatives",
+    "appendix",
+    "attributes",
+    "background",
+    "changelog",
+    "columns",
+    "conclusion",
+    "constraints",
+    "context",
+    "contents",
+    "decisions",
+    "definition",
+    "design",
+    "details",
+    "diagram",
+    "enums",
+    "erd",
+    "examples",
+    "example",
+    "faq",
+    "fields",
+    "functions",
+    "glossary",
+    "goals",
+    "indexes",
+    "indices",
+    "introduction",
+    "keys",
+    "migrations",
+    "motivation",
+    "notes",
+    "overview",
+    "policies",
+    "properties",
+    "queries",
+    "references",
+    "relations",
+    "relationships",
+    "requirements",
+    "schema",
+    "schemas",
+    "sequences",
+    "structure",
+    "summary",
+    "tables",
+    "todo",
+    "triggers",
+    "types",
+    "usage",
+    "views",
+];
+
+/// Subheadings under a table's heading that hold its column table.
+const COLUMN_SECTIONS: &[&str] = &[
+    "columns",
+    "fields",
+    "attributes",
+    "structure",
+    "schema",
+    "definition",
+    "column definitions",
+    "column list",
+    "table definition",
+    "table structure",
+    "table schema",
+];
+
+fn heading(text: &str, level: u8, start: u32, head: TextRange, title: TextRange) -> Heading {
+    let tokens = tokenize(text, title);
+    let words: Vec<String> = tokens
+        .iter()
+        .filter(|t| t.kind == Kind::Word)
+        .map(|t| t.lower(text))
+        .collect();
+    let section = tokens.iter().all(|t| t.kind == Kind::Word)
+        && COLUMN_SECTIONS.contains(&words.join(" ").as_str());
+    Heading {
+        level,
+        start,
+        head,
+        name: table_name(text, &tokens),
+        section,
+        prose: Vec::new(),
+        used: false,
+    }
+}
+
+/// The table a heading's title names: `users`, `Table: users`, `` `users` ``, `users table`,
+/// `public.users`, `2.1 users`; `None` for any other title.
+fn table_name(text: &str, tokens: &[Token]) -> Option<Vec<TextRange>> {
+    let mut tokens = tokens;
+    // Section numbers (`2.1`, `3.`).
+    while let [first, rest @ ..] = tokens
+        && (first.kind == Kind::Number || first.kind == Kind::Punct(b'.'))
+    {
+        tokens = rest;
+    }
+    let mut explicit = false;
+    if let [first, rest @ ..] = tokens
+        && first.is(text, "table")
+        && !rest.is_empty()
+    {
+        explicit = true;
+        tokens = rest;
+        if let [colon, rest @ ..] = tokens
+            && colon.kind == Kind::Punct(b':')
+        {
+            tokens = rest;
+        }
+    }
+    if let [rest @ .., last] = tokens
+        && last.is(text, "table")
+        && !rest.is_empty()
+    {
+        explicit = true;
+        tokens = rest;
+    }
+    let parts = name_parts(text, tokens)?;
+    if parts.len() > 2 {
+        return None;
+    }
+    let first = parts[0];
+    explicit |= text[..first.start() as usize].ends_with('`');
+    let one_word = parts.len() == 1 && !text[first.start() as usize..].starts_with('"');
+    let word = text[first.start() as usize..first.end() as usize].to_ascii_lowercase();
+    if one_word && !explicit && SECTION_WORDS.contains(&word.as_str()) {
+        return None;
+    }
+    Some(parts)
+}
+
+/// Tokens that are exactly a dotted name (`public.users`, `"Users"`), written without spaces.
+fn name_parts(text: &str, tokens: &[Token]) -> Option<Vec<TextRange>> {
+    let mut parts = Vec::new();
+    for (index, token) in tokens.iter().enumerate() {
+        let expected_name = index % 2 == 0;
+        match token.kind {
+            Kind::Word | Kind::Quoted if expected_name => parts.push(token.range),
+            Kind::Punct(b'.') if !expected_name => {}
+            _ => return None,
+        }
+        if let Some(next) = tokens.get(index + 1) {
+            let between = &text[token.range.end() as usize..next.range.start() as usize];
+            if between.bytes().any(|b| b != b'`') {
+                return None;
+            }
+        }
+    }
+    (tokens.len() % 2 == 1).then_some(parts)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cell tokens
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Word,
+    /// A double-quoted identifier.
+    Quoted,
+    /// A single-quoted string.
+    Str,
+    Number,
+    /// `→`, `->`, `=>`, `⇒`.
+    Arrow,
+    Punct(u8),
+    /// Any other character (emoji, symbols).
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    kind: Kind,
+    range: TextRange,
+}
+
+impl Token {
+    fn text(self, text: &str) -> &str {
+        &text[self.range.start() as usize..self.range.end() as usize]
+    }
+
+    fn lower(self, text: &str) -> String {
+        self.text(text).to_lowercase()
+    }
+
+    fn is(self, text: &str, word: &str) -> bool {
+        self.kind == Kind::Word && self.text(text).eq_ignore_ascii_case(word)
+    }
+}
+
+/// The tokens of a cell; Markdown's inline markup (code spans' backticks, emphasis, link
+/// brackets and targets, escapes) is skipped, `<br>` separates like a comma.
+fn tokenize(text: &str, range: TextRange) -> Vec<Token> {
+    let cell = &text[range.start() as usize..range.end() as usize];
+    let base = range.start() as usize;
+    let mut tokens = Vec::new();
+    let mut link_target: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while let Some(c) = cell[i..].chars().next() {
+        let rest = &cell[i..];
+        let push = |tokens: &mut Vec<Token>, kind, len: usize| {
+            tokens.push(Token {
+                kind,
+                range: TextRange::from_usize(base + i..base + i + len),
+            });
+            len
+        };
+        if let Some((from, to)) = link_target
+            && i == from
+        {
+            link_target = None;
+            i = to;
+            continue;
+        }
+        let len = if c.is_whitespace() || matches!(c, '`' | '*' | '~' | '\\') {
+            c.len_utf8()
+        } else if c == '['
+            && let Some(target) = link(rest)
+        {
+            link_target = Some((i + target.0, i + target.1));
+            1
+        } else if let Some(tag) = ["<br>", "<br/>", "<br />"].into_iter().find(|tag| {
+            rest.get(..tag.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(tag))
+        }) {
+            push(&mut tokens, Kind::Punct(b','), tag.len())
+        } else if rest.starts_with("->") || rest.starts_with("=>") {
+            push(&mut tokens, Kind::Arrow, 2)
+        } else if matches!(c, '→' | '⇒' | '⟶') {
+            push(&mut tokens, Kind::Arrow, c.len_utf8())
+        } else if c.is_alphabetic() || c == '_' {
+            let len = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                .unwrap_or(rest.len());
+            push(&mut tokens, Kind::Word, len)
+        } else if c.is_ascii_digit() {
+            let len = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(rest.len());
+            push(&mut tokens, Kind::Number, len)
+        } else if c == '\'' || c == '"' {
+            let kind = if c == '"' { Kind::Quoted } else { Kind::Str };
+            push(&mut tokens, kind, quoted_len(rest, c))
+        } else if c.is_ascii() {
+            push(&mut tokens, Kind::Punct(c as u8), 1)
+        } else {
+            push(&mut tokens, Kind::Other, c.len_utf8())
+        };
+        i += len;
+    }
+    tokens
+}
+
+/// `[text](target)` at the start of `rest`: the byte range of `](target)`.
+fn link(rest: &str) -> Option<(usize, usize)> {
+    let close = rest.find(']')?;
+    let after = rest[close + 1..].strip_prefix('(')?;
+    let end = after.find(')')?;
+    Some((close, close + 2 + end + 1))
+}
+
+/// The length of a quoted token (a doubled quote is part of it; an unclosed one runs to the end).
+fn quoted_len(rest: &str, quote: char) -> usize {
+    let mut chars = rest.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == quote {
+            if chars.peek().is_some_and(|&(_, next)| next == quote) {
+                chars.next();
+                continue;
+            }
+            return i + 1;
+        }
+    }
+    rest.len()
+}
+
+fn cover(first: Token, last: Token) -> TextRange {
+    first.range.cover(last.range)
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a row says
+
+/// What a column table's header says each column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Name,
+    Type,
+    Constraints,
+    /// Yes means nullable.
+    Nullable,
+    /// Yes means NOT NULL.
+    Required,
+    Default,
+    Key,
+    PrimaryKey,
+    Unique,
+    References,
+    Description,
+}
+
+fn role(header: &str) -> Option<Role> {
+    let normalized: String = header
+        .chars()
+        .filter(|c| !matches!(c, '*' | '`' | '?' | ':'))
+        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
+        .collect::<String>()
+        .to_lowercase();
+    let normalized = normalized.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(match normalized.as_str() {
+        "column" | "column name" | "name" | "field" | "field name" | "attribute"
+        | "attribute name" | "col" => Role::Name,
+        "type" | "data type" | "datatype" | "sql type" | "postgres type" | "postgresql type"
+        | "pg type" | "db type" | "database type" | "column type" | "type (sql)" => Role::Type,
+        "constraints" | "constraint" | "modifiers" | "options" | "flags" | "attributes"
+        | "properties" => Role::Constraints,
+        "nullable" | "null" | "is nullable" | "allow null" | "allows null" | "null allowed" => {
+            Role::Nullable
+        }
+        "required" | "not null" | "non null" | "mandatory" => Role::Required,
+        "default" | "default value" | "defaults" => Role::Default,
+        "key" | "keys" | "key type" => Role::Key,
+        "pk" | "primary key" | "primary" => Role::PrimaryKey,
+        "unique" | "uk" | "uq" => Role::Unique,
+        "references" | "reference" | "foreign key" | "fk" | "refs" | "relation" | "links to" => {
+            Role::References
+        }
+        "description" | "notes" | "note" | "comment" | "comments" | "remarks" | "purpose"
+        | "meaning" => Role::Description,
+        _ => return None,
+    })
+}
+
+/// A foreign key written in a cell (`FK → users.id`, `REFERENCES users(id) ON DELETE CASCADE`).
+#[derive(Debug)]
+struct ForeignKey {
+    range: TextRange,
+    table: Vec<Token>,
+    columns: Vec<Token>,
+    on_delete: Option<(ReferentialAction, TextRange)>,
+    on_update: Option<(ReferentialAction, TextRange)>,
+}
+
+/// What the cells of a row say about its column, as ranges of the text.
+#[derive(Debug, Default)]
+struct Spec {
+    primary_key: Option<TextRange>,
+    unique: Option<TextRange>,
+    not_null: Option<TextRange>,
+    null: Option<TextRange>,
+    /// The clause (`DEFAULT now()`, a Default cell) and the expression.
+    default: Option<(TextRange, TextRange)>,
+    /// `CHECK (...)` clauses.
+    checks: Vec<TextRange>,
+    foreign_keys: Vec<ForeignKey>,
+    identity: Option<Identity>,
+}
+
+/// Words that begin a constraint: they end a type or a default expression written before them.
+fn starts_constraint(token: Token, text: &str) -> bool {
+    token.kind == Kind::Arrow
+        || token.kind == Kind::Word
+            && matches!(
+                token.lower(text).as_str(),
+                "not"
+                    | "null"
+                    | "nullable"
+                    | "optional"
+                    | "required"
+                    | "primary"
+                    | "pk"
+                    | "foreign"
+                    | "fk"
+                    | "references"
+                    | "unique"
+                    | "uk"
+                    | "default"
+                    | "check"
+                    | "identity"
+                    | "generated"
+                    | "autoincrement"
+                    | "auto_increment"
+                    | "auto"
+            )
+}
+
+impl Spec {
+    /// Reads the constraints written in `tokens`; words it does not know are skipped.
+    fn scan(&mut self, text: &str, tokens: &[Token]) {
+        let is = |k: usize, word: &str| tokens.get(k).is_some_and(|t| t.is(text, word));
+        let punct = |k: usize, p: u8| tokens.get(k).is_some_and(|t| t.kind == Kind::Punct(p));
+        let span = |from: usize, to: usize| cover(tokens[from], tokens[to]);
+        let mut i = 0;
+        while i < tokens.len() {
+            let token = tokens[i];
+            let word = if token.kind == Kind::Word {
+                token.lower(text)
+            } else {
+                String::new()
+            };
+            i = match word.as_str() {
+                "primary" if is(i + 1, "key") => {
+                    self.primary_key = Some(span(i, i + 1));
+                    i + 2
+                }
+                "pk" => {
+                    self.primary_key = Some(token.range);
+                    i + 1
+                }
+                "foreign" if is(i + 1, "key") => self.foreign_key(text, tokens, i, i + 2),
+                "fk" | "references" | "ref" | "refs" => self.foreign_key(text, tokens, i, i + 1),
+                "not" if is(i + 1, "null") || is(i + 1, "nullable") => {
+                    self.not_null = Some(span(i, i + 1));
+                    i + 2
+                }
+                "non" if punct(i + 1, b'-') && is(i + 2, "null") => {
+                    self.not_null = Some(span(i, i + 2));
+                    i + 3
+                }
+                "required" | "mandatory" => {
+                    self.not_null = Some(token.range);
+                    i + 1
+                }
+                "null" | "nullable" | "optional" => {
+                    self.null = Some(token.range);
+                    i + 1
+                }
+                "unique" | "uk" | "uq" => {
+                    let end = if is(i + 1, "key") { i + 1 } else { i };
+                    self.unique = Some(span(i, end));
+                    end + 1
+                }
+                "default" => self.default_clause(text, tokens, i),
+                "check" if punct(i + 1, b'(') => match closing_paren(tokens, i + 1) {
+                    Some(close) => {
+                        self.checks.push(span(i, close));
+                        close + 1
+                    }
+                    None => tokens.len(),
+                },
+                "generated" if is(i + 1, "always") => {
+                    self.identity = Some(Identity::Always);
+                    skip_words(text, tokens, i + 2, &["as", "identity"])
+                }
+                "generated" if is(i + 1, "by") => {
+                    self.identity = Some(Identity::ByDefault);
+                    skip_words(text, tokens, i + 2, &["default", "as", "identity"])
+                }
+                "identity" | "autoincrement" | "auto_increment" => {
+                    self.identity = Some(Identity::ByDefault);
+                    i + 1
+                }
+                "auto" if punct(i + 1, b'-') && is(i + 2, "increment") => {
+                    self.identity = Some(Identity::ByDefault);
+                    i + 3
+                }
+                "on" if is(i + 1, "delete") || is(i + 1, "update") => {
+                    let (action, end) = referential_action(text, tokens, i + 2);
+                    if let (Some(action), Some(fk)) = (action, self.foreign_keys.last_mut()) {
+                        let clause = Some((action, span(i, end - 1)));
+                        if is(i + 1, "delete") {
+                            fk.on_delete = clause;
+                        } else {
+                            fk.on_update = clause;
+                        }
+                        fk.range = fk.range.cover(tokens[end - 1].range);
+                    }
+                    end
+                }
+                _ if token.kind == Kind::Arrow => self.foreign_key(text, tokens, i, i + 1),
+                _ => i + 1,
+            };
+        }
+    }
+
+    /// A foreign key whose keyword is `tokens[keyword]` and whose target follows from `from`:
+    /// `users.id`, `users(id)`, `public.users.id`, `users`, after an optional `:`, arrow, `to`
+    /// or `REFERENCES`. Returns where reading goes on.
+    fn foreign_key(&mut self, text: &str, tokens: &[Token], keyword: usize, from: usize) -> usize {
+        let mut k = from;
+        while tokens.get(k).is_some_and(|t| {
+            matches!(t.kind, Kind::Arrow | Kind::Punct(b':'))
+                || ["to", "references", "ref"].iter().any(|w| t.is(text, w))
+        }) {
+            k += 1;
+        }
+        let wrapped = tokens.get(k).is_some_and(|t| t.kind == Kind::Punct(b'('));
+        if wrapped {
+            k += 1;
+        }
+        let name = |k: usize| {
+            tokens
+                .get(k)
+                .filter(|t| matches!(t.kind, Kind::Word | Kind::Quoted))
+                .copied()
+        };
+        let mut parts = Vec::new();
+        while let Some(part) = name(k) {
+            parts.push(part);
+            k += 1;
+            if tokens.get(k).is_some_and(|t| t.kind == Kind::Punct(b'.')) && name(k + 1).is_some() {
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        if parts.is_empty() {
+            return from;
+        }
+        let mut columns = Vec::new();
+        if tokens.get(k).is_some_and(|t| t.kind == Kind::Punct(b'(')) {
+            let mut j = k + 1;
+            while let Some(column) = name(j) {
+                columns.push(column);
+                j += 1;
+                if tokens.get(j).is_some_and(|t| t.kind == Kind::Punct(b',')) {
+                    j += 1;
+                }
+            }
+            if tokens.get(j).is_some_and(|t| t.kind == Kind::Punct(b')')) {
+                k = j + 1;
+            } else {
+                columns.clear();
+            }
+        }
+        // `users.id`: the last part is the column.
+        if columns.is_empty() && parts.len() > 1 {
+            columns.extend(parts.pop());
+        }
+        if wrapped && tokens.get(k).is_some_and(|t| t.kind == Kind::Punct(b')')) {
+            k += 1;
+        }
+        self.foreign_keys.push(ForeignKey {
+            range: cover(tokens[keyword], tokens[k - 1]),
+            table: parts,
+            columns,
+            on_delete: None,
+            on_update: None,
+        });
+        k
+    }
+
+    /// `DEFAULT now()`, `default: 0`: the expression runs to a separator or the next constraint.
+    fn default_clause(&mut self, text: &str, tokens: &[Token], keyword: usize) -> usize {
+        let mut first = keyword + 1;
+        if tokens
+            .get(first)
+            .is_some_and(|t| matches!(t.kind, Kind::Punct(b':' | b'=')))
+        {
+            first += 1;
+        }
+        let mut depth = 0usize;
+        let mut k = first;
+        while let Some(&token) = tokens.get(k) {
+            match token.kind {
+                Kind::Punct(b'(' | b'[') => depth += 1,
+                Kind::Punct(b')' | b']') if depth == 0 => break,
+                Kind::Punct(b')' | b']') => depth -= 1,
+                Kind::Punct(b',' | b';') if depth == 0 => break,
+                _ if depth == 0 && k > first && starts_constraint(token, text) => break,
+                _ => {}
+            }
+            k += 1;
+        }
+        if k > first {
+            let expression = cover(tokens[first], tokens[k - 1]);
+            self.default = Some((cover(tokens[keyword], tokens[k - 1]), expression));
+        }
+        k
+    }
+}
+
+fn closing_paren(tokens: &[Token], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, token) in tokens.iter().enumerate().skip(open) {
+        match token.kind {
+            Kind::Punct(b'(') => depth += 1,
+            Kind::Punct(b')') => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn skip_words(text: &str, tokens: &[Token], mut k: usize, words: &[&str]) -> usize {
+    for word in words {
+        if tokens.get(k).is_some_and(|t| t.is(text, word)) {
+            k += 1;
+        }
+    }
+    k
+}
+
+/// `CASCADE`, `SET NULL`, ... at `k`: the action and the index after it.
+fn referential_action(
+    text: &str,
+    tokens: &[Token],
+    k: usize,
+) -> (Option<ReferentialAction>, usize) {
+    let is = |k: usize, word: &str| tokens.get(k).is_some_and(|t| t.is(text, word));
+    if is(k, "cascade") {
+        (Some(ReferentialAction::Cascade), k + 1)
+    } else if is(k, "restrict") {
+        (Some(ReferentialAction::Restrict), k + 1)
+    } else if is(k, "set") && is(k + 1, "null") {
+        (Some(ReferentialAction::SetNull), k + 2)
+    } else if is(k, "set") && is(k + 1, "default") {
+        (Some(ReferentialAction::SetDefault), k + 2)
+    } else if is(k, "no") && is(k + 1, "action") {
+        (Some(ReferentialAction::NoAction), k + 2)
+    } else {
+        (None, k.min(tokens.len()))
+    }
+}
+
+/// A yes/no cell: `yes`, `✓`, `true`, `x` or `no`, `✗`, `false`.
+fn yes_no(text: &str, cell: TextRange) -> Option<bool> {
+    let value: String = text[cell.start() as usize..cell.end() as usize]
+        .chars()
+        .filter(|c| !matches!(c, '*' | '`' | '\u{fe0f}') && !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    match value.as_str() {
+        "yes" | "y" | "true" | "x" | "✓" | "✔" | "☑" | "✅" => Some(true),
+        "no" | "n" | "false" | "✗" | "✘" | "✖" | "❌" => Some(false),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lowering a table
+
+/// Programming-language type names: a table that uses them documents code, not a schema.
+const NOT_SQL_TYPES: &[&str] = &[
+    "string", "number", "object", "datetime", "long", "double", "float64", "int64", "int32", "any",
+    "array", "map", "list", "dict", "str", "guid", "objectid", "enum",
+];
+
+/// One row of a column table.
+struct Row {
+    range: TextRange,
+    name: Token,
+    ty: Option<TextRange>,
+    spec: Spec,
+    description: Option<String>,
+}
+
+fn column_table(text: &str, owner: &Heading, lines: &[Line]) -> Option<PlacedStatement> {
+    let header = cells(text, lines[0])?;
+    let roles: Vec<Option<Role>> = header
+        .iter()
+        .map(|cell| role(&text[cell.start() as usize..cell.end() as usize]))
+        .collect();
+    let column_of = |wanted: Role| roles.iter().position(|r| *r == Some(wanted));
+    let (name_column, type_column) = (column_of(Role::Name)?, column_of(Role::Type)?);
+    let mut rows = Vec::new();
+    for &line in &lines[2..] {
+        let Some(cells) = cells(text, line) else {
+            continue;
+        };
+        let Some(row) = row(text, line, &cells, &roles, name_column, type_column) else {
+            continue;
+        };
+        rows.push(row);
+    }
+    let name_parts = owner.name.as_ref()?;
+    let start = owner.start;
+    let end = lines.last()?.end;
+    // The cells that hold SQL (types, defaults, checks) are parsed in one go.
+    let mut lowering = Lowering::new(text, start, end);
+    let pieces: Vec<(Option<usize>, Option<usize>, Vec<usize>)> = rows
+        .iter()
+        .map(|row| {
+            let ty = row.ty.map(|ty| lowering.piece(Piece::Type, ty));
+            let default = row
+                .spec
+                .default
+                .map(|(_, expression)| lowering.piece(Piece::Default, expression));
+            let checks = row
+                .spec
+                .checks
+                .iter()
+                .map(|&check| lowering.piece(Piece::Check, check))
+                .collect();
+            (ty, default, checks)
+        })
+        .collect();
+    let parsed = lowering.parse();
+    let columns: Vec<(Option<TypeRef>, &Row)> = rows
+        .iter()
+        .zip(&pieces)
+        .map(|(row, (ty, _, _))| (ty.and_then(|p| parsed.type_ref(p)), row))
+        .collect();
+    if !looks_like_sql(text, &columns) {
+        return None;
+    }
+    let rel = |range: TextRange| TextRange::new(range.start() - start, range.end() - start);
+    let ident = |range: TextRange| {
+        let (name, quoted) = unquote_ident(&text[range.start() as usize..range.end() as usize]);
+        Ident {
+            name,
+            quoted,
+            range: rel(range),
+        }
+    };
+    let object_name = |parts: &[TextRange]| -> Option<ObjectName> {
+        let (last, schema) = parts.split_last()?;
+        Some(ObjectName {
+            schema: schema.last().map(|&s| ident(s)),
+            name: ident(*last),
+            range: rel(parts[0].cover(*last)),
+        })
+    };
+    let table_name = object_name(name_parts)?;
+
+    let primary_keys: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.spec.primary_key.is_some())
+        .collect();
+    let mut table_constraints = Vec::new();
+    // Several rows marked PK: one key of those columns, as a design document means it.
+    if let [first, _, ..] = primary_keys.as_slice() {
+        table_constraints.push(Arc::new(Constraint {
+            name: None,
+            kind: ConstraintKind::PrimaryKey {
+                columns: primary_keys.iter().map(|r| ident(r.name.range)).collect(),
+            },
+            attributes: ConstraintAttributes::default(),
+            using_index: None,
+            range: rel(first.spec.primary_key?),
+        }));
+    }
+    let mut comments = Vec::new();
+    let mut column_defs = Vec::new();
+    for ((ty, row), (_, default, checks)) in columns.into_iter().zip(pieces) {
+        let name = ident(row.name.range);
+        let constraint = |kind, range: TextRange| {
+            Arc::new(Constraint {
+                name: None,
+                kind,
+                attributes: ConstraintAttributes::default(),
+                using_index: None,
+                range: rel(range),
+            })
+        };
+        let mut constraints = Vec::new();
+        if let (Some(range), 1) = (row.spec.primary_key, primary_keys.len()) {
+            let columns = vec![name.clone()];
+            constraints.push(constraint(ConstraintKind::PrimaryKey { columns }, range));
+        }
+        if let Some(range) = row.spec.unique {
+            let kind = ConstraintKind::Unique {
+                columns: vec![name.clone()],
+                nulls_not_distinct: false,
+            };
+            constraints.push(constraint(kind, range));
+        }
+        for fk in &row.spec.foreign_keys {
+            let parts: Vec<TextRange> = fk.table.iter().map(|t| t.range).collect();
+            let Some(target) = object_name(&parts) else {
+                continue;
+            };
+            let references = References {
+                table: target,
+                columns: fk.columns.iter().map(|c| ident(c.range)).collect(),
+                on_delete: fk.on_delete.map(|(action, range)| (action, rel(range))),
+                on_update: fk.on_update.map(|(action, range)| (action, rel(range))),
+                match_full: false,
+                range: rel(fk.range),
+            };
+            let kind = ConstraintKind::ForeignKey {
+                columns: vec![name.clone()],
+                references,
+            };
+            constraints.push(constraint(kind, fk.range));
+        }
+        for (check, piece) in row.spec.checks.iter().zip(checks) {
+            if let Some(expression) = parsed.check(piece) {
+                constraints.push(constraint(ConstraintKind::Check(expression), *check));
+            }
+        }
+        let default = default
+            .and_then(|piece| parsed.default(piece))
+            .zip(row.spec.default);
+        if let Some(text) = &row.description {
+            comments.push(Fact::Comment(Comment {
+                kind: ObjectKind::Column,
+                target: table_name.clone(),
+                column: Some(name.clone()),
+                on_table: None,
+                text: Some(text.clone()),
+            }));
+        }
+        column_defs.push(Arc::new(ColumnDef {
+            name,
+            ty: ty.map(Arc::new),
+            not_null: row.spec.not_null.map(rel),
+            null: row.spec.null.map(rel),
+            default_range: default.as_ref().map(|(_, (clause, _))| rel(*clause)),
+            default: default.map(|(expression, _)| Arc::new(expression)),
+            generated: None,
+            identity: row.spec.identity,
+            collation: None,
+            constraints,
+            range: rel(row.range),
+            prisma_name: None,
+        }));
+    }
+    let description = owner.prose.join(" ");
+    if !description.is_empty() {
+        comments.insert(
+            0,
+            Fact::Comment(Comment {
+                kind: ObjectKind::Table,
+                target: table_name.clone(),
+                column: None,
+                on_table: None,
+                text: Some(description),
+            }),
+        );
+    }
+    let mut facts = vec![Fact::CreateTable(CreateTable {
+        name: table_name,
+        if_not_exists: false,
+        persistence: Persistence::Permanent,
+        columns: column_defs,
+        constraints: table_constraints,
+        partition_of: None,
+        partitioned: false,
+        of_type: None,
+        inherits: Vec::new(),
+        inherits_range: None,
+        like: Vec::new(),
+        as_query: false,
+        elements_range: None,
+        prisma_name: None,
+    })];
+    facts.extend(comments);
+    Some(PlacedStatement {
+        start,
+        lowered: Arc::new(LoweredStatement {
+            kind: StatementKind::CreateTable,
+            len: end - start,
+            head: rel(owner.head),
+            facts,
+        }),
+    })
+}
+
+/// One body row: `None` when its name cell does not hold a column name.
+fn row(
+    text: &str,
+    line: Line,
+    cells: &[TextRange],
+    roles: &[Option<Role>],
+    name_column: usize,
+    type_column: usize,
+) -> Option<Row> {
+    let name_tokens = tokenize(text, *cells.get(name_column)?);
+    let first = name_tokens.iter().position(|t| t.kind != Kind::Other)?;
+    let name = name_tokens[first];
+    if !matches!(name.kind, Kind::Word | Kind::Quoted) {
+        return None;
+    }
+    let mut spec = Spec::default();
+    spec.scan(text, &name_tokens[first + 1..]);
+    let type_tokens = cells
+        .get(type_column)
+        .map(|&cell| tokenize(text, cell))
+        .unwrap_or_default();
+    let type_end = type_end(text, &type_tokens);
+    let ty = (type_end > 0).then(|| cover(type_tokens[0], type_tokens[type_end - 1]));
+    spec.scan(text, &type_tokens[type_end..]);
+    let mut description: Option<String> = None;
+    for (&cell, role) in cells.iter().zip(roles) {
+        let Some(role) = role else { continue };
+        let tokens = || tokenize(text, cell);
+        match role {
+            Role::Name | Role::Type => {}
+            Role::Constraints => spec.scan(text, &tokens()),
+            Role::Nullable | Role::Required => match yes_no(text, cell) {
+                Some(yes) if yes == (*role == Role::Nullable) => spec.null = Some(cell),
+                Some(_) => spec.not_null = Some(cell),
+                None => spec.scan(text, &tokens()),
+            },
+            Role::PrimaryKey | Role::Unique => match yes_no(text, cell) {
+                Some(true) if *role == Role::PrimaryKey => spec.primary_key = Some(cell),
+                Some(true) => spec.unique = Some(cell),
+                Some(false) => {}
+                None => spec.scan(text, &tokens()),
+            },
+            Role::Key => {
+                let tokens = tokens();
+                match tokens.as_slice() {
+                    [only] if only.is(text, "pri") => spec.primary_key = Some(only.range),
+                    [only] if only.is(text, "uni") => spec.unique = Some(only.range),
+                    _ => spec.scan(text, &tokens),
+                }
+            }
+            Role::Default => default_cell(text, &tokens(), &mut spec),
+            Role::References => {
+                let tokens = tokens();
+                match tokens.first() {
+                    Some(&first)
+                        if !starts_constraint(first, text) && first.kind != Kind::Arrow =>
+                    {
+                        let end = spec.foreign_key(text, &tokens, 0, 0);
+                        spec.scan(text, &tokens[end..]);
+                    }
+                    _ => spec.scan(text, &tokens),
+                }
+            }
+            Role::Description => {
+                let written = text[cell.start() as usize..cell.end() as usize].replace("\\|", "|");
+                let written = written.trim();
+                if !written.is_empty() && !matches!(written, "-" | "—" | "–") {
+                    description = Some(written.to_string());
+                }
+            }
+        }
+    }
+    let content = line.content(text);
+    let from = row_start(content);
+    let row_range = TextRange::from_usize(
+        line.start as usize + from..line.start as usize + content.trim_end().len(),
+    );
+    Some(Row {
+        range: row_range,
+        name,
+        ty,
+        spec,
+        description,
+    })
+}
+
+/// Where the type in a type cell ends (a token index): at a separator or a constraint word.
+fn type_end(text: &str, tokens: &[Token]) -> usize {
+    let mut depth = 0usize;
+    for (k, &token) in tokens.iter().enumerate() {
+        match token.kind {
+            Kind::Punct(b'(')
+                if tokens
+                    .get(k + 1)
+                    .is_some_and(|&t| starts_constraint(t, text)) =>
+            {
+                return k;
+            }
+            Kind::Punct(b'(' | b'[') => depth += 1,
+            Kind::Punct(b')' | b']') => depth = depth.saturating_sub(1),
+            Kind::Punct(b',' | b';') if depth == 0 => return k,
+            _ if depth == 0 && starts_constraint(token, text) => return k,
+            _ => {}
+        }
+    }
+    tokens.len()
+}
+
+/// A Default cell: the whole cell is the expression (`now()`, `` `0` ``, `DEFAULT 'x'`); a dash,
+/// `none` or `null` says there is none.
+fn default_cell(text: &str, tokens: &[Token], spec: &mut Spec) {
+    let words: Vec<String> = tokens.iter().map(|t| t.lower(text)).collect();
+    match words
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] | ["-"] | ["none"] | ["null"] | ["n", "/", "a"] => {}
+        ["autoincrement" | "auto_increment" | "identity" | "serial"]
+        | ["auto", "-", "increment"] => {
+            spec.identity = Some(Identity::ByDefault);
+        }
+        ["default", ..] => spec.scan(text, tokens),
+        _ => {
+            let (Some(&first), Some(&last)) = (tokens.first(), tokens.last()) else {
+                return;
+            };
+            spec.default = Some((cover(first, last), cover(first, last)));
+        }
+    }
+}
+
+/// Whether the types look like PostgreSQL's: at least half built in, none a programming
+/// language's.
+fn looks_like_sql(text: &str, columns: &[(Option<TypeRef>, &Row)]) -> bool {
+    let builtin = columns
+        .iter()
+        .filter(|(ty, _)| ty.as_ref().is_some_and(|t| t.builtin.is_some()))
+        .count();
+    let foreign = columns.iter().any(|(_, row)| {
+        row.ty.is_some_and(|ty| {
+            let written = &text[ty.start() as usize..ty.end() as usize];
+            let word = written.split(|c: char| !c.is_alphanumeric()).next();
+            word.is_some_and(|w| NOT_SQL_TYPES.contains(&w.to_ascii_lowercase().as_str()))
+        })
+    });
+    !columns.is_empty() && 2 * builtin >= columns.len() && !foreign
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cell text parsed as SQL
+
+#[derive(Clone, Copy)]
+enum Piece {
+    Type,
+    Default,
+    Check,
+}
+
+/// Cell text parsed as SQL: each piece is copied verbatim into a statement of its own (so an
+/// error stays in its statement), and read with a base that maps it back to the document.
+struct Lowering<'t> {
+    text: &'t str,
+    /// Where the statement begins in the document.
+    start: u32,
+    sql: String,
+    /// Each piece: its range in the document and its offset in `sql`.
+    pieces: Vec<(TextRange, usize)>,
+}
+
+struct Parsed {
+    sql: String,
+    tree: Tree,
+    start: u32,
+    pieces: Vec<(TextRange, usize)>,
+}
+
+impl<'t> Lowering<'t> {
+    fn new(text: &'t str, start: u32, end: u32) -> Lowering<'t> {
+        // Spaces first, so that every piece sits further into `sql` than into the statement
+        // and its base (the difference) is not negative.
+        Lowering {
+            text,
+            start,
+            sql: " ".repeat((end - start) as usize),
+            pieces: Vec::new(),
+        }
+    }
+
+    fn piece(&mut self, kind: Piece, range: TextRange) -> usize {
+        let (before, after) = match kind {
+            Piece::Type => ("CREATE TABLE t (c ", ");\n"),
+            Piece::Default => ("CREATE TABLE t (c int DEFAULT ", ");\n"),
+            Piece::Check => ("CREATE TABLE t (c int ", ");\n"),
+        };
+        self.sql.push_str(before);
+        let at = self.sql.len();
+        self.sql
+            .push_str(&self.text[range.start() as usize..range.end() as usize]);
+        self.sql.push_str(after);
+        self.pieces.push((range, at));
+        self.pieces.len() - 1
+    }
+
+    fn parse(self) -> Parsed {
+        let tree = syntax::parse(Language::Sql, &self.sql, None);
+        Parsed {
+            sql: self.sql,
+            tree,
+            start: self.start,
+            pieces: self.pieces,
+        }
+    }
+}
+
+impl Parsed {
+    /// The node of piece `index` that spans it exactly and passes `wanted`, and the context that
+    /// gives its ranges in the statement.
+    fn node(&self, index: usize, wanted: impl Fn(Node) -> bool) -> Option<(Node<'_>, Cx<'_>)> {
+        let (range, at) = self.pieces[index];
+        let end = at + range.len() as usize;
+        let mut node = self.tree.root_node().descendant_for_byte_range(at, end)?;
+        loop {
+            if node.start_byte() < at || node.end_byte() > end {
+                return None;
+            }
+            if node.start_byte() == at && node.end_byte() == end && wanted(node) {
+                break;
+            }
+            node = node.parent()?;
+        }
+        if node.has_error() {
+            return None;
+        }
+        let relative = range.start() - self.start;
+        let cx = Cx {
+            text: &self.sql,
+            base: at as u32 - relative,
+        };
+        Some((node, cx))
+    }
+
+    fn type_ref(&self, index: usize) -> Option<TypeRef> {
+        let (node, cx) = self.node(index, |n| n.kind() == "data_type")?;
+        Some(cx.type_ref(node))
+    }
+
+    /// A default expression; words that would be column names are prose, not SQL.
+    fn default(&self, index: usize) -> Option<Expr> {
+        let in_default = |n: Node| n.parent().is_some_and(|p| p.kind() == "default_clause");
+        let (node, cx) = self.node(index, in_default)?;
+        let parent = node.parent()?;
+        if parent.has_error() {
+            return None;
+        }
+        let expression = cx.expr(node);
+        expression.columns.is_empty().then_some(expression)
+    }
+
+    fn check(&self, index: usize) -> Option<Expr> {
+        let (node, cx) = self.node(index, |n| n.kind() == "check_constraint")?;
+        Some(cx.expr(syntax::field(node, "expression")?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tables lowered from `md`, with the statement each came from.
+    fn tables(md: &str) -> Vec<(PlacedStatement, CreateTable)> {
+        lower(md, &[])
+            .into_iter()
+            .map(|placed| {
+                let Fact::CreateTable(table) = &placed.lowered.facts[0] else {
+                    panic!("not a table: {:?}", placed.lowered.facts[0]);
+                };
+                let table = table.clone();
+                (placed, table)
+            })
+            .collect()
+    }
+
+    #[track_caller]
+    fn one_table(md: &str) -> (PlacedStatement, CreateTable) {
+        let mut all = tables(md);
+        assert_eq!(all.len(), 1, "{md}");
+        all.remove(0)
+    }
+
+    fn at<'t>(md: &'t str, placed: &PlacedStatement, range: TextRange) -> &'t str {
+        let range = placed.absolute(range);
+        &md[range.start() as usize..range.end() as usize]
+    }
+
+    fn column<'c>(table: &'c CreateTable, name: &str) -> &'c ColumnDef {
+        table
+            .columns
+            .iter()
+            .find(|c| c.name.name == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    }
+
+    const COLUMNS: &str = "| Column | Type |\n|---|---|\n| id | bigint |\n";
+
+    #[test]
+    fn headings_that_name_a_table() {
+        for (heading, schema, name) in [
+            ("### users", None, "users"),
+            ("## Table: users", None, "users"),
+            ("### `users`", None, "users"),
+            ("#### users table", None, "users"),
+            ("### public.users", Some("public"), "users"),
+            ("### `public.users`", Some("public"), "users"),
+            ("### Users", None, "users"),
+            ("### \"Users\"", None, "Users"),
+            ("## 2.1 users", None, "users"),
+            ("### **users**", None, "users"),
+            ("### users ###", None, "users"),
+            ("users\n=====", None, "users"),
+            ("users\n-----", None, "users"),
+            ("## Table: indexes", None, "indexes"),
+        ] {
+            let md = format!("# Design\n\n{heading}\n\n{COLUMNS}");
+            let (placed, table) = one_table(&md);
+            assert_eq!(table.name.name.name, name, "{heading}");
+            assert_eq!(
+                table.name.schema.as_ref().map(|s| s.name.as_str()),
+                schema,
+                "{heading}"
+            );
+            let written = at(&md, &placed, table.name.name.range);
+            assert!(
+                written.trim_matches('"').eq_ignore_ascii_case(name),
+                "{heading}"
+            );
+            let first_line = heading.lines().next().unwrap_or_default();
+            assert!(
+                md[placed.start as usize..].starts_with(first_line),
+                "{heading}"
+            );
+            assert!(md[..placed.range().end() as usize].ends_with("| id | bigint |"));
+        }
+    }
+}
