@@ -1554,4 +1554,356 @@ mod tests {
             assert!(md[..placed.range().end() as usize].ends_with("| id | bigint |"));
         }
     }
+
+    #[test]
+    fn headings_and_tables_that_are_not_column_lists() {
+        for md in [
+            // A sentence, not a table name.
+            "### How we index users\n\n| Column | Type |\n|---|---|\n| id | bigint |\n",
+            // A section of the document.
+            "## Indexes\n\n| Name | Type |\n|---|---|\n| users_email | btree |\n",
+            "## Columns\n\n| Column | Type |\n|---|---|\n| id | bigint |\n",
+            // No type column, or no column column.
+            "### users\n\n| Option | Description |\n|---|---|\n| id | bigint |\n",
+            "### users\n\n| Option | Type | Description |\n|---|---|---|\n| id | bigint | x |\n",
+            // No heading at all.
+            "| Column | Type |\n|---|---|\n| id | bigint |\n",
+            // Types of a programming language.
+            "### createUser\n\n| Name | Type |\n|---|---|\n| id | string |\n| age | integer |\n",
+            // Not a table: no delimiter row.
+            "### users\n\n| Column | Type |\n| id | bigint |\n",
+        ] {
+            assert!(tables(md).is_empty(), "{md}");
+        }
+    }
+
+    #[test]
+    fn headers_in_any_order_and_spelling() {
+        for header in [
+            "| Column | Type |",
+            "| Type | Column name |",
+            "| **Field** | Data type |",
+            "| attribute | DATATYPE |",
+            "| Name | SQL type |",
+            "| `column_name` | `data_type` |",
+        ] {
+            let md = format!("### users\n\n{header}\n|---|---|\n");
+            let swapped = header.starts_with("| Type");
+            let row = if swapped {
+                "| bigint | id |"
+            } else {
+                "| id | bigint |"
+            };
+            let md = format!("{md}{row}\n");
+            let (_, table) = one_table(&md);
+            assert_eq!(table.columns.len(), 1, "{header}");
+            assert_eq!(table.columns[0].name.name, "id", "{header}");
+        }
+    }
+
+    #[test]
+    fn a_table_under_a_columns_subheading_and_only_the_first() {
+        let md = "### users\n\nThe people who sign in.\n\n#### Columns\n\n| Column | Type |\n|---|---|\n| id | bigint |\n\n#### Indexes\n\n| Name | Type |\n|---|---|\n| users_pkey | bigint |\n\n| Column | Type |\n|---|---|\n| other | bigint |\n";
+        let (placed, table) = one_table(md);
+        assert_eq!(placed.start, 0);
+        assert_eq!(table.columns[0].name.name, "id");
+        let Fact::Comment(comment) = &placed.lowered.facts[1] else {
+            panic!("no table comment");
+        };
+        assert_eq!(comment.kind, ObjectKind::Table);
+        assert_eq!(comment.text.as_deref(), Some("The people who sign in."));
+    }
+
+    #[test]
+    fn types_point_at_their_cells() {
+        let md = "## orders\n\n| Column | Type |\n|---|---|\n| a | `varchar(255)` |\n| b | timestamp with time zone |\n| c | numeric(12,2) |\n| d | text[] |\n| e | `character varying` |\n| f | int |\n";
+        let (placed, table) = one_table(md);
+        let ty = |name: &str| column(&table, name).ty.clone().expect("a type");
+        let a = ty("a");
+        assert_eq!(
+            (a.name.as_str(), a.modifiers.as_slice()),
+            ("varchar", &["255".to_string()][..])
+        );
+        assert_eq!(at(md, &placed, a.range), "varchar(255)");
+        assert_eq!(at(md, &placed, a.name_range), "varchar");
+        let b = ty("b");
+        assert_eq!(b.builtin, Some("timestamptz"));
+        assert_eq!(
+            at(md, &placed, b.time_zone_range.expect("zone")),
+            "with time zone"
+        );
+        assert_eq!(ty("c").modifiers, ["12", "2"]);
+        assert_eq!(ty("d").array_dims, 1);
+        assert_eq!(at(md, &placed, ty("d").range), "text[]");
+        assert_eq!(ty("e").builtin, Some("varchar"));
+        assert_eq!(at(md, &placed, column(&table, "f").range), "| f | int |");
+        assert_eq!(at(md, &placed, column(&table, "f").name.range), "f");
+    }
+
+    #[test]
+    fn constraint_spellings() {
+        let md = "### posts\n\n| Column | Type | Constraints |\n|---|---|---|\n\
+| id | bigint | PK |\n\
+| a | int | primary key |\n\
+| b | int | FK → users.id |\n\
+| c | int | FK -> users(id) |\n\
+| d | int | REFERENCES public.users(id) ON DELETE CASCADE |\n\
+| e | int | references users.id, not null |\n\
+| f | int | NOT NULL |\n\
+| g | int | required |\n\
+| h | int | NULL |\n\
+| i | int | nullable |\n\
+| j | int | UNIQUE |\n\
+| k | int | UK |\n\
+| l | timestamptz | DEFAULT now() |\n\
+| m | int | default: 0 |\n\
+| n | int | CHECK (n > 0) |\n\
+| o | text | NOT NULL DEFAULT 'x' UNIQUE |\n\
+| p | int | FK → users |\n\
+| q | int | whatever words, **Indexed** |\n";
+        let (placed, table) = one_table(md);
+        let kinds = |name: &str| -> Vec<&ConstraintKind> {
+            column(&table, name)
+                .constraints
+                .iter()
+                .map(|c| &c.kind)
+                .collect()
+        };
+        // Two rows say PK: one key of both columns.
+        let [key] = table.constraints.as_slice() else {
+            panic!("{:?}", table.constraints)
+        };
+        let ConstraintKind::PrimaryKey { columns } = &key.kind else {
+            panic!()
+        };
+        assert_eq!(
+            columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            ["id", "a"]
+        );
+        assert_eq!(at(md, &placed, key.range), "PK");
+        let target = |name: &str| -> (String, Vec<String>, String) {
+            let c = &column(&table, name).constraints[0];
+            let ConstraintKind::ForeignKey {
+                references,
+                columns,
+            } = &c.kind
+            else {
+                panic!("{name}: {:?}", c.kind)
+            };
+            assert_eq!(columns[0].name, name);
+            let schema = references
+                .table
+                .schema
+                .as_ref()
+                .map(|s| format!("{}.", s.name));
+            (
+                format!(
+                    "{}{}",
+                    schema.unwrap_or_default(),
+                    references.table.name.name
+                ),
+                references.columns.iter().map(|c| c.name.clone()).collect(),
+                at(md, &placed, c.range).to_string(),
+            )
+        };
+        let users = |columns: &[&str], written: &str| {
+            (
+                "users".to_string(),
+                columns.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                written.to_string(),
+            )
+        };
+        assert_eq!(target("b"), users(&["id"], "FK → users.id"));
+        assert_eq!(target("c"), users(&["id"], "FK -> users(id)"));
+        let d = target("d");
+        assert_eq!(d.0, "public.users");
+        assert_eq!(d.2, "REFERENCES public.users(id) ON DELETE CASCADE");
+        let ConstraintKind::ForeignKey { references, .. } = kinds("d")[0] else {
+            panic!()
+        };
+        let (action, range) = references.on_delete.expect("on delete");
+        assert_eq!(action, ReferentialAction::Cascade);
+        assert_eq!(at(md, &placed, range), "ON DELETE CASCADE");
+        assert_eq!(target("e"), users(&["id"], "references users.id"));
+        assert_eq!(target("p"), users(&[], "FK → users"));
+        let not_null = |name: &str| column(&table, name).not_null.map(|r| at(md, &placed, r));
+        let null = |name: &str| column(&table, name).null.map(|r| at(md, &placed, r));
+        assert_eq!(not_null("e"), Some("not null"));
+        assert_eq!(not_null("f"), Some("NOT NULL"));
+        assert_eq!(not_null("g"), Some("required"));
+        assert_eq!((null("h"), not_null("h")), (Some("NULL"), None));
+        assert_eq!(null("i"), Some("nullable"));
+        for name in ["j", "k"] {
+            assert!(
+                matches!(kinds(name)[..], [ConstraintKind::Unique { .. }]),
+                "{name}"
+            );
+        }
+        let default = |name: &str| {
+            let c = column(&table, name);
+            let expression = c.default.as_ref().expect("a default");
+            (
+                at(md, &placed, c.default_range.expect("a clause")),
+                at(md, &placed, expression.range),
+            )
+        };
+        assert_eq!(default("l"), ("DEFAULT now()", "now()"));
+        assert_eq!(
+            column(&table, "l").default.as_ref().unwrap().functions,
+            ["now"]
+        );
+        assert_eq!(default("m"), ("default: 0", "0"));
+        assert_eq!(
+            column(&table, "m").default.as_ref().unwrap().literal,
+            Some(crate::lower::Literal::Number("0".into()))
+        );
+        let check = &column(&table, "n").constraints[0];
+        let ConstraintKind::Check(expression) = &check.kind else {
+            panic!()
+        };
+        assert_eq!(at(md, &placed, check.range), "CHECK (n > 0)");
+        assert_eq!(at(md, &placed, expression.range), "(n > 0)");
+        assert_eq!(expression.columns[0].name, "n");
+        assert_eq!(not_null("o"), Some("NOT NULL"));
+        assert_eq!(default("o"), ("DEFAULT 'x'", "'x'"));
+        assert!(matches!(kinds("o")[..], [ConstraintKind::Unique { .. }]));
+        let q = column(&table, "q");
+        assert!(q.constraints.is_empty() && q.not_null.is_none() && q.default.is_none());
+    }
+
+    #[test]
+    fn constraints_in_the_type_or_name_cell_and_in_their_own_columns() {
+        let md = "### users\n\n| Name | Type | Nullable | Default | Key | References |\n|---|---|---|---|---|---|\n\
+| id | uuid PRIMARY KEY | no | `gen_random_uuid()` | | |\n\
+| team_id (FK → teams.id) | bigint | ✗ | - | | |\n\
+| email | `varchar(320)`, unique | ✓ | | | |\n\
+| org_id | bigint | yes | | FK | orgs.id |\n\
+| code | text | NO | 'x' | UNI | |\n\
+| seq | bigint | | auto-increment | PRI | |\n\
+| note | text | | some words | | |\n";
+        let (placed, table) = one_table(md);
+        let id = column(&table, "id");
+        assert_eq!(at(md, &placed, id.ty.as_ref().unwrap().range), "uuid");
+        // `PRIMARY KEY` in the type cell and `PRI` in the Key column: one key of both.
+        let ConstraintKind::PrimaryKey { columns } = &table.constraints[0].kind else {
+            panic!("{:?}", table.constraints)
+        };
+        assert_eq!(columns.len(), 2);
+        assert_eq!(at(md, &placed, table.constraints[0].range), "PRIMARY KEY");
+        assert_eq!(at(md, &placed, id.not_null.unwrap()), "no");
+        assert_eq!(
+            at(md, &placed, id.default.as_ref().unwrap().range),
+            "gen_random_uuid()"
+        );
+        let team = column(&table, "team_id");
+        assert_eq!(at(md, &placed, team.name.range), "team_id");
+        assert_eq!(at(md, &placed, team.constraints[0].range), "FK → teams.id");
+        assert_eq!(at(md, &placed, team.not_null.unwrap()), "✗");
+        assert!(team.default.is_none());
+        let email = column(&table, "email");
+        assert_eq!(
+            at(md, &placed, email.ty.as_ref().unwrap().range),
+            "varchar(320)"
+        );
+        assert!(matches!(
+            email.constraints[0].kind,
+            ConstraintKind::Unique { .. }
+        ));
+        assert_eq!(at(md, &placed, email.null.unwrap()), "✓");
+        let org = column(&table, "org_id");
+        assert_eq!(at(md, &placed, org.constraints[0].range), "orgs.id");
+        let code = column(&table, "code");
+        assert!(matches!(
+            code.constraints[0].kind,
+            ConstraintKind::Unique { .. }
+        ));
+        assert!(code.not_null.is_some());
+        let seq = column(&table, "seq");
+        assert_eq!(seq.identity, Some(Identity::ByDefault));
+        // Words that are no expression are no default.
+        assert!(column(&table, "note").default.is_none());
+    }
+
+    #[test]
+    fn offsets_stay_exact_with_non_ascii_crlf_lists_and_escaped_pipes() {
+        let md = "# Entwurf — Übersicht 🚀\r\n\r\nÄnderungen: größer.\r\n\r\n### users\r\n\r\n\
+- the table, in a list item:\r\n\r\n\
+  | Column | Type | Description |\r\n\
+  |---|---|---|\r\n\
+  | naïve_at | timestamp | Zeit — lokal \\| UTC 🕐 |\r\n\
+  | größe | int | ✓ |\r\n";
+        let (placed, table) = one_table(md);
+        let at_ = column(&table, "naïve_at");
+        assert_eq!(at(md, &placed, at_.name.range), "naïve_at");
+        assert_eq!(at(md, &placed, at_.ty.as_ref().unwrap().range), "timestamp");
+        assert_eq!(
+            at(
+                md,
+                &placed,
+                column(&table, "größe").ty.as_ref().unwrap().range
+            ),
+            "int"
+        );
+        assert!(md[..placed.range().end() as usize].ends_with("| größe | int | ✓ |"));
+        let comments: Vec<&Comment> = placed
+            .lowered
+            .facts
+            .iter()
+            .filter_map(|f| match f {
+                Fact::Comment(c) if c.kind == ObjectKind::Column => Some(c),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(comments[0].text.as_deref(), Some("Zeit — lokal | UTC 🕐"));
+        assert_eq!(comments[1].text.as_deref(), Some("✓"));
+    }
+
+    #[test]
+    fn fenced_blocks_are_not_looked_into() {
+        let md = "### users\n\n```sh\n# a comment, not a heading\n```\n\n| Column | Type |\n|---|---|\n| id | bigint |\n\n### logs\n\n```text\n| Column | Type |\n|---|---|\n| id | bigint |\n```\n";
+        let open = md.find("```sh").unwrap();
+        let close = md[open + 3..].find("```\n").unwrap() + open + 7;
+        let second = md.find("```text").unwrap();
+        let skip = [
+            TextRange::from_usize(open..close),
+            TextRange::from_usize(second..md.len() - 1),
+        ];
+        let placed = lower(md, &skip);
+        assert_eq!(placed.len(), 1);
+        let Fact::CreateTable(table) = &placed[0].lowered.facts[0] else {
+            panic!()
+        };
+        assert_eq!(table.name.name.name, "users");
+    }
+
+    #[test]
+    fn edits_allowed_only_inside_cells_and_the_heading() {
+        let md =
+            "### users\n\nprose\n\n| Column | Type |\n|---|---|\n| id | timestamp |\n\nafter\n";
+        let (placed, _) = one_table(md);
+        let range = |needle: &str| {
+            let start = md.find(needle).unwrap();
+            TextRange::from_usize(start..start + needle.len())
+        };
+        assert!(edit_stays_in_cells(md, &placed, range("timestamp")));
+        assert!(edit_stays_in_cells(md, &placed, range("users")));
+        assert!(edit_stays_in_cells(
+            md,
+            &placed,
+            TextRange::empty(range("timestamp").end())
+        ));
+        assert!(!edit_stays_in_cells(md, &placed, range("prose")));
+        assert!(!edit_stays_in_cells(md, &placed, range("id | timestamp")));
+        assert!(!edit_stays_in_cells(
+            md,
+            &placed,
+            TextRange::empty(range("timestamp |").end())
+        ));
+        assert!(!edit_stays_in_cells(md, &placed, range("after")));
+        assert!(!edit_stays_in_cells(
+            md,
+            &placed,
+            TextRange::empty(placed.range().end())
+        ));
+    }
 }
