@@ -75,11 +75,21 @@ pub fn lower(text: &str, skip: &[TextRange]) -> Vec<PlacedStatement> {
     placed
 }
 
-/// Whether the edit of `range` stays inside one cell of the column table lowered as `statement`
-/// (or inside its heading line): a fix of the table's facts may only change what a cell or the
-/// heading says; an edit anywhere else would write SQL into the document's prose.
-pub fn edit_stays_in_cells(text: &str, statement: &PlacedStatement, range: TextRange) -> bool {
-    if !statement.range().contains_range(range) {
+/// Whether an edit (`range` replaced by `new_text`) stays inside one cell of the column table
+/// lowered as `statement`, or inside the title of its heading, and keeps the table a table (no
+/// line break, no cell separator). A fix of the table's facts that passes rewrites what a cell
+/// says (`timestamp` -> `timestamptz`, ` NOT NULL` added to a cell); any other would write SQL
+/// into the document's prose (`CREATE INDEX ...` after the table) and is to be dropped.
+pub fn edit_stays_in_cells(
+    text: &str,
+    statement: &PlacedStatement,
+    range: TextRange,
+    new_text: &str,
+) -> bool {
+    if !statement.range().contains_range(range)
+        || new_text.contains(['\n', '\r'])
+        || !unescaped_pipes(new_text).is_empty()
+    {
         return false;
     }
     let (start, end) = (range.start() as usize, range.end() as usize);
@@ -95,8 +105,16 @@ pub fn edit_stays_in_cells(text: &str, statement: &PlacedStatement, range: TextR
     if end > line_end {
         return false;
     }
+    // The heading's line: after its `#` marks (a setext heading's title has none).
     if line_start <= statement.start as usize {
-        return true;
+        let head = statement.absolute(statement.lowered.head);
+        let marks_end = if head.start() < line_end as u32 {
+            head.end()
+        } else {
+            statement.start
+        };
+        return range.start() >= marks_end
+            && !(range.is_empty() && range.start() == statement.start);
     }
     let (from, to) = (start - line_start, end - line_start);
     segments(&text[line_start..line_end])
@@ -1020,7 +1038,7 @@ fn column_table(text: &str, owner: &Heading, lines: &[Line]) -> Option<PlacedSta
         let Some(cells) = cells(text, line) else {
             continue;
         };
-        let Some(row) = row(text, line, &cells, &roles, name_column, type_column) else {
+        let Some(row) = row(text, &cells, &roles, name_column, type_column) else {
             continue;
         };
         rows.push(row);
@@ -1212,7 +1230,6 @@ fn column_table(text: &str, owner: &Heading, lines: &[Line]) -> Option<PlacedSta
 /// One body row: `None` when its name cell does not hold a column name.
 fn row(
     text: &str,
-    line: Line,
     cells: &[TextRange],
     roles: &[Option<Role>],
     name_column: usize,
@@ -1281,10 +1298,16 @@ fn row(
             }
         }
     }
-    let content = line.content(text);
-    let from = row_start(content);
-    let row_range = TextRange::from_usize(
-        line.start as usize + from..line.start as usize + content.trim_end().len(),
+    // The definition runs from the name to the last cell that holds SQL, so that a fix adding a
+    // constraint after it (` UNIQUE`) writes into that cell.
+    let sql_cells = roles
+        .iter()
+        .zip(cells)
+        .filter(|(role, _)| matches!(role, Some(Role::Name | Role::Type | Role::Constraints)))
+        .map(|(_, cell)| cell.end());
+    let row_range = TextRange::new(
+        cells[name_column].start(),
+        sql_cells.max().unwrap_or(cells[name_column].end()),
     );
     Some(Row {
         range: row_range,
@@ -1636,7 +1659,7 @@ mod tests {
         assert_eq!(ty("d").array_dims, 1);
         assert_eq!(at(md, &placed, ty("d").range), "text[]");
         assert_eq!(ty("e").builtin, Some("varchar"));
-        assert_eq!(at(md, &placed, column(&table, "f").range), "| f | int |");
+        assert_eq!(at(md, &placed, column(&table, "f").range), "f | int");
         assert_eq!(at(md, &placed, column(&table, "f").name.range), "f");
     }
 
@@ -1885,25 +1908,230 @@ mod tests {
             let start = md.find(needle).unwrap();
             TextRange::from_usize(start..start + needle.len())
         };
-        assert!(edit_stays_in_cells(md, &placed, range("timestamp")));
-        assert!(edit_stays_in_cells(md, &placed, range("users")));
-        assert!(edit_stays_in_cells(
-            md,
-            &placed,
-            TextRange::empty(range("timestamp").end())
+        let end_of = |needle: &str| TextRange::empty(range(needle).end());
+        let allowed =
+            |range: TextRange, new_text: &str| edit_stays_in_cells(md, &placed, range, new_text);
+        assert!(allowed(range("timestamp"), "timestamptz"));
+        assert!(allowed(end_of("timestamp"), " NOT NULL"));
+        assert!(allowed(range("users"), "people"));
+        assert!(!allowed(range("###"), "##"));
+        assert!(!allowed(
+            TextRange::empty(0),
+            "CREATE TYPE mood AS ENUM ('a');\n"
         ));
-        assert!(!edit_stays_in_cells(md, &placed, range("prose")));
-        assert!(!edit_stays_in_cells(md, &placed, range("id | timestamp")));
-        assert!(!edit_stays_in_cells(
-            md,
-            &placed,
-            TextRange::empty(range("timestamp |").end())
+        assert!(!allowed(
+            end_of("timestamp"),
+            "\nCREATE INDEX ON users (id);"
         ));
-        assert!(!edit_stays_in_cells(md, &placed, range("after")));
-        assert!(!edit_stays_in_cells(
-            md,
-            &placed,
-            TextRange::empty(placed.range().end())
-        ));
+        assert!(!allowed(end_of("timestamp"), " | x"));
+        assert!(!allowed(range("prose"), "x"));
+        assert!(!allowed(range("id | timestamp"), "x"));
+        assert!(!allowed(end_of("timestamp |"), " UNIQUE"));
+        assert!(!allowed(range("after"), "x"));
+        assert!(!allowed(TextRange::empty(placed.range().end()), " x"));
+    }
+
+    mod analysis {
+        use std::path::PathBuf;
+        use std::sync::Arc;
+
+        use super::*;
+        use crate::analysis::FileData;
+        use crate::config::Config;
+        use crate::model::{FileId, FileInput, History, Model};
+        use crate::rules::{self, Diagnostic, Selection};
+        use crate::syntax::SyntaxTrees;
+        use crate::text::LineIndex;
+
+        /// The findings of every rule on a Markdown document whose schema is its column tables.
+        pub(super) fn check_markdown(md: &str) -> (FileData, Vec<Diagnostic>) {
+            // The document's SQL text: nothing but line breaks, as outside every block.
+            let blank: String = md
+                .bytes()
+                .map(|b| {
+                    if b == b'\n' || b == b'\r' {
+                        b as char
+                    } else {
+                        ' '
+                    }
+                })
+                .collect();
+            let tree = syntax::parse(Language::Sql, &blank, None);
+            let file = FileData::assemble(
+                FileId(0),
+                PathBuf::from("design.md"),
+                Language::Sql,
+                (Arc::from(md), Arc::new(LineIndex::new(md))),
+                SyntaxTrees::from_tree(Language::Sql, tree, &blank),
+                TextRange::new(0, md.len() as u32),
+                lower(md, &[]),
+                Default::default(),
+            );
+            let diagnostics = check(&file);
+            (file, diagnostics)
+        }
+
+        pub(super) fn check_sql(sql: &str) -> (FileData, Vec<Diagnostic>) {
+            let file = FileData::new(
+                FileId(0),
+                PathBuf::from("schema.sql"),
+                Language::Sql,
+                Arc::from(sql),
+            );
+            let diagnostics = check(&file);
+            (file, diagnostics)
+        }
+
+        fn check(file: &FileData) -> Vec<Diagnostic> {
+            let model = Model::build(&[FileInput {
+                file: file.id,
+                language: Language::Sql,
+                history: History::Schema,
+                statements: &file.statements,
+            }]);
+            let mut diagnostics =
+                rules::check(&model, &[file], &Config::default(), &Selection::default());
+            rules::place_fixes(&mut diagnostics, &model);
+            diagnostics
+        }
+
+        const DESIGN: &str = "# Design\n\n## users\n\nPeople who sign in.\n\n\
+| Column | Type | Constraints | Description |\n\
+|---|---|---|---|\n\
+| id | serial | PK | |\n\
+| email | text | NOT NULL, UNIQUE | login |\n\
+| status | text | | |\n\
+| created_at | timestamp | NOT NULL DEFAULT now() | |\n\
+| updated_at | timestamptz | | |\n\n\
+## posts\n\n\
+| Column | Type | Constraints |\n\
+|---|---|---|\n\
+| author_id | integer | FK → users.id |\n\
+| body | text | |\n";
+
+        const SAME_IN_SQL: &str = "CREATE TABLE users (
+    id serial PRIMARY KEY,
+    email text NOT NULL UNIQUE,
+    status text,
+    created_at timestamp NOT NULL DEFAULT now(),
+    updated_at timestamptz
+);
+COMMENT ON TABLE users IS 'People who sign in.';
+COMMENT ON COLUMN users.email IS 'login';
+CREATE TABLE posts (
+    author_id integer REFERENCES users (id),
+    body text
+);
+";
+
+        fn findings(diagnostics: &[Diagnostic]) -> Vec<(&'static str, String)> {
+            let mut findings: Vec<_> = diagnostics
+                .iter()
+                .map(|d| (d.rule, d.message.clone()))
+                .collect();
+            findings.sort();
+            findings
+        }
+
+        #[test]
+        fn rules_find_in_a_column_table_what_they_find_in_its_sql() {
+            let (file, markdown) = check_markdown(DESIGN);
+            let (_, sql) = check_sql(SAME_IN_SQL);
+            assert_eq!(findings(&markdown), findings(&sql));
+            let rules: Vec<&str> = findings(&markdown).iter().map(|f| f.0).collect();
+            for rule in [
+                "timestamp-without-time-zone",
+                "missing-primary-key",
+                "integer-primary-key",
+                "foreign-key-without-index",
+            ] {
+                assert!(rules.contains(&rule), "{rule}: {rules:?}");
+            }
+            // Each finding is where the table says it.
+            let at = |rule: &str| {
+                let d = markdown.iter().find(|d| d.rule == rule).expect(rule);
+                (d.range.start() as usize, file.slice(d.range))
+            };
+            let cell = DESIGN.find("| timestamp |").unwrap() + 2;
+            assert_eq!(at("timestamp-without-time-zone"), (cell, "timestamp"));
+            let heading = DESIGN.find("## posts").unwrap() + 3;
+            assert_eq!(at("missing-primary-key"), (heading, "posts"));
+            assert_eq!(at("foreign-key-without-index").1, "FK → users.id");
+        }
+
+        #[test]
+        fn a_type_fix_edits_the_cell_and_the_document_then_passes() {
+            let (file, diagnostics) = check_markdown(DESIGN);
+            let fix = diagnostics
+                .iter()
+                .find(|d| d.rule == "timestamp-without-time-zone")
+                .and_then(|d| d.fixes.first())
+                .expect("a fix");
+            let statement = file.statement_at(fix.edits[0].range.start()).unwrap();
+            assert!(
+                fix.edits
+                    .iter()
+                    .all(|e| edit_stays_in_cells(DESIGN, statement, e.range, &e.text))
+            );
+            let (fixed, skipped) = crate::fix::apply_edits(DESIGN, file.id, &fix.edits);
+            assert!(skipped.is_empty());
+            assert!(fixed.contains("| created_at | timestamptz | NOT NULL DEFAULT now() | |\n"));
+            let (_, after) = check_markdown(&fixed);
+            assert!(
+                !after
+                    .iter()
+                    .any(|d| d.rule == "timestamp-without-time-zone")
+            );
+        }
+
+        #[test]
+        fn fixes_that_would_write_sql_into_the_document_are_told_apart() {
+            let (file, diagnostics) = check_markdown(DESIGN);
+            let fix = |rule: &str, title: &str| {
+                diagnostics
+                    .iter()
+                    .filter(|d| d.rule == rule)
+                    .flat_map(|d| &d.fixes)
+                    .find(|f| f.title.starts_with(title))
+                    .unwrap_or_else(|| panic!("{rule}: {title}"))
+            };
+            let in_cells = |fix: &crate::rules::Fix| {
+                fix.edits.iter().all(|e| {
+                    file.statement_at(e.range.start())
+                        .is_some_and(|s| edit_stays_in_cells(DESIGN, s, e.range, &e.text))
+                })
+            };
+            assert!(!in_cells(fix("foreign-key-without-index", "Create index")));
+            assert!(!in_cells(fix(
+                "unique-email-case-sensitive",
+                "Replace with"
+            )));
+            assert!(!in_cells(fix(
+                "enum-like-column-unconstrained",
+                "Create an enum type"
+            )));
+            // A clause added to a cell: the document still says what the fix says.
+            let on_delete = fix("foreign-key-without-on-delete", "Add ON DELETE CASCADE");
+            assert!(in_cells(on_delete));
+            let check = fix("enum-like-column-unconstrained", "Add CHECK");
+            assert!(in_cells(check));
+            let mut edits = on_delete.edits.clone();
+            edits.extend(check.edits.iter().cloned());
+            let (fixed, _) = crate::fix::apply_edits(DESIGN, file.id, &edits);
+            assert!(
+                fixed.contains("| FK → users.id ON DELETE CASCADE |"),
+                "{fixed}"
+            );
+            let (_, after) = check_markdown(&fixed);
+            let rules: Vec<&str> = after.iter().map(|d| d.rule).collect();
+            assert!(
+                !rules.contains(&"foreign-key-without-on-delete"),
+                "{rules:?}"
+            );
+            assert!(
+                !rules.contains(&"enum-like-column-unconstrained"),
+                "{rules:?}"
+            );
+        }
     }
 }
