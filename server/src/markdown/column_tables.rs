@@ -51,7 +51,11 @@ pub fn lower(text: &str, skip: &[TextRange]) -> Vec<PlacedStatement> {
             continue;
         }
         if let Some(end) = pipe_table(text, &lines, i) {
+            // A code block between the heading and the table would lie inside the table's
+            // statement, and its statements with it: such a table is left out.
+            let between = |owner: &Heading| TextRange::new(owner.start, line.start);
             if let Some(owner) = owner(&mut headings)
+                && !skip.iter().any(|block| block.intersects(between(owner)))
                 && let Some(statement) = column_table(text, owner, &lines[i..end])
             {
                 owner.used = true;
@@ -65,10 +69,14 @@ pub fn lower(text: &str, skip: &[TextRange]) -> Vec<PlacedStatement> {
             i += 2;
             continue;
         }
+        let prose = line.content(text).trim();
+        // Fences and HTML comments (`<!-- ddlint-ignore ... -->`) describe no table.
         if let Some(top) = headings.last_mut()
-            && !line.blank(text)
+            && !prose.is_empty()
+            && !prose.starts_with(['`', '~'])
+            && !prose.starts_with("<!--")
         {
-            top.prose.push(line.content(text).trim().to_string());
+            top.prose.push(prose.to_string());
         }
         i += 1;
     }
@@ -372,57 +380,90 @@ fn setext_heading(text: &str, lines: &[Line], i: usize) -> Option<Heading> {
     ))
 }
 
-/// Headings that name a part of a document, not a table, even when they are one word.
+/// Headings that name a part of a document, not a table, even when they are one word (a README's
+/// `## Configuration` over a `Name | Type | Default` table of options is no schema).
 const SECTION_WORDS: &[&str] = &[
     "alternatives",
+    "api",
     "appendix",
+    "arguments",
     "attributes",
     "background",
     "changelog",
+    "changes",
     "columns",
+    "commands",
     "conclusion",
+    "config",
+    "configuration",
     "constraints",
-    "context",
     "contents",
+    "context",
+    "contributing",
     "decisions",
     "definition",
+    "deployment",
     "design",
     "details",
     "diagram",
     "enums",
+    "environment",
     "erd",
-    "examples",
+    "errors",
+    "events",
     "example",
+    "examples",
+    "exports",
     "faq",
+    "features",
     "fields",
+    "flags",
     "functions",
     "glossary",
     "goals",
+    "headers",
     "indexes",
     "indices",
+    "inputs",
+    "installation",
     "introduction",
     "keys",
+    "license",
+    "limitations",
+    "methods",
     "migrations",
     "motivation",
     "notes",
+    "options",
+    "outputs",
     "overview",
+    "parameters",
     "policies",
     "properties",
+    "props",
     "queries",
+    "reference",
     "references",
     "relations",
     "relationships",
+    "request",
     "requirements",
+    "response",
+    "returns",
     "schema",
     "schemas",
     "sequences",
+    "settings",
     "structure",
     "summary",
     "tables",
+    "testing",
     "todo",
     "triggers",
+    "troubleshooting",
     "types",
     "usage",
+    "variables",
     "views",
 ];
 
@@ -462,7 +503,8 @@ fn heading(text: &str, level: u8, start: u32, head: TextRange, title: TextRange)
 }
 
 /// The table a heading's title names: `users`, `Table: users`, `` `users` ``, `users table`,
-/// `public.users`, `2.1 users`; `None` for any other title.
+/// `users (table)`, `public.users`, `2.1 users`, `` `users` — what it holds ``; `None` for any
+/// other title.
 fn table_name(text: &str, tokens: &[Token]) -> Option<Vec<TextRange>> {
     let mut tokens = tokens;
     // Section numbers (`2.1`, `3.`).
@@ -484,6 +526,19 @@ fn table_name(text: &str, tokens: &[Token]) -> Option<Vec<TextRange>> {
             tokens = rest;
         }
     }
+    if let [rest @ .., colon] = tokens
+        && colon.kind == Kind::Punct(b':')
+    {
+        tokens = rest;
+    }
+    if let [rest @ .., open, word, close] = tokens
+        && open.kind == Kind::Punct(b'(')
+        && word.is(text, "table")
+        && close.kind == Kind::Punct(b')')
+    {
+        explicit = true;
+        tokens = rest;
+    }
     if let [rest @ .., last] = tokens
         && last.is(text, "table")
         && !rest.is_empty()
@@ -491,38 +546,50 @@ fn table_name(text: &str, tokens: &[Token]) -> Option<Vec<TextRange>> {
         explicit = true;
         tokens = rest;
     }
-    let parts = name_parts(text, tokens)?;
-    if parts.len() > 2 {
+    let (parts, rest) = name_parts(text, tokens)?;
+    let first = parts[0];
+    let in_code = text[..first.start() as usize].ends_with('`');
+    // After a name in backticks, a dash, colon or parenthesis may start a description.
+    let described = rest.first().is_some_and(|t| {
+        matches!(t.kind, Kind::Punct(b'-' | b':' | b'(')) || matches!(t.text(text), "—" | "–")
+    });
+    if parts.len() > 2 || !(rest.is_empty() || in_code && described) {
         return None;
     }
-    let first = parts[0];
-    explicit |= text[..first.start() as usize].ends_with('`');
     let one_word = parts.len() == 1 && !text[first.start() as usize..].starts_with('"');
     let word = text[first.start() as usize..first.end() as usize].to_ascii_lowercase();
-    if one_word && !explicit && SECTION_WORDS.contains(&word.as_str()) {
+    if one_word && !explicit && !in_code && SECTION_WORDS.contains(&word.as_str()) {
         return None;
     }
     Some(parts)
 }
 
-/// Tokens that are exactly a dotted name (`public.users`, `"Users"`), written without spaces.
-fn name_parts(text: &str, tokens: &[Token]) -> Option<Vec<TextRange>> {
+/// The dotted name (`public.users`, `"Users"`, written without spaces) that `tokens` begin with,
+/// and the tokens after it.
+fn name_parts<'t>(text: &str, tokens: &'t [Token]) -> Option<(Vec<TextRange>, &'t [Token])> {
     let mut parts = Vec::new();
-    for (index, token) in tokens.iter().enumerate() {
-        let expected_name = index % 2 == 0;
-        match token.kind {
-            Kind::Word | Kind::Quoted if expected_name => parts.push(token.range),
-            Kind::Punct(b'.') if !expected_name => {}
-            _ => return None,
-        }
-        if let Some(next) = tokens.get(index + 1) {
-            let between = &text[token.range.end() as usize..next.range.start() as usize];
-            if between.bytes().any(|b| b != b'`') {
-                return None;
+    let mut index = 0;
+    while let Some(token) = tokens.get(index)
+        && matches!(token.kind, Kind::Word | Kind::Quoted)
+    {
+        parts.push(token.range);
+        let joined = |a: &Token, b: &Token| {
+            let between = &text[a.range.end() as usize..b.range.start() as usize];
+            between.bytes().all(|b| b == b'`')
+        };
+        match (tokens.get(index + 1), tokens.get(index + 2)) {
+            (Some(dot), Some(next))
+                if dot.kind == Kind::Punct(b'.') && joined(token, dot) && joined(dot, next) =>
+            {
+                index += 2;
+            }
+            _ => {
+                index += 1;
+                break;
             }
         }
     }
-    (tokens.len() % 2 == 1).then_some(parts)
+    (!parts.is_empty()).then(|| (parts, &tokens[index..]))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -688,7 +755,7 @@ fn role(header: &str) -> Option<Role> {
         "type" | "data type" | "datatype" | "sql type" | "postgres type" | "postgresql type"
         | "pg type" | "db type" | "database type" | "column type" | "type (sql)" => Role::Type,
         "constraints" | "constraint" | "modifiers" | "options" | "flags" | "attributes"
-        | "properties" => Role::Constraints,
+        | "properties" | "extra" => Role::Constraints,
         "nullable" | "null" | "is nullable" | "allow null" | "allows null" | "null allowed" => {
             Role::Nullable
         }
@@ -731,6 +798,14 @@ struct Spec {
     identity: Option<Identity>,
 }
 
+/// Whether the column-name header is the plain `Name`, which tables of other things use too.
+fn role_of_name_is_generic(text: &str, header: TextRange) -> bool {
+    let header = &text[header.start() as usize..header.end() as usize];
+    header
+        .trim_matches(['*', '`', ' '])
+        .eq_ignore_ascii_case("name")
+}
+
 /// Words that begin a constraint: they end a type or a default expression written before them.
 fn starts_constraint(token: Token, text: &str) -> bool {
     token.kind == Kind::Arrow
@@ -760,6 +835,17 @@ fn starts_constraint(token: Token, text: &str) -> bool {
 }
 
 impl Spec {
+    fn is_empty(&self) -> bool {
+        self.primary_key.is_none()
+            && self.unique.is_none()
+            && self.not_null.is_none()
+            && self.null.is_none()
+            && self.default.is_none()
+            && self.checks.is_empty()
+            && self.foreign_keys.is_empty()
+            && self.identity.is_none()
+    }
+
     /// Reads the constraints written in `tokens`; words it does not know are skipped.
     fn scan(&mut self, text: &str, tokens: &[Token]) {
         let is = |k: usize, word: &str| tokens.get(k).is_some_and(|t| t.is(text, word));
@@ -1033,6 +1119,13 @@ fn column_table(text: &str, owner: &Heading, lines: &[Line]) -> Option<PlacedSta
         .collect();
     let column_of = |wanted: Role| roles.iter().position(|r| *r == Some(wanted));
     let (name_column, type_column) = (column_of(Role::Name)?, column_of(Role::Type)?);
+    // `Name | Type | Description` also lists options, parameters and fields of code: only a
+    // column that says something only columns say makes such a table a column list.
+    let generic = role_of_name_is_generic(text, header[name_column]);
+    let says_more = roles
+        .iter()
+        .flatten()
+        .any(|role| !matches!(role, Role::Name | Role::Type | Role::Description));
     let mut rows = Vec::new();
     for &line in &lines[2..] {
         let Some(cells) = cells(text, line) else {
@@ -1072,6 +1165,9 @@ fn column_table(text: &str, owner: &Heading, lines: &[Line]) -> Option<PlacedSta
         .map(|(row, (ty, _, _))| (ty.and_then(|p| parsed.type_ref(p)), row))
         .collect();
     if !looks_like_sql(text, &columns) {
+        return None;
+    }
+    if generic && !says_more && rows.iter().all(|row| row.spec.is_empty()) {
         return None;
     }
     let rel = |range: TextRange| TextRange::new(range.start() - start, range.end() - start);
@@ -1607,7 +1703,7 @@ mod tests {
             "| Type | Column name |",
             "| **Field** | Data type |",
             "| attribute | DATATYPE |",
-            "| Name | SQL type |",
+            "| Column name | SQL type |",
             "| `column_name` | `data_type` |",
         ] {
             let md = format!("### users\n\n{header}\n|---|---|\n");
@@ -1883,20 +1979,68 @@ mod tests {
 
     #[test]
     fn fenced_blocks_are_not_looked_into() {
-        let md = "### users\n\n```sh\n# a comment, not a heading\n```\n\n| Column | Type |\n|---|---|\n| id | bigint |\n\n### logs\n\n```text\n| Column | Type |\n|---|---|\n| id | bigint |\n```\n";
-        let open = md.find("```sh").unwrap();
-        let close = md[open + 3..].find("```\n").unwrap() + open + 7;
-        let second = md.find("```text").unwrap();
-        let skip = [
-            TextRange::from_usize(open..close),
-            TextRange::from_usize(second..md.len() - 1),
-        ];
-        let placed = lower(md, &skip);
+        let md = "### users\n\n| Column | Type |\n|---|---|\n| id | bigint |\n\n```sh\n# a comment, not a heading\n| Column | Type |\n|---|---|\n| id | bigint |\n```\n\n### logs\n\n```text\n| Column | Type |\n|---|---|\n| id | bigint |\n```\n";
+        let block = |fence: &str| {
+            let open = md.find(fence).unwrap();
+            let close = md[open + 3..].find("```\n").unwrap() + open + 6;
+            TextRange::from_usize(open..close)
+        };
+        let placed = lower(md, &[block("```sh"), block("```text")]);
         assert_eq!(placed.len(), 1);
         let Fact::CreateTable(table) = &placed[0].lowered.facts[0] else {
             panic!()
         };
         assert_eq!(table.name.name.name, "users");
+        assert_eq!(table.columns.len(), 1);
+    }
+
+    #[test]
+    fn a_table_after_a_code_block_under_its_heading_is_left_out() {
+        // The block's statements would lie inside the table's statement.
+        let md = "### users\n\n```sql\nCREATE TABLE users (id bigint);\n```\n\n| Column | Type |\n|---|---|\n| id | bigint |\n";
+        let open = md.find("```sql").unwrap();
+        let close = md.find("```\n\n").unwrap() + 3;
+        assert!(lower(md, &[TextRange::from_usize(open..close)]).is_empty());
+        assert_eq!(lower(md, &[]).len(), 1);
+    }
+
+    #[test]
+    fn a_plain_name_header_needs_something_only_columns_have() {
+        let options = "## users\n\n| Name | Type | Description |\n|---|---|---|\n| enabled | boolean | turns it on |\n| retries | integer | how often |\n";
+        assert!(tables(options).is_empty());
+        for md in [
+            "## users\n\n| Name | Type | Nullable |\n|---|---|---|\n| id | bigint | no |\n",
+            "## users\n\n| Name | Type | Description |\n|---|---|---|\n| id | bigint PK | the key |\n",
+            "## users\n\n| Column | Type | Description |\n|---|---|---|\n| id | bigint | the key |\n",
+        ] {
+            assert_eq!(tables(md).len(), 1, "{md}");
+        }
+    }
+
+    #[test]
+    fn headings_with_a_description_after_a_name_in_code() {
+        for heading in [
+            "### `users` — registered accounts",
+            "### `users` - registered accounts",
+            "### `users` (core)",
+            "### users:",
+            "### users (table)",
+            "### 1. `users`",
+        ] {
+            let md = format!("{heading}\n\n{COLUMNS}");
+            let (_, table) = one_table(&md);
+            assert_eq!(table.name.name.name, "users", "{heading}");
+        }
+        for heading in [
+            "### users — registered accounts",
+            "### users and teams",
+            "## Configuration",
+        ] {
+            assert!(
+                tables(&format!("{heading}\n\n{COLUMNS}")).is_empty(),
+                "{heading}"
+            );
+        }
     }
 
     #[test]
