@@ -1944,6 +1944,50 @@ mod tests {
     }
 
     #[test]
+    fn default_cells() {
+        let md = "### t\n\n| Column | Type | Default |\n|---|---|---|\n\
+| a | timestamptz | CURRENT_TIMESTAMP |\n\
+| b | boolean | `false` |\n\
+| c | text | 'pending' |\n\
+| d | numeric(12,2) | 0.00 |\n\
+| e | jsonb | `'{}'::jsonb` |\n\
+| f | uuid | gen_random_uuid() |\n\
+| g | int | - |\n\
+| h | int | NULL |\n\
+| i | int | current time |\n\
+| j | bigint | auto-increment |\n\
+| k | text | DEFAULT 'x' |\n";
+        let (placed, table) = one_table(md);
+        let default = |name: &str| {
+            column(&table, name)
+                .default
+                .as_ref()
+                .map(|d| at(md, &placed, d.range))
+        };
+        for (name, written) in [
+            ("a", "CURRENT_TIMESTAMP"),
+            ("b", "false"),
+            ("c", "'pending'"),
+            ("d", "0.00"),
+            ("e", "'{}'::jsonb"),
+            ("f", "gen_random_uuid()"),
+            ("k", "'x'"),
+        ] {
+            assert_eq!(default(name), Some(written), "{name}");
+        }
+        assert_eq!(
+            column(&table, "c").default.as_ref().unwrap().literal,
+            Some(crate::lower::Literal::String("pending".into()))
+        );
+        for name in ["g", "h", "i", "j"] {
+            assert_eq!(default(name), None, "{name}");
+        }
+        assert_eq!(column(&table, "j").identity, Some(Identity::ByDefault));
+        let clause = column(&table, "k").default_range.unwrap();
+        assert_eq!(at(md, &placed, clause), "DEFAULT 'x'");
+    }
+
+    #[test]
     fn offsets_stay_exact_with_non_ascii_crlf_lists_and_escaped_pipes() {
         let md = "# Entwurf — Übersicht 🚀\r\n\r\nÄnderungen: größer.\r\n\r\n### users\r\n\r\n\
 - the table, in a list item:\r\n\r\n\
