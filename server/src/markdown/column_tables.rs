@@ -14,8 +14,10 @@
 //! Recognition is strict, so that no other table of a document is ever reported: the table sits
 //! under a heading that is only a table name (`### users`, `## Table: users`, ``### `users` ``,
 //! `#### users table`, `### public.users`), directly or under a `Columns`-like subheading of it,
-//! its header names both a column column and a type column, and at least half of its types are
-//! PostgreSQL's built-in types. Every range points at the text in the document (the type's range
+//! with no code block in between (its statements would lie inside the table's); its header names
+//! both a column column and a type column (a plain `Name` header also needs a column or a cell
+//! that only columns have: constraints, nullability, a default, a key); at least half of its
+//! types are PostgreSQL's built-in types and none a programming language's. Every range points at the text in the document (the type's range
 //! at the type in its cell), so diagnostics land on the cell and a fix that replaces a type edits
 //! the cell in place. The table's element list is left unset (`elements_range`): fixes that would
 //! write SQL into the table (a new column, a table constraint) have nowhere to go.
@@ -103,7 +105,7 @@ pub fn edit_stays_in_cells(
     let (start, end) = (range.start() as usize, range.end() as usize);
     let Some(line_start) = text
         .get(..start)
-        .map(|t| t.rfind('\n').map_or(0, |i| i + 1))
+        .map(|t| t.rfind(['\n', '\r']).map_or(0, |i| i + 1))
     else {
         return false;
     };
