@@ -926,7 +926,10 @@ impl Spec {
                         } else {
                             fk.on_update = clause;
                         }
-                        fk.range = fk.range.cover(tokens[end - 1].range);
+                        // The clause belongs to the key's text when nothing is between them.
+                        if i > 0 && tokens[i - 1].range.end() == fk.range.end() {
+                            fk.range = fk.range.cover(tokens[end - 1].range);
+                        }
                     }
                     end
                 }
@@ -1769,7 +1772,7 @@ mod tests {
 | b | int | FK → users.id |\n\
 | c | int | FK -> users(id) |\n\
 | d | int | REFERENCES public.users(id) ON DELETE CASCADE |\n\
-| e | int | references users.id, not null |\n\
+| e | int | references users.id, not null, on delete set null |\n\
 | f | int | NOT NULL |\n\
 | g | int | required |\n\
 | h | int | NULL |\n\
@@ -1846,6 +1849,12 @@ mod tests {
         assert_eq!(action, ReferentialAction::Cascade);
         assert_eq!(at(md, &placed, range), "ON DELETE CASCADE");
         assert_eq!(target("e"), users(&["id"], "references users.id"));
+        let ConstraintKind::ForeignKey { references, .. } = kinds("e")[0] else {
+            panic!()
+        };
+        let (action, range) = references.on_delete.expect("on delete");
+        assert_eq!(action, ReferentialAction::SetNull);
+        assert_eq!(at(md, &placed, range), "on delete set null");
         assert_eq!(target("p"), users(&[], "FK → users"));
         let not_null = |name: &str| column(&table, name).not_null.map(|r| at(md, &placed, r));
         let null = |name: &str| column(&table, name).null.map(|r| at(md, &placed, r));
