@@ -27,9 +27,10 @@ use std::sync::Arc;
 use tree_sitter::{Node, Tree};
 
 use crate::lower::{
-    ColumnDef, Comment, Constraint, ConstraintAttributes, ConstraintKind, CreateTable, Cx, Expr,
-    Fact, Ident, Identity, LoweredStatement, ObjectKind, ObjectName, Persistence, PlacedStatement,
-    References, ReferentialAction, StatementKind, TypeRef, unquote_ident,
+    ColumnDef, Comment, Constraint, ConstraintAttributes, ConstraintKind, CreateIndex, CreateTable,
+    Cx, Expr, Fact, Ident, Identity, IndexElement, LoweredStatement, ObjectKind, ObjectName,
+    Persistence, PlacedStatement, References, ReferentialAction, StatementKind, TypeRef,
+    unquote_ident,
 };
 use crate::syntax::{self, Language};
 use crate::text::TextRange;
@@ -60,8 +61,10 @@ pub fn lower(text: &str, skip: &[TextRange]) -> Vec<PlacedStatement> {
                 && !skip.iter().any(|block| block.intersects(between(owner)))
                 && let Some(statement) = column_table(text, owner, &lines[i..end])
             {
-                owner.used = true;
+                owner.keys = Some(keys(&statement));
                 placed.push(statement);
+            } else if let Some(owner) = index_owner(&headings) {
+                placed.extend(index_table(text, owner, &lines[i..end]));
             }
             i = end;
             continue;
@@ -294,8 +297,11 @@ struct Heading {
     section: bool,
     /// The text lines under it before its first table or subheading.
     prose: Vec<String>,
-    /// Its column table was read already.
-    used: bool,
+    /// Once its column table is read: the columns of its primary key and unique constraints,
+    /// whose own indexes an index table may list.
+    keys: Option<Vec<Vec<String>>>,
+    /// An `Indexes` heading.
+    indexes: bool,
 }
 
 fn open(headings: &mut Vec<Heading>, heading: Heading) {
@@ -317,7 +323,20 @@ fn owner(headings: &mut [Heading]) -> Option<&mut Heading> {
         return None;
     };
     let heading = &mut headings[index];
-    (!heading.used).then_some(heading)
+    heading.keys.is_none().then_some(heading)
+}
+
+/// The heading whose table an index table belongs to: one whose column table was read, as the
+/// innermost heading or above an `Indexes` heading.
+fn index_owner(headings: &[Heading]) -> Option<&Heading> {
+    let top = headings.len().checked_sub(1)?;
+    let index = if headings[top].indexes && top > 0 {
+        top - 1
+    } else {
+        top
+    };
+    let heading = &headings[index];
+    heading.keys.as_ref().map(|_| heading)
 }
 
 fn atx_heading(text: &str, line: Line) -> Option<Heading> {
@@ -500,7 +519,8 @@ fn heading(text: &str, level: u8, start: u32, head: TextRange, title: TextRange)
         name: table_name(text, &tokens),
         section,
         prose: Vec::new(),
-        used: false,
+        keys: None,
+        indexes: matches!(words.join(" ").as_str(), "indexes" | "indices" | "index"),
     }
 }
 
@@ -1484,6 +1504,236 @@ fn looks_like_sql(text: &str, columns: &[(Option<TypeRef>, &Row)]) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Index tables
+
+/// The words of an index table's Type cells: methods and kinds of index.
+const METHOD_WORDS: &[&str] = &[
+    "btree",
+    "hash",
+    "gin",
+    "gist",
+    "brin",
+    "spgist",
+    "unique",
+    "index",
+    "partial",
+    "composite",
+    "plain",
+    "normal",
+    "regular",
+    "-",
+];
+
+/// The column sets of a lowered table's primary key and unique constraints.
+fn keys(statement: &PlacedStatement) -> Vec<Vec<String>> {
+    let Some(Fact::CreateTable(table)) = statement.lowered.facts.first() else {
+        return Vec::new();
+    };
+    let names = |columns: &[Ident]| columns.iter().map(|c| c.name.clone()).collect();
+    table
+        .constraints
+        .iter()
+        .chain(table.columns.iter().flat_map(|c| &c.constraints))
+        .filter_map(|constraint| match &constraint.kind {
+            ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns, .. } => {
+                Some(names(columns))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The index table (`Name | Columns | Type | Unique`) of the table `owner` names: one
+/// `CREATE INDEX` statement per row, from the row's first cell to its last. Rows that are not a
+/// plain list of columns (expressions, a WHERE cell) are left out, and so are the unique
+/// indexes of the table's own keys, which PostgreSQL creates with the constraint.
+fn index_table(text: &str, owner: &Heading, lines: &[Line]) -> Vec<PlacedStatement> {
+    let Some(header) = cells(text, lines[0]) else {
+        return Vec::new();
+    };
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum IndexRole {
+        Name,
+        Columns,
+        Method,
+        Unique,
+        Predicate,
+    }
+    let roles: Vec<Option<IndexRole>> = header
+        .iter()
+        .map(|cell| {
+            let header = text[cell.start() as usize..cell.end() as usize]
+                .trim_matches(['*', '`', ' '])
+                .to_lowercase();
+            Some(match header.as_str() {
+                "name" | "index" | "index name" => IndexRole::Name,
+                "columns" | "column(s)" | "column" | "fields" | "indexed columns"
+                | "key columns" => IndexRole::Columns,
+                "type" | "method" | "index type" | "using" | "kind" => IndexRole::Method,
+                "unique" | "unique?" => IndexRole::Unique,
+                "where" | "condition" | "predicate" | "partial" | "filter" => IndexRole::Predicate,
+                _ => return None,
+            })
+        })
+        .collect();
+    if !roles.contains(&Some(IndexRole::Columns)) {
+        return Vec::new();
+    }
+    let (Some(name_parts), Some(keys)) = (&owner.name, &owner.keys) else {
+        return Vec::new();
+    };
+    let mut placed = Vec::new();
+    'rows: for &line in &lines[2..] {
+        let Some(cells) = cells(text, line) else {
+            continue;
+        };
+        let (Some(first), Some(last)) = (cells.first(), cells.last()) else {
+            continue;
+        };
+        let row = first.cover(*last);
+        let start = row.start();
+        let ident = |token: Token| {
+            let (name, quoted) = unquote_ident(token.text(text));
+            Ident {
+                name,
+                quoted,
+                range: TextRange::new(token.range.start() - start, token.range.end() - start),
+            }
+        };
+        let mut index = CreateIndex {
+            name: None,
+            table: owner_name(text, name_parts),
+            unique: false,
+            concurrently: false,
+            if_not_exists: false,
+            only: false,
+            method: None,
+            elements: Vec::new(),
+            include: Vec::new(),
+            predicate: None,
+            nulls_not_distinct: false,
+            index_keyword: TextRange::empty(0),
+        };
+        for (&cell, role) in cells.iter().zip(&roles) {
+            let tokens = tokenize(text, cell);
+            let words = || tokens.iter().map(|t| t.lower(text));
+            match role {
+                Some(IndexRole::Name) => {
+                    index.name = tokens
+                        .first()
+                        .filter(|t| matches!(t.kind, Kind::Word | Kind::Quoted))
+                        .map(|&t| ident(t));
+                }
+                Some(IndexRole::Columns) => match index_elements(text, &tokens) {
+                    Some(elements) => {
+                        index.elements = elements
+                            .into_iter()
+                            .map(|(column, descending, range)| IndexElement {
+                                column: Some(ident(column)),
+                                expression: None,
+                                collation: None,
+                                opclass: None,
+                                descending,
+                                nulls_first: None,
+                                range: TextRange::new(range.start() - start, range.end() - start),
+                            })
+                            .collect();
+                    }
+                    None => continue 'rows,
+                },
+                Some(IndexRole::Method) => {
+                    // A type that is no index method: a column table, not an index table.
+                    if !words().all(|w| METHOD_WORDS.contains(&w.as_str())) {
+                        return Vec::new();
+                    }
+                    index.unique |= words().any(|w| w == "unique");
+                    index.method = words().find(|w| {
+                        matches!(w.as_str(), "hash" | "gin" | "gist" | "brin" | "spgist")
+                    });
+                }
+                Some(IndexRole::Unique) => {
+                    index.unique |=
+                        yes_no(text, cell) == Some(true) || words().any(|w| w == "unique");
+                }
+                Some(IndexRole::Predicate) if !tokens.is_empty() => continue 'rows,
+                Some(IndexRole::Predicate) | None => {}
+            }
+        }
+        let columns: Vec<String> = index
+            .elements
+            .iter()
+            .filter_map(|e| e.column.as_ref().map(|c| c.name.clone()))
+            .collect();
+        if columns.is_empty() || index.unique && keys.contains(&columns) {
+            continue;
+        }
+        placed.push(PlacedStatement {
+            start,
+            lowered: Arc::new(LoweredStatement {
+                kind: StatementKind::CreateIndex,
+                len: row.len(),
+                head: TextRange::empty(0),
+                facts: vec![Fact::CreateIndex(Arc::new(index))],
+            }),
+        });
+    }
+    placed
+}
+
+/// The table an index row is on: named as its heading names it, at no place in the row.
+fn owner_name(text: &str, parts: &[TextRange]) -> ObjectName {
+    let ident = |range: &TextRange| {
+        let (name, quoted) = unquote_ident(&text[range.start() as usize..range.end() as usize]);
+        Ident {
+            name,
+            quoted,
+            range: TextRange::empty(0),
+        }
+    };
+    let (last, schema) = parts
+        .split_last()
+        .map_or((None, None), |(l, s)| (Some(l), s.last()));
+    ObjectName {
+        schema: schema.map(ident),
+        name: last.map(ident).unwrap_or(Ident {
+            name: String::new(),
+            quoted: false,
+            range: TextRange::empty(0),
+        }),
+        range: TextRange::empty(0),
+    }
+}
+
+/// `a, b DESC` or `(a, b)`: the columns with their order; `None` for anything else (an
+/// expression, an operator class).
+fn index_elements(text: &str, tokens: &[Token]) -> Option<Vec<(Token, bool, TextRange)>> {
+    let inner = match tokens {
+        [open, inner @ .., close]
+            if open.kind == Kind::Punct(b'(') && close.kind == Kind::Punct(b')') =>
+        {
+            inner
+        }
+        _ => tokens,
+    };
+    let mut elements = Vec::new();
+    for item in inner.split(|t| t.kind == Kind::Punct(b',')) {
+        match item {
+            [column] if matches!(column.kind, Kind::Word | Kind::Quoted) => {
+                elements.push((*column, false, column.range));
+            }
+            [column, order]
+                if matches!(column.kind, Kind::Word | Kind::Quoted)
+                    && (order.is(text, "asc") || order.is(text, "desc")) =>
+            {
+                elements.push((*column, order.is(text, "desc"), cover(*column, *order)));
+            }
+            _ => return None,
+        }
+    }
+    Some(elements)
+}
+
+// ---------------------------------------------------------------------------------------------
 // Cell text parsed as SQL
 
 #[derive(Clone, Copy)]
@@ -2130,6 +2380,59 @@ mod tests {
         assert!(!allowed(TextRange::empty(placed.range().end()), " x"));
     }
 
+    #[test]
+    fn index_tables_after_a_column_table() {
+        let md = "### tags\n\n| Column | Type | Constraints |\n|---|---|---|\n\
+| id | bigint | PK |\n| name | text | UNIQUE |\n| listing_id | bigint | FK → listings.id |\n\n\
+#### Indexes\n\n| Name | Columns | Type | Unique | Where |\n|---|---|---|---|---|\n\
+| tags_pkey | id | btree | yes | |\n\
+| tags_name_key | name | | ✓ | |\n\
+| tags_listing_idx | listing_id, name DESC | btree | no | |\n\
+| tags_name_gin | (name) | GIN | | |\n\
+| tags_lower_name | lower(name) | | yes | |\n\
+| tags_live | listing_id | | | deleted_at IS NULL |\n";
+        let placed = lower(md, &[]);
+        let indexes: Vec<(&PlacedStatement, &CreateIndex)> = placed
+            .iter()
+            .filter_map(|p| match &p.lowered.facts[0] {
+                Fact::CreateIndex(index) => Some((p, &**index)),
+                _ => None,
+            })
+            .collect();
+        // The keys' own indexes, the expression and the partial index are left out.
+        let names: Vec<&str> = indexes
+            .iter()
+            .map(|(_, i)| i.name.as_ref().unwrap().name.as_str())
+            .collect();
+        assert_eq!(names, ["tags_listing_idx", "tags_name_gin"]);
+        let (row, index) = indexes[0];
+        assert_eq!(index.table.name.name, "tags");
+        assert!(!index.unique && index.method.is_none());
+        let elements: Vec<(&str, bool)> = index
+            .elements
+            .iter()
+            .map(|e| (at(md, row, e.range), e.descending))
+            .collect();
+        assert_eq!(elements, [("listing_id", false), ("name DESC", true)]);
+        assert!(md[row.start as usize..].starts_with("tags_listing_idx |"));
+        assert_eq!(indexes[1].1.method.as_deref(), Some("gin"));
+    }
+
+    #[test]
+    fn tables_that_are_no_index_tables() {
+        for second in [
+            // Another column table under the same heading.
+            "| Column | Type |\n|---|---|\n| other | bigint |\n",
+            "| Name | Columns | Type |\n|---|---|---|\n| x | a, b | bigint |\n",
+            "| Name | Description |\n|---|---|\n| x | y |\n",
+        ] {
+            let md = format!("### t\n\n{COLUMNS}\n{second}");
+            assert_eq!(lower(&md, &[]).len(), 1, "{second}");
+        }
+        let alone = "### t\n\n| Name | Columns |\n|---|---|\n| t_a | a |\n";
+        assert!(lower(alone, &[]).is_empty());
+    }
+
     mod analysis {
         use std::path::PathBuf;
         use std::sync::Arc;
@@ -2301,6 +2604,12 @@ CREATE TABLE posts (
                 })
             };
             assert!(!in_cells(fix("foreign-key-without-index", "Create index")));
+            // An index table that lists the index answers the finding.
+            let indexed = format!(
+                "{DESIGN}\n#### Indexes\n\n| Name | Columns |\n|---|---|\n| posts_author | author_id |\n"
+            );
+            let (_, after) = check_markdown(&indexed);
+            assert!(!after.iter().any(|d| d.rule == "foreign-key-without-index"));
             assert!(!in_cells(fix(
                 "unique-email-case-sensitive",
                 "Replace with"
