@@ -21,6 +21,9 @@
 //! at the type in its cell), so diagnostics land on the cell and a fix that replaces a type edits
 //! the cell in place. The table's element list is left unset (`elements_range`): fixes that would
 //! write SQL into the table (a new column, a table constraint) have nowhere to go.
+//!
+//! A table of the same table's indexes after its column table (`Name | Columns | Type | Unique`,
+//! under the table's heading or an `Indexes` subheading) gives a `CREATE INDEX` per row.
 
 use std::sync::Arc;
 
@@ -295,7 +298,7 @@ struct Heading {
     name: Option<Vec<TextRange>>,
     /// A `Columns`-like heading under a table's heading.
     section: bool,
-    /// The text lines under it before its first table or subheading.
+    /// The text lines under it (not under a subheading), which describe the table it names.
     prose: Vec<String>,
     /// Once its column table is read: the columns of its primary key and unique constraints,
     /// whose own indexes an index table may list.
@@ -430,19 +433,17 @@ const SECTION_WORDS: &[&str] = &[
     "enums",
     "environment",
     "erd",
-    "errors",
-    "events",
     "example",
     "examples",
     "exports",
     "faq",
-    "features",
     "fields",
     "flags",
     "functions",
     "glossary",
     "goals",
     "headers",
+    "index",
     "indexes",
     "indices",
     "inputs",
@@ -505,22 +506,22 @@ const COLUMN_SECTIONS: &[&str] = &[
 
 fn heading(text: &str, level: u8, start: u32, head: TextRange, title: TextRange) -> Heading {
     let tokens = tokenize(text, title);
-    let words: Vec<String> = tokens
+    let words = tokens
         .iter()
         .filter(|t| t.kind == Kind::Word)
         .map(|t| t.lower(text))
-        .collect();
-    let section = tokens.iter().all(|t| t.kind == Kind::Word)
-        && COLUMN_SECTIONS.contains(&words.join(" ").as_str());
+        .collect::<Vec<_>>()
+        .join(" ");
+    let only_words = tokens.iter().all(|t| t.kind == Kind::Word);
     Heading {
         level,
         start,
         head,
         name: table_name(text, &tokens),
-        section,
+        section: only_words && COLUMN_SECTIONS.contains(&words.as_str()),
         prose: Vec::new(),
         keys: None,
-        indexes: matches!(words.join(" ").as_str(), "indexes" | "indices" | "index"),
+        indexes: only_words && matches!(words.as_str(), "indexes" | "indices" | "index"),
     }
 }
 
