@@ -25,6 +25,7 @@
 //! A table of the same table's indexes after its column table (`Name | Columns | Type | Unique`,
 //! under the table's heading or an `Indexes` subheading) gives a `CREATE INDEX` per row.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
@@ -1737,7 +1738,7 @@ fn index_elements(text: &str, tokens: &[Token]) -> Option<Vec<(Token, bool, Text
 // ---------------------------------------------------------------------------------------------
 // Cell text parsed as SQL
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Piece {
     Type,
     Default,
@@ -1745,7 +1746,8 @@ enum Piece {
 }
 
 /// Cell text parsed as SQL: each piece is copied verbatim into a statement of its own (so an
-/// error stays in its statement), and read with a base that maps it back to the document.
+/// error stays in its statement), and read with a base that maps it back to the document; a
+/// piece written like an earlier one is read from that one's statement.
 struct Lowering<'t> {
     text: &'t str,
     /// Where the statement begins in the document.
@@ -1753,6 +1755,8 @@ struct Lowering<'t> {
     sql: String,
     /// Each piece: its range in the document and its offset in `sql`.
     pieces: Vec<(TextRange, usize)>,
+    /// Where each text is in `sql`: a table's types repeat, and a text is parsed once.
+    written: HashMap<(Piece, &'t str), usize>,
 }
 
 struct Parsed {
@@ -1771,20 +1775,24 @@ impl<'t> Lowering<'t> {
             start,
             sql: " ".repeat((end - start) as usize),
             pieces: Vec::new(),
+            written: HashMap::new(),
         }
     }
 
     fn piece(&mut self, kind: Piece, range: TextRange) -> usize {
-        let (before, after) = match kind {
-            Piece::Type => ("CREATE TABLE t (c ", ");\n"),
-            Piece::Default => ("CREATE TABLE t (c int DEFAULT ", ");\n"),
-            Piece::Check => ("CREATE TABLE t (c int ", ");\n"),
-        };
-        self.sql.push_str(before);
-        let at = self.sql.len();
-        self.sql
-            .push_str(&self.text[range.start() as usize..range.end() as usize]);
-        self.sql.push_str(after);
+        let written = &self.text[range.start() as usize..range.end() as usize];
+        let at = *self.written.entry((kind, written)).or_insert_with(|| {
+            let (before, after) = match kind {
+                Piece::Type => ("CREATE TABLE t (c ", ");\n"),
+                Piece::Default => ("CREATE TABLE t (c int DEFAULT ", ");\n"),
+                Piece::Check => ("CREATE TABLE t (c int ", ");\n"),
+            };
+            self.sql.push_str(before);
+            let at = self.sql.len();
+            self.sql.push_str(written);
+            self.sql.push_str(after);
+            at
+        });
         self.pieces.push((range, at));
         self.pieces.len() - 1
     }
