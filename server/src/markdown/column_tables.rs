@@ -2156,6 +2156,13 @@ mod tests {
         assert_eq!(not_null("o"), Some("NOT NULL"));
         assert_eq!(default("o"), ("DEFAULT 'x'", "'x'"));
         assert!(matches!(kinds("o")[..], [ConstraintKind::Unique { .. }]));
+        // Cells written alike are parsed once, and each keeps its own place.
+        let type_start = |name: &str| {
+            let range = placed.absolute(column(&table, name).ty.as_ref().unwrap().range);
+            assert_eq!(&md[range.start() as usize..range.end() as usize], "int");
+            range.start()
+        };
+        assert!(type_start("a") < type_start("b") && type_start("b") < type_start("q"));
         let q = column(&table, "q");
         assert!(q.constraints.is_empty() && q.not_null.is_none() && q.default.is_none());
     }
