@@ -210,7 +210,7 @@ impl FileData {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn assemble(
+    pub(crate) fn assemble(
         id: FileId,
         path: PathBuf,
         language: Language,
