@@ -74,7 +74,14 @@ impl FileData {
     /// A Markdown document (or a Mermaid file): its schema blocks parsed from the document's
     /// view, syntax errors kept only in blocks that read as schema.
     fn design_document(id: FileId, path: PathBuf, document: Arc<str>) -> FileData {
-        let embedding = Embedding::scan(&path, &document);
+        let mut embedding = Embedding::scan(&path, &document);
+        let fenced: Vec<TextRange> = embedding.blocks.iter().map(|b| b.range).collect();
+        let tables = if embedding.standalone_diagram {
+            Vec::new()
+        } else {
+            crate::markdown::column_tables::lower(&document, &fenced)
+        };
+        embedding.tables = tables.iter().map(PlacedStatement::range).collect();
         let language = embedding.language();
         let text: Arc<str> = Arc::from(embedding.view(&document, language));
         let tree = crate::syntax::parse(language, &text, None);
@@ -83,6 +90,10 @@ impl FileData {
             Language::Sql => lower::lower_sql(&tree, &text, whole),
             Language::Prisma => lower::lower_prisma(&tree, &text),
         };
+        if language == Language::Sql && !tables.is_empty() {
+            statements.extend(tables);
+            statements.sort_by_key(|s| s.start);
+        }
         crate::markdown::keep_latest_definitions(&embedding, &mut statements);
         let syntax = SyntaxTrees::from_tree(language, tree, &text);
         let lines = Arc::new(LineIndex::new(&document));

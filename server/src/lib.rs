@@ -17,8 +17,6 @@ pub mod analysis;
 pub mod baseline;
 pub mod catalog;
 pub mod cli;
-#[path = "markdown/column_tables.rs"]
-pub mod column_tables;
 pub mod config;
 #[cfg(test)]
 mod edits;

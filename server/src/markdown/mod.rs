@@ -15,6 +15,8 @@
 //! only in blocks that read as schema (their first statement is DDL and nothing is elided), and
 //! the source counts as one that may rely on tables defined elsewhere.
 
+pub mod column_tables;
+
 use std::collections::HashMap;
 
 use crate::analysis::FileData;
@@ -98,6 +100,9 @@ pub struct Embedding {
     pub blocks: Vec<Block>,
     /// HTML comments outside the blocks.
     pub comments: Vec<TextRange>,
+    /// The column tables (and index tables) lowered from the prose, heading to last row: see
+    /// [`column_tables`]. Set by whoever lowers them.
+    pub tables: Vec<TextRange>,
     /// The whole text is one Mermaid diagram (a `.mmd` file).
     pub standalone_diagram: bool,
 }
@@ -116,6 +121,7 @@ impl Embedding {
                     prefix: String::new(),
                 }],
                 comments: Vec::new(),
+                tables: Vec::new(),
                 standalone_diagram: true,
             };
         }
@@ -123,6 +129,7 @@ impl Embedding {
         Embedding {
             blocks,
             comments,
+            tables: Vec::new(),
             standalone_diagram: false,
         }
     }
@@ -131,7 +138,7 @@ impl Embedding {
     /// at all), Prisma when its only schema blocks are Prisma.
     pub fn language(&self) -> Language {
         let has = |language| self.blocks.iter().any(|b| b.language == language);
-        if !has(BlockLanguage::Sql) && has(BlockLanguage::Prisma) {
+        if !has(BlockLanguage::Sql) && self.tables.is_empty() && has(BlockLanguage::Prisma) {
             Language::Prisma
         } else {
             Language::Sql
@@ -235,8 +242,8 @@ impl Embedding {
                 continue;
             }
             let scope = (!whole_file).then(|| {
-                self.next_block(text, comment.end())
-                    .map_or(TextRange::empty(comment.end()), |block| block.content)
+                self.covered_by_comment(text, comment)
+                    .unwrap_or(TextRange::empty(comment.end()))
             });
             found.push(Suppression {
                 comment,
@@ -247,19 +254,30 @@ impl Embedding {
         found
     }
 
-    /// The block that starts after `offset` with only blank lines between.
-    fn next_block(&self, text: &str, offset: u32) -> Option<&Block> {
-        let block = self.blocks.iter().find(|b| b.range.start() >= offset)?;
-        text[offset as usize..block.range.start() as usize]
+    /// What a suppression comment covers: the column table it sits in (between a table's
+    /// heading and its rows), else the block or column table that starts after it with only
+    /// blank lines between.
+    fn covered_by_comment(&self, text: &str, comment: TextRange) -> Option<TextRange> {
+        if let Some(&table) = self.tables.iter().find(|t| t.contains_range(comment)) {
+            return Some(table);
+        }
+        let offset = comment.end();
+        let blocks = self.blocks.iter().map(|b| (b.range.start(), b.content));
+        let tables = self.tables.iter().map(|t| (t.start(), *t));
+        let (start, covered) = blocks
+            .chain(tables)
+            .filter(|(start, _)| *start >= offset)
+            .min_by_key(|(start, _)| *start)?;
+        text[offset as usize..start as usize]
             .trim_start_matches(|c: char| c.is_whitespace() || c == '>' || c == '-' || c == '*')
             .is_empty()
-            .then_some(block)
+            .then_some(covered)
     }
 }
 
 /// A document often shows a table twice: as it is, then as it would be (partitioned, with a
-/// new key). The later block's CREATE TABLE is the design, so an earlier block's definition of
-/// the same table is left out rather than reported as a duplicate.
+/// new key), or as a column table and as SQL. The later definition is the design, so an
+/// earlier one in another block or table is left out rather than reported as a duplicate.
 pub fn keep_latest_definitions(embedding: &Embedding, statements: &mut Vec<PlacedStatement>) {
     let created = |statement: &PlacedStatement| {
         statement.lowered.facts.iter().find_map(|fact| match fact {
@@ -270,11 +288,13 @@ pub fn keep_latest_definitions(embedding: &Embedding, statements: &mut Vec<Place
             _ => None,
         })
     };
+    // A fenced block, or a column table (each its own place).
     let block_of = |statement: &PlacedStatement| {
         embedding
             .blocks
             .iter()
             .position(|b| b.content.contains_inclusive(statement.start))
+            .map_or((false, statement.start as usize), |index| (true, index))
     };
     let mut last_definition = HashMap::new();
     for (index, statement) in statements.iter().enumerate() {
@@ -335,6 +355,13 @@ fn confine(edit: &mut Edit, file: &FileData) -> bool {
                 snippet.push('\n');
             }
         }
+    }
+    if let Some(table) = file
+        .statements
+        .iter()
+        .find(|s| embedding.tables.contains(&s.range()) && s.range().contains_range(edit.range))
+    {
+        return column_tables::edit_stays_in_cells(&file.document, table, edit.range, &edit.text);
     }
     let Some(block) = embedding.block_holding(edit.range) else {
         return false;

@@ -260,3 +260,66 @@ fn only_the_schema_blocks_are_read() {
     assert!(file.reads_at(text.find("TABLE a").unwrap() as u32));
     assert!(!file.reads_at(text.find("erDiagram").unwrap() as u32));
 }
+
+const COLUMN_TABLES: &str = "# Zahlungen 💶\n\n### `customers`\n\n| Column | Type | Constraints | Description |\n|---|---|---|---|\n| id | bigint | PK | Schlüssel |\n| created_at | timestamp | NOT NULL DEFAULT now() | wann |\n| updated_at | timestamptz | NOT NULL DEFAULT now() | |\n\n### orders\n\n| Column | Type | Constraints |\n|---|---|---|\n| id | bigint | PK |\n| customer_id | bigint | NOT NULL, FK → customers.id |\n| total | float | NOT NULL |\n| created_at | timestamptz | NOT NULL DEFAULT now() |\n| updated_at | timestamptz | NOT NULL DEFAULT now() |\n";
+
+#[test]
+fn column_tables_are_checked_and_fixed_in_their_cells() {
+    let checked = check(COLUMN_TABLES);
+    let found = findings(&checked);
+    assert!(
+        found.contains(&"timestamp-without-time-zone 7:15".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"float-for-money 16:10".to_string()),
+        "{found:?}"
+    );
+    assert!(!has(&checked, "missing-primary-key"), "{found:?}");
+    let after = fixed(&checked, "timestamp-without-time-zone");
+    assert!(
+        after.contains("| created_at | timestamptz | NOT NULL DEFAULT now() | wann |\n"),
+        "{after}"
+    );
+    // "Create index" would write SQL into the prose: not offered.
+    let index = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "foreign-key-without-index")
+        .expect("the foreign key of the column table");
+    assert!(index.fixes.is_empty(), "{:?}", index.fixes);
+}
+
+#[test]
+fn a_comment_before_a_column_table_suppresses_in_it() {
+    let text = COLUMN_TABLES.replace(
+        "### orders",
+        "<!-- ddlint-ignore float-for-money -->\n### orders",
+    );
+    let checked = check(&text);
+    assert!(
+        !has(&checked, "float-for-money"),
+        "{:?}",
+        findings(&checked)
+    );
+    assert!(!has(&checked, "unused-suppression"));
+}
+
+#[test]
+fn a_column_table_and_sql_for_one_table_are_one_design() {
+    let text = format!(
+        "{COLUMN_TABLES}\nAs SQL:\n\n```sql\nCREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  customer_id bigint NOT NULL REFERENCES customers (id),\n  total numeric(12,2) NOT NULL,\n  created_at timestamptz NOT NULL DEFAULT now(),\n  updated_at timestamptz NOT NULL DEFAULT now()\n);\n```\n"
+    );
+    let checked = check(&text);
+    assert!(
+        !has(&checked, "duplicate-table"),
+        "{:?}",
+        findings(&checked)
+    );
+    // The SQL, written later, is the design: its numeric total is not money in a float.
+    assert!(
+        !has(&checked, "float-for-money"),
+        "{:?}",
+        findings(&checked)
+    );
+}
