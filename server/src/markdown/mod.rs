@@ -47,7 +47,7 @@ pub fn sql_view(path: &std::path::Path, text: &str) -> Option<String> {
 }
 
 /// Whether a path names a standalone Mermaid file: the whole text is one diagram.
-fn is_mermaid_file(path: &std::path::Path) -> bool {
+pub fn is_mermaid_file(path: &std::path::Path) -> bool {
     path.extension()
         .and_then(|ext| ext.to_str())
         .is_some_and(|ext| matches!(ext.to_ascii_lowercase().as_str(), "mmd" | "mermaid"))

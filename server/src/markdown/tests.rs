@@ -323,3 +323,41 @@ fn a_column_table_and_sql_for_one_table_are_one_design() {
         findings(&checked)
     );
 }
+
+#[test]
+fn a_mermaid_file_beside_a_schema_is_compared_with_it() {
+    let input = |path: &str, text: &str| TextInput {
+        path: PathBuf::from(path),
+        key: PathBuf::from("/project").join(path),
+        text: Arc::from(text),
+    };
+    let schema = "CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id));\n";
+    let diagram = "erDiagram\n    users |o--o{ posts : writes\n";
+    let checked = check_texts(
+        vec![
+            input("db/schema.sql", schema),
+            input("db/erd.mmd", diagram),
+            input("elsewhere/lonely.mmd", diagram),
+        ],
+        &Config::default(),
+        &Selection::default(),
+        &NoVcs,
+    );
+    let drift: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "erd-drift")
+        .map(|d| checked.files[d.file.0 as usize].path.display().to_string())
+        .collect();
+    assert_eq!(drift, ["db/erd.mmd"]);
+    // The schema file is still complete on its own: nothing about it changes.
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule != "erd-drift")
+            .all(|d| checked.files[d.file.0 as usize]
+                .path
+                .ends_with("schema.sql"))
+    );
+}

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use super::files::FileKind;
 use super::sources::{FileRole, SchemaSource, SourceFile, SourceKind};
 use crate::lower::{AlterTypeAction, Fact, ObjectName, PlacedStatement, TypeRef};
+use crate::markdown::is_mermaid_file;
 
 /// What one file creates and what it uses without creating it. Names are borrowed from the
 /// lowered statements: the language server computes this for an open file at every edit.
@@ -170,8 +171,39 @@ pub fn link_schema_directories<'a>(
             });
         }
     }
+    let mut result = attach_diagrams(result);
     result.sort_by(|a, b| a.root.cmp(&b.root));
     result
+}
+
+/// A standalone Mermaid diagram (`.mmd`) beside a schema file or a Prisma schema joins that
+/// source, so that its `erDiagram` is compared with the schema it draws (the first such source
+/// by path when a directory holds several). A diagram with no schema beside it stays alone.
+fn attach_diagrams(sources: Vec<SchemaSource>) -> Vec<SchemaSource> {
+    let is_diagram = |source: &SchemaSource| {
+        source.kind == SourceKind::Standalone
+            && source.files.len() == 1
+            && is_mermaid_file(&source.files[0].path)
+    };
+    let (diagrams, mut schemas): (Vec<SchemaSource>, Vec<SchemaSource>) =
+        sources.into_iter().partition(is_diagram);
+    schemas.sort_by(|a, b| a.root.cmp(&b.root));
+    for diagram in diagrams {
+        let directory = diagram.files[0].path.parent();
+        let beside = schemas.iter_mut().find(|source| {
+            matches!(
+                source.kind,
+                SourceKind::Standalone | SourceKind::PrismaSchema
+            ) && source.files.iter().any(|f| {
+                f.path.parent() == directory && FileKind::of(&f.path) != Some(FileKind::Markdown)
+            })
+        });
+        match beside {
+            Some(source) => source.files.extend(diagram.files),
+            None => schemas.push(diagram),
+        }
+    }
+    schemas
 }
 
 /// Whether other standalone schema files lie beside the files of a standalone `source`, in one of
@@ -186,7 +218,7 @@ pub fn beside_other_schemas(sources: &[SchemaSource], source: &SchemaSource) -> 
     if source
         .files
         .iter()
-        .any(|f| FileKind::of(&f.path) == Some(FileKind::Markdown))
+        .any(|f| FileKind::of(&f.path) == Some(FileKind::Markdown) && !is_mermaid_file(&f.path))
     {
         return true;
     }

@@ -7,6 +7,9 @@
 //! relationship; a cardinality the constraints contradict (`||--o{` where the foreign key
 //! column is UNIQUE, `|o` where it is NOT NULL).
 //!
+//! A diagram with no schema beside it (a document with no SQL or Prisma block or column table,
+//! a `.mmd` file with no schema file or Prisma schema in its directory) is not compared.
+//!
 //! A diagram may be less precise than the schema without drifting from it: types without
 //! modifiers (`varchar` for `varchar(255)`) or in other spellings (`int` for `integer`), and
 //! "one or more" for "zero or more", are accepted. What `ddlint erd --format mermaid` writes
@@ -68,6 +71,10 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    // A diagram with no schema to compare with (a sketch, a `.mmd` alone) is a plan, not drift.
+    if cx.model.tables.is_empty() {
+        return;
+    }
     for file in cx.files() {
         let Some(embedding) = &file.markdown else {
             continue;
