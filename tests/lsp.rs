@@ -1213,6 +1213,51 @@ fn semantic_tokens_give_names_their_kind_per_line_in_utf16() {
     assert!(has("name", "property"), "{tokens:?}");
     assert!(has("'ä'", "string"), "{tokens:?}");
     assert!(has("CREATE", "keyword"), "{tokens:?}");
+
+    // After an edit, the delta from the last result rebuilds exactly the full answer.
+    assert_eq!(
+        init["capabilities"]["semanticTokensProvider"]["full"]["delta"],
+        true
+    );
+    let mut edited = Text::new(text, Encoding::Utf16);
+    let at = text.find(", name").unwrap();
+    let added = edited.replace(at, at, ", email text NOT NULL");
+    change(&mut server, &uri, 2, vec![added]);
+    server.diagnostics(&uri, json!(2));
+    let delta = server.request(
+        "textDocument/semanticTokens/full/delta",
+        json!({ "textDocument": { "uri": uri }, "previousResultId": result["resultId"] }),
+    );
+    let edits = delta["edits"].as_array().expect("a delta, not all tokens");
+    assert_eq!(edits.len(), 1, "{delta:#?}");
+    let mut rebuilt = data.clone();
+    let start = edits[0]["start"].as_u64().unwrap() as usize;
+    let deleted = edits[0]["deleteCount"].as_u64().unwrap() as usize;
+    let inserted: Vec<u64> = edits[0]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    assert!(inserted.len() < data.len(), "the delta resends everything");
+    rebuilt.splice(start..start + deleted, inserted);
+    let full = server.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let fresh: Vec<u64> = full["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    assert_eq!(rebuilt, fresh);
+    // An id the server did not send last gets all the tokens.
+    let stale = server.request(
+        "textDocument/semanticTokens/full/delta",
+        json!({ "textDocument": { "uri": uri }, "previousResultId": "stale" }),
+    );
+    assert!(stale["data"].is_array(), "{stale:#?}");
     server.shutdown();
 }
 

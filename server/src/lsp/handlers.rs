@@ -670,13 +670,83 @@ pub(crate) fn semantic_tokens_full(
     snapshot: &Snapshot,
     session: &Session,
     params: lsp::SemanticTokensParams,
-) -> Option<lsp::SemanticTokensResult> {
+) -> Option<lsp::SemanticTokens> {
     let path = from_proto::path(&params.text_document.uri)?;
     let file = snapshot.file(&path)?;
     let whole = TextRange::new(0, file.data.text.len() as u32);
-    Some(lsp::SemanticTokensResult::Tokens(encode_tokens(
-        file, session, whole,
-    )))
+    Some(encode_tokens(file, session, whole))
+}
+
+/// The semantic tokens last sent for each document, each under a result id, so that the next
+/// request can be answered with what changed (`semanticTokens/full/delta`): a keystroke changes
+/// a few tokens of thousands.
+#[derive(Default)]
+pub(crate) struct SentTokens {
+    next_id: u64,
+    by_document: HashMap<lsp::Uri, (String, Vec<lsp::SemanticToken>)>,
+}
+
+impl SentTokens {
+    /// `tokens` with a new result id, kept for the next delta.
+    pub(crate) fn remember(
+        &mut self,
+        uri: &lsp::Uri,
+        mut tokens: lsp::SemanticTokens,
+    ) -> lsp::SemanticTokens {
+        self.next_id += 1;
+        let id = self.next_id.to_string();
+        tokens.result_id = Some(id.clone());
+        self.by_document
+            .insert(uri.clone(), (id, tokens.data.clone()));
+        tokens
+    }
+
+    /// The edit from the tokens sent under `previous` to `tokens`, or all of `tokens` when
+    /// `previous` is not what was sent last for the document.
+    pub(crate) fn delta(
+        &mut self,
+        uri: &lsp::Uri,
+        previous: &str,
+        tokens: lsp::SemanticTokens,
+    ) -> lsp::SemanticTokensFullDeltaResult {
+        let old = match self.by_document.get(uri) {
+            Some((id, data)) if id == previous => data.clone(),
+            _ => return lsp::SemanticTokensFullDeltaResult::Tokens(self.remember(uri, tokens)),
+        };
+        let edit = tokens_edit(&old, &tokens.data);
+        let sent = self.remember(uri, tokens);
+        lsp::SemanticTokensFullDeltaResult::TokensDelta(lsp::SemanticTokensDelta {
+            result_id: sent.result_id,
+            edits: edit.into_iter().collect(),
+        })
+    }
+}
+
+/// One edit turning `old` into `new`: what lies between their common start and common end.
+/// Offsets count integers, five per token, as the protocol does. `None` when they are equal.
+fn tokens_edit(
+    old: &[lsp::SemanticToken],
+    new: &[lsp::SemanticToken],
+) -> Option<lsp::SemanticTokensEdit> {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let room = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let deleted = old.len() - prefix - suffix;
+    let inserted = &new[prefix..new.len() - suffix];
+    if deleted == 0 && inserted.is_empty() {
+        return None;
+    }
+    Some(lsp::SemanticTokensEdit {
+        start: (prefix * 5) as u32,
+        delete_count: (deleted * 5) as u32,
+        data: Some(inserted.to_vec()),
+    })
 }
 
 pub(crate) fn semantic_tokens_range(

@@ -26,7 +26,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock, mpsc};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::Duration;
 
 use tokio::sync::{mpsc as channel, watch};
@@ -99,6 +99,7 @@ async fn serve(
             session: OnceLock::new(),
             snippet_edits: Arc::clone(&snippet_edits),
             shutdown,
+            sent_tokens: Mutex::default(),
         }
     })
     .custom_method(CODE_ACTION, Server::code_action)
@@ -116,6 +117,8 @@ struct Server {
     session: OnceLock<Arc<Session>>,
     snippet_edits: Arc<AtomicBool>,
     shutdown: Arc<AtomicBool>,
+    /// The semantic tokens last sent for each document, for `semanticTokens/full/delta`.
+    sent_tokens: Mutex<handlers::SentTokens>,
 }
 
 impl LanguageServer for Server {
@@ -240,12 +243,42 @@ impl LanguageServer for Server {
         &self,
         params: lsp::SemanticTokensParams,
     ) -> jsonrpc::Result<Option<lsp::SemanticTokensResult>> {
-        self.request(
-            "textDocument/semanticTokens/full",
-            params,
-            handlers::semantic_tokens_full,
-        )
-        .await
+        let uri = params.text_document.uri.clone();
+        let tokens = self
+            .request(
+                "textDocument/semanticTokens/full",
+                params,
+                handlers::semantic_tokens_full,
+            )
+            .await?;
+        Ok(tokens.map(|tokens| {
+            let mut sent = self.sent_tokens.lock().unwrap_or_else(|p| p.into_inner());
+            lsp::SemanticTokensResult::Tokens(sent.remember(&uri, tokens))
+        }))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: lsp::SemanticTokensDeltaParams,
+    ) -> jsonrpc::Result<Option<lsp::SemanticTokensFullDeltaResult>> {
+        let uri = params.text_document.uri.clone();
+        let previous = params.previous_result_id.clone();
+        let full = lsp::SemanticTokensParams {
+            work_done_progress_params: params.work_done_progress_params,
+            partial_result_params: params.partial_result_params,
+            text_document: params.text_document,
+        };
+        let tokens = self
+            .request(
+                "textDocument/semanticTokens/full/delta",
+                full,
+                handlers::semantic_tokens_full,
+            )
+            .await?;
+        Ok(tokens.map(|tokens| {
+            let mut sent = self.sent_tokens.lock().unwrap_or_else(|p| p.into_inner());
+            sent.delta(&uri, &previous, tokens)
+        }))
     }
 
     async fn semantic_tokens_range(
@@ -552,7 +585,7 @@ fn negotiate(
                             token_modifiers: Vec::new(),
                         },
                         range: Some(true),
-                        full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                        full: Some(lsp::SemanticTokensFullOptions::Delta { delta: Some(true) }),
                     },
                 ),
             ),
