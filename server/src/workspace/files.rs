@@ -1,9 +1,10 @@
 //! Finding the schema files under the paths a user names.
 //!
 //! Directories are walked honouring `.gitignore` (also outside a git repository), `.ignore`, git's
-//! `info/exclude` and global excludes, skipping hidden entries, and skipping whatever the
-//! configuration's `exclude` globs match. A file named explicitly is taken as it is, ignored or
-//! excluded or not, as long as it is a SQL or Prisma file.
+//! `info/exclude` and global excludes, skipping hidden entries, `node_modules` (dependencies'
+//! READMEs and SQL are not the project's schema), and whatever the configuration's `exclude`
+//! globs match. A file named explicitly is taken as it is, ignored or excluded or not, as long
+//! as it is a schema file (SQL, Prisma, Markdown or Mermaid).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -176,7 +177,10 @@ fn walk_directory(
         .parents(true)
         .follow_links(false)
         // The directory the user named is walked even if a glob matches it.
-        .filter_entry(move |entry| entry.depth() == 0 || !filter.excludes(entry.path()))
+        .filter_entry(move |entry| {
+            entry.depth() == 0
+                || !(filter.excludes(entry.path()) || entry.file_name() == "node_modules")
+        })
         .build();
     for entry in walk {
         match entry {
@@ -360,6 +364,9 @@ mod tests {
             "notes.txt",
             ".hidden/h.sql",
             ".dot.sql",
+            "docs/design.md",
+            "node_modules/pkg/README.md",
+            "node_modules/pkg/schema.sql",
         ] {
             scratch.write(file, "");
         }
@@ -367,7 +374,13 @@ mod tests {
         assert!(collected.problems.is_empty(), "{:?}", collected.problems);
         assert_eq!(
             relative(&collected, scratch.path()),
-            ["a.sql", "sub/b.PSQL", "sub/c.prisma", "sub/deeper/d.pgsql"]
+            [
+                "a.sql",
+                "docs/design.md",
+                "sub/b.PSQL",
+                "sub/c.prisma",
+                "sub/deeper/d.pgsql"
+            ]
         );
     }
 
