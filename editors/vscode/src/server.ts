@@ -25,7 +25,7 @@ export const DOCUMENT_SELECTOR = LANGUAGES.flatMap((language) => [
 ]);
 
 /** The files whose change redraws an open ERD panel. */
-export const SCHEMA_GLOB = '**/*.{sql,pgsql,psql,prisma}';
+export const SCHEMA_GLOB = '**/*.{sql,pgsql,psql,prisma,md,markdown,mmd,mermaid}';
 
 /** Where a platform `.vsix` carries the server, relative to the extension's folder. */
 export function bundledServerPath(

@@ -739,7 +739,7 @@ fn watch_registration() -> lsp::Registration {
     };
     let options = lsp::DidChangeWatchedFilesRegistrationOptions {
         watchers: vec![
-            watcher("**/*.{sql,pgsql,psql,prisma}"),
+            watcher("**/*.{sql,pgsql,psql,prisma,md,markdown,mmd,mermaid}"),
             watcher(&format!("**/{}", crate::config::FILE_NAME)),
         ],
     };
