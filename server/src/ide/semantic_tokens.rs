@@ -83,7 +83,7 @@ pub struct Token {
 /// The tokens of `file` within `range`, in text order, without overlaps.
 pub fn semantic_tokens(file: &FileView, range: TextRange) -> Vec<Token> {
     let data = &file.data;
-    let mut tokens: Vec<Token> = highlights(&data.syntax, data.language, &data.text, range)
+    let tokens: Vec<Token> = highlights(&data.syntax, data.language, &data.text, range)
         .into_iter()
         .filter_map(|h| {
             Some(Token {
@@ -116,19 +116,28 @@ pub fn semantic_tokens(file: &FileView, range: TextRange) -> Vec<Token> {
             }
         });
     }
-    if !named.is_empty() {
-        named.sort_by_key(|t| t.range.start());
-        named.dedup_by(|b, a| a.range.intersects(b.range));
-        tokens.retain(|token| {
-            let at = named.partition_point(|n| n.range.end() <= token.range.start());
-            named
-                .get(at)
-                .is_none_or(|n| !n.range.intersects(token.range))
-        });
-        tokens.extend(named);
-        tokens.sort_by_key(|t| t.range.start());
+    if named.is_empty() {
+        return tokens;
     }
-    tokens
+    named.sort_by_key(|t| t.range.start());
+    named.dedup_by(|b, a| a.range.intersects(b.range));
+    // Both lists are in text order without overlaps: one merge, the grammar's tokens that a
+    // name covers left out.
+    let mut merged = Vec::with_capacity(tokens.len() + named.len());
+    let mut named = named.into_iter().peekable();
+    for token in tokens {
+        while let Some(name) = named.next_if(|n| n.range.end() <= token.range.start()) {
+            merged.push(name);
+        }
+        if named
+            .peek()
+            .is_none_or(|n| !n.range.intersects(token.range))
+        {
+            merged.push(token);
+        }
+    }
+    merged.extend(named);
+    merged
 }
 
 #[cfg(test)]

@@ -27,26 +27,22 @@ fn query(language: Language) -> Option<&'static Query> {
         .as_ref()
 }
 
-/// The highlights of the part of `text` in `range`, in text order, without overlaps: where
-/// captures nest, the innermost wins (a string inside a default, a name inside a call).
-pub fn highlights(
-    trees: &SyntaxTrees,
-    language: Language,
+/// Ranges from this size up are highlighted on several threads.
+const PARALLEL_FROM: u32 = 256 * 1024;
+
+/// The captures of `query` in `chunks`, within `range`, in the order the query yields them.
+fn capture(
+    query: &'static Query,
+    chunks: &[(&tree_sitter::Tree, TextRange)],
     text: &str,
     range: TextRange,
 ) -> Vec<Highlight> {
-    let Some(query) = query(language) else {
-        return Vec::new();
-    };
     let names = query.capture_names();
     let mut found: Vec<Highlight> = Vec::new();
     let mut cursor = QueryCursor::new();
-    for (tree, chunk) in trees.chunk_trees() {
+    for (tree, chunk) in chunks {
         let start = chunk.start().max(range.start());
         let end = chunk.end().min(range.end());
-        if start >= end {
-            continue;
-        }
         cursor.set_byte_range(start as usize..end as usize);
         let mut captures = cursor.captures(query, tree.root_node(), text.as_bytes());
         while let Some((matched, index)) = captures.next() {
@@ -61,6 +57,50 @@ pub fn highlights(
             });
         }
     }
+    found
+}
+
+/// The highlights of the part of `text` in `range`, in text order, without overlaps: where
+/// captures nest, the innermost wins (a string inside a default, a name inside a call).
+pub fn highlights(
+    trees: &SyntaxTrees,
+    language: Language,
+    text: &str,
+    range: TextRange,
+) -> Vec<Highlight> {
+    let Some(query) = query(language) else {
+        return Vec::new();
+    };
+    let chunks: Vec<(&tree_sitter::Tree, TextRange)> = trees
+        .chunk_trees()
+        .filter(|(_, chunk)| chunk.start().max(range.start()) < chunk.end().min(range.end()))
+        .collect();
+    // A whole large file (an editor's first full request) is split between the cores; a
+    // visible range is not worth a thread.
+    let parts = if range.len() >= PARALLEL_FROM {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    } else {
+        1
+    };
+    let mut found: Vec<Highlight> = if parts > 1 && chunks.len() >= parts {
+        let per_part = chunks.len().div_ceil(parts);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .chunks(per_part)
+                .map(|part| scope.spawn(move || capture(query, part, text, range)))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    } else {
+        capture(query, &chunks, text, range)
+    };
     // Outer captures first, then the inner ones that split them.
     found.sort_by_key(|h| (h.range.start(), std::cmp::Reverse(h.range.end())));
     let mut flat: Vec<Highlight> = Vec::with_capacity(found.len());
@@ -149,5 +189,39 @@ mod tests {
             found.iter().any(|(_, capture)| *capture == "attribute"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_large_file_on_several_threads_highlights_as_its_parts_do() {
+        let statement = "CREATE TABLE t_{n} (id bigint PRIMARY KEY, note text DEFAULT 'ä', n int CHECK (n > 0)); -- {n}\n";
+        let text: String = (0..4000)
+            .map(|n| statement.replace("{n}", &n.to_string()))
+            .collect();
+        assert!(text.len() as u32 >= PARALLEL_FROM);
+        let trees = SyntaxTrees::parse(Language::Sql, &text);
+        assert!(trees.chunk_trees().count() >= 4, "one chunk: nothing to split");
+        let whole = highlights(
+            &trees,
+            Language::Sql,
+            &text,
+            TextRange::new(0, text.len() as u32),
+        );
+        // Parts below the threshold, cut at line starts, are highlighted on this thread.
+        let mut parts = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let end = text[(start + 100_000).min(text.len())..]
+                .find('\n')
+                .map_or(text.len(), |i| (start + 100_000).min(text.len()) + i + 1);
+            parts.extend(highlights(
+                &trees,
+                Language::Sql,
+                &text,
+                TextRange::from_usize(start..end),
+            ));
+            start = end;
+        }
+        assert_eq!(whole.len(), parts.len());
+        assert!(whole == parts);
     }
 }
