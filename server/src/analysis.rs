@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::lower::{self, ChangedSpan, PlacedStatement};
 use crate::markdown::Embedding;
 use crate::model::{BuildCache, FileId, FileInput, History, Model};
-use crate::rules::suppression::{self, Suppressions};
+use crate::suppression::{self, Suppressions};
 use crate::rules::{self, Diagnostic, RuleCache, Selection};
 use crate::syntax::{Language, SyntaxError, SyntaxTrees};
 use crate::text::{LineIndex, TextRange};

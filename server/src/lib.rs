@@ -18,6 +18,7 @@ pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod diagnostic;
 #[cfg(test)]
 mod edits;
 pub mod erd;
@@ -31,6 +32,7 @@ pub mod mermaid;
 pub mod model;
 pub mod rules;
 pub mod suggest;
+pub mod suppression;
 pub mod syntax;
 pub mod text;
 pub mod workspace;

@@ -2,7 +2,7 @@
 
 use super::{indentation, line_ending, start_of_line};
 use crate::analysis::FileData;
-use crate::rules::Edit;
+use crate::diagnostic::Edit;
 use crate::text::TextRange;
 
 /// The members' indentation (that of the first member), or two spaces.

@@ -22,8 +22,8 @@ use std::collections::HashMap;
 use crate::analysis::FileData;
 use crate::lower::{Fact, PlacedStatement};
 use crate::model::FileId;
-use crate::rules::suppression::{MARKER, Suppression, rule_ids};
-use crate::rules::{Diagnostic, Edit};
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::suppression::{MARKER, Suppression, rule_ids};
 use crate::syntax::Language;
 use crate::text::TextRange;
 

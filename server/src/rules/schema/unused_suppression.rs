@@ -30,7 +30,7 @@
 use crate::analysis::FileData;
 use crate::config::Level;
 use crate::model::Loc;
-use crate::rules::suppression::Suppression;
+use crate::suppression::Suppression;
 use crate::rules::{Edit, Rule, RuleScope};
 use crate::text::TextRange;
 
