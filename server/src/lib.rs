@@ -13,6 +13,11 @@ macro_rules! stderr_line {
     }};
 }
 
+/// Exit codes of the `ddlint` process, for the CLI and the language server: 0 nothing at or
+/// above `--fail-on`; 1 findings; 2 usage or I/O error.
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
 pub mod analysis;
 pub mod baseline;
 pub mod catalog;
@@ -22,6 +27,7 @@ pub mod diagnostic;
 #[cfg(test)]
 mod edits;
 pub mod erd;
+pub mod file;
 pub mod fix;
 pub mod fixture;
 pub mod ide;

@@ -29,8 +29,8 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::analysis::FileData;
 use crate::config::{Config, Level, OptionSpec, OptionValue, Policy, RuleSpec};
+use crate::file::FileData;
 use crate::lower::PlacedStatement;
 use crate::model::{FileId, Loc, Model, QualifiedName, Table, TableId};
 use crate::suggest;

@@ -4,8 +4,8 @@
 //! statements, those statements. A fix that has neither is dropped: no fix is better than a
 //! wrong one.
 
-use crate::model::{FileId, History, Loc, Model};
 use crate::diagnostic::migration_name;
+use crate::model::{FileId, History, Loc, Model};
 use crate::rules::{Diagnostic, Fix, MigrationStep, Placement};
 
 /// What the title of a fix that moved into a new migration ends with.
