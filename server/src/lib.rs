@@ -31,6 +31,8 @@ pub mod file;
 pub mod fix;
 pub mod fixture;
 pub mod ide;
+#[cfg(test)]
+mod layering;
 pub mod lower;
 pub mod lsp;
 pub mod markdown;
