@@ -23,8 +23,10 @@ const LAYERS: &[&[&str]] = &[
     &["rules"],
     &["workspace"],
     &["analysis"],
+    // The rules' fixtures, read by tests.
+    &["fixture"],
     &["workspace::host"],
-    &["fixture", "ide"],
+    &["ide"],
     &["lsp"],
     &["cli"],
 ];
