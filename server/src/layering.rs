@@ -212,6 +212,43 @@ fn paths(text: &str, prefix: &[String], out: &mut Vec<Vec<String>>) -> usize {
     }
 }
 
+/// The paths `code` (of `module`) names, from the crate root, with their lines.
+fn used_paths(code: &str, module: &[String]) -> Vec<(usize, Vec<String>)> {
+    let mut used = Vec::new();
+    for (at, _) in code.match_indices("::") {
+        let before = &code[..at];
+        let Some(keyword) = ["crate", "self", "super"].into_iter().find(|k| {
+            before.strip_suffix(k).is_some_and(|head| {
+                // `super::super::x` is read once, from its first `super`.
+                !head.ends_with("::")
+                    && !head
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        }) else {
+            continue;
+        };
+        let mut base = match keyword {
+            "crate" => Vec::new(),
+            _ => module.to_vec(),
+        };
+        let mut rest = &code[at + 2..];
+        if keyword == "super" {
+            base.pop();
+            while let Some(more) = rest.strip_prefix("super::") {
+                base.pop();
+                rest = more;
+            }
+        }
+        let mut found = Vec::new();
+        paths(rest, &base, &mut found);
+        let line = code[..at].matches('\n').count() + 1;
+        used.extend(found.into_iter().map(|path| (line, path)));
+    }
+    used
+}
+
 /// A source file's module path: `rules/keys/mod.rs` is `rules::keys`.
 fn module_path(relative: &Path) -> Vec<String> {
     let mut parts: Vec<String> = relative
@@ -275,47 +312,17 @@ fn no_module_uses_a_higher_layer() {
             ));
             continue;
         };
-        for (at, _) in code.match_indices("::") {
-            let before = &code[..at];
-            let Some(keyword) = ["crate", "self", "super"].into_iter().find(|k| {
-                before.strip_suffix(k).is_some_and(|head| {
-                    // `super::super::x` is read once, from its first `super`.
-                    !head.ends_with("::")
-                        && !head
-                            .chars()
-                            .next_back()
-                            .is_some_and(|c| c.is_alphanumeric() || c == '_')
-                })
-            }) else {
+        for (line, path) in used_paths(code, module) {
+            let Some((layer, name)) = layer_of(&path) else {
                 continue;
             };
-            let mut base: Vec<String> = match keyword {
-                "crate" => Vec::new(),
-                _ => module.clone(),
-            };
-            let mut rest = &code[at + 2..];
-            if keyword == "super" {
-                base.pop();
-                while let Some(more) = rest.strip_prefix("super::") {
-                    base.pop();
-                    rest = more;
-                }
-            }
-            let mut found = Vec::new();
-            paths(rest, &base, &mut found);
-            for path in found {
-                let Some((layer, name)) = layer_of(&path) else {
-                    continue;
-                };
-                if layer > own {
-                    let line = code[..at].matches('\n').count() + 1;
-                    problems.push(format!(
-                        "src/{}:{line}: `{}` (layer {own}, `{own_name}`) uses `crate::{}` (layer {layer}, `{name}`): a module may use only its own layer and those below",
-                        relative.display(),
-                        module.join("::"),
-                        path.join("::"),
-                    ));
-                }
+            if layer > own {
+                problems.push(format!(
+                    "src/{}:{line}: `{}` (layer {own}, `{own_name}`) uses `crate::{}` (layer {layer}, `{name}`): a module may use only its own layer and those below",
+                    relative.display(),
+                    module.join("::"),
+                    path.join("::"),
+                ));
             }
         }
     }
@@ -325,4 +332,29 @@ fn no_module_uses_a_higher_layer() {
         "layering broken (see LAYERS in src/layering.rs and docs/architecture.md):\n{}",
         problems.join("\n")
     );
+}
+
+/// The reading of the sources itself: groups expanded, `super` resolved, comments, strings and
+/// test items skipped.
+#[test]
+fn paths_read_from_a_source() {
+    let text = "use crate::{a, b::{self, c, d::e}};\n// crate::x\nlet s = \"crate::y\";\n\
+                #[cfg(test)]\nmod tests;\n#[cfg(test)]\nmod inline {\n    use crate::z;\n}\n\
+                fn f() { super::super::w::f(); let c = '{'; self::v(); }\n";
+    let (code, tests) = without_tests(&code_only(text));
+    assert_eq!(tests, ["tests"]);
+    let module = ["m".to_owned(), "n".to_owned()];
+    let used: Vec<(usize, String)> = used_paths(&code, &module)
+        .into_iter()
+        .map(|(line, path)| (line, path.join("::")))
+        .collect();
+    let expected = [
+        (1, "a"),
+        (1, "b"),
+        (1, "b::c"),
+        (1, "b::d::e"),
+        (10, "w::f"),
+        (10, "m::n::v"),
+    ];
+    assert_eq!(used, expected.map(|(line, path)| (line, path.to_owned())));
 }
