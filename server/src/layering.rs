@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-/// Lowest first. A module path belongs to the entry that is its longest prefix, so a part of a
+/// Lowest first, numbered from 1 in messages and the docs. A module path belongs to the entry that is its longest prefix, so a part of a
 /// module may sit in another layer than the rest (the host of `workspace` runs the analysis that
 /// uses the workspace's sources, linking and history).
 const LAYERS: &[&[&str]] = &[
@@ -75,7 +75,10 @@ fn code_only(text: &str) -> String {
                     break;
                 }
             }
-        } else if c == 'r' && matches!(next, Some('"' | '#')) && !ident_char(&chars, i) {
+        } else if c == 'r'
+            && matches!(next, Some('"' | '#'))
+            && (!ident_char(&chars, i) || (chars[i - 1] == 'b' && !ident_char(&chars, i - 1)))
+        {
             let hashes = chars[i + 1..].iter().take_while(|&&c| c == '#').count();
             if chars.get(i + 1 + hashes) != Some(&'"') {
                 out.push(c);
@@ -318,10 +321,12 @@ fn no_module_uses_a_higher_layer() {
             };
             if layer > own {
                 problems.push(format!(
-                    "src/{}:{line}: `{}` (layer {own}, `{own_name}`) uses `crate::{}` (layer {layer}, `{name}`): a module may use only its own layer and those below",
+                    "src/{}:{line}: `{}` (layer {}, `{own_name}`) uses `crate::{}` (layer {}, `{name}`): a module may use only its own layer and those below",
                     relative.display(),
                     module.join("::"),
+                    own + 1,
                     path.join("::"),
+                    layer + 1,
                 ));
             }
         }
@@ -338,7 +343,7 @@ fn no_module_uses_a_higher_layer() {
 /// test items skipped.
 #[test]
 fn paths_read_from_a_source() {
-    let text = "use crate::{a, b::{self, c, d::e}};\n// crate::x\nlet s = \"crate::y\";\n\
+    let text = "use crate::{a, b::{self, c, d::e}};\n// crate::x\nlet s = \"crate::y\"; let b = br\"crate::q\\\";\n\
                 #[cfg(test)]\nmod tests;\n#[cfg(test)]\nmod inline {\n    use crate::z;\n}\n\
                 fn f() { super::super::w::f(); let c = '{'; self::v(); }\n";
     let (code, tests) = without_tests(&code_only(text));
