@@ -10,11 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ddlint::config::MigrationSettings;
+use ddlint::file::applied_region;
 use ddlint::model::History;
 use ddlint::workspace::history::{NoVcs, classify};
-use ddlint::workspace::sources::{
-    FileRole, SchemaSource, SourceKind, applied_region, group_into_sources,
-};
+use ddlint::workspace::sources::{FileRole, SchemaSource, SourceKind, group_into_sources};
 use support::external::Needs;
 use support::postgres::postgres_or_skip;
 

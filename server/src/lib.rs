@@ -13,17 +13,26 @@ macro_rules! stderr_line {
     }};
 }
 
+/// Exit codes of the `ddlint` process, for the CLI and the language server: 0 nothing at or
+/// above `--fail-on`; 1 findings; 2 usage or I/O error.
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
 pub mod analysis;
 pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod diagnostic;
 #[cfg(test)]
 mod edits;
 pub mod erd;
+pub mod file;
 pub mod fix;
 pub mod fixture;
 pub mod ide;
+#[cfg(test)]
+mod layering;
 pub mod lower;
 pub mod lsp;
 pub mod markdown;
@@ -31,6 +40,7 @@ pub mod mermaid;
 pub mod model;
 pub mod rules;
 pub mod suggest;
+pub mod suppression;
 pub mod syntax;
 pub mod text;
 pub mod workspace;

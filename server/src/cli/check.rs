@@ -9,7 +9,7 @@ use super::render;
 use super::style::Style;
 use super::summary::{self, Run};
 use super::text;
-use super::{CheckArgs, EXIT_ERROR, EXIT_FINDINGS, Format, write_stdout};
+use super::{CheckArgs, Format, write_stdout};
 use crate::analysis::{Checked, FileData, TextInput, check_texts};
 use crate::baseline::{self, Baseline, Entry};
 use crate::config::{self, Config};
@@ -21,6 +21,7 @@ use crate::text::TextRange;
 use crate::workspace::files::{Problem, collect_files, read_text};
 use crate::workspace::history::{Git, MigrationConvention, NewFile, Pinned};
 use crate::workspace::since::ChangedSince;
+use crate::{EXIT_ERROR, EXIT_FINDINGS};
 
 /// At most this many rounds of fixing: a fix may make another applicable.
 const MAX_FIX_ROUNDS: usize = 10;

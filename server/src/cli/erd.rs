@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 
 use super::check::absolute;
-use super::{EXIT_ERROR, write_stdout};
+use super::write_stdout;
+use crate::EXIT_ERROR;
 use crate::analysis::{SourceModel, TextInput, build_models};
 use crate::erd::mermaid::Attributes;
 use crate::erd::{self, Graph, Section, dot, html, mermaid, text};

@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::EXIT_ERROR;
 use crate::rules;
 
 /// Reviews PostgreSQL and Prisma schemas against a schema-design checklist.
@@ -110,10 +111,6 @@ impl FailOn {
         }
     }
 }
-
-/// Exit codes: 0 nothing at or above `--fail-on`; 1 findings; 2 usage or I/O error.
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_ERROR: u8 = 2;
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

@@ -9,7 +9,8 @@ use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::style::Style;
-use super::{EXIT_ERROR, write_stdout};
+use super::write_stdout;
+use crate::EXIT_ERROR;
 use crate::config::{self, Config};
 use crate::rules::{self, Rule};
 

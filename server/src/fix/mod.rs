@@ -5,9 +5,9 @@
 
 pub mod prisma;
 
-use crate::analysis::FileData;
+use crate::diagnostic::Edit;
+use crate::file::FileData;
 use crate::model::{FileId, Loc};
-use crate::rules::Edit;
 use crate::text::TextRange;
 
 /// The file's line ending (`\r\n` when its first line ends that way).

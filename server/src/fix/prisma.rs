@@ -1,8 +1,8 @@
 //! Edit builders for Prisma blocks (`model X { ... }`): members are lines, no separators.
 
 use super::{indentation, line_ending, start_of_line};
-use crate::analysis::FileData;
-use crate::rules::Edit;
+use crate::diagnostic::Edit;
+use crate::file::FileData;
 use crate::text::TextRange;
 
 /// The members' indentation (that of the first member), or two spaces.

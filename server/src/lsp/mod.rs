@@ -55,7 +55,7 @@ pub fn run() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => {
             stderr_line!("error: cannot start the language server: {error}");
-            return ExitCode::from(crate::cli::EXIT_ERROR);
+            return ExitCode::from(crate::EXIT_ERROR);
         }
     };
     let shutdown = Arc::new(AtomicBool::new(false));

@@ -19,11 +19,11 @@ pub mod column_tables;
 
 use std::collections::HashMap;
 
-use crate::analysis::FileData;
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::file::FileData;
 use crate::lower::{Fact, PlacedStatement};
 use crate::model::FileId;
-use crate::rules::suppression::{MARKER, Suppression, rule_ids};
-use crate::rules::{Diagnostic, Edit};
+use crate::suppression::{MARKER, Suppression, rule_ids};
 use crate::syntax::Language;
 use crate::text::TextRange;
 

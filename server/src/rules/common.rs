@@ -1,6 +1,6 @@
 //! Helpers shared by rules: what a column's type is, where to report a foreign key, name patterns.
 
-use crate::analysis::FileData;
+use crate::file::FileData;
 use crate::fix::TableElements;
 use crate::lower::TypeRef;
 use crate::model::{Column, Constraint, Domain, Loc, Located, Model, Table};

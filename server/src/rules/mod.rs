@@ -6,13 +6,11 @@
 //! suppression comments and reports unused ones.
 
 mod common;
-mod diagnostic;
 mod forms;
 mod incremental;
 mod placement;
 mod preset;
 mod scope;
-pub mod suppression;
 mod words;
 
 mod audit;
@@ -31,15 +29,15 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::analysis::FileData;
 use crate::config::{Config, Level, OptionSpec, OptionValue, Policy, RuleSpec};
+use crate::file::FileData;
 use crate::lower::PlacedStatement;
 use crate::model::{FileId, Loc, Model, QualifiedName, Table, TableId};
 use crate::suggest;
 
-pub use diagnostic::*;
+pub use crate::diagnostic::*;
 pub use incremental::RuleCache;
-pub use placement::{migration_name, place_fixes};
+pub use placement::place_fixes;
 use scope::Visit;
 
 /// A rule: metadata and its check.

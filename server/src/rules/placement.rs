@@ -4,6 +4,7 @@
 //! statements, those statements. A fix that has neither is dropped: no fix is better than a
 //! wrong one.
 
+use crate::diagnostic::migration_name;
 use crate::model::{FileId, History, Loc, Model};
 use crate::rules::{Diagnostic, Fix, MigrationStep, Placement};
 
@@ -130,29 +131,6 @@ fn statements_as_migration(fix: &Fix) -> Option<MigrationStep> {
         down: downs.map(|downs| downs.join("\n")),
         up,
     })
-}
-
-/// A file-name slug from a fix title: `Create index on orders (customer_id)` →
-/// `create_index_on_orders_customer_id`.
-pub fn migration_name(title: &str) -> String {
-    let mut name = String::new();
-    for word in title
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-    {
-        if name.len() + word.len() >= 60 {
-            break;
-        }
-        if !name.is_empty() {
-            name.push('_');
-        }
-        name.push_str(&word.to_ascii_lowercase());
-    }
-    if name.is_empty() {
-        "ddlint_fix".to_owned()
-    } else {
-        name
-    }
 }
 
 /// Statements of SQL written by a fix builder: split at `;` outside quotes and dollar quotes.
@@ -388,14 +366,5 @@ mod tests {
                 "SELECT 1"
             ]
         );
-    }
-
-    #[test]
-    fn migration_names_come_from_titles() {
-        assert_eq!(
-            migration_name("Create index on orders (customer_id)"),
-            "create_index_on_orders_customer_id"
-        );
-        assert_eq!(migration_name("é"), "ddlint_fix");
     }
 }

@@ -3,7 +3,7 @@
 
 use hashbrown::HashMap;
 
-use crate::analysis::FileData;
+use crate::file::FileData;
 use crate::lower::PlacedStatement;
 use crate::model::{FileId, Model, TableId};
 use crate::text::TextRange;

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::analysis::FileData;
+use crate::file::FileData;
 use crate::rules::Diagnostic;
 
 /// The files changed since a commit, with their text at that commit.

@@ -29,13 +29,12 @@
 //! a directory holding several files with a `datasource` holds independent schemas, each its own
 //! standalone source.
 //!
-//! Everything here works on paths alone, except the two text helpers [`applied_region`] and
-//! [`declares_prisma_datasource`]. Paths are compared lexically, so files and configured roots
+//! Everything here works on paths alone, except the text helpers [`declares_prisma_datasource`]
+//! and [`prisma_targets_another_database`]. Paths are compared lexically, so files and configured roots
 //! must be given in the same form (both relative to one directory, or both absolute).
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use super::files::FileKind;
@@ -626,47 +625,6 @@ fn lexical_components(path: &Path) -> impl Iterator<Item = Component<'_>> {
         .filter(|part| !matches!(part, Component::CurDir))
 }
 
-/// The part of a migration file that is applied when migrating up: for goose (`-- +goose Up` /
-/// `-- +goose Down`) and dbmate (`-- migrate:up` / `-- migrate:down`) files, the text between the
-/// up marker line and the down marker line (an up marker without a down marker: to the end);
-/// for any other file, the whole text.
-pub fn applied_region(text: &str) -> Range<usize> {
-    let mut start = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let line_start = offset;
-        offset += line.len();
-        match section_marker(line) {
-            Some(Section::Up) if start.is_none() => start = Some(offset),
-            Some(Section::Down) => return start.unwrap_or(0)..line_start,
-            _ => {}
-        }
-    }
-    start.unwrap_or(0)..text.len()
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Section {
-    Up,
-    Down,
-}
-
-fn section_marker(line: &str) -> Option<Section> {
-    let comment = line.trim_start().strip_prefix("--")?.trim_start();
-    let lower = comment.trim_end().to_ascii_lowercase();
-    let words = if let Some(rest) = lower.strip_prefix("+goose") {
-        rest.split_whitespace().next()?.to_owned()
-    } else {
-        let rest = lower.strip_prefix("migrate:")?;
-        rest.split_whitespace().next()?.to_owned()
-    };
-    match words.as_str() {
-        "up" => Some(Section::Up),
-        "down" => Some(Section::Down),
-        _ => None,
-    }
-}
-
 /// Whether a Prisma schema file has a `datasource` block, which marks the main file of a schema.
 pub fn declares_prisma_datasource(text: &str) -> bool {
     text.lines().any(|line| {
@@ -703,6 +661,7 @@ pub fn prisma_targets_another_database(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::file::applied_region;
 
     #[test]
     fn prisma_providers() {

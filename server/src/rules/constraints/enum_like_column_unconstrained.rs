@@ -267,11 +267,7 @@ fn free_type_name(cx: &RuleCx, table: &Table, stem: &str) -> QualifiedName {
 
 /// Inserts `snippet` as a statement of its own before the statement at `before`, above the
 /// comment lines that lead into it (they describe that statement, or suppress rules on it).
-fn insert_statement_before(
-    file: &crate::analysis::FileData,
-    before: TextRange,
-    snippet: &str,
-) -> Edit {
+fn insert_statement_before(file: &crate::file::FileData, before: TextRange, snippet: &str) -> Edit {
     let text = &*file.text;
     let newline = line_ending(text);
     let line_start = start_of_line(text, before.start());

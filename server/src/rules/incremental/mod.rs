@@ -14,8 +14,8 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
-use crate::analysis::FileData;
 use crate::config::Config;
+use crate::file::FileData;
 use crate::lower::{Fact, PlacedStatement, StatementKind};
 use crate::model::{FileId, Loc, Model, Origin, Table, TableId};
 use crate::rules::audit::FRAMEWORK_TABLES;

@@ -48,8 +48,8 @@
 //! None; `[migrations] postgres_version` decides whether `ALTER TYPE ... ADD VALUE` is
 //! reported.
 
-use crate::analysis::FileData;
 use crate::config::Level;
+use crate::file::FileData;
 use crate::lower::{AlterTypeAction, CommandVerb, Fact, ObjectKind, PlacedStatement};
 use crate::model::Loc;
 use crate::rules::migrations::{Tool, pending_migrations, tool_transaction, transactions};

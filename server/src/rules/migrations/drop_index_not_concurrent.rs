@@ -31,8 +31,8 @@
 //! ## Options
 //! None.
 
-use crate::analysis::FileData;
 use crate::config::Level;
+use crate::file::FileData;
 use crate::fix::keyword_case;
 use crate::lower::{Drop, Fact, ObjectKind};
 use crate::model::Loc;

@@ -36,8 +36,8 @@
 //! ## Options
 //! None.
 
-use crate::analysis::FileData;
 use crate::config::Level;
+use crate::file::FileData;
 use crate::fix::{keyword_case, line_ending};
 use crate::lower::{AlterTableAction, CommandVerb, ConstraintKind, Fact, ObjectKind};
 use crate::model::Loc;

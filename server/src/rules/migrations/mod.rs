@@ -24,7 +24,7 @@ pub(crate) mod vacuum_full_or_cluster;
 pub(crate) mod volatile_default_rewrite;
 
 use super::{MigrationStep, Rule, RuleCx, migration_name};
-use crate::analysis::FileData;
+use crate::file::FileData;
 use crate::lower::{AlterTable, AlterTableAction, Command, CommandVerb, Fact, PlacedStatement};
 use crate::model::{History, Loc, Table, TableId};
 

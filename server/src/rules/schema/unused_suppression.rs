@@ -27,11 +27,11 @@
 //! ## Options
 //! None. A suppression of a rule that did not run (turned off, or not selected) is not reported.
 
-use crate::analysis::FileData;
 use crate::config::Level;
+use crate::file::FileData;
 use crate::model::Loc;
-use crate::rules::suppression::Suppression;
 use crate::rules::{Edit, Rule, RuleScope};
+use crate::suppression::Suppression;
 use crate::text::TextRange;
 
 /// Reported by the framework after the other rules ran.

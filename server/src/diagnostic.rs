@@ -1,4 +1,5 @@
-//! What rules produce: diagnostics that carry their fixes.
+//! What rules produce: diagnostics that carry their fixes. Below the rules, so that the fix
+//! builders (`fix`) and design documents (`markdown`) that make and confine edits need no rules.
 
 use std::fmt;
 
@@ -183,7 +184,7 @@ impl Fix {
     pub fn with_migration_title(mut self, title: &str) -> Fix {
         if let Some(step) = &mut self.migration {
             step.title = Some(title.to_owned());
-            step.name = crate::rules::migration_name(title);
+            step.name = migration_name(title);
         }
         self
     }
@@ -267,6 +268,29 @@ impl Diagnostic {
             file: self.file,
             range: self.range,
         }
+    }
+}
+
+/// A file-name slug from a fix title: `Create index on orders (customer_id)` →
+/// `create_index_on_orders_customer_id`.
+pub fn migration_name(title: &str) -> String {
+    let mut name = String::new();
+    for word in title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+    {
+        if name.len() + word.len() >= 60 {
+            break;
+        }
+        if !name.is_empty() {
+            name.push('_');
+        }
+        name.push_str(&word.to_ascii_lowercase());
+    }
+    if name.is_empty() {
+        "ddlint_fix".to_owned()
+    } else {
+        name
     }
 }
 
@@ -354,5 +378,14 @@ mod tests {
             resolve_placeholders(&format!("${{1:{}}}", escape_snippet("'{}'"))),
             "'{}'"
         );
+    }
+
+    #[test]
+    fn migration_names_come_from_titles() {
+        assert_eq!(
+            migration_name("Create index on orders (customer_id)"),
+            "create_index_on_orders_customer_id"
+        );
+        assert_eq!(migration_name("é"), "ddlint_fix");
     }
 }

@@ -1,0 +1,323 @@
+//! One file's analysis: its tree, lowered statements, syntax errors and suppressions, and for a
+//! design document its schema blocks. Below the rules and the fix builders, which read it.
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tree_sitter::InputEdit;
+
+use crate::lower::{self, ChangedSpan, PlacedStatement};
+use crate::markdown::Embedding;
+use crate::model::FileId;
+use crate::suppression::{self, Suppressions};
+use crate::syntax::{Language, SyntaxError, SyntaxTrees};
+use crate::text::{LineIndex, TextRange};
+
+/// Everything ddlint knows about one file's text.
+#[derive(Clone)]
+pub struct FileData {
+    pub id: FileId,
+    /// The path as the user reached it (for messages).
+    pub path: PathBuf,
+    pub language: Language,
+    /// The text the analysis reads: the file's text, or for a Markdown document its view of
+    /// the schema blocks (see [`crate::markdown`]), the same length, every offset the same.
+    pub text: Arc<str>,
+    /// The file's own text: what an editor shows and what fixes are applied to.
+    pub document: Arc<str>,
+    /// The blocks of a Markdown document.
+    pub markdown: Option<Arc<Embedding>>,
+    pub syntax: SyntaxTrees,
+    /// The part of the text that is applied (dbmate and goose files: the up section).
+    pub applied: TextRange,
+    /// Shared: checks keep the statements of the version they checked, to compare.
+    pub statements: Arc<Vec<PlacedStatement>>,
+    pub syntax_errors: Vec<SyntaxError>,
+    pub suppressions: Suppressions,
+    pub lines: Arc<LineIndex>,
+}
+
+impl FileData {
+    /// Parses and lowers `text` from scratch.
+    pub fn new(id: FileId, path: PathBuf, language: Language, text: Arc<str>) -> FileData {
+        if crate::markdown::is_document(&path) {
+            return FileData::design_document(id, path, text);
+        }
+        let tree = crate::syntax::parse(language, &text, None);
+        let applied = applied_region_of(language, &text);
+        let statements = match language {
+            Language::Sql => lower::lower_sql(&tree, &text, applied),
+            Language::Prisma => lower::lower_prisma(&tree, &text),
+        };
+        let syntax = SyntaxTrees::from_tree(language, tree, &text);
+        let lines = Arc::new(LineIndex::new(&text));
+        let suppressions = suppression::collect(language, &syntax, &text, &statements);
+        FileData::assemble(
+            id,
+            path,
+            language,
+            (text, lines),
+            syntax,
+            applied,
+            statements,
+            suppressions,
+        )
+    }
+
+    /// A Markdown document (or a Mermaid file): its schema blocks parsed from the document's
+    /// view, syntax errors kept only in blocks that read as schema.
+    fn design_document(id: FileId, path: PathBuf, document: Arc<str>) -> FileData {
+        let mut embedding = Embedding::scan(&path, &document);
+        let fenced: Vec<TextRange> = embedding.blocks.iter().map(|b| b.range).collect();
+        let tables = if embedding.standalone_diagram {
+            Vec::new()
+        } else {
+            crate::markdown::column_tables::lower(&document, &fenced)
+        };
+        embedding.tables = tables.iter().map(PlacedStatement::range).collect();
+        let language = embedding.language();
+        let text: Arc<str> = Arc::from(embedding.view(&document, language));
+        let tree = crate::syntax::parse(language, &text, None);
+        let whole = TextRange::new(0, text.len() as u32);
+        let mut statements = match language {
+            Language::Sql => lower::lower_sql(&tree, &text, whole),
+            Language::Prisma => lower::lower_prisma(&tree, &text),
+        };
+        if language == Language::Sql && !tables.is_empty() {
+            statements.extend(tables);
+            statements.sort_by_key(|s| s.start);
+        }
+        crate::markdown::keep_latest_definitions(&embedding, &mut statements);
+        let syntax = SyntaxTrees::from_tree(language, tree, &text);
+        let lines = Arc::new(LineIndex::new(&document));
+        let mut suppressions = suppression::collect(language, &syntax, &text, &statements);
+        suppressions.add(embedding.suppressions(&document));
+        let mut file = FileData::assemble(
+            id,
+            path,
+            language,
+            (text, lines),
+            syntax,
+            whole,
+            statements,
+            suppressions,
+        );
+        file.syntax_errors.retain(|error| {
+            embedding
+                .block_holding(TextRange::empty(error.range.start()))
+                .is_some_and(|block| Embedding::reads_as_schema(block, &document))
+        });
+        file.document = document;
+        file.markdown = Some(Arc::new(embedding));
+        file
+    }
+
+    /// A file ddlint reports on but does not analyse (a baseline's entries): its text and
+    /// lines, no statements.
+    pub fn unparsed(id: FileId, path: PathBuf, text: Arc<str>) -> FileData {
+        let tree = crate::syntax::parse(Language::Sql, "", None);
+        let syntax = SyntaxTrees::from_tree(Language::Sql, tree, "");
+        let lines = Arc::new(LineIndex::new(&text));
+        let whole = TextRange::new(0, 0);
+        FileData::assemble(
+            id,
+            path,
+            Language::Sql,
+            (text, lines),
+            syntax,
+            whole,
+            Vec::new(),
+            Suppressions::default(),
+        )
+    }
+
+    /// The analysis of this file's next version: `edits` (in order, as tree-sitter takes them)
+    /// turned this version's text into `text`, and `span` is where the two differ. Only the
+    /// chunks of the text the edits touched are parsed again, and only the statements they
+    /// touched are lowered again.
+    pub fn reparsed(&self, text: Arc<str>, edits: &[InputEdit], span: ChangedSpan) -> FileData {
+        if self.markdown.is_some() {
+            return FileData::design_document(self.id, self.path.clone(), text);
+        }
+        let (syntax, reparsed) = self.syntax.reparse(&text, edits, span.new, span.delta);
+        let applied = self.applied_after_edit(&text, span);
+        let all_applied = applied == TextRange::new(0, text.len() as u32)
+            && self.applied == TextRange::new(0, self.text.len() as u32);
+        let previous = &self.statements;
+        let statements = match (self.language, syntax.single_tree()) {
+            (Language::Prisma, Some(tree)) => lower::lower_prisma(tree, &text),
+            // Outside the reparsed part, statements are those of this version, maybe moved.
+            _ if all_applied => {
+                let inside = syntax.statements_in(reparsed.new);
+                let before = previous
+                    .iter()
+                    .take_while(|s| s.start < reparsed.old.start());
+                let after = previous.iter().filter(|s| s.start >= reparsed.old.end());
+                let moved = |s: &PlacedStatement| PlacedStatement {
+                    start: (i64::from(s.start) + span.delta) as u32,
+                    lowered: Arc::clone(&s.lowered),
+                };
+                before
+                    .cloned()
+                    .chain(lower::lower_sql_reusing(
+                        inside, &text, applied, previous, span,
+                    ))
+                    .chain(after.map(moved))
+                    .collect()
+            }
+            _ => lower::lower_sql_reusing(syntax.statements(), &text, applied, previous, span),
+        };
+        let old = TextRange::new(
+            span.new.start(),
+            (i64::from(span.new.end()) - span.delta) as u32,
+        );
+        let lines = Arc::new(self.lines.edited(&text, old, span.new.len()));
+        let suppressions = if !self.suppressions.marked {
+            suppression::collect_if_marked(self.language, &syntax, &text, &statements, span.new)
+        } else {
+            suppression::collect(self.language, &syntax, &text, &statements)
+        };
+        FileData::assemble(
+            self.id,
+            self.path.clone(),
+            self.language,
+            (text, lines),
+            syntax,
+            applied,
+            statements,
+            suppressions,
+        )
+    }
+
+    /// The applied part of the next version. When this version has no up/down marker line (it is
+    /// all applied) and the edited lines hold none, the next one is all applied too, which spares
+    /// a scan of the whole text.
+    fn applied_after_edit(&self, text: &str, span: ChangedSpan) -> TextRange {
+        let everything = TextRange::new(0, text.len() as u32);
+        let all_applied = self.applied == TextRange::new(0, self.text.len() as u32);
+        if self.language == Language::Sql && all_applied {
+            let (start, end) = (span.new.start() as usize, span.new.end() as usize);
+            let first_line = text
+                .get(..start)
+                .and_then(|text| text.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            let last_line = text
+                .get(end..)
+                .and_then(|text| text.find('\n'))
+                .map_or(text.len(), |i| end + i + 1);
+            let touched = text.get(first_line..last_line).unwrap_or(text);
+            if applied_region(touched) == (0..touched.len()) {
+                return everything;
+            }
+        }
+        applied_region_of(self.language, text)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn assemble(
+        id: FileId,
+        path: PathBuf,
+        language: Language,
+        (text, lines): (Arc<str>, Arc<LineIndex>),
+        syntax: SyntaxTrees,
+        applied: TextRange,
+        statements: Vec<PlacedStatement>,
+        suppressions: Suppressions,
+    ) -> FileData {
+        let syntax_errors = syntax
+            .syntax_errors()
+            .into_iter()
+            .filter(|error| applied.contains_range(error.range))
+            .collect();
+        FileData {
+            id,
+            path,
+            language,
+            document: Arc::clone(&text),
+            text,
+            markdown: None,
+            syntax,
+            applied,
+            statements: Arc::new(statements),
+            syntax_errors,
+            suppressions,
+            lines,
+        }
+    }
+
+    /// The lowered statement that contains `offset`.
+    pub fn statement_at(&self, offset: u32) -> Option<&PlacedStatement> {
+        let index = self.statements.partition_point(|s| s.start <= offset);
+        let candidate = self.statements.get(index.checked_sub(1)?)?;
+        candidate
+            .range()
+            .contains_inclusive(offset)
+            .then_some(candidate)
+    }
+
+    /// Whether `offset` is in the text the analysis reads: anywhere in a schema file, only in
+    /// the schema blocks of a Markdown document (not in its prose).
+    pub fn reads_at(&self, offset: u32) -> bool {
+        self.markdown.as_ref().is_none_or(|embedding| {
+            embedding
+                .blocks_of(self.language)
+                .any(|block| block.content.contains_inclusive(offset))
+        })
+    }
+
+    pub fn slice(&self, range: TextRange) -> &str {
+        self.text
+            .get(range.start() as usize..range.end() as usize)
+            .unwrap_or("")
+    }
+}
+
+/// The part of a file that is applied (dbmate and goose files: the up section).
+fn applied_region_of(language: Language, text: &str) -> TextRange {
+    match language {
+        Language::Sql => TextRange::from(applied_region(text)),
+        Language::Prisma => TextRange::new(0, text.len() as u32),
+    }
+}
+
+/// The part of a migration file that is applied when migrating up: for goose (`-- +goose Up` /
+/// `-- +goose Down`) and dbmate (`-- migrate:up` / `-- migrate:down`) files, the text between the
+/// up marker line and the down marker line (an up marker without a down marker: to the end);
+/// for any other file, the whole text.
+pub fn applied_region(text: &str) -> Range<usize> {
+    let mut start = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        match section_marker(line) {
+            Some(Section::Up) if start.is_none() => start = Some(offset),
+            Some(Section::Down) => return start.unwrap_or(0)..line_start,
+            _ => {}
+        }
+    }
+    start.unwrap_or(0)..text.len()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Section {
+    Up,
+    Down,
+}
+
+fn section_marker(line: &str) -> Option<Section> {
+    let comment = line.trim_start().strip_prefix("--")?.trim_start();
+    let lower = comment.trim_end().to_ascii_lowercase();
+    let words = if let Some(rest) = lower.strip_prefix("+goose") {
+        rest.split_whitespace().next()?.to_owned()
+    } else {
+        let rest = lower.strip_prefix("migrate:")?;
+        rest.split_whitespace().next()?.to_owned()
+    };
+    match words.as_str() {
+        "up" => Some(Section::Up),
+        "down" => Some(Section::Down),
+        _ => None,
+    }
+}
