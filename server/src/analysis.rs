@@ -171,7 +171,7 @@ impl FileData {
         suppressions: Suppressions,
     ) -> FileData {
         let syntax_errors = syntax
-            .syntax_errors()
+            .syntax_errors(&lines)
             .into_iter()
             .filter(|error| applied.contains_range(error.range))
             .collect();

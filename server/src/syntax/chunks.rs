@@ -22,8 +22,9 @@ use std::sync::Arc;
 
 use tree_sitter::{InputEdit, Node, Point, Range, Tree};
 
+use super::errors::FoundError;
 use super::{Language, SyntaxError, parse, parse_range, syntax_errors_in};
-use crate::text::TextRange;
+use crate::text::{LineIndex, TextRange};
 
 /// Chunks are cut after the first closed statement past this many bytes.
 const CHUNK_BYTES: u32 = 16 * 1024;
@@ -43,8 +44,8 @@ struct Chunk {
     end: Point,
     /// A tree holding the chunk's statements; neighbouring chunks may share it.
     tree: Tree,
-    /// The syntax errors in the chunk, with ranges relative to its start.
-    errors: Arc<[SyntaxError]>,
+    /// The syntax errors in the chunk, with offsets relative to its start.
+    errors: Arc<[FoundError]>,
 }
 
 /// Where a reparse changed the trees: `old` in the previous text became `new`. Statements outside
@@ -173,22 +174,12 @@ impl SyntaxTrees {
                 edits,
                 chunk.range.end() == self.chunks[last_index].range.end(),
             );
-            let range = TextRange::from_usize(start_byte..end_byte);
-            // Messages name line:column positions, which moved with the chunk.
-            let errors = if chunk.errors.is_empty() || start == chunk.start {
-                Arc::clone(&chunk.errors)
-            } else {
-                relative(
-                    syntax_errors_in(self.language, &tree, text, range),
-                    range.start(),
-                )
-            };
             chunks.push(Chunk {
-                range,
+                range: TextRange::from_usize(start_byte..end_byte),
                 start,
                 end,
                 tree,
-                errors,
+                errors: Arc::clone(&chunk.errors),
             });
         }
         let reparsed = Reparsed {
@@ -285,15 +276,17 @@ impl SyntaxTrees {
         path
     }
 
-    /// The syntax errors of the whole text, in order.
-    pub fn syntax_errors(&self) -> Vec<SyntaxError> {
+    /// The syntax errors of the whole text, in order; `lines` indexes the text.
+    pub fn syntax_errors(&self, lines: &LineIndex) -> Vec<SyntaxError> {
         let mut all = Vec::new();
         for chunk in &self.chunks {
-            let base = chunk.range.start();
-            all.extend(chunk.errors.iter().map(|error| SyntaxError {
-                range: TextRange::new(base + error.range.start(), base + error.range.end()),
-                message: error.message.clone(),
-            }));
+            let base = i64::from(chunk.range.start());
+            all.extend(
+                chunk
+                    .errors
+                    .iter()
+                    .map(|error| error.moved(base).render(lines)),
+            );
         }
         all
     }
@@ -343,18 +336,25 @@ fn split(language: Language, tree: &Tree, region: Range, text: &str) -> Vec<Chun
     if language == Language::Sql {
         let nodes: Vec<Node> = top_level(tree, whole).collect();
         let mut chunk_start = whole.start();
+        // Whether the last statement so far is closed: a comment after an open one is no end.
+        let mut statement_closed = true;
         for (index, node) in nodes.iter().enumerate() {
             // Where an unterminated quote or comment ends depends on everything after it.
             if leaves_token_open(*node, text) {
                 break;
             }
+            let closed = is_closed(*node, text);
+            if is_statement(*node) {
+                statement_closed = closed;
+            }
             let end = node.end_byte() as u32;
-            if end - chunk_start < CHUNK_BYTES || end >= whole.end() || !is_closed(*node, text) {
+            if end - chunk_start < CHUNK_BYTES || end >= whole.end() || !closed || !statement_closed
+            {
                 continue;
             }
             // The next chunk's first statement must parse the same from the parser's start state,
             // which error recovery does not promise.
-            let next = nodes[index + 1..].iter().find(|next| !next.is_extra());
+            let next = nodes[index + 1..].iter().find(|next| is_statement(**next));
             if next.is_some_and(|next| next.has_error()) {
                 continue;
             }
@@ -369,7 +369,7 @@ fn split(language: Language, tree: &Tree, region: Range, text: &str) -> Vec<Chun
     for (index, (end, end_point)) in cuts.into_iter().enumerate() {
         let range = TextRange::new(start, end);
         // An error belongs to the chunk it starts in; one at the very end to the last chunk.
-        let mine: Vec<SyntaxError> = errors
+        let mine: Vec<FoundError> = errors
             .iter()
             .filter(|error| {
                 error.range.start() >= start && (error.range.start() < end || index == last)
@@ -389,15 +389,18 @@ fn split(language: Language, tree: &Tree, region: Range, text: &str) -> Vec<Chun
     chunks
 }
 
-/// Errors with ranges relative to `base`.
-fn relative(errors: Vec<SyntaxError>, base: u32) -> Arc<[SyntaxError]> {
+/// Errors with offsets relative to `base`.
+fn relative(errors: Vec<FoundError>, base: u32) -> Arc<[FoundError]> {
     errors
-        .into_iter()
-        .map(|error| SyntaxError {
-            range: TextRange::new(error.range.start() - base, error.range.end() - base),
-            message: error.message,
-        })
+        .iter()
+        .map(|error| error.moved(-i64::from(base)))
         .collect()
+}
+
+/// Whether a top-level node is a statement or what is left of one: error recovery makes the
+/// tokens it skips an extra, as comments are.
+fn is_statement(node: Node) -> bool {
+    !node.is_extra() || node.is_error()
 }
 
 /// Whether the text after `node` parses the same on its own: the statement is complete.
@@ -439,7 +442,11 @@ fn ending(tree: &Tree, end: usize, text: &str) -> Ending {
     let Some(last) = nodes.last() else {
         return Ending::Closed;
     };
-    if is_closed(*last, text) && last.end_byte() <= end {
+    let statement_closed = nodes
+        .iter()
+        .rfind(|node| is_statement(**node))
+        .is_none_or(|statement| is_closed(*statement, text));
+    if is_closed(*last, text) && last.end_byte() <= end && statement_closed {
         Ending::Closed
     } else {
         Ending::Open
@@ -484,7 +491,7 @@ fn starts_clean(tree: &Tree, start: usize) -> bool {
     let mut cursor = root.walk();
     let first = root
         .children(&mut cursor)
-        .find(|node| node.start_byte() >= start && !node.is_extra());
+        .find(|node| node.start_byte() >= start && is_statement(*node));
     first.is_none_or(|node| !node.has_error())
 }
 
@@ -524,12 +531,12 @@ mod tests {
     type Statement = (String, std::ops::Range<usize>, String);
 
     /// Every top-level statement and every syntax error.
-    fn summary(trees: &SyntaxTrees) -> (Vec<Statement>, Vec<SyntaxError>) {
+    fn summary(trees: &SyntaxTrees, text: &str) -> (Vec<Statement>, Vec<SyntaxError>) {
         let statements = trees
             .statements()
             .map(|node| (node.kind().to_string(), node.byte_range(), node.to_sexp()))
             .collect();
-        (statements, trees.syntax_errors())
+        (statements, trees.syntax_errors(&LineIndex::new(text)))
     }
 
     fn point_at(text: &str, byte: usize) -> Point {
@@ -632,10 +639,10 @@ mod tests {
                 trees = apply(&trees, &mut text, at, end, piece);
                 // A valid text must already match.
                 let fresh = SyntaxTrees::parse(Language::Sql, &text);
-                if fresh.syntax_errors().is_empty() {
+                if fresh.syntax_errors(&LineIndex::new(&text)).is_empty() {
                     assert_eq!(
-                        summary(&trees),
-                        summary(&fresh),
+                        summary(&trees, &text),
+                        summary(&fresh, &text),
                         "round {round}, after an edit at {at}"
                     );
                 }
@@ -644,13 +651,129 @@ mod tests {
                 trees = apply(&trees, &mut text, at, end, &old);
             }
             let fresh = SyntaxTrees::parse(Language::Sql, &text);
-            assert!(fresh.syntax_errors().is_empty());
+            assert!(fresh.syntax_errors(&LineIndex::new(&text)).is_empty());
             assert_eq!(
-                summary(&trees),
-                summary(&fresh),
+                summary(&trees, &text),
+                summary(&fresh, &text),
                 "round {round}, after undoing its edits"
             );
         }
+    }
+
+    /// Random edits that leave errors in the text: the syntax errors, messages included, are
+    /// always those of a fresh parse, whatever chunks the edits left.
+    #[test]
+    fn syntax_errors_after_any_edits_are_those_of_a_fresh_parse() {
+        let mut text: String = (0..1200)
+            .map(|i| {
+                format!("CREATE TABLE t{i} (id bigint PRIMARY KEY, note text DEFAULT 'n;{i}');\n")
+            })
+            .collect();
+        let mut trees = SyntaxTrees::parse(Language::Sql, &text);
+        let pieces = [
+            "x", ";", "'", "$$", "/*", "*/", "(", ")", "\n", "\r", ",", " -- c\n", "", "DEFAULT",
+        ];
+        let seed = std::env::var("DDLINT_FUZZ_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0x9e37_79b9_7f4a_7c15);
+        let mut rng = Rng(seed);
+        for round in 0..60 {
+            let boundaries: Vec<usize> = trees
+                .chunks
+                .iter()
+                .map(|c| c.range.end() as usize)
+                .collect();
+            let mut at = if rng.below(2) == 0 {
+                boundaries[rng.below(boundaries.len())].saturating_sub(rng.below(3))
+            } else {
+                rng.below(text.len() + 1)
+            };
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let end = (at + rng.below(3)).min(text.len());
+            let piece = pieces[rng.below(pieces.len())];
+            let edit = replace(&mut text, at, end, piece);
+            let changed = TextRange::from_usize(at..edit.new_end_byte);
+            let delta = edit.new_end_byte as i64 - edit.old_end_byte as i64;
+            trees = trees.reparse(&text, &[edit], changed, delta).0;
+            let lines = LineIndex::new(&text);
+            assert_eq!(
+                trees.syntax_errors(&lines),
+                SyntaxTrees::parse(Language::Sql, &text).syntax_errors(&lines),
+                "round {round}, after {piece:?} at {at}"
+            );
+        }
+    }
+
+    /// Reparses `text` after replacing `start..end` by `new`.
+    fn edited(
+        trees: &SyntaxTrees,
+        text: &mut String,
+        start: usize,
+        end: usize,
+        new: &str,
+    ) -> SyntaxTrees {
+        let edit = replace(text, start, end, new);
+        let changed = TextRange::from_usize(start..edit.new_end_byte);
+        let delta = edit.new_end_byte as i64 - edit.old_end_byte as i64;
+        trees.reparse(text, &[edit], changed, delta).0
+    }
+
+    fn messages(trees: &SyntaxTrees, text: &str) -> Vec<String> {
+        let lines = LineIndex::new(text);
+        trees
+            .syntax_errors(&lines)
+            .into_iter()
+            .map(|error| error.message)
+            .collect()
+    }
+
+    /// Tree-sitter counts only `\n` as a line break, editors and messages also a lone `\r`: the
+    /// line an error message names follows one inserted above it.
+    #[test]
+    fn a_lone_carriage_return_above_moves_the_line_a_message_names() {
+        let mut text: String = (0..600)
+            .map(|i| format!("CREATE TABLE t{i} (id bigint PRIMARY KEY, note text);\n"))
+            .collect();
+        text.push_str("CREATE TABLE broken (\n  id int\n;\n");
+        let trees = SyntaxTrees::parse(Language::Sql, &text);
+        assert!(trees.chunk_count() >= 2);
+        assert_eq!(
+            messages(&trees, &text),
+            ["missing `)` to close the column list opened at 601:21"]
+        );
+        let trees = edited(&trees, &mut text, 10, 10, "\r");
+        assert_eq!(
+            messages(&trees, &text),
+            ["missing `)` to close the column list opened at 602:21"]
+        );
+        let fresh = SyntaxTrees::parse(Language::Sql, &text);
+        assert_eq!(messages(&trees, &text), messages(&fresh, &text));
+    }
+
+    /// A comment after a broken statement is no place to end a chunk: the message of the error
+    /// names the statement after it, which a chunk ending there would hide.
+    #[test]
+    fn no_chunk_ends_at_a_comment_after_a_broken_statement() {
+        // Long comments, so that the first chunk ends after one.
+        let comment = format!("-- {}", "c".repeat(200));
+        let statement = |i: usize| format!("CREATE TABLE t{i} (id bigint PRIMARY KEY); {comment}\n");
+        let mut text: String = (0..400).map(statement).collect();
+        let trees = SyntaxTrees::parse(Language::Sql, &text);
+        let boundary = trees.chunks[0].range.end() as usize;
+        assert!(text[..boundary].ends_with(&comment));
+        // Break the statement that ends the first chunk, away from the chunk's end.
+        let semicolon = text[..boundary].rfind(';').unwrap_or(0);
+        let trees = edited(&trees, &mut text, semicolon, semicolon + 1, ")");
+        let fresh = SyntaxTrees::parse(Language::Sql, &text);
+        assert_eq!(messages(&trees, &text), messages(&fresh, &text));
+        assert!(
+            messages(&fresh, &text)[0].contains("unexpected `CREATE`"),
+            "{:?}",
+            messages(&fresh, &text)
+        );
     }
 
     #[test]
@@ -664,8 +787,8 @@ mod tests {
         let changed = TextRange::new(100, 15_000);
         let (next, _) = trees.reparse(&text, &[first, second], changed, -9);
         assert_eq!(
-            summary(&next),
-            summary(&SyntaxTrees::parse(Language::Sql, &text))
+            summary(&next, &text),
+            summary(&SyntaxTrees::parse(Language::Sql, &text), &text)
         );
         assert_eq!(next.node_at(text.len() - 3).map(|n| n.kind()), Some(")"));
         for offset in [0, 99, 100, 5_000, text.len() - 3, text.len()] {
