@@ -42,11 +42,13 @@ impl FileData {
     pub fn new(id: FileId, path: PathBuf, language: Language, text: Arc<str>) -> FileData {
         let tree = crate::syntax::parse(language, &text, None);
         let applied = applied_region(language, &text);
+        let syntax = SyntaxTrees::from_tree(language, tree.clone(), &text);
         let statements = match language {
-            Language::Sql => lower::lower_sql(&tree, &text, applied),
+            Language::Sql if syntax.is_one_part() => lower::lower_sql(&tree, &text, applied),
+            // Cut after an opener that is never closed: the statements of the parts.
+            Language::Sql => lower::lower_sql_nodes(syntax.statements(), &text, applied),
             Language::Prisma => lower::lower_prisma(&tree, &text),
         };
-        let syntax = SyntaxTrees::from_tree(language, tree, &text);
         let lines = Arc::new(LineIndex::new(&text));
         let suppressions = suppression::collect(language, &syntax, &text, &statements);
         FileData::assemble(

@@ -29,7 +29,7 @@ pub struct FoundError {
 }
 
 impl FoundError {
-    fn new(range: TextRange, message: String) -> FoundError {
+    pub fn new(range: TextRange, message: String) -> FoundError {
         FoundError {
             range,
             message,
@@ -44,6 +44,11 @@ impl FoundError {
             message: format!("{before}{after}"),
             at: Some((before.len(), offset as u32)),
         }
+    }
+
+    /// Whether the message names a position (where a quote or bracket was opened).
+    pub fn names_position(&self) -> bool {
+        self.at.is_some()
     }
 
     /// The same error with its offsets moved by `delta` bytes (negative: towards the start).
