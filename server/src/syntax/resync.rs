@@ -145,6 +145,18 @@ pub fn segments(text: &str) -> Vec<Segment> {
     parts
 }
 
+/// The bytes the scan looks at; it skips the others.
+const SPECIAL: [bool; 256] = {
+    let mut special = [false; 256];
+    let bytes = b"\n'\"$()[];-/";
+    let mut i = 0;
+    while i < bytes.len() {
+        special[bytes[i] as usize] = true;
+        i += 1;
+    }
+    special
+};
+
 /// The events of a lexical scan of `text`.
 fn scan(text: &str) -> Vec<Event> {
     let bytes = text.as_bytes();
@@ -166,6 +178,17 @@ fn scan(text: &str) -> Vec<Event> {
             }
         }
         let byte = bytes[i];
+        if !SPECIAL[byte as usize] {
+            // Most of a text: words and spaces, skipped at once.
+            if statement_start.is_none() && !byte.is_ascii_whitespace() {
+                statement_start = Some(i);
+            }
+            i += 1;
+            while i < bytes.len() && !SPECIAL[bytes[i] as usize] {
+                i += 1;
+            }
+            continue;
+        }
         let comment = matches!(
             (byte, bytes.get(i + 1)),
             (b'-', Some(b'-')) | (b'/', Some(b'*'))
