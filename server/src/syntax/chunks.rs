@@ -16,6 +16,14 @@
 //! deleted, a quote left open, an error in its first statement) takes in the neighbouring chunk,
 //! and so on.
 //!
+//! A SQL text with a bracket, quote or comment that is never closed is first cut into parts
+//! (`resync.rs`), each parsed on its own: a chunk never spans a cut, and the chunk after one starts
+//! in the start state whatever precedes it. An edit that changes where the text is cut parses
+//! all its parts again.
+//!
+//! Syntax errors are kept per chunk with offsets relative to its start; a line:column a message
+//! names is written when the errors are read, so a chunk that moves keeps its errors as they are.
+//!
 //! Prisma files are small: they are one chunk, reparsed whole.
 
 use std::sync::Arc;
@@ -118,8 +126,8 @@ impl SyntaxTrees {
         }
     }
 
-    /// Whether the trees are those of one tree of the whole text (as parsed, not edited): the
-    /// text is not cut after an opener that is never closed.
+    /// Whether the text is parsed in one part, not cut after an opener that is never closed;
+    /// freshly parsed, its chunks then share one tree of the whole text.
     pub fn is_one_part(&self) -> bool {
         self.segments.len() == 1
     }
