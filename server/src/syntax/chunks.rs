@@ -1143,6 +1143,25 @@ mod tests {
         assert!(trees.is_one_part());
     }
 
+    /// What the parser expected is read from a fresh parse: an incremental one keeps tokens of
+    /// the text before the edit with the parse state they had then.
+    #[test]
+    fn what_was_expected_does_not_depend_on_the_edits_before() {
+        let mut text = String::from(
+            "ALTER TABLE post\n    DROP COLUMN federation_pending;\n\n\
+             ALTER TABLE comment\n    DROP COLUMN federation_pending;\n",
+        );
+        let mut trees = SyntaxTrees::parse(Language::Sql, &text);
+        let second = text.rfind("MN federat").unwrap_or(0);
+        let end = text.len() - 9;
+        for (start, end, new) in [(second, second + 10, "\n"), (end - 3, end, "")] {
+            trees = edited(&trees, &mut text, start, end, new);
+            let fresh = SyntaxTrees::parse(Language::Sql, &text);
+            assert_eq!(messages(&trees, &text), messages(&fresh, &text), "{text:?}");
+        }
+        assert!(text.ends_with("DROP COLU\nion_pendin"), "{text:?}");
+    }
+
     #[test]
     fn several_edits_at_once() {
         let mut text: String = (0..800)

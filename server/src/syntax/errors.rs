@@ -304,7 +304,7 @@ fn describe(language: Language, at: &TreeCursor, text: &str) -> FoundError {
     } else {
         format!("unexpected `{}`", shorten(token))
     };
-    if let Some(expected) = expected_before(language, error, &unexpected_at) {
+    if let Some(expected) = expected_before(language, error, &unexpected_at, text) {
         message.push_str("; expected ");
         message.push_str(&expected);
     }
@@ -570,11 +570,36 @@ fn unterminated(node: Node, text: &str) -> Option<FoundError> {
 }
 
 /// What the parser would have accepted instead of `unexpected`, when that is a short list.
-fn expected_before(language: Language, error: Node, unexpected: &TreeCursor) -> Option<String> {
+///
+/// The parse state is read from a fresh parse of the statement up to the token before: a tree
+/// parsed incrementally may hold that token from an earlier version of the text, with the state
+/// it was parsed in then.
+fn expected_before(
+    language: Language,
+    error: Node,
+    unexpected: &TreeCursor,
+    text: &str,
+) -> Option<String> {
     let previous =
         previous_leaf(unexpected).filter(|leaf| leaf.end_byte() <= error.start_byte())?;
+    let mut statement = unexpected.clone();
+    while statement.depth() > 1 {
+        statement.goto_parent();
+    }
+    let statement = statement.node();
+    let prefix = tree_sitter::Range {
+        start_byte: statement.start_byte(),
+        end_byte: previous.end_byte(),
+        start_point: statement.start_position(),
+        end_point: previous.end_position(),
+    };
+    let tree = super::parse_range(language, text, None, prefix);
+    let reparsed = tree
+        .root_node()
+        .descendant_for_byte_range(previous.start_byte(), previous.end_byte())
+        .filter(|leaf| leaf.byte_range() == previous.byte_range())?;
     let ts_language = language.tree_sitter();
-    let state = previous.next_parse_state();
+    let state = reparsed.next_parse_state();
     let mut names: Vec<String> = Vec::new();
     for symbol in ts_language.lookahead_iterator(state)? {
         if !ts_language.node_kind_is_visible(symbol) || symbol == 0 {
