@@ -775,6 +775,55 @@ fn a_million_nested_parentheses_are_checked_without_a_crash() {
     );
 }
 
+/// Brackets and quotes that are never closed: one syntax error at the opener, and the statements
+/// after it are checked (eleven or more `(` hid everything after them, at the end of a file even
+/// the error).
+#[test]
+fn unclosed_brackets_and_quotes_give_an_error_and_spare_the_statements_after_them() {
+    let dir = TempDir::new("unclosed");
+    let after = "\nCREATE TABLE after_it (id int);\n";
+    let cases = [
+        ("parens.sql", format!("SELECT {}{after}", "(".repeat(50))),
+        ("parens_at_end.sql", format!("SELECT {}\n", "(".repeat(20))),
+        ("string.sql", format!("INSERT INTO t VALUES ('x);{after}")),
+        (
+            "identifier.sql",
+            format!("CREATE TABLE \"a (id int);{after}"),
+        ),
+        (
+            "dollar.sql",
+            format!("CREATE FUNCTION f() RETURNS int AS $b$ SELECT 1;{after}"),
+        ),
+        ("comment.sql", format!("SELECT 1; /* never closed{after}")),
+        (
+            "bracket.sql",
+            format!("CREATE TABLE a (id int[(1));{after}"),
+        ),
+    ];
+    for (name, text) in &cases {
+        dir.write(name, text);
+    }
+    let output = ddlint(&dir.0, &["check", ".", "--format", "json"]);
+    let found: Vec<serde_json::Value> = serde_json::from_str(&stdout(&output)).unwrap();
+    for (name, _) in &cases {
+        let path = format!("./{name}");
+        let errors: Vec<&serde_json::Value> = found
+            .iter()
+            .filter(|f| f["path"] == path.as_str() && f["rule"] == "syntax-error")
+            .map(|f| &f["start"]["line"])
+            .collect();
+        assert_eq!(errors, [1], "{name}: {found:#?}");
+        if *name != "parens_at_end.sql" {
+            let after_it = found.iter().any(|f| {
+                f["path"] == path.as_str()
+                    && f["rule"] == "missing-primary-key"
+                    && f["start"]["line"] == 2
+            });
+            assert!(after_it, "{name}: {found:#?}");
+        }
+    }
+}
+
 #[test]
 fn a_named_path_that_cannot_be_read_exits_2_and_says_what_it_is() {
     let dir = TempDir::new("unreadable-named");

@@ -46,11 +46,13 @@ impl FileData {
         }
         let tree = crate::syntax::parse(language, &text, None);
         let applied = applied_region_of(language, &text);
+        let syntax = SyntaxTrees::from_tree(language, tree.clone(), &text);
         let statements = match language {
-            Language::Sql => lower::lower_sql(&tree, &text, applied),
+            Language::Sql if syntax.is_one_part() => lower::lower_sql(&tree, &text, applied),
+            // Cut after an opener that is never closed: the statements of the parts.
+            Language::Sql => lower::lower_sql_nodes(syntax.statements(), &text, applied),
             Language::Prisma => lower::lower_prisma(&tree, &text),
         };
-        let syntax = SyntaxTrees::from_tree(language, tree, &text);
         let lines = Arc::new(LineIndex::new(&text));
         let suppressions = suppression::collect(language, &syntax, &text, &statements);
         FileData::assemble(
@@ -80,8 +82,10 @@ impl FileData {
         let text: Arc<str> = Arc::from(embedding.view(&document, language));
         let tree = crate::syntax::parse(language, &text, None);
         let whole = TextRange::new(0, text.len() as u32);
+        let syntax = SyntaxTrees::from_tree(language, tree.clone(), &text);
         let mut statements = match language {
-            Language::Sql => lower::lower_sql(&tree, &text, whole),
+            Language::Sql if syntax.is_one_part() => lower::lower_sql(&tree, &text, whole),
+            Language::Sql => lower::lower_sql_nodes(syntax.statements(), &text, whole),
             Language::Prisma => lower::lower_prisma(&tree, &text),
         };
         if language == Language::Sql && !tables.is_empty() {
@@ -89,7 +93,6 @@ impl FileData {
             statements.sort_by_key(|s| s.start);
         }
         crate::markdown::keep_latest_definitions(&embedding, &mut statements);
-        let syntax = SyntaxTrees::from_tree(language, tree, &text);
         let lines = Arc::new(LineIndex::new(&document));
         let mut suppressions = suppression::collect(language, &syntax, &text, &statements);
         suppressions.add(embedding.suppressions(&document));
@@ -226,7 +229,7 @@ impl FileData {
         suppressions: Suppressions,
     ) -> FileData {
         let syntax_errors = syntax
-            .syntax_errors()
+            .syntax_errors(&lines)
             .into_iter()
             .filter(|error| applied.contains_range(error.range))
             .collect();

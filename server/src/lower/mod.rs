@@ -128,6 +128,21 @@ impl ChangedSpan {
     }
 }
 
+/// Lowers the SQL statements `nodes` (of several trees) that lie in `applied`.
+pub fn lower_sql_nodes<'t>(
+    nodes: impl Iterator<Item = Node<'t>>,
+    text: &str,
+    applied: TextRange,
+) -> Vec<PlacedStatement> {
+    nodes
+        .filter(|node| applied.contains_range(syntax::range(*node)))
+        .map(|node| PlacedStatement {
+            start: syntax::range(node).start(),
+            lowered: Arc::new(sql::lower_statement(node, text)),
+        })
+        .collect()
+}
+
 /// Lowers the top-level statements `nodes` of an edited SQL text. A statement whose bytes lie
 /// outside `span` is the same text as a statement of `previous` (the lowering of the old text),
 /// which is reused without looking at its text; only the statements the edit touched are lowered

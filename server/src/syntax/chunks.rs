@@ -16,14 +16,24 @@
 //! deleted, a quote left open, an error in its first statement) takes in the neighbouring chunk,
 //! and so on.
 //!
+//! A SQL text with a bracket, quote or comment that is never closed is first cut into parts
+//! (`resync.rs`), each parsed on its own: a chunk never spans a cut, and the chunk after one starts
+//! in the start state whatever precedes it. An edit that changes where the text is cut parses
+//! all its parts again.
+//!
+//! Syntax errors are kept per chunk with offsets relative to its start; a line:column a message
+//! names is written when the errors are read, so a chunk that moves keeps its errors as they are.
+//!
 //! Prisma files are small: they are one chunk, reparsed whole.
 
 use std::sync::Arc;
 
 use tree_sitter::{InputEdit, Node, Point, Range, Tree};
 
+use super::errors::FoundError;
+use super::resync::{Segment, Unclosed, segments};
 use super::{Language, SyntaxError, parse, parse_range, syntax_errors_in};
-use crate::text::TextRange;
+use crate::text::{LineIndex, TextRange};
 
 /// Chunks are cut after the first closed statement past this many bytes.
 const CHUNK_BYTES: u32 = 16 * 1024;
@@ -34,6 +44,8 @@ pub struct SyntaxTrees {
     language: Language,
     /// In text order, covering the whole text without gaps.
     chunks: Vec<Chunk>,
+    /// The parts of the text parsed apart, cut after an opener that is never closed (SQL).
+    segments: Vec<Segment>,
 }
 
 #[derive(Clone)]
@@ -43,8 +55,11 @@ struct Chunk {
     end: Point,
     /// A tree holding the chunk's statements; neighbouring chunks may share it.
     tree: Tree,
-    /// The syntax errors in the chunk, with ranges relative to its start.
-    errors: Arc<[SyntaxError]>,
+    /// The syntax errors in the chunk, with offsets relative to its start.
+    errors: Arc<[FoundError]>,
+    /// Whether the chunk ends where the text is cut after an opener that is never closed: the
+    /// next chunk is parsed from the start state whatever comes before it.
+    cut: bool,
 }
 
 /// Where a reparse changed the trees: `old` in the previous text became `new`. Statements outside
@@ -58,21 +73,63 @@ pub struct Reparsed {
 impl SyntaxTrees {
     /// Parses a whole text.
     pub fn parse(language: Language, text: &str) -> SyntaxTrees {
-        SyntaxTrees::from_tree(language, parse(language, text, None), text)
+        let parts = parts(language, text);
+        let tree = (parts.len() == 1).then(|| parse(language, text, None));
+        SyntaxTrees::build(language, tree, text, parts)
     }
 
-    /// The chunks of a tree of the whole text.
+    /// The chunks of a tree of the whole text. A text cut after an opener that is never closed
+    /// is parsed again in its parts.
     pub fn from_tree(language: Language, tree: Tree, text: &str) -> SyntaxTrees {
-        let whole = Range {
-            start_byte: 0,
-            end_byte: text.len(),
-            start_point: Point::new(0, 0),
-            end_point: tree.root_node().end_position(),
-        };
+        let parts = parts(language, text);
+        let tree = (parts.len() == 1).then_some(tree);
+        SyntaxTrees::build(language, tree, text, parts)
+    }
+
+    /// The trees of the parts of `text`; `whole` is the tree of a text in one part.
+    fn build(
+        language: Language,
+        whole: Option<Tree>,
+        text: &str,
+        parts: Vec<Segment>,
+    ) -> SyntaxTrees {
+        let mut chunks = Vec::new();
+        let (mut start, mut start_point) = (0, Point::new(0, 0));
+        let last = parts.len() - 1;
+        for (index, part) in parts.iter().enumerate() {
+            let end = part.end as usize;
+            let end_point = advanced(start_point, &text[start..end]);
+            let region = Range {
+                start_byte: start,
+                end_byte: end,
+                start_point,
+                end_point,
+            };
+            let tree = match &whole {
+                Some(tree) => tree.clone(),
+                None => parse_range(language, text, None, region),
+            };
+            chunks.extend(split(
+                language,
+                &tree,
+                region,
+                text,
+                part.unclosed,
+                index < last,
+            ));
+            (start, start_point) = (end, end_point);
+        }
         SyntaxTrees {
             language,
-            chunks: split(language, &tree, whole, text),
+            chunks,
+            segments: parts,
         }
+    }
+
+    /// Whether the text is parsed in one part, not cut after an opener that is never closed;
+    /// freshly parsed, its chunks then share one tree of the whole text.
+    pub fn is_one_part(&self) -> bool {
+        self.segments.len() == 1
     }
 
     /// The trees of `text`, which `edits` (applied in order, as [`Tree::edit`] takes them) made
@@ -90,6 +147,18 @@ impl SyntaxTrees {
             .unwrap_or(old_start)
             .max(old_start);
         let last_index = self.chunks.len() - 1;
+        let parts = parts(self.language, text);
+        if !self.same_parts(&parts, edits, TextRange::new(old_start, old_end)) {
+            // Where the text is cut changed: its parts are parsed again.
+            let reparsed = Reparsed {
+                old: TextRange::new(0, self.chunks[last_index].range.end()),
+                new: TextRange::from_usize(0..text.len()),
+            };
+            return (
+                SyntaxTrees::build(self.language, None, text, parts),
+                reparsed,
+            );
+        }
         // Chunks the change touches, counting one that merely ends or starts where it does.
         let mut first = self
             .chunks
@@ -138,8 +207,10 @@ impl SyntaxTrees {
                 end_point,
             };
             let tree = parse_range(self.language, text, Some(&old_tree), region);
-            let start_clean = first == 0 || starts_clean(&tree, region.start_byte);
-            let ending = if last == last_index {
+            // After a cut the parser starts afresh, and nothing is parsed across one.
+            let start_clean =
+                first == 0 || self.chunks[first - 1].cut || starts_clean(&tree, region.start_byte);
+            let ending = if last == last_index || self.chunks[last].cut {
                 Ending::Closed
             } else {
                 ending(&tree, region.end_byte, text)
@@ -153,8 +224,12 @@ impl SyntaxTrees {
             match ending {
                 Ending::Closed => {}
                 Ending::Open => last += 1,
-                // Where the token ends depends on all the text after it.
-                Ending::Unterminated => last = last_index,
+                // Where the token ends depends on all the text after it, up to a cut.
+                Ending::Unterminated => {
+                    last = (last..last_index)
+                        .find(|&index| self.chunks[index].cut)
+                        .unwrap_or(last_index);
+                }
             }
         };
         let mut chunks = Vec::with_capacity(self.chunks.len() + 1);
@@ -162,7 +237,16 @@ impl SyntaxTrees {
             tree: edit_tree(&chunk.tree),
             ..chunk.clone()
         }));
-        chunks.extend(split(self.language, &tree, region, text));
+        // The part the region lies in: its unclosed opener, and whether the region ends at its cut.
+        let part = parts
+            .iter()
+            .position(|part| part.end as usize >= region.end_byte)
+            .unwrap_or(parts.len() - 1);
+        let unclosed = parts[part].unclosed.filter(|unclosed| {
+            (region.start_byte..region.end_byte).contains(&(unclosed.at as usize))
+        });
+        let cut = parts[part].end as usize == region.end_byte && part < parts.len() - 1;
+        chunks.extend(split(self.language, &tree, region, text, unclosed, cut));
         for chunk in &self.chunks[last + 1..] {
             let tree = edit_tree(&chunk.tree);
             let (start_byte, start) =
@@ -173,22 +257,13 @@ impl SyntaxTrees {
                 edits,
                 chunk.range.end() == self.chunks[last_index].range.end(),
             );
-            let range = TextRange::from_usize(start_byte..end_byte);
-            // Messages name line:column positions, which moved with the chunk.
-            let errors = if chunk.errors.is_empty() || start == chunk.start {
-                Arc::clone(&chunk.errors)
-            } else {
-                relative(
-                    syntax_errors_in(self.language, &tree, text, range),
-                    range.start(),
-                )
-            };
             chunks.push(Chunk {
-                range,
+                range: TextRange::from_usize(start_byte..end_byte),
                 start,
                 end,
                 tree,
-                errors,
+                errors: Arc::clone(&chunk.errors),
+                cut: chunk.cut,
             });
         }
         let reparsed = Reparsed {
@@ -202,9 +277,41 @@ impl SyntaxTrees {
             SyntaxTrees {
                 language: self.language,
                 chunks,
+                segments: parts,
             },
             reparsed,
         )
+    }
+
+    /// Whether `parts` of the edited text are the parts of this one, moved by `edits` (none of
+    /// their positions within `changed`, in the coordinates before the edits).
+    fn same_parts(&self, parts: &[Segment], edits: &[InputEdit], changed: TextRange) -> bool {
+        if parts.len() != self.segments.len() {
+            return false;
+        }
+        let last = parts.len() - 1;
+        let moved_to = |offset: u32| {
+            (!changed.contains_inclusive(offset)).then(|| moved_byte(offset as usize, edits) as u32)
+        };
+        self.segments
+            .iter()
+            .zip(parts)
+            .enumerate()
+            .all(|(index, (old, new))| {
+                let end = if index == last {
+                    Some(new.end)
+                } else {
+                    moved_to(old.end)
+                };
+                let unclosed = match (old.unclosed, new.unclosed) {
+                    (None, None) => true,
+                    (Some(old), Some(new)) => {
+                        old.opener == new.opener && moved_to(old.at) == Some(new.at)
+                    }
+                    _ => false,
+                };
+                end == Some(new.end) && unclosed
+            })
     }
 
     /// Each chunk's tree with the part of the text it covers, in text order (neighbouring
@@ -285,15 +392,17 @@ impl SyntaxTrees {
         path
     }
 
-    /// The syntax errors of the whole text, in order.
-    pub fn syntax_errors(&self) -> Vec<SyntaxError> {
+    /// The syntax errors of the whole text, in order; `lines` indexes the text.
+    pub fn syntax_errors(&self, lines: &LineIndex) -> Vec<SyntaxError> {
         let mut all = Vec::new();
         for chunk in &self.chunks {
-            let base = chunk.range.start();
-            all.extend(chunk.errors.iter().map(|error| SyntaxError {
-                range: TextRange::new(base + error.range.start(), base + error.range.end()),
-                message: error.message.clone(),
-            }));
+            let base = i64::from(chunk.range.start());
+            all.extend(
+                chunk
+                    .errors
+                    .iter()
+                    .map(|error| error.moved(base).render(lines)),
+            );
         }
         all
     }
@@ -335,26 +444,44 @@ fn top_level(tree: &Tree, range: TextRange) -> impl Iterator<Item = Node<'_>> {
 }
 
 /// Cuts the part `region` of `tree` into chunks, each after a closed statement past
-/// [`CHUNK_BYTES`], and finds each chunk's syntax errors.
-fn split(language: Language, tree: &Tree, region: Range, text: &str) -> Vec<Chunk> {
+/// [`CHUNK_BYTES`], and finds each chunk's syntax errors; `unclosed` is an opener in the region
+/// that is never closed, and `cut` says whether the region ends where the text is cut after one.
+fn split(
+    language: Language,
+    tree: &Tree,
+    region: Range,
+    text: &str,
+    unclosed: Option<Unclosed>,
+    cut: bool,
+) -> Vec<Chunk> {
     let whole = TextRange::from_usize(region.start_byte..region.end_byte);
-    let errors = syntax_errors_in(language, tree, text, whole);
+    let errors = match unclosed {
+        Some(unclosed) => errors_with_unclosed(language, tree, text, whole, unclosed),
+        None => syntax_errors_in(language, tree, text, whole),
+    };
     let mut cuts: Vec<(u32, Point)> = Vec::new();
     if language == Language::Sql {
         let nodes: Vec<Node> = top_level(tree, whole).collect();
         let mut chunk_start = whole.start();
+        // Whether the last statement so far is closed: a comment after an open one is no end.
+        let mut statement_closed = true;
         for (index, node) in nodes.iter().enumerate() {
             // Where an unterminated quote or comment ends depends on everything after it.
             if leaves_token_open(*node, text) {
                 break;
             }
+            let closed = is_closed(*node, text);
+            if is_statement(*node) {
+                statement_closed = closed;
+            }
             let end = node.end_byte() as u32;
-            if end - chunk_start < CHUNK_BYTES || end >= whole.end() || !is_closed(*node, text) {
+            if end - chunk_start < CHUNK_BYTES || end >= whole.end() || !closed || !statement_closed
+            {
                 continue;
             }
             // The next chunk's first statement must parse the same from the parser's start state,
             // which error recovery does not promise.
-            let next = nodes[index + 1..].iter().find(|next| !next.is_extra());
+            let next = nodes[index + 1..].iter().find(|next| is_statement(**next));
             if next.is_some_and(|next| next.has_error()) {
                 continue;
             }
@@ -369,7 +496,7 @@ fn split(language: Language, tree: &Tree, region: Range, text: &str) -> Vec<Chun
     for (index, (end, end_point)) in cuts.into_iter().enumerate() {
         let range = TextRange::new(start, end);
         // An error belongs to the chunk it starts in; one at the very end to the last chunk.
-        let mine: Vec<SyntaxError> = errors
+        let mine: Vec<FoundError> = errors
             .iter()
             .filter(|error| {
                 error.range.start() >= start && (error.range.start() < end || index == last)
@@ -383,21 +510,78 @@ fn split(language: Language, tree: &Tree, region: Range, text: &str) -> Vec<Chun
             end: end_point,
             tree: tree.clone(),
             errors,
+            cut: cut && index == last,
         });
         (start, start_point) = (end, end_point);
     }
     chunks
 }
 
-/// Errors with ranges relative to `base`.
-fn relative(errors: Vec<SyntaxError>, base: u32) -> Arc<[SyntaxError]> {
+/// The syntax errors of `region` where `unclosed` is never closed: the error of the statement
+/// holding it is one at the opener, unless it already names where something was opened.
+fn errors_with_unclosed(
+    language: Language,
+    tree: &Tree,
+    text: &str,
+    region: TextRange,
+    unclosed: Unclosed,
+) -> Vec<FoundError> {
+    let holder = top_level(tree, region).find(|node| node.end_byte() > unclosed.at as usize);
+    let Some(holder) = holder.filter(|node| node.start_byte() <= unclosed.at as usize) else {
+        let mut errors = syntax_errors_in(language, tree, text, region);
+        errors.push(FoundError::new(unclosed.range(), unclosed.message(text)));
+        return errors;
+    };
+    let start = holder.start_byte() as u32;
+    let mut errors = syntax_errors_in(language, tree, text, TextRange::new(region.start(), start));
+    let own = syntax_errors_in(language, tree, text, TextRange::new(start, start + 1));
+    match own.into_iter().next() {
+        Some(error) if error.names_position() => errors.push(error),
+        _ => errors.push(FoundError::new(unclosed.range(), unclosed.message(text))),
+    }
+    errors.extend(syntax_errors_in(
+        language,
+        tree,
+        text,
+        TextRange::new(start + 1, region.end()),
+    ));
     errors
-        .into_iter()
-        .map(|error| SyntaxError {
-            range: TextRange::new(error.range.start() - base, error.range.end() - base),
-            message: error.message,
-        })
+}
+
+/// The parts of a text parsed apart: SQL is cut after an opener that is never closed.
+fn parts(language: Language, text: &str) -> Vec<Segment> {
+    match language {
+        Language::Sql => segments(text),
+        Language::Prisma => vec![Segment {
+            end: text.len() as u32,
+            unclosed: None,
+        }],
+    }
+}
+
+/// The tree-sitter point after `text`, from `start`.
+fn advanced(start: Point, text: &str) -> Point {
+    match text.rfind('\n') {
+        Some(last) => Point::new(
+            start.row + text.matches('\n').count(),
+            text.len() - last - 1,
+        ),
+        None => Point::new(start.row, start.column + text.len()),
+    }
+}
+
+/// Errors with offsets relative to `base`.
+fn relative(errors: Vec<FoundError>, base: u32) -> Arc<[FoundError]> {
+    errors
+        .iter()
+        .map(|error| error.moved(-i64::from(base)))
         .collect()
+}
+
+/// Whether a top-level node is a statement or what is left of one: error recovery makes the
+/// tokens it skips an extra, as comments are.
+fn is_statement(node: Node) -> bool {
+    !node.is_extra() || node.is_error()
 }
 
 /// Whether the text after `node` parses the same on its own: the statement is complete.
@@ -439,7 +623,11 @@ fn ending(tree: &Tree, end: usize, text: &str) -> Ending {
     let Some(last) = nodes.last() else {
         return Ending::Closed;
     };
-    if is_closed(*last, text) && last.end_byte() <= end {
+    let statement_closed = nodes
+        .iter()
+        .rfind(|node| is_statement(**node))
+        .is_none_or(|statement| is_closed(*statement, text));
+    if is_closed(*last, text) && last.end_byte() <= end && statement_closed {
         Ending::Closed
     } else {
         Ending::Open
@@ -484,8 +672,21 @@ fn starts_clean(tree: &Tree, start: usize) -> bool {
     let mut cursor = root.walk();
     let first = root
         .children(&mut cursor)
-        .find(|node| node.start_byte() >= start && !node.is_extra());
+        .find(|node| node.start_byte() >= start && is_statement(*node));
     first.is_none_or(|node| !node.has_error())
+}
+
+/// A byte offset after edits, given the offset before (not at the end of the text).
+fn moved_byte(byte: usize, edits: &[InputEdit]) -> usize {
+    edits.iter().fold(byte, |byte, edit| {
+        if byte <= edit.start_byte {
+            byte
+        } else if byte < edit.old_end_byte {
+            edit.new_end_byte
+        } else {
+            byte - edit.old_end_byte + edit.new_end_byte
+        }
+    })
 }
 
 /// A position after edits, given its position before: moved by edits before it, unchanged by
@@ -524,12 +725,12 @@ mod tests {
     type Statement = (String, std::ops::Range<usize>, String);
 
     /// Every top-level statement and every syntax error.
-    fn summary(trees: &SyntaxTrees) -> (Vec<Statement>, Vec<SyntaxError>) {
+    fn summary(trees: &SyntaxTrees, text: &str) -> (Vec<Statement>, Vec<SyntaxError>) {
         let statements = trees
             .statements()
             .map(|node| (node.kind().to_string(), node.byte_range(), node.to_sexp()))
             .collect();
-        (statements, trees.syntax_errors())
+        (statements, trees.syntax_errors(&LineIndex::new(text)))
     }
 
     fn point_at(text: &str, byte: usize) -> Point {
@@ -632,10 +833,10 @@ mod tests {
                 trees = apply(&trees, &mut text, at, end, piece);
                 // A valid text must already match.
                 let fresh = SyntaxTrees::parse(Language::Sql, &text);
-                if fresh.syntax_errors().is_empty() {
+                if fresh.syntax_errors(&LineIndex::new(&text)).is_empty() {
                     assert_eq!(
-                        summary(&trees),
-                        summary(&fresh),
+                        summary(&trees, &text),
+                        summary(&fresh, &text),
                         "round {round}, after an edit at {at}"
                     );
                 }
@@ -644,13 +845,321 @@ mod tests {
                 trees = apply(&trees, &mut text, at, end, &old);
             }
             let fresh = SyntaxTrees::parse(Language::Sql, &text);
-            assert!(fresh.syntax_errors().is_empty());
+            assert!(fresh.syntax_errors(&LineIndex::new(&text)).is_empty());
             assert_eq!(
-                summary(&trees),
-                summary(&fresh),
+                summary(&trees, &text),
+                summary(&fresh, &text),
                 "round {round}, after undoing its edits"
             );
         }
+    }
+
+    /// Random edits that leave errors in the text (unclosed brackets and quotes among them): the
+    /// syntax errors, messages included, are always those of a fresh parse, whatever chunks and
+    /// cuts the edits left. `DDLINT_FUZZ_SEED` and `DDLINT_FUZZ_ROUNDS` as above.
+    #[test]
+    fn syntax_errors_after_any_edits_are_those_of_a_fresh_parse() {
+        let mut text: String = (0..1200)
+            .map(|i| {
+                format!("CREATE TABLE t{i} (id bigint PRIMARY KEY, note text DEFAULT 'n;{i}');\n")
+            })
+            .collect();
+        let mut trees = SyntaxTrees::parse(Language::Sql, &text);
+        let pieces = [
+            "x",
+            ";",
+            "'",
+            "E'\\'",
+            "\"",
+            "$$",
+            "$b$",
+            "/*",
+            "*/",
+            "(",
+            "((((((((((((",
+            ")",
+            "[",
+            "\n",
+            "\r",
+            ",",
+            " -- c\n",
+            "\nCREATE TABLE q (",
+            "",
+            "DEFAULT",
+        ];
+        let seed = std::env::var("DDLINT_FUZZ_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0x9e37_79b9_7f4a_7c15);
+        let mut rng = Rng(seed);
+        let rounds = std::env::var("DDLINT_FUZZ_ROUNDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(60);
+        for round in 0..rounds {
+            let boundaries: Vec<usize> = trees
+                .chunks
+                .iter()
+                .map(|c| c.range.end() as usize)
+                .collect();
+            let mut at = if rng.below(2) == 0 {
+                boundaries[rng.below(boundaries.len())].saturating_sub(rng.below(3))
+            } else {
+                rng.below(text.len() + 1)
+            };
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let end = (at + rng.below(3)).min(text.len());
+            let piece = pieces[rng.below(pieces.len())];
+            let edit = replace(&mut text, at, end, piece);
+            let changed = TextRange::from_usize(at..edit.new_end_byte);
+            let delta = edit.new_end_byte as i64 - edit.old_end_byte as i64;
+            trees = trees.reparse(&text, &[edit], changed, delta).0;
+            let lines = LineIndex::new(&text);
+            assert_eq!(
+                trees.syntax_errors(&lines),
+                SyntaxTrees::parse(Language::Sql, &text).syntax_errors(&lines),
+                "round {round}, after {piece:?} at {at}"
+            );
+        }
+    }
+
+    /// Reparses `text` after replacing `start..end` by `new`.
+    fn edited(
+        trees: &SyntaxTrees,
+        text: &mut String,
+        start: usize,
+        end: usize,
+        new: &str,
+    ) -> SyntaxTrees {
+        let edit = replace(text, start, end, new);
+        let changed = TextRange::from_usize(start..edit.new_end_byte);
+        let delta = edit.new_end_byte as i64 - edit.old_end_byte as i64;
+        trees.reparse(text, &[edit], changed, delta).0
+    }
+
+    fn messages(trees: &SyntaxTrees, text: &str) -> Vec<String> {
+        let lines = LineIndex::new(text);
+        trees
+            .syntax_errors(&lines)
+            .into_iter()
+            .map(|error| error.message)
+            .collect()
+    }
+
+    /// Tree-sitter counts only `\n` as a line break, editors and messages also a lone `\r`: the
+    /// line an error message names follows one inserted above it.
+    #[test]
+    fn a_lone_carriage_return_above_moves_the_line_a_message_names() {
+        let mut text: String = (0..600)
+            .map(|i| format!("CREATE TABLE t{i} (id bigint PRIMARY KEY, note text);\n"))
+            .collect();
+        text.push_str("CREATE TABLE broken (\n  id int\n;\n");
+        let trees = SyntaxTrees::parse(Language::Sql, &text);
+        assert!(trees.chunk_count() >= 2);
+        assert_eq!(
+            messages(&trees, &text),
+            ["missing `)` to close the column list opened at 601:21"]
+        );
+        let trees = edited(&trees, &mut text, 10, 10, "\r");
+        assert_eq!(
+            messages(&trees, &text),
+            ["missing `)` to close the column list opened at 602:21"]
+        );
+        let fresh = SyntaxTrees::parse(Language::Sql, &text);
+        assert_eq!(messages(&trees, &text), messages(&fresh, &text));
+    }
+
+    /// A comment after a broken statement is no place to end a chunk: the message of the error
+    /// names the statement after it, which a chunk ending there would hide.
+    #[test]
+    fn no_chunk_ends_at_a_comment_after_a_broken_statement() {
+        // Long comments, so that the first chunk ends after one.
+        let comment = format!("-- {}", "c".repeat(200));
+        let statement =
+            |i: usize| format!("CREATE TABLE t{i} (id bigint PRIMARY KEY); {comment}\n");
+        let mut text: String = (0..400).map(statement).collect();
+        let trees = SyntaxTrees::parse(Language::Sql, &text);
+        let boundary = trees.chunks[0].range.end() as usize;
+        assert!(text[..boundary].ends_with(&comment));
+        // Break the statement that ends the first chunk, away from the chunk's end.
+        let semicolon = text[..boundary].rfind(';').unwrap_or(0);
+        let trees = edited(&trees, &mut text, semicolon, semicolon + 1, ")");
+        let fresh = SyntaxTrees::parse(Language::Sql, &text);
+        assert_eq!(messages(&trees, &text), messages(&fresh, &text));
+        assert!(
+            messages(&fresh, &text)[0].contains("unexpected `CREATE`"),
+            "{:?}",
+            messages(&fresh, &text)
+        );
+    }
+
+    /// The kinds of the statements and the syntax errors (covered text, message) of `text`.
+    fn analysed(text: &str) -> (Vec<String>, Vec<(String, String)>) {
+        let trees = SyntaxTrees::parse(Language::Sql, text);
+        let kinds = trees
+            .statements()
+            .map(|node| node.kind().to_string())
+            .collect();
+        let errors = trees
+            .syntax_errors(&LineIndex::new(text))
+            .into_iter()
+            .map(|error| {
+                let covered = &text[error.range.start() as usize..error.range.end() as usize];
+                (covered.to_string(), error.message)
+            })
+            .collect();
+        (kinds, errors)
+    }
+
+    #[test]
+    fn any_number_of_unclosed_parentheses_gives_one_error_and_spares_what_follows() {
+        let never_closed = "`(` opened here is never closed; add the missing `)`";
+        for depth in [1, 11, 50, 1000] {
+            let open = "(".repeat(depth);
+            let text = format!(
+                "CREATE TABLE a (id int);\nSELECT {open}\nCREATE TABLE c (id int);\nCREATE INDEX i ON c (id);\n"
+            );
+            let (kinds, errors) = analysed(&text);
+            assert_eq!(kinds.first().map(String::as_str), Some("create_table"));
+            assert_eq!(
+                kinds[kinds.len() - 2..],
+                ["create_table", "create_index"],
+                "{depth}: {kinds:?}"
+            );
+            assert_eq!(errors, [("(".to_string(), never_closed.to_string())]);
+            // The innermost one is reported.
+            let at = SyntaxTrees::parse(Language::Sql, &text).syntax_errors(&LineIndex::new(&text))
+                [0]
+            .range
+            .start() as usize;
+            assert_eq!(at, text.find('\n').unwrap_or(0) + 7 + depth);
+            // At the end of the text, with nothing after it.
+            let text = format!("CREATE TABLE a (id int);\nSELECT {open}\n");
+            let (kinds, errors) = analysed(&text);
+            assert_eq!(kinds.first().map(String::as_str), Some("create_table"));
+            assert_eq!(
+                errors,
+                [("(".to_string(), never_closed.to_string())],
+                "{depth}"
+            );
+        }
+    }
+
+    #[test]
+    fn unclosed_quotes_comments_and_brackets_give_an_error_and_spare_what_follows() {
+        let after = "\nCREATE TABLE c (id int);\nCOMMENT ON TABLE c IS 'c';\n";
+        for (broken, covered, message) in [
+            (
+                "CREATE TABLE a (id int DEFAULT 'x);",
+                "'",
+                "unterminated string started at 1:32; add the closing `'`",
+            ),
+            (
+                "CREATE TABLE a (id int DEFAULT E'x\\');",
+                "E",
+                "string opened here is never closed; add the closing `'`",
+            ),
+            (
+                "CREATE TABLE \"a (id int);",
+                "\"a (id int);",
+                "unterminated quoted identifier started at 1:14; add the closing `\"`",
+            ),
+            (
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1;",
+                "$$",
+                "unterminated dollar-quoted string started at 1:49; add the closing `$$`",
+            ),
+            (
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1;",
+                "$",
+                "unterminated dollar-quoted string started at 1:49; add the closing `$body$`",
+            ),
+            (
+                "CREATE TABLE a (id int); /* never closed",
+                "/* never closed",
+                "unterminated comment started at 1:26; add `*/`",
+            ),
+            (
+                "CREATE TABLE a (id int[(1));",
+                "[",
+                "`[` opened here is never closed; add the missing `]`",
+            ),
+        ] {
+            let text = format!("{broken}{after}");
+            let (kinds, errors) = analysed(&text);
+            assert_eq!(
+                kinds[kinds.len() - 2..],
+                ["create_table", "comment_statement"],
+                "{broken}: {kinds:?}"
+            );
+            assert_eq!(
+                errors,
+                [(covered.to_string(), message.to_string())],
+                "{broken}"
+            );
+        }
+    }
+
+    /// Dollar-quoted bodies and strings hold `CREATE` lines at column 0, and COPY data
+    /// unbalanced brackets: a valid text is never cut.
+    #[test]
+    fn valid_text_with_statement_lines_inside_tokens_is_not_cut() {
+        let text = "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n\
+            EXECUTE 'CREATE TABLE x (';\nEND\n$$;\nCOMMENT ON FUNCTION f() IS 'one\n\
+            create a table (';\nCOPY t (a) FROM stdin;\n(1\n\\.\nCREATE TABLE t (a text);\n";
+        let trees = SyntaxTrees::parse(Language::Sql, text);
+        assert!(trees.is_one_part());
+        assert!(trees.syntax_errors(&LineIndex::new(text)).is_empty());
+    }
+
+    /// Typing a bracket that is never closed, then more, then closing it: the trees follow
+    /// the cut as a fresh parse does.
+    #[test]
+    fn edits_that_make_and_remove_a_cut_end_as_a_fresh_parse() {
+        let mut text: String = (0..600)
+            .map(|i| format!("CREATE TABLE t{i} (id bigint PRIMARY KEY, note text);\n"))
+            .collect();
+        let mut trees = SyntaxTrees::parse(Language::Sql, &text);
+        let at = text.find("t300").unwrap_or(0) - 1;
+        for (start, end, new) in [
+            (at, at, "((((((((((((("),
+            (at + 13, at + 13, "\r"),
+            (at, at + 13, ""),
+            (at, at, "'"),
+            (at, at + 1, ""),
+            (10, 10, "x"),
+        ] {
+            trees = edited(&trees, &mut text, start, end, new);
+            let fresh = SyntaxTrees::parse(Language::Sql, &text);
+            assert_eq!(
+                summary(&trees, &text),
+                summary(&fresh, &text),
+                "after {new:?}"
+            );
+            assert_eq!(trees.is_one_part(), fresh.is_one_part());
+        }
+        assert!(trees.is_one_part());
+    }
+
+    /// What the parser expected is read from a fresh parse: an incremental one keeps tokens of
+    /// the text before the edit with the parse state they had then.
+    #[test]
+    fn what_was_expected_does_not_depend_on_the_edits_before() {
+        let mut text = String::from(
+            "ALTER TABLE post\n    DROP COLUMN federation_pending;\n\n\
+             ALTER TABLE comment\n    DROP COLUMN federation_pending;\n",
+        );
+        let mut trees = SyntaxTrees::parse(Language::Sql, &text);
+        let second = text.rfind("MN federat").unwrap_or(0);
+        let end = text.len() - 9;
+        for (start, end, new) in [(second, second + 10, "\n"), (end - 3, end, "")] {
+            trees = edited(&trees, &mut text, start, end, new);
+            let fresh = SyntaxTrees::parse(Language::Sql, &text);
+            assert_eq!(messages(&trees, &text), messages(&fresh, &text), "{text:?}");
+        }
+        assert!(text.ends_with("DROP COLU\nion_pendin"), "{text:?}");
     }
 
     #[test]
@@ -664,8 +1173,8 @@ mod tests {
         let changed = TextRange::new(100, 15_000);
         let (next, _) = trees.reparse(&text, &[first, second], changed, -9);
         assert_eq!(
-            summary(&next),
-            summary(&SyntaxTrees::parse(Language::Sql, &text))
+            summary(&next, &text),
+            summary(&SyntaxTrees::parse(Language::Sql, &text), &text)
         );
         assert_eq!(next.node_at(text.len() - 3).map(|n| n.kind()), Some(")"));
         for offset in [0, 99, 100, 5_000, text.len() - 3, text.len()] {

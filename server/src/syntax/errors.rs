@@ -17,6 +17,63 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+/// A syntax error as found in a tree. A position its message names is kept as an offset and
+/// written as line:column only when the error is read, so that it moves with the text above it
+/// whatever the edits that moved it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundError {
+    pub range: TextRange,
+    message: String,
+    /// Where in `message` the position goes, and the offset it names.
+    at: Option<(usize, u32)>,
+}
+
+impl FoundError {
+    pub fn new(range: TextRange, message: String) -> FoundError {
+        FoundError {
+            range,
+            message,
+            at: None,
+        }
+    }
+
+    /// A message naming the position `offset` between `before` and `after`.
+    fn naming(range: TextRange, before: &str, offset: usize, after: &str) -> FoundError {
+        FoundError {
+            range,
+            message: format!("{before}{after}"),
+            at: Some((before.len(), offset as u32)),
+        }
+    }
+
+    /// Whether the message names a position (where a quote or bracket was opened).
+    pub fn names_position(&self) -> bool {
+        self.at.is_some()
+    }
+
+    /// The same error with its offsets moved by `delta` bytes (negative: towards the start).
+    pub fn moved(&self, delta: i64) -> FoundError {
+        let shift = |offset: u32| u32::try_from(i64::from(offset) + delta).unwrap_or(0);
+        FoundError {
+            range: TextRange::new(shift(self.range.start()), shift(self.range.end())),
+            message: self.message.clone(),
+            at: self.at.map(|(index, offset)| (index, shift(offset))),
+        }
+    }
+
+    /// The error with its message written out; `lines` indexes the text its offsets are in.
+    pub fn render(&self, lines: &LineIndex) -> SyntaxError {
+        let mut message = self.message.clone();
+        if let Some((index, offset)) = self.at {
+            message.insert_str(index, &position(lines, offset as usize));
+        }
+        SyntaxError {
+            range: self.range,
+            message,
+        }
+    }
+}
+
 /// Expected-token lists longer than this are not spelled out.
 const MAX_EXPECTED: usize = 6;
 
@@ -29,7 +86,11 @@ pub fn syntax_errors(language: Language, tree: &Tree, text: &str) -> Vec<SyntaxE
         more = cursor.goto_next_sibling();
         Some(at)
     });
+    let lines = LineIndex::new(text);
     errors_of(language, statements, text)
+        .iter()
+        .map(|error| error.render(&lines))
+        .collect()
 }
 
 /// The syntax errors of the top-level statements of `tree` that start in `range`.
@@ -38,7 +99,7 @@ pub fn syntax_errors_in(
     tree: &Tree,
     text: &str,
     range: TextRange,
-) -> Vec<SyntaxError> {
+) -> Vec<FoundError> {
     let mut cursor = tree.walk();
     let mut statements = Vec::new();
     if cursor
@@ -66,21 +127,18 @@ fn errors_of<'t>(
     language: Language,
     statements: impl Iterator<Item = TreeCursor<'t>>,
     text: &str,
-) -> Vec<SyntaxError> {
+) -> Vec<FoundError> {
     let mut errors = Vec::new();
-    let mut lines: Option<LineIndex> = None;
     for mut at in statements {
         let statement = at.node();
         if statement.kind() == "block_comment" {
             if !text[statement.byte_range()].ends_with("*/") || statement.byte_range().len() < 4 {
-                let lines = lines.get_or_insert_with(|| LineIndex::new(text));
-                errors.push(SyntaxError {
-                    range: first_line(statement, text),
-                    message: format!(
-                        "unterminated comment started at {}; add `*/`",
-                        position(lines, statement.start_byte())
-                    ),
-                });
+                errors.push(FoundError::naming(
+                    first_line(statement, text),
+                    "unterminated comment started at ",
+                    statement.start_byte(),
+                    "; add `*/`",
+                ));
             }
             continue;
         }
@@ -93,8 +151,7 @@ fn errors_of<'t>(
         if !goto_first(&mut at, |c| c.node().is_error() || c.node().is_missing()) {
             continue;
         }
-        let lines = lines.get_or_insert_with(|| LineIndex::new(text));
-        errors.push(describe(language, &at, text, lines));
+        errors.push(describe(language, &at, text));
     }
     errors
 }
@@ -160,7 +217,7 @@ const STATEMENT_VERBS: &[&str] = &[
 
 /// A statement the grammar took as generic whose first word starts no PostgreSQL statement
 /// (`CREAT TABLE ...`).
-fn unknown_verb(statement: Node, text: &str) -> Option<SyntaxError> {
+fn unknown_verb(statement: Node, text: &str) -> Option<FoundError> {
     if statement.kind() != "generic_statement" {
         return None;
     }
@@ -179,10 +236,7 @@ fn unknown_verb(statement: Node, text: &str) -> Option<SyntaxError> {
             closest.to_ascii_uppercase()
         ));
     }
-    Some(SyntaxError {
-        range: range(verb),
-        message,
-    })
+    Some(FoundError::new(range(verb), message))
 }
 
 /// Pre-order walk of the cursor's node and its descendants, leaving the cursor at the first
@@ -211,23 +265,20 @@ fn goto_first(cursor: &mut TreeCursor, mut wanted: impl FnMut(&TreeCursor) -> bo
     }
 }
 
-fn describe(language: Language, at: &TreeCursor, text: &str, lines: &LineIndex) -> SyntaxError {
+fn describe(language: Language, at: &TreeCursor, text: &str) -> FoundError {
     let error = at.node();
     if error.is_missing() {
-        return describe_missing(at, text, lines);
+        return describe_missing(at, text);
     }
     // A character the lexer could not start a token with shows up as a nested ERROR; when it
     // opens a string or quote that never closes, that is the real cause.
     let lexing_failure = descendants(error).skip(1).find(|node| node.is_error());
     if let Some(failure) = lexing_failure
-        && let Some(message) = unterminated(failure.start_byte(), text, lines)
+        && let Some(found) = unterminated(failure, text)
     {
-        return SyntaxError {
-            range: first_line(failure, text),
-            message,
-        };
+        return found;
     }
-    if let Some(message) = unterminated_leaf(error, text, lines) {
+    if let Some(message) = unterminated_leaf(error, text) {
         return message;
     }
     if let Some(message) = incomplete_statement(at, text) {
@@ -243,31 +294,25 @@ fn describe(language: Language, at: &TreeCursor, text: &str, lines: &LineIndex) 
     if let Some(message) = list_punctuation(at, &unexpected_at, text) {
         return message;
     }
-    if let Some(message) = unterminated(unexpected.start_byte(), text, lines)
-        && unexpected.is_error()
+    if unexpected.is_error()
+        && let Some(found) = unterminated(unexpected, text)
     {
-        return SyntaxError {
-            range: first_line(unexpected, text),
-            message,
-        };
+        return found;
     }
     let mut message = if token.is_empty() {
         "unexpected end of the statement".to_string()
     } else {
         format!("unexpected `{}`", shorten(token))
     };
-    if let Some(expected) = expected_before(language, error, &unexpected_at) {
+    if let Some(expected) = expected_before(language, error, &unexpected_at, text) {
         message.push_str("; expected ");
         message.push_str(&expected);
     }
-    SyntaxError {
-        range: first_line(unexpected, text),
-        message,
-    }
+    FoundError::new(first_line(unexpected, text), message)
 }
 
 /// A quote inside the error that never closes, whatever token the parser stopped at.
-fn unterminated_leaf(error: Node, text: &str, lines: &LineIndex) -> Option<SyntaxError> {
+fn unterminated_leaf(error: Node, text: &str) -> Option<FoundError> {
     descendants(error)
         .filter(|n| n.child_count() == 0)
         .find_map(|leaf| {
@@ -277,17 +322,13 @@ fn unterminated_leaf(error: Node, text: &str, lines: &LineIndex) -> Option<Synta
             if closed {
                 return None;
             }
-            let message = unterminated(leaf.start_byte(), text, lines)?;
-            Some(SyntaxError {
-                range: first_line(leaf, text),
-                message,
-            })
+            unterminated(leaf, text)
         })
 }
 
 /// A statement the parser could not start a structure for (`CREATE INDEX ON t;`): the tokens
 /// it gave up after, and the one it stopped at.
-fn incomplete_statement(at: &TreeCursor, text: &str) -> Option<SyntaxError> {
+fn incomplete_statement(at: &TreeCursor, text: &str) -> Option<FoundError> {
     // Only an error that is a whole top-level statement or one of its children.
     if at.depth() >= 2 {
         return None;
@@ -318,17 +359,17 @@ fn incomplete_statement(at: &TreeCursor, text: &str) -> Option<SyntaxError> {
     let statement = head.join(" ").to_ascii_uppercase();
     let last_text = shorten(&text[last.byte_range()]);
     match next_leaf(&last_at) {
-        Some(stop) if stop.start_byte() >= error.end_byte() => Some(SyntaxError {
-            range: first_line(stop, text),
-            message: format!(
+        Some(stop) if stop.start_byte() >= error.end_byte() => Some(FoundError::new(
+            first_line(stop, text),
+            format!(
                 "incomplete `{statement}` statement: unexpected `{}` after `{last_text}`",
                 shorten(&text[stop.byte_range()])
             ),
-        }),
-        _ => Some(SyntaxError {
-            range: first_line(last, text),
-            message: format!("incomplete `{statement}` statement: it ends after `{last_text}`"),
-        }),
+        )),
+        _ => Some(FoundError::new(
+            first_line(last, text),
+            format!("incomplete `{statement}` statement: it ends after `{last_text}`"),
+        )),
     }
 }
 
@@ -337,29 +378,17 @@ const TRAILING_COMMA: &str = "trailing `,` before `)`; remove it";
 
 /// Commas and parentheses that do not fit a list: `a,, b`, `a, b,)`, `(a b)` where an element
 /// lacks its comma, `(a))`.
-fn list_punctuation(
-    at: &TreeCursor,
-    unexpected_at: &TreeCursor,
-    text: &str,
-) -> Option<SyntaxError> {
+fn list_punctuation(at: &TreeCursor, unexpected_at: &TreeCursor, text: &str) -> Option<FoundError> {
     let error = at.node();
     let unexpected = unexpected_at.node();
     let token = &text[unexpected.byte_range()];
     let leaf_text = |leaf: Option<Node>| leaf.map(|l| &text[l.byte_range()]);
-    let message = |message: &str| {
-        Some(SyntaxError {
-            range: range(unexpected),
-            message: message.to_string(),
-        })
-    };
+    let message = |message: &str| Some(FoundError::new(range(unexpected), message.to_string()));
     // Reported on the first of the two commas, whichever one the parser stopped at.
     if token == ","
         && let Some(first) = previous_leaf(unexpected_at).filter(|p| &text[p.byte_range()] == ",")
     {
-        return Some(SyntaxError {
-            range: range(first),
-            message: TWO_COMMAS.to_string(),
-        });
+        return Some(FoundError::new(range(first), TWO_COMMAS.to_string()));
     }
     if token == "," && leaf_text(next_leaf(unexpected_at)) == Some(",") {
         return message(TWO_COMMAS);
@@ -411,19 +440,19 @@ fn list_punctuation(
             .any(|child| child.kind() == next.kind());
     if same_kind && !next.is_error() {
         let start = first_leaf(next);
-        return Some(SyntaxError {
-            range: first_line(start, text),
-            message: format!(
+        return Some(FoundError::new(
+            first_line(start, text),
+            format!(
                 "missing `,` before `{}`",
                 shorten(&text[start.byte_range()])
             ),
-        });
+        ));
     }
     None
 }
 
 /// A clause keyword with nothing after it (`DEFAULT)`, `NOT,`): what it needs.
-fn incomplete_clause(error: Node, unexpected_at: &TreeCursor, text: &str) -> Option<SyntaxError> {
+fn incomplete_clause(error: Node, unexpected_at: &TreeCursor, text: &str) -> Option<FoundError> {
     let unexpected = unexpected_at.node();
     let word = text[unexpected.byte_range()].to_ascii_uppercase();
     let needs = match word.as_str() {
@@ -442,13 +471,13 @@ fn incomplete_clause(error: Node, unexpected_at: &TreeCursor, text: &str) -> Opt
     if !only_word || !matches!(next_text, ")" | "," | ";") {
         return None;
     }
-    Some(SyntaxError {
-        range: range(unexpected),
-        message: format!("`{word}` needs {needs} before `{next_text}`"),
-    })
+    Some(FoundError::new(
+        range(unexpected),
+        format!("`{word}` needs {needs} before `{next_text}`"),
+    ))
 }
 
-fn describe_missing(missing_at: &TreeCursor, text: &str, lines: &LineIndex) -> SyntaxError {
+fn describe_missing(missing_at: &TreeCursor, text: &str) -> FoundError {
     let missing = missing_at.node();
     let kind = missing.kind();
     // Point at the token after which something is missing: a zero-width range is hard to see.
@@ -460,16 +489,10 @@ fn describe_missing(missing_at: &TreeCursor, text: &str, lines: &LineIndex) -> S
     if &text[anchor.byte_range()] == "," && kind != ")" {
         match (next, next_text) {
             (_, Some(",")) => {
-                return SyntaxError {
-                    range: at,
-                    message: TWO_COMMAS.to_string(),
-                };
+                return FoundError::new(at, TWO_COMMAS.to_string());
             }
             (_, Some(")")) => {
-                return SyntaxError {
-                    range: at,
-                    message: TRAILING_COMMA.to_string(),
-                };
+                return FoundError::new(at, TRAILING_COMMA.to_string());
             }
             _ => {}
         }
@@ -478,22 +501,21 @@ fn describe_missing(missing_at: &TreeCursor, text: &str, lines: &LineIndex) -> S
         ")" | "]" => {
             let open = if kind == ")" { "(" } else { "[" };
             let mut parent = missing_at.clone();
-            match parent
+            let opened = parent
                 .goto_parent()
                 .then(|| parent.node())
-                .and_then(|parent| Some((parent, opening_token(parent, open)?)))
-            {
-                Some((parent, opening)) => format!(
-                    "missing `{kind}` to close {} opened at {}",
-                    construct(parent.kind()).unwrap_or(if kind == ")" {
-                        "the `(`"
-                    } else {
-                        "the `[`"
-                    }),
-                    position(lines, opening.start_byte())
-                ),
-                None => format!("missing `{kind}`"),
-            }
+                .and_then(|parent| Some((parent, opening_token(parent, open)?)));
+            let Some((parent, opening)) = opened else {
+                return FoundError::new(at, format!("missing `{kind}`"));
+            };
+            let what =
+                construct(parent.kind()).unwrap_or(if kind == ")" { "the `(`" } else { "the `[`" });
+            return FoundError::naming(
+                at,
+                &format!("missing `{kind}` to close {what} opened at "),
+                opening.start_byte(),
+                "",
+            );
         }
         ";" => "missing `;` at the end of the statement".to_string(),
         "newline" => "expected a line break before the next member".to_string(),
@@ -507,20 +529,27 @@ fn describe_missing(missing_at: &TreeCursor, text: &str, lines: &LineIndex) -> S
         other if missing.is_named() => format!("missing {}", other.replace('_', " ")),
         other => format!("missing `{other}`"),
     };
-    SyntaxError { range: at, message }
+    FoundError::new(at, message)
 }
 
-/// Messages for tokens that did not lex because they never end.
-fn unterminated(start: usize, text: &str, lines: &LineIndex) -> Option<String> {
-    let at = position(lines, start);
+/// The error of a token that did not lex because it never ends, at `node`.
+fn unterminated(node: Node, text: &str) -> Option<FoundError> {
+    let start = node.start_byte();
+    let at = |before: &str, after: &str| {
+        Some(FoundError::naming(
+            first_line(node, text),
+            before,
+            start,
+            after,
+        ))
+    };
     let first = text[start..].chars().next()?;
     match first {
-        '\'' => Some(format!(
-            "unterminated string started at {at}; add the closing `'`"
-        )),
-        '"' => Some(format!(
-            "unterminated quoted identifier started at {at}; add the closing `\"`"
-        )),
+        '\'' => at("unterminated string started at ", "; add the closing `'`"),
+        '"' => at(
+            "unterminated quoted identifier started at ",
+            "; add the closing `\"`",
+        ),
         '$' => {
             let rest = &text[start + 1..];
             let tag_len = rest
@@ -528,9 +557,10 @@ fn unterminated(start: usize, text: &str, lines: &LineIndex) -> Option<String> {
                 .unwrap_or(rest.len());
             if rest[tag_len..].starts_with('$') && !rest.starts_with(|c: char| c.is_ascii_digit()) {
                 let tag = &text[start..start + tag_len + 2];
-                Some(format!(
-                    "unterminated dollar-quoted string started at {at}; add the closing `{tag}`"
-                ))
+                at(
+                    "unterminated dollar-quoted string started at ",
+                    &format!("; add the closing `{tag}`"),
+                )
             } else {
                 None
             }
@@ -540,11 +570,36 @@ fn unterminated(start: usize, text: &str, lines: &LineIndex) -> Option<String> {
 }
 
 /// What the parser would have accepted instead of `unexpected`, when that is a short list.
-fn expected_before(language: Language, error: Node, unexpected: &TreeCursor) -> Option<String> {
+///
+/// The parse state is read from a fresh parse of the statement up to the token before: a tree
+/// parsed incrementally may hold that token from an earlier version of the text, with the state
+/// it was parsed in then.
+fn expected_before(
+    language: Language,
+    error: Node,
+    unexpected: &TreeCursor,
+    text: &str,
+) -> Option<String> {
     let previous =
         previous_leaf(unexpected).filter(|leaf| leaf.end_byte() <= error.start_byte())?;
+    let mut statement = unexpected.clone();
+    while statement.depth() > 1 {
+        statement.goto_parent();
+    }
+    let statement = statement.node();
+    let prefix = tree_sitter::Range {
+        start_byte: statement.start_byte(),
+        end_byte: previous.end_byte(),
+        start_point: statement.start_position(),
+        end_point: previous.end_position(),
+    };
+    let tree = super::parse_range(language, text, None, prefix);
+    let reparsed = tree
+        .root_node()
+        .descendant_for_byte_range(previous.start_byte(), previous.end_byte())
+        .filter(|leaf| leaf.byte_range() == previous.byte_range())?;
     let ts_language = language.tree_sitter();
-    let state = previous.next_parse_state();
+    let state = reparsed.next_parse_state();
     let mut names: Vec<String> = Vec::new();
     for symbol in ts_language.lookahead_iterator(state)? {
         if !ts_language.node_kind_is_visible(symbol) || symbol == 0 {

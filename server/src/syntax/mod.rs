@@ -5,6 +5,7 @@
 mod chunks;
 mod errors;
 pub mod highlight;
+mod resync;
 
 use hashbrown::HashMap;
 use std::cell::RefCell;

@@ -1308,11 +1308,9 @@ mod tests {
 
     /// A change replacing bytes `start..end` of `text`, in UTF-16 positions as an editor sends.
     fn replace(text: &mut String, start: usize, end: usize, new: &str) -> TextChange {
-        let position = |offset: usize| {
-            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-            let line = text[..line_start].matches('\n').count() as u32;
-            LineCol::new(line, text[line_start..offset].encode_utf16().count() as u32)
-        };
+        // Lines as LSP counts them: a lone `\r` ends one too.
+        let lines = LineIndex::new(text);
+        let position = |offset: usize| lines.line_col(offset as u32, PositionEncoding::Utf16);
         let range = Some((position(start), position(end)));
         text.replace_range(start..end, new);
         TextChange {
@@ -1371,6 +1369,14 @@ mod tests {
             ("timestamp😀", "timestamptz"),
             ("-- é中😀\r\n", ""),
             ("CREATE INDEX", "CREATE TABLE c (x int); CREATE INDEX"),
+            // Brackets never closed cut the text before the next statement line; a lone `\r`
+            // above moves the line a message names; closing them joins the parts again.
+            (
+                "CREATE TABLE c (x int);",
+                "CREATE TABLE c (x int CHECK ((((((((((((\r\nCREATE TABLE d (y int);",
+            ),
+            ("CREATE TABLE a", "\rCREATE TABLE a"),
+            ("((((((((((((\r\n", "x > 0));\r\n"),
         ];
         for (version, (old, new)) in steps.into_iter().enumerate() {
             let start = text.find(old).unwrap();

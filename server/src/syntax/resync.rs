@@ -1,0 +1,568 @@
+//! Where the parser resynchronises after a bracket, quote or comment that is never closed.
+//!
+//! Tree-sitter's error recovery gives up on a text with many unclosed brackets (the cost of
+//! each recovery grows with the depth) and swallows the statements after them, and a quote
+//! that never ends takes the rest of the file. A lexical scan (strings, quoted identifiers,
+//! dollar quotes, comments, brackets, COPY data) finds the openers that no later text closes;
+//! the text is then cut at the first line after such an opener that plainly starts a new
+//! statement (`CREATE ...`, `ALTER TABLE`, `COMMENT ON`... at column 0) and each part is parsed
+//! on its own. A valid text has no opener that is never closed, so it is never cut.
+
+use crate::text::TextRange;
+
+/// What opens a token or a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opener {
+    Parenthesis,
+    Bracket,
+    String,
+    QuotedIdentifier,
+    /// A dollar quote, with the length of its tag (`$body$` is 6).
+    Dollar(u32),
+    Comment,
+}
+
+/// An opener that is never closed: what it is and where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unclosed {
+    pub opener: Opener,
+    pub at: u32,
+}
+
+impl Unclosed {
+    /// The range of the opening token.
+    pub fn range(self) -> TextRange {
+        let len = match self.opener {
+            Opener::Dollar(tag) => tag,
+            Opener::Comment => 2,
+            _ => 1,
+        };
+        TextRange::new(self.at, self.at + len)
+    }
+
+    /// What is wrong and what to do.
+    pub fn message(self, text: &str) -> String {
+        match self.opener {
+            Opener::Parenthesis => "`(` opened here is never closed; add the missing `)`".into(),
+            Opener::Bracket => "`[` opened here is never closed; add the missing `]`".into(),
+            Opener::String => "string opened here is never closed; add the closing `'`".into(),
+            Opener::QuotedIdentifier => {
+                "quoted identifier opened here is never closed; add the closing `\"`".into()
+            }
+            Opener::Dollar(_) => {
+                let range = self.range();
+                let tag = text
+                    .get(range.start() as usize..range.end() as usize)
+                    .unwrap_or("$$");
+                format!("dollar-quoted string opened here is never closed; add the closing `{tag}`")
+            }
+            Opener::Comment => "comment opened here is never closed; add `*/`".into(),
+        }
+    }
+}
+
+/// A part of the text parsed on its own: up to `end`, with the innermost opener in it that is
+/// never closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub end: u32,
+    pub unclosed: Option<Unclosed>,
+}
+
+/// What the scan meets, in text order.
+#[derive(Clone, Copy)]
+enum Event {
+    Open(Opener, u32),
+    Close(Opener),
+    /// A line that plainly starts a statement.
+    StatementLine(u32),
+    /// A quote or comment that never ends.
+    Unterminated(Opener, u32),
+}
+
+/// The parts of `text`, in order; the last ends at the end of the text. One part unless an
+/// opener is never closed and a statement line follows it.
+pub fn segments(text: &str) -> Vec<Segment> {
+    let events = scan(text);
+    // First pass: which openers are closed (tokens that never end are not).
+    let mut closed = vec![false; events.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (index, event) in events.iter().enumerate() {
+        match *event {
+            Event::Open(..) => stack.push(index),
+            Event::Close(kind) => {
+                if let Some(&top) = stack.last()
+                    && matches!(events[top], Event::Open(open, _) if open == kind)
+                {
+                    closed[top] = true;
+                    stack.pop();
+                }
+            }
+            Event::StatementLine(_) => {}
+            Event::Unterminated(..) => stack.clear(),
+        }
+    }
+    // Second pass: cut at a statement line while an opener that is never closed is open. The
+    // matching agrees with the first pass for every opener after the last cut.
+    let mut parts = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let innermost_unclosed = |open: &[usize]| {
+        let count = open.iter().take_while(|&&index| !closed[index]).count();
+        let index = *open.get(count.checked_sub(1)?)?;
+        match events[index] {
+            Event::Open(opener, at) | Event::Unterminated(opener, at) => {
+                Some(Unclosed { opener, at })
+            }
+            _ => None,
+        }
+    };
+    for (index, event) in events.iter().enumerate() {
+        match *event {
+            Event::Open(..) => open.push(index),
+            Event::Close(kind) => {
+                if let Some(&top) = open.last()
+                    && matches!(events[top], Event::Open(opener, _) if opener == kind)
+                {
+                    open.pop();
+                }
+            }
+            Event::StatementLine(at) => {
+                if let Some(unclosed) = innermost_unclosed(&open) {
+                    parts.push(Segment {
+                        end: at,
+                        unclosed: Some(unclosed),
+                    });
+                    open.clear();
+                }
+            }
+            Event::Unterminated(..) => open.push(index),
+        }
+    }
+    parts.push(Segment {
+        end: text.len() as u32,
+        unclosed: innermost_unclosed(&open),
+    });
+    parts
+}
+
+/// The bytes the scan looks at; it skips the others.
+const SPECIAL: [bool; 256] = {
+    let mut special = [false; 256];
+    let bytes = b"\n'\"$()[];-/";
+    let mut i = 0;
+    while i < bytes.len() {
+        special[bytes[i] as usize] = true;
+        i += 1;
+    }
+    special
+};
+
+/// The events of a lexical scan of `text`.
+fn scan(text: &str) -> Vec<Event> {
+    let bytes = text.as_bytes();
+    let mut events = Vec::new();
+    let mut i = 0;
+    // Where the current statement started, to find `COPY ... FROM stdin;` at its `;`.
+    let mut statement_start: Option<usize> = None;
+    let mut line_start = true;
+    while i < bytes.len() {
+        if line_start {
+            line_start = false;
+            if starts_statement(&bytes[i..]) {
+                events.push(Event::StatementLine(i as u32));
+            }
+            if bytes[i] == b'\\' {
+                // A psql meta-command: the line is not SQL.
+                i = line_end(bytes, i);
+                continue;
+            }
+        }
+        let byte = bytes[i];
+        if !SPECIAL[byte as usize] {
+            // Most of a text: words and spaces, skipped at once.
+            if statement_start.is_none() && !byte.is_ascii_whitespace() {
+                statement_start = Some(i);
+            }
+            i += 1;
+            while i < bytes.len() && !SPECIAL[bytes[i] as usize] {
+                i += 1;
+            }
+            continue;
+        }
+        let comment = matches!(
+            (byte, bytes.get(i + 1)),
+            (b'-', Some(b'-')) | (b'/', Some(b'*'))
+        );
+        if statement_start.is_none() && !byte.is_ascii_whitespace() && !comment {
+            statement_start = Some(i);
+        }
+        let token_end = match byte {
+            b'\n' => {
+                line_start = true;
+                i += 1;
+                continue;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => Some(line_end(bytes, i)),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => block_comment_end(bytes, i),
+            b'\'' => {
+                let escapes = i > 0
+                    && matches!(bytes[i - 1], b'e' | b'E')
+                    && !bytes.get(i.wrapping_sub(2)).is_some_and(|b| is_word(*b));
+                string_end(bytes, i, escapes)
+            }
+            b'"' => quoted_identifier_end(bytes, i),
+            b'$' if i == 0 || !is_word(bytes[i - 1]) => match dollar_tag(bytes, i) {
+                Some(tag) => dollar_end(text, i, tag),
+                None => Some(i + 1),
+            },
+            b'(' | b'[' => {
+                let opener = if byte == b'(' {
+                    Opener::Parenthesis
+                } else {
+                    Opener::Bracket
+                };
+                events.push(Event::Open(opener, i as u32));
+                Some(i + 1)
+            }
+            b')' => {
+                events.push(Event::Close(Opener::Parenthesis));
+                Some(i + 1)
+            }
+            b']' => {
+                events.push(Event::Close(Opener::Bracket));
+                Some(i + 1)
+            }
+            b';' => {
+                let statement = &text[statement_start.take().unwrap_or(i)..i];
+                if is_copy_from_stdin(statement) {
+                    // The data lines end with a line `\.`.
+                    Some(text[i..].find("\n\\.").map_or(text.len(), |at| i + at + 3))
+                } else {
+                    Some(i + 1)
+                }
+            }
+            _ => Some(i + 1),
+        };
+        match token_end {
+            Some(end) => {
+                // Lines that start inside a token are no statement lines; a line comment ends
+                // with its line.
+                line_start = bytes[end - 1] == b'\n';
+                i = end;
+            }
+            None => {
+                let opener = match byte {
+                    b'\'' => Opener::String,
+                    b'"' => Opener::QuotedIdentifier,
+                    b'/' => Opener::Comment,
+                    _ => Opener::Dollar(dollar_tag(bytes, i).unwrap_or(2) as u32),
+                };
+                let at = match opener {
+                    // `E'...`: the token starts at the `E`.
+                    Opener::String
+                        if i > 0
+                            && matches!(bytes[i - 1], b'e' | b'E')
+                            && !bytes.get(i.wrapping_sub(2)).is_some_and(|b| is_word(*b)) =>
+                    {
+                        i - 1
+                    }
+                    _ => i,
+                };
+                let resume = next_statement_line(bytes, i);
+                events.push(Event::Unterminated(opener, at as u32));
+                match resume {
+                    Some(next) => {
+                        i = next;
+                        statement_start = None;
+                        line_start = true;
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    events
+}
+
+fn is_word(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+}
+
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |at| from + at + 1)
+}
+
+/// The end of a (nested) block comment starting at `from`, if it ends.
+fn block_comment_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = from;
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The end of a string starting at `from`: a doubled quote stays inside; with `escapes`
+/// (`E'...'`) so does a quote after a backslash. As the grammar's scanner has it, a string
+/// never runs into a line that starts a DDL statement, nor after a line ending with `;` into
+/// one that starts with a statement word: it is then unterminated.
+fn string_end(bytes: &[u8], from: usize, escapes: bool) -> Option<usize> {
+    let mut i = from + 1;
+    // The last character that is neither a space nor a line break.
+    let mut last = b'\'';
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if escapes && byte == b'\\' {
+            i += 2;
+            continue;
+        }
+        if byte == b'\'' {
+            if bytes.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return Some(i + 1);
+        }
+        if byte == b'\n' {
+            let line = &bytes[i + 1..];
+            if starts_ddl(line) || last == b';' && starts_with_statement_word(line) {
+                return None;
+            }
+            if !line.starts_with(b"--") {
+                last = b'\n';
+            }
+        } else if !byte.is_ascii_whitespace() {
+            last = byte;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The end of a quoted identifier starting at `from`: a doubled quote stays inside.
+fn quoted_identifier_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from + 1;
+    while i < bytes.len() {
+        if bytes[i] == b'"' {
+            if bytes.get(i + 1) != Some(&b'"') {
+                return Some(i + 1);
+            }
+            i += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The length of the dollar-quote tag at `from` (`$$`, `$body$`), if one starts there.
+fn dollar_tag(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = &bytes[from + 1..];
+    let name = rest.iter().take_while(|&&b| is_word(b)).count();
+    if rest.first().is_some_and(u8::is_ascii_digit) || rest.get(name) != Some(&b'$') {
+        return None;
+    }
+    Some(name + 2)
+}
+
+fn dollar_end(text: &str, from: usize, tag: usize) -> Option<usize> {
+    let delimiter = &text[from..from + tag];
+    let body = from + tag;
+    text[body..]
+        .find(delimiter)
+        .map(|at| body + at + delimiter.len())
+}
+
+/// The start of the first line after `from` that starts a statement.
+fn next_statement_line(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    loop {
+        i = line_end(bytes, i);
+        if i >= bytes.len() {
+            return None;
+        }
+        if starts_statement(&bytes[i..]) {
+            return Some(i);
+        }
+    }
+}
+
+/// The first two words of a line.
+fn first_words(line: &[u8]) -> (&[u8], &[u8]) {
+    fn word(text: &[u8]) -> &[u8] {
+        let len = text.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        let ends = text.get(len).is_none_or(|b| b.is_ascii_whitespace());
+        if ends { &text[..len] } else { &text[..0] }
+    }
+    let first = word(line);
+    let rest = &line[first.len()..];
+    let spaces = rest
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    (first, word(&rest[spaces..]))
+}
+
+fn is(word: &[u8], keyword: &str) -> bool {
+    word.eq_ignore_ascii_case(keyword.as_bytes())
+}
+
+/// Whether a line starts with the first words of a DDL statement, which never continue the
+/// statement before it (`CREATE` and an object, `COMMENT ON`, `ALTER TABLE`, `DROP TABLE`), as
+/// the grammar's scanner reads them.
+fn starts_ddl(line: &[u8]) -> bool {
+    const OBJECTS: &[&str] = &[
+        "TABLE",
+        "INDEX",
+        "UNIQUE",
+        "VIEW",
+        "MATERIALIZED",
+        "FUNCTION",
+        "PROCEDURE",
+        "TRIGGER",
+        "TYPE",
+        "DOMAIN",
+        "SEQUENCE",
+        "SCHEMA",
+        "EXTENSION",
+        "POLICY",
+        "OR",
+        "TEMPORARY",
+        "TEMP",
+        "UNLOGGED",
+        "RULE",
+        "EVENT",
+    ];
+    let (first, second) = first_words(line);
+    is(first, "CREATE") && OBJECTS.iter().any(|object| is(second, object))
+        || is(first, "COMMENT") && is(second, "ON")
+        || (is(first, "ALTER") || is(first, "DROP")) && is(second, "TABLE")
+}
+
+/// Whether a line starts with a word that starts a statement.
+fn starts_with_statement_word(line: &[u8]) -> bool {
+    const WORDS: &[&str] = &[
+        "CREATE", "ALTER", "DROP", "COMMENT", "GRANT", "REVOKE", "INSERT", "UPDATE", "DELETE",
+        "SELECT", "WITH", "SET", "RESET", "COPY", "COMMIT", "START", "ROLLBACK", "TRUNCATE", "DO",
+        "CALL", "REFRESH", "VACUUM", "ANALYZE",
+    ];
+    let (first, _) = first_words(line);
+    WORDS.iter().any(|word| is(first, word))
+}
+
+/// Whether a line plainly starts a statement: the first words of a DDL statement, or `GRANT`
+/// (reserved) or `INSERT INTO` at column 0.
+fn starts_statement(line: &[u8]) -> bool {
+    let (first, second) = first_words(line);
+    starts_ddl(line)
+        || is(first, "GRANT") && !second.is_empty()
+        || is(first, "INSERT") && is(second, "INTO")
+}
+
+/// Whether a statement's text is `COPY ... FROM stdin`, whose data lines follow it.
+fn is_copy_from_stdin(statement: &str) -> bool {
+    let statement = statement.trim_start();
+    let Some(verb) = statement.get(..4) else {
+        return false;
+    };
+    if !verb.eq_ignore_ascii_case("copy") {
+        return false;
+    }
+    let lower = statement.to_ascii_lowercase();
+    let mut words = lower.split_ascii_whitespace();
+    words.any(|word| word == "from") && words.next().is_some_and(|word| word == "stdin")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cuts(text: &str) -> Vec<(u32, Option<(Opener, u32)>)> {
+        segments(text)
+            .into_iter()
+            .map(|s| (s.end, s.unclosed.map(|u| (u.opener, u.at))))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_text_is_one_part() {
+        let text = "CREATE TABLE a (\nid int DEFAULT f((1)),\nb int[] DEFAULT ARRAY[1]\n);\n\
+            CREATE FUNCTION f() RETURNS int AS $body$\nCREATE TABLE x (\n$body$;\n\
+            COMMENT ON TABLE a IS 'it''s\ncreate a table (';\n/* a /* nested */\nCREATE ( */\n\
+            COPY a (id) FROM stdin;\n(1\n\\.\nSELECT E'\\'(', \"a(\", $1;\n";
+        assert_eq!(cuts(text), [(text.len() as u32, None)]);
+    }
+
+    #[test]
+    fn cut_at_the_statement_line_after_an_unclosed_parenthesis() {
+        let text = "SELECT ((((((((((((\nCREATE TABLE c (id int);\n";
+        assert_eq!(
+            cuts(text),
+            [
+                (20, Some((Opener::Parenthesis, 18))),
+                (text.len() as u32, None)
+            ]
+        );
+        // At the end of the text: the innermost opener that is never closed, no cut.
+        assert_eq!(
+            cuts("SELECT ((1) ("),
+            [(13, Some((Opener::Parenthesis, 12)))]
+        );
+    }
+
+    #[test]
+    fn quotes_and_comments_that_never_end() {
+        for (text, opener, at) in [
+            ("SELECT 'a;\nCREATE TABLE c (id int);\n", Opener::String, 7),
+            (
+                "SELECT E'a\\';\nCREATE TABLE c (id int);\n",
+                Opener::String,
+                7,
+            ),
+            (
+                "SELECT \"a;\nCREATE TABLE c (id int);\n",
+                Opener::QuotedIdentifier,
+                7,
+            ),
+            (
+                "SELECT $x$ a;\nCREATE TABLE c (id int);\n",
+                Opener::Dollar(3),
+                7,
+            ),
+            (
+                "SELECT 1; /* a\nCREATE TABLE c (id int);\n",
+                Opener::Comment,
+                10,
+            ),
+        ] {
+            let end = text.find("CREATE").unwrap_or(0) as u32;
+            assert_eq!(
+                cuts(text),
+                [(end, Some((opener, at))), (text.len() as u32, None)],
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_opener_closed_later_is_no_cut() {
+        // The column `alter` and the `CREATE` line inside a closed dollar quote start nothing.
+        let text = "CREATE TABLE a (\nalter int,\nb int\n);\nSELECT (\n$$\nCREATE TABLE x\n$$);\n";
+        assert_eq!(cuts(text), [(text.len() as u32, None)]);
+    }
+}
