@@ -444,3 +444,43 @@ fn folding_and_selection_ranges_in_utf16_over_crlf() {
     assert_eq!(selected.last().map(String::len), Some(POSTS.len()));
     assert!(server.shutdown().success());
 }
+
+#[test]
+fn prisma_map_names_lead_to_their_field_and_model_and_are_among_its_references() {
+    const SCHEMA: &str = "model Kunde {\r\n  id     Int @id\r\n  groesse Int @map(\"körper_größe\")\r\n  @@map(\"kunden\")\r\n}\r\n";
+    let dir = TempDir::new("prisma-map");
+    let uri = file_uri(&dir.write("prisma/schema.prisma", SCHEMA));
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"], true), Value::Null);
+    server.diagnostics(&uri, Value::Null);
+    let text = Text::new(SCHEMA, Encoding::Utf16);
+    let texts = [(uri.as_str(), &text)];
+    let found = server.request(
+        "textDocument/definition",
+        at(&uri, &text, SCHEMA.find("größe").unwrap()),
+    );
+    assert_eq!(described(&found, &texts), ["schema.prisma groesse"]);
+    let found = server.request(
+        "textDocument/definition",
+        at(&uri, &text, SCHEMA.find("kunden").unwrap() + 2),
+    );
+    assert_eq!(described(&found, &texts), ["schema.prisma Kunde"]);
+    let mut params = at(&uri, &text, SCHEMA.find("Kunde").unwrap());
+    params["context"] = json!({ "includeDeclaration": true });
+    let found = server.request("textDocument/references", params);
+    assert_eq!(
+        described(&found, &texts),
+        ["schema.prisma Kunde", "schema.prisma kunden"]
+    );
+    // Renaming at the map name is refused: it is the database's name.
+    let mut params = at(&uri, &text, SCHEMA.find("kunden").unwrap());
+    params["newName"] = json!("clients");
+    let refused = server.request_response("textDocument/rename", params);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("edit the string")),
+        "{refused}"
+    );
+    assert!(server.shutdown().success());
+}

@@ -183,6 +183,43 @@ model Post {
     }
 
     #[test]
+    fn prisma_map_names_lead_to_their_field_or_model() {
+        let schema = "\
+//- prisma/schema.prisma
+model Benutzer {
+  id     Int    @id
+  groesse  Int  @map(\"körper_größe\")
+  email  String @unique @map(name: \"e_mail\")
+  @@map(\"benutzer_tabelle\")
+}
+
+enum Stimmung {
+  GUT @map(\"gut\")
+  @@map(\"stimmung\")
+}
+";
+        let with = |from: &str, to: &str| schema.replacen(from, to, 1);
+        check(
+            &with("\"körper_", "\"kör$0per_"),
+            &["prisma/schema.prisma:3 groesse"],
+        );
+        check(
+            &with("\"e_mail", "\"e_m$0ail"),
+            &["prisma/schema.prisma:4 email"],
+        );
+        check(
+            &with("\"benutzer_tabelle", "\"$0benutzer_tabelle"),
+            &["prisma/schema.prisma:1 Benutzer"],
+        );
+        check(
+            &with("\"stimmung\"", "\"stimmung$0\""),
+            &["prisma/schema.prisma:8 Stimmung"],
+        );
+        // An enum value's map names no object of the schema.
+        check(&with("\"gut", "\"g$0ut"), &[]);
+    }
+
+    #[test]
     fn non_ascii_names_and_crlf_line_ends() {
         let fixture = "CREATE TABLE \"Größe\" (\"Maß\" bigint PRIMARY KEY);\r\n\r\nCREATE TABLE b (g bigint REFERENCES \"Größe\" (\"M$0aß\"));\r\n";
         check(fixture, &["schema.sql:1 \"Maß\""]);

@@ -798,6 +798,101 @@ pub struct Occurrence {
     pub role: Role,
     /// The statement it is in.
     pub statement: TextRange,
+    /// A Prisma `@map`/`@@map` name: the database's name, which renaming the field or model
+    /// keeps.
+    pub mapped: bool,
+}
+
+/// A `@map("…")` (a field's) or `@@map("…")` (a model's or enum's) name in Prisma text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PrismaMap {
+    /// The name inside the quotes.
+    pub range: TextRange,
+    pub block: bool,
+}
+
+/// The map names written in `text[range]`.
+pub(crate) fn prisma_maps(text: &str, range: TextRange) -> Vec<PrismaMap> {
+    let start = range.start() as usize;
+    let Some(region) = text.get(start..range.end() as usize) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (at, _) in region.match_indices("@map(") {
+        let block = region[..at].ends_with('@');
+        let mut rest = region[at + "@map(".len()..].trim_start();
+        if let Some(named) = rest.strip_prefix("name:") {
+            rest = named.trim_start();
+        }
+        let Some(inside) = rest.strip_prefix('"') else {
+            continue;
+        };
+        let Some(len) = inside
+            .find(['"', '\n'])
+            .filter(|&i| inside[i..].starts_with('"'))
+        else {
+            continue;
+        };
+        let open = start + (region.len() - inside.len());
+        found.push(PrismaMap {
+            range: TextRange::new(open as u32, (open + len) as u32),
+            block,
+        });
+    }
+    found
+}
+
+/// The line of `text` holding `offset`.
+fn line_around(text: &str, offset: u32) -> TextRange {
+    let at = (offset as usize).min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    TextRange::new(start as u32, end as u32)
+}
+
+/// The map names that name what a Prisma mention creates: a field's `@map` on its line, a
+/// model's or enum's `@@map` in its block.
+fn maps_of(text: &str, statement: &PlacedStatement, mention: &Mention) -> Vec<PrismaMap> {
+    let (region, block) = match mention.what {
+        What::Table(Scope::Created(_)) | What::TypeName(_) => (statement.range(), true),
+        What::Column(Scope::Created(_), _) => (
+            line_around(text, statement.absolute(mention.range).start()),
+            false,
+        ),
+        _ => return Vec::new(),
+    };
+    let mut maps = prisma_maps(text, region);
+    maps.retain(|m| m.block == block);
+    maps
+}
+
+/// The Prisma mention a map name at `offset` stands for.
+fn mapped_at<'s>(
+    file: &FileView,
+    statement: &'s PlacedStatement,
+    offset: u32,
+) -> Option<(Mention<'s>, TextRange)> {
+    let text = &*file.data.text;
+    let map = prisma_maps(text, line_around(text, offset))
+        .into_iter()
+        .find(|m| m.range.contains_inclusive(offset))?;
+    let mut found = None;
+    for_each_mention(statement, &mut |m| {
+        if found.is_none() && m.role == Role::Create && maps_of(text, statement, &m).contains(&map)
+        {
+            found = Some(m);
+        }
+    });
+    found.map(|m| (m, map.range))
+}
+
+/// Whether `offset` is in a Prisma `@map`/`@@map` name.
+pub fn on_prisma_map(file: &FileView, offset: u32) -> bool {
+    let text = &*file.data.text;
+    file.data.language == Language::Prisma
+        && prisma_maps(text, line_around(text, offset))
+            .iter()
+            .any(|m| m.range.contains_inclusive(offset))
 }
 
 /// The symbol named at `offset` of `file`, with the range of the name there.
@@ -809,6 +904,11 @@ pub fn symbol_at(file: &FileView, offset: u32) -> Option<(Symbol, TextRange)> {
         language: file.data.language,
         origin: origin(file.data.id, statement),
     };
+    if file.data.language == Language::Prisma
+        && let Some((mention, range)) = mapped_at(file, statement, offset)
+    {
+        return resolver.resolve(&mention).map(|symbol| (symbol, range));
+    }
     let mut found: Vec<Mention> = Vec::new();
     for_each_mention(statement, &mut |m| {
         if statement.absolute(m.range).contains_inclusive(offset) {
@@ -898,7 +998,21 @@ pub fn occurrences(
                     loc,
                     role: mention.role,
                     statement: statement.range(),
+                    mapped: false,
                 }),
+            }
+            if member.data.language == Language::Prisma && mention.role == Role::Create {
+                for map in maps_of(&member.data.text, statement, &mention) {
+                    out.push(Occurrence {
+                        loc: Loc {
+                            file: member.data.id,
+                            range: map.range,
+                        },
+                        role: Role::Use,
+                        statement: statement.range(),
+                        mapped: true,
+                    });
+                }
             }
         });
     }

@@ -192,6 +192,43 @@ DROP INDEX people_by_feeling;
     }
 
     #[test]
+    fn prisma_references_include_the_map_names() {
+        let schema = "\
+//- prisma/schema.prisma
+model Benutzer {
+  id      Int       @id
+  groesse Int       @map(\"körper_größe\")
+  orders  Bestellung[]
+  @@index([groesse])
+  @@map(\"benutzer\")
+}
+
+model Bestellung {
+  id      Int      @id
+  kunde   Benutzer @relation(fields: [kundeId], references: [id])
+  kundeId Int      @map(\"kunde_id\")
+}
+";
+        check(
+            &schema.replacen("Benutzer @relation", "Benu$0tzer @relation", 1),
+            true,
+            &[
+                "prisma/schema.prisma:1 Benutzer",
+                "prisma/schema.prisma:6 benutzer",
+                "prisma/schema.prisma:11 Benutzer",
+            ],
+        );
+        check(
+            &schema.replacen("\"körper", "\"kö$0rper", 1),
+            false,
+            &[
+                "prisma/schema.prisma:3 körper_größe",
+                "prisma/schema.prisma:5 groesse",
+            ],
+        );
+    }
+
+    #[test]
     fn a_renamed_constraint_keeps_its_first_name() {
         let schema = "\
 CREATE TABLE t (id bigint, CONSTRAINT t_pk PRIMARY KEY (id));

@@ -35,6 +35,7 @@ pub struct Renamed {
 
 /// The table or column at `offset`, if it can be renamed.
 pub fn prepare_rename(file: &FileView, offset: u32) -> Result<RenameTarget, String> {
+    refuse_map(file, offset)?;
     let (symbol, range) = names::symbol_at(file, offset)
         .ok_or_else(|| "ddlint renames tables and columns: there is none here".to_string())?;
     let model = &file
@@ -44,6 +45,19 @@ pub fn prepare_rename(file: &FileView, offset: u32) -> Result<RenameTarget, Stri
         .model;
     let name = current_names(model, &symbol)?.0;
     Ok(RenameTarget { range, name })
+}
+
+/// A `@map` name is the database's: renaming the field or model leaves it, and changing it is an
+/// edit of the string.
+fn refuse_map(file: &FileView, offset: u32) -> Result<(), String> {
+    if names::on_prisma_map(file, offset) {
+        return Err(
+            "this is the name in the database, which `@map`/`@@map` sets: edit the string, or \
+             rename the field or model at its name"
+                .to_string(),
+        );
+    }
+    Ok(())
 }
 
 /// The name of the object as it is now, with its Prisma name.
@@ -70,6 +84,7 @@ pub fn rename(
     new_name: &str,
     now_utc: u64,
 ) -> Result<Renamed, String> {
+    refuse_map(file, offset)?;
     let (symbol, _) = names::symbol_at(file, offset)
         .ok_or_else(|| "ddlint renames tables and columns: there is none here".to_string())?;
     let source = file
@@ -91,6 +106,7 @@ pub fn rename(
     // Names written as the object is called now; older names are history.
     let current: Vec<Loc> = names::occurrences(snapshot, file, &symbol, None)
         .into_iter()
+        .filter(|o| !o.mapped)
         .map(|o| o.loc)
         .filter(|loc| {
             let written = snapshot
@@ -369,6 +385,22 @@ CREATE INDEX ON orders (remark);\r
             rename(&field, "writerId").unwrap()[1],
             "model User {\n  id    Int    @id\n  posts Post[]\n}\n\nmodel Post {\n  id       Int  @id\n  author   User @relation(fields: [writerId], references: [id])\n  writerId Int\n}\n"
         );
+    }
+
+    #[test]
+    fn prisma_map_names_stay_as_the_database_has_them() {
+        let schema = "//- schema.prisma\nmodel Kunde {\n  id    Int    @id\n  größe Int    @map(\"größe\")\n  @@map(\"kunden\")\n}\n";
+        let schema = schema.replace("  größe Int", "  groesse Int");
+        assert_eq!(
+            rename(&schema.replace("model Kunde", "model Ku$0nde"), "Client").unwrap()[1],
+            "model Client {\n  id    Int    @id\n  groesse Int    @map(\"größe\")\n  @@map(\"kunden\")\n}\n"
+        );
+        assert_eq!(
+            rename(&schema.replace("  groesse", "  groe$0sse"), "size").unwrap()[1],
+            "model Kunde {\n  id    Int    @id\n  size Int    @map(\"größe\")\n  @@map(\"kunden\")\n}\n"
+        );
+        let refused = rename(&schema.replace("(\"kunden", "(\"ku$0nden"), "clients");
+        assert!(refused.unwrap_err().contains("edit the string"));
     }
 
     #[test]
