@@ -571,7 +571,8 @@ impl Resolver<'_> {
                     i.name_at(model, at) == Some(name.name.as_str())
                         || renamed_here(&i.former_names, at, |n| *n == name.name)
                 })
-                .map(Symbol::Index),
+                .map(Symbol::Index)
+                .or_else(|| constraint_index(model, &name.name)),
             What::TypeUse(ty) => self.type_use(ty),
             What::TypeName(name) => self.type_named(name).map(Symbol::Type),
             What::DomainName(name) => model
@@ -706,6 +707,22 @@ impl Resolver<'_> {
     }
 }
 
+/// The primary key, unique or exclusion constraint whose index is named `name` (the index has
+/// the constraint's name, written or derived: `users_pkey`, `users_email_key`).
+fn constraint_index(model: &Model, name: &str) -> Option<Symbol> {
+    model.tables.iter().rev().find_map(|table| {
+        let position = table.constraints.iter().position(|c| {
+            matches!(
+                c.kind(),
+                ConstraintKind::PrimaryKey { .. }
+                    | ConstraintKind::Unique { .. }
+                    | ConstraintKind::Exclude { .. }
+            ) && c.is_named(&table.name.name, name)
+        })?;
+        Some(Symbol::Constraint(table.id, position))
+    })
+}
+
 /// Whether the statement at `at` renamed the object from a name `is` accepts.
 fn renamed_here<N>(former: &[FormerName<N>], at: Loc, is: impl Fn(&N) -> bool) -> bool {
     former.iter().any(|f| f.until == at && is(&f.name))
@@ -766,7 +783,9 @@ pub fn created_before(
             at_cursor = Some((range, kind, m.text().to_string()));
         }
     });
-    let (range, kind, name) = at_cursor?;
+    let Some((range, kind, name)) = at_cursor else {
+        return constraint_created_before(snapshot, file, statement, offset);
+    };
     let used = Loc {
         file: file.data.id,
         range,
@@ -786,6 +805,74 @@ pub fn created_before(
                     created = Some(here.loc(m.range));
                 }
             });
+        }
+    }
+    created.map(|loc| (range, loc))
+}
+
+/// For a constraint name of a table the schema no longer has it on: the range of the name at
+/// `offset` and the latest clause before it that created a constraint of that name, written or
+/// derived.
+fn constraint_created_before(
+    snapshot: &Snapshot,
+    file: &FileView,
+    statement: &PlacedStatement,
+    offset: u32,
+) -> Option<(TextRange, Loc)> {
+    let source = file.source.as_ref()?;
+    let mut at_cursor = None;
+    for_each_mention(statement, &mut |m| {
+        if let What::Constraint(scope, name) | What::RenamedConstraint(scope, name, _) = m.what
+            && statement.absolute(m.range).contains_inclusive(offset)
+        {
+            let (Scope::Created(table) | Scope::Statement(table) | Scope::Named(table)) = scope;
+            at_cursor = Some((statement.absolute(m.range), &table.name.name, &name.name));
+        }
+    });
+    let (range, table, name) = at_cursor?;
+    let used = Loc {
+        file: file.data.id,
+        range,
+    };
+    let mut created = None;
+    for &member in &source.members {
+        let Some(member) = snapshot.file_by_id(member) else {
+            continue;
+        };
+        for statement in member.data.statements.iter() {
+            let here = origin(member.data.id, statement);
+            if source.model.precedes(used, here.statement_loc()) {
+                return created.map(|loc| (range, loc));
+            }
+            let is = |c: &lower::Constraint| match &c.name {
+                Some(written) => written.name == *name,
+                None => crate::model::names::implied_constraint_name(table, &c.kind)
+                    .is_some_and(|implied| implied == *name),
+            };
+            for fact in &statement.lowered.facts {
+                let constraints: Vec<&lower::Constraint> = match fact {
+                    Fact::CreateTable(create) if create.name.name.name == *table => create
+                        .columns
+                        .iter()
+                        .flat_map(|c| &c.constraints)
+                        .chain(&create.constraints)
+                        .map(|c| &**c)
+                        .collect(),
+                    Fact::AlterTable(alter) if alter.name.name.name == *table => alter
+                        .actions
+                        .iter()
+                        .filter_map(|a| match &a.action {
+                            AlterTableAction::AddConstraint(c) => Some(&**c),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => continue,
+                };
+                if let Some(found) = constraints.into_iter().rfind(|c| is(c)) {
+                    let at = found.name.as_ref().map_or(found.range, |n| n.range);
+                    created = Some(here.loc(at));
+                }
+            }
         }
     }
     created.map(|loc| (range, loc))
@@ -967,6 +1054,19 @@ pub fn occurrences(
     let members = name_index::members(snapshot, source);
     let index = NameIndex::of(source, &members);
     let mut out: Vec<Occurrence> = Vec::new();
+    if let Symbol::Constraint(table, position) = symbol {
+        // A constraint written without a name: the clause creating it stands for the name
+        // PostgreSQL derives.
+        let def = &model.table(*table).constraints[*position].def;
+        if def.value.name.is_none() && only.is_none_or(|only| only == def.origin.file) {
+            out.push(Occurrence {
+                loc: def.loc(def.value.range),
+                role: Role::Create,
+                statement: def.origin.statement,
+                mapped: false,
+            });
+        }
+    }
     for (member, statement) in index.statements(&names) {
         let member = members[member as usize];
         if only.is_some_and(|only| only != member.data.id) {

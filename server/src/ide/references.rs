@@ -229,6 +229,65 @@ model Bestellung {
     }
 
     #[test]
+    fn derived_constraint_names_lead_to_the_clause_that_creates_them() {
+        let folder = "\
+//- db/001_users.sql
+CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users);
+CREATE TABLE \"Größe\" (\"maß\" int CHECK (\"maß\" > 0));
+//- db/002_drop.sql
+ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;
+ALTER INDEX users_email_key RENAME TO users_mail_key;
+ALTER TABLE users DROP CONSTRAINT users_pkey;
+ALTER TABLE \"Größe\" DROP CONSTRAINT \"Größe_maß_check\";
+";
+        let defined = |from: &str| {
+            let fixture =
+                Fixture::new(&folder.replacen(from, &format!("{}$0{}", &from[..3], &from[3..]), 1));
+            let (file, offset) = fixture.cursor();
+            crate::ide::definition::definition(&fixture.snapshot, file, offset)
+                .map(|n| fixture.describe(n.targets[0]))
+        };
+        assert_eq!(
+            defined("orders_user_id_fkey").as_deref(),
+            Some("db/001_users.sql:2 REFERENCES users")
+        );
+        assert_eq!(
+            defined("users_email_key").as_deref(),
+            Some("db/001_users.sql:1 UNIQUE")
+        );
+        assert_eq!(
+            defined("users_pkey").as_deref(),
+            Some("db/001_users.sql:1 PRIMARY KEY")
+        );
+        assert_eq!(
+            defined("\"Größe_maß_check\"").as_deref(),
+            Some("db/001_users.sql:3 CHECK (\"maß\" > 0)")
+        );
+        // References of a constraint the schema still has.
+        let kept = "\
+//- db/001_users.sql
+CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE);
+//- db/002_more.sql
+COMMENT ON CONSTRAINT users_pkey ON users IS 'the key';
+ALTER INDEX users_email_key SET (fillfactor = 90);
+";
+        check(
+            &kept.replacen("users_pkey", "users_p$0key", 1),
+            true,
+            &[
+                "db/001_users.sql:1 PRIMARY KEY",
+                "db/002_more.sql:1 users_pkey",
+            ],
+        );
+        check(
+            &kept.replacen("users_email_key", "users_e$0mail_key", 1),
+            false,
+            &["db/002_more.sql:2 users_email_key"],
+        );
+    }
+
+    #[test]
     fn a_renamed_constraint_keeps_its_first_name() {
         let schema = "\
 CREATE TABLE t (id bigint, CONSTRAINT t_pk PRIMARY KEY (id));

@@ -1,4 +1,4 @@
-//! Rename a table or column. Where the object was created in a file people edit (a schema file
+//! Rename a table, column or constraint. Where the object was created in a file people edit (a schema file
 //! or a migration not applied yet), every name of it in the source changes. Where an applied
 //! migration created it, history stays as it is: a new migration renames it, written the way
 //! the folder names its migrations, and schema files of the source that name it change too.
@@ -6,6 +6,7 @@
 //! with.
 
 use super::names::{self, Symbol};
+use crate::lower::ConstraintKind;
 use crate::model::names::quote_if_needed;
 use crate::model::{History, Loc, Model};
 use crate::rules::MigrationStep;
@@ -33,11 +34,12 @@ pub struct Renamed {
     pub new_files: Vec<NewFile>,
 }
 
-/// The table or column at `offset`, if it can be renamed.
+/// The table, column or constraint at `offset`, if it can be renamed.
 pub fn prepare_rename(file: &FileView, offset: u32) -> Result<RenameTarget, String> {
     refuse_map(file, offset)?;
-    let (symbol, range) = names::symbol_at(file, offset)
-        .ok_or_else(|| "ddlint renames tables and columns: there is none here".to_string())?;
+    let (symbol, range) = names::symbol_at(file, offset).ok_or_else(|| {
+        "ddlint renames tables, columns and constraints: there is none here".to_string()
+    })?;
     let model = &file
         .source
         .as_ref()
@@ -71,11 +73,25 @@ fn current_names(model: &Model, symbol: &Symbol) -> Result<(String, Option<Strin
             let column = &model.table(*table).columns[*position];
             Ok((column.name.clone(), column.prisma_name.clone()))
         }
-        _ => Err("ddlint renames tables and columns only".to_string()),
+        Symbol::Constraint(table, position) => {
+            let table = model.table(*table);
+            let constraint = &table.constraints[*position];
+            if table.language == Language::Prisma {
+                return Err(
+                    "a Prisma constraint's name is its `map:` argument: edit it there".to_string(),
+                );
+            }
+            let name = constraint.name().map(String::from).or_else(|| {
+                crate::model::names::implied_constraint_name(&table.name.name, constraint.kind())
+            });
+            name.map(|name| (name, None))
+                .ok_or_else(|| "a NOT NULL constraint has no name to rename".to_string())
+        }
+        _ => Err("ddlint renames tables, columns and constraints only".to_string()),
     }
 }
 
-/// Renames the table or column at `offset` to `new_name`; `now_utc` (seconds since 1970)
+/// Renames the table, column or constraint at `offset` to `new_name`; `now_utc` (seconds since 1970)
 /// versions a new migration in a timestamped folder.
 pub fn rename(
     snapshot: &Snapshot,
@@ -85,8 +101,9 @@ pub fn rename(
     now_utc: u64,
 ) -> Result<Renamed, String> {
     refuse_map(file, offset)?;
-    let (symbol, _) = names::symbol_at(file, offset)
-        .ok_or_else(|| "ddlint renames tables and columns: there is none here".to_string())?;
+    let (symbol, _) = names::symbol_at(file, offset).ok_or_else(|| {
+        "ddlint renames tables, columns and constraints: there is none here".to_string()
+    })?;
     let source = file
         .source
         .as_ref()
@@ -123,6 +140,14 @@ pub fn rename(
     };
     match history(created) {
         History::Schema | History::PendingMigration => {
+            if let Symbol::Constraint(table, position) = symbol
+                && model.table(table).constraints[position].name().is_none()
+            {
+                return Err(format!(
+                    "`{old}` is the name PostgreSQL derives for a constraint written without \
+                     one: write `CONSTRAINT {new_name}` before it instead"
+                ));
+            }
             if let Some(fixed) = current.iter().find(|loc| !history(**loc).is_editable()) {
                 return Err(format!(
                     "`{old}` is also named in {}, which is history (an applied migration or a \
@@ -153,7 +178,7 @@ pub fn rename(
                 )
             })?;
             let step = migration(model, &symbol, new_name)
-                .ok_or_else(|| "ddlint renames tables and columns only".to_string())?;
+                .ok_or_else(|| "ddlint renames tables, columns and constraints only".to_string())?;
             Ok(Renamed {
                 edits: current
                     .into_iter()
@@ -218,6 +243,32 @@ fn check_conflict(model: &Model, symbol: &Symbol, new_name: &str) -> Result<(), 
                 ));
             }
         }
+        Symbol::Constraint(id, position) => {
+            let table = model.table(*id);
+            let taken = table
+                .constraints
+                .iter()
+                .enumerate()
+                .any(|(i, c)| i != *position && c.is_named(&table.name.name, new_name));
+            if taken {
+                return Err(format!(
+                    "`{}` already has a constraint named `{new_name}`",
+                    table.name
+                ));
+            }
+            // A key's or unique constraint's index takes the new name too.
+            let indexed = !matches!(
+                table.constraints[*position].kind(),
+                ConstraintKind::ForeignKey { .. } | ConstraintKind::Check(_)
+            );
+            if indexed && model.relation_exists(&table.name.schema, new_name) {
+                return Err(format!(
+                    "a table, view, sequence or index named `{new_name}` already exists in \
+                     schema `{}`",
+                    table.name.schema
+                ));
+            }
+        }
         _ => {}
     }
     Ok(())
@@ -253,6 +304,22 @@ fn migration(model: &Model, symbol: &Symbol, new_name: &str) -> Option<Migration
                     table.name
                 ),
                 format!("rename_{}_{column}_to_{new_name}", table.name.name),
+            )
+        }
+        Symbol::Constraint(id, _) => {
+            let table = model.table(*id);
+            let (old, _) = current_names(model, symbol).ok()?;
+            let quoted = quote_if_needed(&old);
+            (
+                format!(
+                    "ALTER TABLE {} RENAME CONSTRAINT {quoted} TO {new_name};",
+                    table.name
+                ),
+                format!(
+                    "ALTER TABLE {} RENAME CONSTRAINT {new_name} TO {quoted};",
+                    table.name
+                ),
+                format!("rename_{old}_to_{new_name}"),
             )
         }
         _ => return None,
@@ -404,6 +471,48 @@ CREATE INDEX ON orders (remark);\r
     }
 
     #[test]
+    fn constraints_by_their_written_or_derived_names() {
+        let folder = "\
+//- db/001_users.sql
+CREATE TABLE \"Größe\" (id bigint PRIMARY KEY, email text UNIQUE);
+//- db/002_orders.sql
+ALTER INDEX \"Größe_email_k$0ey\" SET (fillfactor = 90);
+";
+        // Applied: a new migration renames the derived name.
+        assert_eq!(
+            rename(folder, "users_email_unique").unwrap(),
+            [
+                "new 003_rename_gr_e_email_key_to_users_email_unique.sql",
+                "ALTER TABLE \"Größe\" RENAME CONSTRAINT \"Größe_email_key\" TO users_email_unique;\n",
+            ]
+        );
+        // In a file people edit, a derived name cannot be renamed where it is created.
+        let schema = "CREATE TABLE t (id bigint PRIMARY KEY);\nCOMMENT ON CONSTRAINT t_pk$0ey ON t IS 'key';\n";
+        let refused = rename(schema, "t_key").unwrap_err();
+        assert!(
+            refused.contains("write `CONSTRAINT t_key` before it"),
+            "{refused}"
+        );
+        // A written name changes everywhere.
+        let named = "CREATE TABLE t (id bigint, CONSTRAINT t_pk PRIMARY KEY (id));\nCOMMENT ON CONSTRAINT t_p$0k ON t IS 'key';\n";
+        assert_eq!(
+            rename(named, "t_key").unwrap()[1],
+            "CREATE TABLE t (id bigint, CONSTRAINT t_key PRIMARY KEY (id));\nCOMMENT ON CONSTRAINT t_key ON t IS 'key';\n"
+        );
+        let taken = "CREATE TABLE t (id bigint PRIMARY KEY, a int, CONSTRAINT t_a CHECK (a > 0), CONSTRAINT t_b CHECK (a < 9));\nCOMMENT ON CONSTRAINT t_$0a ON t IS 'x';\n";
+        assert!(
+            rename(taken, "t_b")
+                .unwrap_err()
+                .contains("already has a constraint")
+        );
+        assert!(
+            rename(taken, "t_pkey")
+                .unwrap_err()
+                .contains("already has a constraint")
+        );
+    }
+
+    #[test]
     fn refusals_say_why() {
         let schema = "CREATE TABLE users (id bigint PRIMARY KEY, name text);\nCREATE TABLE teams (id bigint);\nCREATE INDEX users_name ON us$0ers (name);\n";
         let refused = |schema: &str, name: &str| rename(schema, name).unwrap_err();
@@ -416,7 +525,7 @@ CREATE INDEX ON orders (remark);\r
         let index = schema
             .replace("$0", "")
             .replace("users_name", "users_$0name");
-        assert!(refused(&index, "x").contains("tables and columns only"));
+        assert!(refused(&index, "x").contains("columns and constraints only"));
         let prepared = {
             let fixture = Fixture::new(schema);
             let (file, offset) = fixture.cursor();
