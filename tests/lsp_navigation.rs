@@ -280,7 +280,7 @@ fn rename_writes_a_migration_for_applied_history_and_edits_pending_files() {
         refused["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("tables and columns"),
+            .contains("tables, columns and constraints"),
         "{refused}"
     );
     let mut params = column;
@@ -481,6 +481,45 @@ fn prisma_map_names_lead_to_their_field_and_model_and_are_among_its_references()
             .as_str()
             .is_some_and(|m| m.contains("edit the string")),
         "{refused}"
+    );
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn a_derived_constraint_name_leads_to_its_clause_and_is_renamed_by_a_new_migration() {
+    const USERS: &str = "CREATE TABLE \"Größe\" (id bigint PRIMARY KEY, email text UNIQUE);\r\n";
+    const LATER: &str = "COMMENT ON CONSTRAINT \"Größe_pkey\" ON \"Größe\" IS 'key';\r\nALTER INDEX \"Größe_email_key\" SET (fillfactor = 90);\r\n";
+    let dir = TempDir::new("derived-names");
+    let users = file_uri(&dir.write("db/001_users.sql", USERS));
+    let later = file_uri(&dir.write("db/002_later.sql", LATER));
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"], true), Value::Null);
+    server.diagnostics(&users, Value::Null);
+    let users_text = Text::new(USERS, Encoding::Utf16);
+    let later_text = Text::new(LATER, Encoding::Utf16);
+    let texts = [(users.as_str(), &users_text), (later.as_str(), &later_text)];
+    let key = at(&later, &later_text, LATER.find("Größe_pkey").unwrap() + 2);
+    let found = server.request("textDocument/definition", key.clone());
+    assert_eq!(described(&found, &texts), ["001_users.sql PRIMARY KEY"]);
+    let mut params = key;
+    params["context"] = json!({ "includeDeclaration": true });
+    let found = server.request("textDocument/references", params);
+    assert_eq!(
+        described(&found, &texts),
+        ["001_users.sql PRIMARY KEY", "002_later.sql \"Größe_pkey\""]
+    );
+    // The unique constraint's index: renaming it is a new migration renaming the constraint.
+    let index = at(&later, &later_text, LATER.find("Größe_email").unwrap());
+    let prepared = server.request("textDocument/prepareRename", index.clone());
+    assert_eq!(prepared["placeholder"], "Größe_email_key");
+    let mut params = index;
+    params["newName"] = json!("users_email_unique");
+    let edit = server.request("textDocument/rename", params);
+    let operations = edit["documentChanges"].as_array().unwrap();
+    assert_eq!(operations[0]["kind"], "create", "{edit}");
+    assert_eq!(
+        operations[1]["edits"][0]["newText"],
+        "ALTER TABLE \"Größe\" RENAME CONSTRAINT \"Größe_email_key\" TO users_email_unique;\r\n"
     );
     assert!(server.shutdown().success());
 }
