@@ -523,3 +523,72 @@ fn a_derived_constraint_name_leads_to_its_clause_and_is_renamed_by_a_new_migrati
     );
     assert!(server.shutdown().success());
 }
+
+#[test]
+fn completion_lists_the_columns_of_the_table_a_foreign_key_or_query_names() {
+    let ws = workspace("completion-columns");
+    let mut server = Server::start(&ws.dir.0);
+    server.initialize(&ws.dir.0, capabilities(&["utf-16"], true), Value::Null);
+    server.diagnostics(&ws.posts, Value::Null);
+    let mut posts = Text::new(POSTS, Encoding::Utf16);
+    server.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": ws.posts, "languageId": "sql", "version": 1, "text": POSTS } }),
+    );
+    let labels = |server: &mut Server, posts: &mut Text, version: i32, typed: &str| {
+        let end = posts.text.len();
+        let cursor = typed.find('|').unwrap();
+        let change = posts.replace(end, end, &typed.replace('|', ""));
+        server.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": ws.posts, "version": version }, "contentChanges": [change] }),
+        );
+        let found = server.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": ws.posts }, "position": posts.position(end + cursor) }),
+        );
+        let labels: Vec<String> = found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect();
+        // Typed again from the end of the file the next time.
+        let change = posts.replace(end, posts.text.len(), "");
+        server.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": ws.posts, "version": version + 1 }, "contentChanges": [change] }),
+        );
+        labels
+    };
+    // The referenced table's key first.
+    assert_eq!(
+        labels(
+            &mut server,
+            &mut posts,
+            2,
+            "CREATE TABLE likes (u bigint REFERENCES \"Größe\" (|"
+        ),
+        ["id", "\"näme\""]
+    );
+    // A query's tables, named after the cursor too, and through an alias.
+    assert_eq!(
+        labels(
+            &mut server,
+            &mut posts,
+            4,
+            "SELECT | FROM posts p JOIN \"Größe\" g ON g.id = p.author;"
+        ),
+        ["id", "author", "\"näme\""]
+    );
+    assert_eq!(
+        labels(
+            &mut server,
+            &mut posts,
+            6,
+            "UPDATE posts p SET author = 1 WHERE p.|"
+        ),
+        ["id", "author"]
+    );
+    assert!(server.shutdown().success());
+}
