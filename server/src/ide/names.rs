@@ -708,19 +708,30 @@ impl Resolver<'_> {
 }
 
 /// The primary key, unique or exclusion constraint whose index is named `name` (the index has
-/// the constraint's name, written or derived: `users_pkey`, `users_email_key`).
+/// the constraint's name, written or derived: `users_pkey`, `users_email_key`), or was
+/// derived so before a rename.
 fn constraint_index(model: &Model, name: &str) -> Option<Symbol> {
-    model.tables.iter().rev().find_map(|table| {
-        let position = table.constraints.iter().position(|c| {
-            matches!(
-                c.kind(),
-                ConstraintKind::PrimaryKey { .. }
-                    | ConstraintKind::Unique { .. }
-                    | ConstraintKind::Exclude { .. }
-            ) && c.is_named(&table.name.name, name)
-        })?;
-        Some(Symbol::Constraint(table.id, position))
-    })
+    let find = |derived: bool| {
+        model.tables.iter().rev().find_map(|table| {
+            let position = table.constraints.iter().position(|c| {
+                let keyed = matches!(
+                    c.kind(),
+                    ConstraintKind::PrimaryKey { .. }
+                        | ConstraintKind::Unique { .. }
+                        | ConstraintKind::Exclude { .. }
+                );
+                let named = if derived {
+                    crate::model::names::implied_constraint_name(&table.name.name, c.kind())
+                        .is_some_and(|implied| implied == name)
+                } else {
+                    c.is_named(&table.name.name, name)
+                };
+                keyed && named
+            })?;
+            Some(Symbol::Constraint(table.id, position))
+        })
+    };
+    find(false).or_else(|| find(true))
 }
 
 /// Whether the statement at `at` renamed the object from a name `is` accepts.
@@ -1058,7 +1069,13 @@ pub fn occurrences(
         // A constraint written without a name: the clause creating it stands for the name
         // PostgreSQL derives.
         let def = &model.table(*table).constraints[*position].def;
-        if def.value.name.is_none() && only.is_none_or(|only| only == def.origin.file) {
+        // A later rename gives the model a name spanning the clause.
+        let unnamed = def
+            .value
+            .name
+            .as_ref()
+            .is_none_or(|n| n.range == def.value.range);
+        if unnamed && only.is_none_or(|only| only == def.origin.file) {
             out.push(Occurrence {
                 loc: def.loc(def.value.range),
                 role: Role::Create,

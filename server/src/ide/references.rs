@@ -288,6 +288,37 @@ ALTER INDEX users_email_key SET (fillfactor = 90);
     }
 
     #[test]
+    fn renaming_a_key_constraint_s_index_renames_the_constraint() {
+        let folder = "\
+//- db/001_users.sql
+CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE);
+//- db/002_rename.sql
+ALTER INDEX users_email_key RENAME TO \"users_e_mail_schlüssel\";
+COMMENT ON CONSTRAINT \"users_e_mail_schlüssel\" ON users IS 'x';
+";
+        let expected = [
+            "db/001_users.sql:1 UNIQUE",
+            "db/002_rename.sql:1 users_email_key",
+            "db/002_rename.sql:1 \"users_e_mail_schlüssel\"",
+            "db/002_rename.sql:2 \"users_e_mail_schlüssel\"",
+        ];
+        check(
+            &folder.replacen("users_email_key", "users_$0email_key", 1),
+            true,
+            &expected,
+        );
+        check(
+            &folder.replacen(
+                "\"users_e_mail_schlüssel\" ON",
+                "\"users_$0e_mail_schlüssel\" ON",
+                1,
+            ),
+            true,
+            &expected,
+        );
+    }
+
+    #[test]
     fn a_renamed_constraint_keeps_its_first_name() {
         let schema = "\
 CREATE TABLE t (id bigint, CONSTRAINT t_pk PRIMARY KEY (id));

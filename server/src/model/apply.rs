@@ -99,18 +99,26 @@ impl Builder {
             Fact::AlterIndex {
                 name, rename_to, ..
             } => {
-                if let Some(new_name) = rename_to
-                    && let Some(index) = self
-                        .model
-                        .indexes
-                        .iter_mut()
-                        .find(|i| i.name.as_deref() == Some(&name.name.name))
-                    && let Some(old) = index.name.replace(new_name.name.clone())
+                let Some(new_name) = rename_to else {
+                    return;
+                };
+                match self
+                    .model
+                    .indexes
+                    .iter_mut()
+                    .find(|i| i.name.as_deref() == Some(&name.name.name))
                 {
-                    index.former_names.push(FormerName {
-                        name: old,
-                        until: origin.statement_loc(),
-                    });
+                    Some(index) => {
+                        if let Some(old) = index.name.replace(new_name.name.clone()) {
+                            index.former_names.push(FormerName {
+                                name: old,
+                                until: origin.statement_loc(),
+                            });
+                        }
+                    }
+                    // The index of a key or unique constraint: renaming it renames the
+                    // constraint.
+                    None => self.rename_constraint_index(&name.name, new_name),
                 }
             }
             Fact::CreateView {
@@ -317,6 +325,30 @@ impl Builder {
             }
         }
         self.search_path.qualify_for_creation(name)
+    }
+
+    fn rename_constraint_index(&mut self, name: &Ident, new_name: &Ident) {
+        for table in self.model.tables.iter_mut().rev() {
+            let table_name = &table.name.name;
+            let found = table.constraints.iter_mut().find(|c| {
+                matches!(
+                    c.kind(),
+                    crate::lower::ConstraintKind::PrimaryKey { .. }
+                        | crate::lower::ConstraintKind::Unique { .. }
+                        | crate::lower::ConstraintKind::Exclude { .. }
+                ) && c.is_named(table_name, &name.name)
+            });
+            if let Some(constraint) = found {
+                let def = Arc::make_mut(&mut constraint.def.value);
+                let range = def.range;
+                let written = def.name.get_or_insert_with(|| Ident {
+                    range,
+                    ..name.clone()
+                });
+                written.name = new_name.name.clone();
+                return;
+            }
+        }
     }
 
     fn table_mut(&mut self, id: TableId) -> &mut Table {
