@@ -272,15 +272,20 @@ fn rename_writes_a_migration_for_applied_history_and_edits_pending_files() {
             .replace("(author)", "(writer)")
     );
 
-    // Refusals come back as errors whose message says why.
+    // An index the pending migration creates can be renamed there.
     let index = at(&ws.posts, &posts, POSTS.find("posts_author").unwrap());
-    let refused = server.request_response("textDocument/prepareRename", index);
+    let prepared = server.request("textDocument/prepareRename", index);
+    assert_eq!(prepared["placeholder"], "posts_author");
+
+    // Refusals come back as errors whose message says why.
+    let keyword = at(&ws.posts, &posts, POSTS.find("PRIMARY").unwrap());
+    let refused = server.request_response("textDocument/prepareRename", keyword);
     assert_eq!(refused["error"]["code"], -32803, "{refused}");
     assert!(
         refused["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("tables, columns and constraints"),
+            .contains("there is none here"),
         "{refused}"
     );
     let mut params = column;

@@ -308,6 +308,27 @@ DROP VIEW v;
     }
 
     #[test]
+    fn derived_index_names_lead_to_the_index() {
+        let schema = "\
+CREATE TABLE \"Größe\" (id bigint, \"maß\" int);
+CREATE INDEX ON \"Größe\" (\"maß\");
+ALTER INDEX \"Größe_m$0aß_idx\" SET (fillfactor = 90);
+";
+        check(schema, &["schema.sql:2 INDEX"]);
+        let fixture = crate::ide::fixture::Fixture::new(schema);
+        let (file, offset) = fixture.cursor();
+        let found: Vec<String> =
+            crate::ide::references::references(&fixture.snapshot, file, offset, true)
+                .into_iter()
+                .map(|loc| fixture.describe(loc))
+                .collect();
+        assert_eq!(
+            found,
+            ["schema.sql:2 INDEX", "schema.sql:3 \"Größe_maß_idx\""]
+        );
+    }
+
+    #[test]
     fn parents_partitions_types_policies_and_sequences() {
         let schema = "\
 CREATE TYPE address AS (street text, city text);

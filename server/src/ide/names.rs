@@ -571,6 +571,16 @@ impl Resolver<'_> {
                     i.name_at(model, at) == Some(name.name.as_str())
                         || renamed_here(&i.former_names, at, |n| *n == name.name)
                 })
+                .or_else(|| {
+                    // An index written without a name, by the name PostgreSQL derives.
+                    model.indexes.iter().position(|i| {
+                        i.name.is_none()
+                            && crate::model::names::implied_index_name(
+                                &model.table(i.table).name.name,
+                                &i.def.value,
+                            ) == name.name
+                    })
+                })
                 .map(Symbol::Index)
                 .or_else(|| constraint_index(model, &name.name)),
             What::TypeUse(ty) => self.type_use(ty),
@@ -1084,6 +1094,18 @@ pub fn occurrences(
             });
         }
     }
+    if let Symbol::Index(position) = symbol {
+        // An index written without a name: its INDEX keyword stands for the derived name.
+        let def = &model.indexes[*position].def;
+        if def.value.name.is_none() && only.is_none_or(|only| only == def.origin.file) {
+            out.push(Occurrence {
+                loc: def.loc(def.value.index_keyword),
+                role: Role::Create,
+                statement: def.origin.statement,
+                mapped: false,
+            });
+        }
+    }
     for (member, statement) in index.statements(&names) {
         let member = members[member as usize];
         if only.is_some_and(|only| only != member.data.id) {
@@ -1179,12 +1201,19 @@ fn names_of(model: &Model, symbol: &Symbol) -> Vec<String> {
         }
         Symbol::Index(position) => {
             let index = &model.indexes[*position];
+            let derived = index.name.is_none().then(|| {
+                crate::model::names::implied_index_name(
+                    &model.table(index.table).name.name,
+                    &index.def.value,
+                )
+            });
             index
                 .name
                 .iter()
                 .cloned()
                 .chain(index.former_names.iter().map(|f| f.name.clone()))
                 .chain(index.def.value.name.as_ref().map(|n| n.name.clone()))
+                .chain(derived)
                 .collect()
         }
         Symbol::Type(position) => {

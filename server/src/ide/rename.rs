@@ -1,4 +1,4 @@
-//! Rename a table, column or constraint. Where the object was created in a file people edit (a schema file
+//! Rename a table, column, index or constraint. Where the object was created in a file people edit (a schema file
 //! or a migration not applied yet), every name of it in the source changes. Where an applied
 //! migration created it, history stays as it is: a new migration renames it, written the way
 //! the folder names its migrations, and schema files of the source that name it change too.
@@ -8,7 +8,7 @@
 use super::names::{self, Symbol};
 use crate::lower::ConstraintKind;
 use crate::model::names::quote_if_needed;
-use crate::model::{History, Loc, Model};
+use crate::model::{History, Loc, Model, QualifiedName};
 use crate::rules::MigrationStep;
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -34,11 +34,11 @@ pub struct Renamed {
     pub new_files: Vec<NewFile>,
 }
 
-/// The table, column or constraint at `offset`, if it can be renamed.
+/// The table, column, index or constraint at `offset`, if it can be renamed.
 pub fn prepare_rename(file: &FileView, offset: u32) -> Result<RenameTarget, String> {
     refuse_map(file, offset)?;
     let (symbol, range) = names::symbol_at(file, offset).ok_or_else(|| {
-        "ddlint renames tables, columns and constraints: there is none here".to_string()
+        "ddlint renames tables, columns, indexes and constraints: there is none here".to_string()
     })?;
     let model = &file
         .source
@@ -87,11 +87,35 @@ fn current_names(model: &Model, symbol: &Symbol) -> Result<(String, Option<Strin
             name.map(|name| (name, None))
                 .ok_or_else(|| "a NOT NULL constraint has no name to rename".to_string())
         }
-        _ => Err("ddlint renames tables, columns and constraints only".to_string()),
+        Symbol::Index(position) => {
+            let index = &model.indexes[*position];
+            let table = model.table(index.table);
+            if table.language == Language::Prisma {
+                return Err(
+                    "a Prisma index's name is its `map:` argument: edit it there".to_string(),
+                );
+            }
+            let name = index.name.clone().unwrap_or_else(|| {
+                crate::model::names::implied_index_name(&table.name.name, &index.def.value)
+            });
+            Ok((name, None))
+        }
+        _ => Err("ddlint renames tables, columns, indexes and constraints only".to_string()),
     }
 }
 
-/// Renames the table, column or constraint at `offset` to `new_name`; `now_utc` (seconds since 1970)
+/// Whether the object has only the name PostgreSQL derives, written nowhere it is created.
+fn derived(model: &Model, symbol: &Symbol) -> bool {
+    match symbol {
+        Symbol::Constraint(table, position) => {
+            model.table(*table).constraints[*position].name().is_none()
+        }
+        Symbol::Index(position) => model.indexes[*position].name.is_none(),
+        _ => false,
+    }
+}
+
+/// Renames the table, column, index or constraint at `offset` to `new_name`; `now_utc` (seconds since 1970)
 /// versions a new migration in a timestamped folder.
 pub fn rename(
     snapshot: &Snapshot,
@@ -102,7 +126,7 @@ pub fn rename(
 ) -> Result<Renamed, String> {
     refuse_map(file, offset)?;
     let (symbol, _) = names::symbol_at(file, offset).ok_or_else(|| {
-        "ddlint renames tables, columns and constraints: there is none here".to_string()
+        "ddlint renames tables, columns, indexes and constraints: there is none here".to_string()
     })?;
     let source = file
         .source
@@ -140,12 +164,14 @@ pub fn rename(
     };
     match history(created) {
         History::Schema | History::PendingMigration => {
-            if let Symbol::Constraint(table, position) = symbol
-                && model.table(table).constraints[position].name().is_none()
-            {
+            if derived(model, &symbol) {
+                let how = match symbol {
+                    Symbol::Index(_) => format!("`CREATE INDEX {new_name} ON`"),
+                    _ => format!("`CONSTRAINT {new_name}` before it"),
+                };
                 return Err(format!(
-                    "`{old}` is the name PostgreSQL derives for a constraint written without \
-                     one: write `CONSTRAINT {new_name}` before it instead"
+                    "`{old}` is the name PostgreSQL derives where none is written: write {how} \
+                     instead"
                 ));
             }
             if let Some(fixed) = current.iter().find(|loc| !history(**loc).is_editable()) {
@@ -177,8 +203,9 @@ pub fn rename(
                     folder.root.display()
                 )
             })?;
-            let step = migration(model, &symbol, new_name)
-                .ok_or_else(|| "ddlint renames tables, columns and constraints only".to_string())?;
+            let step = migration(model, &symbol, new_name).ok_or_else(|| {
+                "ddlint renames tables, columns, indexes and constraints only".to_string()
+            })?;
             Ok(Renamed {
                 edits: current
                     .into_iter()
@@ -240,6 +267,15 @@ fn check_conflict(model: &Model, symbol: &Symbol, new_name: &str) -> Result<(), 
                 return Err(format!(
                     "`{}` already has a column named `{new_name}`",
                     table.name
+                ));
+            }
+        }
+        Symbol::Index(position) => {
+            let schema = &model.table(model.indexes[*position].table).name.schema;
+            if model.relation_exists(schema, new_name) {
+                return Err(format!(
+                    "a table, view, sequence or index named `{new_name}` already exists in \
+                     schema `{schema}`"
                 ));
             }
         }
@@ -318,6 +354,27 @@ fn migration(model: &Model, symbol: &Symbol, new_name: &str) -> Option<Migration
                 format!(
                     "ALTER TABLE {} RENAME CONSTRAINT {new_name} TO {quoted};",
                     table.name
+                ),
+                format!("rename_{old}_to_{new_name}"),
+            )
+        }
+        Symbol::Index(position) => {
+            let (old, _) = current_names(model, symbol).ok()?;
+            let schema = model
+                .table(model.indexes[*position].table)
+                .name
+                .schema
+                .clone();
+            let name = |name: &str| QualifiedName {
+                schema: schema.clone(),
+                name: name.to_string(),
+            };
+            (
+                format!("ALTER INDEX {} RENAME TO {new_name};", name(&old)),
+                format!(
+                    "ALTER INDEX {} RENAME TO {};",
+                    name(new_name),
+                    quote_if_needed(&old)
                 ),
                 format!("rename_{old}_to_{new_name}"),
             )
@@ -513,6 +570,43 @@ ALTER INDEX \"Größe_email_k$0ey\" SET (fillfactor = 90);
     }
 
     #[test]
+    fn indexes_by_their_written_or_derived_names() {
+        let folder = "\
+//- db/001_users.sql
+CREATE TABLE audit.\"Größe\" (id bigint, \"maß\" int);
+CREATE INDEX ON audit.\"Größe\" (\"maß\");
+//- db/002_more.sql
+ALTER INDEX audit.\"Größe_m$0aß_idx\" SET (fillfactor = 90);
+";
+        assert_eq!(
+            rename(folder, "sizes_by_measure").unwrap(),
+            [
+                "new 003_rename_gr_e_ma_idx_to_sizes_by_measure.sql",
+                "ALTER INDEX audit.\"Größe_maß_idx\" RENAME TO sizes_by_measure;\n",
+            ]
+        );
+        let schema =
+            "CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);\nCOMMENT ON INDEX t_$0a IS 'x';\n";
+        assert_eq!(
+            rename(schema, "t_by_a").unwrap()[1],
+            "CREATE TABLE t (a int);\nCREATE INDEX t_by_a ON t (a);\nCOMMENT ON INDEX t_by_a IS 'x';\n"
+        );
+        let derived =
+            "CREATE TABLE t (a int);\nCREATE INDEX ON t (a);\nCOMMENT ON INDEX t_a_$0idx IS 'x';\n";
+        let refused = rename(derived, "t_by_a").unwrap_err();
+        assert!(
+            refused.contains("write `CREATE INDEX t_by_a ON` instead"),
+            "{refused}"
+        );
+        // Renamed later, the derived name is history.
+        let renamed = "CREATE TABLE t (a int);\nCREATE INDEX ON t (a);\nALTER INDEX t_a_idx RENAME TO t_by_a;\nCOMMENT ON INDEX t_by$0_a IS 'x';\n";
+        assert_eq!(
+            rename(renamed, "t_a_index").unwrap()[1],
+            "CREATE TABLE t (a int);\nCREATE INDEX ON t (a);\nALTER INDEX t_a_idx RENAME TO t_a_index;\nCOMMENT ON INDEX t_a_index IS 'x';\n"
+        );
+    }
+
+    #[test]
     fn refusals_say_why() {
         let schema = "CREATE TABLE users (id bigint PRIMARY KEY, name text);\nCREATE TABLE teams (id bigint);\nCREATE INDEX users_name ON us$0ers (name);\n";
         let refused = |schema: &str, name: &str| rename(schema, name).unwrap_err();
@@ -525,7 +619,7 @@ ALTER INDEX \"Größe_email_k$0ey\" SET (fillfactor = 90);
         let index = schema
             .replace("$0", "")
             .replace("users_name", "users_$0name");
-        assert!(refused(&index, "x").contains("columns and constraints only"));
+        assert!(refused(&index, "users").contains("already exists"));
         let prepared = {
             let fixture = Fixture::new(schema);
             let (file, offset) = fixture.cursor();

@@ -102,19 +102,31 @@ impl Builder {
                 let Some(new_name) = rename_to else {
                     return;
                 };
-                match self
-                    .model
+                let model = &mut self.model;
+                let wanted = &name.name.name;
+                // An index written without a name has the one PostgreSQL derives.
+                let derived = |i: &Index| {
+                    let table = &model.tables[i.table.0 as usize].name.name;
+                    super::names::implied_index_name(table, &i.def.value)
+                };
+                let found = model
                     .indexes
-                    .iter_mut()
-                    .find(|i| i.name.as_deref() == Some(&name.name.name))
-                {
-                    Some(index) => {
-                        if let Some(old) = index.name.replace(new_name.name.clone()) {
-                            index.former_names.push(FormerName {
-                                name: old,
-                                until: origin.statement_loc(),
-                            });
-                        }
+                    .iter()
+                    .position(|i| i.name.as_deref() == Some(wanted))
+                    .or_else(|| {
+                        model
+                            .indexes
+                            .iter()
+                            .position(|i| i.name.is_none() && derived(i) == *wanted)
+                    });
+                match found {
+                    Some(position) => {
+                        let index = &mut model.indexes[position];
+                        let old = index.name.replace(new_name.name.clone());
+                        index.former_names.push(FormerName {
+                            name: old.unwrap_or_else(|| wanted.clone()),
+                            until: origin.statement_loc(),
+                        });
                     }
                     // The index of a key or unique constraint: renaming it renames the
                     // constraint.
@@ -333,9 +345,9 @@ impl Builder {
             let found = table.constraints.iter_mut().find(|c| {
                 matches!(
                     c.kind(),
-                    crate::lower::ConstraintKind::PrimaryKey { .. }
-                        | crate::lower::ConstraintKind::Unique { .. }
-                        | crate::lower::ConstraintKind::Exclude { .. }
+                    ConstraintKind::PrimaryKey { .. }
+                        | ConstraintKind::Unique { .. }
+                        | ConstraintKind::Exclude { .. }
                 ) && c.is_named(table_name, &name.name)
             });
             if let Some(constraint) = found {
