@@ -732,13 +732,13 @@ impl Sql<'_> {
     }
 }
 
-/// Whether the statement is (or ends in) a query or a data change.
+/// Whether the statement is a query or a data change, or holds a query (a view's).
 fn is_query(tokens: &[Token]) -> bool {
-    tokens.iter().any(|t| {
-        ["select", "update", "delete", "insert"]
-            .iter()
-            .any(|k| t.is(k))
-    })
+    let starts = ["select", "with", "update", "delete", "insert", "explain"];
+    tokens
+        .first()
+        .is_some_and(|t| starts.iter().any(|k| t.is(k)))
+        || tokens.iter().any(|t| t.is("select"))
 }
 
 /// The name before a `.` just typed.
@@ -793,9 +793,10 @@ fn query_tables(before: &[Token], after: &[Token]) -> Vec<(Name, Option<String>)
     let mut found = Vec::new();
     let mut at = 0;
     while at < tokens.len() {
-        let names_table = ["from", "join", "update", "into"]
-            .iter()
-            .any(|k| tokens[at].is(k));
+        // UPDATE names a table where it starts a statement (or follows a WITH query), not in
+        // ON UPDATE, BEFORE UPDATE or FOR UPDATE.
+        let update = tokens[at].is("update") && (at == 0 || *tokens[at - 1] == Token::Punct(')'));
+        let names_table = update || ["from", "join", "into"].iter().any(|k| tokens[at].is(k));
         at += 1;
         if !names_table {
             continue;
@@ -1714,6 +1715,18 @@ CREATE TABLE \"Größe\" (note text, \"maß\" int UNIQUE, id bigint PRIMARY KEY)
             &users,
         );
         check(&with("SELECT users.f$0 FROM users"), &["feeling"]);
+        check(
+            &with("WITH recent AS (SELECT 1) UPDATE users SET $0"),
+            &users,
+        );
+        // Not queries: a foreign key's actions, a trigger's events.
+        check(
+            &with(
+                "ALTER TABLE users ADD FOREIGN KEY (id) REFERENCES billing.invoices ON UPDATE CASCADE, ADD UNIQUE ($0",
+            ),
+            &users,
+        );
+        check(&with("CREATE TRIGGER t BEFORE UPDATE OF $0"), &[]);
         // Tables where a table comes.
         check(&with("SELECT id FROM $0"), &["users", "billing.invoices"]);
         // A data migration sees the tables of the migrations before it.
