@@ -477,6 +477,17 @@ fn prisma_map_names_lead_to_their_field_and_model_and_are_among_its_references()
         described(&found, &texts),
         ["schema.prisma Kunde", "schema.prisma kunden"]
     );
+    let highlights = server.request(
+        "textDocument/documentHighlight",
+        at(&uri, &text, SCHEMA.find("groesse").unwrap()),
+    );
+    let highlights: Vec<(&str, u64)> = highlights
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (text.slice(&h["range"]), h["kind"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(highlights, [("groesse", 3), ("körper_größe", 2)]);
     // Renaming at the map name is refused: it is the database's name.
     let mut params = at(&uri, &text, SCHEMA.find("kunden").unwrap());
     params["newName"] = json!("clients");
