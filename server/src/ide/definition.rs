@@ -326,6 +326,15 @@ ALTER INDEX \"Größe_m$0aß_idx\" SET (fillfactor = 90);
             found,
             ["schema.sql:2 INDEX", "schema.sql:3 \"Größe_maß_idx\""]
         );
+        // A constraint written with a name never had the derived one.
+        let named = "CREATE TABLE t (id bigint, CONSTRAINT t_pk PRIMARY KEY (id));\nALTER INDEX t_pk$0ey SET (fillfactor = 90);\nALTER INDEX t_pk SET (fillfactor = 90);\n";
+        check(named, &[]);
+        check(
+            &named
+                .replace("$0", "")
+                .replace("INDEX t_pk SET", "INDEX t_$0pk SET"),
+            &["schema.sql:1 t_pk"],
+        );
     }
 
     #[test]

@@ -730,9 +730,18 @@ fn constraint_index(model: &Model, name: &str) -> Option<Symbol> {
                         | ConstraintKind::Unique { .. }
                         | ConstraintKind::Exclude { .. }
                 );
+                // Only a constraint created without a name had the derived one (a rename
+                // gives it a name spanning the clause).
+                let unnamed = c
+                    .def
+                    .value
+                    .name
+                    .as_ref()
+                    .is_none_or(|n| n.range == c.def.value.range);
                 let named = if derived {
-                    crate::model::names::implied_constraint_name(&table.name.name, c.kind())
-                        .is_some_and(|implied| implied == name)
+                    unnamed
+                        && crate::model::names::implied_constraint_name(&table.name.name, c.kind())
+                            .is_some_and(|implied| implied == name)
                 } else {
                     c.is_named(&table.name.name, name)
                 };
