@@ -1027,10 +1027,20 @@ fn live_tables(model: &Model, until: Option<usize>) -> impl DoubleEndedIterator<
         .filter(move |t| !t.dropped && created_before(t))
 }
 
+/// The table `name` names: by its name now, else (in a migration before a rename) by a former
+/// one.
 fn find_table<'m>(model: &'m Model, until: Option<usize>, name: &Name) -> Option<&'m Table> {
-    live_tables(model, until).rev().find(|t| {
-        t.name.name == name.name && name.schema.as_ref().is_none_or(|s| *s == t.name.schema)
-    })
+    let is = |n: &crate::model::QualifiedName| {
+        n.name == name.name && name.schema.as_ref().is_none_or(|s| *s == n.schema)
+    };
+    live_tables(model, until)
+        .rev()
+        .find(|t| is(&t.name))
+        .or_else(|| {
+            live_tables(model, until)
+                .rev()
+                .find(|t| t.former_names.iter().any(|f| is(&f.name)))
+        })
 }
 
 fn tables(model: &Model, until: Option<usize>, schema: Option<&str>, out: &mut Builder) {
@@ -1737,6 +1747,16 @@ CREATE TABLE \"Größe\" (id bigint PRIMARY KEY, \"maß\" int);
 UPDATE \"Größe\" SET m$0 = 0 WHERE id > 0;
 ";
         check(folder, &["\"maß\""]);
+        // A migration before a rename names the table as it was then.
+        let renamed = "\
+//- db/001_users.sql
+CREATE TABLE customers (id bigint PRIMARY KEY, \"maß\" int);
+//- db/002_index.sql
+CREATE INDEX ON customers ($0
+//- db/003_rename.sql
+ALTER TABLE customers RENAME TO clients;
+";
+        check(renamed, &["id", "\"maß\""]);
     }
 
     #[test]
