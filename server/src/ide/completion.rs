@@ -74,11 +74,12 @@ pub fn completion(file: &FileView, offset: u32, config: CompletionConfig) -> Opt
             let until = migration_order(file);
             // The rest of the statement, for the tables a query names after the cursor.
             let rest = &text[offset..];
-            let after = &rest[..rest.find(';').unwrap_or(rest.len()).min(4096)];
-            let after = (0..=after.len())
-                .rev()
-                .find(|&i| after.is_char_boundary(i))
-                .map_or("", |i| &after[..i]);
+            let mut end = rest.len().min(4096);
+            while !rest.is_char_boundary(end) {
+                end -= 1;
+            }
+            let after = &rest[..end];
+            let after = &after[..after.find(';').unwrap_or(end)];
             let sql = Sql {
                 before: &text[start..offset],
                 after,
@@ -749,10 +750,19 @@ fn qualifier(tokens: &[Token]) -> Option<String> {
     name.ident()
 }
 
-/// The tokens of the statement after the cursor, the rest of the word at the cursor dropped.
+/// The tokens of the statement after the cursor, the rest of the word at the cursor dropped;
+/// where the text read is cut inside a string or comment, those before it.
 fn tokens_after(after: &str) -> Vec<Token> {
-    let rest = after.trim_start_matches(is_ident_char);
-    tokens(&format!("{rest} ")).map_or_else(Vec::new, |(tokens, _)| tokens)
+    let mut rest = after.trim_start_matches(is_ident_char);
+    loop {
+        if let Some((tokens, _)) = tokens(&format!("{rest} ")) {
+            return tokens;
+        }
+        let Some(cut) = rest.rfind(['\'', '"', '$', '-', '/']) else {
+            return Vec::new();
+        };
+        rest = &rest[..cut];
+    }
 }
 
 /// Words that end a table reference in FROM, rather than give it an alias.
@@ -1747,6 +1757,9 @@ CREATE TABLE \"Größe\" (id bigint PRIMARY KEY, \"maß\" int);
 UPDATE \"Größe\" SET m$0 = 0 WHERE id > 0;
 ";
         check(folder, &["\"maß\""]);
+        // A long statement after the cursor, cut inside a character.
+        let long = format!("SELECT $0 FROM users WHERE mail = '{}';", "ü".repeat(3000));
+        check(&with(&long), &users);
         // A migration before a rename names the table as it was then.
         let renamed = "\
 //- db/001_users.sql
