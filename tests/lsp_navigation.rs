@@ -278,7 +278,7 @@ fn rename_writes_a_migration_for_applied_history_and_edits_pending_files() {
     assert_eq!(prepared["placeholder"], "posts_author");
 
     // Refusals come back as errors whose message says why.
-    let keyword = at(&ws.posts, &posts, POSTS.find("PRIMARY").unwrap());
+    let keyword = at(&ws.posts, &posts, POSTS.find("TABLE").unwrap());
     let refused = server.request_response("textDocument/prepareRename", keyword);
     assert_eq!(refused["error"]["code"], -32803, "{refused}");
     assert!(

@@ -1038,9 +1038,37 @@ pub fn symbol_at(file: &FileView, offset: u32) -> Option<(Symbol, TextRange)> {
         let range = statement.absolute(m.range);
         (range.end() == offset, range.len(), m.role)
     });
-    found.iter().find_map(|mention| {
-        let symbol = resolver.resolve(mention)?;
-        Some((symbol, statement.absolute(mention.range)))
+    found
+        .iter()
+        .find_map(|mention| {
+            let symbol = resolver.resolve(mention)?;
+            Some((symbol, statement.absolute(mention.range)))
+        })
+        .or_else(|| unnamed_constraint_at(&source.model, file.data.id, statement, offset))
+}
+
+/// The constraint written without a name whose clause holds `offset` (between the names in
+/// it): the clause stands for the name PostgreSQL derives.
+fn unnamed_constraint_at(
+    model: &Model,
+    file: FileId,
+    statement: &PlacedStatement,
+    offset: u32,
+) -> Option<(Symbol, TextRange)> {
+    model.tables.iter().find_map(|table| {
+        table
+            .constraints
+            .iter()
+            .enumerate()
+            .find_map(|(position, c)| {
+                let def = &c.def;
+                let range = def.loc(def.value.range);
+                let here = def.origin.file == file
+                    && def.origin.statement == statement.range()
+                    && def.value.name.is_none()
+                    && range.range.contains_inclusive(offset);
+                here.then_some((Symbol::Constraint(table.id, position), range.range))
+            })
     })
 }
 

@@ -285,6 +285,12 @@ ALTER INDEX users_email_key SET (fillfactor = 90);
             false,
             &["db/002_more.sql:2 users_email_key"],
         );
+        // From the clause, which stands for the derived name.
+        check(
+            &kept.replacen("PRIMARY KEY", "PRI$0MARY KEY", 1),
+            false,
+            &["db/002_more.sql:1 users_pkey"],
+        );
     }
 
     #[test]
