@@ -272,15 +272,20 @@ fn rename_writes_a_migration_for_applied_history_and_edits_pending_files() {
             .replace("(author)", "(writer)")
     );
 
-    // Refusals come back as errors whose message says why.
+    // An index the pending migration creates can be renamed there.
     let index = at(&ws.posts, &posts, POSTS.find("posts_author").unwrap());
-    let refused = server.request_response("textDocument/prepareRename", index);
+    let prepared = server.request("textDocument/prepareRename", index);
+    assert_eq!(prepared["placeholder"], "posts_author");
+
+    // Refusals come back as errors whose message says why.
+    let keyword = at(&ws.posts, &posts, POSTS.find("TABLE").unwrap());
+    let refused = server.request_response("textDocument/prepareRename", keyword);
     assert_eq!(refused["error"]["code"], -32803, "{refused}");
     assert!(
         refused["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("tables and columns"),
+            .contains("there is none here"),
         "{refused}"
     );
     let mut params = column;
@@ -442,5 +447,164 @@ fn folding_and_selection_ranges_in_utf16_over_crlf() {
         "{selected:?}"
     );
     assert_eq!(selected.last().map(String::len), Some(POSTS.len()));
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn prisma_map_names_lead_to_their_field_and_model_and_are_among_its_references() {
+    const SCHEMA: &str = "model Kunde {\r\n  id     Int @id\r\n  groesse Int @map(\"körper_größe\")\r\n  @@map(\"kunden\")\r\n}\r\n";
+    let dir = TempDir::new("prisma-map");
+    let uri = file_uri(&dir.write("prisma/schema.prisma", SCHEMA));
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"], true), Value::Null);
+    server.diagnostics(&uri, Value::Null);
+    let text = Text::new(SCHEMA, Encoding::Utf16);
+    let texts = [(uri.as_str(), &text)];
+    let found = server.request(
+        "textDocument/definition",
+        at(&uri, &text, SCHEMA.find("größe").unwrap()),
+    );
+    assert_eq!(described(&found, &texts), ["schema.prisma groesse"]);
+    let found = server.request(
+        "textDocument/definition",
+        at(&uri, &text, SCHEMA.find("kunden").unwrap() + 2),
+    );
+    assert_eq!(described(&found, &texts), ["schema.prisma Kunde"]);
+    let mut params = at(&uri, &text, SCHEMA.find("Kunde").unwrap());
+    params["context"] = json!({ "includeDeclaration": true });
+    let found = server.request("textDocument/references", params);
+    assert_eq!(
+        described(&found, &texts),
+        ["schema.prisma Kunde", "schema.prisma kunden"]
+    );
+    let highlights = server.request(
+        "textDocument/documentHighlight",
+        at(&uri, &text, SCHEMA.find("groesse").unwrap()),
+    );
+    let highlights: Vec<(&str, u64)> = highlights
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (text.slice(&h["range"]), h["kind"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(highlights, [("groesse", 3), ("körper_größe", 2)]);
+    // Renaming at the map name is refused: it is the database's name.
+    let mut params = at(&uri, &text, SCHEMA.find("kunden").unwrap());
+    params["newName"] = json!("clients");
+    let refused = server.request_response("textDocument/rename", params);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("edit the string")),
+        "{refused}"
+    );
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn a_derived_constraint_name_leads_to_its_clause_and_is_renamed_by_a_new_migration() {
+    const USERS: &str = "CREATE TABLE \"Größe\" (id bigint PRIMARY KEY, email text UNIQUE);\r\n";
+    const LATER: &str = "COMMENT ON CONSTRAINT \"Größe_pkey\" ON \"Größe\" IS 'key';\r\nALTER INDEX \"Größe_email_key\" SET (fillfactor = 90);\r\n";
+    let dir = TempDir::new("derived-names");
+    let users = file_uri(&dir.write("db/001_users.sql", USERS));
+    let later = file_uri(&dir.write("db/002_later.sql", LATER));
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"], true), Value::Null);
+    server.diagnostics(&users, Value::Null);
+    let users_text = Text::new(USERS, Encoding::Utf16);
+    let later_text = Text::new(LATER, Encoding::Utf16);
+    let texts = [(users.as_str(), &users_text), (later.as_str(), &later_text)];
+    let key = at(&later, &later_text, LATER.find("Größe_pkey").unwrap() + 2);
+    let found = server.request("textDocument/definition", key.clone());
+    assert_eq!(described(&found, &texts), ["001_users.sql PRIMARY KEY"]);
+    let mut params = key;
+    params["context"] = json!({ "includeDeclaration": true });
+    let found = server.request("textDocument/references", params);
+    assert_eq!(
+        described(&found, &texts),
+        ["001_users.sql PRIMARY KEY", "002_later.sql \"Größe_pkey\""]
+    );
+    // The unique constraint's index: renaming it is a new migration renaming the constraint.
+    let index = at(&later, &later_text, LATER.find("Größe_email").unwrap());
+    let prepared = server.request("textDocument/prepareRename", index.clone());
+    assert_eq!(prepared["placeholder"], "Größe_email_key");
+    let mut params = index;
+    params["newName"] = json!("users_email_unique");
+    let edit = server.request("textDocument/rename", params);
+    let operations = edit["documentChanges"].as_array().unwrap();
+    assert_eq!(operations[0]["kind"], "create", "{edit}");
+    assert_eq!(
+        operations[1]["edits"][0]["newText"],
+        "ALTER TABLE \"Größe\" RENAME CONSTRAINT \"Größe_email_key\" TO users_email_unique;\r\n"
+    );
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn completion_lists_the_columns_of_the_table_a_foreign_key_or_query_names() {
+    let ws = workspace("completion-columns");
+    let mut server = Server::start(&ws.dir.0);
+    server.initialize(&ws.dir.0, capabilities(&["utf-16"], true), Value::Null);
+    server.diagnostics(&ws.posts, Value::Null);
+    let mut posts = Text::new(POSTS, Encoding::Utf16);
+    server.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": ws.posts, "languageId": "sql", "version": 1, "text": POSTS } }),
+    );
+    let labels = |server: &mut Server, posts: &mut Text, version: i32, typed: &str| {
+        let end = posts.text.len();
+        let cursor = typed.find('|').unwrap();
+        let change = posts.replace(end, end, &typed.replace('|', ""));
+        server.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": ws.posts, "version": version }, "contentChanges": [change] }),
+        );
+        let found = server.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": ws.posts }, "position": posts.position(end + cursor) }),
+        );
+        let labels: Vec<String> = found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect();
+        // Typed again from the end of the file the next time.
+        let change = posts.replace(end, posts.text.len(), "");
+        server.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": ws.posts, "version": version + 1 }, "contentChanges": [change] }),
+        );
+        labels
+    };
+    // The referenced table's key first.
+    assert_eq!(
+        labels(
+            &mut server,
+            &mut posts,
+            2,
+            "CREATE TABLE likes (u bigint REFERENCES \"Größe\" (|"
+        ),
+        ["id", "\"näme\""]
+    );
+    // A query's tables, named after the cursor too, and through an alias.
+    assert_eq!(
+        labels(
+            &mut server,
+            &mut posts,
+            4,
+            "SELECT | FROM posts p JOIN \"Größe\" g ON g.id = p.author;"
+        ),
+        ["id", "author", "\"näme\""]
+    );
+    assert_eq!(
+        labels(
+            &mut server,
+            &mut posts,
+            6,
+            "UPDATE posts p SET author = 1 WHERE p.|"
+        ),
+        ["id", "author"]
+    );
     assert!(server.shutdown().success());
 }

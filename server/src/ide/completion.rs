@@ -4,7 +4,7 @@
 //! source. Prisma: the position in a model's field line.
 
 use crate::catalog::types;
-use crate::lower::{TypeDefinition, TypeRef};
+use crate::lower::{ConstraintKind, TypeDefinition, TypeRef};
 use crate::model::names::quote_if_needed;
 use crate::model::{Column, Model, Table};
 use crate::syntax::Language;
@@ -72,7 +72,20 @@ pub fn completion(file: &FileView, offset: u32, config: CompletionConfig) -> Opt
         Language::Sql => {
             let start = statement_start(file, offset as u32) as usize;
             let until = migration_order(file);
-            sql(&text[start..offset], start, model, until, config, &mut out)?
+            // The rest of the statement, for the tables a query names after the cursor.
+            let rest = &text[offset..];
+            let mut end = rest.len().min(4096);
+            while !rest.is_char_boundary(end) {
+                end -= 1;
+            }
+            let after = &rest[..end];
+            let after = &after[..after.find(';').unwrap_or(end)];
+            let sql = Sql {
+                before: &text[start..offset],
+                after,
+                base: start,
+            };
+            sql.complete(model, until, config, &mut out)?
         }
         Language::Prisma => prisma(text, offset, model, &mut out)?,
     };
@@ -298,6 +311,10 @@ enum Context {
         schema: Option<String>,
     },
     Columns(Option<Name>),
+    /// The columns a foreign key may reference: keys first.
+    ReferencedColumns(Name),
+    /// The columns of the tables a query names, with their aliases.
+    QueryColumns(Vec<(Name, Option<String>)>),
     /// A table of the statement written so far has these columns (a CREATE TABLE being typed).
     WrittenColumns(Name, Vec<(String, String)>),
     Types,
@@ -497,7 +514,7 @@ fn context(tokens: &[Token]) -> Context {
         let before = &tokens[..paren];
         if let Some((name, start)) = name_before(before, paren) {
             if start > 0 && before[start - 1].is("references") {
-                return Context::Columns(Some(name));
+                return Context::ReferencedColumns(name);
             }
             if start > 0 && before[start - 1].is("on") {
                 return Context::Columns(Some(name));
@@ -681,16 +698,170 @@ fn written_columns(tokens: &[Token], body: usize) -> Vec<(String, String)> {
     columns
 }
 
-fn sql(
-    before: &str,
+/// The statement around the cursor.
+struct Sql<'t> {
+    before: &'t str,
+    after: &'t str,
     base: usize,
+}
+
+impl Sql<'_> {
+    fn complete(
+        &self,
+        model: Option<&Model>,
+        until: Option<usize>,
+        config: CompletionConfig,
+        out: &mut Builder,
+    ) -> Option<usize> {
+        let (tokens, prefix) = tokens(self.before)?;
+        let context = match context(&tokens) {
+            Context::Nothing | Context::Columns(_) if is_query(&tokens) => {
+                let tables = query_tables(&tokens, &tokens_after(self.after));
+                match qualifier(&tokens) {
+                    // `alias.` or `table.`: that table's columns.
+                    Some(written) => tables
+                        .into_iter()
+                        .find(|(name, alias)| alias.as_ref().unwrap_or(&name.name) == &written)
+                        .map_or(Context::Nothing, |(name, _)| Context::Columns(Some(name))),
+                    None => Context::QueryColumns(tables),
+                }
+            }
+            context => context,
+        };
+        sql(context, model, until, config, out);
+        Some(self.base + prefix)
+    }
+}
+
+/// Whether the statement is a query or a data change, or holds a query (a view's).
+fn is_query(tokens: &[Token]) -> bool {
+    let starts = ["select", "with", "update", "delete", "insert", "explain"];
+    tokens
+        .first()
+        .is_some_and(|t| starts.iter().any(|k| t.is(k)))
+        || tokens.iter().any(|t| t.is("select"))
+}
+
+/// The name before a `.` just typed.
+fn qualifier(tokens: &[Token]) -> Option<String> {
+    let [.., name, Token::Punct('.')] = tokens else {
+        return None;
+    };
+    name.ident()
+}
+
+/// The tokens of the statement after the cursor, the rest of the word at the cursor dropped;
+/// where the text read is cut inside a string or comment, those before it.
+fn tokens_after(after: &str) -> Vec<Token> {
+    let mut rest = after.trim_start_matches(is_ident_char);
+    loop {
+        if let Some((tokens, _)) = tokens(&format!("{rest} ")) {
+            return tokens;
+        }
+        let Some(cut) = rest.rfind(['\'', '"', '$', '-', '/']) else {
+            return Vec::new();
+        };
+        rest = &rest[..cut];
+    }
+}
+
+/// Words that end a table reference in FROM, rather than give it an alias.
+const NOT_ALIASES: &[&str] = &[
+    "where",
+    "join",
+    "inner",
+    "left",
+    "right",
+    "full",
+    "cross",
+    "natural",
+    "on",
+    "using",
+    "set",
+    "group",
+    "order",
+    "limit",
+    "offset",
+    "having",
+    "window",
+    "union",
+    "except",
+    "intersect",
+    "returning",
+    "for",
+    "values",
+    "select",
+    "default",
+    "lateral",
+    "only",
+];
+
+/// The tables a query names (FROM, JOIN, UPDATE, INSERT INTO, DELETE FROM), with their aliases,
+/// before and after the cursor.
+fn query_tables(before: &[Token], after: &[Token]) -> Vec<(Name, Option<String>)> {
+    let tokens: Vec<&Token> = before.iter().chain(after).collect();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < tokens.len() {
+        // UPDATE names a table where it starts a statement (or follows a WITH query), not in
+        // ON UPDATE, BEFORE UPDATE or FOR UPDATE.
+        let update = tokens[at].is("update") && (at == 0 || *tokens[at - 1] == Token::Punct(')'));
+        let names_table = update || ["from", "join", "into"].iter().any(|k| tokens[at].is(k));
+        at += 1;
+        if !names_table {
+            continue;
+        }
+        // `FROM a, b`: each table of the list.
+        loop {
+            while tokens.get(at).is_some_and(|t| t.is("only")) {
+                at += 1;
+            }
+            let Some(first) = tokens.get(at).and_then(|t| t.ident()) else {
+                break;
+            };
+            at += 1;
+            let name = if tokens.get(at) == Some(&&Token::Punct('.'))
+                && let Some(name) = tokens.get(at + 1).and_then(|t| t.ident())
+            {
+                at += 2;
+                Name {
+                    schema: Some(first),
+                    name,
+                }
+            } else {
+                Name {
+                    schema: None,
+                    name: first,
+                }
+            };
+            if tokens.get(at).is_some_and(|t| t.is("as")) {
+                at += 1;
+            }
+            let alias = tokens
+                .get(at)
+                .filter(|t| !NOT_ALIASES.iter().any(|k| t.is(k)))
+                .and_then(|t| t.ident());
+            if alias.is_some() {
+                at += 1;
+            }
+            found.push((name, alias));
+            if tokens.get(at) != Some(&&Token::Punct(',')) {
+                break;
+            }
+            at += 1;
+        }
+    }
+    found
+}
+
+fn sql(
+    context: Context,
     model: Option<&Model>,
     until: Option<usize>,
     config: CompletionConfig,
     out: &mut Builder,
-) -> Option<usize> {
-    let (tokens, prefix) = tokens(before)?;
-    match context(&tokens) {
+) {
+    match context {
         Context::Tables { schema } => {
             if let Some(model) = model {
                 tables(model, until, schema.as_deref(), out);
@@ -702,6 +873,24 @@ fn sql(
                 .and_then(|(m, t)| find_table(m, until, t))
             {
                 columns(table, out);
+            }
+        }
+        Context::ReferencedColumns(table) => {
+            if let Some(table) = model.and_then(|m| find_table(m, until, &table)) {
+                key_columns_first(table, out);
+            }
+        }
+        Context::QueryColumns(tables) => {
+            let tables = tables
+                .iter()
+                .filter_map(|(name, _)| model.and_then(|m| find_table(m, until, name)));
+            for table in tables {
+                for column in &table.columns {
+                    let label = quote_if_needed(&column.name);
+                    if out.items.iter().all(|item| item.label != label) {
+                        column_item(column, out);
+                    }
+                }
             }
         }
         Context::WrittenColumns(table, written) => {
@@ -788,7 +977,6 @@ fn sql(
         }
         Context::Nothing => {}
     }
-    Some(base + prefix)
 }
 
 fn statement_snippets(out: &mut Builder) {
@@ -849,10 +1037,20 @@ fn live_tables(model: &Model, until: Option<usize>) -> impl DoubleEndedIterator<
         .filter(move |t| !t.dropped && created_before(t))
 }
 
+/// The table `name` names: by its name now, else (in a migration before a rename) by a former
+/// one.
 fn find_table<'m>(model: &'m Model, until: Option<usize>, name: &Name) -> Option<&'m Table> {
-    live_tables(model, until).rev().find(|t| {
-        t.name.name == name.name && name.schema.as_ref().is_none_or(|s| *s == t.name.schema)
-    })
+    let is = |n: &crate::model::QualifiedName| {
+        n.name == name.name && name.schema.as_ref().is_none_or(|s| *s == n.schema)
+    };
+    live_tables(model, until)
+        .rev()
+        .find(|t| is(&t.name))
+        .or_else(|| {
+            live_tables(model, until)
+                .rev()
+                .find(|t| t.former_names.iter().any(|f| is(&f.name)))
+        })
 }
 
 fn tables(model: &Model, until: Option<usize>, schema: Option<&str>, out: &mut Builder) {
@@ -896,8 +1094,41 @@ fn columns(table: &Table, out: &mut Builder) {
     }
 }
 
+/// A foreign key references a primary key or unique columns: the primary key first, then
+/// unique columns, then the others.
+fn key_columns_first(table: &Table, out: &mut Builder) {
+    let rank = |column: &Column| {
+        let on = |primary: bool| {
+            table.constraints.iter().any(|c| {
+                let kind = match c.kind() {
+                    ConstraintKind::PrimaryKey { .. } => true,
+                    ConstraintKind::Unique { .. } => false,
+                    _ => return false,
+                };
+                kind == primary && c.columns().contains(&column.name.as_str())
+            })
+        };
+        if on(true) {
+            0
+        } else if on(false) {
+            1
+        } else {
+            2
+        }
+    };
+    for tier in 0..3 {
+        for column in table.columns.iter().filter(|c| rank(c) == tier) {
+            column_item_in(tier, column, out);
+        }
+    }
+}
+
 fn column_item(column: &Column, out: &mut Builder) {
-    let item = out.push(0, quote_if_needed(&column.name), CompletionKind::Column);
+    column_item_in(0, column, out);
+}
+
+fn column_item_in(tier: u8, column: &Column, out: &mut Builder) {
+    let item = out.push(tier, quote_if_needed(&column.name), CompletionKind::Column);
     let mut detail = column
         .ty
         .as_ref()
@@ -1451,6 +1682,94 @@ CREATE TABLE billing.invoices (id bigint PRIMARY KEY, total numeric(10, 2));
             &with("CREATE VIEW v AS SELECT id FROM users WHERE $0"),
             &users,
         );
+    }
+
+    #[test]
+    fn a_foreign_key_lists_the_referenced_tables_keys_first() {
+        let schema = "\
+CREATE TABLE \"Größe\" (note text, \"maß\" int UNIQUE, id bigint PRIMARY KEY);
+";
+        let keys = ["id", "\"maß\"", "note"];
+        check(
+            &format!("{schema}CREATE TABLE p (g bigint REFERENCES \"Größe\" ($0"),
+            &keys,
+        );
+        check(
+            &format!("{schema}CREATE TABLE p (g bigint, FOREIGN KEY (g) REFERENCES \"Größe\" ($0"),
+            &keys,
+        );
+        check(
+            &format!(
+                "{schema}ALTER TABLE \"Größe\" ADD FOREIGN KEY (note) REFERENCES \"Größe\" ($0"
+            ),
+            &keys,
+        );
+        // The foreign key's own columns are the statement's table's.
+        check(
+            &with("ALTER TABLE users ADD FOREIGN KEY ($0) REFERENCES billing.invoices (id)"),
+            &["id", "mail", "feeling"],
+        );
+    }
+
+    #[test]
+    fn queries_list_the_columns_of_the_tables_they_name() {
+        let users = ["id", "mail", "feeling"];
+        check(&with("SELECT $0 FROM users"), &users);
+        check(&with("SELECT m$0 FROM users WHERE id = 1"), &["mail"]);
+        check(&with("SELECT * FROM users WHERE $0"), &users);
+        check(&with("UPDATE users SET $0"), &users);
+        check(&with("UPDATE users SET mail = 'x' WHERE f$0"), &["feeling"]);
+        check(&with("DELETE FROM users WHERE $0"), &users);
+        check(&with("INSERT INTO users ($0"), &users);
+        // Every table of a join, each column once, and a table through its alias.
+        check(
+            &with("SELECT $0 FROM users u JOIN billing.invoices AS i ON i.id = u.id"),
+            &["id", "mail", "feeling", "total"],
+        );
+        check(
+            &with("SELECT i.$0 FROM users u JOIN billing.invoices AS i ON i.id = u.id"),
+            &["id", "total"],
+        );
+        check(
+            &with("SELECT u.$0 FROM users AS u, billing.invoices"),
+            &users,
+        );
+        check(&with("SELECT users.f$0 FROM users"), &["feeling"]);
+        check(
+            &with("WITH recent AS (SELECT 1) UPDATE users SET $0"),
+            &users,
+        );
+        // Not queries: a foreign key's actions, a trigger's events.
+        check(
+            &with(
+                "ALTER TABLE users ADD FOREIGN KEY (id) REFERENCES billing.invoices ON UPDATE CASCADE, ADD UNIQUE ($0",
+            ),
+            &users,
+        );
+        check(&with("CREATE TRIGGER t BEFORE UPDATE OF $0"), &[]);
+        // Tables where a table comes.
+        check(&with("SELECT id FROM $0"), &["users", "billing.invoices"]);
+        // A data migration sees the tables of the migrations before it.
+        let folder = "\
+//- db/001_users.sql
+CREATE TABLE \"Größe\" (id bigint PRIMARY KEY, \"maß\" int);
+//- db/002_backfill.sql
+UPDATE \"Größe\" SET m$0 = 0 WHERE id > 0;
+";
+        check(folder, &["\"maß\""]);
+        // A long statement after the cursor, cut inside a character.
+        let long = format!("SELECT $0 FROM users WHERE mail = '{}';", "ü".repeat(3000));
+        check(&with(&long), &users);
+        // A migration before a rename names the table as it was then.
+        let renamed = "\
+//- db/001_users.sql
+CREATE TABLE customers (id bigint PRIMARY KEY, \"maß\" int);
+//- db/002_index.sql
+CREATE INDEX ON customers ($0
+//- db/003_rename.sql
+ALTER TABLE customers RENAME TO clients;
+";
+        check(renamed, &["id", "\"maß\""]);
     }
 
     #[test]

@@ -183,6 +183,43 @@ model Post {
     }
 
     #[test]
+    fn prisma_map_names_lead_to_their_field_or_model() {
+        let schema = "\
+//- prisma/schema.prisma
+model Benutzer {
+  id     Int    @id
+  groesse  Int  @map(\"körper_größe\")
+  email  String @unique @map(name: \"e_mail\")
+  @@map(\"benutzer_tabelle\")
+}
+
+enum Stimmung {
+  GUT @map(\"gut\")
+  @@map(\"stimmung\")
+}
+";
+        let with = |from: &str, to: &str| schema.replacen(from, to, 1);
+        check(
+            &with("\"körper_", "\"kör$0per_"),
+            &["prisma/schema.prisma:3 groesse"],
+        );
+        check(
+            &with("\"e_mail", "\"e_m$0ail"),
+            &["prisma/schema.prisma:4 email"],
+        );
+        check(
+            &with("\"benutzer_tabelle", "\"$0benutzer_tabelle"),
+            &["prisma/schema.prisma:1 Benutzer"],
+        );
+        check(
+            &with("\"stimmung\"", "\"stimmung$0\""),
+            &["prisma/schema.prisma:8 Stimmung"],
+        );
+        // An enum value's map names no object of the schema.
+        check(&with("\"gut", "\"g$0ut"), &[]);
+    }
+
+    #[test]
     fn non_ascii_names_and_crlf_line_ends() {
         let fixture = "CREATE TABLE \"Größe\" (\"Maß\" bigint PRIMARY KEY);\r\n\r\nCREATE TABLE b (g bigint REFERENCES \"Größe\" (\"M$0aß\"));\r\n";
         check(fixture, &["schema.sql:1 \"Maß\""]);
@@ -267,6 +304,36 @@ DROP VIEW v;
                 .replace("t_$0a;", "t_a;")
                 .replace("INDEX t_a ON", "INDEX t$0_a ON"),
             &["db/001_index.sql:2 t_a"],
+        );
+    }
+
+    #[test]
+    fn derived_index_names_lead_to_the_index() {
+        let schema = "\
+CREATE TABLE \"Größe\" (id bigint, \"maß\" int);
+CREATE INDEX ON \"Größe\" (\"maß\");
+ALTER INDEX \"Größe_m$0aß_idx\" SET (fillfactor = 90);
+";
+        check(schema, &["schema.sql:2 INDEX"]);
+        let fixture = crate::ide::fixture::Fixture::new(schema);
+        let (file, offset) = fixture.cursor();
+        let found: Vec<String> =
+            crate::ide::references::references(&fixture.snapshot, file, offset, true)
+                .into_iter()
+                .map(|loc| fixture.describe(loc))
+                .collect();
+        assert_eq!(
+            found,
+            ["schema.sql:2 INDEX", "schema.sql:3 \"Größe_maß_idx\""]
+        );
+        // A constraint written with a name never had the derived one.
+        let named = "CREATE TABLE t (id bigint, CONSTRAINT t_pk PRIMARY KEY (id));\nALTER INDEX t_pk$0ey SET (fillfactor = 90);\nALTER INDEX t_pk SET (fillfactor = 90);\n";
+        check(named, &[]);
+        check(
+            &named
+                .replace("$0", "")
+                .replace("INDEX t_pk SET", "INDEX t_$0pk SET"),
+            &["schema.sql:1 t_pk"],
         );
     }
 

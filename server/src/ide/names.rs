@@ -571,7 +571,18 @@ impl Resolver<'_> {
                     i.name_at(model, at) == Some(name.name.as_str())
                         || renamed_here(&i.former_names, at, |n| *n == name.name)
                 })
-                .map(Symbol::Index),
+                .or_else(|| {
+                    // An index written without a name, by the name PostgreSQL derives.
+                    model.indexes.iter().position(|i| {
+                        i.name.is_none()
+                            && crate::model::names::implied_index_name(
+                                &model.table(i.table).name.name,
+                                &i.def.value,
+                            ) == name.name
+                    })
+                })
+                .map(Symbol::Index)
+                .or_else(|| constraint_index(model, &name.name)),
             What::TypeUse(ty) => self.type_use(ty),
             What::TypeName(name) => self.type_named(name).map(Symbol::Type),
             What::DomainName(name) => model
@@ -706,6 +717,42 @@ impl Resolver<'_> {
     }
 }
 
+/// The primary key, unique or exclusion constraint whose index is named `name` (the index has
+/// the constraint's name, written or derived: `users_pkey`, `users_email_key`), or was
+/// derived so before a rename.
+fn constraint_index(model: &Model, name: &str) -> Option<Symbol> {
+    let find = |derived: bool| {
+        model.tables.iter().rev().find_map(|table| {
+            let position = table.constraints.iter().position(|c| {
+                let keyed = matches!(
+                    c.kind(),
+                    ConstraintKind::PrimaryKey { .. }
+                        | ConstraintKind::Unique { .. }
+                        | ConstraintKind::Exclude { .. }
+                );
+                // Only a constraint created without a name had the derived one (a rename
+                // gives it a name spanning the clause).
+                let unnamed = c
+                    .def
+                    .value
+                    .name
+                    .as_ref()
+                    .is_none_or(|n| n.range == c.def.value.range);
+                let named = if derived {
+                    unnamed
+                        && crate::model::names::implied_constraint_name(&table.name.name, c.kind())
+                            .is_some_and(|implied| implied == name)
+                } else {
+                    c.is_named(&table.name.name, name)
+                };
+                keyed && named
+            })?;
+            Some(Symbol::Constraint(table.id, position))
+        })
+    };
+    find(false).or_else(|| find(true))
+}
+
 /// Whether the statement at `at` renamed the object from a name `is` accepts.
 fn renamed_here<N>(former: &[FormerName<N>], at: Loc, is: impl Fn(&N) -> bool) -> bool {
     former.iter().any(|f| f.until == at && is(&f.name))
@@ -766,7 +813,9 @@ pub fn created_before(
             at_cursor = Some((range, kind, m.text().to_string()));
         }
     });
-    let (range, kind, name) = at_cursor?;
+    let Some((range, kind, name)) = at_cursor else {
+        return constraint_created_before(snapshot, file, statement, offset);
+    };
     let used = Loc {
         file: file.data.id,
         range,
@@ -791,6 +840,74 @@ pub fn created_before(
     created.map(|loc| (range, loc))
 }
 
+/// For a constraint name of a table the schema no longer has it on: the range of the name at
+/// `offset` and the latest clause before it that created a constraint of that name, written or
+/// derived.
+fn constraint_created_before(
+    snapshot: &Snapshot,
+    file: &FileView,
+    statement: &PlacedStatement,
+    offset: u32,
+) -> Option<(TextRange, Loc)> {
+    let source = file.source.as_ref()?;
+    let mut at_cursor = None;
+    for_each_mention(statement, &mut |m| {
+        if let What::Constraint(scope, name) | What::RenamedConstraint(scope, name, _) = m.what
+            && statement.absolute(m.range).contains_inclusive(offset)
+        {
+            let (Scope::Created(table) | Scope::Statement(table) | Scope::Named(table)) = scope;
+            at_cursor = Some((statement.absolute(m.range), &table.name.name, &name.name));
+        }
+    });
+    let (range, table, name) = at_cursor?;
+    let used = Loc {
+        file: file.data.id,
+        range,
+    };
+    let mut created = None;
+    for &member in &source.members {
+        let Some(member) = snapshot.file_by_id(member) else {
+            continue;
+        };
+        for statement in member.data.statements.iter() {
+            let here = origin(member.data.id, statement);
+            if source.model.precedes(used, here.statement_loc()) {
+                return created.map(|loc| (range, loc));
+            }
+            let is = |c: &lower::Constraint| match &c.name {
+                Some(written) => written.name == *name,
+                None => crate::model::names::implied_constraint_name(table, &c.kind)
+                    .is_some_and(|implied| implied == *name),
+            };
+            for fact in &statement.lowered.facts {
+                let constraints: Vec<&lower::Constraint> = match fact {
+                    Fact::CreateTable(create) if create.name.name.name == *table => create
+                        .columns
+                        .iter()
+                        .flat_map(|c| &c.constraints)
+                        .chain(&create.constraints)
+                        .map(|c| &**c)
+                        .collect(),
+                    Fact::AlterTable(alter) if alter.name.name.name == *table => alter
+                        .actions
+                        .iter()
+                        .filter_map(|a| match &a.action {
+                            AlterTableAction::AddConstraint(c) => Some(&**c),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => continue,
+                };
+                if let Some(found) = constraints.into_iter().rfind(|c| is(c)) {
+                    let at = found.name.as_ref().map_or(found.range, |n| n.range);
+                    created = Some(here.loc(at));
+                }
+            }
+        }
+    }
+    created.map(|loc| (range, loc))
+}
+
 /// A resolved mention somewhere in a source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Occurrence {
@@ -798,6 +915,101 @@ pub struct Occurrence {
     pub role: Role,
     /// The statement it is in.
     pub statement: TextRange,
+    /// A Prisma `@map`/`@@map` name: the database's name, which renaming the field or model
+    /// keeps.
+    pub mapped: bool,
+}
+
+/// A `@map("…")` (a field's) or `@@map("…")` (a model's or enum's) name in Prisma text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PrismaMap {
+    /// The name inside the quotes.
+    pub range: TextRange,
+    pub block: bool,
+}
+
+/// The map names written in `text[range]`.
+pub(crate) fn prisma_maps(text: &str, range: TextRange) -> Vec<PrismaMap> {
+    let start = range.start() as usize;
+    let Some(region) = text.get(start..range.end() as usize) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (at, _) in region.match_indices("@map(") {
+        let block = region[..at].ends_with('@');
+        let mut rest = region[at + "@map(".len()..].trim_start();
+        if let Some(named) = rest.strip_prefix("name:") {
+            rest = named.trim_start();
+        }
+        let Some(inside) = rest.strip_prefix('"') else {
+            continue;
+        };
+        let Some(len) = inside
+            .find(['"', '\n'])
+            .filter(|&i| inside[i..].starts_with('"'))
+        else {
+            continue;
+        };
+        let open = start + (region.len() - inside.len());
+        found.push(PrismaMap {
+            range: TextRange::new(open as u32, (open + len) as u32),
+            block,
+        });
+    }
+    found
+}
+
+/// The line of `text` holding `offset`.
+fn line_around(text: &str, offset: u32) -> TextRange {
+    let at = (offset as usize).min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    TextRange::new(start as u32, end as u32)
+}
+
+/// The map names that name what a Prisma mention creates: a field's `@map` on its line, a
+/// model's or enum's `@@map` in its block.
+fn maps_of(text: &str, statement: &PlacedStatement, mention: &Mention) -> Vec<PrismaMap> {
+    let (region, block) = match mention.what {
+        What::Table(Scope::Created(_)) | What::TypeName(_) => (statement.range(), true),
+        What::Column(Scope::Created(_), _) => (
+            line_around(text, statement.absolute(mention.range).start()),
+            false,
+        ),
+        _ => return Vec::new(),
+    };
+    let mut maps = prisma_maps(text, region);
+    maps.retain(|m| m.block == block);
+    maps
+}
+
+/// The Prisma mention a map name at `offset` stands for.
+fn mapped_at<'s>(
+    file: &FileView,
+    statement: &'s PlacedStatement,
+    offset: u32,
+) -> Option<(Mention<'s>, TextRange)> {
+    let text = &*file.data.text;
+    let map = prisma_maps(text, line_around(text, offset))
+        .into_iter()
+        .find(|m| m.range.contains_inclusive(offset))?;
+    let mut found = None;
+    for_each_mention(statement, &mut |m| {
+        if found.is_none() && m.role == Role::Create && maps_of(text, statement, &m).contains(&map)
+        {
+            found = Some(m);
+        }
+    });
+    found.map(|m| (m, map.range))
+}
+
+/// Whether `offset` is in a Prisma `@map`/`@@map` name.
+pub fn on_prisma_map(file: &FileView, offset: u32) -> bool {
+    let text = &*file.data.text;
+    file.data.language == Language::Prisma
+        && prisma_maps(text, line_around(text, offset))
+            .iter()
+            .any(|m| m.range.contains_inclusive(offset))
 }
 
 /// The symbol named at `offset` of `file`, with the range of the name there.
@@ -809,6 +1021,11 @@ pub fn symbol_at(file: &FileView, offset: u32) -> Option<(Symbol, TextRange)> {
         language: file.data.language,
         origin: origin(file.data.id, statement),
     };
+    if file.data.language == Language::Prisma
+        && let Some((mention, range)) = mapped_at(file, statement, offset)
+    {
+        return resolver.resolve(&mention).map(|symbol| (symbol, range));
+    }
     let mut found: Vec<Mention> = Vec::new();
     for_each_mention(statement, &mut |m| {
         if statement.absolute(m.range).contains_inclusive(offset) {
@@ -821,9 +1038,37 @@ pub fn symbol_at(file: &FileView, offset: u32) -> Option<(Symbol, TextRange)> {
         let range = statement.absolute(m.range);
         (range.end() == offset, range.len(), m.role)
     });
-    found.iter().find_map(|mention| {
-        let symbol = resolver.resolve(mention)?;
-        Some((symbol, statement.absolute(mention.range)))
+    found
+        .iter()
+        .find_map(|mention| {
+            let symbol = resolver.resolve(mention)?;
+            Some((symbol, statement.absolute(mention.range)))
+        })
+        .or_else(|| unnamed_constraint_at(&source.model, file.data.id, statement, offset))
+}
+
+/// The constraint written without a name whose clause holds `offset` (between the names in
+/// it): the clause stands for the name PostgreSQL derives.
+fn unnamed_constraint_at(
+    model: &Model,
+    file: FileId,
+    statement: &PlacedStatement,
+    offset: u32,
+) -> Option<(Symbol, TextRange)> {
+    model.tables.iter().find_map(|table| {
+        table
+            .constraints
+            .iter()
+            .enumerate()
+            .find_map(|(position, c)| {
+                let def = &c.def;
+                let range = def.loc(def.value.range);
+                let here = def.origin.file == file
+                    && def.origin.statement == statement.range()
+                    && def.value.name.is_none()
+                    && range.range.contains_inclusive(offset);
+                here.then_some((Symbol::Constraint(table.id, position), range.range))
+            })
     })
 }
 
@@ -867,6 +1112,37 @@ pub fn occurrences(
     let members = name_index::members(snapshot, source);
     let index = NameIndex::of(source, &members);
     let mut out: Vec<Occurrence> = Vec::new();
+    if let Symbol::Constraint(table, position) = symbol {
+        // A constraint written without a name: the clause creating it stands for the name
+        // PostgreSQL derives.
+        let def = &model.table(*table).constraints[*position].def;
+        // A later rename gives the model a name spanning the clause.
+        let unnamed = def
+            .value
+            .name
+            .as_ref()
+            .is_none_or(|n| n.range == def.value.range);
+        if unnamed && only.is_none_or(|only| only == def.origin.file) {
+            out.push(Occurrence {
+                loc: def.loc(def.value.range),
+                role: Role::Create,
+                statement: def.origin.statement,
+                mapped: false,
+            });
+        }
+    }
+    if let Symbol::Index(position) = symbol {
+        // An index written without a name: its INDEX keyword stands for the derived name.
+        let def = &model.indexes[*position].def;
+        if def.value.name.is_none() && only.is_none_or(|only| only == def.origin.file) {
+            out.push(Occurrence {
+                loc: def.loc(def.value.index_keyword),
+                role: Role::Create,
+                statement: def.origin.statement,
+                mapped: false,
+            });
+        }
+    }
     for (member, statement) in index.statements(&names) {
         let member = members[member as usize];
         if only.is_some_and(|only| only != member.data.id) {
@@ -898,7 +1174,21 @@ pub fn occurrences(
                     loc,
                     role: mention.role,
                     statement: statement.range(),
+                    mapped: false,
                 }),
+            }
+            if member.data.language == Language::Prisma && mention.role == Role::Create {
+                for map in maps_of(&member.data.text, statement, &mention) {
+                    out.push(Occurrence {
+                        loc: Loc {
+                            file: member.data.id,
+                            range: map.range,
+                        },
+                        role: Role::Use,
+                        statement: statement.range(),
+                        mapped: true,
+                    });
+                }
             }
         });
     }
@@ -948,12 +1238,19 @@ fn names_of(model: &Model, symbol: &Symbol) -> Vec<String> {
         }
         Symbol::Index(position) => {
             let index = &model.indexes[*position];
+            let derived = index.name.is_none().then(|| {
+                crate::model::names::implied_index_name(
+                    &model.table(index.table).name.name,
+                    &index.def.value,
+                )
+            });
             index
                 .name
                 .iter()
                 .cloned()
                 .chain(index.former_names.iter().map(|f| f.name.clone()))
                 .chain(index.def.value.name.as_ref().map(|n| n.name.clone()))
+                .chain(derived)
                 .collect()
         }
         Symbol::Type(position) => {

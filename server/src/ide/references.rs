@@ -192,6 +192,139 @@ DROP INDEX people_by_feeling;
     }
 
     #[test]
+    fn prisma_references_include_the_map_names() {
+        let schema = "\
+//- prisma/schema.prisma
+model Benutzer {
+  id      Int       @id
+  groesse Int       @map(\"körper_größe\")
+  orders  Bestellung[]
+  @@index([groesse])
+  @@map(\"benutzer\")
+}
+
+model Bestellung {
+  id      Int      @id
+  kunde   Benutzer @relation(fields: [kundeId], references: [id])
+  kundeId Int      @map(\"kunde_id\")
+}
+";
+        check(
+            &schema.replacen("Benutzer @relation", "Benu$0tzer @relation", 1),
+            true,
+            &[
+                "prisma/schema.prisma:1 Benutzer",
+                "prisma/schema.prisma:6 benutzer",
+                "prisma/schema.prisma:11 Benutzer",
+            ],
+        );
+        check(
+            &schema.replacen("\"körper", "\"kö$0rper", 1),
+            false,
+            &[
+                "prisma/schema.prisma:3 körper_größe",
+                "prisma/schema.prisma:5 groesse",
+            ],
+        );
+    }
+
+    #[test]
+    fn derived_constraint_names_lead_to_the_clause_that_creates_them() {
+        let folder = "\
+//- db/001_users.sql
+CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users);
+CREATE TABLE \"Größe\" (\"maß\" int CHECK (\"maß\" > 0));
+//- db/002_drop.sql
+ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;
+ALTER INDEX users_email_key RENAME TO users_mail_key;
+ALTER TABLE users DROP CONSTRAINT users_pkey;
+ALTER TABLE \"Größe\" DROP CONSTRAINT \"Größe_maß_check\";
+";
+        let defined = |from: &str| {
+            let fixture =
+                Fixture::new(&folder.replacen(from, &format!("{}$0{}", &from[..3], &from[3..]), 1));
+            let (file, offset) = fixture.cursor();
+            crate::ide::definition::definition(&fixture.snapshot, file, offset)
+                .map(|n| fixture.describe(n.targets[0]))
+        };
+        assert_eq!(
+            defined("orders_user_id_fkey").as_deref(),
+            Some("db/001_users.sql:2 REFERENCES users")
+        );
+        assert_eq!(
+            defined("users_email_key").as_deref(),
+            Some("db/001_users.sql:1 UNIQUE")
+        );
+        assert_eq!(
+            defined("users_pkey").as_deref(),
+            Some("db/001_users.sql:1 PRIMARY KEY")
+        );
+        assert_eq!(
+            defined("\"Größe_maß_check\"").as_deref(),
+            Some("db/001_users.sql:3 CHECK (\"maß\" > 0)")
+        );
+        // References of a constraint the schema still has.
+        let kept = "\
+//- db/001_users.sql
+CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE);
+//- db/002_more.sql
+COMMENT ON CONSTRAINT users_pkey ON users IS 'the key';
+ALTER INDEX users_email_key SET (fillfactor = 90);
+";
+        check(
+            &kept.replacen("users_pkey", "users_p$0key", 1),
+            true,
+            &[
+                "db/001_users.sql:1 PRIMARY KEY",
+                "db/002_more.sql:1 users_pkey",
+            ],
+        );
+        check(
+            &kept.replacen("users_email_key", "users_e$0mail_key", 1),
+            false,
+            &["db/002_more.sql:2 users_email_key"],
+        );
+        // From the clause, which stands for the derived name.
+        check(
+            &kept.replacen("PRIMARY KEY", "PRI$0MARY KEY", 1),
+            false,
+            &["db/002_more.sql:1 users_pkey"],
+        );
+    }
+
+    #[test]
+    fn renaming_a_key_constraint_s_index_renames_the_constraint() {
+        let folder = "\
+//- db/001_users.sql
+CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE);
+//- db/002_rename.sql
+ALTER INDEX users_email_key RENAME TO \"users_e_mail_schlüssel\";
+COMMENT ON CONSTRAINT \"users_e_mail_schlüssel\" ON users IS 'x';
+";
+        let expected = [
+            "db/001_users.sql:1 UNIQUE",
+            "db/002_rename.sql:1 users_email_key",
+            "db/002_rename.sql:1 \"users_e_mail_schlüssel\"",
+            "db/002_rename.sql:2 \"users_e_mail_schlüssel\"",
+        ];
+        check(
+            &folder.replacen("users_email_key", "users_$0email_key", 1),
+            true,
+            &expected,
+        );
+        check(
+            &folder.replacen(
+                "\"users_e_mail_schlüssel\" ON",
+                "\"users_$0e_mail_schlüssel\" ON",
+                1,
+            ),
+            true,
+            &expected,
+        );
+    }
+
+    #[test]
     fn a_renamed_constraint_keeps_its_first_name() {
         let schema = "\
 CREATE TABLE t (id bigint, CONSTRAINT t_pk PRIMARY KEY (id));

@@ -1,4 +1,4 @@
-//! Rename a table or column. Where the object was created in a file people edit (a schema file
+//! Rename a table, column, index or constraint. Where the object was created in a file people edit (a schema file
 //! or a migration not applied yet), every name of it in the source changes. Where an applied
 //! migration created it, history stays as it is: a new migration renames it, written the way
 //! the folder names its migrations, and schema files of the source that name it change too.
@@ -6,8 +6,9 @@
 //! with.
 
 use super::names::{self, Symbol};
+use crate::lower::ConstraintKind;
 use crate::model::names::quote_if_needed;
-use crate::model::{History, Loc, Model};
+use crate::model::{History, Loc, Model, QualifiedName};
 use crate::rules::MigrationStep;
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -33,10 +34,12 @@ pub struct Renamed {
     pub new_files: Vec<NewFile>,
 }
 
-/// The table or column at `offset`, if it can be renamed.
+/// The table, column, index or constraint at `offset`, if it can be renamed.
 pub fn prepare_rename(file: &FileView, offset: u32) -> Result<RenameTarget, String> {
-    let (symbol, range) = names::symbol_at(file, offset)
-        .ok_or_else(|| "ddlint renames tables and columns: there is none here".to_string())?;
+    refuse_map(file, offset)?;
+    let (symbol, range) = names::symbol_at(file, offset).ok_or_else(|| {
+        "ddlint renames tables, columns, indexes and constraints: there is none here".to_string()
+    })?;
     let model = &file
         .source
         .as_ref()
@@ -44,6 +47,19 @@ pub fn prepare_rename(file: &FileView, offset: u32) -> Result<RenameTarget, Stri
         .model;
     let name = current_names(model, &symbol)?.0;
     Ok(RenameTarget { range, name })
+}
+
+/// A `@map` name is the database's: renaming the field or model leaves it, and changing it is an
+/// edit of the string.
+fn refuse_map(file: &FileView, offset: u32) -> Result<(), String> {
+    if names::on_prisma_map(file, offset) {
+        return Err(
+            "this is the name in the database, which `@map`/`@@map` sets: edit the string, or \
+             rename the field or model at its name"
+                .to_string(),
+        );
+    }
+    Ok(())
 }
 
 /// The name of the object as it is now, with its Prisma name.
@@ -57,11 +73,49 @@ fn current_names(model: &Model, symbol: &Symbol) -> Result<(String, Option<Strin
             let column = &model.table(*table).columns[*position];
             Ok((column.name.clone(), column.prisma_name.clone()))
         }
-        _ => Err("ddlint renames tables and columns only".to_string()),
+        Symbol::Constraint(table, position) => {
+            let table = model.table(*table);
+            let constraint = &table.constraints[*position];
+            if table.language == Language::Prisma {
+                return Err(
+                    "a Prisma constraint's name is its `map:` argument: edit it there".to_string(),
+                );
+            }
+            let name = constraint.name().map(String::from).or_else(|| {
+                crate::model::names::implied_constraint_name(&table.name.name, constraint.kind())
+            });
+            name.map(|name| (name, None))
+                .ok_or_else(|| "a NOT NULL constraint has no name to rename".to_string())
+        }
+        Symbol::Index(position) => {
+            let index = &model.indexes[*position];
+            let table = model.table(index.table);
+            if table.language == Language::Prisma {
+                return Err(
+                    "a Prisma index's name is its `map:` argument: edit it there".to_string(),
+                );
+            }
+            let name = index.name.clone().unwrap_or_else(|| {
+                crate::model::names::implied_index_name(&table.name.name, &index.def.value)
+            });
+            Ok((name, None))
+        }
+        _ => Err("ddlint renames tables, columns, indexes and constraints only".to_string()),
     }
 }
 
-/// Renames the table or column at `offset` to `new_name`; `now_utc` (seconds since 1970)
+/// Whether the object has only the name PostgreSQL derives, written nowhere it is created.
+fn derived(model: &Model, symbol: &Symbol) -> bool {
+    match symbol {
+        Symbol::Constraint(table, position) => {
+            model.table(*table).constraints[*position].name().is_none()
+        }
+        Symbol::Index(position) => model.indexes[*position].name.is_none(),
+        _ => false,
+    }
+}
+
+/// Renames the table, column, index or constraint at `offset` to `new_name`; `now_utc` (seconds since 1970)
 /// versions a new migration in a timestamped folder.
 pub fn rename(
     snapshot: &Snapshot,
@@ -70,8 +124,10 @@ pub fn rename(
     new_name: &str,
     now_utc: u64,
 ) -> Result<Renamed, String> {
-    let (symbol, _) = names::symbol_at(file, offset)
-        .ok_or_else(|| "ddlint renames tables and columns: there is none here".to_string())?;
+    refuse_map(file, offset)?;
+    let (symbol, _) = names::symbol_at(file, offset).ok_or_else(|| {
+        "ddlint renames tables, columns, indexes and constraints: there is none here".to_string()
+    })?;
     let source = file
         .source
         .as_ref()
@@ -91,6 +147,7 @@ pub fn rename(
     // Names written as the object is called now; older names are history.
     let current: Vec<Loc> = names::occurrences(snapshot, file, &symbol, None)
         .into_iter()
+        .filter(|o| !o.mapped)
         .map(|o| o.loc)
         .filter(|loc| {
             let written = snapshot
@@ -107,6 +164,16 @@ pub fn rename(
     };
     match history(created) {
         History::Schema | History::PendingMigration => {
+            if derived(model, &symbol) {
+                let how = match symbol {
+                    Symbol::Index(_) => format!("`CREATE INDEX {new_name} ON`"),
+                    _ => format!("`CONSTRAINT {new_name}` before it"),
+                };
+                return Err(format!(
+                    "`{old}` is the name PostgreSQL derives where none is written: write {how} \
+                     instead"
+                ));
+            }
             if let Some(fixed) = current.iter().find(|loc| !history(**loc).is_editable()) {
                 return Err(format!(
                     "`{old}` is also named in {}, which is history (an applied migration or a \
@@ -136,8 +203,9 @@ pub fn rename(
                     folder.root.display()
                 )
             })?;
-            let step = migration(model, &symbol, new_name)
-                .ok_or_else(|| "ddlint renames tables and columns only".to_string())?;
+            let step = migration(model, &symbol, new_name).ok_or_else(|| {
+                "ddlint renames tables, columns, indexes and constraints only".to_string()
+            })?;
             Ok(Renamed {
                 edits: current
                     .into_iter()
@@ -202,6 +270,41 @@ fn check_conflict(model: &Model, symbol: &Symbol, new_name: &str) -> Result<(), 
                 ));
             }
         }
+        Symbol::Index(position) => {
+            let schema = &model.table(model.indexes[*position].table).name.schema;
+            if model.relation_exists(schema, new_name) {
+                return Err(format!(
+                    "a table, view, sequence or index named `{new_name}` already exists in \
+                     schema `{schema}`"
+                ));
+            }
+        }
+        Symbol::Constraint(id, position) => {
+            let table = model.table(*id);
+            let taken = table
+                .constraints
+                .iter()
+                .enumerate()
+                .any(|(i, c)| i != *position && c.is_named(&table.name.name, new_name));
+            if taken {
+                return Err(format!(
+                    "`{}` already has a constraint named `{new_name}`",
+                    table.name
+                ));
+            }
+            // A key's or unique constraint's index takes the new name too.
+            let indexed = !matches!(
+                table.constraints[*position].kind(),
+                ConstraintKind::ForeignKey { .. } | ConstraintKind::Check(_)
+            );
+            if indexed && model.relation_exists(&table.name.schema, new_name) {
+                return Err(format!(
+                    "a table, view, sequence or index named `{new_name}` already exists in \
+                     schema `{}`",
+                    table.name.schema
+                ));
+            }
+        }
         _ => {}
     }
     Ok(())
@@ -237,6 +340,43 @@ fn migration(model: &Model, symbol: &Symbol, new_name: &str) -> Option<Migration
                     table.name
                 ),
                 format!("rename_{}_{column}_to_{new_name}", table.name.name),
+            )
+        }
+        Symbol::Constraint(id, _) => {
+            let table = model.table(*id);
+            let (old, _) = current_names(model, symbol).ok()?;
+            let quoted = quote_if_needed(&old);
+            (
+                format!(
+                    "ALTER TABLE {} RENAME CONSTRAINT {quoted} TO {new_name};",
+                    table.name
+                ),
+                format!(
+                    "ALTER TABLE {} RENAME CONSTRAINT {new_name} TO {quoted};",
+                    table.name
+                ),
+                format!("rename_{old}_to_{new_name}"),
+            )
+        }
+        Symbol::Index(position) => {
+            let (old, _) = current_names(model, symbol).ok()?;
+            let schema = model
+                .table(model.indexes[*position].table)
+                .name
+                .schema
+                .clone();
+            let name = |name: &str| QualifiedName {
+                schema: schema.clone(),
+                name: name.to_string(),
+            };
+            (
+                format!("ALTER INDEX {} RENAME TO {new_name};", name(&old)),
+                format!(
+                    "ALTER INDEX {} RENAME TO {};",
+                    name(new_name),
+                    quote_if_needed(&old)
+                ),
+                format!("rename_{old}_to_{new_name}"),
             )
         }
         _ => return None,
@@ -372,6 +512,101 @@ CREATE INDEX ON orders (remark);\r
     }
 
     #[test]
+    fn prisma_map_names_stay_as_the_database_has_them() {
+        let schema = "//- schema.prisma\nmodel Kunde {\n  id    Int    @id\n  größe Int    @map(\"größe\")\n  @@map(\"kunden\")\n}\n";
+        let schema = schema.replace("  größe Int", "  groesse Int");
+        assert_eq!(
+            rename(&schema.replace("model Kunde", "model Ku$0nde"), "Client").unwrap()[1],
+            "model Client {\n  id    Int    @id\n  groesse Int    @map(\"größe\")\n  @@map(\"kunden\")\n}\n"
+        );
+        assert_eq!(
+            rename(&schema.replace("  groesse", "  groe$0sse"), "size").unwrap()[1],
+            "model Kunde {\n  id    Int    @id\n  size Int    @map(\"größe\")\n  @@map(\"kunden\")\n}\n"
+        );
+        let refused = rename(&schema.replace("(\"kunden", "(\"ku$0nden"), "clients");
+        assert!(refused.unwrap_err().contains("edit the string"));
+    }
+
+    #[test]
+    fn constraints_by_their_written_or_derived_names() {
+        let folder = "\
+//- db/001_users.sql
+CREATE TABLE \"Größe\" (id bigint PRIMARY KEY, email text UNIQUE);
+//- db/002_orders.sql
+ALTER INDEX \"Größe_email_k$0ey\" SET (fillfactor = 90);
+";
+        // Applied: a new migration renames the derived name.
+        assert_eq!(
+            rename(folder, "users_email_unique").unwrap(),
+            [
+                "new 003_rename_gr_e_email_key_to_users_email_unique.sql",
+                "ALTER TABLE \"Größe\" RENAME CONSTRAINT \"Größe_email_key\" TO users_email_unique;\n",
+            ]
+        );
+        // In a file people edit, a derived name cannot be renamed where it is created.
+        let schema = "CREATE TABLE t (id bigint PRIMARY KEY);\nCOMMENT ON CONSTRAINT t_pk$0ey ON t IS 'key';\n";
+        let refused = rename(schema, "t_key").unwrap_err();
+        assert!(
+            refused.contains("write `CONSTRAINT t_key` before it"),
+            "{refused}"
+        );
+        // A written name changes everywhere.
+        let named = "CREATE TABLE t (id bigint, CONSTRAINT t_pk PRIMARY KEY (id));\nCOMMENT ON CONSTRAINT t_p$0k ON t IS 'key';\n";
+        assert_eq!(
+            rename(named, "t_key").unwrap()[1],
+            "CREATE TABLE t (id bigint, CONSTRAINT t_key PRIMARY KEY (id));\nCOMMENT ON CONSTRAINT t_key ON t IS 'key';\n"
+        );
+        let taken = "CREATE TABLE t (id bigint PRIMARY KEY, a int, CONSTRAINT t_a CHECK (a > 0), CONSTRAINT t_b CHECK (a < 9));\nCOMMENT ON CONSTRAINT t_$0a ON t IS 'x';\n";
+        assert!(
+            rename(taken, "t_b")
+                .unwrap_err()
+                .contains("already has a constraint")
+        );
+        assert!(
+            rename(taken, "t_pkey")
+                .unwrap_err()
+                .contains("already has a constraint")
+        );
+    }
+
+    #[test]
+    fn indexes_by_their_written_or_derived_names() {
+        let folder = "\
+//- db/001_users.sql
+CREATE TABLE audit.\"Größe\" (id bigint, \"maß\" int);
+CREATE INDEX ON audit.\"Größe\" (\"maß\");
+//- db/002_more.sql
+ALTER INDEX audit.\"Größe_m$0aß_idx\" SET (fillfactor = 90);
+";
+        assert_eq!(
+            rename(folder, "sizes_by_measure").unwrap(),
+            [
+                "new 003_rename_gr_e_ma_idx_to_sizes_by_measure.sql",
+                "ALTER INDEX audit.\"Größe_maß_idx\" RENAME TO sizes_by_measure;\n",
+            ]
+        );
+        let schema =
+            "CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);\nCOMMENT ON INDEX t_$0a IS 'x';\n";
+        assert_eq!(
+            rename(schema, "t_by_a").unwrap()[1],
+            "CREATE TABLE t (a int);\nCREATE INDEX t_by_a ON t (a);\nCOMMENT ON INDEX t_by_a IS 'x';\n"
+        );
+        let derived =
+            "CREATE TABLE t (a int);\nCREATE INDEX ON t (a);\nCOMMENT ON INDEX t_a_$0idx IS 'x';\n";
+        let refused = rename(derived, "t_by_a").unwrap_err();
+        assert!(
+            refused.contains("write `CREATE INDEX t_by_a ON` instead"),
+            "{refused}"
+        );
+        // Renamed later, the derived name is history.
+        let renamed = "CREATE TABLE t (a int);\nCREATE INDEX ON t (a);\nALTER INDEX t_a_idx RENAME TO t_by_a;\nCOMMENT ON INDEX t_by$0_a IS 'x';\n";
+        assert_eq!(
+            rename(renamed, "t_a_index").unwrap()[1],
+            "CREATE TABLE t (a int);\nCREATE INDEX ON t (a);\nALTER INDEX t_a_idx RENAME TO t_a_index;\nCOMMENT ON INDEX t_a_index IS 'x';\n"
+        );
+    }
+
+    #[test]
     fn refusals_say_why() {
         let schema = "CREATE TABLE users (id bigint PRIMARY KEY, name text);\nCREATE TABLE teams (id bigint);\nCREATE INDEX users_name ON us$0ers (name);\n";
         let refused = |schema: &str, name: &str| rename(schema, name).unwrap_err();
@@ -384,7 +619,7 @@ CREATE INDEX ON orders (remark);\r
         let index = schema
             .replace("$0", "")
             .replace("users_name", "users_$0name");
-        assert!(refused(&index, "x").contains("tables and columns only"));
+        assert!(refused(&index, "users").contains("already exists"));
         let prepared = {
             let fixture = Fixture::new(schema);
             let (file, offset) = fixture.cursor();

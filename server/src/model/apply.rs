@@ -99,18 +99,38 @@ impl Builder {
             Fact::AlterIndex {
                 name, rename_to, ..
             } => {
-                if let Some(new_name) = rename_to
-                    && let Some(index) = self
-                        .model
-                        .indexes
-                        .iter_mut()
-                        .find(|i| i.name.as_deref() == Some(&name.name.name))
-                    && let Some(old) = index.name.replace(new_name.name.clone())
-                {
-                    index.former_names.push(FormerName {
-                        name: old,
-                        until: origin.statement_loc(),
+                let Some(new_name) = rename_to else {
+                    return;
+                };
+                let model = &mut self.model;
+                let wanted = &name.name.name;
+                // An index written without a name has the one PostgreSQL derives.
+                let derived = |i: &Index| {
+                    let table = &model.tables[i.table.0 as usize].name.name;
+                    super::names::implied_index_name(table, &i.def.value)
+                };
+                let found = model
+                    .indexes
+                    .iter()
+                    .position(|i| i.name.as_deref() == Some(wanted))
+                    .or_else(|| {
+                        model
+                            .indexes
+                            .iter()
+                            .position(|i| i.name.is_none() && derived(i) == *wanted)
                     });
+                match found {
+                    Some(position) => {
+                        let index = &mut model.indexes[position];
+                        let old = index.name.replace(new_name.name.clone());
+                        index.former_names.push(FormerName {
+                            name: old.unwrap_or_else(|| wanted.clone()),
+                            until: origin.statement_loc(),
+                        });
+                    }
+                    // The index of a key or unique constraint: renaming it renames the
+                    // constraint.
+                    None => self.rename_constraint_index(&name.name, new_name),
                 }
             }
             Fact::CreateView {
@@ -317,6 +337,30 @@ impl Builder {
             }
         }
         self.search_path.qualify_for_creation(name)
+    }
+
+    fn rename_constraint_index(&mut self, name: &Ident, new_name: &Ident) {
+        for table in self.model.tables.iter_mut().rev() {
+            let table_name = &table.name.name;
+            let found = table.constraints.iter_mut().find(|c| {
+                matches!(
+                    c.kind(),
+                    ConstraintKind::PrimaryKey { .. }
+                        | ConstraintKind::Unique { .. }
+                        | ConstraintKind::Exclude { .. }
+                ) && c.is_named(table_name, &name.name)
+            });
+            if let Some(constraint) = found {
+                let def = Arc::make_mut(&mut constraint.def.value);
+                let range = def.range;
+                let written = def.name.get_or_insert_with(|| Ident {
+                    range,
+                    ..name.clone()
+                });
+                written.name = new_name.name.clone();
+                return;
+            }
+        }
     }
 
     fn table_mut(&mut self, id: TableId) -> &mut Table {
