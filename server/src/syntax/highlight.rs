@@ -199,7 +199,10 @@ mod tests {
             .collect();
         assert!(text.len() as u32 >= PARALLEL_FROM);
         let trees = SyntaxTrees::parse(Language::Sql, &text);
-        assert!(trees.chunk_trees().count() >= 4, "one chunk: nothing to split");
+        assert!(
+            trees.chunk_trees().count() >= 4,
+            "one chunk: nothing to split"
+        );
         let whole = highlights(
             &trees,
             Language::Sql,
