@@ -2,16 +2,17 @@
 //! of the corpus at `DDLINT_CORPUS` is loaded into the host, then definition, references and
 //! document highlight, completion and selection ranges are asked at foreign-key targets and
 //! indexed columns spread over the file, and document and workspace symbols and folding ranges a
-//! few times. Prints the median, 99th percentile and worst time of each request.
+//! few times, and semantic tokens on a freshly loaded file and again. Prints the median, 99th percentile and worst time of each request.
 //!
 //! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench navigation`
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ddlint::ide;
 use ddlint::text::PositionEncoding;
-use ddlint::workspace::host::Host;
+use ddlint::workspace::host::{Host, Snapshot};
 
 /// Places asked at, per kind of name.
 const PLACES: usize = 200;
@@ -36,14 +37,8 @@ fn main() {
         }
     };
     let folder = std::env::temp_dir().join(format!("ddlint-bench-nav-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("create the workspace folder");
     let path = folder.join("structure.sql");
-    std::fs::write(&path, &text).expect("write the schema");
-    let mut host = Host::new(PositionEncoding::Utf16, None);
-    host.add_folder(&folder, &mut |_, _| {});
-    let snapshot = host.commit().snapshot;
-    let _ = std::fs::remove_dir_all(&folder);
+    let snapshot = load(&folder, &path, &text);
     let Some(file) = snapshot.file(&path) else {
         println!("the schema was not read; nothing to measure");
         return;
@@ -55,8 +50,8 @@ fn main() {
     // What was asked, the times, and how many results came back in all.
     let mut asked: Vec<(String, Vec<Duration>, usize)> = Vec::new();
     for (kind, offsets) in [("table", &tables), ("column", &columns)] {
-        let mut times = [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()];
-        let mut found = [0; 5];
+        let mut times: [Vec<Duration>; 6] = Default::default();
+        let mut found = [0; 6];
         for &offset in offsets.iter() {
             let started = Instant::now();
             let targets = ide::definition(&snapshot, file, offset);
@@ -75,6 +70,9 @@ fn main() {
             let started = Instant::now();
             found[4] += ide::selection_ranges(file, offset).len();
             times[4].push(started.elapsed());
+            let started = Instant::now();
+            found[5] += usize::from(ide::hover(&snapshot, file, offset).is_some());
+            times[5].push(started.elapsed());
         }
         let requests = [
             "definition",
@@ -82,6 +80,7 @@ fn main() {
             "document highlight",
             "completion",
             "selection ranges",
+            "hover",
         ];
         for ((request, times), found) in requests.into_iter().zip(times).zip(found) {
             let what = format!("{request} at a {kind} ({} places)", offsets.len());
@@ -106,8 +105,53 @@ fn main() {
         })
         .collect();
     asked.push(("folding ranges (10 times)".to_string(), folding, found));
+    // Rename of the referenced column whose reference count is nearest 100, in a copy named as
+    // a hand-written schema: ddlint refuses to edit a generated dump such as `structure.sql`.
+    let edited_path = folder.join("schema.sql");
+    let edited = load(&folder, &edited_path, &text);
+    let edited_file = edited.file(&edited_path).expect("the schema is read");
+    let referenced = places(&text, "REFERENCES ", 0)
+        .into_iter()
+        .filter_map(|at| Some(at + text[at as usize..].find('(')? as u32 + 1));
+    let (column, count) = referenced
+        .map(|at| (at, ide::references(&snapshot, file, at, true).len()))
+        .min_by_key(|(_, count)| count.abs_diff(100))
+        .unwrap_or((0, 0));
     let mut found = 0;
+    let renames: Vec<Duration> = (0..10)
+        .map(|_| {
+            let started = Instant::now();
+            found += ide::rename(&edited, edited_file, column, "renamed_column", 0)
+                .map_or(0, |renamed| renamed.edits.len());
+            started.elapsed()
+        })
+        .collect();
+    asked.push((
+        format!("rename of a column with {count} references (10 times)"),
+        renames,
+        found,
+    ));
     let whole = ddlint::text::TextRange::new(0, text.len() as u32);
+    // An editor's first request after opening the file: nothing highlighted yet. Each sample
+    // loads the schema again.
+    let mut found = 0;
+    let first: Vec<Duration> = (0..5)
+        .map(|_| {
+            let snapshot = load(&folder, &path, &text);
+            let file = snapshot.file(&path).expect("the schema is read");
+            let started = Instant::now();
+            found += ide::semantic_tokens(file, whole).len();
+            started.elapsed()
+        })
+        .collect();
+    asked.push((
+        "semantic tokens, whole file, first request (5 loads)".to_string(),
+        first,
+        found,
+    ));
+    // Later requests: the chunks an edit did not touch keep their highlights.
+    ide::semantic_tokens(file, whole);
+    let mut found = 0;
     let tokens: Vec<Duration> = (0..10)
         .map(|_| {
             let started = Instant::now();
@@ -116,7 +160,7 @@ fn main() {
         })
         .collect();
     asked.push((
-        "semantic tokens, whole file (10 times)".to_string(),
+        "semantic tokens, whole file, later requests (10 times)".to_string(),
         tokens,
         found,
     ));
@@ -161,6 +205,18 @@ fn main() {
             ms(at(1.0))
         );
     }
+}
+
+/// A host with `text` as the only file of a workspace folder.
+fn load(folder: &Path, path: &Path, text: &str) -> Arc<Snapshot> {
+    let _ = std::fs::remove_dir_all(folder);
+    std::fs::create_dir_all(folder).expect("create the workspace folder");
+    std::fs::write(path, text).expect("write the schema");
+    let mut host = Host::new(PositionEncoding::Utf16, None);
+    host.add_folder(folder, &mut |_, _| {});
+    let snapshot = host.commit().snapshot;
+    let _ = std::fs::remove_dir_all(folder);
+    snapshot
 }
 
 /// Up to `PLACES` offsets `inside` bytes into the name after each `marker`, spread over the file.

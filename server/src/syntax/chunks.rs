@@ -26,11 +26,12 @@
 //!
 //! Prisma files are small: they are one chunk, reparsed whole.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{InputEdit, Node, Point, Range, Tree};
 
 use super::errors::FoundError;
+use super::highlight::Highlight;
 use super::resync::{Segment, Unclosed, segments};
 use super::{Language, SyntaxError, parse, parse_range, syntax_errors_in};
 use crate::text::{LineIndex, TextRange};
@@ -53,13 +54,24 @@ struct Chunk {
     range: TextRange,
     start: Point,
     end: Point,
-    /// A tree holding the chunk's statements; neighbouring chunks may share it.
-    tree: Tree,
+    /// A tree holding the chunk's statements; neighbouring chunks may share it (one `Arc`: a
+    /// `Tree` copy's root node has an address of its own, so copies cannot be told apart).
+    tree: Arc<Tree>,
     /// The syntax errors in the chunk, with offsets relative to its start.
     errors: Arc<[FoundError]>,
     /// Whether the chunk ends where the text is cut after an opener that is never closed: the
     /// next chunk is parsed from the start state whatever comes before it.
     cut: bool,
+    /// The chunk's highlights, relative to its start, once asked for: they stay right while
+    /// edits elsewhere only move the chunk.
+    highlights: Arc<OnceLock<Vec<Highlight>>>,
+}
+
+/// A chunk as the highlighter sees it.
+pub(super) struct HighlightedChunk<'a> {
+    pub tree: &'a Tree,
+    pub range: TextRange,
+    pub highlights: &'a OnceLock<Vec<Highlight>>,
 }
 
 /// Where a reparse changed the trees: `old` in the previous text became `new`. Statements outside
@@ -93,6 +105,7 @@ impl SyntaxTrees {
         text: &str,
         parts: Vec<Segment>,
     ) -> SyntaxTrees {
+        let whole = whole.map(Arc::new);
         let mut chunks = Vec::new();
         let (mut start, mut start_point) = (0, Point::new(0, 0));
         let last = parts.len() - 1;
@@ -107,7 +120,7 @@ impl SyntaxTrees {
             };
             let tree = match &whole {
                 Some(tree) => tree.clone(),
-                None => parse_range(language, text, None, region),
+                None => Arc::new(parse_range(language, text, None, region)),
             };
             chunks.extend(split(
                 language,
@@ -176,17 +189,20 @@ impl SyntaxTrees {
         }
         // Every chunk's tree gets every edit, also where it holds no statement of the chunk: any
         // tree must be right everywhere to serve as the old tree of a later reparse.
-        let mut edited: Vec<(usize, Tree)> = Vec::new();
-        let mut edit_tree = |tree: &Tree| -> Tree {
-            let id = tree.root_node().id();
-            if let Some((_, done)) = edited.iter().find(|(original, _)| *original == id) {
+        let mut edited: Vec<(Arc<Tree>, Arc<Tree>)> = Vec::new();
+        let mut edit_tree = |tree: &Arc<Tree>| -> Arc<Tree> {
+            if let Some((_, done)) = edited
+                .iter()
+                .find(|(original, _)| Arc::ptr_eq(original, tree))
+            {
                 return done.clone();
             }
-            let mut copy = tree.clone();
+            let mut copy = Tree::clone(tree);
             for edit in edits {
                 copy.edit(edit);
             }
-            edited.push((id, copy.clone()));
+            let copy = Arc::new(copy);
+            edited.push((tree.clone(), copy.clone()));
             copy
         };
         let old_tree = edit_tree(&self.chunks[first].tree);
@@ -206,7 +222,7 @@ impl SyntaxTrees {
                 start_point: start.start,
                 end_point,
             };
-            let tree = parse_range(self.language, text, Some(&old_tree), region);
+            let tree = Arc::new(parse_range(self.language, text, Some(&old_tree), region));
             // After a cut the parser starts afresh, and nothing is parsed across one.
             let start_clean =
                 first == 0 || self.chunks[first - 1].cut || starts_clean(&tree, region.start_byte);
@@ -264,6 +280,7 @@ impl SyntaxTrees {
                 tree,
                 errors: Arc::clone(&chunk.errors),
                 cut: chunk.cut,
+                highlights: Arc::clone(&chunk.highlights),
             });
         }
         let reparsed = Reparsed {
@@ -315,9 +332,19 @@ impl SyntaxTrees {
     }
 
     /// Each chunk's tree with the part of the text it covers, in text order (neighbouring
-    /// chunks may share a tree: only its nodes within the range belong to the chunk).
+    /// chunks may share a tree, the same `&Tree`: only its nodes within the range belong to the
+    /// chunk).
     pub fn chunk_trees(&self) -> impl Iterator<Item = (&Tree, TextRange)> {
-        self.chunks.iter().map(|chunk| (&chunk.tree, chunk.range))
+        self.chunks.iter().map(|chunk| (&*chunk.tree, chunk.range))
+    }
+
+    /// Each chunk with its kept highlights, in text order.
+    pub(super) fn highlighted_chunks(&self) -> impl Iterator<Item = HighlightedChunk<'_>> {
+        self.chunks.iter().map(|chunk| HighlightedChunk {
+            tree: &chunk.tree,
+            range: chunk.range,
+            highlights: &chunk.highlights,
+        })
     }
 
     /// The top-level statements (comments and other extras skipped), in order.
@@ -448,7 +475,7 @@ fn top_level(tree: &Tree, range: TextRange) -> impl Iterator<Item = Node<'_>> {
 /// that is never closed, and `cut` says whether the region ends where the text is cut after one.
 fn split(
     language: Language,
-    tree: &Tree,
+    tree: &Arc<Tree>,
     region: Range,
     text: &str,
     unclosed: Option<Unclosed>,
@@ -511,6 +538,7 @@ fn split(
             tree: tree.clone(),
             errors,
             cut: cut && index == last,
+            highlights: Arc::default(),
         });
         (start, start_point) = (end, end_point);
     }
@@ -720,6 +748,7 @@ fn moved(byte: usize, point: Point, edits: &[InputEdit], inclusive: bool) -> (us
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::highlight::highlights;
 
     /// A statement's kind, range and tree.
     type Statement = (String, std::ops::Range<usize>, String);
@@ -920,6 +949,17 @@ mod tests {
             assert_eq!(
                 trees.syntax_errors(&lines),
                 SyntaxTrees::parse(Language::Sql, &text).syntax_errors(&lines),
+                "round {round}, after {piece:?} at {at}"
+            );
+            // Highlights kept from before the edit are those the chunks have now.
+            let whole = TextRange::from_usize(0..text.len());
+            let mut forgetting = trees.clone();
+            for chunk in &mut forgetting.chunks {
+                chunk.highlights = Arc::default();
+            }
+            assert_eq!(
+                highlights(&trees, Language::Sql, &text, whole),
+                highlights(&forgetting, Language::Sql, &text, whole),
                 "round {round}, after {piece:?} at {at}"
             );
         }

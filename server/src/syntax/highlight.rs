@@ -2,9 +2,12 @@
 //! capture's name (`keyword`, `type.builtin`, `string`, ...), over every chunk of a file.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use tree_sitter::{Query, QueryCursor, StreamingIterator};
+use tree_sitter::Tree;
 
+use super::chunks::HighlightedChunk;
+use super::highlight_rules::{Ancestor, HighlightRules, Visited};
 use super::{Language, SyntaxTrees};
 use crate::text::TextRange;
 
@@ -15,49 +18,149 @@ pub struct Highlight {
     pub capture: &'static str,
 }
 
-/// The language's highlight query; `None` if it does not compile against the grammar (the
-/// grammar crate's tests check that it does).
-fn query(language: Language) -> Option<&'static Query> {
-    static QUERIES: [OnceLock<Option<Query>>; 2] = [OnceLock::new(), OnceLock::new()];
+/// The language's highlight query as a table; `None` if it does not compile (the tests of this
+/// module check that both do).
+fn rules(language: Language) -> Option<&'static HighlightRules> {
+    static RULES: [OnceLock<Option<HighlightRules>>; 2] = [OnceLock::new(), OnceLock::new()];
     let (slot, source) = match language {
-        Language::Sql => (&QUERIES[0], ddlint_grammar::HIGHLIGHTS_QUERY),
-        Language::Prisma => (&QUERIES[1], ddlint_grammar::PRISMA_HIGHLIGHTS_QUERY),
+        Language::Sql => (&RULES[0], ddlint_grammar::HIGHLIGHTS_QUERY),
+        Language::Prisma => (&RULES[1], ddlint_grammar::PRISMA_HIGHLIGHTS_QUERY),
     };
-    slot.get_or_init(|| Query::new(&language.tree_sitter(), source).ok())
+    slot.get_or_init(|| HighlightRules::compile(&language.tree_sitter(), source).ok())
         .as_ref()
 }
 
 /// Ranges from this size up are highlighted on several threads.
 const PARALLEL_FROM: u32 = 256 * 1024;
 
-/// The captures of `query` in `chunks`, within `range`, in the order the query yields them.
-fn capture(
-    query: &'static Query,
-    chunks: &[(&tree_sitter::Tree, TextRange)],
+/// Parts a range is cut into per thread, taken in turn by whichever thread is free.
+const PARTS_PER_THREAD: usize = 4;
+
+/// The flattened highlights of each chunk of `run` (neighbouring chunks sharing one tree), within
+/// `range`, from one walk: each walk starts by finding its first statement among all the tree's
+/// statements, which is not worth repeating per chunk.
+fn highlight_run(
+    rules: &'static HighlightRules,
+    run: &[HighlightedChunk],
     text: &str,
     range: TextRange,
-) -> Vec<Highlight> {
-    let names = query.capture_names();
-    let mut found: Vec<Highlight> = Vec::new();
-    let mut cursor = QueryCursor::new();
-    for (tree, chunk) in chunks {
-        let start = chunk.start().max(range.start());
-        let end = chunk.end().min(range.end());
-        cursor.set_byte_range(start as usize..end as usize);
-        let mut captures = cursor.captures(query, tree.root_node(), text.as_bytes());
-        while let Some((matched, index)) = captures.next() {
-            let capture = matched.captures()[*index];
-            let node_range = TextRange::from(capture.node.byte_range());
-            if node_range.start() < start || node_range.end() > end || node_range.is_empty() {
-                continue;
-            }
-            found.push(Highlight {
-                range: node_range,
-                capture: names[capture.index as usize],
-            });
+) -> Vec<Vec<Highlight>> {
+    let (Some(first), Some(last)) = (run.first(), run.last()) else {
+        return Vec::new();
+    };
+    let start = first.range.start().max(range.start());
+    let end = last.range.end().min(range.end());
+    let mut found = Vec::new();
+    walk(
+        rules,
+        first.tree,
+        text,
+        TextRange::new(start, end),
+        &mut Vec::new(),
+        &mut found,
+    );
+    let mut per_chunk = vec![Vec::new(); run.len()];
+    for highlight in found {
+        let index = run.partition_point(|chunk| chunk.range.end() <= highlight.range.start());
+        // A node reaching past its chunk is not the chunk's (as when highlighted alone).
+        if let Some(chunk) = run.get(index)
+            && chunk.range.contains_range(highlight.range)
+        {
+            per_chunk[index].push(highlight);
         }
     }
-    found
+    per_chunk.into_iter().map(flatten).collect()
+}
+
+/// One walk over the nodes of `tree` that overlap `range`, keeping the kinds (and, where a rule
+/// asks, the fields) of the nodes above the current one.
+fn walk(
+    rules: &'static HighlightRules,
+    tree: &Tree,
+    text: &str,
+    range: TextRange,
+    ancestors: &mut Vec<Ancestor>,
+    found: &mut Vec<Highlight>,
+) {
+    let (start, end) = (range.start() as usize, range.end() as usize);
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        let kind = node.kind_id();
+        let parent = ancestors.last();
+        // Below a node inside the range every node is inside it: most nodes need no offsets.
+        let (overlaps, inside) = if parent.is_some_and(|parent| parent.inside) {
+            (true, true)
+        } else {
+            let (node_start, node_end) = (node.start_byte(), node.end_byte());
+            (
+                node_end > start && node_start < end,
+                node_start >= start && node_end <= end,
+            )
+        };
+        if inside && rules.may_capture(kind, parent.map(|parent| parent.kind)) {
+            let (node_start, node_end) = (node.start_byte(), node.end_byte());
+            if node_start < node_end {
+                let node_range = TextRange::from_usize(node_start..node_end);
+                let mut field = || cursor.field_id();
+                // A copy of the cursor: `Node::next_sibling` searches down from the root.
+                let mut last_named = || {
+                    let mut probe = cursor.clone();
+                    while probe.goto_next_sibling() {
+                        if probe.node().is_named() {
+                            return false;
+                        }
+                    }
+                    true
+                };
+                let mut visited = Visited {
+                    kind,
+                    field: &mut field,
+                    last_named: &mut last_named,
+                    text: &text[node_start..node_end],
+                };
+                rules.captures(&mut visited, ancestors, &mut |capture| {
+                    found.push(Highlight {
+                        range: node_range,
+                        capture,
+                    })
+                });
+            }
+        }
+        if overlaps {
+            let field = if rules.needs_ancestor_field(kind) {
+                cursor.field_id()
+            } else {
+                None
+            };
+            // Only a node that starts before the range needs a search for its first child.
+            let entered = if inside || node.start_byte() >= start {
+                cursor.goto_first_child()
+            } else {
+                cursor.goto_first_child_for_byte(start).is_some()
+            };
+            if entered {
+                ancestors.push(Ancestor {
+                    kind,
+                    field,
+                    inside,
+                });
+                continue;
+            }
+        }
+        // The next node after this one's subtree, before `end`.
+        loop {
+            if cursor.goto_next_sibling()
+                && (ancestors.last().is_some_and(|parent| parent.inside)
+                    || cursor.node().start_byte() < end)
+            {
+                break;
+            }
+            if ancestors.pop().is_none() || !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
 }
 
 /// The highlights of the part of `text` in `range`, in text order, without overlaps: where
@@ -68,39 +171,118 @@ pub fn highlights(
     text: &str,
     range: TextRange,
 ) -> Vec<Highlight> {
-    let Some(query) = query(language) else {
+    let Some(rules) = rules(language) else {
         return Vec::new();
     };
-    let chunks: Vec<(&tree_sitter::Tree, TextRange)> = trees
-        .chunk_trees()
-        .filter(|(_, chunk)| chunk.start().max(range.start()) < chunk.end().min(range.end()))
+    let chunks: Vec<HighlightedChunk> = trees
+        .highlighted_chunks()
+        .filter(|chunk| chunk.range.start().max(range.start()) < chunk.range.end().min(range.end()))
         .collect();
+    // A chunk the range covers whole is highlighted once and kept; one it covers in part is
+    // highlighted over that part.
+    let whole = |chunk: &HighlightedChunk| range.contains_range(chunk.range);
+    let missing: Vec<usize> = (0..chunks.len())
+        .filter(|&index| !whole(&chunks[index]) || chunks[index].highlights.get().is_none())
+        .collect();
+    let missing_bytes: u32 = missing.iter().map(|&index| chunks[index].range.len()).sum();
     // A whole large file (an editor's first full request) is split between the cores; a
-    // visible range is not worth a thread.
-    let parts = if range.len() >= PARALLEL_FROM {
+    // visible range or an edited chunk is not worth a thread.
+    let threads = if missing_bytes >= PARALLEL_FROM {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
     } else {
         1
     };
-    let mut found: Vec<Highlight> = if parts > 1 && chunks.len() >= parts {
-        let per_part = chunks.len().div_ceil(parts);
+    // Statements differ in how many nodes a byte holds: each thread takes the next run of
+    // chunks when it is done with one, rather than a fixed share.
+    let per_run = if threads > 1 {
+        missing.len().div_ceil(threads * PARTS_PER_THREAD)
+    } else {
+        usize::MAX
+    };
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for &index in &missing {
+        match runs.last_mut() {
+            Some(run)
+                if run.end == index
+                    && run.len() < per_run
+                    && std::ptr::eq(chunks[index].tree, chunks[index - 1].tree) =>
+            {
+                run.end += 1;
+            }
+            _ => runs.push(index..index + 1),
+        }
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(run) = runs.get(index) else {
+                return done;
+            };
+            let found = highlight_run(rules, &chunks[run.clone()], text, range);
+            done.extend(run.clone().zip(found));
+        }
+    };
+    let done: Vec<(usize, Vec<Highlight>)> = if threads > 1 && runs.len() > 1 {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .chunks(per_part)
-                .map(|part| scope.spawn(move || capture(query, part, text, range)))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|handle| {
-                    handle
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut done = work();
+            for helper in helpers {
+                done.extend(
+                    helper
                         .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                );
+            }
+            done
         })
     } else {
-        capture(query, &chunks, text, range)
+        work()
     };
+    let mut fresh: Vec<Option<Vec<Highlight>>> = vec![None; chunks.len()];
+    for (index, found) in done {
+        fresh[index] = Some(found);
+    }
+    let count = chunks
+        .iter()
+        .zip(&fresh)
+        .map(|(chunk, fresh)| match fresh {
+            Some(found) => found.len(),
+            None => chunk.highlights.get().map_or(0, Vec::len),
+        })
+        .sum();
+    let mut flat = Vec::with_capacity(count);
+    for (chunk, fresh) in chunks.iter().zip(fresh) {
+        let base = i64::from(chunk.range.start());
+        match fresh {
+            Some(found) => {
+                if whole(chunk) {
+                    let relative = found.iter().map(|h| moved(*h, -base)).collect();
+                    // Another request may have kept the same highlights first.
+                    let _ = chunk.highlights.set(relative);
+                }
+                flat.extend(found);
+            }
+            None => {
+                let kept = chunk.highlights.get().map_or(&[][..], Vec::as_slice);
+                flat.extend(kept.iter().map(|h| moved(*h, base)));
+            }
+        }
+    }
+    flat
+}
+
+fn moved(highlight: Highlight, delta: i64) -> Highlight {
+    Highlight {
+        range: highlight.range.shift(delta).unwrap_or(highlight.range),
+        ..highlight
+    }
+}
+
+/// Captures in text order without overlaps: where captures nest, the innermost wins over its
+/// range; of captures of one range, the last.
+fn flatten(mut found: Vec<Highlight>) -> Vec<Highlight> {
     // Outer captures first, then the inner ones that split them.
     found.sort_by_key(|h| (h.range.start(), std::cmp::Reverse(h.range.end())));
     let mut flat: Vec<Highlight> = Vec::with_capacity(found.len());
@@ -130,7 +312,135 @@ pub fn highlights(
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    use tree_sitter::{Query, QueryCursor, StreamingIterator};
+
     use super::*;
+
+    /// What tree-sitter's own query engine captures, flattened the same way: the reference the
+    /// compiled table must agree with.
+    fn by_query(trees: &SyntaxTrees, language: Language, text: &str) -> Vec<Highlight> {
+        static QUERIES: [OnceLock<Query>; 2] = [OnceLock::new(), OnceLock::new()];
+        let (slot, source) = match language {
+            Language::Sql => (&QUERIES[0], ddlint_grammar::HIGHLIGHTS_QUERY),
+            Language::Prisma => (&QUERIES[1], ddlint_grammar::PRISMA_HIGHLIGHTS_QUERY),
+        };
+        let query = slot.get_or_init(|| {
+            Query::new(&language.tree_sitter(), source).expect("the query compiles")
+        });
+        let names = query.capture_names();
+        let mut found = Vec::new();
+        let mut cursor = QueryCursor::new();
+        for (tree, chunk) in trees.chunk_trees() {
+            cursor.set_byte_range(chunk.start() as usize..chunk.end() as usize);
+            let mut captures = cursor.captures(query, tree.root_node(), text.as_bytes());
+            while let Some((matched, index)) = captures.next() {
+                let capture = matched.captures()[*index];
+                let range = TextRange::from(capture.node.byte_range());
+                if chunk.contains_range(range) && !range.is_empty() {
+                    found.push(Highlight {
+                        range,
+                        capture: names[capture.index as usize],
+                    });
+                }
+            }
+        }
+        flatten(found)
+    }
+
+    /// Compares the walk with the query on `text`; the first difference, if any.
+    fn difference(language: Language, text: &str) -> Option<String> {
+        let trees = SyntaxTrees::parse(language, text);
+        let whole = TextRange::new(0, text.len() as u32);
+        let walked = highlights(&trees, language, text, whole);
+        let queried = by_query(&trees, language, text);
+        let show = |h: Option<&Highlight>| {
+            h.map(|h| {
+                let at = &text[h.range.start() as usize..h.range.end() as usize];
+                format!("{:?} {at:?} {}", h.range, h.capture)
+            })
+        };
+        (0..walked.len().max(queried.len()))
+            .find(|&i| walked.get(i) != queried.get(i))
+            .map(|i| {
+                format!(
+                    "walk {:?}, query {:?}",
+                    show(walked.get(i)),
+                    show(queried.get(i))
+                )
+            })
+    }
+
+    fn files_under(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files_under(&path, found);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("sql" | "prisma")
+            ) {
+                found.push(path);
+            }
+        }
+    }
+
+    fn assert_same_as_the_query(files: &[std::path::PathBuf]) {
+        let mut compared = 0;
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let language = match path.extension().and_then(|e| e.to_str()) {
+                Some("prisma") => Language::Prisma,
+                _ => Language::Sql,
+            };
+            if let Some(difference) = difference(language, &text) {
+                panic!("{}: {difference}", path.display());
+            }
+            compared += 1;
+        }
+        assert!(compared > 0, "no file compared");
+    }
+
+    #[test]
+    fn both_queries_compile_into_tables() {
+        for language in [Language::Sql, Language::Prisma] {
+            let source = match language {
+                Language::Sql => ddlint_grammar::HIGHLIGHTS_QUERY,
+                Language::Prisma => ddlint_grammar::PRISMA_HIGHLIGHTS_QUERY,
+            };
+            if let Err(error) = HighlightRules::compile(&language.tree_sitter(), source) {
+                panic!("{language:?}: {error}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_walk_captures_what_the_query_captures_on_every_fixture() {
+        let mut files = Vec::new();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        files_under(&root.join("src/rules/fixtures"), &mut files);
+        files_under(&root.join("../examples"), &mut files);
+        assert_same_as_the_query(&files);
+    }
+
+    #[test]
+    fn the_walk_captures_what_the_query_captures_on_the_corpus() {
+        let Some(corpus) = std::env::var_os("DDLINT_CORPUS") else {
+            eprintln!("DDLINT_CORPUS is not set: the corpus comparison of highlights is skipped");
+            return;
+        };
+        let corpus = Path::new(&corpus);
+        let mut files = vec![corpus.join("sql/gitlab-structure.sql")];
+        files_under(&corpus.join("pg-regress"), &mut files);
+        files_under(&corpus.join("prisma"), &mut files);
+        assert_same_as_the_query(&files);
+    }
 
     fn captured(language: Language, text: &str) -> Vec<(&str, &'static str)> {
         let trees = SyntaxTrees::parse(language, text);

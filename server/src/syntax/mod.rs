@@ -5,6 +5,7 @@
 mod chunks;
 mod errors;
 pub mod highlight;
+mod highlight_rules;
 mod resync;
 
 use hashbrown::HashMap;
