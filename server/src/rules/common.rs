@@ -285,26 +285,26 @@ pub fn is_prisma_migrate_sql(file: &FileData) -> bool {
 /// a statement in Prisma's form, upper-case keywords and a double-quoted name (`CREATE TABLE
 /// "User" (`). Hand-written SQL that borrows the comments names its objects its own way.
 pub(crate) fn has_prisma_migrate_steps(text: &str) -> bool {
-    PRISMA_MIGRATE_STEPS.iter().any(|step| {
-        text.match_indices(step).any(|(at, _)| {
-            let line_start = at == 0 || text.as_bytes()[at - 1] == b'\n';
-            let rest = &text[at + step.len()..];
-            let Some(next_line) = rest
-                .strip_prefix("\r\n")
-                .or_else(|| rest.strip_prefix('\n'))
-            else {
-                return false;
-            };
-            let statement = next_line.lines().next().unwrap_or("");
-            let prisma_form = statement.split_once('"').is_some_and(|(keywords, _)| {
-                !keywords.trim().is_empty()
-                    && keywords
-                        .bytes()
-                        .all(|b| b.is_ascii_uppercase() || b == b' ')
-            });
-            line_start && prisma_form
-        })
-    })
+    // One pass over the line breaks, not one search per step: this runs on every edit of a
+    // large file.
+    let mut lines = text.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if !line.starts_with("-- ") || !PRISMA_MIGRATE_STEPS.contains(&line) {
+            continue;
+        }
+        let statement = lines.peek().copied().unwrap_or("");
+        let prisma_form = statement.split_once('"').is_some_and(|(keywords, _)| {
+            !keywords.trim().is_empty()
+                && keywords
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b == b' ')
+        });
+        if prisma_form {
+            return true;
+        }
+    }
+    false
 }
 
 /// An edit adding `line` (`@@index(...)`, `@@unique(...)`, ...) as the last member of a Prisma
