@@ -8,7 +8,11 @@
 //! each series, then where an edit's time goes (reanalysis of the file, model build, rules) and
 //! the slowest rules on the whole schema.
 //!
-//! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench lsp`
+//! With `-- --soak [EDITS]` (10,000 by default) it then types and deletes a character EDITS
+//! times at 200 places in turn, printing the resident memory and the edit times every 500 edits:
+//! net-neutral edits must leave the memory flat.
+//!
+//! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench lsp [-- --soak [EDITS]]`
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,6 +27,9 @@ use ddlint::text::{Document, LineCol, PositionEncoding, TextRange};
 use ddlint::workspace::host::{Change, Host, TextChange};
 
 const EDITS: usize = 50;
+/// Places the soak run types at, in turn, and how many edits each RSS sample follows.
+const SOAK_PLACES: usize = 200;
+const SOAK_SAMPLE: usize = 500;
 
 fn main() {
     let Some(corpus) = std::env::var_os("DDLINT_CORPUS") else {
@@ -123,7 +130,6 @@ fn main() {
         .map(|(place, insert)| edit(&mut host, place, insert))
         .collect();
     let previous = host.commit();
-    let _ = std::fs::remove_dir_all(&folder);
 
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
     println!(
@@ -155,6 +161,50 @@ fn main() {
     };
     phases(Arc::clone(&file.data), offset as u32, &ms);
     slowest_rules(&file.data);
+    drop(previous);
+
+    if let Some(edits) = soak_edits() {
+        println!(
+            "soak: {edits} edits, a character typed then deleted at places spread over the file"
+        );
+        let places: Vec<usize> = (1..=SOAK_PLACES)
+            .filter_map(|n| named_offset(&text, text.len() * n / (SOAK_PLACES + 1)))
+            .collect();
+        let mut times = Vec::with_capacity(SOAK_SAMPLE);
+        for n in 0..edits {
+            let place = places[(n / 2) % places.len()];
+            times.push(edit(&mut host, place, n % 2 == 0));
+            if (n + 1) % SOAK_SAMPLE == 0 {
+                let (median, worst, _) = spread(&mut times);
+                times.clear();
+                println!(
+                    "  after {:>6} edits: RSS {}, edits median {} worst {}",
+                    n + 1,
+                    resident().map_or("unknown".to_string(), |bytes| format!(
+                        "{:.1} MB",
+                        bytes as f64 / 1e6
+                    )),
+                    ms(median),
+                    ms(worst)
+                );
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+/// Edits of the soak run: `--soak [EDITS]` after `--`, 10,000 by default.
+fn soak_edits() -> Option<usize> {
+    let mut args = std::env::args().skip_while(|arg| arg != "--soak");
+    args.next()?;
+    Some(args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000))
+}
+
+/// The resident memory of this process (Linux).
+fn resident() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
 }
 
 /// Inside the first name of an ALTER TABLE ... ADD CONSTRAINT, CREATE INDEX or CREATE TABLE
