@@ -1124,6 +1124,18 @@ fn a_change_that_cannot_be_applied_puts_the_document_out_of_sync_until_its_text_
     body.extend(b"\xff\"}]}}");
     server.send_raw(&body);
     lost(&mut server, "out of sync after invalid UTF-8", 1);
+    // Requests are not answered from the stale copy; pulled diagnostics are none.
+    let on_table = json!({
+        "textDocument": { "uri": uri },
+        "position": { "line": 0, "character": 13 },
+    });
+    let hover = server.request_response("textDocument/hover", on_table.clone());
+    assert_eq!(hover["error"]["code"], json!(-32801), "{hover}");
+    let pulled = server.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(pulled["items"], json!([]), "{pulled}");
     // Edits are not applied while out of sync; the whole text brings the document back.
     change(
         &mut server,
@@ -1134,6 +1146,11 @@ fn a_change_that_cannot_be_applied_puts_the_document_out_of_sync_until_its_text_
     change(&mut server, &uri, 4, vec![json!({ "text": SCHEMA })]);
     let diagnostics = server.diagnostics(&uri, json!(4));
     assert!(with_rule(&diagnostics, RULE).is_some(), "{diagnostics:#?}");
+    let hover = server.request("textDocument/hover", on_table);
+    assert!(
+        hover["contents"].to_string().contains("id"),
+        "a hover on the table once back in sync: {hover}"
+    );
 
     // A version that is not newer than the last one.
     change(

@@ -375,13 +375,35 @@ impl Server {
         handler: fn(&Snapshot, &Session, P) -> Option<R>,
     ) -> jsonrpc::Result<Option<R>>
     where
-        P: Send + 'static,
+        P: serde::Serialize + Send + 'static,
         R: Send + 'static,
     {
         let Some(session) = self.session.get().cloned() else {
             return Err(jsonrpc::Error::invalid_request());
         };
-        let Some(snapshot) = self.snapshot().await else {
+        let Some(published) = self.published().await else {
+            return Err(internal_error(format!(
+                "ddlint cannot answer {method}: the host thread stopped"
+            )));
+        };
+        if let Some(path) = document_path(&params)
+            && published.out_of_sync.contains(&path)
+        {
+            // Pulled diagnostics: none, like the ones pushed for it.
+            if method == "textDocument/diagnostic" {
+                return Ok(None);
+            }
+            return Err(jsonrpc::Error {
+                code: ErrorCode::ContentModified,
+                message: format!(
+                    "ddlint's copy of {} no longer matches the editor's: reopen the document",
+                    path.display()
+                )
+                .into(),
+                data: None,
+            });
+        }
+        let Some(snapshot) = published.snapshot else {
             return Err(internal_error(format!(
                 "ddlint cannot answer {method}: the host thread stopped"
             )));
@@ -403,15 +425,27 @@ impl Server {
         outcome
     }
 
-    async fn snapshot(&self) -> Option<Arc<Snapshot>> {
+    /// The snapshot that includes every change queued before now.
+    async fn published(&self) -> Option<Published> {
         let wanted = self.queue.sent();
         let mut snapshots = self.snapshots.clone();
         let published = snapshots
             .wait_for(|published| published.seq >= wanted && published.snapshot.is_some())
             .await
             .ok()?;
-        published.snapshot.clone()
+        Some(published.clone())
     }
+}
+
+/// The path of the document a request's params name (`textDocument.uri`), if any.
+fn document_path(params: &impl serde::Serialize) -> Option<PathBuf> {
+    let params = serde_json::to_value(params).ok()?;
+    let uri: lsp::Uri = params
+        .pointer("/textDocument/uri")?
+        .as_str()?
+        .parse()
+        .ok()?;
+    proto::from_proto::path(&uri)
 }
 
 /// Runs one request's work: a panic becomes an error response (and the panic hook's line on

@@ -3,7 +3,7 @@
 //! client. Results computed for a version that is already superseded (more changes are waiting
 //! in the queue) are not published; the next batch publishes them.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -54,6 +54,9 @@ pub(crate) struct Setup {
 pub(crate) struct Published {
     pub(crate) seq: u64,
     pub(crate) snapshot: Option<Arc<Snapshot>>,
+    /// Documents whose copy no longer matches the editor's: requests on them are not answered
+    /// from it.
+    pub(crate) out_of_sync: Arc<HashSet<PathBuf>>,
 }
 
 /// What the host thread asks the client task to send.
@@ -120,7 +123,12 @@ pub(crate) fn run(
             seq += worker.handle(message);
         }
         let snapshot = worker.commit();
-        snapshots.send_replace(Published { seq, snapshot });
+        let out_of_sync = Arc::new(worker.out_of_sync.keys().cloned().collect());
+        snapshots.send_replace(Published {
+            seq,
+            snapshot,
+            out_of_sync,
+        });
         waiting.extend(queue.try_iter());
         if waiting.is_empty()
             && let Err(panic) = catch_unwind(AssertUnwindSafe(|| worker.publish()))
