@@ -3,6 +3,8 @@
 //! `placement`). Such a migration runs after every other, so it names things as they are named
 //! now, and it changes the column or index as it stands now.
 
+use std::collections::HashSet;
+
 use crate::lower::{Fact, TypeRef};
 use crate::model::{Column, Loc, Located, QualifiedName, Table, names::quote_if_needed};
 use crate::rules::common::type_tokens;
@@ -262,8 +264,10 @@ pub fn retype_fix(
 /// Whether a view's query may read the table (its text names the table by any of its names):
 /// PostgreSQL refuses to change the type of a column a view uses.
 fn read_by_view(cx: &RuleCx, table: &Table) -> bool {
-    let views = cx.shared.view_statements.get_or_init(|| {
-        cx.files()
+    // Gathered once per check: every fix that changes a column's type asks.
+    let views = cx.shared.views.get_or_init(|| {
+        let texts: Vec<String> = cx
+            .files()
             .flat_map(|file| {
                 file.statements
                     .iter()
@@ -274,34 +278,50 @@ fn read_by_view(cx: &RuleCx, table: &Table) -> bool {
                             .iter()
                             .any(|fact| matches!(fact, Fact::CreateView { .. }))
                     })
-                    .map(|statement| Loc {
-                        file: file.id,
-                        range: statement.range(),
-                    })
+                    .map(|statement| file.slice(statement.range()).to_lowercase())
             })
-            .collect()
+            .collect();
+        let words = texts
+            .iter()
+            .flat_map(|text| text.split(|c: char| !is_identifier_char(c)))
+            .filter(|word| !word.is_empty())
+            .map(str::to_string)
+            .collect();
+        ViewText { texts, words }
     });
-    let names: Vec<&str> = std::iter::once(table.name.name.as_str())
+    std::iter::once(table.name.name.as_str())
         .chain(
             table
                 .former_names
                 .iter()
                 .map(|former| former.name.name.as_str()),
         )
-        .collect();
-    views.iter().any(|view| {
-        let text = cx.text(*view).to_lowercase();
-        names
-            .iter()
-            .any(|name| names_word(&text, &name.to_lowercase()))
-    })
+        .map(str::to_lowercase)
+        .any(|name| {
+            if name.chars().all(is_identifier_char) {
+                views.words.contains(&name)
+            } else {
+                views.texts.iter().any(|text| names_word(text, &name))
+            }
+        })
+}
+
+/// The CREATE VIEW statements of a source's history, lower-cased, and the identifiers they
+/// hold.
+pub(crate) struct ViewText {
+    texts: Vec<String>,
+    words: HashSet<String>,
+}
+
+fn is_identifier_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
 }
 
 /// Whether `word` occurs in `text` as a whole identifier.
 fn names_word(text: &str, word: &str) -> bool {
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
     text.match_indices(word).any(|(at, _)| {
-        !text[..at].ends_with(is_ident) && !text[at + word.len()..].starts_with(is_ident)
+        !text[..at].ends_with(is_identifier_char)
+            && !text[at + word.len()..].starts_with(is_identifier_char)
     })
 }
 

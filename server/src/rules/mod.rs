@@ -219,8 +219,8 @@ struct Shared<'a> {
     framework_schema: OnceLock<bool>,
     /// The files Prisma Migrate generated (see `common::is_prisma_migrate_sql`).
     prisma_generated: OnceLock<Vec<FileId>>,
-    /// Every CREATE VIEW statement of the source's history (see `forms`).
-    view_statements: OnceLock<Vec<Loc>>,
+    /// The CREATE VIEW statements of the source's history (see `forms`).
+    views: OnceLock<forms::ViewText>,
 }
 
 impl Shared<'_> {
@@ -230,7 +230,7 @@ impl Shared<'_> {
             index_shapes: model.tables.iter().map(|_| OnceLock::new()).collect(),
             framework_schema: OnceLock::new(),
             prisma_generated: OnceLock::new(),
-            view_statements: OnceLock::new(),
+            views: OnceLock::new(),
         }
     }
 }
