@@ -48,7 +48,7 @@ impl FileData {
         let applied = applied_region_of(language, &text);
         let syntax = SyntaxTrees::from_tree(language, tree.clone(), &text);
         let statements = match language {
-            Language::Sql if syntax.is_one_part() => lower::lower_sql(&tree, &text, applied),
+            Language::Sql if syntax.is_whole_tree() => lower::lower_sql(&tree, &text, applied),
             // Cut after an opener that is never closed: the statements of the parts.
             Language::Sql => lower::lower_sql_nodes(syntax.statements(), &text, applied),
             Language::Prisma => lower::lower_prisma(&tree, &text),
@@ -84,7 +84,7 @@ impl FileData {
         let whole = TextRange::new(0, text.len() as u32);
         let syntax = SyntaxTrees::from_tree(language, tree.clone(), &text);
         let mut statements = match language {
-            Language::Sql if syntax.is_one_part() => lower::lower_sql(&tree, &text, whole),
+            Language::Sql if syntax.is_whole_tree() => lower::lower_sql(&tree, &text, whole),
             Language::Sql => lower::lower_sql_nodes(syntax.statements(), &text, whole),
             Language::Prisma => lower::lower_prisma(&tree, &text),
         };

@@ -3,8 +3,8 @@
 //!
 //! Tree-sitter's incremental reparse rebuilds the repetition at the root of the tree, which costs
 //! time in proportion to the number of top-level statements: tens of milliseconds per keystroke
-//! on a schema of 15 000 statements. So a SQL text is kept as chunks of roughly
-//! [`CHUNK_BYTES`]; an edit reparses the chunks it touches (with an included range, so positions
+//! on a schema of 15 000 statements. So a SQL text is kept as chunks of [`CHUNK_BYTES`] on
+//! average; an edit reparses the chunks it touches (with an included range, so positions
 //! stay those of the whole text) and the other chunks keep their trees, moved when the edit lies
 //! before them.
 //!
@@ -15,6 +15,14 @@
 //! which the second condition excludes. A reparse that breaks either condition at its ends (a `;`
 //! deleted, a quote left open, an error in its first statement) takes in the neighbouring chunk,
 //! and so on.
+//!
+//! Error recovery is not a function of the statement alone: where two recoveries cost the same,
+//! the one kept depends on the rest of the parse, up to where it ends (an error later in the same
+//! parse can tip it), and on the old subtrees an incremental parse reuses. So that an edited text
+//! reports the errors a fresh open of it does, a chunk with errors always has a tree of its own,
+//! parsed from scratch over the chunk alone, and where chunks end depends only on the statements
+//! there, not on where the previous chunk started ([`ends_chunk`]): a text edited into chunks and
+//! the same text cut fresh end their chunks at the same statements.
 //!
 //! A SQL text with a bracket, quote or comment that is never closed is first cut into parts
 //! (`resync.rs`), each parsed on its own: a chunk never spans a cut, and the chunk after one starts
@@ -36,8 +44,8 @@ use super::resync::{Segment, Unclosed, segments};
 use super::{Language, SyntaxError, parse, parse_range, syntax_errors_in};
 use crate::text::{LineIndex, TextRange};
 
-/// Chunks are cut after the first closed statement past this many bytes.
-const CHUNK_BYTES: u32 = 16 * 1024;
+/// Chunks hold this many bytes on average.
+const CHUNK_BYTES: u32 = 8 * 1024;
 
 /// The syntax trees of one text.
 #[derive(Clone)]
@@ -129,6 +137,7 @@ impl SyntaxTrees {
                 text,
                 part.unclosed,
                 index < last,
+                Parsed::Afresh,
             ));
             (start, start_point) = (end, end_point);
         }
@@ -139,10 +148,15 @@ impl SyntaxTrees {
         }
     }
 
-    /// Whether the text is parsed in one part, not cut after an opener that is never closed;
-    /// freshly parsed, its chunks then share one tree of the whole text.
-    pub fn is_one_part(&self) -> bool {
+    /// Whether every chunk holds the one tree of the whole text: a text freshly parsed in one
+    /// part (not cut after an opener that is never closed) without a chunk of its own (one with
+    /// syntax errors, when there are several chunks).
+    pub fn is_whole_tree(&self) -> bool {
         self.segments.len() == 1
+            && self
+                .chunks
+                .windows(2)
+                .all(|pair| Arc::ptr_eq(&pair[0].tree, &pair[1].tree))
     }
 
     /// The trees of `text`, which `edits` (applied in order, as [`Tree::edit`] takes them) made
@@ -262,7 +276,15 @@ impl SyntaxTrees {
             (region.start_byte..region.end_byte).contains(&(unclosed.at as usize))
         });
         let cut = parts[part].end as usize == region.end_byte && part < parts.len() - 1;
-        chunks.extend(split(self.language, &tree, region, text, unclosed, cut));
+        chunks.extend(split(
+            self.language,
+            &tree,
+            region,
+            text,
+            unclosed,
+            cut,
+            Parsed::Incrementally,
+        ));
         for chunk in &self.chunks[last + 1..] {
             let tree = edit_tree(&chunk.tree);
             let (start_byte, start) =
@@ -470,9 +492,19 @@ fn top_level(tree: &Tree, range: TextRange) -> impl Iterator<Item = Node<'_>> {
     })
 }
 
-/// Cuts the part `region` of `tree` into chunks, each after a closed statement past
-/// [`CHUNK_BYTES`], and finds each chunk's syntax errors; `unclosed` is an opener in the region
+/// How the tree of a region was parsed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Parsed {
+    /// From scratch, over exactly the region.
+    Afresh,
+    /// Reusing the subtrees of an old tree.
+    Incrementally,
+}
+
+/// Cuts the part `region` of `tree` into chunks, each after a closed statement that
+/// [`ends_chunk`], and finds each chunk's syntax errors; `unclosed` is an opener in the region
 /// that is never closed, and `cut` says whether the region ends where the text is cut after one.
+/// A chunk with errors gets its own tree, unless `tree` is its tree parsed afresh.
 fn split(
     language: Language,
     tree: &Arc<Tree>,
@@ -480,6 +512,7 @@ fn split(
     text: &str,
     unclosed: Option<Unclosed>,
     cut: bool,
+    parsed: Parsed,
 ) -> Vec<Chunk> {
     let whole = TextRange::from_usize(region.start_byte..region.end_byte);
     let errors = match unclosed {
@@ -489,7 +522,6 @@ fn split(
     let mut cuts: Vec<(u32, Point)> = Vec::new();
     if language == Language::Sql {
         let nodes: Vec<Node> = top_level(tree, whole).collect();
-        let mut chunk_start = whole.start();
         // Whether the last statement so far is closed: a comment after an open one is no end.
         let mut statement_closed = true;
         for (index, node) in nodes.iter().enumerate() {
@@ -502,7 +534,10 @@ fn split(
                 statement_closed = closed;
             }
             let end = node.end_byte() as u32;
-            if end - chunk_start < CHUNK_BYTES || end >= whole.end() || !closed || !statement_closed
+            if end >= whole.end()
+                || !closed
+                || !statement_closed
+                || !ends_chunk(&text[node.byte_range()])
             {
                 continue;
             }
@@ -513,36 +548,62 @@ fn split(
                 continue;
             }
             cuts.push((end, node.end_position()));
-            chunk_start = end;
         }
     }
     cuts.push((whole.end(), region.end_point));
     let mut chunks = Vec::with_capacity(cuts.len());
     let (mut start, mut start_point) = (whole.start(), region.start_point);
     let last = cuts.len() - 1;
+    let tree_is_the_chunks = parsed == Parsed::Afresh && last == 0;
     for (index, (end, end_point)) in cuts.into_iter().enumerate() {
         let range = TextRange::new(start, end);
         // An error belongs to the chunk it starts in; one at the very end to the last chunk.
-        let mine: Vec<FoundError> = errors
+        let mut mine: Vec<FoundError> = errors
             .iter()
             .filter(|error| {
                 error.range.start() >= start && (error.range.start() < end || index == last)
             })
             .cloned()
             .collect();
-        let errors = relative(mine, start);
+        let mut own_tree = tree.clone();
+        if !mine.is_empty() && !tree_is_the_chunks {
+            let own = Range {
+                start_byte: start as usize,
+                end_byte: end as usize,
+                start_point,
+                end_point,
+            };
+            own_tree = Arc::new(parse_range(language, text, None, own));
+            mine = match unclosed.filter(|unclosed| range.contains(unclosed.at)) {
+                Some(unclosed) => errors_with_unclosed(language, &own_tree, text, range, unclosed),
+                None => syntax_errors_in(language, &own_tree, text, range),
+            };
+        }
         chunks.push(Chunk {
             range,
             start: start_point,
             end: end_point,
-            tree: tree.clone(),
-            errors,
+            tree: own_tree,
+            errors: relative(mine, start),
             cut: cut && index == last,
             highlights: Arc::default(),
         });
         (start, start_point) = (end, end_point);
     }
     chunks
+}
+
+/// Whether a chunk ends after a closed top-level node with this text: decided by a hash of the
+/// text alone, with a chance of its length in [`CHUNK_BYTES`], so that chunks hold that many
+/// bytes on average and end at the same statements however the text came to be.
+fn ends_chunk(node_text: &str) -> bool {
+    // FNV-1a: stable across runs and builds, unlike the standard library's hasher.
+    let hash = node_text
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    hash % u64::from(CHUNK_BYTES) < node_text.len() as u64
 }
 
 /// The syntax errors of `region` where `unclosed` is never closed: the error of the statement
@@ -1011,18 +1072,43 @@ mod tests {
         assert_eq!(messages(&trees, &text), messages(&fresh, &text));
     }
 
+    /// Where two recoveries of an error cost the same, tree-sitter keeps the one that an error
+    /// later in the same parse favours: here a fresh parse reaches the unterminated quote at the
+    /// end, a reparse of the first chunk stops before it. (The fuzz target `edits` found it.)
+    #[test]
+    fn a_later_error_in_the_parse_does_not_change_the_recovery_of_an_earlier_one() {
+        let mut text = String::from(
+            "create domain d_fail as int4 constraint cc check (values > 1) deferrable;\n",
+        );
+        text.extend((0..800).map(|i| format!("CREATE TABLE t{i} (id bigint PRIMARY KEY);\n")));
+        text.push_str(
+            "create function f() as $$ x $$ language plpgsql immutable x\"\n e;\n\nselect 1;\n",
+        );
+        let trees = SyntaxTrees::parse(Language::Sql, &text);
+        assert!(trees.chunk_count() >= 3);
+        let trees = edited(&trees, &mut text, 0, 0, "");
+        let fresh = SyntaxTrees::parse(Language::Sql, &text);
+        assert_eq!(summary(&trees, &text), summary(&fresh, &text));
+    }
+
     /// A comment after a broken statement is no place to end a chunk: the message of the error
     /// names the statement after it, which a chunk ending there would hide.
     #[test]
     fn no_chunk_ends_at_a_comment_after_a_broken_statement() {
-        // Long comments, so that the first chunk ends after one.
-        let comment = format!("-- {}", "c".repeat(200));
+        // Long comments, so that chunks end after some.
+        let comment = "c".repeat(200);
         let statement =
-            |i: usize| format!("CREATE TABLE t{i} (id bigint PRIMARY KEY); {comment}\n");
+            |i: usize| format!("CREATE TABLE t{i} (id bigint PRIMARY KEY); -- {i} {comment}\n");
         let mut text: String = (0..400).map(statement).collect();
         let trees = SyntaxTrees::parse(Language::Sql, &text);
-        let boundary = trees.chunks[0].range.end() as usize;
-        assert!(text[..boundary].ends_with(&comment));
+        let boundary = trees
+            .chunks
+            .iter()
+            .map(|chunk| chunk.range.end() as usize)
+            .find(|&end| text[..end].ends_with(&comment));
+        let Some(boundary) = boundary else {
+            panic!("no chunk ends after a comment");
+        };
         // Break the statement that ends the first chunk, away from the chunk's end.
         let semicolon = text[..boundary].rfind(';').unwrap_or(0);
         let trees = edited(&trees, &mut text, semicolon, semicolon + 1, ")");
@@ -1150,7 +1236,7 @@ mod tests {
             EXECUTE 'CREATE TABLE x (';\nEND\n$$;\nCOMMENT ON FUNCTION f() IS 'one\n\
             create a table (';\nCOPY t (a) FROM stdin;\n(1\n\\.\nCREATE TABLE t (a text);\n";
         let trees = SyntaxTrees::parse(Language::Sql, text);
-        assert!(trees.is_one_part());
+        assert_eq!(trees.segments.len(), 1);
         assert!(trees.syntax_errors(&LineIndex::new(text)).is_empty());
     }
 
@@ -1178,9 +1264,9 @@ mod tests {
                 summary(&fresh, &text),
                 "after {new:?}"
             );
-            assert_eq!(trees.is_one_part(), fresh.is_one_part());
+            assert_eq!(trees.segments.len(), fresh.segments.len());
         }
-        assert!(trees.is_one_part());
+        assert_eq!(trees.segments.len(), 1);
     }
 
     /// What the parser expected is read from a fresh parse: an incremental one keeps tokens of
