@@ -12,9 +12,13 @@
 //! times at 200 places in turn, printing the resident memory and the edit times every 500 edits:
 //! net-neutral edits must leave the memory flat.
 //!
+//! With `-- --workspace [FILES]` (20,000 by default) it measures a workspace of many small schema
+//! files instead, written to a temporary folder: the load, the first commit after a document
+//! opens, and a keystroke in it. No corpus is needed.
+//!
 //! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench lsp [-- --soak [EDITS]]`
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -32,6 +36,10 @@ const SOAK_PLACES: usize = 200;
 const SOAK_SAMPLE: usize = 500;
 
 fn main() {
+    if let Some(files) = option_count("--workspace", 20_000) {
+        workspace_load(files);
+        return;
+    }
     let Some(corpus) = std::env::var_os("DDLINT_CORPUS") else {
         println!(
             "DDLINT_CORPUS is not set (the corpus directory holding sql/gitlab-structure.sql); \
@@ -78,12 +86,7 @@ fn main() {
     drop(loaded);
 
     let started = Instant::now();
-    host.apply(Change::Open {
-        path: path.clone(),
-        language: None,
-        version: 1,
-        text: text.clone(),
-    });
+    open_document(&mut host, &path, &text);
     let opened = host.commit();
     let open = started.elapsed();
     drop(opened);
@@ -193,11 +196,90 @@ fn main() {
     let _ = std::fs::remove_dir_all(&folder);
 }
 
+/// Opens `path` in the editor with `text`, its first version.
+fn open_document(host: &mut Host, path: &Path, text: &str) {
+    host.apply(Change::Open {
+        path: path.to_path_buf(),
+        language: None,
+        version: 1,
+        text: text.to_owned(),
+    });
+}
+
 /// Edits of the soak run: `--soak [EDITS]` after `--`, 10,000 by default.
 fn soak_edits() -> Option<usize> {
-    let mut args = std::env::args().skip_while(|arg| arg != "--soak");
+    option_count("--soak", 10_000)
+}
+
+/// The count after `option` on the command line (`default` without one); `None` without the
+/// option.
+fn option_count(option: &str, default: usize) -> Option<usize> {
+    let mut args = std::env::args().skip_while(|arg| arg != option);
     args.next()?;
-    Some(args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000))
+    Some(args.next().and_then(|n| n.parse().ok()).unwrap_or(default))
+}
+
+/// A workspace folder of `files` one-table schema files, 200 to a directory: the load, the
+/// commit after a document opens (what the first request on it waits for), a keystroke in it.
+fn workspace_load(files: usize) {
+    let folder =
+        std::env::temp_dir().join(format!("ddlint-bench-workspace-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    for n in 0..files {
+        let directory = folder.join(format!("m{:03}", n / 200));
+        std::fs::create_dir_all(&directory).expect("create a directory of the workspace");
+        let text = format!(
+            "CREATE TABLE t{n} (id bigint PRIMARY KEY, name text NOT NULL, \
+             created_at timestamptz NOT NULL DEFAULT now());\n\
+             CREATE INDEX t{n}_name ON t{n} (name);\n"
+        );
+        std::fs::write(directory.join(format!("f{n}.sql")), text).expect("write a schema file");
+    }
+    let path = folder.join("m000").join("f0.sql");
+    let text = std::fs::read_to_string(&path).expect("read the first file back");
+
+    let mut host = Host::new(PositionEncoding::Utf16, None);
+    let started = Instant::now();
+    host.add_folder(&folder, &mut |_, _| {});
+    let loaded = host.commit();
+    let load = started.elapsed();
+    let checked = loaded.changed.len();
+    drop(loaded);
+
+    let started = Instant::now();
+    open_document(&mut host, &path, &text);
+    drop(host.commit());
+    let open = started.elapsed();
+
+    let at = line_col(&text, text.find("name").unwrap_or(0));
+    let started = Instant::now();
+    host.apply(Change::Edit {
+        path: path.clone(),
+        version: 2,
+        edits: vec![TextChange {
+            range: Some((at, at)),
+            text: "x".to_string(),
+        }],
+    });
+    drop(host.commit());
+    let keystroke = started.elapsed();
+
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    println!("workspace of {files} schema files ({checked} with diagnostics published):");
+    println!("  load (walk, read, parse, check): {}", ms(load));
+    println!("  open one of them until its diagnostics: {}", ms(open));
+    println!(
+        "  a keystroke in it until fresh diagnostics: {}",
+        ms(keystroke)
+    );
+    println!(
+        "  RSS {}",
+        resident().map_or("unknown".to_string(), |bytes| format!(
+            "{:.1} MB",
+            bytes as f64 / 1e6
+        ))
+    );
+    let _ = std::fs::remove_dir_all(&folder);
 }
 
 /// The resident memory of this process (Linux).

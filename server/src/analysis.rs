@@ -10,7 +10,7 @@ use crate::model::{BuildCache, FileId, FileInput, History, Model};
 use crate::rules::{self, Diagnostic, RuleCache, Selection};
 use crate::syntax::Language;
 use crate::workspace::history::{self, NoVcs, Vcs};
-use crate::workspace::linking::{beside_other_schemas, link_schema_directories};
+use crate::workspace::linking::{SqlDirectories, link_schema_directories};
 use crate::workspace::sources::{self, SchemaSource};
 
 pub use crate::file::FileData;
@@ -197,6 +197,7 @@ struct Parsed {
     /// Each file's index in `files`, by its key.
     by_key: HashMap<PathBuf, usize>,
     sources: Vec<SchemaSource>,
+    sql_directories: SqlDirectories,
     /// Each input's key, by file id.
     keys: Vec<PathBuf>,
     history: HashMap<PathBuf, History>,
@@ -231,6 +232,7 @@ impl Parsed {
         Parsed {
             files,
             by_key,
+            sql_directories: SqlDirectories::of(&sources),
             sources,
             keys,
             history,
@@ -239,7 +241,7 @@ impl Parsed {
 
     /// The applied files of a source, in order.
     fn members(&self, source: &SchemaSource) -> Vec<SourceMember<'_>> {
-        let beside_other_schemas = beside_other_schemas(&self.sources, source);
+        let beside_other_schemas = self.sql_directories.beside_other_schemas(source);
         source
             .applied_files()
             .filter_map(|member| {

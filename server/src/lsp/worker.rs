@@ -326,8 +326,10 @@ impl Worker {
         for notice in notices {
             self.tell(notice.level, notice.message, notice.show);
         }
+        // A set, not `Vec::contains`: a folder that loads changes thousands of files at once.
+        let mut queued: HashSet<PathBuf> = self.unpublished.iter().cloned().collect();
         for path in changed {
-            if !self.unpublished.contains(&path) {
+            if queued.insert(path.clone()) {
                 self.unpublished.push(path);
             }
         }

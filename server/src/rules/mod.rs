@@ -401,7 +401,8 @@ pub(crate) fn run(
     visit: Option<&Visit>,
 ) -> Vec<Vec<Diagnostic>> {
     let shared = Shared::new(model);
-    let mut found = run_on_all_cores(enabled, |rule| {
+    let text_bytes: usize = files.iter().map(|file| file.text.len()).sum();
+    let mut found = run_on_all_cores(enabled, text_bytes, |rule| {
         let visit = visit.filter(|visit| match rule.scope {
             RuleScope::Schema => false,
             RuleScope::TableAndNames => !visit.names_changed,
@@ -572,10 +573,16 @@ fn run_rule<'a>(
     found
 }
 
-/// Runs the rules on all cores (each worker takes the next rule not yet taken); the results
-/// keep the rules' order, so the output does not depend on scheduling.
+/// Below this much schema text the rules run on the calling thread: starting threads would cost
+/// more than they save (a workspace of thousands of one-table files checks as many sources).
+const PARALLEL_FROM_BYTES: usize = 32 * 1024;
+
+/// Runs the rules on all cores (each worker takes the next rule not yet taken) when the schema
+/// has `text_bytes` enough; the results keep the rules' order, so the output does not depend on
+/// scheduling.
 fn run_on_all_cores(
     enabled: &[(&'static Rule, Severity)],
+    text_bytes: usize,
     run: impl Fn(&'static Rule) -> Vec<Diagnostic> + Sync,
 ) -> Vec<Vec<Diagnostic>> {
     let next = AtomicUsize::new(0);
@@ -589,10 +596,14 @@ fn run_on_all_cores(
             done.push((index, run(rule)));
         }
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(enabled.len())
-        .max(1);
+    let workers = if text_bytes < PARALLEL_FROM_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(enabled.len())
+            .max(1)
+    };
     let mut results: Vec<Vec<Diagnostic>> = enabled.iter().map(|_| Vec::new()).collect();
     std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(worker)).collect();

@@ -226,6 +226,10 @@ struct Scope {
     config: Arc<Config>,
     problem: Option<Arc<ConfigProblem>>,
     sources: Vec<SchemaSource>,
+    sql_directories: linking::SqlDirectories,
+    /// The first source holding each file, by its lexical path: looked up for every file a
+    /// commit touched, thousands when a folder loads.
+    source_of: HashMap<PathBuf, usize>,
     /// What the last model build of each source (by its root) left for the next.
     builds: HashMap<PathBuf, SourceCache>,
     /// The configuration's `baseline`, read; its findings are not reported.
@@ -313,6 +317,8 @@ impl Host {
                 config,
                 problem,
                 sources: Vec::new(),
+                sql_directories: linking::SqlDirectories::default(),
+                source_of: HashMap::new(),
                 builds: HashMap::new(),
                 baseline,
             },
@@ -837,6 +843,8 @@ impl Host {
                     config,
                     problem,
                     sources: Vec::new(),
+                    sql_directories: linking::SqlDirectories::default(),
+                    source_of: HashMap::new(),
                     builds: HashMap::new(),
                     baseline,
                 },
@@ -863,16 +871,15 @@ impl Host {
                 scope
                     .builds
                     .retain(|built, _| sources.iter().any(|source| source.root == *built));
+                scope.sql_directories = linking::SqlDirectories::of(&sources);
+                scope.source_of = source_of(&sources);
                 scope.sources = sources;
             }
         }
         for path in &touched {
             let root = self.scope_root_of(path);
             if let Some(scope) = self.scopes.get(&root)
-                && let Some(index) = scope
-                    .sources
-                    .iter()
-                    .position(|source| source.contains(path))
+                && let Some(&index) = scope.source_of.get(&sources::lexical(path))
             {
                 stale.insert((root, index));
             }
@@ -1034,7 +1041,7 @@ impl Host {
         let histories = history::classify(source, &config.migrations, &*self.vcs, |path| {
             self.files.get(path).map(|file| &*file.data.text)
         });
-        let beside_other_schemas = linking::beside_other_schemas(&scope.sources, source);
+        let beside_other_schemas = scope.sql_directories.beside_other_schemas(source);
         let members: Vec<SourceMember> = source
             .files
             .iter()
@@ -1164,6 +1171,17 @@ fn scope_root<'a>(scopes: &'a BTreeMap<PathBuf, Scope>, path: &Path) -> Option<&
                 .or_else(|| scopes.get(Path::new("")))
         }
     })
+}
+
+/// The first of `sources` holding each file, by the file's lexical path.
+fn source_of(sources: &[SchemaSource]) -> HashMap<PathBuf, usize> {
+    let mut first = HashMap::new();
+    for (index, source) in sources.iter().enumerate() {
+        for file in &source.files {
+            first.entry(sources::lexical(&file.path)).or_insert(index);
+        }
+    }
+    first
 }
 
 fn declares_datasource(data: &FileData) -> bool {

@@ -616,7 +616,7 @@ fn original_ancestor(file: &Path, levels: usize) -> PathBuf {
 }
 
 /// A path without `.` components, for comparisons; `..` is kept, as resolving it needs the disk.
-fn lexical(path: &Path) -> PathBuf {
+pub(crate) fn lexical(path: &Path) -> PathBuf {
     lexical_components(path).collect()
 }
 
