@@ -613,6 +613,47 @@ fn a_large_workspace_reports_progress_while_it_loads() {
     assert_eq!(server.shutdown().code(), Some(0));
 }
 
+/// A folder too large to read at once loads in the background, a part at a time: the document
+/// the editor opens meanwhile is checked, and a request on it answered, before the last part is
+/// read; then every file of the folder gets its diagnostics.
+#[test]
+fn a_document_opened_while_a_large_workspace_loads_is_served_first() {
+    let dir = TempDir::new("background");
+    for i in 0..1200 {
+        dir.write(
+            &format!("m{}/f{i}.sql", i / 200),
+            &format!("CREATE TABLE t{i} (id bigint PRIMARY KEY, created_at timestamp);\n"),
+        );
+    }
+    let uri = file_uri(&dir.0.join("m0/f0.sql"));
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
+    open(
+        &mut server,
+        &uri,
+        1,
+        "CREATE TABLE t0 (id bigint PRIMARY KEY, created_at timestamp);\n",
+    );
+    let answer = hover(&mut server, &uri, json!({ "line": 0, "character": 14 }));
+    assert!(!answer.is_null(), "no hover on the table's name");
+    let ended = |received: &[Value]| {
+        received
+            .iter()
+            .any(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+    };
+    assert!(
+        !ended(&server.received),
+        "the whole folder was read before the request on the open document was answered"
+    );
+    assert!(with_rule(&server.diagnostics(&uri, json!(1)), RULE).is_some());
+    server.wait_for("the end of the load", |received| {
+        ended(received).then_some(())
+    });
+    let last = file_uri(&dir.0.join("m5/f1199.sql"));
+    assert!(with_rule(&server.diagnostics(&last, Value::Null), RULE).is_some());
+    assert_eq!(server.shutdown().code(), Some(0));
+}
+
 #[test]
 fn malformed_input_is_survived_and_exit_without_shutdown_fails() {
     let dir = TempDir::new("malformed");

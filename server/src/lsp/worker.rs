@@ -2,6 +2,10 @@
 //! time, publishes each batch's snapshot for requests, and the diagnostics that changed for the
 //! client. Results computed for a version that is already superseded (more changes are waiting
 //! in the queue) are not published; the next batch publishes them.
+//!
+//! A large workspace folder is read in the background, a part at a time, while nothing waits in
+//! the queue: the documents the editor opens are checked, and requests on them answered, between
+//! two parts, and the folder's files are checked once all are read (or with the next change).
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -87,6 +91,14 @@ pub(crate) enum Outgoing {
 /// Folders with fewer files load without a progress report.
 const PROGRESS_FROM_FILES: usize = 50;
 
+/// Folders with more files load in the background, a part at a time: the documents the editor
+/// opens meanwhile are checked, and requests answered, between two parts. A smaller folder loads
+/// at once (well under a second), so that the first requests see all of it.
+const BACKGROUND_FROM_FILES: usize = 1000;
+
+/// Files read between two looks at the queue while a folder loads in the background.
+const LOAD_PART: usize = 128;
+
 /// Runs the host thread until the queue is dropped.
 pub(crate) fn run(
     queue: mpsc::Receiver<Queued>,
@@ -105,22 +117,40 @@ pub(crate) fn run(
         config_problems: BTreeMap::new(),
         retired: None,
         adopted_roots: Vec::new(),
+        loads: VecDeque::new(),
     };
     let mut waiting: VecDeque<Queued> = VecDeque::new();
     let mut seq = 0;
     loop {
         let first = match waiting.pop_front() {
-            Some(message) => message,
+            Some(message) => Some(message),
+            // A folder loading in the background goes on while nothing else is queued.
+            None if worker.is_loading() => match queue.try_recv() {
+                Ok(message) => Some(message),
+                Err(mpsc::TryRecvError::Empty) => None,
+                Err(mpsc::TryRecvError::Disconnected) => return,
+            },
             None => match queue.recv() {
-                Ok(message) => message,
+                Ok(message) => Some(message),
                 Err(_) => return,
             },
         };
-        let mut batch = vec![first];
-        batch.extend(waiting.drain(..));
-        batch.extend(queue.try_iter());
-        for message in batch {
-            seq += worker.handle(message);
+        match first {
+            Some(first) => {
+                let mut batch = vec![first];
+                batch.extend(waiting.drain(..));
+                batch.extend(queue.try_iter());
+                for message in batch {
+                    seq += worker.handle(message);
+                }
+            }
+            None => {
+                worker.load_part();
+                // The parts read so far are checked with the next change, or once all is read.
+                if worker.is_loading() {
+                    continue;
+                }
+            }
         }
         let snapshot = worker.commit();
         let out_of_sync = Arc::new(worker.out_of_sync.keys().cloned().collect());
@@ -177,6 +207,44 @@ struct Worker {
     /// Without workspace folders from the client: the project folders read around the files
     /// it opened (see `workspace::project_root`).
     adopted_roots: Vec<PathBuf>,
+    /// Large folders being read in the background, in order.
+    loads: VecDeque<Load>,
+}
+
+/// A folder being read a part at a time.
+struct Load {
+    root: PathBuf,
+    paths: Vec<PathBuf>,
+    read: usize,
+    /// Progress is reported for it.
+    reporting: bool,
+}
+
+impl Load {
+    /// Reads the next part; true once every file is read.
+    fn read_part(&mut self, host: &mut Host, out: &channel::UnboundedSender<Outgoing>) -> bool {
+        let end = (self.read + LOAD_PART).min(self.paths.len());
+        host.read_files(&self.paths[self.read..end]);
+        self.read = end;
+        let total = self.paths.len();
+        if self.reporting {
+            let _ = out.send(Outgoing::ProgressReport {
+                percentage: (end * 100 / total.max(1)) as u32,
+                message: format!("{end}/{total} files"),
+            });
+        }
+        let done = end == total;
+        if done {
+            self.end(out);
+        }
+        done
+    }
+
+    fn end(&mut self, out: &channel::UnboundedSender<Outgoing>) {
+        if std::mem::take(&mut self.reporting) {
+            let _ = out.send(Outgoing::ProgressEnd);
+        }
+    }
 }
 
 impl Worker {
@@ -217,7 +285,8 @@ impl Worker {
                     let _ = out.send(Outgoing::WatchFiles);
                 }
                 for folder in state.setup.folders.clone() {
-                    load_folder(&mut state.host, &folder, state.setup.progress, out);
+                    let load = load_folder(&mut state.host, &folder, state.setup.progress, out);
+                    self.loads.extend(load);
                 }
             }
             Queued::Change { uri, change } => {
@@ -229,7 +298,8 @@ impl Worker {
                     && !self.adopted_roots.iter().any(|root| path.starts_with(root))
                     && let Some(root) = crate::workspace::project_root(path)
                 {
-                    load_folder(&mut state.host, &root, state.setup.progress, out);
+                    let load = load_folder(&mut state.host, &root, state.setup.progress, out);
+                    self.loads.extend(load);
                     self.adopted_roots.push(root);
                 }
                 let path = match &change {
@@ -270,10 +340,15 @@ impl Worker {
             }
             Queued::Folders { added, removed } => {
                 for folder in removed {
+                    for load in self.loads.iter_mut().filter(|load| load.root == folder) {
+                        load.end(out);
+                    }
+                    self.loads.retain(|load| load.root != folder);
                     state.host.remove_folder(&folder);
                 }
                 for folder in added {
-                    load_folder(&mut state.host, &folder, state.setup.progress, out);
+                    let load = load_folder(&mut state.host, &folder, state.setup.progress, out);
+                    self.loads.extend(load);
                 }
             }
         }));
@@ -286,6 +361,34 @@ impl Worker {
                 ),
                 true,
             );
+        }
+    }
+
+    fn is_loading(&self) -> bool {
+        !self.loads.is_empty()
+    }
+
+    /// Reads the next part of the first folder loading in the background.
+    fn load_part(&mut self) {
+        let (Some(state), Some(load)) = (&mut self.state, self.loads.front_mut()) else {
+            self.loads.clear();
+            return;
+        };
+        let out = &self.out;
+        match catch_unwind(AssertUnwindSafe(|| load.read_part(&mut state.host, out))) {
+            Ok(false) => {}
+            Ok(true) => {
+                self.loads.pop_front();
+            }
+            Err(panic) => {
+                load.end(out);
+                self.loads.pop_front();
+                let message = format!(
+                    "ddlint: internal error while reading the workspace: {}",
+                    panic_message(&*panic)
+                );
+                self.tell(NoticeLevel::Error, message, true);
+            }
         }
     }
 
@@ -556,35 +659,30 @@ fn lose_sync(
     });
 }
 
-/// Reads a workspace folder, reporting progress while a large one loads.
+/// Starts reading a workspace folder, reporting progress while a large one loads: a small folder
+/// is read at once, a large one is returned, to read in the background.
 fn load_folder(
     host: &mut Host,
     folder: &Path,
     progress: bool,
     out: &channel::UnboundedSender<Outgoing>,
-) {
-    let mut reporting = false;
-    let mut last = None;
-    host.add_folder(folder, &mut |done, total| {
-        if !progress || total < PROGRESS_FROM_FILES {
-            return;
-        }
-        if !reporting {
-            reporting = true;
-            let _ = out.send(Outgoing::ProgressBegin {
-                title: "ddlint: reading schema files".to_string(),
-            });
-        }
-        let percentage = (done * 100 / total.max(1)) as u32;
-        if last != Some(percentage) {
-            last = Some(percentage);
-            let _ = out.send(Outgoing::ProgressReport {
-                percentage,
-                message: format!("{done}/{total} files"),
-            });
-        }
-    });
+) -> Option<Load> {
+    let paths = host.begin_folder(folder);
+    let reporting = progress && paths.len() >= PROGRESS_FROM_FILES;
     if reporting {
-        let _ = out.send(Outgoing::ProgressEnd);
+        let _ = out.send(Outgoing::ProgressBegin {
+            title: "ddlint: reading schema files".to_string(),
+        });
     }
+    let mut load = Load {
+        root: folder.to_path_buf(),
+        paths,
+        read: 0,
+        reporting,
+    };
+    if load.paths.len() >= BACKGROUND_FROM_FILES {
+        return Some(load);
+    }
+    while !load.read_part(host, out) {}
+    None
 }

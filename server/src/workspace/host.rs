@@ -251,6 +251,9 @@ pub struct Host {
     reversioned: Vec<PathBuf>,
     /// Scopes whose file set or configuration changed since the last commit.
     regroup: BTreeSet<PathBuf>,
+    /// Scopes of `regroup` whose every source is checked again (their configuration or
+    /// baseline changed); in the others, only sources that are new or changed.
+    recheck: BTreeSet<PathBuf>,
     removed: Vec<PathBuf>,
     notices: Vec<Notice>,
     /// Files that could not be read, with why: the user hears about each once.
@@ -274,6 +277,7 @@ impl Host {
             touched: Vec::new(),
             reversioned: Vec::new(),
             regroup: BTreeSet::new(),
+            recheck: BTreeSet::new(),
             removed: Vec::new(),
             notices: Vec::new(),
             skipped: HashMap::new(),
@@ -304,8 +308,16 @@ impl Host {
     /// Adds a workspace folder: reads its `ddlint.toml` and every schema file under it.
     /// `progress(done, total)` is called as files are read.
     pub fn add_folder(&mut self, root: &Path, progress: &mut dyn FnMut(usize, usize)) {
+        let new = self.begin_folder(root);
+        self.read_new_files(new, progress);
+    }
+
+    /// Starts reading a workspace folder: its configuration, and the files found in it that are
+    /// not known yet, returned for [`Host::read_files`] (which a language server calls a part at
+    /// a time, answering requests between parts).
+    pub fn begin_folder(&mut self, root: &Path) -> Vec<PathBuf> {
         if self.scopes.get(root).is_some_and(|scope| scope.walked) {
-            return;
+            return Vec::new();
         }
         let (config, problem) = load_config(root, None, &self.overrides);
         let baseline = self.load_baseline(&config);
@@ -325,7 +337,18 @@ impl Host {
         );
         // Files opened before the folder was known move into it.
         self.regroup_everything();
-        self.walk(root, progress);
+        self.new_files_in(root)
+    }
+
+    /// Reads and analyses files that [`Host::begin_folder`] found; one known by now (opened in
+    /// the editor, or read after a change on disk) stays as it is.
+    pub fn read_files(&mut self, paths: &[PathBuf]) {
+        let new: Vec<PathBuf> = paths
+            .iter()
+            .filter(|path| !self.files.contains_key(*path))
+            .cloned()
+            .collect();
+        self.read_new_files(new, &mut |_, _| {});
     }
 
     /// Forgets a workspace folder; its files that are open stay, in scopes of their own.
@@ -602,8 +625,15 @@ impl Host {
 
     /// Walks a workspace folder and brings the host's files in line with what it finds.
     fn walk(&mut self, root: &Path, progress: &mut dyn FnMut(usize, usize)) {
+        let new = self.new_files_in(root);
+        self.read_new_files(new, progress);
+    }
+
+    /// Walks a folder: files that left it are forgotten; the schema files found in it that are
+    /// not known yet are returned, to read.
+    fn new_files_in(&mut self, root: &Path) -> Vec<PathBuf> {
         let Some(scope) = self.scopes.get(root) else {
-            return;
+            return Vec::new();
         };
         let collected = files::collect_files(&[root.to_path_buf()], &scope.config);
         for problem in &collected.problems {
@@ -634,8 +664,8 @@ impl Host {
             .filter(|path| !self.files.contains_key(*path))
             .cloned()
             .collect();
-        self.read_new_files(new, progress);
         self.regroup.insert(root.to_path_buf());
+        new
     }
 
     /// Reads and analyses files on all cores.
@@ -780,6 +810,7 @@ impl Host {
 
     fn regroup_everything(&mut self) {
         self.regroup.extend(self.scopes.keys().cloned());
+        self.recheck.extend(self.scopes.keys().cloned());
     }
 
     fn touch(&mut self, path: &Path) {
@@ -862,16 +893,44 @@ impl Host {
         }
 
         let mut stale: BTreeSet<(PathBuf, usize)> = BTreeSet::new();
+        let recheck = std::mem::take(&mut self.recheck);
         for root in std::mem::take(&mut self.regroup) {
             let Some(sources) = self.group(&root) else {
                 continue;
             };
-            stale.extend((0..sources.len()).map(|index| (root.clone(), index)));
+            let sql_directories = linking::SqlDirectories::of(&sources);
+            let scope = self.scopes.get(&root);
+            let recheck_all = recheck.contains(&root) || scope.is_none();
+            let mut previous: HashMap<&Path, Vec<&SchemaSource>> = HashMap::new();
+            for source in scope.map_or(&[][..], |scope| &scope.sources) {
+                previous.entry(&source.root).or_default().push(source);
+            }
+            // A source with the same files as before, and the same schema files beside it, has
+            // the same findings (its files' own changes make them stale below): a folder that
+            // loads a part at a time does not check its earlier parts again.
+            let unchanged = |source: &SchemaSource| {
+                let Some(scope) = scope else { return false };
+                let beside = sql_directories.beside_other_schemas(source);
+                previous.get(source.root.as_path()).is_some_and(|before| {
+                    before.iter().any(|old| {
+                        *old == source && scope.sql_directories.beside_other_schemas(old) == beside
+                    })
+                })
+            };
+            stale.extend(
+                sources
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, source)| recheck_all || !unchanged(source))
+                    .map(|(index, _)| (root.clone(), index)),
+            );
+            drop(previous);
             if let Some(scope) = self.scopes.get_mut(&root) {
+                let roots: HashSet<&Path> = sources.iter().map(|s| s.root.as_path()).collect();
                 scope
                     .builds
-                    .retain(|built, _| sources.iter().any(|source| source.root == *built));
-                scope.sql_directories = linking::SqlDirectories::of(&sources);
+                    .retain(|built, _| roots.contains(built.as_path()));
+                scope.sql_directories = sql_directories;
                 scope.source_of = source_of(&sources);
                 scope.sources = sources;
             }
