@@ -73,6 +73,13 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// The message bodies the protocol service reads when a client writes `input` to standard input:
+/// the frames the transport check passes on, re-framed. For the fuzz target of the framing.
+#[doc(hidden)]
+pub fn service_bodies(input: &[u8]) -> Vec<Vec<u8>> {
+    transport::bodies_read(input)
+}
+
 async fn serve(
     input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
     output: impl tokio::io::AsyncWrite,

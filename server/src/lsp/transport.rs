@@ -51,6 +51,43 @@ pub(crate) fn checked(input: impl AsyncRead + Unpin + Send + 'static) -> impl As
     reader
 }
 
+/// The message bodies the protocol service reads when a client writes `input`: what
+/// [`checked`] passes on, in order.
+pub(crate) fn bodies_read(input: &[u8]) -> Vec<Vec<u8>> {
+    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+        Ok(runtime) => runtime,
+        Err(error) => panic!("cannot start a runtime to read the frames: {error}"),
+    };
+    let framed = runtime.block_on(async {
+        let mut framed = Vec::new();
+        // Reading from memory into memory fails only if the checking task panicked.
+        if let Err(error) = checked(io::Cursor::new(input.to_vec()))
+            .read_to_end(&mut framed)
+            .await
+        {
+            panic!("the frame check failed: {error}");
+        }
+        framed
+    });
+    let mut bodies = Vec::new();
+    let mut rest = framed.as_slice();
+    while !rest.is_empty() {
+        let header_end = rest
+            .windows(4)
+            .position(|window| window == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("a checked frame without a header end"));
+        let header = std::str::from_utf8(&rest[..header_end]).unwrap_or_default();
+        let length: usize = header
+            .strip_prefix("Content-Length: ")
+            .and_then(|length| length.parse().ok())
+            .unwrap_or_else(|| panic!("a checked frame with the header {header:?}"));
+        let body = &rest[header_end + 4..];
+        bodies.push(body[..length].to_vec());
+        rest = &body[length..];
+    }
+    bodies
+}
+
 /// The next frame's body; `None` at the end of the input.
 async fn next_frame(input: &mut BufReader<impl AsyncRead + Unpin>) -> io::Result<Option<Vec<u8>>> {
     loop {
@@ -131,7 +168,7 @@ fn checked_bodies(body: Vec<u8>) -> Vec<Vec<u8>> {
                     return None;
                 };
                 Some(reject(
-                    id,
+                    reply_id(id),
                     ErrorCode::InvalidRequest,
                     "batches are not supported; send each message on its own",
                 ))
@@ -147,10 +184,7 @@ fn checked_bodies(body: Vec<u8>) -> Vec<Vec<u8>> {
                 Vec::new()
             }
             Some(problem) => {
-                let id = value
-                    .get("id")
-                    .filter(|id| matches!(id, Value::Number(_) | Value::String(_)))
-                    .unwrap_or(&Value::Null);
+                let id = value.get("id").map_or(&Value::Null, reply_id);
                 vec![reject(
                     id,
                     ErrorCode::InvalidRequest,
@@ -197,6 +231,17 @@ fn invalid(value: &Value, text: &str) -> Option<&'static str> {
     serde_json::from_str::<Request>(text)
         .err()
         .map(|_| "is malformed")
+}
+
+/// The id to answer a request under: its own when the protocol allows it (a string or an integer
+/// the service decodes), else `null`, as JSON-RPC answers a request whose id cannot be read. An
+/// answer under any other id could not be decoded, and would end the session.
+fn reply_id(id: &Value) -> &Value {
+    match id {
+        Value::String(_) => id,
+        Value::Number(number) if number.is_i64() => id,
+        _ => &Value::Null,
+    }
 }
 
 fn is_response(value: &Value) -> bool {
@@ -303,5 +348,26 @@ mod tests {
             "the message is not valid UTF-8",
         );
         assert_eq!(output, [not_utf8, frame(request), frame(valid)].concat());
+    }
+
+    /// An id the service cannot decode (a fraction, a number past 64 bits, an object) is
+    /// answered under `null`: an answer under it would end the session.
+    #[test]
+    fn requests_with_ids_the_service_cannot_read_are_answered_under_null() {
+        let input = [
+            frame(r#"{"jsonrpc":"2.0","id":1.5,"method":"shutdown"}"#),
+            frame(r#"[{"jsonrpc":"2.0","id":{"a":1},"method":"x"},{"id":"b"}]"#),
+            frame(r#"{"jsonrpc":"2.0","id":18446744073709551615,"method":"shutdown"}"#),
+        ]
+        .concat();
+        let bodies = bodies_read(input.as_bytes());
+        let ids: Vec<Value> = bodies
+            .iter()
+            .map(|body| {
+                assert!(serde_json::from_slice::<Request>(body).is_ok());
+                serde_json::from_slice::<Value>(body).unwrap()["id"].clone()
+            })
+            .collect();
+        assert_eq!(ids, [Value::Null, Value::Null, json!("b"), Value::Null]);
     }
 }
