@@ -38,20 +38,46 @@ pub struct FileData {
     pub lines: Arc<LineIndex>,
 }
 
+/// SQL texts from this size are parsed in pieces, one per core.
+const PIECES_FROM_BYTES: usize = 256 * 1024;
+
+/// Parses and lowers an SQL text: a large one in pieces on several threads, each piece lowered
+/// by the thread that parsed it.
+fn parse_sql(text: &str, applied: TextRange) -> (SyntaxTrees, Vec<PlacedStatement>) {
+    let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+    let pieces = cores.min(text.len() / PIECES_FROM_BYTES);
+    if pieces > 1
+        && let Some((syntax, lowered)) = SyntaxTrees::parse_in_pieces(text, pieces, |tree| {
+            lower::lower_sql_nodes(crate::syntax::statements(tree), text, applied)
+        })
+    {
+        return (syntax, lowered.concat());
+    }
+    let tree = crate::syntax::parse(Language::Sql, text, None);
+    let syntax = SyntaxTrees::from_tree(Language::Sql, tree.clone(), text);
+    let statements = if syntax.is_whole_tree() {
+        lower::lower_sql(&tree, text, applied)
+    } else {
+        // Cut after an opener that is never closed: the statements of the parts.
+        lower::lower_sql_nodes(syntax.statements(), text, applied)
+    };
+    (syntax, statements)
+}
+
 impl FileData {
     /// Parses and lowers `text` from scratch.
     pub fn new(id: FileId, path: PathBuf, language: Language, text: Arc<str>) -> FileData {
         if crate::markdown::is_document(&path) {
             return FileData::design_document(id, path, text);
         }
-        let tree = crate::syntax::parse(language, &text, None);
         let applied = applied_region_of(language, &text);
-        let syntax = SyntaxTrees::from_tree(language, tree.clone(), &text);
-        let statements = match language {
-            Language::Sql if syntax.is_whole_tree() => lower::lower_sql(&tree, &text, applied),
-            // Cut after an opener that is never closed: the statements of the parts.
-            Language::Sql => lower::lower_sql_nodes(syntax.statements(), &text, applied),
-            Language::Prisma => lower::lower_prisma(&tree, &text),
+        let (syntax, statements) = match language {
+            Language::Sql => parse_sql(&text, applied),
+            Language::Prisma => {
+                let tree = crate::syntax::parse(language, &text, None);
+                let statements = lower::lower_prisma(&tree, &text);
+                (SyntaxTrees::from_tree(language, tree, &text), statements)
+            }
         };
         let lines = Arc::new(LineIndex::new(&text));
         let suppressions = suppression::collect(language, &syntax, &text, &statements);

@@ -40,7 +40,7 @@ use tree_sitter::{InputEdit, Node, Point, Range, Tree};
 
 use super::errors::FoundError;
 use super::highlight::Highlight;
-use super::resync::{Segment, Unclosed, segments};
+use super::resync::{Segment, Unclosed, segments, segments_and_statements};
 use super::{Language, SyntaxError, parse, parse_range, syntax_errors_in};
 use crate::text::{LineIndex, TextRange};
 
@@ -104,6 +104,110 @@ impl SyntaxTrees {
         let parts = parts(language, text);
         let tree = (parts.len() == 1).then_some(tree);
         SyntaxTrees::build(language, tree, text, parts)
+    }
+
+    /// Parses an SQL text in up to `pieces` pieces, one thread each, and runs `then` on each
+    /// piece's tree in the thread that parsed it.
+    ///
+    /// The pieces end after statements where a parse of the whole text ends a chunk
+    /// ([`ends_chunk`]), found by a lexical scan that each piece's parse then confirms, so the
+    /// chunks are those of a whole parse. `None` when the text has syntax errors, is cut after an
+    /// opener that is never closed, or a parse does not confirm where the scan cut: parse it
+    /// whole then, as error recovery may depend on all of it.
+    pub fn parse_in_pieces<T: Send>(
+        text: &str,
+        pieces: usize,
+        then: impl Fn(&Tree) -> T + Sync,
+    ) -> Option<(SyntaxTrees, Vec<T>)> {
+        let (parts, statements) = segments_and_statements(text);
+        if parts.len() != 1 {
+            return None;
+        }
+        let mut ends = statements.into_iter().filter(|statement| {
+            ends_chunk(&text[statement.start() as usize..statement.end() as usize])
+        });
+        let mut cuts: Vec<Option<TextRange>> = Vec::new();
+        for piece in 1..pieces {
+            let middle = (text.len() * piece / pieces) as u32;
+            match ends.find(|statement| statement.end() >= middle) {
+                Some(statement) if statement.end() < text.len() as u32 => {
+                    cuts.push(Some(statement));
+                }
+                _ => break,
+            }
+        }
+        if cuts.is_empty() {
+            return None;
+        }
+        cuts.push(None);
+        let mut regions = Vec::with_capacity(cuts.len());
+        let (mut start, mut start_point) = (0, Point::new(0, 0));
+        for cut in &cuts {
+            let end = cut.map_or(text.len(), |statement| statement.end() as usize);
+            let end_point = advanced(start_point, &text[start..end]);
+            regions.push(Range {
+                start_byte: start,
+                end_byte: end,
+                start_point,
+                end_point,
+            });
+            (start, start_point) = (end, end_point);
+        }
+        let parse_piece = |region: Range, cut: Option<TextRange>| -> Option<(Tree, T)> {
+            let tree = parse_range(Language::Sql, text, None, region);
+            let range = TextRange::from_usize(region.start_byte..region.end_byte);
+            let nodes: Vec<Node> = top_level(&tree, range).collect();
+            let confirmed = !tree.root_node().has_error()
+                && !nodes.iter().any(|node| leaves_token_open(*node, text))
+                && cut.is_none_or(|cut| {
+                    nodes
+                        .iter()
+                        .rfind(|node| is_statement(**node))
+                        .is_some_and(|last| super::range(*last) == cut)
+                });
+            drop(nodes);
+            if !confirmed {
+                return None;
+            }
+            let value = then(&tree);
+            Some((tree, value))
+        };
+        let parsed: Vec<Option<(Tree, T)>> = std::thread::scope(|scope| {
+            let others: Vec<_> = regions[1..]
+                .iter()
+                .zip(&cuts[1..])
+                .map(|(region, cut)| scope.spawn(move || parse_piece(*region, *cut)))
+                .collect();
+            let mut parsed = vec![parse_piece(regions[0], cuts[0])];
+            for other in others {
+                match other.join() {
+                    Ok(piece) => parsed.push(piece),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            parsed
+        });
+        let mut chunks = Vec::new();
+        let mut values = Vec::with_capacity(parsed.len());
+        for (piece, region) in parsed.into_iter().zip(regions) {
+            let (tree, value) = piece?;
+            chunks.extend(split(
+                Language::Sql,
+                &Arc::new(tree),
+                region,
+                text,
+                None,
+                false,
+                Parsed::Afresh,
+            ));
+            values.push(value);
+        }
+        let trees = SyntaxTrees {
+            language: Language::Sql,
+            chunks,
+            segments: parts,
+        };
+        Some((trees, values))
     }
 
     /// The trees of the parts of `text`; `whole` is the tree of a text in one part.
@@ -1306,5 +1410,114 @@ mod tests {
         for offset in [0, 99, 100, 5_000, text.len() - 3, text.len()] {
             assert_eq!(next.path_at(offset).last().copied(), next.node_at(offset));
         }
+    }
+
+    /// The chunks of a text parsed in pieces are those of a whole parse: same ranges, trees that
+    /// give the same statements.
+    #[track_caller]
+    fn assert_same_as_whole(text: &str, pieces: usize) {
+        let (trees, counts) = SyntaxTrees::parse_in_pieces(text, pieces, |tree| {
+            crate::syntax::statements(tree).count()
+        })
+        .unwrap_or_else(|| panic!("{pieces} pieces refused"));
+        let whole = SyntaxTrees::parse(Language::Sql, text);
+        let ranges = |trees: &SyntaxTrees| -> Vec<TextRange> {
+            trees.chunks.iter().map(|chunk| chunk.range).collect()
+        };
+        assert_eq!(ranges(&trees), ranges(&whole));
+        assert_eq!(summary(&trees, text), summary(&whole, text));
+        assert_eq!(counts.len(), pieces);
+        assert_eq!(counts.iter().sum::<usize>(), whole.statements().count());
+    }
+
+    #[test]
+    fn a_text_parsed_in_pieces_has_the_chunks_of_a_whole_parse() {
+        let text: String = (0..3000)
+            .map(|i| {
+                format!(
+                    "-- table {i}; (not a statement)\nCREATE TABLE t{i} (\n    id bigint, -- ;\n    \
+                     note text DEFAULT 'a;b',\n    CHECK (note <> $$;$$)\n);\n\
+                     CREATE FUNCTION f{i}() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;\n"
+                )
+            })
+            .collect();
+        for pieces in [2, 3, 5] {
+            assert_same_as_whole(&text, pieces);
+        }
+    }
+
+    #[test]
+    fn a_text_the_scan_cannot_cut_is_parsed_whole() {
+        let valid: String = (0..2000)
+            .map(|i| format!("CREATE TABLE t{i} (id bigint);\n"))
+            .collect();
+        let refused = |text: &str| SyntaxTrees::parse_in_pieces(text, 2, |_| ()).is_none();
+        // A syntax error, anywhere.
+        assert!(refused(&format!(
+            "{valid}CREATE TABLE broken (id bigint,);\n"
+        )));
+        assert!(refused(&format!(
+            "CREATE TABLE broken (id bigint,);\n{valid}"
+        )));
+        // The `;` of a body in BEGIN ATOMIC ... END is no statement end.
+        let atomic: String = (0..2000)
+            .map(|i| {
+                format!(
+                    "CREATE FUNCTION f{i}() RETURNS int LANGUAGE sql\n\
+                     BEGIN ATOMIC\n  SELECT {i};\n  SELECT {i};\nEND;\n"
+                )
+            })
+            .collect();
+        if let Some((trees, _)) = SyntaxTrees::parse_in_pieces(&atomic, 2, |_| ()) {
+            let whole = SyntaxTrees::parse(Language::Sql, &atomic);
+            assert_eq!(summary(&trees, &atomic), summary(&whole, &atomic));
+        }
+        // An opener that is never closed cuts the text into parts: parsed as before.
+        assert!(refused(&format!(
+            "{valid}CREATE TABLE open (id bigint\n{valid}"
+        )));
+    }
+
+    /// On the corpus (`DDLINT_CORPUS`): every SQL file of 256 KiB or more parsed in two pieces
+    /// (where it can be) gives the chunks of a whole parse.
+    #[test]
+    fn corpus_files_parsed_in_pieces_have_the_chunks_of_a_whole_parse() {
+        let Some(corpus) = std::env::var_os("DDLINT_CORPUS") else {
+            println!("DDLINT_CORPUS is not set; skipping the corpus test");
+            return;
+        };
+        let mut large = Vec::new();
+        let mut folders = vec![std::path::PathBuf::from(corpus)];
+        while let Some(folder) = folders.pop() {
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "sql")
+                    && entry.metadata().is_ok_and(|m| m.len() >= 256 * 1024)
+                {
+                    large.push(path);
+                }
+            }
+        }
+        assert!(!large.is_empty(), "no SQL file of 256 KiB in the corpus");
+        let mut pieced = 0;
+        for path in &large {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            if SyntaxTrees::parse_in_pieces(&text, 2, |_| ()).is_some() {
+                assert_same_as_whole(&text, 2);
+                pieced += 1;
+            }
+        }
+        println!(
+            "{pieced} of {} large SQL files parsed in pieces",
+            large.len()
+        );
+        assert!(pieced > 0, "no large corpus file was parsed in pieces");
     }
 }

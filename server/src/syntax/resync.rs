@@ -78,12 +78,32 @@ enum Event {
     StatementLine(u32),
     /// A quote or comment that never ends.
     Unterminated(Opener, u32),
+    /// A `;` outside any parentheses: the statement from its first token through the `;`.
+    StatementEnd(TextRange),
 }
 
 /// The parts of `text`, in order; the last ends at the end of the text. One part unless an
 /// opener is never closed and a statement line follows it.
 pub fn segments(text: &str) -> Vec<Segment> {
+    segments_of(text, &scan(text))
+}
+
+/// The parts of `text` as [`segments`] finds them, and where its statements end by the same
+/// lexical scan: each from its first token through a `;` outside parentheses, quotes and
+/// comments (a guess that the parse confirms, or not: `BEGIN ATOMIC` bodies hold `;` too).
+pub fn segments_and_statements(text: &str) -> (Vec<Segment>, Vec<TextRange>) {
     let events = scan(text);
+    let statements = events
+        .iter()
+        .filter_map(|event| match event {
+            Event::StatementEnd(range) => Some(*range),
+            _ => None,
+        })
+        .collect();
+    (segments_of(text, &events), statements)
+}
+
+fn segments_of(text: &str, events: &[Event]) -> Vec<Segment> {
     // First pass: which openers are closed (tokens that never end are not).
     let mut closed = vec![false; events.len()];
     let mut stack: Vec<usize> = Vec::new();
@@ -98,7 +118,7 @@ pub fn segments(text: &str) -> Vec<Segment> {
                     stack.pop();
                 }
             }
-            Event::StatementLine(_) => {}
+            Event::StatementLine(_) | Event::StatementEnd(_) => {}
             Event::Unterminated(..) => stack.clear(),
         }
     }
@@ -135,6 +155,7 @@ pub fn segments(text: &str) -> Vec<Segment> {
                     open.clear();
                 }
             }
+            Event::StatementEnd(_) => {}
             Event::Unterminated(..) => open.push(index),
         }
     }
@@ -164,6 +185,8 @@ fn scan(text: &str) -> Vec<Event> {
     let mut i = 0;
     // Where the current statement started, to find `COPY ... FROM stdin;` at its `;`.
     let mut statement_start: Option<usize> = None;
+    // Parentheses open in the current statement.
+    let mut depth = 0usize;
     let mut line_start = true;
     while i < bytes.len() {
         if line_start {
@@ -222,10 +245,12 @@ fn scan(text: &str) -> Vec<Event> {
                     Opener::Bracket
                 };
                 events.push(Event::Open(opener, i as u32));
+                depth += usize::from(byte == b'(');
                 Some(i + 1)
             }
             b')' => {
                 events.push(Event::Close(Opener::Parenthesis));
+                depth = depth.saturating_sub(1);
                 Some(i + 1)
             }
             b']' => {
@@ -233,7 +258,11 @@ fn scan(text: &str) -> Vec<Event> {
                 Some(i + 1)
             }
             b';' => {
-                let statement = &text[statement_start.take().unwrap_or(i)..i];
+                let start = statement_start.take().unwrap_or(i);
+                if depth == 0 {
+                    events.push(Event::StatementEnd(TextRange::from_usize(start..i + 1)));
+                }
+                let statement = &text[start..i];
                 if is_copy_from_stdin(statement) {
                     // The data lines end with a line `\.`.
                     Some(text[i..].find("\n\\.").map_or(text.len(), |at| i + at + 3))
@@ -274,6 +303,7 @@ fn scan(text: &str) -> Vec<Event> {
                     Some(next) => {
                         i = next;
                         statement_start = None;
+                        depth = 0;
                         line_start = true;
                     }
                     None => break,
