@@ -625,7 +625,33 @@ fn a_document_opened_while_a_large_workspace_loads_is_served_first() {
             &format!("CREATE TABLE t{i} (id bigint PRIMARY KEY, created_at timestamp);\n"),
         );
     }
-    let uri = file_uri(&dir.0.join("m0/f0.sql"));
+    served_before_the_load_ends(&dir, "m0/f0.sql", "m5/f1199.sql");
+}
+
+/// A few files that are large in bytes load in the background too.
+#[test]
+fn a_document_opened_while_a_few_large_files_load_is_served_first() {
+    let dir = TempDir::new("background-bytes");
+    let comment =
+        "-- a line of a long comment, a schema's history kept in its file\n".repeat(45_000);
+    dir.write(
+        "m0/f0.sql",
+        "CREATE TABLE t0 (id bigint PRIMARY KEY, created_at timestamp);\n",
+    );
+    for i in 1..4 {
+        dir.write(
+            &format!("m{i}/f{i}.sql"),
+            &format!("{comment}CREATE TABLE t{i} (id bigint PRIMARY KEY, created_at timestamp);\n"),
+        );
+    }
+    served_before_the_load_ends(&dir, "m0/f0.sql", "m3/f3.sql");
+}
+
+/// Opens `opened` (one table `t0` with a TIMESTAMP column) as the server starts on `dir`, and
+/// checks that a hover on it is answered before the folder's load ends, and that `last` is
+/// checked once it has.
+fn served_before_the_load_ends(dir: &TempDir, opened: &str, last: &str) {
+    let uri = file_uri(&dir.0.join(opened));
     let mut server = Server::start(&dir.0);
     server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
     open(
@@ -649,7 +675,7 @@ fn a_document_opened_while_a_large_workspace_loads_is_served_first() {
     server.wait_for("the end of the load", |received| {
         ended(received).then_some(())
     });
-    let last = file_uri(&dir.0.join("m5/f1199.sql"));
+    let last = file_uri(&dir.0.join(last));
     assert!(with_rule(&server.diagnostics(&last, Value::Null), RULE).is_some());
     assert_eq!(server.shutdown().code(), Some(0));
 }

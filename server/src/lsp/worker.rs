@@ -91,13 +91,17 @@ pub(crate) enum Outgoing {
 /// Folders with fewer files load without a progress report.
 const PROGRESS_FROM_FILES: usize = 50;
 
-/// Folders with more files load in the background, a part at a time: the documents the editor
-/// opens meanwhile are checked, and requests answered, between two parts. A smaller folder loads
-/// at once (well under a second), so that the first requests see all of it.
+/// Folders with more files, or more bytes, load in the background, a part at a time: the
+/// documents the editor opens meanwhile are checked, and requests answered, between two parts.
+/// A smaller folder loads at once (well under a second), so that the first requests see all of
+/// it.
 const BACKGROUND_FROM_FILES: usize = 1000;
+const BACKGROUND_FROM_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Files read between two looks at the queue while a folder loads in the background.
+/// At most this many files, and bytes (but at least one file), are read between two looks at the
+/// queue while a folder loads in the background.
 const LOAD_PART: usize = 128;
+const LOAD_PART_BYTES: u64 = 1024 * 1024;
 
 /// Runs the host thread until the queue is dropped.
 pub(crate) fn run(
@@ -223,7 +227,12 @@ struct Load {
 impl Load {
     /// Reads the next part; true once every file is read.
     fn read_part(&mut self, host: &mut Host, out: &channel::UnboundedSender<Outgoing>) -> bool {
-        let end = (self.read + LOAD_PART).min(self.paths.len());
+        let mut end = self.read;
+        let mut bytes = 0;
+        while end < self.paths.len() && end - self.read < LOAD_PART && bytes < LOAD_PART_BYTES {
+            bytes += file_size(&self.paths[end]);
+            end += 1;
+        }
         host.read_files(&self.paths[self.read..end]);
         self.read = end;
         let total = self.paths.len();
@@ -668,7 +677,14 @@ fn load_folder(
     out: &channel::UnboundedSender<Outgoing>,
 ) -> Option<Load> {
     let paths = host.begin_folder(folder);
-    let reporting = progress && paths.len() >= PROGRESS_FROM_FILES;
+    let large = paths.len() >= BACKGROUND_FROM_FILES || {
+        let mut bytes = 0;
+        paths.iter().any(|path| {
+            bytes += file_size(path);
+            bytes >= BACKGROUND_FROM_BYTES
+        })
+    };
+    let reporting = progress && (large || paths.len() >= PROGRESS_FROM_FILES);
     if reporting {
         let _ = out.send(Outgoing::ProgressBegin {
             title: "ddlint: reading schema files".to_string(),
@@ -680,9 +696,14 @@ fn load_folder(
         read: 0,
         reporting,
     };
-    if load.paths.len() >= BACKGROUND_FROM_FILES {
+    if large {
         return Some(load);
     }
     while !load.read_part(host, out) {}
     None
+}
+
+/// A file's size, 0 when it cannot be read (reading it then says why).
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |metadata| metadata.len())
 }
