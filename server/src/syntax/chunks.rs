@@ -1413,7 +1413,8 @@ mod tests {
     }
 
     /// The chunks of a text parsed in pieces are those of a whole parse: same ranges, trees that
-    /// give the same statements.
+    /// give the same statements. (A piece never ends at a `COPY ... FROM stdin`: its data, even
+    /// none, belongs to the statement.)
     #[track_caller]
     fn assert_same_as_whole(text: &str, pieces: usize) {
         let (trees, counts) = SyntaxTrees::parse_in_pieces(text, pieces, |tree| {
@@ -1437,7 +1438,9 @@ mod tests {
                 format!(
                     "-- table {i}; (not a statement)\nCREATE TABLE t{i} (\n    id bigint, -- ;\n    \
                      note text DEFAULT 'a;b',\n    CHECK (note <> $$;$$)\n);\n\
-                     CREATE FUNCTION f{i}() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;\n"
+                     CREATE FUNCTION f{i}() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;\n\
+                     COPY t{i} (id, note) FROM stdin;\n{i}\tx;y\n\\.\n\
+                     COPY t{i} (id) FROM stdin;\n\\.\n"
                 )
             })
             .collect();

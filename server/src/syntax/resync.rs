@@ -259,14 +259,13 @@ fn scan(text: &str) -> Vec<Event> {
             }
             b';' => {
                 let start = statement_start.take().unwrap_or(i);
-                if depth == 0 {
-                    events.push(Event::StatementEnd(TextRange::from_usize(start..i + 1)));
-                }
-                let statement = &text[start..i];
-                if is_copy_from_stdin(statement) {
-                    // The data lines end with a line `\.`.
+                if is_copy_from_stdin(&text[start..i]) {
+                    // The data lines end with a line `\.`, and the statement with them.
                     Some(text[i..].find("\n\\.").map_or(text.len(), |at| i + at + 3))
                 } else {
+                    if depth == 0 {
+                        events.push(Event::StatementEnd(TextRange::from_usize(start..i + 1)));
+                    }
                     Some(i + 1)
                 }
             }
