@@ -10,12 +10,22 @@ pub fn closest<'a>(
 ) -> Option<&'a str> {
     let name = lowercase_chars(name);
     let mut best: Option<(usize, &'a str)> = None;
+    let (mut lowered, mut row) = (Vec::new(), Vec::new());
     for candidate in candidates {
-        let distance = levenshtein(&name, &lowercase_chars(candidate));
-        if distance > max_distance {
+        // The distance is at least the difference in length (an ASCII name keeps its length
+        // when lower-cased): most candidates of a large schema stop here.
+        if candidate.is_ascii() && candidate.len().abs_diff(name.len()) > max_distance {
             continue;
         }
-        if best.is_none_or(|(best_distance, _)| distance < best_distance) {
+        // A later candidate must be closer than the best so far.
+        let limit = match best {
+            Some((0, _)) => break,
+            Some((best_distance, _)) => best_distance - 1,
+            None => max_distance,
+        };
+        lowered.clear();
+        lowered.extend(candidate.chars().flat_map(char::to_lowercase));
+        if let Some(distance) = levenshtein_within(&name, &lowered, limit, &mut row) {
             best = Some((distance, candidate));
         }
     }
@@ -26,19 +36,30 @@ fn lowercase_chars(text: &str) -> Vec<char> {
     text.chars().flat_map(char::to_lowercase).collect()
 }
 
-/// Edit distance with unit costs for insertion, deletion and substitution, using one row.
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut row: Vec<usize> = (0..=b.len()).collect();
+/// Edit distance with unit costs for insertion, deletion and substitution, using one row
+/// (`row`, reused between calls); `None` once it must exceed `limit`.
+fn levenshtein_within(a: &[char], b: &[char], limit: usize, row: &mut Vec<usize>) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    row.clear();
+    row.extend(0..=b.len());
     for (i, &a_char) in a.iter().enumerate() {
         let mut diagonal = row[0];
         row[0] = i + 1;
+        let mut smallest = row[0];
         for (j, &b_char) in b.iter().enumerate() {
             let substitution = diagonal + usize::from(a_char != b_char);
             diagonal = row[j + 1];
             row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+            smallest = smallest.min(row[j + 1]);
+        }
+        // Every later row is at least this row's smallest value.
+        if smallest > limit {
+            return None;
         }
     }
-    row[b.len()]
+    Some(row[b.len()]).filter(|&distance| distance <= limit)
 }
 
 #[cfg(test)]
@@ -46,7 +67,13 @@ mod tests {
     use super::*;
 
     fn distance(a: &str, b: &str) -> usize {
-        levenshtein(&lowercase_chars(a), &lowercase_chars(b))
+        levenshtein_within(
+            &lowercase_chars(a),
+            &lowercase_chars(b),
+            usize::MAX,
+            &mut Vec::new(),
+        )
+        .unwrap_or(usize::MAX)
     }
 
     #[test]
@@ -76,6 +103,21 @@ mod tests {
     fn earlier_candidate_wins_a_tie() {
         assert_eq!(closest("ab", ["ax", "xb"], 1), Some("ax"));
         assert_eq!(closest("ab", ["xb", "ax"], 1), Some("xb"));
+        assert_eq!(closest("abc", ["abx", "abc", "ab"], 2), Some("abc"));
+        assert_eq!(closest("abc", ["abcd", "xbc"], 2), Some("abcd"));
+    }
+
+    /// Candidates far longer or shorter are passed over without a distance, whatever their
+    /// alphabet.
+    #[test]
+    fn lengths_decide_first() {
+        assert_eq!(
+            closest("namespacxes", ["namespace_settings", "namespaces"], 2),
+            Some("namespaces")
+        );
+        assert_eq!(closest("ÉTÉ", ["ete", "été", "étés"], 1), Some("été"));
+        assert_eq!(closest("straße", ["strasse", "strae"], 1), Some("strae"));
+        assert_eq!(closest("long_name", ["ln", "a_much_longer_name"], 3), None);
     }
 
     #[test]
