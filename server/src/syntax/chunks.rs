@@ -153,7 +153,7 @@ impl SyntaxTrees {
             });
             (start, start_point) = (end, end_point);
         }
-        let parse_piece = |region: Range, cut: Option<TextRange>| -> Option<(Tree, T)> {
+        let parse_piece = |region: Range, cut: Option<TextRange>| -> Option<(Vec<Chunk>, T)> {
             let tree = parse_range(Language::Sql, text, None, region);
             let range = TextRange::from_usize(region.start_byte..region.end_byte);
             let nodes: Vec<Node> = top_level(&tree, range).collect();
@@ -170,9 +170,18 @@ impl SyntaxTrees {
                 return None;
             }
             let value = then(&tree);
-            Some((tree, value))
+            let chunks = split(
+                Language::Sql,
+                &Arc::new(tree),
+                region,
+                text,
+                None,
+                false,
+                Parsed::Afresh,
+            );
+            Some((chunks, value))
         };
-        let parsed: Vec<Option<(Tree, T)>> = std::thread::scope(|scope| {
+        let parsed: Vec<Option<(Vec<Chunk>, T)>> = std::thread::scope(|scope| {
             let others: Vec<_> = regions[1..]
                 .iter()
                 .zip(&cuts[1..])
@@ -189,17 +198,9 @@ impl SyntaxTrees {
         });
         let mut chunks = Vec::new();
         let mut values = Vec::with_capacity(parsed.len());
-        for (piece, region) in parsed.into_iter().zip(regions) {
-            let (tree, value) = piece?;
-            chunks.extend(split(
-                Language::Sql,
-                &Arc::new(tree),
-                region,
-                text,
-                None,
-                false,
-                Parsed::Afresh,
-            ));
+        for piece in parsed {
+            let (piece_chunks, value) = piece?;
+            chunks.extend(piece_chunks);
             values.push(value);
         }
         let trees = SyntaxTrees {

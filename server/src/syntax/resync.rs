@@ -85,14 +85,14 @@ enum Event {
 /// The parts of `text`, in order; the last ends at the end of the text. One part unless an
 /// opener is never closed and a statement line follows it.
 pub fn segments(text: &str) -> Vec<Segment> {
-    segments_of(text, &scan(text))
+    segments_of(text, &scan(text, false))
 }
 
 /// The parts of `text` as [`segments`] finds them, and where its statements end by the same
 /// lexical scan: each from its first token through a `;` outside parentheses, quotes and
 /// comments (a guess that the parse confirms, or not: `BEGIN ATOMIC` bodies hold `;` too).
 pub fn segments_and_statements(text: &str) -> (Vec<Segment>, Vec<TextRange>) {
-    let events = scan(text);
+    let events = scan(text, true);
     let statements = events
         .iter()
         .filter_map(|event| match event {
@@ -178,8 +178,9 @@ const SPECIAL: [bool; 256] = {
     special
 };
 
-/// The events of a lexical scan of `text`.
-fn scan(text: &str) -> Vec<Event> {
+/// The events of a lexical scan of `text`; statement ends only when asked for (an edit's
+/// reparse scans the whole text and needs none).
+fn scan(text: &str, statement_ends: bool) -> Vec<Event> {
     let bytes = text.as_bytes();
     let mut events = Vec::new();
     let mut i = 0;
@@ -263,7 +264,7 @@ fn scan(text: &str) -> Vec<Event> {
                     // The data lines end with a line `\.`, and the statement with them.
                     Some(text[i..].find("\n\\.").map_or(text.len(), |at| i + at + 3))
                 } else {
-                    if depth == 0 {
+                    if statement_ends && depth == 0 {
                         events.push(Event::StatementEnd(TextRange::from_usize(start..i + 1)));
                     }
                     Some(i + 1)
