@@ -2,11 +2,13 @@
 //! (`sql/gitlab-structure.sql` of the corpus at `DDLINT_CORPUS`) is loaded into the host and
 //! opened, then one-character edits are each applied and committed until fresh diagnostics are
 //! computed: 50 in one name in the middle of the file (typing there), then a character typed
-//! and deleted at 25 places spread over the file (each place new). Between edits the bench does
+//! and deleted at 25 places spread over the file (each place new), then 40 edits of each kind
+//! (a name or a type, a view, a sequence, a function, a trigger, a table before the model
+//! checkpoint; a type, domain, setting or drop pasted and removed). Between edits the bench does
 //! what the server does once diagnostics are out (drops the old snapshot, moves and copies the
 //! model checkpoint, drops the last check), untimed. Prints the median and the worst edit of
-//! each series, then where an edit's time goes (reanalysis of the file, model build, rules) and
-//! the slowest rules on the whole schema.
+//! each series, the p50, p99 and worst of each kind, then where an edit's time goes
+//! (reanalysis of the file, model build, rules) and the slowest rules on the whole schema.
 //!
 //! With `-- --soak [EDITS]` (10,000 by default) it then types and deletes a character EDITS
 //! times at 200 places in turn, printing the resident memory and the edit times every 500 edits:
@@ -31,6 +33,8 @@ use ddlint::text::{Document, LineCol, PositionEncoding, TextRange};
 use ddlint::workspace::host::{Change, Host, TextChange};
 
 const EDITS: usize = 50;
+/// Edits of each kind: half of them type, half undo.
+const KIND_EDITS: usize = 40;
 /// Places the soak run types at, in turn, and how many edits each RSS sample follows.
 const SOAK_PLACES: usize = 200;
 const SOAK_SAMPLE: usize = 500;
@@ -92,16 +96,18 @@ fn main() {
     drop(opened);
 
     let mut version = 1;
-    let mut edit = |host: &mut Host, offset: usize, insert: bool| {
+    // Inserts `piece` at `offset` of the original text, or deletes it from there again.
+    let mut edit = |host: &mut Host, offset: usize, piece: &str, insert: bool| {
         let at = line_col(&text, offset);
         let change = if insert {
             TextChange {
                 range: Some((at, at)),
-                text: "x".to_string(),
+                text: piece.to_string(),
             }
         } else {
+            let edited = format!("{}{piece}{}", &text[..offset], &text[offset..]);
             TextChange {
-                range: Some((at, LineCol::new(at.line, at.col + 1))),
+                range: Some((at, line_col(&edited, offset + piece.len()))),
                 text: String::new(),
             }
         };
@@ -121,7 +127,7 @@ fn main() {
         took
     };
     let mut times: Vec<Duration> = (0..EDITS)
-        .map(|n| edit(&mut host, offset, n % 2 == 0))
+        .map(|n| edit(&mut host, offset, "x", n % 2 == 0))
         .collect();
     // Typing a character then deleting it at places spread over the file, each place new.
     let places: Vec<usize> = (1..=EDITS / 2)
@@ -130,7 +136,16 @@ fn main() {
     let mut spread_times: Vec<Duration> = places
         .iter()
         .flat_map(|&place| [(place, true), (place, false)])
-        .map(|(place, insert)| edit(&mut host, place, insert))
+        .map(|(place, insert)| edit(&mut host, place, "x", insert))
+        .collect();
+    let kinds: Vec<(String, usize, String, Vec<Duration>)> = edit_kinds(&text)
+        .into_iter()
+        .map(|(kind, place, piece)| {
+            let times = (0..KIND_EDITS)
+                .map(|n| edit(&mut host, place, &piece, n % 2 == 0))
+                .collect();
+            (kind, place, piece, times)
+        })
         .collect();
     let previous = host.commit();
 
@@ -162,7 +177,41 @@ fn main() {
     let Some(file) = previous.snapshot.file(&path) else {
         return;
     };
-    phases(Arc::clone(&file.data), offset as u32, &ms);
+    println!(
+        "edits by kind, each made and undone {} times: p50 / p99 / max, then the median of \
+         each step (reanalysis, model build, rules)",
+        KIND_EDITS / 2
+    );
+    for (kind, place, piece, mut times) in kinds {
+        times.sort();
+        let p99 = times[(times.len() * 99).div_ceil(100) - 1];
+        let steps = phases(Arc::clone(&file.data), place as u32, &piece, KIND_EDITS);
+        println!(
+            "  {kind:<42} {:>9} {:>9} {:>9}   {:>9} {:>9} {:>9}",
+            ms(times[times.len() / 2]),
+            ms(p99),
+            ms(times[times.len() - 1]),
+            ms(steps[0]),
+            ms(steps[1]),
+            ms(steps[2]),
+        );
+    }
+
+    let [reanalysis, model_build, rules_run] =
+        phases(Arc::clone(&file.data), offset as u32, "x", EDITS);
+    println!("steps of an edit in one place (median of {EDITS}):");
+    println!(
+        "  reanalysis of the file (text copy, reparse, lowering, line index): {}",
+        ms(reanalysis)
+    );
+    println!(
+        "  model build (resumed at the edited statement): {}",
+        ms(model_build)
+    );
+    println!(
+        "  rules (on the tables the edit can affect): {}",
+        ms(rules_run)
+    );
     slowest_rules(&file.data);
     drop(previous);
 
@@ -176,7 +225,7 @@ fn main() {
         let mut times = Vec::with_capacity(SOAK_SAMPLE);
         for n in 0..edits {
             let place = places[(n / 2) % places.len()];
-            times.push(edit(&mut host, place, n % 2 == 0));
+            times.push(edit(&mut host, place, "x", n % 2 == 0));
             if (n + 1) % SOAK_SAMPLE == 0 {
                 let (median, worst, _) = spread(&mut times);
                 times.clear();
@@ -289,6 +338,76 @@ fn resident() -> Option<u64> {
     Some(pages * 4096)
 }
 
+/// The kinds of edit the bench times apart: what, where, and the text typed there (then
+/// deleted). One character in a name or type, at the places the model treats differently, and
+/// whole statements pasted among the tables (GitLab's schema has no types, domains,
+/// settings or drops of its own).
+fn edit_kinds(text: &str) -> Vec<(String, usize, String)> {
+    // pg_dump writes the tables and sequences first, then constraints, indexes and triggers.
+    let middle = text.len() / 2;
+    let tables = text.len() / 5;
+    let after = |from: usize, keyword: &str| -> Option<usize> {
+        Some(from + text.get(from..)?.find(keyword)? + keyword.len())
+    };
+    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+    // One character typed two characters into the name after a keyword.
+    let named = [
+        (
+            "first table's name (before the checkpoint)",
+            0,
+            "CREATE TABLE ",
+        ),
+        ("a referenced table", middle, " REFERENCES "),
+        ("a view's name", 0, "CREATE VIEW "),
+        ("a sequence's name", tables, "CREATE SEQUENCE "),
+        ("a function's name", 0, "CREATE FUNCTION "),
+        ("a trigger's name", middle, "CREATE TRIGGER "),
+    ];
+    let mut kinds: Vec<(&str, Option<usize>, String)> = named
+        .into_iter()
+        .map(|(kind, from, keyword)| (kind, after(from, keyword).map(|at| at + 2), "x".into()))
+        .collect();
+    kinds.insert(
+        1,
+        (
+            "a column's type",
+            after(tables, "CREATE TABLE ").and_then(|at| after(at, " integer")),
+            "x".into(),
+        ),
+    );
+    let statement = after(tables, "\nCREATE TABLE ").map(line_start);
+    let dropped = after(tables / 2, "\nCREATE TABLE ").and_then(|at| {
+        let name = &text[at..];
+        Some(name[..name.find([' ', '\n'])?].to_string())
+    });
+    for (kind, piece) in [
+        (
+            "CREATE TYPE pasted",
+            Some("CREATE TYPE bench_mood AS ENUM ('calm', 'busy');\n\n".to_string()),
+        ),
+        (
+            "CREATE DOMAIN pasted",
+            Some("CREATE DOMAIN bench_email AS text CHECK (VALUE LIKE '%@%');\n\n".to_string()),
+        ),
+        (
+            "SET search_path pasted",
+            Some("SET search_path TO public;\n\n".to_string()),
+        ),
+        (
+            "DROP TABLE pasted (of an earlier table)",
+            dropped.map(|name| format!("DROP TABLE {name};\n\n")),
+        ),
+    ] {
+        if let Some(piece) = piece {
+            kinds.push((kind, statement, piece));
+        }
+    }
+    kinds
+        .into_iter()
+        .filter_map(|(kind, at, piece)| Some((kind.to_string(), at?, piece)))
+        .collect()
+}
+
 /// Inside the first name of an ALTER TABLE ... ADD CONSTRAINT, CREATE INDEX or CREATE TABLE
 /// statement after `from`.
 fn named_offset(text: &str, from: usize) -> Option<usize> {
@@ -314,8 +433,10 @@ fn spread(times: &mut [Duration]) -> (Duration, Duration, Duration) {
     (times[times.len() / 2], times[times.len() - 1], times[0])
 }
 
-/// The same edits again, timing the steps a commit takes for this one-file source.
-fn phases(mut data: Arc<FileData>, offset: u32, ms: &dyn Fn(Duration) -> String) {
+/// The same edits again (`piece` typed at `offset`, then deleted, `edits` times), timing the
+/// steps a commit takes for this one-file source: the medians of reanalysis, model build and
+/// rules.
+fn phases(mut data: Arc<FileData>, offset: u32, piece: &str, edits: usize) -> [Duration; 3] {
     let mut document = Document::new(&data.text, 0);
     let config = Config::default();
     let selection = Selection::default();
@@ -330,15 +451,15 @@ fn phases(mut data: Arc<FileData>, offset: u32, ms: &dyn Fn(Duration) -> String)
         statements: &data.statements,
     }]));
     rule_cache.check(&first, &[&*data], &config, &selection);
-    for edit in 0..EDITS {
+    for edit in 0..edits {
         let range = if edit % 2 == 0 {
             TextRange::empty(offset)
         } else {
-            TextRange::new(offset, offset + 1)
+            TextRange::new(offset, offset + piece.len() as u32)
         };
         let started = Instant::now();
-        let Ok(applied) = document.apply_edit(range, if edit % 2 == 0 { "x" } else { "" }) else {
-            return;
+        let Ok(applied) = document.apply_edit(range, if edit % 2 == 0 { piece } else { "" }) else {
+            return [Duration::ZERO; 3];
         };
         let span = ChangedSpan::of_edit(
             applied.new_range.start(),
@@ -363,19 +484,7 @@ fn phases(mut data: Arc<FileData>, offset: u32, ms: &dyn Fn(Duration) -> String)
         cache.prepare();
         rule_cache.prepare();
     }
-    println!("steps of an edit (median of {EDITS}):");
-    println!(
-        "  reanalysis of the file (text copy, reparse, lowering, line index): {}",
-        ms(spread(&mut reanalysis).0)
-    );
-    println!(
-        "  model build (resumed at the edited statement): {}",
-        ms(spread(&mut model_build).0)
-    );
-    println!(
-        "  rules (on the tables the edit can affect): {}",
-        ms(spread(&mut rules_run).0)
-    );
+    [reanalysis, model_build, rules_run].map(|mut times| spread(&mut times).0)
 }
 
 /// Each rule on its own over the whole schema, the slowest first.
