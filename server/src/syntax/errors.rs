@@ -101,25 +101,25 @@ pub fn syntax_errors_in(
     range: TextRange,
 ) -> Vec<FoundError> {
     let mut cursor = tree.walk();
-    let mut statements = Vec::new();
-    if cursor
+    let mut more = cursor
         .goto_first_child_for_byte(range.start() as usize)
-        .is_some()
-    {
-        loop {
+        .is_some();
+    // One statement's cursor at a time: a whole tree's would all be alive at once.
+    let statements = std::iter::from_fn(|| {
+        while more {
             let node = cursor.node();
             if node.start_byte() >= range.end() as usize {
-                break;
+                return None;
             }
-            if node.start_byte() >= range.start() as usize {
-                statements.push(cursor.clone());
-            }
-            if !cursor.goto_next_sibling() {
-                break;
+            let at = (node.start_byte() >= range.start() as usize).then(|| cursor.clone());
+            more = cursor.goto_next_sibling();
+            if at.is_some() {
+                return at;
             }
         }
-    }
-    errors_of(language, statements.into_iter(), text)
+        None
+    });
+    errors_of(language, statements, text)
 }
 
 /// The errors of the statements the cursors (made from the tree's root) stand at.
