@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::model::{BuildCache, FileId, FileInput, History, Model};
 use crate::rules::{self, Diagnostic, RuleCache, Selection};
-use crate::syntax::Language;
+use crate::syntax::{Language, SyntaxTrees};
 use crate::workspace::history::{self, NoVcs, Vcs};
 use crate::workspace::linking::{SqlDirectories, link_schema_directories};
 use crate::workspace::sources::{self, SchemaSource};
@@ -266,12 +266,11 @@ fn parse_all(inputs: Vec<TextInput>) -> Vec<FileData> {
         .min(jobs.len().max(1));
     let parse = |(index, input): (usize, TextInput)| {
         let language = Language::from_path(&input.path)?;
-        Some(FileData::new(
-            FileId(index as u32),
-            input.path,
-            language,
-            input.text,
-        ))
+        let mut file = FileData::new(FileId(index as u32), input.path, language, input.text);
+        // A check reads the lowered statements, not the trees: a large schema's trees take
+        // as much memory as all the rest.
+        file.syntax = SyntaxTrees::released(language);
+        Some(file)
     };
     if workers <= 1 {
         return jobs.into_iter().filter_map(parse).collect();

@@ -573,6 +573,16 @@ impl SyntaxTrees {
     pub fn chunk_count(&self) -> usize {
         self.chunks.len()
     }
+
+    /// No trees at all, for a text checked once whose trees are no longer needed once it is
+    /// lowered: it has no statements, nodes or highlights, and cannot be reparsed.
+    pub fn released(language: Language) -> SyntaxTrees {
+        SyntaxTrees {
+            language,
+            chunks: Vec::new(),
+            segments: Vec::new(),
+        }
+    }
 }
 
 /// The top-level nodes of `tree` (extras included) that start in `range`.
