@@ -165,6 +165,10 @@ fn default_branch(dir: &Path, configured: Option<&str>) -> Option<String> {
 }
 
 fn git_files_on_default_branch(dir: &Path, branch: Option<&str>) -> Option<HashSet<PathBuf>> {
+    // Each `git` run costs milliseconds: a folder outside any repository asks none.
+    if !in_repository(dir) {
+        return None;
+    }
     let branch = default_branch(dir, branch)?;
     // Paths come relative to `dir` (ls-tree's default), so they join with `dir` as given.
     let listed = git(
@@ -179,6 +183,19 @@ fn git_files_on_default_branch(dir: &Path, branch: Option<&str>) -> Option<HashS
             .map(|name| dir.join(name))
             .collect(),
     )
+}
+
+/// Whether git may find a repository for `dir`: a `.git` in it or above it (a directory, or the
+/// file of a worktree or submodule), or one named by `GIT_DIR`.
+fn in_repository(dir: &Path) -> bool {
+    if std::env::var_os("GIT_DIR").is_some() {
+        return true;
+    }
+    let Ok(dir) = std::path::absolute(dir) else {
+        return true;
+    };
+    dir.ancestors()
+        .any(|folder| std::fs::symlink_metadata(folder.join(".git")).is_ok())
 }
 
 /// The history of each file of `source`, in the order of `source.files`. `text` gives a file's

@@ -204,6 +204,22 @@ fn git_knows_what_the_default_branch_holds() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// git runs only for a folder in a repository: one with a `.git` in it or above it, a directory
+/// or (in a worktree or submodule) a file.
+#[test]
+fn git_runs_only_inside_a_repository() {
+    let dir = std::env::temp_dir().join(format!("ddlint-history-repo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for folder in ["plain/db", "worktree/db", "clone/.git", "clone/db"] {
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+    }
+    std::fs::write(dir.join("worktree/.git"), "gitdir: ../clone/.git\n").unwrap();
+    assert!(!in_repository(&dir.join("plain/db")));
+    assert!(in_repository(&dir.join("worktree/db")));
+    assert!(in_repository(&dir.join("clone/db")));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 fn written(paths: &[&str], texts: &[(&str, &str)], steps: &[MigrationStep]) -> Vec<String> {
     let source = source_of(paths);
     let texts: HashMap<&str, &str> = texts.iter().copied().collect();
