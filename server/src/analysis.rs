@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::config::Config;
 use crate::model::{BuildCache, FileId, FileInput, History, Model};
@@ -260,32 +261,39 @@ impl Parsed {
 /// Parses and lowers files on all cores; file ids are the inputs' positions. Files that are
 /// neither SQL nor Prisma are left out.
 fn parse_all(inputs: Vec<TextInput>) -> Vec<FileData> {
-    let jobs: Vec<(usize, TextInput)> = inputs.into_iter().enumerate().collect();
+    let mut jobs: Vec<(usize, TextInput)> = inputs.into_iter().enumerate().collect();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len().max(1));
-    let parse = |(index, input): (usize, TextInput)| {
+    let parse = |(index, input): &(usize, TextInput)| {
         let language = Language::from_path(&input.path)?;
-        let mut file = FileData::new(FileId(index as u32), input.path, language, input.text);
+        let mut file = FileData::new(
+            FileId(*index as u32),
+            input.path.clone(),
+            language,
+            Arc::clone(&input.text),
+        );
         // A check reads the lowered statements, not the trees: a large schema's trees take
         // as much memory as all the rest.
         file.syntax = SyntaxTrees::released(language);
         Some(file)
     };
     if workers <= 1 {
-        return jobs.into_iter().filter_map(parse).collect();
+        return jobs.iter().filter_map(parse).collect();
     }
-    let mut buckets: Vec<Vec<(usize, TextInput)>> = (0..workers).map(|_| Vec::new()).collect();
-    for (position, job) in jobs.into_iter().enumerate() {
-        buckets[position % workers].push(job);
-    }
+    // Largest first, each worker taking the next when done: a few large files among many small
+    // ones then end together instead of on one core.
+    jobs.sort_by_key(|(_, input)| std::cmp::Reverse(input.text.len()));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut files = Vec::new();
+        while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+            files.extend(parse(job));
+        }
+        files
+    };
     let mut files: Vec<FileData> = std::thread::scope(|scope| {
-        let handles: Vec<_> = buckets
-            .into_iter()
-            .map(|bucket| {
-                scope.spawn(move || bucket.into_iter().filter_map(parse).collect::<Vec<_>>())
-            })
-            .collect();
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
         handles
             .into_iter()
             .flat_map(|handle| match handle.join() {
