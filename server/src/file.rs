@@ -28,6 +28,7 @@ pub struct FileData {
     pub document: Arc<str>,
     /// The blocks of a Markdown document.
     pub markdown: Option<Arc<Embedding>>,
+    /// The trees; none in a check, which lets them go once the file is lowered (`analysis`).
     pub syntax: SyntaxTrees,
     /// The part of the text that is applied (dbmate and goose files: the up section).
     pub applied: TextRange,

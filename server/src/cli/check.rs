@@ -126,8 +126,8 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     }
     let threshold = args.fail_on.threshold();
     let failing = checked.diagnostics.iter().any(|d| d.severity >= threshold);
-    // The process ends next, and the system takes its memory back at once: freeing the trees
-    // and the model an allocation at a time would only add to the run time.
+    // The process ends next, and the system takes its memory back at once: freeing the files'
+    // statements and the findings an allocation at a time would only add to the run time.
     std::mem::forget(checked);
     Ok(if failing {
         ExitCode::from(EXIT_FINDINGS)
