@@ -3,7 +3,7 @@
 //! VS Code included, which has no grammar of its own for them here.
 
 use crate::ide::names::{What, for_each_mention};
-use crate::syntax::highlight::highlights;
+use crate::syntax::highlight::for_each_highlight;
 use crate::text::TextRange;
 use crate::workspace::host::FileView;
 
@@ -80,21 +80,65 @@ pub struct Token {
     pub kind: TokenKind,
 }
 
+/// Ranges from this size up have their names collected on a thread of their own while the
+/// grammar's highlights are found.
+const NAMES_APART_FROM: u32 = 256 * 1024;
+
 /// The tokens of `file` within `range`, in text order, without overlaps.
 pub fn semantic_tokens(file: &FileView, range: TextRange) -> Vec<Token> {
     let data = &file.data;
-    let tokens: Vec<Token> = highlights(&data.syntax, data.language, &data.text, range)
-        .into_iter()
-        .filter_map(|h| {
-            Some(Token {
-                range: h.range,
-                kind: TokenKind::of_capture(h.capture)?,
-            })
+    let grammar_tokens = || {
+        let mut kinds = CaptureKinds::default();
+        let mut tokens = Vec::new();
+        for_each_highlight(&data.syntax, data.language, &data.text, range, |h| {
+            if let Some(kind) = kinds.of(h.capture) {
+                tokens.push(Token {
+                    range: h.range,
+                    kind,
+                });
+            }
+        });
+        tokens
+    };
+    let (tokens, named) = if range.len() >= NAMES_APART_FROM {
+        std::thread::scope(|scope| {
+            let names = scope.spawn(|| named_tokens(file, range));
+            let tokens = grammar_tokens();
+            let named = names
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (tokens, named)
         })
-        .collect();
-    // Names the statements write, by what they name; these replace the grammar's guess.
+    } else {
+        (grammar_tokens(), named_tokens(file, range))
+    };
+    if named.is_empty() {
+        return tokens;
+    }
+    // Both lists are in text order without overlaps: one merge, the grammar's tokens that a
+    // name covers left out.
+    let mut merged = Vec::with_capacity(tokens.len() + named.len());
+    let mut named = named.into_iter().peekable();
+    for token in tokens {
+        while let Some(name) = named.next_if(|n| n.range.end() <= token.range.start()) {
+            merged.push(name);
+        }
+        if named
+            .peek()
+            .is_none_or(|n| !n.range.intersects(token.range))
+        {
+            merged.push(token);
+        }
+    }
+    merged.extend(named);
+    merged
+}
+
+/// Names the statements write, by what they name, in text order without overlaps: these
+/// replace the grammar's guess.
+fn named_tokens(file: &FileView, range: TextRange) -> Vec<Token> {
     let mut named: Vec<Token> = Vec::new();
-    for statement in data.statements.iter() {
+    for statement in file.data.statements.iter() {
         let statement_range = statement.range();
         if statement_range.end() < range.start() || statement_range.start() > range.end() {
             continue;
@@ -116,28 +160,32 @@ pub fn semantic_tokens(file: &FileView, range: TextRange) -> Vec<Token> {
             }
         });
     }
-    if named.is_empty() {
-        return tokens;
-    }
     named.sort_by_key(|t| t.range.start());
     named.dedup_by(|b, a| a.range.intersects(b.range));
-    // Both lists are in text order without overlaps: one merge, the grammar's tokens that a
-    // name covers left out.
-    let mut merged = Vec::with_capacity(tokens.len() + named.len());
-    let mut named = named.into_iter().peekable();
-    for token in tokens {
-        while let Some(name) = named.next_if(|n| n.range.end() <= token.range.start()) {
-            merged.push(name);
-        }
-        if named
-            .peek()
-            .is_none_or(|n| !n.range.intersects(token.range))
+    named
+}
+
+/// The token kind of each capture name met so far: a file has hundreds of thousands of
+/// highlights and a grammar a few dozen capture names, which are `'static` and so compared by
+/// address.
+#[derive(Default)]
+struct CaptureKinds {
+    known: Vec<(&'static str, Option<TokenKind>)>,
+}
+
+impl CaptureKinds {
+    fn of(&mut self, capture: &'static str) -> Option<TokenKind> {
+        if let Some((_, kind)) = self
+            .known
+            .iter()
+            .find(|(name, _)| std::ptr::eq(*name, capture))
         {
-            merged.push(token);
+            return *kind;
         }
+        let kind = TokenKind::of_capture(capture);
+        self.known.push((capture, kind));
+        kind
     }
-    merged.extend(named);
-    merged
 }
 
 #[cfg(test)]

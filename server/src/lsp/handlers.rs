@@ -11,7 +11,7 @@ use super::proto::{from_proto, to_proto};
 use crate::ide;
 use crate::model::{FileId, Loc};
 use crate::rules::Edit;
-use crate::text::{PositionEncoding, TextRange};
+use crate::text::{LineIndex, PositionEncoding, TextRange};
 use crate::workspace::history::NewFile;
 use crate::workspace::host::{FileView, Snapshot};
 
@@ -765,18 +765,30 @@ pub(crate) fn semantic_tokens_range(
 /// Tokens in LSP's relative encoding, one per line a token spans (not every client takes
 /// tokens over several lines).
 fn encode_tokens(file: &FileView, session: &Session, range: TextRange) -> lsp::SemanticTokens {
-    let lines = &file.data.lines;
-    let text = &*file.data.text;
-    let mut data = Vec::new();
+    lsp::SemanticTokens {
+        result_id: None,
+        data: relative_tokens(
+            &file.data.lines,
+            ide::semantic_tokens(file, range),
+            session.encoding,
+        ),
+    }
+}
+
+/// `tokens` (in text order, without overlaps) as LSP integers, split at line ends.
+fn relative_tokens(
+    lines: &LineIndex,
+    tokens: Vec<ide::Token>,
+    encoding: PositionEncoding,
+) -> Vec<lsp::SemanticToken> {
+    let mut positions = lines.forward(encoding);
+    let mut data = Vec::with_capacity(tokens.len());
     let (mut last_line, mut last_start) = (0, 0);
-    for token in ide::semantic_tokens(file, range) {
+    for token in tokens {
         let mut start = token.range.start();
         while start < token.range.end() {
-            let line_end = text[start as usize..token.range.end() as usize]
-                .find(['\n', '\r'])
-                .map_or(token.range.end(), |at| start + at as u32);
-            let from = lines.line_col(start, session.encoding);
-            let to = lines.line_col(line_end, session.encoding);
+            let from = positions.line_col(start);
+            let to = positions.line_col(token.range.end().min(positions.line_end()));
             if to.col > from.col {
                 let delta_line = from.line - last_line;
                 let delta_start = if delta_line == 0 {
@@ -793,19 +805,13 @@ fn encode_tokens(file: &FileView, session: &Session, range: TextRange) -> lsp::S
                 });
                 (last_line, last_start) = (from.line, from.col);
             }
-            // Past the line break (`\r\n` counts as one).
-            start = line_end;
-            while start < token.range.end()
-                && matches!(text.as_bytes()[start as usize], b'\n' | b'\r')
-            {
-                start += 1;
+            match positions.next_line_start() {
+                Some(next) => start = next,
+                None => break,
             }
         }
     }
-    lsp::SemanticTokens {
-        result_id: None,
-        data,
-    }
+    data
 }
 
 pub(crate) fn document_diagnostic(
@@ -865,5 +871,99 @@ fn full_report(
             .iter()
             .map(|d| to_proto::diagnostic(snapshot, file, d, session.encoding))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::{Token, TokenKind};
+
+    /// The same split and encoding done the plain way: each piece found by searching for the
+    /// next line break, each position by a search over all lines.
+    fn searched(text: &str, tokens: &[Token], encoding: PositionEncoding) -> Vec<[u32; 4]> {
+        let lines = LineIndex::new(text);
+        let mut pieces = Vec::new();
+        for token in tokens {
+            let mut start = token.range.start();
+            while start < token.range.end() {
+                let end = text[start as usize..token.range.end() as usize]
+                    .find(['\n', '\r'])
+                    .map_or(token.range.end(), |at| start + at as u32);
+                let (from, to) = (
+                    lines.line_col(start, encoding),
+                    lines.line_col(end, encoding),
+                );
+                if to.col > from.col {
+                    pieces.push([from.line, from.col, to.col - from.col, token.kind.index()]);
+                }
+                start = end;
+                while start < token.range.end()
+                    && matches!(text.as_bytes()[start as usize], b'\n' | b'\r')
+                {
+                    start += 1;
+                }
+            }
+        }
+        pieces
+    }
+
+    fn absolute(data: &[lsp::SemanticToken]) -> Vec<[u32; 4]> {
+        let (mut line, mut col) = (0, 0);
+        data.iter()
+            .map(|token| {
+                if token.delta_line > 0 {
+                    col = 0;
+                }
+                line += token.delta_line;
+                col += token.delta_start;
+                [line, col, token.length, token.token_type]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tokens_split_at_line_ends_in_every_encoding() {
+        let pieces = [
+            "ab", " ", "\n", "\r\n", "\r", "\n\n", "é", "日本", "🦀", "x",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        for _ in 0..300 {
+            let text: String = (0..next(60)).map(|_| pieces[next(pieces.len())]).collect();
+            let boundaries: Vec<u32> = (0..=text.len())
+                .filter(|&at| text.is_char_boundary(at))
+                .map(|at| at as u32)
+                .collect();
+            let mut cuts: Vec<u32> = (0..next(12))
+                .map(|_| boundaries[next(boundaries.len())])
+                .collect();
+            cuts.sort_unstable();
+            cuts.dedup();
+            let tokens: Vec<Token> = cuts
+                .chunks_exact(2)
+                .map(|pair| Token {
+                    range: TextRange::new(pair[0], pair[1]),
+                    kind: TokenKind::Comment,
+                })
+                .collect();
+            let lines = LineIndex::new(&text);
+            for encoding in [
+                PositionEncoding::Utf8,
+                PositionEncoding::Utf16,
+                PositionEncoding::Utf32,
+            ] {
+                assert_eq!(
+                    absolute(&relative_tokens(&lines, tokens.clone(), encoding)),
+                    searched(&text, &tokens, encoding),
+                    "{encoding:?} {text:?} {tokens:?}"
+                );
+            }
+        }
     }
 }

@@ -60,8 +60,15 @@ fn highlight_run(
         &mut found,
     );
     let mut per_chunk = vec![Vec::new(); run.len()];
+    // The walk finds nodes in text order, so their chunks come in order too.
+    let mut index = 0;
     for highlight in found {
-        let index = run.partition_point(|chunk| chunk.range.end() <= highlight.range.start());
+        while run
+            .get(index)
+            .is_some_and(|chunk| chunk.range.end() <= highlight.range.start())
+        {
+            index += 1;
+        }
         // A node reaching past its chunk is not the chunk's (as when highlighted alone).
         if let Some(chunk) = run.get(index)
             && chunk.range.contains_range(highlight.range)
@@ -171,8 +178,23 @@ pub fn highlights(
     text: &str,
     range: TextRange,
 ) -> Vec<Highlight> {
+    let mut flat = Vec::new();
+    for_each_highlight(trees, language, text, range, |highlight| {
+        flat.push(highlight)
+    });
+    flat
+}
+
+/// Calls `each` with the highlights [`highlights`] returns, in order, without collecting them.
+pub fn for_each_highlight(
+    trees: &SyntaxTrees,
+    language: Language,
+    text: &str,
+    range: TextRange,
+    mut each: impl FnMut(Highlight),
+) {
     let Some(rules) = rules(language) else {
-        return Vec::new();
+        return;
     };
     let chunks: Vec<HighlightedChunk> = trees
         .highlighted_chunks()
@@ -221,10 +243,20 @@ pub fn highlights(
                 return done;
             };
             let found = highlight_run(rules, &chunks[run.clone()], text, range);
-            done.extend(run.clone().zip(found));
+            for (index, found) in run.clone().zip(found) {
+                let chunk = &chunks[index];
+                if whole(chunk) {
+                    let base = i64::from(chunk.range.start());
+                    let relative = found.into_iter().map(|h| moved(h, -base)).collect();
+                    // Another request may have kept the same highlights first.
+                    let _ = chunk.highlights.set(relative);
+                } else {
+                    done.push((index, found));
+                }
+            }
         }
     };
-    let done: Vec<(usize, Vec<Highlight>)> = if threads > 1 && runs.len() > 1 {
+    let mut done: Vec<(usize, Vec<Highlight>)> = if threads > 1 && runs.len() > 1 {
         std::thread::scope(|scope| {
             let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
             let mut done = work();
@@ -240,37 +272,19 @@ pub fn highlights(
     } else {
         work()
     };
-    let mut fresh: Vec<Option<Vec<Highlight>>> = vec![None; chunks.len()];
-    for (index, found) in done {
-        fresh[index] = Some(found);
-    }
-    let count = chunks
-        .iter()
-        .zip(&fresh)
-        .map(|(chunk, fresh)| match fresh {
-            Some(found) => found.len(),
-            None => chunk.highlights.get().map_or(0, Vec::len),
-        })
-        .sum();
-    let mut flat = Vec::with_capacity(count);
-    for (chunk, fresh) in chunks.iter().zip(fresh) {
-        let base = i64::from(chunk.range.start());
-        match fresh {
-            Some(found) => {
-                if whole(chunk) {
-                    let relative = found.iter().map(|h| moved(*h, -base)).collect();
-                    // Another request may have kept the same highlights first.
-                    let _ = chunk.highlights.set(relative);
-                }
-                flat.extend(found);
-            }
+    // What is left: the chunks the range covers in part, in order.
+    done.sort_unstable_by_key(|(index, _)| *index);
+    let mut partial = done.into_iter().peekable();
+    for (index, chunk) in chunks.iter().enumerate() {
+        match partial.next_if(|(at, _)| *at == index) {
+            Some((_, found)) => found.into_iter().for_each(&mut each),
             None => {
+                let base = i64::from(chunk.range.start());
                 let kept = chunk.highlights.get().map_or(&[][..], Vec::as_slice);
-                flat.extend(kept.iter().map(|h| moved(*h, base)));
+                kept.iter().for_each(|h| each(moved(*h, base)));
             }
         }
     }
-    flat
 }
 
 fn moved(highlight: Highlight, delta: i64) -> Highlight {

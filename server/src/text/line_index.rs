@@ -189,10 +189,21 @@ impl LineIndex {
     /// or a `\r\n` terminator rounds down to its start.
     pub fn line_col(&self, offset: u32, encoding: PositionEncoding) -> LineCol {
         let offset = offset.min(self.len);
-        let index = self
-            .lines
-            .partition_point(|line| line.start <= offset)
-            .saturating_sub(1);
+        self.col_in_line(self.line_index(offset), offset, encoding)
+    }
+
+    /// Converts offsets that mostly come in text order, as a document's tokens do: each lookup
+    /// starts from the line of the one before instead of searching all lines.
+    pub fn forward(&self, encoding: PositionEncoding) -> ForwardLineCols<'_> {
+        ForwardLineCols {
+            index: self,
+            encoding,
+            line: 0,
+        }
+    }
+
+    /// The position of `offset` (at most the text's length) on line `index`, which holds it.
+    fn col_in_line(&self, index: usize, offset: u32, encoding: PositionEncoding) -> LineCol {
         let Some(line) = self.lines.get(index) else {
             return LineCol::default();
         };
@@ -249,6 +260,51 @@ impl LineIndex {
     }
 }
 
+/// Offsets converted in text order; see [`LineIndex::forward`].
+pub struct ForwardLineCols<'a> {
+    index: &'a LineIndex,
+    encoding: PositionEncoding,
+    /// The line of the last offset converted.
+    line: usize,
+}
+
+/// Lines looked at one by one before a search: the next offset is most often on the same line
+/// or a few below.
+const FORWARD_STEPS: usize = 8;
+
+impl ForwardLineCols<'_> {
+    /// The same position as [`LineIndex::line_col`].
+    pub fn line_col(&mut self, offset: u32) -> LineCol {
+        let offset = offset.min(self.index.len);
+        let lines = &self.index.lines;
+        if lines.get(self.line).is_none_or(|line| offset < line.start) {
+            self.line = self.index.line_index(offset);
+        } else {
+            let starts_at_or_before = |line: &Line| line.start <= offset;
+            let near = lines[self.line + 1..]
+                .iter()
+                .take(FORWARD_STEPS)
+                .take_while(|line| starts_at_or_before(line))
+                .count();
+            self.line += near;
+            if near == FORWARD_STEPS {
+                self.line += lines[self.line + 1..].partition_point(starts_at_or_before);
+            }
+        }
+        self.index.col_in_line(self.line, offset, self.encoding)
+    }
+
+    /// Where the content of the last converted offset's line ends, before its terminator.
+    pub fn line_end(&self) -> u32 {
+        self.index.lines.get(self.line).map_or(0, |line| line.end)
+    }
+
+    /// Where the line after the last converted offset's line starts, if there is one.
+    pub fn next_line_start(&self) -> Option<u32> {
+        self.index.lines.get(self.line + 1).map(|line| line.start)
+    }
+}
+
 /// The first offset from `i` that may hold a line terminator or a non-ASCII byte, skipping
 /// eight plain ASCII bytes at a time (a large schema is mostly that).
 /// The part of `text` an index covers: its first 4 GiB, cut at a character boundary.
@@ -300,6 +356,33 @@ mod tests {
                 offset,
                 "{encoding:?} offset of {position:?} in {text:?}"
             );
+        }
+    }
+
+    /// Offsets in text order, with jumps over many lines and a few steps back, convert as a
+    /// search over all lines does.
+    #[test]
+    fn forward_conversion_equals_a_search() {
+        let text: String = (0..400)
+            .map(|n| match n % 4 {
+                0 => "a\n",
+                1 => "é日\r\n",
+                2 => "\r",
+                _ => "🦀 bc\n",
+            })
+            .collect();
+        let index = LineIndex::new(&text);
+        let mut offsets: Vec<u32> = (0..=text.len() as u32 + 3).step_by(3).collect();
+        offsets.extend([900, 5, 2000, 2001, 0, text.len() as u32 + 10]);
+        for encoding in [Utf8, Utf16, Utf32] {
+            let mut forward = index.forward(encoding);
+            for &offset in &offsets {
+                assert_eq!(
+                    forward.line_col(offset),
+                    index.line_col(offset, encoding),
+                    "{encoding:?} {offset}"
+                );
+            }
         }
     }
 

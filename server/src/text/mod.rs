@@ -16,7 +16,7 @@ mod range;
 mod tests;
 
 pub use document::{Document, EditError, TextEdit};
-pub use line_index::LineIndex;
+pub use line_index::{ForwardLineCols, LineIndex};
 pub use range::TextRange;
 
 /// How columns count: the unit of [`LineCol::col`].
