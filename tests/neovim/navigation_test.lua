@@ -1,7 +1,8 @@
 -- Neovim 0.11 navigating a schema with `ddlint lsp`: go to definition on a foreign key's target
 -- jumps to the CREATE TABLE in another file, references list every file, completion lists the
--- tables after REFERENCES, and a rename applies to both files of a schema split into
--- CreateTables.sql and CreatePrimaryKeys.sql.
+-- tables after REFERENCES, a rename applies to both files of a schema split into
+-- CreateTables.sql and CreatePrimaryKeys.sql, and `vim.lsp.buf.code_action()` with the cursor at
+-- column 0 of a line offers the fix of a diagnostic further along that line.
 -- Environment: DDLINT_BIN, DDLINT_NEOVIM_PLUGIN, DDLINT_TEST_DIR.
 local script_dir = vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h")
 local H = dofile(script_dir .. "/harness.lua")
@@ -92,6 +93,35 @@ H.run(function()
       and altered[1] == "ALTER TABLE performer ADD PRIMARY KEY (id);"
       and altered[2] == "ALTER TABLE album ADD FOREIGN KEY (artist_id) REFERENCES performer (id);"
     return done or nil
+  end)
+  -- The cursor at column 0, the diagnostic at `timestamp`: Neovim sends the line's
+  -- diagnostics as the context, and their fixes are offered.
+  local events = root .. "/events/events.sql"
+  H.write_file(events, { "CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp NOT NULL);" })
+  vim.cmd("edit " .. vim.fn.fnameescape(events))
+  local events_buf = vim.api.nvim_get_current_buf()
+  H.wait_for("a timestamp-without-time-zone diagnostic in events.sql", WAIT_MS, function()
+    for _, d in ipairs(vim.diagnostic.get(events_buf)) do
+      if d.code == "timestamp-without-time-zone" then
+        return d
+      end
+    end
+  end)
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  local offered = {}
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(action)
+      table.insert(offered, action.title)
+      return action.title:find("timestamptz", 1, true) ~= nil
+    end,
+  })
+  table.insert(H.context, function()
+    return "code actions offered at column 0: " .. table.concat(offered, " | ")
+  end)
+  H.wait_for("the fix applied from column 0", WAIT_MS, function()
+    local line = vim.api.nvim_buf_get_lines(events_buf, 0, 1, false)[1]
+    return line == "CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamptz NOT NULL);" or nil
   end)
   H.pass(("navigation on Neovim %s"):format(H.version()))
 end)
