@@ -2,13 +2,20 @@
 //! of the corpus at `DDLINT_CORPUS` is loaded into the host, then definition, references and
 //! document highlight, completion and selection ranges are asked at foreign-key targets and
 //! indexed columns spread over the file, and document and workspace symbols and folding ranges a
-//! few times, and semantic tokens on a freshly loaded file and again. Prints the median, 99th percentile and worst time of each request.
+//! few times, and semantic tokens on a freshly loaded file and again. Then the same file is
+//! opened in `ddlint lsp` over stdio, as an editor opens it, and semantic tokens are asked there:
+//! the whole answer, encoded as the protocol's integers and written as JSON, timed until its last
+//! byte is read. Prints the median, 99th percentile and worst time of each request.
 //!
 //! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench navigation`
 
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
 
 use ddlint::ide;
 use ddlint::text::PositionEncoding;
@@ -193,6 +200,8 @@ fn main() {
         found,
     ));
 
+    semantic_tokens_over_stdio(&folder, &text, &mut asked);
+
     println!("{}: {} bytes", source.display(), text.len());
     let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
     for (what, mut times, found) in asked {
@@ -227,4 +236,211 @@ fn places(text: &str, marker: &str, inside: usize) -> Vec<u32> {
         .collect();
     let step = all.len().div_ceil(PLACES).max(1);
     all.into_iter().step_by(step).map(|at| at as u32).collect()
+}
+
+/// Semantic tokens as an editor gets them from `ddlint lsp`: after the file's first diagnostics,
+/// the first full request (three server starts), later full requests, and a delta after each of
+/// ten one-character edits. Results count the integers received.
+fn semantic_tokens_over_stdio(
+    folder: &Path,
+    text: &str,
+    asked: &mut Vec<(String, Vec<Duration>, usize)>,
+) {
+    let _ = std::fs::remove_dir_all(folder);
+    std::fs::create_dir_all(folder).expect("create the workspace folder");
+    let path = folder.join("schema.sql");
+    std::fs::write(&path, text).expect("write the schema");
+    let uri = format!("file://{}", path.display());
+    let (mut first, mut later, mut deltas) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut first_found, mut later_found, mut delta_found) = (0, 0, 0);
+    for start in 0..3 {
+        let mut server = Server::start(folder);
+        server.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "sql", "version": 1, "text": text } }),
+        );
+        server.wait_for_diagnostics(&uri);
+        let full = json!({ "textDocument": { "uri": uri } });
+        let (time, answer) = server.timed("textDocument/semanticTokens/full", full.clone());
+        first.push(time);
+        first_found += integers(&answer);
+        if start > 0 {
+            server.stop();
+            continue;
+        }
+        let mut result_id = answer["resultId"].clone();
+        for _ in 0..10 {
+            let (time, answer) = server.timed("textDocument/semanticTokens/full", full.clone());
+            later.push(time);
+            later_found += integers(&answer);
+            result_id = answer["resultId"].clone();
+        }
+        // Typing in a name near the middle, then asking what changed.
+        let line = text[..text.len() / 2].matches('\n').count();
+        for version in 2..12 {
+            server.notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": { "uri": uri, "version": version },
+                    "contentChanges": [{
+                        "range": {
+                            "start": { "line": line, "character": 0 },
+                            "end": { "line": line, "character": 0 }
+                        },
+                        "text": "x"
+                    }]
+                }),
+            );
+            let params = json!({ "textDocument": { "uri": uri }, "previousResultId": result_id });
+            let (time, answer) = server.timed("textDocument/semanticTokens/full/delta", params);
+            deltas.push(time);
+            delta_found += answer["edits"]
+                .as_array()
+                .map_or(0, |edits| edits.iter().map(integers).sum());
+            result_id = answer["resultId"].clone();
+        }
+        server.stop();
+    }
+    let _ = std::fs::remove_dir_all(folder);
+    asked.push((
+        "over stdio: semantic tokens full, first request after the first diagnostics (3 starts)"
+            .to_string(),
+        first,
+        first_found,
+    ));
+    asked.push((
+        "over stdio: semantic tokens full, later requests (10 times)".to_string(),
+        later,
+        later_found,
+    ));
+    asked.push((
+        "over stdio: semantic tokens delta after a one-character edit (10 edits)".to_string(),
+        deltas,
+        delta_found,
+    ));
+}
+
+fn integers(tokens: &Value) -> usize {
+    tokens["data"].as_array().map_or(0, Vec::len)
+}
+
+/// `ddlint lsp` with its standard input and output.
+struct Server {
+    child: Child,
+    input: ChildStdin,
+    output: BufReader<ChildStdout>,
+    next_id: u64,
+}
+
+impl Server {
+    fn start(folder: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ddlint"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start ddlint lsp");
+        let input = child.stdin.take().expect("the server's input");
+        let output = BufReader::new(child.stdout.take().expect("the server's output"));
+        let mut server = Server {
+            child,
+            input,
+            output,
+            next_id: 0,
+        };
+        let capabilities = json!({
+            "general": { "positionEncodings": ["utf-16"] },
+            "textDocument": { "semanticTokens": {
+                "requests": { "full": { "delta": true } },
+                "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]
+            } }
+        });
+        let root = format!("file://{}", folder.display());
+        server.timed(
+            "initialize",
+            json!({ "processId": null, "rootUri": root, "capabilities": capabilities }),
+        );
+        server.notify("initialized", json!({}));
+        server
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = message.to_string();
+        write!(self.input, "Content-Length: {}\r\n\r\n{body}", body.len())
+            .and_then(|()| self.input.flush())
+            .expect("write to the server");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// The next message's body, unparsed.
+    fn receive(&mut self) -> Vec<u8> {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            let read = self
+                .output
+                .read_line(&mut line)
+                .expect("read from the server");
+            assert!(read > 0, "the server closed its output");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(value) = line.strip_prefix("Content-Length:") {
+                length = value.trim().parse().expect("a Content-Length");
+            }
+        }
+        let mut body = vec![0; length];
+        self.output
+            .read_exact(&mut body)
+            .expect("read a body from the server");
+        body
+    }
+
+    /// The time until the whole answer to a request is read, and its result; the server's
+    /// own requests meanwhile are answered with `null`.
+    fn timed(&mut self, method: &str, params: Value) -> (Duration, Value) {
+        self.next_id += 1;
+        let id = self.next_id;
+        let started = Instant::now();
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        loop {
+            let body = self.receive();
+            let elapsed = started.elapsed();
+            let message: Value = serde_json::from_slice(&body).expect("a JSON message");
+            if message.get("method").is_some() {
+                if let Some(request) = message.get("id") {
+                    self.send(&json!({ "jsonrpc": "2.0", "id": request, "result": null }));
+                }
+            } else if message["id"] == json!(id) {
+                return (elapsed, message["result"].clone());
+            }
+        }
+    }
+
+    fn wait_for_diagnostics(&mut self, uri: &str) {
+        loop {
+            let message: Value = serde_json::from_slice(&self.receive()).expect("a JSON message");
+            match message["method"].as_str() {
+                Some("textDocument/publishDiagnostics") if message["params"]["uri"] == uri => {
+                    return;
+                }
+                Some(_) if message.get("id").is_some() => {
+                    let id = message["id"].clone();
+                    self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": null }));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn stop(mut self) {
+        self.timed("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let _ = self.child.wait();
+    }
 }
