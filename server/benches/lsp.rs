@@ -80,7 +80,7 @@ fn main() {
 
     let mut host = Host::new(PositionEncoding::Utf16, None);
     let started = Instant::now();
-    host.add_folder(&folder, &mut |_, _| {});
+    host.add_folder(&folder);
     let loaded = host.commit();
     let load = started.elapsed();
     let diagnostics = loaded
@@ -289,7 +289,7 @@ fn workspace_load(files: usize) {
 
     let mut host = Host::new(PositionEncoding::Utf16, None);
     let started = Instant::now();
-    host.add_folder(&folder, &mut |_, _| {});
+    host.add_folder(&folder);
     let loaded = host.commit();
     let load = started.elapsed();
     let checked = loaded.changed.len();

@@ -222,7 +222,7 @@ fn load(folder: &Path, path: &Path, text: &str) -> Arc<Snapshot> {
     std::fs::create_dir_all(folder).expect("create the workspace folder");
     std::fs::write(path, text).expect("write the schema");
     let mut host = Host::new(PositionEncoding::Utf16, None);
-    host.add_folder(folder, &mut |_, _| {});
+    host.add_folder(folder);
     let snapshot = host.commit().snapshot;
     let _ = std::fs::remove_dir_all(folder);
     snapshot

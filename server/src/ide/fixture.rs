@@ -53,7 +53,7 @@ impl Fixture {
             scratch.write(path, &text);
         }
         let mut host = Host::new(PositionEncoding::Utf8, None);
-        host.add_folder(scratch.path(), &mut |_, _| {});
+        host.add_folder(scratch.path());
         let snapshot = host.commit().snapshot;
         Fixture {
             scratch,

@@ -306,10 +306,9 @@ impl Host {
     }
 
     /// Adds a workspace folder: reads its `ddlint.toml` and every schema file under it.
-    /// `progress(done, total)` is called as files are read.
-    pub fn add_folder(&mut self, root: &Path, progress: &mut dyn FnMut(usize, usize)) {
+    pub fn add_folder(&mut self, root: &Path) {
         let new = self.begin_folder(root);
-        self.read_new_files(new, progress);
+        self.read_new_files(new);
     }
 
     /// Starts reading a workspace folder: its configuration, and the files found in it that are
@@ -348,7 +347,7 @@ impl Host {
             .filter(|path| !self.files.contains_key(*path))
             .cloned()
             .collect();
-        self.read_new_files(new, &mut |_, _| {});
+        self.read_new_files(new);
     }
 
     /// Forgets a workspace folder; its files that are open stay, in scopes of their own.
@@ -585,7 +584,7 @@ impl Host {
             }
         }
         for root in rewalk {
-            self.walk(&root, &mut |_, _| {});
+            self.walk(&root);
         }
     }
 
@@ -624,9 +623,9 @@ impl Host {
     }
 
     /// Walks a workspace folder and brings the host's files in line with what it finds.
-    fn walk(&mut self, root: &Path, progress: &mut dyn FnMut(usize, usize)) {
+    fn walk(&mut self, root: &Path) {
         let new = self.new_files_in(root);
-        self.read_new_files(new, progress);
+        self.read_new_files(new);
     }
 
     /// Walks a folder: files that left it are forgotten; the schema files found in it that are
@@ -669,12 +668,9 @@ impl Host {
     }
 
     /// Reads and analyses files on all cores.
-    fn read_new_files(&mut self, paths: Vec<PathBuf>, progress: &mut dyn FnMut(usize, usize)) {
+    fn read_new_files(&mut self, paths: Vec<PathBuf>) {
         const CHUNK: usize = 32;
-        let total = paths.len();
-        progress(0, total);
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let mut done = 0;
         for chunk in paths.chunks(CHUNK * workers) {
             let jobs: Vec<(PathBuf, FileId)> = chunk
                 .iter()
@@ -686,8 +682,6 @@ impl Host {
                     Err(message) => self.skip(&path, message),
                 }
             }
-            done += chunk.len();
-            progress(done, total);
         }
     }
 
@@ -763,7 +757,7 @@ impl Host {
         // `exclude` and the source roots may have changed.
         for root in roots {
             if self.scopes.get(&root).is_some_and(|scope| scope.walked) {
-                self.walk(&root, &mut |_, _| {});
+                self.walk(&root);
             }
         }
         self.regroup_everything();
@@ -1521,9 +1515,7 @@ mod tests {
         scratch.write("other.sql", "CREATE TABLE lonely (at timestamp);\n");
         let root = scratch.path().to_path_buf();
         let mut host = Host::new(PositionEncoding::Utf16, None);
-        let mut reported = Vec::new();
-        host.add_folder(&root, &mut |done, total| reported.push((done, total)));
-        assert_eq!(reported.last(), Some(&(3, 3)));
+        host.add_folder(&root);
         let commit = host.commit();
         let fk = "foreign-key-without-index";
         let has_fk = |commit: &Commit| {
@@ -1586,7 +1578,7 @@ mod tests {
         );
         let root = scratch.path().to_path_buf();
         let mut host = Host::new(PositionEncoding::Utf16, None);
-        host.add_folder(&root, &mut |_, _| {});
+        host.add_folder(&root);
         let missing_key = |commit: &Commit| {
             rules_of(&commit.snapshot.file(&tables).unwrap().diagnostics)
                 .contains(&"missing-primary-key")
@@ -1623,7 +1615,7 @@ mod tests {
         let scratch = ScratchDir::new("host-disk");
         let path = scratch.write("a.sql", "CREATE TABLE a (id bigint PRIMARY KEY);\n");
         let mut host = Host::new(PositionEncoding::Utf8, None);
-        host.add_folder(scratch.path(), &mut |_, _| {});
+        host.add_folder(scratch.path());
         host.commit();
         host.apply(whole(&path, "CREATE TABLE a (at timestamp);\n", 4));
         std::fs::write(&path, "CREATE TABLE a (id bigint PRIMARY KEY, b float);\n").unwrap();
