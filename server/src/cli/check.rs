@@ -460,10 +460,18 @@ fn report(
     write_stdout(|out| match args.format {
         Format::Json if args.statistics => render::statistics_json(out, checked, args.unsafe_fixes),
         Format::Json => render::json(out, checked),
-        Format::Text if args.statistics => {
-            render::statistics(&mut style.stream(out), checked, style, &run)
-        }
-        Format::Text => text::text(&mut style.stream(out), checked, style, &run),
+        Format::Text if args.statistics => render::statistics(
+            &mut style.stream(out as &mut dyn std::io::Write),
+            checked,
+            style,
+            &run,
+        ),
+        Format::Text => text::text(
+            &mut style.stream(out as &mut dyn std::io::Write),
+            checked,
+            style,
+            &run,
+        ),
         Format::Sarif => super::sarif::write(out, checked, config, cwd),
         Format::Github => render::github(out, checked),
     })

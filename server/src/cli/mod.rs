@@ -131,10 +131,12 @@ pub fn main() -> ExitCode {
 
 /// Writes a command's output to standard output. A reader that stops early (`ddlint rules |
 /// head -1`) closes the pipe; like other Unix tools, ddlint then stops writing without an error.
+/// The output is written in large blocks: standard output alone flushes at every line, a
+/// system call per line of a JSON report.
 fn write_stdout(
-    write: impl FnOnce(&mut io::StdoutLock<'static>) -> io::Result<()>,
+    write: impl FnOnce(&mut io::BufWriter<io::StdoutLock<'static>>) -> io::Result<()>,
 ) -> Result<(), String> {
-    let mut out = io::stdout().lock();
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     match write(&mut out).and_then(|()| out.flush()) {
         Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
             Err(format!("cannot write to standard output: {error}"))

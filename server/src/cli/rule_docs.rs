@@ -69,7 +69,9 @@ pub(crate) fn run(args: &RulesArgs) -> ExitCode {
             entry.doc = Some(rule.doc());
             json(out, &entry)
         }
-        (None, RulesFormat::Text) => table(&mut style.stream(out), &config, style),
+        (None, RulesFormat::Text) => {
+            table(&mut style.stream(out as &mut dyn Write), &config, style)
+        }
         (None, RulesFormat::Json) => {
             let entries: Vec<Entry> = rules::all().map(|rule| Entry::new(rule, &config)).collect();
             json(out, &entries)
