@@ -18,7 +18,7 @@ use crate::model::{FileId, Loc};
 use crate::rules::{self, Diagnostic, Fix, MigrationStep, Placement, Safety, Selection};
 use crate::suggest;
 use crate::text::TextRange;
-use crate::workspace::files::{Problem, collect_files, read_text};
+use crate::workspace::files::{Problem, collect_files, read_texts};
 use crate::workspace::history::{Git, MigrationConvention, NewFile, Pinned};
 use crate::workspace::since::ChangedSince;
 use crate::{EXIT_ERROR, EXIT_FINDINGS};
@@ -61,9 +61,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     }
     let named: Vec<PathBuf> = args.paths.iter().map(|p| absolute(&cwd, p)).collect();
     let mut inputs = Vec::new();
-    for path in &collected.files {
+    for (path, read) in collected.files.iter().zip(read_texts(&collected.files)) {
         let key = absolute(&cwd, path);
-        match read_text(path) {
+        match read {
             Ok(text) => inputs.push(TextInput {
                 path: path.clone(),
                 key,

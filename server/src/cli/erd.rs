@@ -12,7 +12,7 @@ use crate::EXIT_ERROR;
 use crate::analysis::{SourceModel, TextInput, build_models};
 use crate::erd::mermaid::Attributes;
 use crate::erd::{self, Graph, Section, dot, html, mermaid, text};
-use crate::workspace::files::{Problem, collect_files, read_text};
+use crate::workspace::files::{Problem, collect_files, read_texts};
 use crate::{config, rules, suggest};
 
 pub(crate) const EXAMPLES: &str = "\
@@ -90,8 +90,8 @@ fn erd_command(args: &ErdArgs) -> Result<(), String> {
         }
     }
     let mut inputs = Vec::new();
-    for path in &collected.files {
-        match read_text(path) {
+    for (path, read) in collected.files.iter().zip(read_texts(&collected.files)) {
+        match read {
             Ok(text) => inputs.push(TextInput {
                 path: path.clone(),
                 key: absolute(&cwd, path),
