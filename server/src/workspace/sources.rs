@@ -186,15 +186,15 @@ fn implied_root(file: &Path) -> Option<PathBuf> {
     }
 }
 
-/// The deepest root strictly above `file`, as (normalised key, root as written).
+/// The deepest root strictly above `file`, as (normalised key, root as written): its
+/// directories looked up from the nearest, not every root compared with it.
 fn nearest_root<'r>(
     file: &Path,
     roots: &'r BTreeMap<PathBuf, PathBuf>,
 ) -> Option<(&'r PathBuf, &'r PathBuf)> {
-    roots
-        .iter()
-        .filter(|(key, _)| file.starts_with(key) && file != key.as_path())
-        .max_by_key(|(key, _)| key.components().count())
+    file.ancestors()
+        .skip(1)
+        .find_map(|directory| roots.get_key_value(directory))
 }
 
 fn standalone(file: &Path) -> SchemaSource {
