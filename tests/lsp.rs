@@ -1607,3 +1607,48 @@ fn editor_settings_set_rule_levels_at_start_and_on_change() {
     );
     assert!(server.shutdown().success());
 }
+
+/// Highlighting and folding read only the document's own text and trees: after an edit they
+/// are answered once the edit is analysed, from a snapshot whose findings are not checked yet.
+/// The answer is the edited text's, and the check still publishes the edit's findings. The edit
+/// is on the first line of a schema of 3,000 tables, where every rule runs again, so the request
+/// arrives during the check. How soon it is answered is measured by the navigation bench.
+#[test]
+fn syntax_requests_after_an_edit_answer_from_the_edited_text() {
+    let dir = TempDir::new("syntax-first");
+    let uri = file_uri(&dir.0.join("schema.sql"));
+    let mut text = String::from("-- schema\n");
+    for n in 0..3000_u32 {
+        text.push_str(&format!(
+            "CREATE TABLE t{n} (id bigint PRIMARY KEY, parent_id bigint REFERENCES t{} (id), at timestamp);\n",
+            n.saturating_sub(1)
+        ));
+    }
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
+    open(&mut server, &uri, 1, &text);
+    server.diagnostics(&uri, json!(1));
+    let at = json!({ "line": 0, "character": 2 });
+    change(
+        &mut server,
+        &uri,
+        2,
+        vec![json!({ "range": { "start": at, "end": at }, "text": " edited" })],
+    );
+    let line =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 1, "character": 0 } });
+    let tokens = server.request(
+        "textDocument/semanticTokens/range",
+        json!({ "textDocument": { "uri": uri }, "range": line }),
+    );
+    // The comment as edited, the only token of its line.
+    assert_eq!(
+        tokens["data"],
+        json!([0, 0, "-- edited schema".len(), 3, 0])
+    );
+    assert_eq!(
+        server.diagnostics(&uri, json!(2)).len(),
+        server.diagnostics(&uri, json!(1)).len()
+    );
+    assert_eq!(server.shutdown().code(), Some(0));
+}

@@ -162,7 +162,7 @@ impl LanguageServer for Server {
         &self,
         params: lsp::FoldingRangeParams,
     ) -> jsonrpc::Result<Option<Vec<lsp::FoldingRange>>> {
-        self.request(
+        self.syntax_request(
             "textDocument/foldingRange",
             params,
             handlers::folding_ranges,
@@ -174,7 +174,7 @@ impl LanguageServer for Server {
         &self,
         params: lsp::SelectionRangeParams,
     ) -> jsonrpc::Result<Option<Vec<lsp::SelectionRange>>> {
-        self.request(
+        self.syntax_request(
             "textDocument/selectionRange",
             params,
             handlers::selection_ranges,
@@ -252,7 +252,7 @@ impl LanguageServer for Server {
     ) -> jsonrpc::Result<Option<lsp::SemanticTokensResult>> {
         let uri = params.text_document.uri.clone();
         let tokens = self
-            .request(
+            .syntax_request(
                 "textDocument/semanticTokens/full",
                 params,
                 handlers::semantic_tokens_full,
@@ -276,7 +276,7 @@ impl LanguageServer for Server {
             text_document: params.text_document,
         };
         let tokens = self
-            .request(
+            .syntax_request(
                 "textDocument/semanticTokens/full/delta",
                 full,
                 handlers::semantic_tokens_full,
@@ -292,7 +292,7 @@ impl LanguageServer for Server {
         &self,
         params: lsp::SemanticTokensRangeParams,
     ) -> jsonrpc::Result<Option<lsp::SemanticTokensRangeResult>> {
-        self.request(
+        self.syntax_request(
             "textDocument/semanticTokens/range",
             params,
             handlers::semantic_tokens_range,
@@ -385,10 +385,39 @@ impl Server {
         P: serde::Serialize + Send + 'static,
         R: Send + 'static,
     {
+        self.answer(method, params, handler, Needs::Findings).await
+    }
+
+    /// [`Self::request`] for a handler that reads only the document's own text and trees: it
+    /// is answered once the changes before it are analysed, without waiting for their checks.
+    async fn syntax_request<P, R>(
+        &self,
+        method: &'static str,
+        params: P,
+        handler: fn(&Snapshot, &Session, P) -> Option<R>,
+    ) -> jsonrpc::Result<Option<R>>
+    where
+        P: serde::Serialize + Send + 'static,
+        R: Send + 'static,
+    {
+        self.answer(method, params, handler, Needs::Syntax).await
+    }
+
+    async fn answer<P, R>(
+        &self,
+        method: &'static str,
+        params: P,
+        handler: fn(&Snapshot, &Session, P) -> Option<R>,
+        needs: Needs,
+    ) -> jsonrpc::Result<Option<R>>
+    where
+        P: serde::Serialize + Send + 'static,
+        R: Send + 'static,
+    {
         let Some(session) = self.session.get().cloned() else {
             return Err(jsonrpc::Error::invalid_request());
         };
-        let Some(published) = self.published().await else {
+        let Some(published) = self.published(needs).await else {
             return Err(internal_error(format!(
                 "ddlint cannot answer {method}: the host thread stopped"
             )));
@@ -432,16 +461,35 @@ impl Server {
         outcome
     }
 
-    /// The snapshot that includes every change queued before now.
-    async fn published(&self) -> Option<Published> {
+    /// The snapshot that includes every change queued before now: a checked one, or for
+    /// `Needs::Syntax` also one whose edits are analysed but not yet checked.
+    async fn published(&self, needs: Needs) -> Option<Published> {
         let wanted = self.queue.sent();
         let mut snapshots = self.snapshots.clone();
+        let checked =
+            |published: &Published| published.seq >= wanted && published.snapshot.is_some();
+        let analysed = |published: &Published| {
+            needs == Needs::Syntax && published.syntax_seq >= wanted && published.syntax.is_some()
+        };
         let published = snapshots
-            .wait_for(|published| published.seq >= wanted && published.snapshot.is_some())
+            .wait_for(|published| checked(published) || analysed(published))
             .await
             .ok()?;
-        Some(published.clone())
+        let mut published = published.clone();
+        if !checked(&published) {
+            published.snapshot = published.syntax.take();
+        }
+        Some(published)
     }
+}
+
+/// What a request reads of the snapshot it is answered from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// Findings, sources or the model: only a checked snapshot has them right.
+    Findings,
+    /// Only the document's own text and trees.
+    Syntax,
 }
 
 /// The path of the document a request's params name (`textDocument.uri`), if any.

@@ -58,6 +58,10 @@ pub(crate) struct Setup {
 pub(crate) struct Published {
     pub(crate) seq: u64,
     pub(crate) snapshot: Option<Arc<Snapshot>>,
+    /// While a commit checks: a snapshot with the files its messages edited analysed again,
+    /// their findings not yet (see `Host::syntax_snapshot`), and how many messages it includes.
+    pub(crate) syntax_seq: u64,
+    pub(crate) syntax: Option<Arc<Snapshot>>,
     /// Documents whose copy no longer matches the editor's: requests on them are not answered
     /// from it.
     pub(crate) out_of_sync: Arc<HashSet<PathBuf>>,
@@ -156,11 +160,21 @@ pub(crate) fn run(
                 }
             }
         }
+        if let Some(syntax) = worker.syntax_snapshot() {
+            let out_of_sync = Arc::new(worker.out_of_sync.keys().cloned().collect());
+            snapshots.send_modify(|published| {
+                published.syntax_seq = seq;
+                published.syntax = Some(syntax);
+                published.out_of_sync = out_of_sync;
+            });
+        }
         let snapshot = worker.commit();
         let out_of_sync = Arc::new(worker.out_of_sync.keys().cloned().collect());
         snapshots.send_replace(Published {
             seq,
             snapshot,
+            syntax_seq: seq,
+            syntax: None,
             out_of_sync,
         });
         waiting.extend(queue.try_iter());
@@ -410,6 +424,24 @@ impl Worker {
                 panic_message(&*panic)
             );
             self.tell(NoticeLevel::Error, message, true);
+        }
+    }
+
+    /// The edited files analysed again ahead of the commit's checks, for requests that read
+    /// only them; `None` if there is nothing to show early.
+    fn syntax_snapshot(&mut self) -> Option<Arc<Snapshot>> {
+        let state = self.state.as_mut()?;
+        let last = state.snapshot.as_ref()?;
+        match catch_unwind(AssertUnwindSafe(|| state.host.syntax_snapshot(last))) {
+            Ok(snapshot) => snapshot,
+            Err(panic) => {
+                let message = format!(
+                    "ddlint: internal error while analysing an edit: {}",
+                    panic_message(&*panic)
+                );
+                self.tell(NoticeLevel::Error, message, true);
+                None
+            }
         }
     }
 

@@ -878,6 +878,43 @@ impl Host {
         self.regroup.insert(root);
     }
 
+    /// The first half of a commit, for requests that read nothing but a file's own text and
+    /// trees (highlighting, folding, selection ranges): the edited files analysed again, in
+    /// `last` (the previous commit's snapshot) with their findings and sources as they were.
+    /// The commit that follows reuses these analyses and checks. `None` when no file was edited,
+    /// or when one appeared or left: requests then wait for the commit.
+    pub fn syntax_snapshot(&mut self, last: &Snapshot) -> Option<Arc<Snapshot>> {
+        let known = |path: &PathBuf| last.files.contains_key(path.as_path());
+        if self.touched.is_empty() || !self.touched.iter().all(known) {
+            return None;
+        }
+        let touched = self.touched.clone();
+        let mut files = last.files.clone();
+        for path in &touched {
+            self.reanalyse(path);
+            let file = self.files.get(path)?;
+            let (key, before) = last.files.get_key_value(path.as_path())?;
+            if before.data.id != file.data.id {
+                return None;
+            }
+            let view = FileView {
+                data: Arc::clone(&file.data),
+                version: file.document.as_ref().map(Document::version),
+                diagnostics: Arc::clone(&before.diagnostics),
+                source: before.source.clone(),
+                config: Arc::clone(&before.config),
+                root: Arc::clone(&before.root),
+            };
+            files.insert(Arc::clone(key), Arc::new(view));
+        }
+        Some(Arc::new(Snapshot {
+            files,
+            ids: last.ids.clone(),
+            config_problems: last.config_problems.clone(),
+            erd_hover: last.erd_hover,
+        }))
+    }
+
     /// Analyses what changed since the last commit, re-checks the sources it touched and returns
     /// the new snapshot with the files whose diagnostics changed.
     pub fn commit(&mut self) -> Commit {
@@ -1392,6 +1429,51 @@ mod tests {
 
     fn rules_of(diagnostics: &[Diagnostic]) -> Vec<&str> {
         diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    /// Before the checks, an edited document's new text and trees are shown with the findings
+    /// of the last commit; the commit then reuses that analysis. A new document waits for it.
+    #[test]
+    fn edited_documents_are_analysed_before_their_checks() {
+        let scratch = ScratchDir::new("host-syntax");
+        let schema = scratch.path().join("schema.sql");
+        let mut text = String::from("CREATE TABLE events (id bigint PRIMARY KEY, at timestamp);\n");
+        let mut host = Host::new(PositionEncoding::Utf16, None);
+        host.apply(whole(&schema, &text, 1));
+        let last = host.commit().snapshot;
+        assert!(host.syntax_snapshot(&last).is_none(), "nothing was edited");
+        let rule = "timestamp-without-time-zone";
+        assert!(rules_of(&last.file(&schema).unwrap().diagnostics).contains(&rule));
+
+        let at = text.find("timestamp)").unwrap();
+        let edit = replace(&mut text, at, at + "timestamp".len(), "timestamptz");
+        host.apply(Change::Edit {
+            path: schema.clone(),
+            version: 2,
+            edits: vec![edit],
+        });
+        let early = host
+            .syntax_snapshot(&last)
+            .expect("the edit is analysed early");
+        let view = early.file(&schema).unwrap();
+        assert_eq!(&*view.data.text, text.as_str());
+        assert_eq!(view.version, Some(2));
+        assert!(
+            rules_of(&view.diagnostics).contains(&rule),
+            "not checked yet"
+        );
+        let checked = host.commit().snapshot;
+        let committed = checked.file(&schema).unwrap();
+        assert!(Arc::ptr_eq(&committed.data, &view.data), "analysed once");
+        assert!(!rules_of(&committed.diagnostics).contains(&rule));
+
+        let other = scratch.path().join("other.sql");
+        host.apply(whole(
+            &other,
+            "CREATE TABLE t (id bigint PRIMARY KEY);\n",
+            1,
+        ));
+        assert!(host.syntax_snapshot(&checked).is_none(), "a new document");
     }
 
     #[test]
