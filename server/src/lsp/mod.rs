@@ -162,10 +162,11 @@ impl LanguageServer for Server {
         &self,
         params: lsp::FoldingRangeParams,
     ) -> jsonrpc::Result<Option<Vec<lsp::FoldingRange>>> {
-        self.syntax_request(
+        self.answer(
             "textDocument/foldingRange",
             params,
             handlers::folding_ranges,
+            Needs::Syntax,
         )
         .await
     }
@@ -174,10 +175,11 @@ impl LanguageServer for Server {
         &self,
         params: lsp::SelectionRangeParams,
     ) -> jsonrpc::Result<Option<Vec<lsp::SelectionRange>>> {
-        self.syntax_request(
+        self.answer(
             "textDocument/selectionRange",
             params,
             handlers::selection_ranges,
+            Needs::Syntax,
         )
         .await
     }
@@ -252,10 +254,11 @@ impl LanguageServer for Server {
     ) -> jsonrpc::Result<Option<lsp::SemanticTokensResult>> {
         let uri = params.text_document.uri.clone();
         let tokens = self
-            .syntax_request(
+            .answer(
                 "textDocument/semanticTokens/full",
                 params,
                 handlers::semantic_tokens_full,
+                Needs::Syntax,
             )
             .await?;
         Ok(tokens.map(|tokens| {
@@ -276,10 +279,11 @@ impl LanguageServer for Server {
             text_document: params.text_document,
         };
         let tokens = self
-            .syntax_request(
+            .answer(
                 "textDocument/semanticTokens/full/delta",
                 full,
                 handlers::semantic_tokens_full,
+                Needs::Syntax,
             )
             .await?;
         Ok(tokens.map(|tokens| {
@@ -292,10 +296,11 @@ impl LanguageServer for Server {
         &self,
         params: lsp::SemanticTokensRangeParams,
     ) -> jsonrpc::Result<Option<lsp::SemanticTokensRangeResult>> {
-        self.syntax_request(
+        self.answer(
             "textDocument/semanticTokens/range",
             params,
             handlers::semantic_tokens_range,
+            Needs::Syntax,
         )
         .await
     }
@@ -388,21 +393,8 @@ impl Server {
         self.answer(method, params, handler, Needs::Findings).await
     }
 
-    /// [`Self::request`] for a handler that reads only the document's own text and trees: it
-    /// is answered once the changes before it are analysed, without waiting for their checks.
-    async fn syntax_request<P, R>(
-        &self,
-        method: &'static str,
-        params: P,
-        handler: fn(&Snapshot, &Session, P) -> Option<R>,
-    ) -> jsonrpc::Result<Option<R>>
-    where
-        P: serde::Serialize + Send + 'static,
-        R: Send + 'static,
-    {
-        self.answer(method, params, handler, Needs::Syntax).await
-    }
-
+    /// Runs `handler` on a snapshot that includes every change queued before this request:
+    /// for `Needs::Syntax`, the first one with those changes analysed, maybe not yet checked.
     async fn answer<P, R>(
         &self,
         method: &'static str,
