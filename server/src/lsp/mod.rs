@@ -154,8 +154,15 @@ impl LanguageServer for Server {
         &self,
         params: lsp::CompletionParams,
     ) -> jsonrpc::Result<Option<lsp::CompletionResponse>> {
-        self.request("textDocument/completion", params, handlers::completion)
-            .await
+        // Typing waits for nothing: the names offered are those of the last checked model,
+        // one change behind at most, while the text around the cursor is the edited one.
+        self.answer(
+            "textDocument/completion",
+            params,
+            handlers::completion,
+            Needs::Syntax,
+        )
+        .await
     }
 
     async fn folding_range(
@@ -480,7 +487,7 @@ impl Server {
 enum Needs {
     /// Findings, sources or the model: only a checked snapshot has them right.
     Findings,
-    /// Only the document's own text and trees.
+    /// The document's own text and trees, and at most the names of the last checked model.
     Syntax,
 }
 
