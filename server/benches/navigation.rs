@@ -240,7 +240,8 @@ fn places(text: &str, marker: &str, inside: usize) -> Vec<u32> {
 
 /// Semantic tokens as an editor gets them from `ddlint lsp`: after the file's first diagnostics,
 /// the first full request (three server starts), later full requests, and a delta after each of
-/// ten one-character edits. Results count the integers received.
+/// ten one-character edits, each typed once the last one's diagnostics are out. Results count
+/// the integers received.
 fn semantic_tokens_over_stdio(
     folder: &Path,
     text: &str,
@@ -259,7 +260,7 @@ fn semantic_tokens_over_stdio(
             "textDocument/didOpen",
             json!({ "textDocument": { "uri": uri, "languageId": "sql", "version": 1, "text": text } }),
         );
-        server.wait_for_diagnostics(&uri);
+        server.wait_for_diagnostics(1);
         let full = json!({ "textDocument": { "uri": uri } });
         let (time, answer) = server.timed("textDocument/semanticTokens/full", full.clone());
         first.push(time);
@@ -298,6 +299,8 @@ fn semantic_tokens_over_stdio(
                 .as_array()
                 .map_or(0, |edits| edits.iter().map(integers).sum());
             result_id = answer["resultId"].clone();
+            // Typing pauses between keys: the next edit finds the check of this one done.
+            server.wait_for_diagnostics(version);
         }
         server.stop();
     }
@@ -324,12 +327,14 @@ fn integers(tokens: &Value) -> usize {
     tokens["data"].as_array().map_or(0, Vec::len)
 }
 
-/// `ddlint lsp` with its standard input and output.
+/// `ddlint lsp` with its standard input and output, for one document.
 struct Server {
     child: Child,
     input: ChildStdin,
     output: BufReader<ChildStdout>,
     next_id: u64,
+    /// The document's version its last diagnostics were published for.
+    diagnosed: i64,
 }
 
 impl Server {
@@ -348,6 +353,7 @@ impl Server {
             input,
             output,
             next_id: 0,
+            diagnosed: 0,
         };
         let capabilities = json!({
             "general": { "positionEncodings": ["utf-16"] },
@@ -401,8 +407,7 @@ impl Server {
         body
     }
 
-    /// The time until the whole answer to a request is read, and its result; the server's
-    /// own requests meanwhile are answered with `null`.
+    /// The time until the whole answer to a request is read, and its result.
     fn timed(&mut self, method: &str, params: Value) -> (Duration, Value) {
         self.next_id += 1;
         let id = self.next_id;
@@ -413,28 +418,29 @@ impl Server {
             let elapsed = started.elapsed();
             let message: Value = serde_json::from_slice(&body).expect("a JSON message");
             if message.get("method").is_some() {
-                if let Some(request) = message.get("id") {
-                    self.send(&json!({ "jsonrpc": "2.0", "id": request, "result": null }));
-                }
+                self.handle(&message);
             } else if message["id"] == json!(id) {
                 return (elapsed, message["result"].clone());
             }
         }
     }
 
-    fn wait_for_diagnostics(&mut self, uri: &str) {
-        loop {
+    /// Reads messages until the document's diagnostics for `version` (or a later one) are in.
+    fn wait_for_diagnostics(&mut self, version: i64) {
+        while self.diagnosed < version {
             let message: Value = serde_json::from_slice(&self.receive()).expect("a JSON message");
-            match message["method"].as_str() {
-                Some("textDocument/publishDiagnostics") if message["params"]["uri"] == uri => {
-                    return;
-                }
-                Some(_) if message.get("id").is_some() => {
-                    let id = message["id"].clone();
-                    self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": null }));
-                }
-                _ => {}
-            }
+            self.handle(&message);
+        }
+    }
+
+    /// A message from the server that is no response: its requests are answered with `null`,
+    /// its diagnostics noted.
+    fn handle(&mut self, message: &Value) {
+        if message["method"] == "textDocument/publishDiagnostics" {
+            let version = message["params"]["version"].as_i64().unwrap_or(0);
+            self.diagnosed = self.diagnosed.max(version);
+        } else if let Some(request) = message.get("id") {
+            self.send(&json!({ "jsonrpc": "2.0", "id": request, "result": null }));
         }
     }
 
