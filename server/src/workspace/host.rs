@@ -878,9 +878,10 @@ impl Host {
         self.regroup.insert(root);
     }
 
-    /// The first half of a commit, for requests that read nothing but a file's own text and
-    /// trees (highlighting, folding, selection ranges): the edited files analysed again, in
-    /// `last` (the previous commit's snapshot) with their findings and sources as they were.
+    /// The first half of a commit, for requests that read a file's own text and trees, and at
+    /// most names from the last model (highlighting, folding, completion): the edited files
+    /// analysed again, in `last` (the previous commit's snapshot) with their findings and
+    /// sources as they were.
     /// The commit that follows reuses these analyses and checks. `None` when no file was edited,
     /// or when one appeared or left: requests then wait for the commit.
     pub fn syntax_snapshot(&mut self, last: &Snapshot) -> Option<Arc<Snapshot>> {
