@@ -416,27 +416,20 @@ impl Worker {
     }
 
     fn prepare_next_commit(&mut self) {
-        if let Some(state) = self.state.as_mut()
-            && let Err(panic) = catch_unwind(AssertUnwindSafe(|| state.host.prepare_next_commit()))
-        {
-            let message = format!(
-                "ddlint: internal error while preparing the next check: {}",
-                panic_message(&*panic)
-            );
-            self.tell(NoticeLevel::Error, message, true);
+        if let Some(state) = self.state.as_mut() {
+            let outcome = catch_unwind(AssertUnwindSafe(|| state.host.prepare_next_commit()));
+            self.survived("preparing the next check", outcome);
         }
     }
 
-    /// The edited files analysed again ahead of the commit's checks, for requests that read
-    /// only them; `None` if there is nothing to show early.
-    fn syntax_snapshot(&mut self) -> Option<Arc<Snapshot>> {
-        let state = self.state.as_mut()?;
-        let last = state.snapshot.as_ref()?;
-        match catch_unwind(AssertUnwindSafe(|| state.host.syntax_snapshot(last))) {
-            Ok(snapshot) => snapshot,
+    /// What the host's work returned, or `None` after telling the user it panicked while
+    /// `doing` something.
+    fn survived<T>(&self, doing: &str, outcome: std::thread::Result<T>) -> Option<T> {
+        match outcome {
+            Ok(value) => Some(value),
             Err(panic) => {
                 let message = format!(
-                    "ddlint: internal error while analysing an edit: {}",
+                    "ddlint: internal error while {doing}: {}",
                     panic_message(&*panic)
                 );
                 self.tell(NoticeLevel::Error, message, true);
@@ -445,19 +438,22 @@ impl Worker {
         }
     }
 
+    /// The edited files analysed again ahead of the commit's checks, for requests that read
+    /// only them; `None` if there is nothing to show early.
+    fn syntax_snapshot(&mut self) -> Option<Arc<Snapshot>> {
+        let state = self.state.as_mut()?;
+        let last = state.snapshot.as_ref()?;
+        let outcome = catch_unwind(AssertUnwindSafe(|| state.host.syntax_snapshot(last)));
+        self.survived("analysing an edit", outcome).flatten()
+    }
+
     fn commit(&mut self) -> Option<Arc<Snapshot>> {
         let state = self.state.as_mut()?;
-        let commit = match catch_unwind(AssertUnwindSafe(|| state.host.commit())) {
-            Ok(commit) => commit,
-            Err(panic) => {
-                let message = format!(
-                    "ddlint: internal error while checking: {}",
-                    panic_message(&*panic)
-                );
-                self.tell(NoticeLevel::Error, message, true);
-                return self.state.as_ref().and_then(|state| state.snapshot.clone());
-            }
+        let outcome = catch_unwind(AssertUnwindSafe(|| state.host.commit()));
+        let Some(commit) = self.survived("checking", outcome) else {
+            return self.state.as_ref().and_then(|state| state.snapshot.clone());
         };
+        let state = self.state.as_mut()?;
         let Commit {
             snapshot,
             changed,
