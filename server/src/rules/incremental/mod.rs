@@ -8,21 +8,26 @@
 //! the new one), the tables it created, removed or renamed and those of the same names, their
 //! inheritance families, the tables their foreign keys link them with (both ways), and the
 //! tables of findings that touch the edited text or whose fixes name a relation the edit added,
-//! removed or renamed. Anything broader (a type, a setting, the configuration, several files at
-//! once) checks everything again.
+//! removed or renamed. A changed statement of no table (a type, a domain, a view, a sequence, a
+//! drop) adds the tables whose statements name what it defines or drops (`reach`). Anything
+//! broader (a search path, a schema, an extension, a renamed type, the configuration, several
+//! files at once) checks everything again.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
 use crate::config::Config;
 use crate::file::FileData;
-use crate::lower::{Fact, PlacedStatement, StatementKind};
+use crate::lower::{PlacedStatement, StatementKind};
 use crate::model::{FileId, Loc, Model, Origin, Table, TableId};
 use crate::rules::audit::FRAMEWORK_TABLES;
 use crate::rules::scope::{Owners, TableSet, Visit};
 use crate::rules::{self, Diagnostic, RuleScope, Selection};
 use crate::syntax::Language;
 use crate::text::TextRange;
+use reach::Reach;
+
+mod reach;
 
 /// What the last check of a source leaves for the next one.
 #[derive(Default)]
@@ -142,7 +147,8 @@ enum Plan {
 
 /// The last model's tables in the new one: those created alike (same name, file, state) keep
 /// their order, so the tables before and after the edit match one to one, and in between
-/// either each table has a counterpart (renamed) or none has (removed, added).
+/// either each table has a counterpart (renamed, or dropped or no longer dropped) or none has
+/// (removed, added).
 struct TableMap {
     to_new: Vec<Option<TableId>>,
     to_old: Vec<Option<TableId>>,
@@ -183,7 +189,7 @@ impl TableMap {
         );
         if gone.len() == came.len() {
             for (a, b) in gone.iter().zip(came) {
-                if a.dropped != b.dropped || a.created.file != b.created.file {
+                if a.created.file != b.created.file {
                     return None;
                 }
                 map.link(a.id, b.id);
@@ -463,10 +469,11 @@ fn plan(
         }
     }
     let sides = [
-        (&*last.model, &last.owners, &last.families, old_changed),
-        (model, next.owners, next.families, new_changed),
+        (&*last.model, &last.owners, &*old.text, old_changed),
+        (model, next.owners, &*new.text, new_changed),
     ];
-    for ((model, owners, _, statements), seeds) in
+    let mut reach = Reach::default();
+    for ((model, owners, text, statements), seeds) in
         sides.iter().zip([&mut old_seeds, &mut new_seeds])
     {
         for statement in *statements {
@@ -478,16 +485,20 @@ fn plan(
                 // a GRANT) or a function changes only findings of rules that run on the whole
                 // schema, and those around it.
                 None if statement.lowered.kind == StatementKind::CreateFunction => {}
-                None if statement.lowered.facts.is_empty() => {}
-                // Commands (DML, TRUNCATE, ...) and settings change no table's definition.
-                None if statement
-                    .lowered
-                    .facts
-                    .iter()
-                    .all(|fact| matches!(fact, Fact::Command(_) | Fact::SetParameter { .. })) => {}
-                None => return Plan::Everything,
+                None => {
+                    if !reach.add(model, change.file, text, statement, seeds) {
+                        return Plan::Everything;
+                    }
+                }
             }
         }
+    }
+    if !reach.names.is_empty() {
+        // Prisma names types and models in a namespace of its own.
+        if files.iter().any(|file| file.language != Language::Sql) {
+            return Plan::Everything;
+        }
+        reach.seed(model, next.owners, files, &mut new_seeds);
     }
     // Each side visits the other's seeds too, and every table of a statement that holds several.
     for _ in 0..2 {
@@ -519,6 +530,8 @@ fn plan(
         let after = relation_names(model, &new_seeds, change.file, new_changed);
         let mut names: BTreeSet<&str> = before.symmetric_difference(&after).copied().collect();
         names.extend(&renamed_names);
+        // A view or sequence takes a name new indexes and constraints must not.
+        names.extend(reach.names.iter().map(String::as_str));
         names
     };
     let finders: Vec<memchr::memmem::Finder> =

@@ -59,9 +59,54 @@ fn linked_schema() -> String {
     sql
 }
 
-/// The SQL the tests edit: the schema above, the example schema and every SQL fixture.
+/// A schema where tables depend on statements of no table every way the rules look: columns of
+/// an enum and of domains over domains, a sequence a default calls, a view that reads tables and
+/// one a foreign key names, tables dropped and created again, a trigger dropped.
+const REACHED_SCHEMA: &str = "-- statements of no table\n\
+    CREATE TYPE mood AS ENUM ('calm', 'busy');\n\
+    CREATE DOMAIN email AS varchar(255) CHECK (VALUE LIKE '%@%');\n\
+    CREATE DOMAIN work_email AS email;\n\
+    CREATE DOMAIN stamp AS timestamp;\n\
+    CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$;\n\
+    CREATE TABLE people (id bigint PRIMARY KEY, feeling mood, contact work_email, seen stamp, status text, updated_at timestamptz);\n\
+    CREATE TRIGGER people_touch BEFORE UPDATE ON people FOR EACH ROW EXECUTE FUNCTION touch();\n\
+    CREATE TABLE others (id bigint PRIMARY KEY, note varchar(255), created_at timestamp);\n\
+    CREATE SEQUENCE ticket_seq;\n\
+    CREATE TABLE tickets (id bigint DEFAULT nextval('ticket_seq') PRIMARY KEY, person_id bigint REFERENCES people (id), opened timestamp, price float);\n\
+    CREATE VIEW open_tickets AS SELECT id, opened FROM tickets;\n\
+    CREATE TABLE watchers (id bigint PRIMARY KEY, ticket_id bigint REFERENCES open_tickets (id), kind mood);\n\
+    CREATE TABLE lonely (id bigint PRIMARY KEY, price float, at timestamp, label varchar(255));\n\
+    CREATE INDEX lonely_at ON lonely (at);\n\
+    DROP TABLE IF EXISTS gone;\n\
+    CREATE TABLE gone (id int, at timestamp);\n\
+    DROP TRIGGER people_touch ON people;\n";
+
+/// Statements of no table pasted between the statements of `REACHED_SCHEMA`.
+const REACHING_PIECES: [&str; 16] = [
+    "DROP TYPE mood CASCADE;\n",
+    "DROP DOMAIN email CASCADE;\n",
+    "DROP DOMAIN stamp;\n",
+    "DROP VIEW open_tickets;\n",
+    "DROP SEQUENCE ticket_seq;\n",
+    "DROP TABLE lonely;\n",
+    "DROP TABLE people CASCADE;\n",
+    "DROP INDEX lonely_at;\n",
+    "CREATE VIEW lonely_prices AS SELECT price FROM lonely JOIN others USING (id);\n",
+    "CREATE TYPE unused AS ENUM ('a');\n",
+    "CREATE TYPE others AS (a int);\n",
+    "ALTER TYPE mood ADD VALUE 'sad';\n",
+    "CREATE DOMAIN stamp AS timestamptz;\n",
+    "CREATE SEQUENCE lonely_at;\n",
+    "COMMENT ON VIEW open_tickets IS 'open';\n",
+    "DROP TRIGGER people_touch ON people;\n",
+];
+
+/// The SQL the tests edit: the schemas above, the example schema and every SQL fixture.
 fn texts() -> Vec<(PathBuf, String)> {
-    let mut texts = vec![(PathBuf::from("linked.sql"), linked_schema())];
+    let mut texts = vec![
+        (PathBuf::from("linked.sql"), linked_schema()),
+        (PathBuf::from("reached.sql"), REACHED_SCHEMA.to_string()),
+    ];
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut paths = vec![root.join("examples/schema.sql")];
     let fixtures = crate::fixture::fixtures_dir();
@@ -260,7 +305,7 @@ fn check_edits(path: &Path, text: &str, bursts: usize, numbers: &mut Numbers) {
 fn a_check_after_an_edit_equals_a_check_of_everything() {
     let mut numbers = Numbers(11);
     for (path, text) in texts() {
-        let bursts = if path.ends_with("linked.sql") {
+        let bursts = if path.ends_with("linked.sql") || path.ends_with("reached.sql") {
             150
         } else {
             10
@@ -290,12 +335,63 @@ fn a_check_after_an_edit_equals_a_check_of_everything_on_the_corpus() {
     }
 }
 
+/// Statements of no table typed into, pasted between the statements and removed again: after
+/// each step the check that reuses the last one equals a check of everything.
+#[test]
+fn an_edit_of_a_statement_of_no_table_finds_what_a_check_of_everything_finds() {
+    let config = Arc::new(Config::default());
+    let selection = every_rule();
+    let mut file = analysed(Path::new("reached.sql"), REACHED_SCHEMA);
+    let mut document = Document::new(&file.text, 0);
+    let mut cache = RuleCache::default();
+    let mut apply = |file: &mut FileData, range: TextRange, inserted: &str| {
+        *file = edited(file, &mut document, range, inserted);
+        let model = Arc::new(model_of(file));
+        let again = cache.check(&model, &[&*file], &config, &selection);
+        let everything = rules::check(&model, &[&*file], &config, &selection);
+        assert_eq!(
+            again, everything,
+            "{range:?} -> {inserted:?} in:\n{}",
+            file.text
+        );
+    };
+    apply(&mut file, TextRange::empty(0), "");
+    let owned = ["CREATE TABLE", "CREATE TRIGGER", "CREATE INDEX"];
+    let typed: Vec<u32> = file
+        .statements
+        .iter()
+        .filter(|s| !owned.iter().any(|o| file.slice(s.range()).starts_with(o)))
+        .flat_map(|s| (s.start..s.range().end()).step_by(3))
+        .collect();
+    for at in typed {
+        apply(&mut file, TextRange::empty(at), "x");
+        apply(&mut file, TextRange::new(at, at + 1), "");
+    }
+    let boundaries: Vec<u32> = file
+        .statements
+        .iter()
+        .map(|s| s.range().end() + 1)
+        .collect();
+    for piece in REACHING_PIECES {
+        for &at in &boundaries {
+            let end = at + piece.len() as u32;
+            apply(&mut file, TextRange::empty(at), piece);
+            apply(&mut file, TextRange::new(at, end), "");
+        }
+    }
+}
+
 /// The tables a check after `edit` (text inserted at the first occurrence of `at`, offset by
 /// `shift`) visits again, by name; `None` when it checks everything.
 fn visited_after(at: &str, shift: usize, inserted: &str) -> Option<Vec<String>> {
+    visited_in(&linked_schema(), at, shift, inserted)
+}
+
+/// The same in `text`.
+fn visited_in(text: &str, at: &str, shift: usize, inserted: &str) -> Option<Vec<String>> {
     let config = Arc::new(Config::default());
     let selection = every_rule();
-    let file = analysed(Path::new("linked.sql"), &linked_schema());
+    let file = analysed(Path::new("edited.sql"), text);
     let mut cache = RuleCache::default();
     let model = Arc::new(model_of(&file));
     cache.check(&model, &[&file], &config, &selection);
@@ -366,6 +462,46 @@ fn an_edit_visits_the_tables_it_can_affect() {
     );
     // A new enum label can change what every column of the type may hold.
     assert_eq!(visited_after("'closed'", 0, "'open', "), None);
+}
+
+#[test]
+fn an_edit_of_a_statement_of_no_table_visits_the_tables_that_name_what_it_defines() {
+    let visited =
+        |at: &str, shift: usize, inserted: &str| visited_in(REACHED_SCHEMA, at, shift, inserted);
+    let names = |names: &[&str]| Some(names.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+    // A domain: the table of a column of a domain over it, and that table's neighbours.
+    assert_eq!(visited("LIKE '%@%'", 5, "x"), names(&["people", "tickets"]));
+    // An enum: the tables of its columns.
+    assert_eq!(
+        visited("'busy'", 0, "'sad', "),
+        names(&["people", "tickets", "watchers"])
+    );
+    // A view's query: the tables it reads before and after, the table whose foreign key names
+    // the view, and their neighbours.
+    assert_eq!(
+        visited("FROM tickets", 12, " JOIN lonely USING (id)"),
+        names(&["lonely", "people", "tickets", "watchers"])
+    );
+    // A sequence: the table whose default calls it, and the table before, whose fixes insert
+    // statements right after it.
+    assert_eq!(
+        visited("CREATE SEQUENCE ticket_seq", 17, "x"),
+        names(&["others", "people", "tickets"])
+    );
+    // Pasted before `lonely`, after `watchers`, whose fixes insert statements right after it:
+    let before_lonely = |piece: &str| visited("CREATE TABLE lonely", 0, piece);
+    // a type nothing uses (`lonely` is analysed again with it);
+    assert_eq!(
+        before_lonely("CREATE TYPE unused AS ENUM ('a');\n"),
+        names(&["lonely", "watchers"])
+    );
+    // a table dropped: it and its neighbours;
+    assert_eq!(
+        before_lonely("DROP TABLE people;\n"),
+        names(&["people", "tickets", "watchers"])
+    );
+    // a search path, which changes how every later name reads.
+    assert_eq!(before_lonely("SET search_path TO elsewhere;\n"), None);
 }
 
 /// Rules that read other tables' names (a list of ids in a string named after a table, "did you
