@@ -285,26 +285,26 @@ pub fn is_prisma_migrate_sql(file: &FileData) -> bool {
 /// a statement in Prisma's form, upper-case keywords and a double-quoted name (`CREATE TABLE
 /// "User" (`). Hand-written SQL that borrows the comments names its objects its own way.
 pub(crate) fn has_prisma_migrate_steps(text: &str) -> bool {
-    // One pass over the line breaks, not one search per step: this runs on every edit of a
-    // large file.
-    let mut lines = text.split('\n').peekable();
-    while let Some(line) = lines.next() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if !line.starts_with("-- ") || !PRISMA_MIGRATE_STEPS.contains(&line) {
-            continue;
+    // This runs on every edit of a large file: a vectorised search finds the only lines that
+    // can be steps, those starting with `-- `.
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, b"-- ").any(|at| {
+        if at > 0 && bytes[at - 1] != b'\n' {
+            return false;
         }
-        let statement = lines.peek().copied().unwrap_or("");
-        let prisma_form = statement.split_once('"').is_some_and(|(keywords, _)| {
+        let (line, after) = text[at..].split_once('\n').unwrap_or((&text[at..], ""));
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if !PRISMA_MIGRATE_STEPS.contains(&line) {
+            return false;
+        }
+        let statement = after.split('\n').next().unwrap_or("");
+        statement.split_once('"').is_some_and(|(keywords, _)| {
             !keywords.trim().is_empty()
                 && keywords
                     .bytes()
                     .all(|b| b.is_ascii_uppercase() || b == b' ')
-        });
-        if prisma_form {
-            return true;
-        }
-    }
-    false
+        })
+    })
 }
 
 /// An edit adding `line` (`@@index(...)`, `@@unique(...)`, ...) as the last member of a Prisma
@@ -342,6 +342,8 @@ mod tests {
         assert!(!steps("SELECT 1; -- CreateTable\nCREATE TABLE \"a\" ();"));
         // Hand-written SQL that borrows the comments names its objects its own way.
         assert!(!steps("-- CreateTable\nCREATE TABLE v1_queue (id int);"));
+        assert!(!steps("-- CreateTable"));
+        assert!(steps("--\n-- x\n-- CreateIndex\nCREATE INDEX \"i\" ON \"a\"(\"b\");"));
     }
 
     #[test]
