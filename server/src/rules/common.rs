@@ -343,7 +343,9 @@ mod tests {
         // Hand-written SQL that borrows the comments names its objects its own way.
         assert!(!steps("-- CreateTable\nCREATE TABLE v1_queue (id int);"));
         assert!(!steps("-- CreateTable"));
-        assert!(steps("--\n-- x\n-- CreateIndex\nCREATE INDEX \"i\" ON \"a\"(\"b\");"));
+        assert!(steps(
+            "--\n-- x\n-- CreateIndex\nCREATE INDEX \"i\" ON \"a\"(\"b\");"
+        ));
     }
 
     #[test]

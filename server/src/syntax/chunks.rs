@@ -40,7 +40,7 @@ use tree_sitter::{InputEdit, Node, Point, Range, Tree};
 
 use super::errors::FoundError;
 use super::highlight::Highlight;
-use super::resync::{Segment, Unclosed, segments, segments_and_statements};
+use super::resync::{Segment, Unclosed, restarts_after_edit, segments, segments_and_statements};
 use super::{Language, SyntaxError, parse, parse_range, syntax_errors_in};
 use crate::text::{LineIndex, TextRange};
 
@@ -55,6 +55,9 @@ pub struct SyntaxTrees {
     chunks: Vec<Chunk>,
     /// The parts of the text parsed apart, cut after an opener that is never closed (SQL).
     segments: Vec<Segment>,
+    /// Where the lexical scan that finds the parts may restart after an edit, when the text is
+    /// one part because every opener closes in order (SQL).
+    restarts: Option<Arc<[u32]>>,
 }
 
 #[derive(Clone)]
@@ -93,17 +96,17 @@ pub struct Reparsed {
 impl SyntaxTrees {
     /// Parses a whole text.
     pub fn parse(language: Language, text: &str) -> SyntaxTrees {
-        let parts = parts(language, text);
+        let (parts, restarts) = parts(language, text);
         let tree = (parts.len() == 1).then(|| parse(language, text, None));
-        SyntaxTrees::build(language, tree, text, parts)
+        SyntaxTrees::build(language, tree, text, parts, restarts)
     }
 
     /// The chunks of a tree of the whole text. A text cut after an opener that is never closed
     /// is parsed again in its parts.
     pub fn from_tree(language: Language, tree: Tree, text: &str) -> SyntaxTrees {
-        let parts = parts(language, text);
+        let (parts, restarts) = parts(language, text);
         let tree = (parts.len() == 1).then_some(tree);
-        SyntaxTrees::build(language, tree, text, parts)
+        SyntaxTrees::build(language, tree, text, parts, restarts)
     }
 
     /// Parses an SQL text in up to `pieces` pieces, one thread each, and runs `then` on each
@@ -119,7 +122,7 @@ impl SyntaxTrees {
         pieces: usize,
         then: impl Fn(&Tree) -> T + Sync,
     ) -> Option<(SyntaxTrees, Vec<T>)> {
-        let (parts, statements) = segments_and_statements(text);
+        let (parts, restarts, statements) = segments_and_statements(text);
         if parts.len() != 1 {
             return None;
         }
@@ -207,6 +210,7 @@ impl SyntaxTrees {
             language: Language::Sql,
             chunks,
             segments: parts,
+            restarts: restarts.map(Arc::from),
         };
         Some((trees, values))
     }
@@ -217,6 +221,7 @@ impl SyntaxTrees {
         whole: Option<Tree>,
         text: &str,
         parts: Vec<Segment>,
+        restarts: Option<Vec<u32>>,
     ) -> SyntaxTrees {
         let whole = whole.map(Arc::new);
         let mut chunks = Vec::new();
@@ -250,6 +255,7 @@ impl SyntaxTrees {
             language,
             chunks,
             segments: parts,
+            restarts: restarts.map(Arc::from),
         }
     }
 
@@ -279,7 +285,19 @@ impl SyntaxTrees {
             .unwrap_or(old_start)
             .max(old_start);
         let last_index = self.chunks.len() - 1;
-        let parts = parts(self.language, text);
+        let rescanned = self.restarts.as_deref().and_then(|restarts| {
+            restarts_after_edit(restarts, text, TextRange::new(old_start, old_end), delta)
+        });
+        let (parts, restarts) = match rescanned {
+            Some(restarts) => {
+                let whole = Segment {
+                    end: text.len() as u32,
+                    unclosed: None,
+                };
+                (vec![whole], Some(restarts))
+            }
+            None => parts(self.language, text),
+        };
         if !self.same_parts(&parts, edits, TextRange::new(old_start, old_end)) {
             // Where the text is cut changed: its parts are parsed again.
             let reparsed = Reparsed {
@@ -287,7 +305,7 @@ impl SyntaxTrees {
                 new: TextRange::from_usize(0..text.len()),
             };
             return (
-                SyntaxTrees::build(self.language, None, text, parts),
+                SyntaxTrees::build(self.language, None, text, parts, restarts),
                 reparsed,
             );
         }
@@ -422,6 +440,7 @@ impl SyntaxTrees {
                 language: self.language,
                 chunks,
                 segments: parts,
+                restarts: restarts.map(Arc::from),
             },
             reparsed,
         )
@@ -581,6 +600,7 @@ impl SyntaxTrees {
             language,
             chunks: Vec::new(),
             segments: Vec::new(),
+            restarts: None,
         }
     }
 }
@@ -753,13 +773,16 @@ fn errors_with_unclosed(
 }
 
 /// The parts of a text parsed apart: SQL is cut after an opener that is never closed.
-fn parts(language: Language, text: &str) -> Vec<Segment> {
+fn parts(language: Language, text: &str) -> (Vec<Segment>, Option<Vec<u32>>) {
     match language {
         Language::Sql => segments(text),
-        Language::Prisma => vec![Segment {
-            end: text.len() as u32,
-            unclosed: None,
-        }],
+        Language::Prisma => {
+            let whole = Segment {
+                end: text.len() as u32,
+                unclosed: None,
+            };
+            (vec![whole], None)
+        }
     }
 }
 

@@ -74,8 +74,9 @@ pub struct Segment {
 enum Event {
     Open(Opener, u32),
     Close(Opener),
-    /// A line that plainly starts a statement.
-    StatementLine(u32),
+    /// A line that plainly starts a statement, and whether the statement before it ended
+    /// there (with a `;`, or none came before).
+    StatementLine(u32, bool),
     /// A quote or comment that never ends.
     Unterminated(Opener, u32),
     /// A `;` outside any parentheses: the statement from its first token through the `;`.
@@ -83,16 +84,21 @@ enum Event {
 }
 
 /// The parts of `text`, in order; the last ends at the end of the text. One part unless an
-/// opener is never closed and a statement line follows it.
-pub fn segments(text: &str) -> Vec<Segment> {
-    segments_of(text, &scan(text, false))
+/// opener is never closed and a statement line follows it. With them, where a scan of the text
+/// may restart after an edit ([`restarts_after_edit`]), when every opener is closed in order.
+pub fn segments(text: &str) -> (Vec<Segment>, Option<Vec<u32>>) {
+    let (events, _) = scan(text, false);
+    (
+        segments_of(text, &events),
+        restarts_of(&events, 0, RESTART_SPACING),
+    )
 }
 
 /// The parts of `text` as [`segments`] finds them, and where its statements end by the same
 /// lexical scan: each from its first token through a `;` outside parentheses, quotes and
 /// comments (a guess that the parse confirms, or not: `BEGIN ATOMIC` bodies hold `;` too).
-pub fn segments_and_statements(text: &str) -> (Vec<Segment>, Vec<TextRange>) {
-    let events = scan(text, true);
+pub fn segments_and_statements(text: &str) -> (Vec<Segment>, Option<Vec<u32>>, Vec<TextRange>) {
+    let (events, _) = scan(text, true);
     let statements = events
         .iter()
         .filter_map(|event| match event {
@@ -100,7 +106,83 @@ pub fn segments_and_statements(text: &str) -> (Vec<Segment>, Vec<TextRange>) {
             _ => None,
         })
         .collect();
-    (segments_of(text, &events), statements)
+    (
+        segments_of(text, &events),
+        restarts_of(&events, 0, RESTART_SPACING),
+        statements,
+    )
+}
+
+/// Restarts are kept about this many bytes apart.
+const RESTART_SPACING: u32 = 4 * 1024;
+
+/// Where a scan may restart, `base` added, `spacing` bytes apart or more: statement lines where
+/// no statement is under way and no opener is open. `None` unless every opener is closed, in
+/// order: a text that is one part.
+fn restarts_of(events: &[Event], base: u32, spacing: u32) -> Option<Vec<u32>> {
+    let mut open: Vec<Opener> = Vec::new();
+    let mut restarts = vec![base];
+    for event in events {
+        match *event {
+            Event::Open(opener, _) => open.push(opener),
+            Event::Close(kind) => {
+                if open.pop() != Some(kind) {
+                    return None;
+                }
+            }
+            Event::StatementLine(at, fresh) => {
+                let at = base + at;
+                if fresh && open.is_empty() && at >= restarts[restarts.len() - 1] + spacing {
+                    restarts.push(at);
+                }
+            }
+            Event::Unterminated(..) => return None,
+            Event::StatementEnd(_) => {}
+        }
+    }
+    open.is_empty().then_some(restarts)
+}
+
+/// After an edit of a text whose `restarts` are known (it was one part), the restarts of the
+/// edited `text`, when it is one part too; `changed` is where the old text changed and `delta`
+/// how much longer the new one is. Only the part of the text between the restarts around the
+/// change is scanned: the scan's state there is that of the old text, and if every opener in
+/// it closes in order, the text before and after scans as it did.
+pub fn restarts_after_edit(
+    restarts: &[u32],
+    text: &str,
+    changed: TextRange,
+    delta: i64,
+) -> Option<Vec<u32>> {
+    let before = restarts.partition_point(|&at| at <= changed.start());
+    let start = *restarts.get(before.checked_sub(1)?)?;
+    let after = restarts.partition_point(|&at| at <= changed.end());
+    let shifted = |at: u32| u32::try_from(i64::from(at) + delta).ok();
+    let end = match restarts.get(after) {
+        Some(&at) => shifted(at)?,
+        None => text.len() as u32,
+    };
+    let window = text.get(start as usize..end as usize)?;
+    // `COPY ... FROM stdin` skips its data lines, which may run past the window.
+    if window
+        .as_bytes()
+        .windows(4)
+        .any(|word| word.eq_ignore_ascii_case(b"copy"))
+    {
+        return None;
+    }
+    let (events, under_way) = scan(window, false);
+    // A statement still under way when the window ends would change how the next reads.
+    if under_way {
+        return None;
+    }
+    let inside = restarts_of(&events, start, RESTART_SPACING)?;
+    let mut all = restarts[..before].to_vec();
+    all.extend(inside.into_iter().skip(1));
+    for &at in &restarts[after..] {
+        all.push(shifted(at)?);
+    }
+    Some(all)
 }
 
 fn segments_of(text: &str, events: &[Event]) -> Vec<Segment> {
@@ -118,7 +200,7 @@ fn segments_of(text: &str, events: &[Event]) -> Vec<Segment> {
                     stack.pop();
                 }
             }
-            Event::StatementLine(_) | Event::StatementEnd(_) => {}
+            Event::StatementLine(..) | Event::StatementEnd(_) => {}
             Event::Unterminated(..) => stack.clear(),
         }
     }
@@ -146,7 +228,7 @@ fn segments_of(text: &str, events: &[Event]) -> Vec<Segment> {
                     open.pop();
                 }
             }
-            Event::StatementLine(at) => {
+            Event::StatementLine(at, _) => {
                 if let Some(unclosed) = innermost_unclosed(&open) {
                     parts.push(Segment {
                         end: at,
@@ -179,8 +261,9 @@ const SPECIAL: [bool; 256] = {
 };
 
 /// The events of a lexical scan of `text`; statement ends only when asked for (an edit's
-/// reparse scans the whole text and needs none).
-fn scan(text: &str, statement_ends: bool) -> Vec<Event> {
+/// reparse scans the whole text and needs none). With them, whether a statement is still under
+/// way at the end (no `;` after its last token).
+fn scan(text: &str, statement_ends: bool) -> (Vec<Event>, bool) {
     let bytes = text.as_bytes();
     let mut events = Vec::new();
     let mut i = 0;
@@ -193,7 +276,7 @@ fn scan(text: &str, statement_ends: bool) -> Vec<Event> {
         if line_start {
             line_start = false;
             if starts_statement(&bytes[i..]) {
-                events.push(Event::StatementLine(i as u32));
+                events.push(Event::StatementLine(i as u32, statement_start.is_none()));
             }
             if bytes[i] == b'\\' {
                 // A psql meta-command: the line is not SQL.
@@ -311,7 +394,7 @@ fn scan(text: &str, statement_ends: bool) -> Vec<Event> {
             }
         }
     }
-    events
+    (events, statement_start.is_some())
 }
 
 fn is_word(byte: u8) -> bool {
@@ -319,10 +402,7 @@ fn is_word(byte: u8) -> bool {
 }
 
 fn line_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |at| from + at + 1)
+    memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |at| from + at + 1)
 }
 
 /// The end of a (nested) block comment starting at `from`, if it ends.
@@ -498,6 +578,13 @@ fn starts_with_statement_word(line: &[u8]) -> bool {
 /// Whether a line plainly starts a statement: the first words of a DDL statement, or `GRANT`
 /// (reserved) or `INSERT INTO` at column 0.
 fn starts_statement(line: &[u8]) -> bool {
+    // Most lines start with a space or a word of no statement: the scan asks of every line.
+    if !matches!(
+        line.first().map(u8::to_ascii_uppercase),
+        Some(b'C' | b'A' | b'D' | b'G' | b'I')
+    ) {
+        return false;
+    }
     let (first, second) = first_words(line);
     starts_ddl(line)
         || is(first, "GRANT") && !second.is_empty()
@@ -521,9 +608,113 @@ fn is_copy_from_stdin(statement: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edits::Numbers;
+
+    /// Whether a whole scan of `text` is at `at` as at its start: at a line start, outside any
+    /// token, opener and statement.
+    fn scan_may_restart_at(text: &str, at: u32) -> bool {
+        let before = &text[..at as usize];
+        let (events, under_way) = scan(before, false);
+        (before.is_empty() || before.ends_with('\n'))
+            && !under_way
+            && restarts_of(&events, 0, u32::MAX).is_some()
+    }
+
+    /// Random edits of a text with every kind of token (brackets, quotes, comments, dollar
+    /// quotes, COPY data) and statements: whenever the scan of the window around an edit says
+    /// the text is still one part, a scan of the whole text agrees, and the restarts it gives are
+    /// places where a whole scan may restart.
+    #[test]
+    fn a_scan_restarted_around_an_edit_agrees_with_a_whole_scan() {
+        const PIECES: [&str; 22] = [
+            "CREATE TABLE a (id int CHECK ((id > 0)), b int[] DEFAULT ARRAY[1]);\n",
+            "ALTER TABLE a ADD CONSTRAINT k CHECK (b <> '(');\n",
+            "COMMENT ON TABLE a IS 'it''s (';\n",
+            "CREATE FUNCTION f() RETURNS int AS $body$\nCREATE TABLE x (\n$body$;\n",
+            "INSERT INTO a VALUES (1, E'\\'(');\n",
+            "GRANT ALL ON a TO b;\n",
+            "/* a /* nested */ ( */\n",
+            "-- a comment (\n",
+            "COPY a (id) FROM stdin;\n(1\n\\.\n",
+            "SELECT \"a(\", $1;\n",
+            "(",
+            ")",
+            "[",
+            "]",
+            "'",
+            "\"",
+            "$$",
+            "/*",
+            ";",
+            "\n",
+            "x",
+            "CREATE",
+        ];
+        let mut numbers = Numbers(17);
+        let mut checked = 0;
+        for _ in 0..10 {
+            let mut text = String::new();
+            while text.len() < 20 * 1024 {
+                // COPY data lines end where the scan cannot tell from a window: rarely.
+                let piece = match numbers.below(800) {
+                    0 => 8,
+                    n => n % 8,
+                };
+                text.push_str(PIECES[piece]);
+            }
+            let mut restarts = segments(&text).1;
+            for _ in 0..300 {
+                let mut at = numbers.below(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let mut end = (at + numbers.below(8)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                let inserted = match numbers.below(2) {
+                    0 => PIECES[numbers.below(PIECES.len())],
+                    _ => "",
+                };
+                let removed = text[at..end].to_string();
+                // The edit, then its undo.
+                for (range, new) in [
+                    (at..end, inserted),
+                    (at..at + inserted.len(), removed.as_str()),
+                ] {
+                    let changed = TextRange::from_usize(range.clone());
+                    let delta = new.len() as i64 - range.len() as i64;
+                    text.replace_range(range, new);
+                    let rescanned = restarts
+                        .as_deref()
+                        .and_then(|r| restarts_after_edit(r, &text, changed, delta));
+                    let (parts, whole) = segments(&text);
+                    match rescanned {
+                        Some(found) => {
+                            checked += 1;
+                            let one = Segment {
+                                end: text.len() as u32,
+                                unclosed: None,
+                            };
+                            assert_eq!(parts, [one], "{text:?}");
+                            let near = (changed.start().saturating_sub(2 * RESTART_SPACING))
+                                ..changed.end() + 2 * RESTART_SPACING;
+                            for &restart in found.iter().filter(|at| near.contains(at)) {
+                                assert!(scan_may_restart_at(&text, restart), "{restart}: {text:?}");
+                            }
+                            restarts = Some(found);
+                        }
+                        None => restarts = whole,
+                    }
+                }
+            }
+        }
+        assert!(checked > 1_000, "only {checked} edits rescanned in part");
+    }
 
     fn cuts(text: &str) -> Vec<(u32, Option<(Opener, u32)>)> {
         segments(text)
+            .0
             .into_iter()
             .map(|s| (s.end, s.unclosed.map(|u| (u.opener, u.at))))
             .collect()
