@@ -927,13 +927,8 @@ mod tests {
         let pieces = [
             "ab", " ", "\n", "\r\n", "\r", "\n\n", "é", "日本", "🦀", "x",
         ];
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |bound: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % bound as u64) as usize
-        };
+        let mut numbers = crate::edits::Numbers(0x9E37_79B9_7F4A_7C15);
+        let mut next = |bound: usize| numbers.below(bound);
         for _ in 0..300 {
             let text: String = (0..next(60)).map(|_| pieces[next(pieces.len())]).collect();
             let boundaries: Vec<u32> = (0..=text.len())

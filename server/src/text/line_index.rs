@@ -391,13 +391,8 @@ mod tests {
     #[test]
     fn an_edited_index_equals_a_fresh_one() {
         let pieces = ["a", "\n", "\r", "\r\n", "é", "日本", "🦀", "abc def", ""];
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |bound: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % bound as u64) as usize
-        };
+        let mut numbers = crate::edits::Numbers(0x2545_F491_4F6C_DD1D);
+        let mut next = |bound: usize| numbers.below(bound);
         let mut text = String::from("create table t (\r\n  id int -- é\n);\r\n\n🦀\r");
         let mut index = LineIndex::new(&text);
         for _ in 0..3000 {
