@@ -60,23 +60,29 @@ impl SourceCache {
 
 /// Builds the model of a source (files in migration order) and runs the rules. `cache` is kept
 /// from one check of the source to the next, so the model of an edited source is built again
-/// from the edit on, and the rules visit only the tables the edit can affect.
+/// from the edit on, and the rules visit only the tables the edit can affect. `None` when
+/// `interrupted` says, once the model is built, that newer changes make the findings stale:
+/// the rules' cache is left as it was, so the next check compares with the last one made.
 pub fn check_source(
     members: &[SourceMember],
     config: &Arc<Config>,
     selection: &Selection,
     cache: &mut SourceCache,
-) -> (Arc<Model>, Vec<Diagnostic>) {
+    interrupted: &dyn Fn() -> bool,
+) -> Option<(Arc<Model>, Vec<Diagnostic>)> {
     let model = Arc::new(build_model(members, &mut cache.build));
     if targets_another_database(members) {
         cache.rules = RuleCache::default();
-        return (model, Vec::new());
+        return Some((model, Vec::new()));
+    }
+    if interrupted() {
+        return None;
     }
     let files: Vec<&FileData> = members.iter().map(|member| member.file).collect();
     let mut diagnostics = cache.rules.check(&model, &files, config, selection);
     rules::place_fixes(&mut diagnostics, &model);
     crate::markdown::confine_fixes(&mut diagnostics, &files);
-    (model, diagnostics)
+    Some((model, diagnostics))
 }
 
 /// `check_source` for a source checked once.

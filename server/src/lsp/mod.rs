@@ -25,7 +25,7 @@ mod worker;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::Duration;
 
@@ -86,16 +86,17 @@ async fn serve(
     shutdown: Arc<AtomicBool>,
 ) {
     let (queue_sender, queue_receiver) = mpsc::channel();
+    let sent = Arc::new(AtomicU64::new(0));
+    let queue = Arc::new(Queue::new(queue_sender, Arc::clone(&sent)));
     let (out_sender, out_receiver) = channel::unbounded_channel();
     let (snapshot_sender, snapshot_receiver) = watch::channel(Published::default());
     let host = std::thread::Builder::new()
         .name("ddlint-host".to_string())
-        .spawn(move || worker::run(queue_receiver, out_sender, snapshot_sender));
+        .spawn(move || worker::run(queue_receiver, sent, out_sender, snapshot_sender));
     if let Err(error) = host {
         stderr_line!("error: cannot start the host thread: {error}");
         return;
     }
-    let queue = Arc::new(Queue::new(queue_sender));
     let snippet_edits = Arc::new(AtomicBool::new(false));
     let (service, socket) = LspService::build(|client| {
         tokio::spawn(deliver(client.clone(), out_receiver));
@@ -154,8 +155,8 @@ impl LanguageServer for Server {
         &self,
         params: lsp::CompletionParams,
     ) -> jsonrpc::Result<Option<lsp::CompletionResponse>> {
-        // Typing waits for nothing: the names offered are those of the last checked model,
-        // one change behind at most, while the text around the cursor is the edited one.
+        // Typing waits for nothing: the names offered are those of the last finished check,
+        // while the text around the cursor is the edited one.
         self.answer(
             "textDocument/completion",
             params,

@@ -38,15 +38,13 @@ pub(crate) const CODE_ACTION: &str = "ddlint/codeAction";
 /// until everything that arrived before it is applied.
 pub(crate) struct Queue {
     sender: mpsc::Sender<Queued>,
-    sent: AtomicU64,
+    /// Shared with the host thread, which stops a check when newer messages wait.
+    sent: Arc<AtomicU64>,
 }
 
 impl Queue {
-    pub(crate) fn new(sender: mpsc::Sender<Queued>) -> Queue {
-        Queue {
-            sender,
-            sent: AtomicU64::new(0),
-        }
+    pub(crate) fn new(sender: mpsc::Sender<Queued>, sent: Arc<AtomicU64>) -> Queue {
+        Queue { sender, sent }
     }
 
     pub(crate) fn push(&self, message: Queued) {

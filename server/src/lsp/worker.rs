@@ -1,7 +1,9 @@
 //! The host thread: takes the queued changes in order, applies them to the [`Host`] a batch at a
 //! time, publishes each batch's snapshot for requests, and the diagnostics that changed for the
 //! client. Results computed for a version that is already superseded (more changes are waiting
-//! in the queue) are not published; the next batch publishes them.
+//! in the queue) are not published; the next batch publishes them. A batch's checks stop as
+//! soon as newer changes are queued (`Host::commit_unless`): the next batch checks what they
+//! left, with the newer changes.
 //!
 //! A large workspace folder is read in the background, a part at a time, while nothing waits in
 //! the queue: the documents the editor opens are checked, and requests on them answered, between
@@ -10,8 +12,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 
 use tokio::sync::{mpsc as channel, watch};
 use tower_lsp_server::ls_types::{self as lsp, MessageType, Uri};
@@ -108,8 +110,11 @@ const LOAD_PART: usize = 128;
 const LOAD_PART_BYTES: u64 = 1024 * 1024;
 
 /// Runs the host thread until the queue is dropped.
+/// `sent` counts what the protocol side queued, so that a check can stop when newer changes
+/// wait.
 pub(crate) fn run(
     queue: mpsc::Receiver<Queued>,
+    sent: Arc<AtomicU64>,
     out: channel::UnboundedSender<Outgoing>,
     snapshots: watch::Sender<Published>,
 ) {
@@ -129,17 +134,25 @@ pub(crate) fn run(
     };
     let mut waiting: VecDeque<Queued> = VecDeque::new();
     let mut seq = 0;
+    // How many messages were taken from the queue.
+    let mut taken: u64 = 0;
     loop {
         let first = match waiting.pop_front() {
             Some(message) => Some(message),
             // A folder loading in the background goes on while nothing else is queued.
             None if worker.is_loading() => match queue.try_recv() {
-                Ok(message) => Some(message),
+                Ok(message) => {
+                    taken += 1;
+                    Some(message)
+                }
                 Err(mpsc::TryRecvError::Empty) => None,
                 Err(mpsc::TryRecvError::Disconnected) => return,
             },
             None => match queue.recv() {
-                Ok(message) => Some(message),
+                Ok(message) => {
+                    taken += 1;
+                    Some(message)
+                }
                 Err(_) => return,
             },
         };
@@ -147,7 +160,9 @@ pub(crate) fn run(
             Some(first) => {
                 let mut batch = vec![first];
                 batch.extend(waiting.drain(..));
+                let before = batch.len();
                 batch.extend(queue.try_iter());
+                taken += (batch.len() - before) as u64;
                 for message in batch {
                     seq += worker.handle(message);
                 }
@@ -168,17 +183,33 @@ pub(crate) fn run(
                 published.out_of_sync = out_of_sync;
             });
         }
-        let snapshot = worker.commit();
+        let interrupted = || sent.load(Ordering::SeqCst) > taken;
+        let (snapshot, complete) = worker.commit(&interrupted);
         let out_of_sync = Arc::new(worker.out_of_sync.keys().cloned().collect());
-        snapshots.send_replace(Published {
-            seq,
-            snapshot,
-            syntax_seq: seq,
-            syntax: None,
-            out_of_sync,
-        });
+        if complete {
+            snapshots.send_replace(Published {
+                seq,
+                snapshot,
+                syntax_seq: seq,
+                syntax: None,
+                out_of_sync,
+            });
+        } else {
+            // Newer changes stopped the checks: requests that read the texts only are answered
+            // from what this commit analysed; those that read findings wait for a commit that
+            // finishes.
+            snapshots.send_modify(|published| {
+                published.syntax_seq = seq;
+                published.syntax = snapshot;
+                published.out_of_sync = out_of_sync;
+            });
+        }
+        let before = waiting.len();
         waiting.extend(queue.try_iter());
-        if waiting.is_empty()
+        taken += (waiting.len() - before) as u64;
+        // A stopped commit's findings are partly those of older texts: never published.
+        if complete
+            && waiting.is_empty()
             && let Err(panic) = catch_unwind(AssertUnwindSafe(|| worker.publish()))
         {
             let message = format!(
@@ -188,7 +219,9 @@ pub(crate) fn run(
             worker.tell(NoticeLevel::Error, message, true);
         }
         worker.retired = None;
+        let before = waiting.len();
         waiting.extend(queue.try_iter());
+        taken += (waiting.len() - before) as u64;
         if waiting.is_empty() {
             worker.prepare_next_commit();
         }
@@ -447,18 +480,26 @@ impl Worker {
         self.survived("analysing an edit", outcome).flatten()
     }
 
-    fn commit(&mut self) -> Option<Arc<Snapshot>> {
-        let state = self.state.as_mut()?;
-        let outcome = catch_unwind(AssertUnwindSafe(|| state.host.commit()));
-        let Some(commit) = self.survived("checking", outcome) else {
-            return self.state.as_ref().and_then(|state| state.snapshot.clone());
+    /// The snapshot of a commit, and whether it checked everything (see
+    /// `Host::commit_unless`).
+    fn commit(&mut self, interrupted: &dyn Fn() -> bool) -> (Option<Arc<Snapshot>>, bool) {
+        let Some(state) = self.state.as_mut() else {
+            return (None, true);
         };
-        let state = self.state.as_mut()?;
+        let outcome = catch_unwind(AssertUnwindSafe(|| state.host.commit_unless(interrupted)));
+        let Some(commit) = self.survived("checking", outcome) else {
+            let last = self.state.as_ref().and_then(|state| state.snapshot.clone());
+            return (last, true);
+        };
+        let Some(state) = self.state.as_mut() else {
+            return (None, true);
+        };
         let Commit {
             snapshot,
             changed,
             removed,
             notices,
+            complete,
         } = commit;
         // The previous snapshot may hold the last reference to large data (the old model): it is
         // dropped after publishing, not before.
@@ -474,7 +515,7 @@ impl Worker {
             }
         }
         self.removed.extend(removed);
-        Some(snapshot)
+        (Some(snapshot), complete)
     }
 
     /// Sends what changed since the last publication: removed files first (cleared), then the

@@ -187,6 +187,9 @@ pub struct Commit {
     /// Files that left the workspace; their diagnostics are gone.
     pub removed: Vec<PathBuf>,
     pub notices: Vec<Notice>,
+    /// Every source the changes made stale was checked. `false` when newer changes came while
+    /// the commit checked: it stopped, and the next commit checks what it left.
+    pub complete: bool,
 }
 
 /// What has to happen to a file's analysis at the next commit.
@@ -254,6 +257,8 @@ pub struct Host {
     /// Scopes of `regroup` whose every source is checked again (their configuration or
     /// baseline changed); in the others, only sources that are new or changed.
     recheck: BTreeSet<PathBuf>,
+    /// Sources a commit left unchecked because newer changes came: scope root, source root.
+    deferred: BTreeSet<(PathBuf, PathBuf)>,
     removed: Vec<PathBuf>,
     notices: Vec<Notice>,
     /// Files that could not be read, with why: the user hears about each once.
@@ -278,6 +283,7 @@ impl Host {
             reversioned: Vec::new(),
             regroup: BTreeSet::new(),
             recheck: BTreeSet::new(),
+            deferred: BTreeSet::new(),
             removed: Vec::new(),
             notices: Vec::new(),
             skipped: HashMap::new(),
@@ -919,6 +925,13 @@ impl Host {
     /// Analyses what changed since the last commit, re-checks the sources it touched and returns
     /// the new snapshot with the files whose diagnostics changed.
     pub fn commit(&mut self) -> Commit {
+        self.commit_unless(&|| false)
+    }
+
+    /// As [`Host::commit`], but stops checking once `interrupted` says newer changes are
+    /// waiting, which make this commit's findings stale: the sources left are checked by the
+    /// next commit, and the snapshot has their files analysed, their findings not yet.
+    pub fn commit_unless(&mut self, interrupted: &dyn Fn() -> bool) -> Commit {
         let touched = std::mem::take(&mut self.touched);
         for path in &touched {
             self.reanalyse(path);
@@ -976,9 +989,44 @@ impl Host {
             }
         }
 
+        for (root, source_root) in std::mem::take(&mut self.deferred) {
+            let index = self.scopes.get(&root).and_then(|scope| {
+                scope
+                    .sources
+                    .iter()
+                    .position(|source| source.root == source_root)
+            });
+            if let Some(index) = index {
+                stale.insert((root, index));
+            }
+        }
+
         let mut changed_diagnostics: BTreeSet<PathBuf> = BTreeSet::new();
-        for (root, index) in stale {
-            self.check(&root, index, &mut changed_diagnostics);
+        let stale: Vec<(PathBuf, usize)> = stale.into_iter().collect();
+        let mut left = stale.len();
+        for (at, (root, index)) in stale.iter().enumerate() {
+            // A source never checked is checked whole: until then, requests that read the last
+            // check's names (completion) would find none.
+            let never_stop = || false;
+            let stop = if self.checked_before(root, *index) {
+                interrupted
+            } else {
+                &never_stop
+            };
+            if stop() || !self.check(root, *index, &mut changed_diagnostics, stop) {
+                left = at;
+                break;
+            }
+        }
+        for (root, index) in &stale[left..] {
+            let source_root = self
+                .scopes
+                .get(root)
+                .and_then(|scope| scope.sources.get(*index))
+                .map(|source| source.root.clone());
+            if let Some(source_root) = source_root {
+                self.deferred.insert((root.clone(), source_root));
+            }
         }
 
         let reversioned = std::mem::take(&mut self.reversioned);
@@ -994,6 +1042,7 @@ impl Host {
             changed,
             removed: std::mem::take(&mut self.removed),
             notices: std::mem::take(&mut self.notices),
+            complete: left == stale.len(),
         }
     }
 
@@ -1120,12 +1169,34 @@ impl Host {
 
     /// Checks one source and stores its files' diagnostics, noting the files whose diagnostics
     /// changed.
-    fn check(&mut self, root: &Path, index: usize, changed: &mut BTreeSet<PathBuf>) {
+    /// Whether a file of the source has findings of an earlier check.
+    fn checked_before(&self, root: &Path, index: usize) -> bool {
+        let source = self
+            .scopes
+            .get(root)
+            .and_then(|scope| scope.sources.get(index));
+        source.is_some_and(|source| {
+            source.files.iter().any(|member| {
+                self.files
+                    .get(&member.path)
+                    .is_some_and(|file| file.source.is_some())
+            })
+        })
+    }
+
+    /// Checks one source; `false` when `interrupted` stopped it, its findings unchanged.
+    fn check(
+        &mut self,
+        root: &Path,
+        index: usize,
+        changed: &mut BTreeSet<PathBuf>,
+        interrupted: &dyn Fn() -> bool,
+    ) -> bool {
         let Some(scope) = self.scopes.get_mut(root) else {
-            return;
+            return true;
         };
         let Some(source) = scope.sources.get(index) else {
-            return;
+            return true;
         };
         let cache = scope.builds.entry(source.root.clone()).or_default();
         let config = Arc::clone(&scope.config);
@@ -1149,10 +1220,11 @@ impl Host {
             .collect();
         let member_ids: Vec<FileId> = members.iter().map(|member| member.file.id).collect();
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            check_source(&members, &config, &Selection::default(), cache)
+            check_source(&members, &config, &Selection::default(), cache, interrupted)
         }));
         let (model, diagnostics) = match outcome {
-            Ok(checked) => checked,
+            Ok(Some(checked)) => checked,
+            Ok(None) => return false,
             Err(panic) => {
                 self.notices.push(Notice::show(
                     NoticeLevel::Error,
@@ -1162,7 +1234,7 @@ impl Host {
                         panic_message(&panic)
                     ),
                 ));
-                return;
+                return true;
             }
         };
         let diagnostics = match &scope.baseline {
@@ -1207,6 +1279,7 @@ impl Host {
             file.source = (role == FileRole::Applied).then(|| Arc::clone(&view));
             file.view = None;
         }
+        true
     }
 
     fn snapshot(&mut self) -> Arc<Snapshot> {
@@ -1477,6 +1550,62 @@ mod tests {
         assert!(host.syntax_snapshot(&checked).is_none(), "a new document");
     }
 
+    /// Newer changes stop a commit before a source's check or between its model and its rules;
+    /// the next commit checks what it left, from where the last finished check was.
+    #[test]
+    fn a_commit_that_newer_changes_stop_leaves_its_checks_to_the_next() {
+        let scratch = ScratchDir::new("host-interrupted");
+        let schema = scratch.path().join("schema.sql");
+        let mut text = String::from(
+            "CREATE TABLE events (id bigint PRIMARY KEY, at timestamp);\n\
+             CREATE TABLE notes (id bigint PRIMARY KEY, body varchar(255));\n",
+        );
+        let mut host = Host::new(PositionEncoding::Utf16, None);
+        host.apply(whole(&schema, &text, 1));
+        assert!(host.commit().complete);
+        let timestamp = "timestamp-without-time-zone";
+        // Stopped at once, then after the model is built.
+        for calls_before_the_stop in [0, 1] {
+            let at = text.find("timestamp)").unwrap();
+            let edit = replace(&mut text, at, at + "timestamp".len(), "timestamptz");
+            host.apply(Change::Edit {
+                path: schema.clone(),
+                version: 2 + calls_before_the_stop,
+                edits: vec![edit],
+            });
+            let calls = std::cell::Cell::new(0);
+            let stopped = host.commit_unless(&|| {
+                calls.set(calls.get() + 1);
+                calls.get() > calls_before_the_stop
+            });
+            assert!(!stopped.complete);
+            let view = stopped.snapshot.file(&schema).unwrap();
+            assert_eq!(&*view.data.text, text.as_str(), "the edit is analysed");
+            assert!(
+                rules_of(&view.diagnostics).contains(&timestamp),
+                "not checked"
+            );
+
+            let finished = host.commit();
+            assert!(finished.complete);
+            assert!(finished.changed.contains(&schema));
+            let found = &finished.snapshot.file(&schema).unwrap().diagnostics;
+            assert!(!rules_of(found).contains(&timestamp));
+            let mut fresh = Host::new(PositionEncoding::Utf16, None);
+            fresh.apply(whole(&schema, &text, 1));
+            let expected = fresh.commit().snapshot;
+            assert_eq!(found, &expected.file(&schema).unwrap().diagnostics);
+            let at = text.find("timestamptz)").unwrap();
+            let undo = replace(&mut text, at, at + "timestamptz".len(), "timestamp");
+            host.apply(Change::Edit {
+                path: schema.clone(),
+                version: 10 + calls_before_the_stop,
+                edits: vec![undo],
+            });
+            assert!(host.commit().complete);
+        }
+    }
+
     #[test]
     fn edits_of_documents_in_other_languages_are_ignored_quietly() {
         let scratch = ScratchDir::new("host-foreign");
@@ -1579,7 +1708,9 @@ mod tests {
                 &Arc::new(Config::default()),
                 &Selection::default(),
                 &mut SourceCache::default(),
-            );
+                &|| false,
+            )
+            .unwrap();
             assert_eq!(*file.diagnostics, *expected);
         }
     }
