@@ -172,8 +172,9 @@ pub fn restarts_after_edit(
         return None;
     }
     let (events, under_way) = scan(window, false);
-    // A statement still under way when the window ends would change how the next reads.
-    if under_way {
+    // A statement still under way when the window ends would change how the next reads; at
+    // the end of the text there is no next.
+    if under_way && (end as usize) < text.len() {
         return None;
     }
     let inside = restarts_of(&events, start, RESTART_SPACING)?;

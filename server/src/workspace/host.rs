@@ -1167,8 +1167,6 @@ impl Host {
         Some(found)
     }
 
-    /// Checks one source and stores its files' diagnostics, noting the files whose diagnostics
-    /// changed.
     /// Whether a file of the source has findings of an earlier check.
     fn checked_before(&self, root: &Path, index: usize) -> bool {
         let source = self
@@ -1184,7 +1182,8 @@ impl Host {
         })
     }
 
-    /// Checks one source; `false` when `interrupted` stopped it, its findings unchanged.
+    /// Checks one source and stores its files' diagnostics, noting the files whose diagnostics
+    /// changed; `false` when `interrupted` stopped it, its findings unchanged.
     fn check(
         &mut self,
         root: &Path,

@@ -5,7 +5,8 @@
 //! everything.
 //!
 //! The tables an edit can affect: those of the statements it changed (in the last model and in
-//! the new one), the tables it created, removed or renamed and those of the same names, their
+//! the new one; the comment lines above a statement and the rest of its last line count as
+//! its own), the tables it created, removed or renamed and those of the same names, their
 //! inheritance families, the tables their foreign keys link them with (both ways), and the
 //! tables of findings that touch the edited text or whose fixes name a relation the edit added,
 //! removed or renamed. A changed statement of no table (a type, a domain, a view, a sequence, a
@@ -591,12 +592,21 @@ fn text_change<'a>(
     let same = |x: &PlacedStatement, y: &PlacedStatement, shift: i64| {
         i64::from(x.start) + shift == i64::from(y.start) && Arc::ptr_eq(&x.lowered, &y.lowered)
     };
-    let (first, last) = common_ends(
+    // Rules read the rest of a statement's last line and the comment lines above its first
+    // (`prefer-jsonb` takes a `-- jsonb` there as a reason), so a statement whose lines changed
+    // there changed too.
+    let (first, mut last) = common_ends(
         olds,
         news,
-        |x, y| same(x, y, 0) && x.range().end() as usize <= prefix,
+        |x, y| same(x, y, 0) && line_end(a, x.range().end()) < prefix,
         |x, y| same(x, y, delta) && x.start as usize >= a.len() - suffix,
     );
+    let leading = |text: &'a [u8], statements: &[PlacedStatement], i: usize| {
+        &text[context_start(text, statements, i)..statements[i].start as usize]
+    };
+    while last > 0 && leading(a, olds, olds.len() - last) != leading(b, news, news.len() - last) {
+        last -= 1;
+    }
     let start = match first {
         0 => 0,
         n => olds[n - 1].range().end(),
@@ -618,6 +628,30 @@ fn text_change<'a>(
         &olds[first..olds.len() - last],
         &news[first..news.len() - last],
     )
+}
+
+/// Where the line holding `offset` ends, at its `\n`: rules read lines with `str::lines`, for
+/// which a lone `\r` ends none.
+fn line_end(text: &[u8], offset: u32) -> usize {
+    let at = offset as usize;
+    memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i)
+}
+
+/// Where the text that rules read above statement `i` begins: the end of the last statement
+/// before its first line, and before those of the statements that share that line. The text
+/// from there to the statement holds the comment lines that lead into it.
+fn context_start(text: &[u8], statements: &[PlacedStatement], i: usize) -> usize {
+    let line_start =
+        |offset: u32| memchr::memrchr(b'\n', &text[..offset as usize]).map_or(0, |i| i + 1);
+    let mut line = line_start(statements[i].start);
+    for earlier in statements[..i].iter().rev() {
+        let end = earlier.range().end() as usize;
+        if end < line {
+            return end;
+        }
+        line = line.min(line_start(earlier.start));
+    }
+    0
 }
 
 /// How many items `a` and `b` start with in common (by `front`), and then how many of the rest

@@ -335,27 +335,50 @@ fn a_check_after_an_edit_equals_a_check_of_everything_on_the_corpus() {
     }
 }
 
-/// Statements of no table typed into, pasted between the statements and removed again: after
-/// each step the check that reuses the last one equals a check of everything.
-#[test]
-fn an_edit_of_a_statement_of_no_table_finds_what_a_check_of_everything_finds() {
-    let config = Arc::new(Config::default());
-    let selection = every_rule();
-    let mut file = analysed(Path::new("reached.sql"), REACHED_SCHEMA);
-    let mut document = Document::new(&file.text, 0);
-    let mut cache = RuleCache::default();
-    let mut apply = |file: &mut FileData, range: TextRange, inserted: &str| {
-        *file = edited(file, &mut document, range, inserted);
+/// A file edited step by step; after each step the check that reuses the last one must equal
+/// a check of everything.
+struct Stepped {
+    file: FileData,
+    document: Document,
+    cache: RuleCache,
+    config: Arc<Config>,
+    selection: Selection,
+}
+
+impl Stepped {
+    fn new(path: &str, text: &str) -> Stepped {
+        let file = analysed(Path::new(path), text);
+        let mut steps = Stepped {
+            document: Document::new(&file.text, 0),
+            file,
+            cache: RuleCache::default(),
+            config: Arc::new(Config::default()),
+            selection: every_rule(),
+        };
+        steps.apply(TextRange::empty(0), "");
+        steps
+    }
+
+    fn apply(&mut self, range: TextRange, inserted: &str) {
+        self.file = edited(&self.file, &mut self.document, range, inserted);
+        let (file, config, selection) = (&self.file, &self.config, &self.selection);
         let model = Arc::new(model_of(file));
-        let again = cache.check(&model, &[&*file], &config, &selection);
-        let everything = rules::check(&model, &[&*file], &config, &selection);
+        let again = self.cache.check(&model, &[file], config, selection);
+        let everything = rules::check(&model, &[file], config, selection);
         assert_eq!(
             again, everything,
             "{range:?} -> {inserted:?} in:\n{}",
             file.text
         );
-    };
-    apply(&mut file, TextRange::empty(0), "");
+    }
+}
+
+/// Statements of no table typed into, pasted between the statements and removed again: after
+/// each step the check that reuses the last one equals a check of everything.
+#[test]
+fn an_edit_of_a_statement_of_no_table_finds_what_a_check_of_everything_finds() {
+    let mut steps = Stepped::new("reached.sql", REACHED_SCHEMA);
+    let file = &steps.file;
     let owned = ["CREATE TABLE", "CREATE TRIGGER", "CREATE INDEX"];
     let typed: Vec<u32> = file
         .statements
@@ -364,10 +387,11 @@ fn an_edit_of_a_statement_of_no_table_finds_what_a_check_of_everything_finds() {
         .flat_map(|s| (s.start..s.range().end()).step_by(3))
         .collect();
     for at in typed {
-        apply(&mut file, TextRange::empty(at), "x");
-        apply(&mut file, TextRange::new(at, at + 1), "");
+        steps.apply(TextRange::empty(at), "x");
+        steps.apply(TextRange::new(at, at + 1), "");
     }
-    let boundaries: Vec<u32> = file
+    let boundaries: Vec<u32> = steps
+        .file
         .statements
         .iter()
         .map(|s| s.range().end() + 1)
@@ -375,9 +399,51 @@ fn an_edit_of_a_statement_of_no_table_finds_what_a_check_of_everything_finds() {
     for piece in REACHING_PIECES {
         for &at in &boundaries {
             let end = at + piece.len() as u32;
-            apply(&mut file, TextRange::empty(at), piece);
-            apply(&mut file, TextRange::new(at, end), "");
+            steps.apply(TextRange::empty(at), piece);
+            steps.apply(TextRange::new(at, end), "");
         }
+    }
+}
+
+/// Rules read the comment lines above a statement and the rest of its last line
+/// (`prefer-jsonb` takes `jsonb` named there as a reason to keep `json`).
+const COMMENTED_SCHEMA: &str = "CREATE TABLE a (id bigint PRIMARY KEY);\n\
+    -- json, not jsonb: clients compare the text\n\
+    -- as received\n\
+    CREATE TABLE p (id bigint PRIMARY KEY, config json NOT NULL);\n\
+    CREATE TABLE q (id bigint PRIMARY KEY, body json); -- jsonb reorders keys\n\
+    -- not jsonb, for size\n\
+    CREATE TABLE r (id bigint PRIMARY KEY); CREATE TABLE s (id bigint PRIMARY KEY, doc json);\n\
+    CREATE TABLE u (id bigint PRIMARY KEY, tags json -- jsonb would do\n\
+    ); CREATE TABLE v (id bigint PRIMARY KEY);\n";
+
+/// Characters typed into the comments and blanks around statements, and comment lines added
+/// between them: after each step the check that reuses the last one equals a check of
+/// everything.
+#[test]
+fn an_edit_of_the_comments_around_a_statement_finds_what_a_check_of_everything_finds() {
+    let mut steps = Stepped::new("commented.sql", COMMENTED_SCHEMA);
+    let file = &steps.file;
+    let first_line_end = file.text.find('\n').unwrap() as u32 + 1;
+    let between: Vec<u32> = (first_line_end..file.text.len() as u32)
+        .filter(|&at| !file.statements.iter().any(|s| s.range().contains(at)))
+        .collect();
+    assert!(!between.is_empty());
+    for at in between {
+        steps.apply(TextRange::empty(at), "x");
+        steps.apply(TextRange::new(at, at + 1), "");
+    }
+    let line_starts: Vec<u32> = steps
+        .file
+        .text
+        .match_indices('\n')
+        .map(|(at, _)| at as u32 + 1)
+        .filter(|&at| (at as usize) < COMMENTED_SCHEMA.len())
+        .collect();
+    for at in line_starts {
+        let comment = "-- jsonb\n";
+        steps.apply(TextRange::empty(at), comment);
+        steps.apply(TextRange::new(at, at + comment.len() as u32), "");
     }
 }
 
