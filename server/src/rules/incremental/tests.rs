@@ -359,7 +359,7 @@ impl Stepped {
         steps
     }
 
-    fn apply(&mut self, range: TextRange, inserted: &str) {
+    fn apply(&mut self, range: TextRange, inserted: &str) -> Vec<Diagnostic> {
         self.file = edited(&self.file, &mut self.document, range, inserted);
         let (file, config, selection) = (&self.file, &self.config, &self.selection);
         let model = Arc::new(model_of(file));
@@ -370,7 +370,44 @@ impl Stepped {
             "{range:?} -> {inserted:?} in:\n{}",
             file.text
         );
+        again
     }
+}
+
+/// A framework's bookkeeping table makes `timestamp` columns in every table a lesser problem:
+/// creating, renaming or dropping it checks every table again.
+#[test]
+fn a_framework_bookkeeping_table_rechecks_every_table() {
+    let text = "CREATE TABLE events (id bigint PRIMARY KEY, at timestamp);\n\
+                CREATE TABLE notes (id bigint PRIMARY KEY);\n";
+    let mut steps = Stepped::new("framework.sql", text);
+    let demoted = |found: &[Diagnostic]| {
+        found
+            .iter()
+            .find(|d| d.rule == "timestamp-without-time-zone")
+            .map(|d| d.demoted)
+    };
+    let end = text.len() as u32;
+    let created = "CREATE TABLE django_migrations (id bigint PRIMARY KEY);\n";
+    assert_eq!(
+        demoted(&steps.apply(TextRange::empty(end), created)),
+        Some(true)
+    );
+    let name = end + "CREATE TABLE django".len() as u32;
+    assert_eq!(
+        demoted(&steps.apply(TextRange::empty(name), "x")),
+        Some(false)
+    );
+    assert_eq!(
+        demoted(&steps.apply(TextRange::new(name, name + 1), "")),
+        Some(true)
+    );
+    let dropped = "DROP TABLE django_migrations;\n";
+    let after = end + created.len() as u32;
+    assert_eq!(
+        demoted(&steps.apply(TextRange::empty(after), dropped)),
+        Some(false)
+    );
 }
 
 /// Statements of no table typed into, pasted between the statements and removed again: after

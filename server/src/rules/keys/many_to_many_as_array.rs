@@ -77,6 +77,15 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 
 /// `tag_ids`, `TAG_IDS`, Prisma's `tagIds`, `"tagIDs"`.
 fn is_id_list_name(name: &str) -> bool {
+    // Most names are ruled out before they are split into words: a last word `ids` is spelt
+    // with these ASCII letters.
+    if !name
+        .as_bytes()
+        .windows(3)
+        .any(|letters| letters.eq_ignore_ascii_case(b"ids"))
+    {
+        return false;
+    }
     let words = words(name);
     words.len() > 1 && last_word_in(&words, &["ids"])
 }

@@ -63,7 +63,9 @@ pub(crate) const RULE: Rule = Rule {
         doc: "column names (globs) that deliberately store wall-clock time",
     }],
     fixable: true,
-    scope: RuleScope::TableAndNames,
+    // The bookkeeping tables of Rails and Django are read by name, but an edit that creates,
+    // drops or renames one checks everything again.
+    scope: RuleScope::Table,
     check: Some(check),
 };
 
