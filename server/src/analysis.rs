@@ -268,9 +268,7 @@ impl Parsed {
 /// neither SQL nor Prisma are left out.
 fn parse_all(inputs: Vec<TextInput>) -> Vec<FileData> {
     let mut jobs: Vec<(usize, TextInput)> = inputs.into_iter().enumerate().collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len().max(1));
+    let workers = crate::cores().min(jobs.len().max(1));
     let parse = |(index, input): &(usize, TextInput)| {
         let language = Language::from_path(&input.path)?;
         let mut file = FileData::new(

@@ -45,7 +45,7 @@ const PIECES_FROM_BYTES: usize = 256 * 1024;
 /// Parses and lowers an SQL text: a large one in pieces on several threads, each piece lowered
 /// by the thread that parsed it.
 fn parse_sql(text: &str, applied: TextRange) -> (SyntaxTrees, Vec<PlacedStatement>) {
-    let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+    let cores = crate::cores();
     let pieces = cores.min(text.len() / PIECES_FROM_BYTES);
     if pieces > 1
         && let Some((syntax, lowered)) = SyntaxTrees::parse_in_pieces(text, pieces, |tree| {

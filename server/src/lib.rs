@@ -21,6 +21,13 @@ macro_rules! stderr_line {
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
+/// How many threads can run at once. The standard library reads the scheduler's affinity and
+/// the cgroup's quota each time, tens of microseconds a keystroke's check should not pay.
+pub(crate) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 pub mod analysis;
 pub mod baseline;
 pub mod catalog;

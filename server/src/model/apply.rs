@@ -607,6 +607,7 @@ impl Builder {
                 }
             }
         }
+        let foreign_key = matches!(constraint.kind, ConstraintKind::ForeignKey { .. });
         let located = Located {
             value: constraint,
             origin,
@@ -615,6 +616,7 @@ impl Builder {
             def: located,
             inline_column,
             target,
+            foreign_key,
         });
     }
 

@@ -181,6 +181,9 @@ pub struct Constraint {
     pub inline_column: Option<String>,
     /// The referenced table of a foreign key, once known.
     pub target: Option<TableId>,
+    /// Whether it is a foreign key: kept beside the definition, so that rules and edits that
+    /// look for the foreign keys of every table do not read every definition.
+    pub foreign_key: bool,
 }
 
 impl Constraint {
@@ -273,9 +276,7 @@ impl Table {
     }
 
     pub fn foreign_keys(&self) -> impl Iterator<Item = &Constraint> {
-        self.constraints
-            .iter()
-            .filter(|c| matches!(c.kind(), lower::ConstraintKind::ForeignKey { .. }))
+        self.constraints.iter().filter(|c| c.foreign_key)
     }
 }
 

@@ -599,10 +599,7 @@ fn run_on_all_cores(
     let workers = if text_bytes < PARALLEL_FROM_BYTES {
         1
     } else {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(enabled.len())
-            .max(1)
+        crate::cores().min(enabled.len()).max(1)
     };
     let mut results: Vec<Vec<Diagnostic>> = enabled.iter().map(|_| Vec::new()).collect();
     std::thread::scope(|scope| {

@@ -210,7 +210,7 @@ pub fn for_each_highlight(
     // A whole large file (an editor's first full request) is split between the cores; a
     // visible range or an edited chunk is not worth a thread.
     let threads = if missing_bytes >= PARALLEL_FROM {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+        crate::cores().min(4)
     } else {
         1
     };

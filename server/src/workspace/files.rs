@@ -287,9 +287,7 @@ pub fn read_text(path: &Path) -> Result<std::sync::Arc<str>, String> {
 /// small files, and reading each costs system calls more than bytes.
 pub fn read_texts(paths: &[PathBuf]) -> Vec<Result<std::sync::Arc<str>, String>> {
     const BATCH: usize = 32;
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(paths.len().div_ceil(BATCH));
+    let workers = crate::cores().min(paths.len().div_ceil(BATCH));
     if workers <= 1 {
         return paths.iter().map(|path| read_text(path)).collect();
     }

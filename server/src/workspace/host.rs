@@ -676,7 +676,7 @@ impl Host {
     /// Reads and analyses files on all cores.
     fn read_new_files(&mut self, paths: Vec<PathBuf>) {
         const CHUNK: usize = 32;
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = crate::cores();
         for chunk in paths.chunks(CHUNK * workers) {
             let jobs: Vec<(PathBuf, FileId)> = chunk
                 .iter()

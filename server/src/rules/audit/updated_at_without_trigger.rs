@@ -66,12 +66,12 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
-    let managed = tables_managed_by_calls(cx);
+    // Read from every statement of the schema, so only once a table needs it.
+    let mut managed = None;
     for table in cx.live_tables() {
         if table.language != Language::Sql
             || table.partition_of.is_some()
             || table.persistence == Persistence::Temporary
-            || managed.contains(&table.name.name.to_ascii_lowercase())
         {
             continue;
         }
@@ -80,7 +80,12 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         }) else {
             continue;
         };
-        if has_update_trigger(cx, table) || app_sets_timestamps(cx, table) {
+        if app_sets_timestamps(cx, table)
+            || has_update_trigger(cx, table)
+            || managed
+                .get_or_insert_with(|| tables_managed_by_calls(cx))
+                .contains(&table.name.name.to_ascii_lowercase())
+        {
             continue;
         }
         let at = column.name_loc();
