@@ -9,12 +9,13 @@
 //! before them.
 //!
 //! A chunk ends right after a *closed* statement: one that ends with its `;` (or a complete psql
-//! line or COPY block) and has no syntax error; and the next chunk starts with a statement without
-//! errors. After a closed statement the parser is back in its start state, so the next chunk
-//! parses on its own as it does in the whole text, except where error recovery would differ,
-//! which the second condition excludes. A reparse that breaks either condition at its ends (a `;`
-//! deleted, a quote left open, an error in its first statement) takes in the neighbouring chunk,
-//! and so on.
+//! line or COPY block), has no syntax error and does not follow a statement with errors (where
+//! that error's recovery ends differs between parses); and the next chunk starts with a
+//! statement without errors. After a closed statement the parser is back in its start state, so
+//! the next chunk parses on its own as it does in the whole text, except where error recovery
+//! would differ, which the second condition excludes. A reparse that breaks either condition at
+//! its ends (a `;` deleted, a quote left open, an error in its first statement) takes in the
+//! neighbouring chunk, and so on.
 //!
 //! Error recovery is not a function of the statement alone: where two recoveries cost the same,
 //! the one kept depends on the rest of the parse, up to where it ends (an error later in the same
@@ -672,6 +673,7 @@ fn split(
             if end >= whole.end()
                 || !closed
                 || !statement_closed
+                || follows_error(&nodes[..=index])
                 || !ends_chunk(&text[node.byte_range()])
             {
                 continue;
@@ -826,6 +828,15 @@ fn is_closed(node: Node, text: &str) -> bool {
         || matches!(node.kind(), "psql_meta_command" | "copy_statement")
 }
 
+/// Whether the last statement of `nodes` comes right after one with errors. Where error
+/// recovery ends is not settled: a fresh parse may take that statement (a lone `;`) into the
+/// error that an incremental one ended before it, so no chunk ends after it.
+fn follows_error(nodes: &[Node]) -> bool {
+    let mut statements = nodes.iter().rev().filter(|node| is_statement(**node));
+    statements.next();
+    statements.next().is_some_and(|before| before.has_error())
+}
+
 /// How a reparsed region ends.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ending {
@@ -854,7 +865,11 @@ fn ending(tree: &Tree, end: usize, text: &str) -> Ending {
         .iter()
         .rfind(|node| is_statement(**node))
         .is_none_or(|statement| is_closed(*statement, text));
-    if is_closed(*last, text) && last.end_byte() <= end && statement_closed {
+    if is_closed(*last, text)
+        && last.end_byte() <= end
+        && statement_closed
+        && !follows_error(&nodes)
+    {
         Ending::Closed
     } else {
         Ending::Open

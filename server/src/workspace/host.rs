@@ -1849,4 +1849,37 @@ mod tests {
             "CREATE TABLE a (id bigint PRIMARY KEY, b float);\n"
         );
     }
+
+    /// Found by the `edits` fuzz target: after these edits tree-sitter's incremental parse ended
+    /// an error before a `;` that a fresh parse takes into it, and the chunks were cut after that
+    /// `;`, so the edited document reported an error a fresh open does not.
+    #[test]
+    fn where_error_recovery_ends_does_not_cut_the_text() {
+        let scratch = ScratchDir::new("host-recovery");
+        let path = scratch.path().join("schema.sql");
+        let mut text = String::from(
+            "CREATE TABLE(ES t (id)EATE POLIC\n--oli\u{fffd}\u{00e9}\u{fffd}`ments_owner` has no effect\n    USING(o]m\"d Int Toun  bgc1 tc1   c    c18 text,\n    c19 t \u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}CREATEt (int);\u{fffd}\u{00fd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\"tstamp\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}`EFEt (id)'\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd} TABLEt AD'c tt;\u{fffd}\u{00e9}",
+        );
+        let mut host = Host::new(PositionEncoding::Utf16, None);
+        host.apply(whole(&path, &text, 1));
+        host.commit();
+        for (version, (start, end, new)) in [(112, 130, ";"), (13, 32, "")].into_iter().enumerate()
+        {
+            let edit = replace(&mut text, start, end, new);
+            host.apply(Change::Edit {
+                path: path.clone(),
+                version: version as i32 + 2,
+                edits: vec![edit],
+            });
+            host.commit();
+        }
+        let edited = host.commit().snapshot;
+        let mut fresh = Host::new(PositionEncoding::Utf16, None);
+        fresh.apply(whole(&path, &text, 1));
+        let expected = fresh.commit().snapshot;
+        assert_eq!(
+            edited.file(&path).unwrap().diagnostics,
+            expected.file(&path).unwrap().diagnostics
+        );
+    }
 }
