@@ -8,8 +8,8 @@
 //! the new one; the comment lines above a statement and the rest of its last line count as
 //! its own), the tables it created, removed or renamed and those of the same names, their
 //! inheritance families, the tables their foreign keys link them with (both ways), and the
-//! tables of findings that touch the edited text or whose fixes name a relation the edit added,
-//! removed or renamed. A changed statement of no table (a type, a domain, a view, a sequence, a
+//! tables of findings that touch the edited text or whose messages or fixes name a relation the
+//! edit added, removed or renamed. A changed statement of no table (a type, a domain, a view, a sequence, a
 //! drop) adds the tables whose statements name what it defines or drops (`reach`). Anything
 //! broader (a search path, a schema, an extension, a renamed type, the configuration, several
 //! files at once) checks everything again.
@@ -543,16 +543,8 @@ fn plan(
             continue;
         };
         let names_a_changed_relation = || {
-            found
-                .diagnostic
-                .fixes
-                .iter()
-                .flat_map(|fix| &fix.edits)
-                .any(|edit| {
-                    finders
-                        .iter()
-                        .any(|f| f.find(edit.text.as_bytes()).is_some())
-                })
+            texts_of(&found.diagnostic)
+                .any(|text| finders.iter().any(|f| f.find(text.as_bytes()).is_some()))
         };
         if change.diagnostic_touches(&found.diagnostic) || names_a_changed_relation() {
             tables.insert(table);
@@ -564,6 +556,27 @@ fn plan(
         change: Some(change),
         map,
     }
+}
+
+/// Every text of a finding that may name a relation: a message suggests a name no relation
+/// takes, a fix creates one.
+fn texts_of(diagnostic: &Diagnostic) -> impl Iterator<Item = &str> {
+    let related = diagnostic.related.iter().map(|r| r.message.as_str());
+    let fixes = diagnostic.fixes.iter().flat_map(|fix| {
+        let migration = fix.migration.iter().flat_map(|step| {
+            [Some(&step.up), step.down.as_ref(), step.title.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+        });
+        let edits = fix.edits.iter().map(|edit| edit.text.as_str());
+        std::iter::once(fix.title.as_str())
+            .chain(edits)
+            .chain(migration)
+    });
+    std::iter::once(diagnostic.message.as_str())
+        .chain(related)
+        .chain(fixes)
 }
 
 /// The same files in the same order and roles.

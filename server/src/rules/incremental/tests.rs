@@ -410,6 +410,41 @@ fn a_framework_bookkeeping_table_rechecks_every_table() {
     );
 }
 
+/// A finding's message may name a relation that does not exist (`reserved-keyword-identifier`
+/// suggests renaming `order` to `orders`, or to `app_orders` once `orders` is taken): creating
+/// a relation of that name, of any kind, checks the finding again.
+#[test]
+fn a_relation_named_in_a_message_rechecks_its_finding() {
+    let text = "CREATE TABLE \"order\" (id bigint PRIMARY KEY);\n\
+                CREATE TABLE notes (id bigint PRIMARY KEY);\n";
+    let mut steps = Stepped::new("named.sql", text);
+    let suggestion = |found: &[Diagnostic]| {
+        let message = &found
+            .iter()
+            .find(|d| d.rule == "reserved-keyword-identifier")
+            .expect("`order` is reserved")
+            .message;
+        message.rsplit('`').nth(1).unwrap_or_default().to_string()
+    };
+    assert_eq!(suggestion(&steps.apply(TextRange::empty(0), "")), "orders");
+    let end = text.len() as u32;
+    for relation in [
+        "CREATE TABLE orders (id bigint PRIMARY KEY);\n",
+        "CREATE VIEW orders AS SELECT 1;\n",
+        "CREATE SEQUENCE orders;\n",
+        "CREATE INDEX orders ON notes (id);\n",
+    ] {
+        let added = steps.apply(TextRange::empty(end), relation);
+        assert_eq!(suggestion(&added), "app_orders", "after {relation:?}");
+        let removed = steps.apply(TextRange::new(end, end + relation.len() as u32), "");
+        assert_eq!(
+            suggestion(&removed),
+            "orders",
+            "after removing {relation:?}"
+        );
+    }
+}
+
 /// Statements of no table typed into, pasted between the statements and removed again: after
 /// each step the check that reuses the last one equals a check of everything.
 #[test]
