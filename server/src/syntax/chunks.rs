@@ -660,6 +660,9 @@ fn split(
         let nodes: Vec<Node> = top_level(tree, whole).collect();
         // Whether the last statement so far is closed: a comment after an open one is no end.
         let mut statement_closed = true;
+        // Whether the last statement so far, and the one before it, have errors (see
+        // `follows_error`).
+        let (mut statement_error, mut after_error) = (false, false);
         for (index, node) in nodes.iter().enumerate() {
             // Where an unterminated quote or comment ends depends on everything after it.
             if leaves_token_open(*node, text) {
@@ -668,12 +671,14 @@ fn split(
             let closed = is_closed(*node, text);
             if is_statement(*node) {
                 statement_closed = closed;
+                after_error = statement_error;
+                statement_error = node.has_error();
             }
             let end = node.end_byte() as u32;
             if end >= whole.end()
                 || !closed
                 || !statement_closed
-                || follows_error(&nodes[..=index])
+                || after_error
                 || !ends_chunk(&text[node.byte_range()])
             {
                 continue;
