@@ -372,6 +372,12 @@ impl Stepped {
         );
         again
     }
+
+    /// Inserts `piece` at `at`, then removes it again, checking after each step.
+    fn insert_and_remove(&mut self, at: u32, piece: &str) {
+        self.apply(TextRange::empty(at), piece);
+        self.apply(TextRange::new(at, at + piece.len() as u32), "");
+    }
 }
 
 /// A framework's bookkeeping table makes `timestamp` columns in every table a lesser problem:
@@ -459,8 +465,7 @@ fn an_edit_of_a_statement_of_no_table_finds_what_a_check_of_everything_finds() {
         .flat_map(|s| (s.start..s.range().end()).step_by(3))
         .collect();
     for at in typed {
-        steps.apply(TextRange::empty(at), "x");
-        steps.apply(TextRange::new(at, at + 1), "");
+        steps.insert_and_remove(at, "x");
     }
     let boundaries: Vec<u32> = steps
         .file
@@ -470,9 +475,7 @@ fn an_edit_of_a_statement_of_no_table_finds_what_a_check_of_everything_finds() {
         .collect();
     for piece in REACHING_PIECES {
         for &at in &boundaries {
-            let end = at + piece.len() as u32;
-            steps.apply(TextRange::empty(at), piece);
-            steps.apply(TextRange::new(at, end), "");
+            steps.insert_and_remove(at, piece);
         }
     }
 }
@@ -502,8 +505,7 @@ fn an_edit_of_the_comments_around_a_statement_finds_what_a_check_of_everything_f
         .collect();
     assert!(!between.is_empty());
     for at in between {
-        steps.apply(TextRange::empty(at), "x");
-        steps.apply(TextRange::new(at, at + 1), "");
+        steps.insert_and_remove(at, "x");
     }
     let line_starts: Vec<u32> = steps
         .file
@@ -513,9 +515,7 @@ fn an_edit_of_the_comments_around_a_statement_finds_what_a_check_of_everything_f
         .filter(|&at| (at as usize) < COMMENTED_SCHEMA.len())
         .collect();
     for at in line_starts {
-        let comment = "-- jsonb\n";
-        steps.apply(TextRange::empty(at), comment);
-        steps.apply(TextRange::new(at, at + comment.len() as u32), "");
+        steps.insert_and_remove(at, "-- jsonb\n");
     }
 }
 
