@@ -593,7 +593,7 @@ fn expected_before(
         start_point: statement.start_position(),
         end_point: previous.end_position(),
     };
-    let tree = super::parse_range(language, text, None, prefix);
+    let tree = super::parse_range(language, text, prefix);
     let reparsed = tree
         .root_node()
         .descendant_for_byte_range(previous.start_byte(), previous.end_byte())

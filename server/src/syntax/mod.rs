@@ -76,12 +76,34 @@ pub fn parse(language: Language, text: &str, old_tree: Option<&Tree>) -> Tree {
     })
 }
 
-/// Parses only `range` of `text` (positions stay those of the whole text); `old_tree`, edited to
-/// match `text`, makes the parse incremental.
-pub fn parse_range(
+/// Parses only `range` of `text` from scratch; positions stay those of the whole text.
+///
+/// The range is parsed as a text of its own, then moved into place: parsed over its range of the
+/// whole text, tree-sitter counts the text before it into the cost of skipping its first token,
+/// and error recovery would depend on how much text lies before the range.
+pub fn parse_range(language: Language, text: &str, range: tree_sitter::Range) -> Tree {
+    let alone = text.get(range.start_byte..range.end_byte).unwrap_or("");
+    let mut tree = parse(language, alone, None);
+    if range.start_byte > 0 {
+        let origin = tree_sitter::Point::new(0, 0);
+        tree.edit(&tree_sitter::InputEdit {
+            start_byte: 0,
+            old_end_byte: 0,
+            new_end_byte: range.start_byte,
+            start_position: origin,
+            old_end_position: origin,
+            new_end_position: range.start_point,
+        });
+    }
+    tree
+}
+
+/// Parses `range` of `text` again, reusing `old_tree` (edited to match `text`); positions stay
+/// those of the whole text.
+pub fn reparse_range(
     language: Language,
     text: &str,
-    old_tree: Option<&Tree>,
+    old_tree: &Tree,
     range: tree_sitter::Range,
 ) -> Tree {
     PARSERS.with(|parsers| {
@@ -92,7 +114,7 @@ pub fn parse_range(
         let _ = parser.set_included_ranges(&[range]);
         #[allow(clippy::expect_used)]
         let tree = parser
-            .parse(text, old_tree)
+            .parse(text, Some(old_tree))
             .expect("parsing without cancellation always yields a tree");
         let _ = parser.set_included_ranges(&[]);
         tree
