@@ -555,15 +555,18 @@ pub struct Command {
 }
 
 /// What one statement contributes.
+///
+/// Large parts sit behind a pointer: every fact takes the size of the largest variant, and a
+/// schema has hundreds of thousands of statements.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Fact {
-    CreateTable(CreateTable),
+    CreateTable(Arc<CreateTable>),
     AlterTable(AlterTable),
     CreateIndex(Arc<CreateIndex>),
     AlterIndex {
         name: ObjectName,
         rename_to: Option<Ident>,
-        attach_partition: Option<ObjectName>,
+        attach_partition: Option<Box<ObjectName>>,
     },
     CreateView {
         name: ObjectName,
@@ -600,7 +603,7 @@ pub enum Fact {
         table: ObjectName,
     },
     Drop(Drop),
-    Comment(Comment),
+    Comment(Arc<Comment>),
     /// `SET search_path ...` and pg_dump's `set_config('search_path', ...)`.
     SetSearchPath {
         schemas: Vec<String>,

@@ -402,7 +402,7 @@ impl<'a> Cx<'a> {
         }
 
         table.columns = columns.into_iter().map(Arc::new).collect();
-        facts.insert(0, Fact::CreateTable(table));
+        facts.insert(0, Fact::CreateTable(Arc::new(table)));
         facts
     }
 

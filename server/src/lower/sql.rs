@@ -32,7 +32,9 @@ impl<'a> Cx<'a> {
         match node.kind() {
             "create_table" => (
                 StatementKind::CreateTable,
-                one(self.create_table(node).map(Fact::CreateTable)),
+                one(self
+                    .create_table(node)
+                    .map(|fact| Fact::CreateTable(Arc::new(fact)))),
             ),
             "alter_table" => (
                 StatementKind::AlterTable,
@@ -114,7 +116,7 @@ impl<'a> Cx<'a> {
             "drop_statement" => (StatementKind::Drop, one(self.drop(node).map(Fact::Drop))),
             "comment_statement" => (
                 StatementKind::Comment,
-                one(self.comment(node).map(Fact::Comment)),
+                one(self.comment(node).map(|fact| Fact::Comment(Arc::new(fact)))),
             ),
             "set_statement" => (
                 StatementKind::Set,
@@ -321,7 +323,7 @@ impl<'a> Cx<'a> {
             let (_, element_facts) = self.statement(element);
             for mut fact in element_facts {
                 let name = match &mut fact {
-                    Fact::CreateTable(table) => Some(&mut table.name),
+                    Fact::CreateTable(table) => Some(&mut Arc::make_mut(table).name),
                     Fact::CreateIndex(index) => Some(&mut Arc::make_mut(index).table),
                     Fact::CreateView { name, .. } | Fact::CreateSequence { name, .. } => Some(name),
                     Fact::CreateTrigger(trigger) => Some(&mut Arc::make_mut(trigger).table),
@@ -420,7 +422,8 @@ impl<'a> Cx<'a> {
                 .filter(|a| a.kind() == "rename_table")
                 .and_then(|a| syntax::field(a, "new_name"))
                 .map(|n| self.ident(n)),
-            attach_partition: syntax::field(node, "partition").map(|p| self.object_name(p)),
+            attach_partition: syntax::field(node, "partition")
+                .map(|p| Box::new(self.object_name(p))),
         })
     }
 

@@ -1286,13 +1286,13 @@ fn column_table(text: &str, owner: &Heading, lines: &[Line]) -> Option<PlacedSta
             .and_then(|piece| parsed.default(piece))
             .zip(row.spec.default);
         if let Some(text) = &row.description {
-            comments.push(Fact::Comment(Comment {
+            comments.push(Fact::Comment(Arc::new(Comment {
                 kind: ObjectKind::Column,
                 target: table_name.clone(),
                 column: Some(name.clone()),
                 on_table: None,
                 text: Some(text.clone()),
-            }));
+            })));
         }
         column_defs.push(Arc::new(ColumnDef {
             name,
@@ -1313,16 +1313,16 @@ fn column_table(text: &str, owner: &Heading, lines: &[Line]) -> Option<PlacedSta
     if !description.is_empty() {
         comments.insert(
             0,
-            Fact::Comment(Comment {
+            Fact::Comment(Arc::new(Comment {
                 kind: ObjectKind::Table,
                 target: table_name.clone(),
                 column: None,
                 on_table: None,
                 text: Some(description),
-            }),
+            })),
         );
     }
-    let mut facts = vec![Fact::CreateTable(CreateTable {
+    let mut facts = vec![Fact::CreateTable(Arc::new(CreateTable {
         name: table_name,
         if_not_exists: false,
         persistence: Persistence::Permanent,
@@ -1337,7 +1337,7 @@ fn column_table(text: &str, owner: &Heading, lines: &[Line]) -> Option<PlacedSta
         as_query: false,
         elements_range: None,
         prisma_name: None,
-    })];
+    }))];
     facts.extend(comments);
     Some(PlacedStatement {
         start,
@@ -1870,7 +1870,7 @@ mod tests {
                 let Fact::CreateTable(table) = &placed.lowered.facts[0] else {
                     panic!("not a table: {:?}", placed.lowered.facts[0]);
                 };
-                let table = table.clone();
+                let table = CreateTable::clone(table);
                 (placed, table)
             })
             .collect()
@@ -2290,7 +2290,7 @@ mod tests {
             .facts
             .iter()
             .filter_map(|f| match f {
-                Fact::Comment(c) if c.kind == ObjectKind::Column => Some(c),
+                Fact::Comment(c) if c.kind == ObjectKind::Column => Some(&**c),
                 _ => None,
             })
             .collect();

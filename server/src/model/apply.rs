@@ -23,6 +23,13 @@ pub(super) struct Builder {
     pending_targets: Vec<(TableId, usize, ObjectName, Vec<String>)>,
 }
 
+/// How many tables and indexes a run of statements creates.
+#[derive(Debug, Default)]
+pub struct Created {
+    pub tables: usize,
+    pub indexes: usize,
+}
+
 impl Builder {
     pub fn new() -> Builder {
         Builder {
@@ -31,6 +38,15 @@ impl Builder {
             language: Language::Sql,
             pending_targets: Vec::new(),
         }
+    }
+
+    /// Makes room for what is about to be created: the tables and indexes then grow in one
+    /// step, not by doubling, which for a schema of 150,000 tables held the old and the new
+    /// copy of the tables at once, a third of the model's size more.
+    pub fn reserve(&mut self, created: &Created) {
+        self.model.tables.reserve_exact(created.tables);
+        self.model.live.reserve(created.tables);
+        self.model.indexes.reserve_exact(created.indexes);
     }
 
     /// Starts the file at position `order` of the source.

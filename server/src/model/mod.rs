@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::lower::{
     self, ColumnDef, CreateFunction, CreateIndex, CreatePolicy, CreateTrigger, CreateType, Expr,
-    PlacedStatement, TypeRef,
+    Fact, PlacedStatement, TypeRef,
 };
 use crate::syntax::Language;
 use crate::text::TextRange;
@@ -534,6 +534,7 @@ fn apply_statements(
     end: Option<usize>,
 ) {
     let mut position = 0;
+    builder.reserve(&created_from(files, start));
     // Resuming, the files up to the one holding `start` were entered before the checkpoint.
     let mut entering = start == 0;
     for (order, file) in files.iter().enumerate() {
@@ -556,6 +557,24 @@ fn apply_statements(
         }
         position += count;
     }
+}
+
+/// The tables and indexes that the statements from position `start` on create.
+fn created_from(files: &[FileInput], start: usize) -> apply::Created {
+    let mut created = apply::Created::default();
+    let facts = files
+        .iter()
+        .flat_map(|file| file.statements.iter())
+        .skip(start)
+        .flat_map(|statement| &statement.lowered.facts);
+    for fact in facts {
+        match fact {
+            Fact::CreateTable(_) => created.tables += 1,
+            Fact::CreateIndex(_) => created.indexes += 1,
+            _ => {}
+        }
+    }
+    created
 }
 
 /// How many statements, counted over the files in order, are the same in `new` as in `old`:
