@@ -482,7 +482,6 @@ fn phases(mut data: Arc<FileData>, offset: u32, piece: &str, edits: usize) -> [D
         rules_run.push(started.elapsed());
         drop((found, model));
         cache.prepare();
-        rule_cache.prepare();
     }
     [reanalysis, model_build, rules_run].map(|mut times| spread(&mut times).0)
 }

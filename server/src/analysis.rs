@@ -54,7 +54,6 @@ impl SourceCache {
     /// Work that makes the next check faster (see `BuildCache::prepare`).
     pub fn prepare(&mut self) {
         self.build.prepare();
-        self.rules.prepare();
     }
 }
 

@@ -128,7 +128,6 @@ pub(crate) fn run(
         unpublished: Vec::new(),
         removed: Vec::new(),
         config_problems: BTreeMap::new(),
-        retired: None,
         adopted_roots: Vec::new(),
         loads: VecDeque::new(),
     };
@@ -218,7 +217,6 @@ pub(crate) fn run(
             );
             worker.tell(NoticeLevel::Error, message, true);
         }
-        worker.retired = None;
         let before = waiting.len();
         waiting.extend(queue.try_iter());
         taken += (waiting.len() - before) as u64;
@@ -253,8 +251,6 @@ struct Worker {
     removed: Vec<PathBuf>,
     /// The problems published for each `ddlint.toml`.
     config_problems: BTreeMap<PathBuf, String>,
-    /// The snapshot the last commit replaced, until its results are published.
-    retired: Option<Arc<Snapshot>>,
     /// Without workspace folders from the client: the project folders read around the files
     /// it opened (see `workspace::project_root`).
     adopted_roots: Vec<PathBuf>,
@@ -501,9 +497,8 @@ impl Worker {
             notices,
             complete,
         } = commit;
-        // The previous snapshot may hold the last reference to large data (the old model): it is
-        // dropped after publishing, not before.
-        self.retired = state.snapshot.replace(Arc::clone(&snapshot));
+        // The previous snapshot may hold the last reference to large data (the old model).
+        crate::drop_in_background(state.snapshot.replace(Arc::clone(&snapshot)));
         for notice in notices {
             self.tell(notice.level, notice.message, notice.show);
         }

@@ -34,9 +34,6 @@ mod reach;
 #[derive(Default)]
 pub struct RuleCache {
     last: Option<LastCheck>,
-    /// The check before the last: it holds a model, whose drop takes a few milliseconds on a
-    /// large schema, so it is dropped when there is time (`prepare`).
-    retired: Option<LastCheck>,
 }
 
 struct LastCheck {
@@ -241,7 +238,7 @@ impl RuleCache {
     ) -> Vec<Diagnostic> {
         let last = self.last.take();
         if files.is_empty() {
-            self.retired = last;
+            crate::drop_in_background(last);
             return Vec::new();
         }
         let enabled = rules::enabled(config, selection);
@@ -288,7 +285,7 @@ impl RuleCache {
                 };
                 let fresh = rules::run(&enabled, model, files, config, Some(&visit));
                 let kept = std::mem::take(&mut last.found);
-                self.retired = Some(last);
+                crate::drop_in_background(last);
                 enabled
                     .iter()
                     .zip(fresh)
@@ -327,7 +324,7 @@ impl RuleCache {
                     .collect()
             }
             (_, last) => {
-                self.retired = last;
+                crate::drop_in_background(last);
                 rules::run(&enabled, model, files, config, None)
                     .into_iter()
                     .map(owned)
@@ -359,11 +356,6 @@ impl RuleCache {
             found,
         });
         diagnostics
-    }
-
-    /// Drops what the last check replaced, for when nothing waits.
-    pub fn prepare(&mut self) {
-        self.retired = None;
     }
 }
 
