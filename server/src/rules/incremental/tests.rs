@@ -380,6 +380,37 @@ impl Stepped {
     }
 }
 
+/// The cache keeps the model of the last check only: the one before is let go as soon as a
+/// new check replaces it, not when the server is next idle (a 49 MB schema typed into held
+/// three models).
+#[test]
+fn a_check_lets_go_of_the_model_before_it() {
+    let mut steps = Stepped::new("models.sql", "CREATE TABLE t (id bigint PRIMARY KEY);\n");
+    let model = Arc::new(model_of(&steps.file));
+    let (config, selection) = (Arc::clone(&steps.config), steps.selection.clone());
+    steps
+        .cache
+        .check(&model, &[&steps.file], &config, &selection);
+    let first = Arc::downgrade(&model);
+    drop(model);
+    let second = Arc::new(model_of(&steps.file));
+    steps
+        .cache
+        .check(&second, &[&steps.file], &config, &selection);
+    // Dropped on another thread: wait for it, a minute at most.
+    let mut waited = 0;
+    while first.upgrade().is_some() && waited < 6_000 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        waited += 1;
+    }
+    assert!(first.upgrade().is_none(), "the first model is still held");
+    assert_eq!(
+        Arc::strong_count(&second),
+        2,
+        "the cache holds the last model"
+    );
+}
+
 /// A framework's bookkeeping table makes `timestamp` columns in every table a lesser problem:
 /// creating, renaming or dropping it checks every table again.
 #[test]
