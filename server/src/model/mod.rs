@@ -534,7 +534,11 @@ fn apply_statements(
     end: Option<usize>,
 ) {
     let mut position = 0;
-    builder.reserve(&created_from(files, start));
+    // A whole build makes room for all it creates; one resumed after a keystroke creates a few
+    // things at most, not worth a pass over the statements after it.
+    if start == 0 && end.is_none() {
+        builder.reserve(&created_in(files));
+    }
     // Resuming, the files up to the one holding `start` were entered before the checkpoint.
     let mut entering = start == 0;
     for (order, file) in files.iter().enumerate() {
@@ -559,13 +563,12 @@ fn apply_statements(
     }
 }
 
-/// The tables and indexes that the statements from position `start` on create.
-fn created_from(files: &[FileInput], start: usize) -> apply::Created {
+/// The tables and indexes that the statements of `files` create.
+fn created_in(files: &[FileInput]) -> apply::Created {
     let mut created = apply::Created::default();
     let facts = files
         .iter()
         .flat_map(|file| file.statements.iter())
-        .skip(start)
         .flat_map(|statement| &statement.lowered.facts);
     for fact in facts {
         match fact {
