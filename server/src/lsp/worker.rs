@@ -186,13 +186,14 @@ pub(crate) fn run(
         let (snapshot, complete) = worker.commit(&interrupted);
         let out_of_sync = Arc::new(worker.out_of_sync.keys().cloned().collect());
         if complete {
-            snapshots.send_replace(Published {
+            // The published snapshot it replaces may hold the last reference to the old model.
+            crate::drop_in_background(snapshots.send_replace(Published {
                 seq,
                 snapshot,
                 syntax_seq: seq,
                 syntax: None,
                 out_of_sync,
-            });
+            }));
         } else {
             // Newer changes stopped the checks: requests that read the texts only are answered
             // from what this commit analysed; those that read findings wait for a commit that
