@@ -6,8 +6,7 @@
 //! (a name or a type, a view, a sequence, a function, a trigger, a table before the model
 //! checkpoint; a type, domain, setting or drop pasted and removed). Between edits the bench does
 //! what the server does once diagnostics are out (drops the old snapshot, moves and copies the
-//! model checkpoint), untimed; the check an edit replaces is dropped on a thread of its own, as
-//! in the server. Prints the median and the worst edit of
+//! model checkpoint, drops the last check), untimed. Prints the median and the worst edit of
 //! each series, the p50, p99 and worst of each kind, then where an edit's time goes
 //! (reanalysis of the file, model build, rules) and the slowest rules on the whole schema.
 //!
@@ -483,6 +482,7 @@ fn phases(mut data: Arc<FileData>, offset: u32, piece: &str, edits: usize) -> [D
         rules_run.push(started.elapsed());
         drop((found, model));
         cache.prepare();
+        rule_cache.prepare();
     }
     [reanalysis, model_build, rules_run].map(|mut times| spread(&mut times).0)
 }

@@ -54,6 +54,7 @@ impl SourceCache {
     /// Work that makes the next check faster (see `BuildCache::prepare`).
     pub fn prepare(&mut self) {
         self.build.prepare();
+        self.rules.prepare();
     }
 }
 
@@ -69,6 +70,8 @@ pub fn check_source(
     cache: &mut SourceCache,
     interrupted: &dyn Fn() -> bool,
 ) -> Option<(Arc<Model>, Vec<Diagnostic>)> {
+    // Freed on another core while this one builds the model, which takes one core only.
+    cache.rules.let_go();
     let model = Arc::new(build_model(members, &mut cache.build));
     if targets_another_database(members) {
         cache.rules = RuleCache::default();

@@ -34,6 +34,10 @@ mod reach;
 #[derive(Default)]
 pub struct RuleCache {
     last: Option<LastCheck>,
+    /// The check before the last. It holds a model, whose drop takes milliseconds on a large
+    /// schema: it is dropped when there is time (`prepare`), or on the drop thread when the
+    /// next check begins (`let_go`), not while the rules run on every core.
+    retired: Option<LastCheck>,
 }
 
 struct LastCheck {
@@ -238,7 +242,7 @@ impl RuleCache {
     ) -> Vec<Diagnostic> {
         let last = self.last.take();
         if files.is_empty() {
-            crate::drop_in_background(last);
+            self.retired = last;
             return Vec::new();
         }
         let enabled = rules::enabled(config, selection);
@@ -285,7 +289,7 @@ impl RuleCache {
                 };
                 let fresh = rules::run(&enabled, model, files, config, Some(&visit));
                 let kept = std::mem::take(&mut last.found);
-                crate::drop_in_background(last);
+                self.retired = Some(last);
                 enabled
                     .iter()
                     .zip(fresh)
@@ -324,7 +328,7 @@ impl RuleCache {
                     .collect()
             }
             (_, last) => {
-                crate::drop_in_background(last);
+                self.retired = last;
                 rules::run(&enabled, model, files, config, None)
                     .into_iter()
                     .map(owned)
@@ -356,6 +360,17 @@ impl RuleCache {
             found,
         });
         diagnostics
+    }
+
+    /// Drops the check before the last, for when nothing waits.
+    pub fn prepare(&mut self) {
+        self.retired = None;
+    }
+
+    /// Hands the check before the last to the drop thread: a check begins, and keeping it while
+    /// the next model is built would hold three models at once.
+    pub fn let_go(&mut self) {
+        crate::drop_in_background(self.retired.take());
     }
 }
 
