@@ -6,9 +6,10 @@
 //! (a name or a type, a view, a sequence, a function, a trigger, a table before the model
 //! checkpoint; a type, domain, setting or drop pasted and removed). Between edits the bench does
 //! what the server does once diagnostics are out (drops the old snapshot, moves and copies the
-//! model checkpoint, drops the last check), untimed. Prints the median and the worst edit of
-//! each series, the p50, p99 and worst of each kind, then where an edit's time goes
-//! (reanalysis of the file, model build, rules) and the slowest rules on the whole schema.
+//! model checkpoint, drops the last check, returns freed memory at most once a second),
+//! untimed. Prints the median and the worst edit of each series, the p50, p99 and worst of each
+//! kind, then where an edit's time goes (reanalysis of the file, model build, rules) and the
+//! slowest rules on the whole schema.
 //!
 //! With `-- --soak [EDITS]` (10,000 by default) it then types and deletes a character EDITS
 //! times at 200 places in turn, printing the resident memory and the edit times every 500 edits:
@@ -96,6 +97,7 @@ fn main() {
     drop(opened);
 
     let mut version = 1;
+    let mut memory = ddlint::chores::MemoryRelease::default();
     // Inserts `piece` at `offset` of the original text, or deletes it from there again.
     let mut edit = |host: &mut Host, offset: usize, piece: &str, insert: bool| {
         let at = line_col(&text, offset);
@@ -124,6 +126,7 @@ fn main() {
         // dropped, then the next build's checkpoint copied.
         drop(commit);
         host.prepare_next_commit();
+        memory.idle();
         took
     };
     let mut times: Vec<Duration> = (0..EDITS)

@@ -28,31 +28,10 @@ pub(crate) fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// Drops `value` on a thread kept for that. The previous check of a large schema holds a model
-/// whose drop takes milliseconds: the next check should not wait for it, and kept until the
-/// server is idle, fast typing held three models at once.
-pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
-    type Sender = std::sync::mpsc::Sender<Box<dyn Send>>;
-    static DROPS: std::sync::OnceLock<Option<Sender>> = std::sync::OnceLock::new();
-    let sender = DROPS.get_or_init(|| {
-        let (sender, receiver) = std::sync::mpsc::channel::<Box<dyn Send>>();
-        std::thread::Builder::new()
-            .name("ddlint-drop".into())
-            .spawn(move || receiver.into_iter().for_each(drop))
-            .ok()
-            .map(|_| sender)
-    });
-    // Without the thread (it could not start, or a drop panicked in it), the value is dropped
-    // here: `send` hands it back in its error.
-    match sender {
-        Some(sender) => drop(sender.send(Box::new(value))),
-        None => drop(value),
-    }
-}
-
 pub mod analysis;
 pub mod baseline;
 pub mod catalog;
+pub mod chores;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

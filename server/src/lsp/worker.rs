@@ -135,6 +135,7 @@ pub(crate) fn run(
     let mut seq = 0;
     // How many messages were taken from the queue.
     let mut taken: u64 = 0;
+    let mut memory = crate::chores::MemoryRelease::default();
     loop {
         let first = match waiting.pop_front() {
             Some(message) => Some(message),
@@ -147,12 +148,13 @@ pub(crate) fn run(
                 Err(mpsc::TryRecvError::Empty) => None,
                 Err(mpsc::TryRecvError::Disconnected) => return,
             },
-            None => match queue.recv() {
-                Ok(message) => {
+            None => match memory.wait_for_message(&queue) {
+                Ok(Some(message)) => {
                     taken += 1;
                     Some(message)
                 }
-                Err(_) => return,
+                Ok(None) => continue,
+                Err(mpsc::RecvError) => return,
             },
         };
         match first {
@@ -187,7 +189,7 @@ pub(crate) fn run(
         let out_of_sync = Arc::new(worker.out_of_sync.keys().cloned().collect());
         if complete {
             // The published snapshot it replaces may hold the last reference to the old model.
-            crate::drop_in_background(snapshots.send_replace(Published {
+            crate::chores::drop_in_background(snapshots.send_replace(Published {
                 seq,
                 snapshot,
                 syntax_seq: seq,
@@ -223,6 +225,7 @@ pub(crate) fn run(
         taken += (waiting.len() - before) as u64;
         if waiting.is_empty() {
             worker.prepare_next_commit();
+            memory.idle();
         }
     }
 }
@@ -499,7 +502,7 @@ impl Worker {
             complete,
         } = commit;
         // The previous snapshot may hold the last reference to large data (the old model).
-        crate::drop_in_background(state.snapshot.replace(Arc::clone(&snapshot)));
+        crate::chores::drop_in_background(state.snapshot.replace(Arc::clone(&snapshot)));
         for notice in notices {
             self.tell(notice.level, notice.message, notice.show);
         }

@@ -49,6 +49,17 @@ impl Builder {
         self.model.indexes.reserve_exact(created.indexes);
     }
 
+    /// Makes room for `total` tables and indexes in all (a few more, for an edit that adds
+    /// some), counting those already there.
+    pub fn reserve_for(&mut self, total: &Created) {
+        const SLACK: usize = 16;
+        let room = |total: usize, len: usize| (total + SLACK).saturating_sub(len);
+        self.reserve(&Created {
+            tables: room(total.tables, self.model.tables.len()),
+            indexes: room(total.indexes, self.model.indexes.len()),
+        });
+    }
+
     /// Starts the file at position `order` of the source.
     pub fn enter_file(&mut self, order: usize, file: &FileInput) {
         self.model.files.push(FileMeta {
@@ -522,6 +533,8 @@ impl Builder {
             }
         }
 
+        // Grown by doubling, a table's columns could hold twice the room they use.
+        table.columns.reserve_exact(create.columns.len());
         for def in &create.columns {
             match table.columns.iter_mut().find(|c| c.name == def.name.name) {
                 // Partitions and typed tables adjust inherited columns (`col WITH OPTIONS ...`).

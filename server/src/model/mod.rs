@@ -467,6 +467,9 @@ pub struct BuildCache {
     /// Where the next checkpoint should be: before the first statement the last build found
     /// changed. `prepare` takes it, so that no build spends time copying the builder.
     wanted: Option<usize>,
+    /// How many tables and indexes the last build made: a resumed build makes room for about as
+    /// many at once rather than doubling its copy of the checkpoint's up to there.
+    last_built: apply::Created,
 }
 
 /// The builder's state before the statement at `position` of the last build's statements (its
@@ -636,13 +639,21 @@ impl Model {
             }
             None => (apply::Builder::new(), 0),
         };
+        if start > 0 {
+            builder.reserve_for(&cache.last_built);
+        }
         let total: usize = statements.iter().map(|s| s.len()).sum();
         cache.wanted =
             (unchanged >= start + CHECKPOINT_DISTANCE && unchanged < total).then_some(unchanged);
         apply_statements(&mut builder, files, start, None);
         cache.files = metas;
         cache.statements = statements;
-        builder.finish()
+        let model = builder.finish();
+        cache.last_built = apply::Created {
+            tables: model.tables.len(),
+            indexes: model.indexes.len(),
+        };
+        model
     }
 
     /// The tables that exist at the end, in creation order.

@@ -35,7 +35,7 @@ mod reach;
 pub struct RuleCache {
     last: Option<LastCheck>,
     /// The check before the last. It holds a model, whose drop takes milliseconds on a large
-    /// schema: it is dropped when there is time (`prepare`), or on the drop thread when the
+    /// schema: it is dropped when there is time (`prepare`), or on the chores thread when the
     /// next check begins (`let_go`), not while the rules run on every core.
     retired: Option<LastCheck>,
 }
@@ -367,10 +367,10 @@ impl RuleCache {
         self.retired = None;
     }
 
-    /// Hands the check before the last to the drop thread: a check begins, and keeping it while
+    /// Hands the check before the last to the chores thread: a check begins, and keeping it while
     /// the next model is built would hold three models at once.
     pub fn let_go(&mut self) {
-        crate::drop_in_background(self.retired.take());
+        crate::chores::drop_in_background(self.retired.take());
     }
 }
 
