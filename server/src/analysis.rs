@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::config::Config;
 use crate::model::{BuildCache, FileId, FileInput, History, Model};
 use crate::rules::{self, Diagnostic, RuleCache, Selection};
-use crate::syntax::{Language, SyntaxTrees};
+use crate::syntax::Language;
 use crate::workspace::history::{self, NoVcs, Vcs};
 use crate::workspace::linking::{SqlDirectories, link_schema_directories};
 use crate::workspace::sources::{self, SchemaSource};
@@ -273,16 +273,12 @@ fn parse_all(inputs: Vec<TextInput>) -> Vec<FileData> {
     let workers = crate::cores().min(jobs.len().max(1));
     let parse = |(index, input): &(usize, TextInput)| {
         let language = Language::from_path(&input.path)?;
-        let mut file = FileData::new(
+        Some(FileData::without_trees(
             FileId(*index as u32),
             input.path.clone(),
             language,
             Arc::clone(&input.text),
-        );
-        // A check reads the lowered statements, not the trees: a large schema's trees take
-        // as much memory as all the rest.
-        file.syntax = SyntaxTrees::released(language);
-        Some(file)
+        ))
     };
     if workers <= 1 {
         return jobs.iter().filter_map(parse).collect();

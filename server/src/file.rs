@@ -65,7 +65,53 @@ fn parse_sql(text: &str, applied: TextRange) -> (SyntaxTrees, Vec<PlacedStatemen
     (syntax, statements)
 }
 
+/// The pieces a check parses a large SQL text in: the trees of one piece per core are held at
+/// once, not the whole text's.
+const CHECK_PIECE_BYTES: usize = 256 * 1024;
+
 impl FileData {
+    /// [`FileData::new`] for a run that reads the lowered statements and never the trees (a
+    /// check): the trees are released, and those of a large SQL text are dropped a piece at a
+    /// time, as soon as the piece is lowered. On GitLab's schema the trees took half the memory
+    /// of the whole check.
+    pub fn without_trees(
+        id: FileId,
+        path: PathBuf,
+        language: Language,
+        text: Arc<str>,
+    ) -> FileData {
+        // A suppression comment is found in the trees.
+        let piecewise = language == Language::Sql
+            && text.len() >= PIECES_FROM_BYTES
+            && !crate::markdown::is_document(&path)
+            && !text.contains(suppression::MARKER);
+        let applied = applied_region_of(language, &text);
+        let lowered = piecewise
+            .then(|| {
+                SyntaxTrees::read_in_pieces(&text, CHECK_PIECE_BYTES, crate::cores(), |tree| {
+                    lower::lower_sql_nodes(crate::syntax::statements(tree), &text, applied)
+                })
+            })
+            .flatten();
+        let Some(lowered) = lowered else {
+            let mut file = FileData::new(id, path, language, text);
+            file.syntax = SyntaxTrees::released(language);
+            return file;
+        };
+        let lines = Arc::new(LineIndex::new(&text));
+        // Every piece parsed without an error: there are no syntax errors, and no suppressions.
+        FileData::assemble(
+            id,
+            path,
+            language,
+            (text, lines),
+            SyntaxTrees::released(language),
+            applied,
+            lowered.concat(),
+            Suppressions::default(),
+        )
+    }
+
     /// Parses and lowers `text` from scratch.
     pub fn new(id: FileId, path: PathBuf, language: Language, text: Arc<str>) -> FileData {
         if crate::markdown::is_document(&path) {
@@ -349,5 +395,52 @@ fn section_marker(line: &str) -> Option<Section> {
         "up" => Some(Section::Up),
         "down" => Some(Section::Down),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statements(file: &FileData) -> Vec<(u32, &lower::LoweredStatement)> {
+        file.statements
+            .iter()
+            .map(|statement| (statement.start, &*statement.lowered))
+            .collect()
+    }
+
+    /// A check's file without trees holds what a file parsed whole holds, trees aside: on a
+    /// large text read piece by piece, on one with a syntax error (parsed whole), and on one with
+    /// a suppression comment (found in the trees).
+    #[test]
+    fn a_file_without_trees_holds_what_a_whole_parse_gives() {
+        let tables: String = (0..12_000)
+            .map(|i| format!("CREATE TABLE t{i} (id bigint PRIMARY KEY, created_at timestamp);\n"))
+            .collect();
+        assert!(tables.len() > 2 * CHECK_PIECE_BYTES);
+        // The first text takes the way without trees.
+        assert!(SyntaxTrees::read_in_pieces(&tables, CHECK_PIECE_BYTES, 2, |_| ()).is_some());
+        let texts = [
+            tables.clone(),
+            format!("{tables}CREATE TABLE broken (id bigint,);\n"),
+            format!(
+                "{tables}-- ddlint-ignore timestamp-without-time-zone\nCREATE TABLE s (at timestamp);\n"
+            ),
+        ];
+        for text in texts {
+            let text: Arc<str> = Arc::from(text);
+            let path = PathBuf::from("schema.sql");
+            let whole = FileData::new(FileId(0), path.clone(), Language::Sql, Arc::clone(&text));
+            let check = FileData::without_trees(FileId(0), path, Language::Sql, Arc::clone(&text));
+            assert_eq!(check.syntax.statements().count(), 0);
+            assert_eq!(statements(&check), statements(&whole));
+            assert_eq!(check.syntax_errors, whole.syntax_errors);
+            assert_eq!(check.suppressions, whole.suppressions);
+            assert_eq!(
+                whole.suppressions.items.len(),
+                usize::from(text.contains("ddlint-ignore"))
+            );
+            assert_eq!(check.applied, whole.applied);
+        }
     }
 }

@@ -35,6 +35,7 @@
 //!
 //! Prisma files are small: they are one chunk, reparsed whole.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{InputEdit, Node, Point, Range, Tree};
@@ -123,56 +124,9 @@ impl SyntaxTrees {
         pieces: usize,
         then: impl Fn(&Tree) -> T + Sync,
     ) -> Option<(SyntaxTrees, Vec<T>)> {
-        let (parts, restarts, statements) = segments_and_statements(text);
-        if parts.len() != 1 {
-            return None;
-        }
-        let mut ends = statements.into_iter().filter(|statement| {
-            ends_chunk(&text[statement.start() as usize..statement.end() as usize])
-        });
-        let mut cuts: Vec<Option<TextRange>> = Vec::new();
-        for piece in 1..pieces {
-            let middle = (text.len() * piece / pieces) as u32;
-            match ends.find(|statement| statement.end() >= middle) {
-                Some(statement) if statement.end() < text.len() as u32 => {
-                    cuts.push(Some(statement));
-                }
-                _ => break,
-            }
-        }
-        if cuts.is_empty() {
-            return None;
-        }
-        cuts.push(None);
-        let mut regions = Vec::with_capacity(cuts.len());
-        let (mut start, mut start_point) = (0, Point::new(0, 0));
-        for cut in &cuts {
-            let end = cut.map_or(text.len(), |statement| statement.end() as usize);
-            let end_point = advanced(start_point, &text[start..end]);
-            regions.push(Range {
-                start_byte: start,
-                end_byte: end,
-                start_point,
-                end_point,
-            });
-            (start, start_point) = (end, end_point);
-        }
-        let parse_piece = |region: Range, cut: Option<TextRange>| -> Option<(Vec<Chunk>, T)> {
-            let tree = parse_range(Language::Sql, text, region);
-            let range = TextRange::from_usize(region.start_byte..region.end_byte);
-            let nodes: Vec<Node> = top_level(&tree, range).collect();
-            let confirmed = !tree.root_node().has_error()
-                && !nodes.iter().any(|node| leaves_token_open(*node, text))
-                && cut.is_none_or(|cut| {
-                    nodes
-                        .iter()
-                        .rfind(|node| is_statement(**node))
-                        .is_some_and(|last| super::range(*last) == cut)
-                });
-            drop(nodes);
-            if !confirmed {
-                return None;
-            }
+        let pieces = Pieces::cut(text, pieces)?;
+        let parse_piece = |index: usize| -> Option<(Vec<Chunk>, T)> {
+            let (tree, region) = pieces.parse(text, index)?;
             let value = then(&tree);
             let chunks = split(
                 Language::Sql,
@@ -186,12 +140,10 @@ impl SyntaxTrees {
             Some((chunks, value))
         };
         let parsed: Vec<Option<(Vec<Chunk>, T)>> = std::thread::scope(|scope| {
-            let others: Vec<_> = regions[1..]
-                .iter()
-                .zip(&cuts[1..])
-                .map(|(region, cut)| scope.spawn(move || parse_piece(*region, *cut)))
+            let others: Vec<_> = (1..pieces.regions.len())
+                .map(|index| scope.spawn(move || parse_piece(index)))
                 .collect();
-            let mut parsed = vec![parse_piece(regions[0], cuts[0])];
+            let mut parsed = vec![parse_piece(0)];
             for other in others {
                 match other.join() {
                     Ok(piece) => parsed.push(piece),
@@ -210,10 +162,59 @@ impl SyntaxTrees {
         let trees = SyntaxTrees {
             language: Language::Sql,
             chunks,
-            segments: parts,
-            restarts: restarts.map(Arc::from),
+            segments: pieces.parts,
+            restarts: pieces.restarts.map(Arc::from),
         };
         Some((trees, values))
+    }
+
+    /// Runs `then` on the trees of an SQL text parsed in pieces of about `piece_bytes`, cut as
+    /// [`SyntaxTrees::parse_in_pieces`] cuts, on up to `threads` threads; each tree is dropped
+    /// once `then` has read it. For a run that needs what `then` makes of the trees and not the
+    /// trees: a large schema's trees take as much memory as all the rest, and only those of the
+    /// pieces being read are held at once. `None` where `parse_in_pieces` gives `None`.
+    pub fn read_in_pieces<T: Send>(
+        text: &str,
+        piece_bytes: usize,
+        threads: usize,
+        then: impl Fn(&Tree) -> T + Sync,
+    ) -> Option<Vec<T>> {
+        let pieces = Pieces::cut(text, text.len().div_ceil(piece_bytes.max(1)))?;
+        let count = pieces.regions.len();
+        let next = AtomicUsize::new(0);
+        let failed = AtomicBool::new(false);
+        let work = || {
+            let mut read = Vec::new();
+            while !failed.load(Ordering::Relaxed) {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= count {
+                    break;
+                }
+                match pieces.parse(text, index) {
+                    Some((tree, _)) => read.push((index, then(&tree))),
+                    None => failed.store(true, Ordering::Relaxed),
+                }
+            }
+            read
+        };
+        let mut read: Vec<(usize, T)> = std::thread::scope(|scope| {
+            let others: Vec<_> = (1..threads.clamp(1, count))
+                .map(|_| scope.spawn(work))
+                .collect();
+            let mut read = work();
+            for other in others {
+                match other.join() {
+                    Ok(piece) => read.extend(piece),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            read
+        });
+        if failed.into_inner() {
+            return None;
+        }
+        read.sort_unstable_by_key(|&(index, _)| index);
+        Some(read.into_iter().map(|(_, value)| value).collect())
     }
 
     /// The trees of the parts of `text`; `whole` is the tree of a text in one part.
@@ -603,6 +604,82 @@ impl SyntaxTrees {
             segments: Vec::new(),
             restarts: None,
         }
+    }
+}
+
+/// An SQL text cut into pieces at statements that end a chunk, each to be parsed on its own.
+struct Pieces {
+    parts: Vec<Segment>,
+    restarts: Option<Vec<u32>>,
+    regions: Vec<Range>,
+    /// The statement each piece but the last ends with, which its parse must end with too.
+    cuts: Vec<Option<TextRange>>,
+}
+
+impl Pieces {
+    /// About `pieces` pieces of similar size; `None` for a text cut into parts (an opener never
+    /// closed) or that cannot be cut at all.
+    fn cut(text: &str, pieces: usize) -> Option<Pieces> {
+        let (parts, restarts, statements) = segments_and_statements(text);
+        if parts.len() != 1 {
+            return None;
+        }
+        let mut ends = statements.into_iter().filter(|statement| {
+            ends_chunk(&text[statement.start() as usize..statement.end() as usize])
+        });
+        let mut cuts: Vec<Option<TextRange>> = Vec::new();
+        for piece in 1..pieces {
+            let middle = (text.len() * piece / pieces) as u32;
+            match ends.find(|statement| statement.end() >= middle) {
+                Some(statement) if statement.end() < text.len() as u32 => {
+                    cuts.push(Some(statement));
+                }
+                _ => break,
+            }
+        }
+        if cuts.is_empty() {
+            return None;
+        }
+        cuts.push(None);
+        let mut regions = Vec::with_capacity(cuts.len());
+        let (mut start, mut start_point) = (0, Point::new(0, 0));
+        for cut in &cuts {
+            let end = cut.map_or(text.len(), |statement| statement.end() as usize);
+            let end_point = advanced(start_point, &text[start..end]);
+            regions.push(Range {
+                start_byte: start,
+                end_byte: end,
+                start_point,
+                end_point,
+            });
+            (start, start_point) = (end, end_point);
+        }
+        Some(Pieces {
+            parts,
+            restarts,
+            regions,
+            cuts,
+        })
+    }
+
+    /// The tree of piece `index`, or `None` when its parse has errors or does not end with the
+    /// statement the scan cut after.
+    fn parse(&self, text: &str, index: usize) -> Option<(Tree, Range)> {
+        let region = self.regions[index];
+        let cut = self.cuts[index];
+        let tree = parse_range(Language::Sql, text, region);
+        let range = TextRange::from_usize(region.start_byte..region.end_byte);
+        let nodes: Vec<Node> = top_level(&tree, range).collect();
+        let confirmed = !tree.root_node().has_error()
+            && !nodes.iter().any(|node| leaves_token_open(*node, text))
+            && cut.is_none_or(|cut| {
+                nodes
+                    .iter()
+                    .rfind(|node| is_statement(**node))
+                    .is_some_and(|last| super::range(*last) == cut)
+            });
+        drop(nodes);
+        confirmed.then_some((tree, region))
     }
 }
 
@@ -1524,6 +1601,39 @@ mod tests {
         for pieces in [2, 3, 5] {
             assert_same_as_whole(&text, pieces);
         }
+    }
+
+    /// Read in more pieces than threads, each piece's statements come back in the text's order,
+    /// those of a whole parse; a text the scan cannot cut is refused as `parse_in_pieces`
+    /// refuses it.
+    #[test]
+    fn a_text_read_in_pieces_gives_the_statements_of_a_whole_parse_in_order() {
+        let text: String = (0..3000)
+            .map(|i| format!("CREATE TABLE t{i} (id bigint, note text DEFAULT 'a;b');\n"))
+            .collect();
+        let whole: Vec<TextRange> = SyntaxTrees::parse(Language::Sql, &text)
+            .statements()
+            .map(crate::syntax::range)
+            .collect();
+        for (piece_bytes, threads) in [(4096, 2), (4096, 1), (20_000, 3)] {
+            let read = SyntaxTrees::read_in_pieces(&text, piece_bytes, threads, |tree| {
+                crate::syntax::statements(tree)
+                    .map(crate::syntax::range)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_else(|| panic!("pieces of {piece_bytes} bytes refused"));
+            // Pieces end where chunks may end, so there are fewer than asked for.
+            assert!(
+                read.len() > 3,
+                "{} pieces of {piece_bytes} bytes",
+                read.len()
+            );
+            assert_eq!(read.concat(), whole, "pieces of {piece_bytes} bytes");
+        }
+        // A text of one piece is left to a whole parse.
+        assert!(SyntaxTrees::read_in_pieces(&text, text.len(), 2, |_| ()).is_none());
+        let broken = format!("{text}CREATE TABLE broken (id bigint,);\n");
+        assert!(SyntaxTrees::read_in_pieces(&broken, 4096, 2, |_| ()).is_none());
     }
 
     #[test]
