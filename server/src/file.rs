@@ -443,4 +443,26 @@ mod tests {
             assert_eq!(check.applied, whole.applied);
         }
     }
+
+    /// A statement with syntax errors is lowered again after an edit elsewhere in its chunk:
+    /// its text is the same, but its recovery depends on the text around it. Here the last
+    /// statement's foreign key went to `use` before the edits and to `DEC` after them, and the
+    /// edited file kept `use`. (The `edits` fuzz target found it.)
+    #[test]
+    fn a_statement_with_errors_is_lowered_again_after_an_edit_before_it() {
+        let text = "CREATEMARY KEY);\nCREATE TABLE posts`FFROM orders;\nCREATE RULE delete_recent AS \
+                    ON Dnt_oASROM pdes WHEng;\nCREATE VIELE\n);\nALTER TABLE posts ADD CONSTd) \
+                    REFERENCES use) ON DEC";
+        let path = PathBuf::from("schema.sql");
+        let mut file = FileData::new(FileId(0), path.clone(), Language::Sql, Arc::from(text));
+        let mut document = crate::text::Document::new(text, 1);
+        for (start, end, new) in [
+            (102, 110, "ALTER TABLE t ADD COLUMN c text;\n"),
+            (48, 58, "\n"),
+        ] {
+            file = crate::edits::edited(&file, &mut document, TextRange::new(start, end), new);
+        }
+        let fresh = FileData::new(FileId(0), path, Language::Sql, Arc::from(document.text()));
+        assert_eq!(statements(&file), statements(&fresh));
+    }
 }

@@ -146,7 +146,8 @@ pub fn lower_sql_nodes<'t>(
 /// Lowers the top-level statements `nodes` of an edited SQL text. A statement whose bytes lie
 /// outside `span` is the same text as a statement of `previous` (the lowering of the old text),
 /// which is reused without looking at its text; only the statements the edit touched are lowered
-/// again.
+/// again, and those with syntax errors: the same text can recover otherwise once the text
+/// around it changed.
 pub fn lower_sql_reusing<'t>(
     nodes: impl Iterator<Item = Node<'t>>,
     text: &str,
@@ -160,7 +161,8 @@ pub fn lower_sql_reusing<'t>(
         if !applied.contains_range(range) {
             continue;
         }
-        let reused = span.old_range(range).and_then(|old| {
+        let old_range = (!node.has_error()).then(|| span.old_range(range)).flatten();
+        let reused = old_range.and_then(|old| {
             let index = previous
                 .binary_search_by_key(&old.start(), |s| s.start)
                 .ok()?;
