@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::config::Config;
 use crate::model::{BuildCache, FileId, FileInput, History, Model};
@@ -270,8 +269,11 @@ impl Parsed {
 /// neither SQL nor Prisma are left out.
 fn parse_all(inputs: Vec<TextInput>) -> Vec<FileData> {
     let mut jobs: Vec<(usize, TextInput)> = inputs.into_iter().enumerate().collect();
-    let workers = crate::cores().min(jobs.len().max(1));
-    let parse = |(index, input): &(usize, TextInput)| {
+    // Largest first: a few large files among many small ones then end together instead of on
+    // one core.
+    jobs.sort_by_key(|(_, input)| std::cmp::Reverse(input.text.len()));
+    let parse = |job: usize| {
+        let (index, input) = &jobs[job];
         let language = Language::from_path(&input.path)?;
         Some(FileData::without_trees(
             FileId(*index as u32),
@@ -280,30 +282,10 @@ fn parse_all(inputs: Vec<TextInput>) -> Vec<FileData> {
             Arc::clone(&input.text),
         ))
     };
-    if workers <= 1 {
-        return jobs.iter().filter_map(parse).collect();
-    }
-    // Largest first, each worker taking the next when done: a few large files among many small
-    // ones then end together instead of on one core.
-    jobs.sort_by_key(|(_, input)| std::cmp::Reverse(input.text.len()));
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut files = Vec::new();
-        while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-            files.extend(parse(job));
-        }
-        files
-    };
-    let mut files: Vec<FileData> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| match handle.join() {
-                Ok(files) => files,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    });
+    let mut files: Vec<FileData> = crate::parallel::map(jobs.len(), crate::cores(), parse)
+        .into_iter()
+        .flatten()
+        .collect();
     files.sort_by_key(|f| f.id);
     files
 }

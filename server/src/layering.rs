@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 /// module may sit in another layer than the rest (the host of `workspace` runs the analysis that
 /// uses the workspace's sources, linking and history).
 const LAYERS: &[&[&str]] = &[
-    &["text", "suggest", "catalog", "config", "baseline", "chores"],
+    &[
+        "text", "suggest", "catalog", "config", "baseline", "chores", "parallel",
+    ],
     &["syntax"],
     &["lower"],
     &["model"],

@@ -49,6 +49,7 @@ pub mod lsp;
 pub mod markdown;
 pub mod mermaid;
 pub mod model;
+mod parallel;
 pub mod rules;
 pub mod suggest;
 pub mod suppression;

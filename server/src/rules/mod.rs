@@ -27,7 +27,6 @@ mod types;
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::config::{Config, Level, OptionSpec, OptionValue, Policy, RuleSpec};
 use crate::file::FileData;
@@ -585,34 +584,12 @@ fn run_on_all_cores(
     text_bytes: usize,
     run: impl Fn(&'static Rule) -> Vec<Diagnostic> + Sync,
 ) -> Vec<Vec<Diagnostic>> {
-    let next = AtomicUsize::new(0);
-    let worker = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some((rule, _)) = enabled.get(index) else {
-                return done;
-            };
-            done.push((index, run(rule)));
-        }
-    };
     let workers = if text_bytes < PARALLEL_FROM_BYTES {
         1
     } else {
-        crate::cores().min(enabled.len()).max(1)
+        crate::cores()
     };
-    let mut results: Vec<Vec<Diagnostic>> = enabled.iter().map(|_| Vec::new()).collect();
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(worker)).collect();
-        let finished = helpers
-            .into_iter()
-            .flat_map(|helper| helper.join().unwrap_or_default())
-            .chain(worker());
-        for (index, found) in finished {
-            results[index] = found;
-        }
-    });
-    results
+    crate::parallel::map(enabled.len(), workers, |index| run(enabled[index].0))
 }
 
 fn all_ids() -> impl Iterator<Item = &'static str> {

@@ -35,7 +35,6 @@
 //!
 //! Prisma files are small: they are one chunk, reparsed whole.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{InputEdit, Node, Point, Range, Tree};
@@ -139,23 +138,11 @@ impl SyntaxTrees {
             );
             Some((chunks, value))
         };
-        let parsed: Vec<Option<(Vec<Chunk>, T)>> = std::thread::scope(|scope| {
-            let others: Vec<_> = (1..pieces.regions.len())
-                .map(|index| scope.spawn(move || parse_piece(index)))
-                .collect();
-            let mut parsed = vec![parse_piece(0)];
-            for other in others {
-                match other.join() {
-                    Ok(piece) => parsed.push(piece),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            parsed
-        });
+        let count = pieces.regions.len();
+        let parsed = crate::parallel::try_map(count, count, parse_piece)?;
         let mut chunks = Vec::new();
         let mut values = Vec::with_capacity(parsed.len());
-        for piece in parsed {
-            let (piece_chunks, value) = piece?;
+        for (piece_chunks, value) in parsed {
             chunks.extend(piece_chunks);
             values.push(value);
         }
@@ -180,41 +167,10 @@ impl SyntaxTrees {
         then: impl Fn(&Tree) -> T + Sync,
     ) -> Option<Vec<T>> {
         let pieces = Pieces::cut(text, text.len().div_ceil(piece_bytes.max(1)))?;
-        let count = pieces.regions.len();
-        let next = AtomicUsize::new(0);
-        let failed = AtomicBool::new(false);
-        let work = || {
-            let mut read = Vec::new();
-            while !failed.load(Ordering::Relaxed) {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= count {
-                    break;
-                }
-                match pieces.parse(text, index) {
-                    Some((tree, _)) => read.push((index, then(&tree))),
-                    None => failed.store(true, Ordering::Relaxed),
-                }
-            }
-            read
-        };
-        let mut read: Vec<(usize, T)> = std::thread::scope(|scope| {
-            let others: Vec<_> = (1..threads.clamp(1, count))
-                .map(|_| scope.spawn(work))
-                .collect();
-            let mut read = work();
-            for other in others {
-                match other.join() {
-                    Ok(piece) => read.extend(piece),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            read
-        });
-        if failed.into_inner() {
-            return None;
-        }
-        read.sort_unstable_by_key(|&(index, _)| index);
-        Some(read.into_iter().map(|(_, value)| value).collect())
+        crate::parallel::try_map(pieces.regions.len(), threads, |index| {
+            let (tree, _) = pieces.parse(text, index)?;
+            Some(then(&tree))
+        })
     }
 
     /// The trees of the parts of `text`; `whole` is the tree of a text in one part.

@@ -2,7 +2,6 @@
 //! capture's name (`keyword`, `type.builtin`, `string`, ...), over every chunk of a file.
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tree_sitter::Tree;
 
@@ -234,47 +233,30 @@ pub fn for_each_highlight(
             _ => runs.push(index..index + 1),
         }
     }
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(run) = runs.get(index) else {
-                return done;
-            };
-            let found = highlight_run(rules, &chunks[run.clone()], text, range);
-            for (index, found) in run.clone().zip(found) {
-                let chunk = &chunks[index];
-                if whole(chunk) {
-                    let base = i64::from(chunk.range.start());
-                    let relative = found.into_iter().map(|h| moved(h, -base)).collect();
-                    // Another request may have kept the same highlights first.
-                    let _ = chunk.highlights.set(relative);
-                } else {
-                    done.push((index, found));
-                }
+    // Each run gives the highlights of the chunks the range covers in part; those it covers
+    // whole are kept in the chunk.
+    let highlight = |index: usize| {
+        let run = runs[index].clone();
+        let found = highlight_run(rules, &chunks[run.clone()], text, range);
+        let mut partial = Vec::new();
+        for (index, found) in run.zip(found) {
+            let chunk = &chunks[index];
+            if whole(chunk) {
+                let base = i64::from(chunk.range.start());
+                let relative = found.into_iter().map(|h| moved(h, -base)).collect();
+                // Another request may have kept the same highlights first.
+                let _ = chunk.highlights.set(relative);
+            } else {
+                partial.push((index, found));
             }
         }
-    };
-    let mut done: Vec<(usize, Vec<Highlight>)> = if threads > 1 && runs.len() > 1 {
-        std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-            let mut done = work();
-            for helper in helpers {
-                done.extend(
-                    helper
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                );
-            }
-            done
-        })
-    } else {
-        work()
+        partial
     };
     // What is left: the chunks the range covers in part, in order.
-    done.sort_unstable_by_key(|(index, _)| *index);
-    let mut partial = done.into_iter().peekable();
+    let mut partial = crate::parallel::map(runs.len(), threads, highlight)
+        .into_iter()
+        .flatten()
+        .peekable();
     for (index, chunk) in chunks.iter().enumerate() {
         match partial.next_if(|(at, _)| *at == index) {
             Some((_, found)) => found.into_iter().for_each(&mut each),

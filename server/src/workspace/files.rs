@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use globset::GlobSet;
 use ignore::WalkBuilder;
@@ -292,31 +291,15 @@ pub fn read_texts(paths: &[PathBuf]) -> Vec<Result<std::sync::Arc<str>, String>>
         return paths.iter().map(|path| read_text(path)).collect();
     }
     let batches: Vec<&[PathBuf]> = paths.chunks(BATCH).collect();
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut read = Vec::new();
-        loop {
-            let batch = next.fetch_add(1, Ordering::Relaxed);
-            let Some(batch_paths) = batches.get(batch) else {
-                return read;
-            };
-            let texts: Vec<_> = batch_paths.iter().map(|path| read_text(path)).collect();
-            read.push((batch, texts));
-        }
-    };
-    let mut read: Vec<(usize, Vec<_>)> = Vec::new();
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-        read.extend(work());
-        for helper in helpers {
-            match helper.join() {
-                Ok(done) => read.extend(done),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-    });
-    read.sort_by_key(|(batch, _)| *batch);
-    read.into_iter().flat_map(|(_, texts)| texts).collect()
+    crate::parallel::map(batches.len(), workers, |batch| {
+        batches[batch]
+            .iter()
+            .map(|path| read_text(path))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Resolves `.` and `..` without touching the disk.

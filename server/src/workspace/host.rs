@@ -1420,46 +1420,21 @@ type Analysed = (PathBuf, Result<FileData, String>);
 
 /// Reads and analyses files on `workers` threads, keeping their order.
 fn read_and_analyse(jobs: Vec<(PathBuf, FileId)>, workers: usize) -> Vec<Analysed> {
-    let analyse = |(path, id): (PathBuf, FileId)| {
-        let result = files::read_text(&path).and_then(|text| {
-            let language = match FileKind::of(&path) {
+    let analyse = |index: usize| {
+        let (path, id) = &jobs[index];
+        let result = files::read_text(path).and_then(|text| {
+            let language = match FileKind::of(path) {
                 Some(FileKind::Prisma) => Language::Prisma,
                 _ => Language::Sql,
             };
             catch_unwind(AssertUnwindSafe(|| {
-                FileData::new(id, path.clone(), language, text)
+                FileData::new(*id, path.clone(), language, text)
             }))
             .map_err(|panic| format!("internal error while analysing: {}", panic_message(&panic)))
         });
-        (path, result)
+        (path.clone(), result)
     };
-    if workers <= 1 || jobs.len() <= 1 {
-        return jobs.into_iter().map(analyse).collect();
-    }
-    let mut buckets: Vec<Vec<(usize, (PathBuf, FileId))>> =
-        (0..workers).map(|_| Vec::new()).collect();
-    for (position, job) in jobs.into_iter().enumerate() {
-        buckets[position % workers].push((position, job));
-    }
-    let mut results: Vec<(usize, Analysed)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = buckets
-            .into_iter()
-            .map(|bucket| {
-                scope.spawn(move || {
-                    bucket
-                        .into_iter()
-                        .map(|(position, job)| (position, analyse(job)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().unwrap_or_default())
-            .collect()
-    });
-    results.sort_by_key(|(position, _)| *position);
-    results.into_iter().map(|(_, result)| result).collect()
+    crate::parallel::map(jobs.len(), workers, analyse)
 }
 
 /// The message of a caught panic.
