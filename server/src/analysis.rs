@@ -151,11 +151,30 @@ pub fn check_texts(
     vcs: &dyn Vcs,
 ) -> Checked {
     let parsed = Parsed::new(inputs, config, vcs);
-    let mut diagnostics = Vec::new();
-    for source in &parsed.sources {
-        let members = parsed.members(source);
-        diagnostics.extend(check_source_once(&members, config, selection));
+    let members: Vec<Vec<SourceMember>> = parsed
+        .sources
+        .iter()
+        .map(|source| parsed.members(source))
+        .collect();
+    // Sources are checked apart, on all cores, the largest first: a folder of projects is many
+    // small models, each built on one core.
+    let mut largest_first: Vec<usize> = (0..members.len()).collect();
+    largest_first.sort_by_cached_key(|&source| {
+        let bytes: usize = members[source].iter().map(|m| m.file.text.len()).sum();
+        std::cmp::Reverse(bytes)
+    });
+    let checked = crate::parallel::map(largest_first.len(), crate::cores(), |job| {
+        let source = largest_first[job];
+        (
+            source,
+            check_source_once(&members[source], config, selection),
+        )
+    });
+    let mut by_source: Vec<Vec<Diagnostic>> = members.iter().map(|_| Vec::new()).collect();
+    for (source, found) in checked {
+        by_source[source] = found;
     }
+    let diagnostics = by_source.into_iter().flatten().collect();
     Checked {
         files: parsed.files,
         sources: parsed.sources,
