@@ -17,7 +17,7 @@
 //!
 //! With `-- --workspace [FILES]` (20,000 by default) it measures a workspace of many small schema
 //! files instead, written to a temporary folder: the load, the first commit after a document
-//! opens, and a keystroke in it. No corpus is needed.
+//! opens, a keystroke in it, and one file in ten changed on disk at once. No corpus is needed.
 //!
 //! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench lsp [-- --soak [EDITS]]`
 
@@ -31,11 +31,13 @@ use ddlint::lower::ChangedSpan;
 use ddlint::model::{BuildCache, FileInput, Model};
 use ddlint::rules::{self, RuleCache, Selection};
 use ddlint::text::{Document, LineCol, PositionEncoding, TextRange};
-use ddlint::workspace::host::{Change, Host, TextChange};
+use ddlint::workspace::host::{Change, DiskChange, DiskEvent, Host, TextChange};
 
 const EDITS: usize = 50;
 /// Edits of each kind: half of them type, half undo.
 const KIND_EDITS: usize = 40;
+/// Keystrokes timed in one file of the workspace of many files.
+const KEYSTROKES: usize = 21;
 /// Places the soak run types at, in turn, and how many edits each RSS sample follows.
 const SOAK_PLACES: usize = 200;
 const SOAK_SAMPLE: usize = 500;
@@ -303,26 +305,60 @@ fn workspace_load(files: usize) {
     drop(host.commit());
     let open = started.elapsed();
 
+    // Characters typed into a name, one commit each.
     let at = line_col(&text, text.find("name").unwrap_or(0));
+    let mut keystrokes: Vec<Duration> = (0..KEYSTROKES)
+        .map(|typed| {
+            let started = Instant::now();
+            host.apply(Change::Edit {
+                path: path.clone(),
+                version: 2 + typed as i32,
+                edits: vec![TextChange {
+                    range: Some((at, at)),
+                    text: "x".to_string(),
+                }],
+            });
+            drop(host.commit());
+            started.elapsed()
+        })
+        .collect();
+    keystrokes.sort();
+
+    // A checkout or a pull: one file in ten changes on disk at once, each gaining a column.
+    let mut events = Vec::new();
+    for n in (1..files).step_by(10) {
+        let path = folder
+            .join(format!("m{:03}", n / 200))
+            .join(format!("f{n}.sql"));
+        let text = format!(
+            "CREATE TABLE t{n} (id bigint PRIMARY KEY, name text NOT NULL, note text, \
+             created_at timestamptz NOT NULL DEFAULT now());\n\
+             CREATE INDEX t{n}_name ON t{n} (name);\n"
+        );
+        std::fs::write(&path, text).expect("rewrite a schema file");
+        events.push(DiskEvent {
+            path,
+            change: DiskChange::Changed,
+        });
+    }
+    let rewritten = events.len();
     let started = Instant::now();
-    host.apply(Change::Edit {
-        path: path.clone(),
-        version: 2,
-        edits: vec![TextChange {
-            range: Some((at, at)),
-            text: "x".to_string(),
-        }],
-    });
+    host.apply(Change::Disk(events));
     drop(host.commit());
-    let keystroke = started.elapsed();
+    let checkout = started.elapsed();
 
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
     println!("workspace of {files} schema files ({checked} with diagnostics published):");
     println!("  load (walk, read, parse, check): {}", ms(load));
     println!("  open one of them until its diagnostics: {}", ms(open));
     println!(
-        "  a keystroke in it until fresh diagnostics: {}",
-        ms(keystroke)
+        "  a keystroke in it until fresh diagnostics: median {}, worst {} ({KEYSTROKES})",
+        ms(keystrokes[KEYSTROKES / 2]),
+        ms(keystrokes[KEYSTROKES - 1])
+    );
+    println!(
+        "  {rewritten} files changed on disk at once until fresh diagnostics: {}",
+        ms(checkout)
     );
     println!(
         "  RSS {}",

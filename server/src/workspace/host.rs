@@ -205,6 +205,8 @@ enum Pending {
 }
 
 struct FileState {
+    /// The path, as the snapshots' maps hold it.
+    key: Arc<Path>,
     data: Arc<FileData>,
     /// The language comes from the extension; otherwise from the editor, and the file is a
     /// standalone source.
@@ -230,9 +232,9 @@ struct Scope {
     problem: Option<Arc<ConfigProblem>>,
     sources: Vec<SchemaSource>,
     sql_directories: linking::SqlDirectories,
-    /// The first source holding each file, by its lexical path: looked up for every file a
-    /// commit touched, thousands when a folder loads.
-    source_of: HashMap<PathBuf, usize>,
+    /// The sources holding each file, by its lexical path: looked up for every file a commit
+    /// touched, thousands when a folder loads.
+    source_of: HashMap<PathBuf, Membership>,
     /// What the last model build of each source (by its root) left for the next.
     builds: HashMap<PathBuf, SourceCache>,
     /// The configuration's `baseline`, read; its findings are not reported.
@@ -716,8 +718,9 @@ impl Host {
         };
         let scope = self.scope_root_of(&path);
         self.files.insert(
-            path,
+            path.clone(),
             FileState {
+                key: Arc::from(path),
                 data: Arc::new(data),
                 by_extension,
                 document,
@@ -897,8 +900,8 @@ impl Host {
         }
         let touched = self.touched.clone();
         let mut files = last.files.clone();
+        self.reanalyse(&touched);
         for path in &touched {
-            self.reanalyse(path);
             let file = self.files.get(path)?;
             let (key, before) = last.files.get_key_value(path.as_path())?;
             if before.data.id != file.data.id {
@@ -933,9 +936,7 @@ impl Host {
     /// next commit, and the snapshot has their files analysed, their findings not yet.
     pub fn commit_unless(&mut self, interrupted: &dyn Fn() -> bool) -> Commit {
         let touched = std::mem::take(&mut self.touched);
-        for path in &touched {
-            self.reanalyse(path);
-        }
+        self.reanalyse(&touched);
 
         let mut stale: BTreeSet<(PathBuf, usize)> = BTreeSet::new();
         let recheck = std::mem::take(&mut self.recheck);
@@ -983,7 +984,8 @@ impl Host {
         for path in &touched {
             let root = self.scope_root_of(path);
             if let Some(scope) = self.scopes.get(&root)
-                && let Some(&index) = scope.source_of.get(&sources::lexical(path))
+                && let Some(&Membership { first: index, .. }) =
+                    scope.source_of.get(&sources::lexical(path))
             {
                 stale.insert((root, index));
             }
@@ -1054,51 +1056,91 @@ impl Host {
         }
     }
 
-    fn reanalyse(&mut self, path: &Path) {
+    /// Analyses the files of `paths` that changed since their last analysis: on all cores when
+    /// there are several (a checkout changes many files at once), each result applied in order.
+    fn reanalyse<'p>(&mut self, paths: impl IntoIterator<Item = &'p PathBuf>) {
+        struct Job<'p> {
+            path: &'p PathBuf,
+            previous: Arc<FileData>,
+            pending: Pending,
+            /// The open document's text, which wins over text read from disk.
+            document_text: Option<Arc<str>>,
+        }
+        let mut jobs: Vec<Job> = Vec::new();
+        for path in paths {
+            let Some(file) = self.files.get_mut(path) else {
+                continue;
+            };
+            let pending = std::mem::replace(&mut file.pending, Pending::Nothing);
+            if matches!(pending, Pending::Nothing) {
+                continue;
+            }
+            let document_text = file
+                .document
+                .as_ref()
+                .map(|document| Arc::<str>::from(document.text()));
+            jobs.push(Job {
+                path,
+                previous: Arc::clone(&file.data),
+                pending,
+                document_text,
+            });
+        }
+        let analyse = |job: usize| {
+            let Job {
+                previous,
+                pending,
+                document_text,
+                ..
+            } = &jobs[job];
+            match pending {
+                Pending::Nothing => None,
+                Pending::Replaced(text) => {
+                    let text = document_text.clone().unwrap_or_else(|| Arc::clone(text));
+                    Some(catch_unwind(AssertUnwindSafe(|| {
+                        FileData::new(previous.id, previous.path.clone(), previous.language, text)
+                    })))
+                }
+                Pending::Edited { edits, span } => {
+                    let text = document_text.clone()?;
+                    Some(catch_unwind(AssertUnwindSafe(|| {
+                        previous.reparsed(text, edits, *span)
+                    })))
+                }
+            }
+        };
+        let threads = if jobs.len() > 1 { crate::cores() } else { 1 };
+        let analysed = crate::parallel::map(jobs.len(), threads, analyse);
+        for (Job { path, .. }, analysed) in jobs.iter().zip(analysed) {
+            match analysed {
+                Some(Ok(data)) => self.analysed(path, data),
+                Some(Err(panic)) => self.notices.push(Notice::show(
+                    NoticeLevel::Error,
+                    format!(
+                        "ddlint: internal error while analysing {}: {}",
+                        path.display(),
+                        panic_message(&panic)
+                    ),
+                )),
+                None => {}
+            }
+        }
+    }
+
+    /// Takes a file's new analysis.
+    fn analysed(&mut self, path: &Path, data: FileData) {
         let Some(file) = self.files.get_mut(path) else {
             return;
         };
-        let pending = std::mem::replace(&mut file.pending, Pending::Nothing);
-        let previous = Arc::clone(&file.data);
-        let document_text = || {
-            file.document
-                .as_ref()
-                .map(|document| Arc::<str>::from(document.text()))
-        };
-        let analysed = match pending {
-            Pending::Nothing => return,
-            Pending::Replaced(text) => {
-                let text = document_text().unwrap_or(text);
-                catch_unwind(AssertUnwindSafe(|| {
-                    FileData::new(previous.id, previous.path.clone(), previous.language, text)
-                }))
-            }
-            Pending::Edited { edits, span } => {
-                let Some(text) = document_text() else { return };
-                catch_unwind(AssertUnwindSafe(|| previous.reparsed(text, &edits, span)))
-            }
-        };
-        match analysed {
-            Ok(data) => {
-                let declares = declares_datasource(&data);
-                file.data = Arc::new(data);
-                file.view = None;
-                let datasource_changed = declares != file.declares_datasource;
-                file.declares_datasource = declares;
-                let root = self.scope_root_of(path);
-                let links_changed = self.links_changed(&root, path);
-                if datasource_changed || links_changed {
-                    self.regroup.insert(root);
-                }
-            }
-            Err(panic) => self.notices.push(Notice::show(
-                NoticeLevel::Error,
-                format!(
-                    "ddlint: internal error while analysing {}: {}",
-                    path.display(),
-                    panic_message(&panic)
-                ),
-            )),
+        let declares = declares_datasource(&data);
+        file.data = Arc::new(data);
+        file.view = None;
+        let datasource_changed = declares != file.declares_datasource;
+        file.declares_datasource = declares;
+        let root = self.scope_root_of(path);
+        let links_changed = self.links_changed(&root, path);
+        if datasource_changed || links_changed {
+            self.regroup.insert(root);
         }
     }
 
@@ -1107,10 +1149,17 @@ impl Host {
     fn links_changed(&mut self, root: &Path, path: &Path) -> bool {
         let standalone = self.scopes.get(root).is_some_and(|scope| {
             scope
-                .sources
-                .iter()
-                .any(|source| source.kind == SourceKind::Standalone && source.contains(path))
+                .source_of
+                .get(&sources::lexical(path))
+                .is_some_and(|membership| membership.in_standalone)
         });
+        let is_sql = self
+            .files
+            .get(path)
+            .is_some_and(|file| file.data.language == Language::Sql);
+        if !standalone || !is_sql {
+            return false;
+        }
         let directory = path.parent();
         let has_siblings = self.files.iter().any(|(other, state)| {
             other.as_path() != path
@@ -1118,12 +1167,12 @@ impl Host {
                 && state.data.language == Language::Sql
                 && other.parent() == directory
         });
+        if !has_siblings {
+            return false;
+        }
         let Some(file) = self.files.get_mut(path) else {
             return false;
         };
-        if !standalone || !has_siblings || file.data.language != Language::Sql {
-            return false;
-        }
         let links = linking::link_fingerprint(&file.data.statements);
         std::mem::replace(&mut file.links, links) != links
     }
@@ -1284,10 +1333,10 @@ impl Host {
     fn snapshot(&mut self) -> Arc<Snapshot> {
         let mut files = HashMap::with_capacity(self.files.len());
         let mut ids = HashMap::with_capacity(self.files.len());
+        let scopes = &self.scopes;
         for (path, file) in &mut self.files {
-            let root = scope_root(&self.scopes, path);
             let view = file.view.get_or_insert_with(|| {
-                let (config, root) = match root {
+                let (config, root) = match scope_root(scopes, path) {
                     Some(scope) => (Arc::clone(&scope.config), Arc::clone(&scope.root)),
                     None => (Arc::new(Config::default()), Arc::from(Path::new(""))),
                 };
@@ -1300,9 +1349,8 @@ impl Host {
                     root,
                 })
             });
-            let key: Arc<Path> = Arc::from(path.as_path());
-            ids.insert(file.data.id, Arc::clone(&key));
-            files.insert(key, Arc::clone(view));
+            ids.insert(file.data.id, Arc::clone(&file.key));
+            files.insert(Arc::clone(&file.key), Arc::clone(view));
         }
         let config_problems = self
             .scopes
@@ -1336,15 +1384,30 @@ fn scope_root<'a>(scopes: &'a BTreeMap<PathBuf, Scope>, path: &Path) -> Option<&
     })
 }
 
-/// The first of `sources` holding each file, by the file's lexical path.
-fn source_of(sources: &[SchemaSource]) -> HashMap<PathBuf, usize> {
-    let mut first = HashMap::new();
+/// The sources a file belongs to.
+#[derive(Clone, Copy)]
+struct Membership {
+    /// The first of them.
+    first: usize,
+    /// One of them is a standalone file's.
+    in_standalone: bool,
+}
+
+/// What sources each file belongs to, by the file's lexical path.
+fn source_of(sources: &[SchemaSource]) -> HashMap<PathBuf, Membership> {
+    let mut of: HashMap<PathBuf, Membership> = HashMap::new();
     for (index, source) in sources.iter().enumerate() {
+        let standalone = source.kind == SourceKind::Standalone;
         for file in &source.files {
-            first.entry(sources::lexical(&file.path)).or_insert(index);
+            of.entry(sources::lexical(&file.path))
+                .and_modify(|membership| membership.in_standalone |= standalone)
+                .or_insert(Membership {
+                    first: index,
+                    in_standalone: standalone,
+                });
         }
     }
-    first
+    of
 }
 
 fn declares_datasource(data: &FileData) -> bool {
@@ -1823,6 +1886,48 @@ mod tests {
             &*file.data.text,
             "CREATE TABLE a (id bigint PRIMARY KEY, b float);\n"
         );
+    }
+
+    /// A checkout changes many files at once: each is analysed again (on several threads), an
+    /// open one from the editor's text, and the findings follow every new text.
+    #[test]
+    fn files_changed_on_disk_at_once_are_each_analysed_again() {
+        let scratch = ScratchDir::new("host-checkout");
+        let paths: Vec<PathBuf> = (0..6)
+            .map(|n| {
+                scratch.write(
+                    &format!("t{n}.sql"),
+                    &format!("CREATE TABLE t{n} (a int);\n"),
+                )
+            })
+            .collect();
+        let mut host = Host::new(PositionEncoding::Utf8, None);
+        host.add_folder(scratch.path());
+        host.commit();
+        let open = &paths[0];
+        host.apply(whole(open, "CREATE TABLE t0 (b int);\n", 2));
+        host.commit();
+        let mut events = Vec::new();
+        for (n, path) in paths.iter().enumerate() {
+            std::fs::write(path, format!("CREATE TABLE t{n} (a int, at timestamp);\n")).unwrap();
+            events.push(DiskEvent {
+                path: path.clone(),
+                change: DiskChange::Changed,
+            });
+        }
+        host.apply(Change::Disk(events));
+        let commit = host.commit();
+        for (n, path) in paths.iter().enumerate() {
+            let file = commit.snapshot.file(path).unwrap();
+            let timestamp = rules_of(&file.diagnostics).contains(&"timestamp-without-time-zone");
+            if n == 0 {
+                assert_eq!(&*file.data.text, "CREATE TABLE t0 (b int);\n");
+                assert!(!timestamp);
+            } else {
+                assert!(file.data.text.contains("at timestamp"), "{n}");
+                assert!(timestamp, "{n}: {:?}", rules_of(&file.diagnostics));
+            }
+        }
     }
 
     /// Found by the `edits` fuzz target: after these edits tree-sitter's incremental parse ended
