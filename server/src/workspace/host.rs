@@ -32,6 +32,7 @@ use crate::text::{Document, LineCol, LineIndex, PositionEncoding, TextRange};
 use crate::workspace::files::{self, FileKind, Problem};
 use crate::workspace::history::{self, Git, Vcs};
 use crate::workspace::linking;
+use crate::workspace::shared_map::SharedMap;
 use crate::workspace::sources::{self, FileRole, SchemaSource, SourceFile, SourceKind};
 
 /// A change, applied in arrival order.
@@ -149,8 +150,8 @@ pub struct FileView {
 
 /// The state after a commit: cheap to clone, never changed, shared by requests.
 pub struct Snapshot {
-    files: HashMap<Arc<Path>, Arc<FileView>>,
-    ids: HashMap<FileId, Arc<Path>>,
+    files: SharedMap<Arc<Path>, Arc<FileView>>,
+    ids: SharedMap<FileId, Arc<Path>>,
     config_problems: Vec<Arc<ConfigProblem>>,
     erd_hover: Option<ErdHover>,
 }
@@ -262,6 +263,9 @@ pub struct Host {
     /// Sources a commit left unchecked because newer changes came: scope root, source root.
     deferred: BTreeSet<(PathBuf, PathBuf)>,
     removed: Vec<PathBuf>,
+    /// The maps of the last snapshot, which the next one starts from.
+    published_files: SharedMap<Arc<Path>, Arc<FileView>>,
+    published_ids: SharedMap<FileId, Arc<Path>>,
     notices: Vec<Notice>,
     /// Files that could not be read, with why: the user hears about each once.
     skipped: HashMap<PathBuf, String>,
@@ -287,6 +291,8 @@ impl Host {
             recheck: BTreeSet::new(),
             deferred: BTreeSet::new(),
             removed: Vec::new(),
+            published_files: SharedMap::default(),
+            published_ids: SharedMap::default(),
             notices: Vec::new(),
             skipped: HashMap::new(),
             foreign: HashSet::new(),
@@ -1330,27 +1336,42 @@ impl Host {
         true
     }
 
+    /// The snapshot of the files as they are: the last one's maps with the views that changed
+    /// since (a file's view is dropped whenever anything in it changes) and the files that left.
     fn snapshot(&mut self) -> Arc<Snapshot> {
-        let mut files = HashMap::with_capacity(self.files.len());
-        let mut ids = HashMap::with_capacity(self.files.len());
+        let (files, ids) = (&mut self.published_files, &mut self.published_ids);
+        for path in &self.removed {
+            if self.files.contains_key(path) {
+                continue;
+            }
+            if let Some(gone) = files.remove(path.as_path()) {
+                ids.remove(&gone.data.id);
+            }
+        }
         let scopes = &self.scopes;
         for (path, file) in &mut self.files {
-            let view = file.view.get_or_insert_with(|| {
-                let (config, root) = match scope_root(scopes, path) {
-                    Some(scope) => (Arc::clone(&scope.config), Arc::clone(&scope.root)),
-                    None => (Arc::new(Config::default()), Arc::from(Path::new(""))),
-                };
-                Arc::new(FileView {
-                    data: Arc::clone(&file.data),
-                    version: file.document.as_ref().map(Document::version),
-                    diagnostics: Arc::clone(&file.diagnostics),
-                    source: file.source.clone(),
-                    config,
-                    root,
-                })
+            if file.view.is_some() {
+                continue;
+            }
+            let (config, root) = match scope_root(scopes, path) {
+                Some(scope) => (Arc::clone(&scope.config), Arc::clone(&scope.root)),
+                None => (Arc::new(Config::default()), Arc::from(Path::new(""))),
+            };
+            let view = Arc::new(FileView {
+                data: Arc::clone(&file.data),
+                version: file.document.as_ref().map(Document::version),
+                diagnostics: Arc::clone(&file.diagnostics),
+                source: file.source.clone(),
+                config,
+                root,
             });
+            file.view = Some(Arc::clone(&view));
+            if let Some(before) = files.insert(Arc::clone(&file.key), view)
+                && before.data.id != file.data.id
+            {
+                ids.remove(&before.data.id);
+            }
             ids.insert(file.data.id, Arc::clone(&file.key));
-            files.insert(Arc::clone(&file.key), Arc::clone(view));
         }
         let config_problems = self
             .scopes
@@ -1358,8 +1379,8 @@ impl Host {
             .filter_map(|scope| scope.problem.clone())
             .collect();
         Arc::new(Snapshot {
-            files,
-            ids,
+            files: files.clone(),
+            ids: ids.clone(),
             config_problems,
             erd_hover: self.erd_hover,
         })
@@ -1886,6 +1907,47 @@ mod tests {
             &*file.data.text,
             "CREATE TABLE a (id bigint PRIMARY KEY, b float);\n"
         );
+    }
+
+    /// A snapshot starts from the last one's maps, and never changes once made: a request that
+    /// still reads the old one sees the files as they were.
+    #[test]
+    fn a_snapshot_keeps_the_files_of_its_commit() {
+        let scratch = ScratchDir::new("host-snapshots");
+        let a = scratch.write("a.sql", "CREATE TABLE a (id bigint PRIMARY KEY);\n");
+        let b = scratch.write("b.sql", "CREATE TABLE b (id bigint PRIMARY KEY);\n");
+        let mut host = Host::new(PositionEncoding::Utf8, None);
+        host.add_folder(scratch.path());
+        let first = host.commit().snapshot;
+        let b_id = first.file(&b).unwrap().data.id;
+
+        std::fs::remove_file(&b).unwrap();
+        host.apply(Change::Disk(vec![DiskEvent {
+            path: b.clone(),
+            change: DiskChange::Deleted,
+        }]));
+        host.apply(whole(&a, "CREATE TABLE a (at timestamp);\n", 2));
+        let second = host.commit().snapshot;
+        assert!(second.file(&b).is_none());
+        assert!(second.file_by_id(b_id).is_none());
+        assert_eq!(second.files().count(), 1);
+        assert_eq!(second.file(&a).unwrap().version, Some(2));
+
+        assert_eq!(first.files().count(), 2);
+        assert_eq!(first.file_by_id(b_id).unwrap().data.path, b);
+        assert_eq!(first.file(&a).unwrap().version, None);
+
+        // Back on disk, the file is known again, under a new id.
+        std::fs::write(&b, "CREATE TABLE b (n int);\n").unwrap();
+        host.apply(Change::Disk(vec![DiskEvent {
+            path: b.clone(),
+            change: DiskChange::Created,
+        }]));
+        let third = host.commit().snapshot;
+        let back = third.file(&b).unwrap();
+        assert_eq!(&*back.data.text, "CREATE TABLE b (n int);\n");
+        assert_eq!(third.file_by_id(back.data.id).unwrap().data.path, b);
+        assert!(second.file(&b).is_none());
     }
 
     /// A checkout changes many files at once: each is analysed again (on several threads), an

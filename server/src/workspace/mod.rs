@@ -9,6 +9,7 @@ pub mod sources;
 pub mod linking;
 #[cfg(test)]
 pub(crate) mod scratch;
+mod shared_map;
 pub mod since;
 
 use std::path::{Path, PathBuf};
