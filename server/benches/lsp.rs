@@ -100,21 +100,8 @@ fn main() {
 
     let mut version = 1;
     let mut memory = ddlint::chores::MemoryRelease::default();
-    // Inserts `piece` at `offset` of the original text, or deletes it from there again.
-    let mut edit = |host: &mut Host, offset: usize, piece: &str, insert: bool| {
-        let at = line_col(&text, offset);
-        let change = if insert {
-            TextChange {
-                range: Some((at, at)),
-                text: piece.to_string(),
-            }
-        } else {
-            let edited = format!("{}{piece}{}", &text[..offset], &text[offset..]);
-            TextChange {
-                range: Some((at, line_col(&edited, offset + piece.len()))),
-                text: String::new(),
-            }
-        };
+    // Applies one change and commits it, timed until fresh diagnostics.
+    let mut timed = |host: &mut Host, change: TextChange| {
         version += 1;
         let started = Instant::now();
         host.apply(Change::Edit {
@@ -132,7 +119,7 @@ fn main() {
         took
     };
     let mut times: Vec<Duration> = (0..EDITS)
-        .map(|n| edit(&mut host, offset, "x", n % 2 == 0))
+        .map(|n| timed(&mut host, piece_change(&text, offset, "x", n % 2 == 0)))
         .collect();
     // Typing a character then deleting it at places spread over the file, each place new.
     let places: Vec<usize> = (1..=EDITS / 2)
@@ -141,17 +128,41 @@ fn main() {
     let mut spread_times: Vec<Duration> = places
         .iter()
         .flat_map(|&place| [(place, true), (place, false)])
-        .map(|(place, insert)| edit(&mut host, place, "x", insert))
+        .map(|(place, insert)| timed(&mut host, piece_change(&text, place, "x", insert)))
         .collect();
     let kinds: Vec<(String, usize, String, Vec<Duration>)> = edit_kinds(&text)
         .into_iter()
         .map(|(kind, place, piece)| {
             let times = (0..KIND_EDITS)
-                .map(|n| edit(&mut host, place, &piece, n % 2 == 0))
+                .map(|n| timed(&mut host, piece_change(&text, place, &piece, n % 2 == 0)))
                 .collect();
             (kind, place, piece, times)
         })
         .collect();
+    let typing: Vec<(&str, Vec<Duration>)> = [
+        ("the editor closing brackets and quotes", true),
+        ("every bracket and quote closed by hand", false),
+    ]
+    .into_iter()
+    .map(|(how, closes_pairs)| {
+        let line = line_col(&text, typing_line_start(&text)).line;
+        let keys = typed_keys(TYPED_STATEMENT, closes_pairs);
+        let mut times: Vec<Duration> = keys
+            .iter()
+            .map(|key| timed(&mut host, key.change(line)))
+            .collect();
+        // The statement removed again, untimed, for the figures that follow.
+        timed(
+            &mut host,
+            TextChange {
+                range: Some((LineCol::new(line, 0), LineCol::new(line + 1, 0))),
+                text: String::new(),
+            },
+        );
+        times.sort();
+        (how, times)
+    })
+    .collect();
     let previous = host.commit();
 
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
@@ -201,6 +212,25 @@ fn main() {
             ms(steps[2]),
         );
     }
+    println!(
+        "a statement typed one key at a time into an empty line in the middle ({} keys as \
+         typed): p50 / p99 / max, and the keystrokes over 16 ms",
+        TYPED_STATEMENT.len()
+    );
+    for (how, times) in typing {
+        let p99 = times[(times.len() * 99).div_ceil(100) - 1];
+        println!(
+            "  {how:<42} {:>9} {:>9} {:>9}   {} of {}",
+            ms(times[times.len() / 2]),
+            ms(p99),
+            ms(times[times.len() - 1]),
+            times
+                .iter()
+                .filter(|took| **took > Duration::from_millis(16))
+                .count(),
+            times.len()
+        );
+    }
 
     let [reanalysis, model_build, rules_run] =
         phases(Arc::clone(&file.data), offset as u32, "x", EDITS);
@@ -230,7 +260,10 @@ fn main() {
         let mut times = Vec::with_capacity(SOAK_SAMPLE);
         for n in 0..edits {
             let place = places[(n / 2) % places.len()];
-            times.push(edit(&mut host, place, "x", n % 2 == 0));
+            times.push(timed(
+                &mut host,
+                piece_change(&text, place, "x", n % 2 == 0),
+            ));
             if (n + 1) % SOAK_SAMPLE == 0 {
                 let (median, worst, _) = spread(&mut times);
                 times.clear();
@@ -248,6 +281,81 @@ fn main() {
         }
     }
     let _ = std::fs::remove_dir_all(&folder);
+}
+
+/// The change that inserts `piece` at `offset` of `text`, or deletes it from there again when
+/// `text` holds it there.
+fn piece_change(text: &str, offset: usize, piece: &str, insert: bool) -> TextChange {
+    let at = line_col(text, offset);
+    if insert {
+        return TextChange {
+            range: Some((at, at)),
+            text: piece.to_string(),
+        };
+    }
+    let edited = format!("{}{piece}{}", &text[..offset], &text[offset..]);
+    TextChange {
+        range: Some((at, line_col(&edited, offset + piece.len()))),
+        text: String::new(),
+    }
+}
+
+/// A statement as someone types it: its brackets and quotes open for a while, unless the editor
+/// closes them.
+const TYPED_STATEMENT: &str = "CREATE TABLE typed_items (id bigint NOT NULL, \
+    project_id bigint REFERENCES projects (id), name text DEFAULT 'none', \
+    created_at timestamp with time zone);\n";
+
+/// The start of the first empty line after the middle of `text`, between two statements.
+fn typing_line_start(text: &str) -> usize {
+    let middle = text.len() / 2;
+    text[middle..]
+        .find("\n\n")
+        .map_or(text.len(), |at| middle + at + 1)
+}
+
+/// One keystroke: `text` inserted at `column` of the typing line.
+struct Key {
+    column: u32,
+    text: &'static str,
+}
+
+impl Key {
+    fn change(&self, line: u32) -> TextChange {
+        let at = LineCol::new(line, self.column);
+        TextChange {
+            range: Some((at, at)),
+            text: self.text.to_string(),
+        }
+    }
+}
+
+/// The edits that typing `statement` (ASCII, on one line) makes. An editor that closes pairs
+/// inserts `()` or `''` for the opener and steps over the closer when it is typed.
+fn typed_keys(statement: &'static str, closes_pairs: bool) -> Vec<Key> {
+    let mut keys = Vec::new();
+    let mut column = 0;
+    // The closers the editor inserted that the cursor has not stepped over yet.
+    let mut pending: Vec<u8> = Vec::new();
+    for (at, byte) in statement.bytes().enumerate() {
+        let typed = &statement[at..=at];
+        if closes_pairs && pending.last() == Some(&byte) {
+            pending.pop();
+            column += 1;
+            continue;
+        }
+        let text = match byte {
+            b'(' if closes_pairs => "()",
+            b'\'' if closes_pairs => "''",
+            _ => typed,
+        };
+        if text.len() == 2 {
+            pending.push(text.as_bytes()[1]);
+        }
+        keys.push(Key { column, text });
+        column += 1;
+    }
+    keys
 }
 
 /// Opens `path` in the editor with `text`, its first version.

@@ -41,7 +41,9 @@ use tree_sitter::{InputEdit, Node, Point, Range, Tree};
 
 use super::errors::FoundError;
 use super::highlight::Highlight;
-use super::resync::{Segment, Unclosed, restarts_after_edit, segments, segments_and_statements};
+use super::resync::{
+    Opener, Segment, Unclosed, restarts_after_edit, segments, segments_and_statements,
+};
 use super::{Language, SyntaxError, parse, parse_range, reparse_range, syntax_errors_in};
 use crate::text::{LineIndex, TextRange};
 
@@ -256,51 +258,24 @@ impl SyntaxTrees {
             }
             None => parts(self.language, text),
         };
-        if !self.same_parts(&parts, edits, TextRange::new(old_start, old_end)) {
-            // Where the text is cut changed: its parts are parsed again.
-            let reparsed = Reparsed {
-                old: TextRange::new(0, self.chunks[last_index].range.end()),
-                new: TextRange::from_usize(0..text.len()),
-            };
-            return (
-                SyntaxTrees::build(self.language, None, text, parts, restarts),
-                reparsed,
+        let changed_old = TextRange::new(old_start, old_end);
+        if !self.same_parts(&parts, edits, changed_old) {
+            return self.reparse_new_parts(
+                text,
+                edits,
+                changed_old,
+                changed,
+                delta,
+                parts,
+                restarts,
             );
         }
-        // Chunks the change touches, counting one that merely ends or starts where it does.
-        let mut first = self
-            .chunks
-            .iter()
-            .position(|c| c.range.end() >= old_start)
-            .unwrap_or(last_index);
-        let mut last = self
-            .chunks
-            .iter()
-            .rposition(|c| c.range.start() <= old_end)
-            .unwrap_or(first)
-            .max(first);
+        let (mut first, mut last) = self.touched(changed_old);
         if self.language == Language::Prisma {
             last = last_index;
         }
-        // Every chunk's tree gets every edit, also where it holds no statement of the chunk: any
-        // tree must be right everywhere to serve as the old tree of a later reparse.
-        let mut edited: Vec<(Arc<Tree>, Arc<Tree>)> = Vec::new();
-        let mut edit_tree = |tree: &Arc<Tree>| -> Arc<Tree> {
-            if let Some((_, done)) = edited
-                .iter()
-                .find(|(original, _)| Arc::ptr_eq(original, tree))
-            {
-                return done.clone();
-            }
-            let mut copy = Tree::clone(tree);
-            for edit in edits {
-                copy.edit(edit);
-            }
-            let copy = Arc::new(copy);
-            edited.push((tree.clone(), copy.clone()));
-            copy
-        };
-        let old_tree = edit_tree(&self.chunks[first].tree);
+        let mut edited = EditedTrees::new(edits);
+        let old_tree = edited.of(&self.chunks[first].tree);
         let (tree, region) = loop {
             // The end of the text also moves with text inserted right at it.
             let at_end = last == last_index;
@@ -329,34 +304,13 @@ impl SyntaxTrees {
             if start_clean && ending == Ending::Closed {
                 break (tree, region);
             }
-            if !start_clean {
-                first -= 1;
-            }
-            match ending {
-                Ending::Closed => {}
-                Ending::Open => last += 1,
-                // Where the token ends depends on all the text after it, up to a cut.
-                Ending::Unterminated => {
-                    last = (last..last_index)
-                        .find(|&index| self.chunks[index].cut)
-                        .unwrap_or(last_index);
-                }
-            }
+            (first, last) = widened(first, last, last_index, start_clean, ending, |index| {
+                self.chunks[index].cut
+            });
         };
         let mut chunks = Vec::with_capacity(self.chunks.len() + 1);
-        chunks.extend(self.chunks[..first].iter().map(|chunk| Chunk {
-            tree: edit_tree(&chunk.tree),
-            ..chunk.clone()
-        }));
-        // The part the region lies in: its unclosed opener, and whether the region ends at its cut.
-        let part = parts
-            .iter()
-            .position(|part| part.end as usize >= region.end_byte)
-            .unwrap_or(parts.len() - 1);
-        let unclosed = parts[part].unclosed.filter(|unclosed| {
-            (region.start_byte..region.end_byte).contains(&(unclosed.at as usize))
-        });
-        let cut = parts[part].end as usize == region.end_byte && part < parts.len() - 1;
+        chunks.extend(self.kept_before(first, &mut edited));
+        let (unclosed, cut) = in_part(&parts, region);
         chunks.extend(split(
             self.language,
             &tree,
@@ -366,42 +320,250 @@ impl SyntaxTrees {
             cut,
             Parsed::Incrementally,
         ));
-        for chunk in &self.chunks[last + 1..] {
-            let tree = edit_tree(&chunk.tree);
-            let (start_byte, start) =
-                moved(chunk.range.start() as usize, chunk.start, edits, false);
-            let (end_byte, end) = moved(
+        chunks.extend(self.kept_after(last, &mut edited));
+        let new = TextRange::from_usize(region.start_byte..region.end_byte);
+        self.replaced(first..=last, new, chunks, parts, restarts)
+    }
+
+    /// The chunks before `first`, unchanged but for their trees, which get the edits.
+    fn kept_before(&self, first: usize, edited: &mut EditedTrees) -> Vec<Chunk> {
+        self.chunks[..first]
+            .iter()
+            .map(|chunk| Chunk {
+                tree: edited.of(&chunk.tree),
+                ..chunk.clone()
+            })
+            .collect()
+    }
+
+    /// The chunks after `last`, moved by the edits (which all lie before them).
+    fn kept_after(&self, last: usize, edited: &mut EditedTrees) -> Vec<Chunk> {
+        let text_end = self.chunks[self.chunks.len() - 1].range.end();
+        self.chunks[last + 1..]
+            .iter()
+            .map(|chunk| {
+                let (start_byte, start) = moved(
+                    chunk.range.start() as usize,
+                    chunk.start,
+                    edited.edits,
+                    false,
+                );
+                let (end_byte, end) = moved(
+                    chunk.range.end() as usize,
+                    chunk.end,
+                    edited.edits,
+                    chunk.range.end() == text_end,
+                );
+                Chunk {
+                    range: TextRange::from_usize(start_byte..end_byte),
+                    start,
+                    end,
+                    tree: edited.of(&chunk.tree),
+                    errors: Arc::clone(&chunk.errors),
+                    cut: chunk.cut,
+                    highlights: Arc::clone(&chunk.highlights),
+                }
+            })
+            .collect()
+    }
+
+    /// As [`SyntaxTrees::reparse`], for an edit that changed where the text is cut into parts:
+    /// an opener left open, or one closed again. The chunks around the edit and around every
+    /// cut or unclosed opener that is new or gone are parsed again, each part from the
+    /// parser's start state, until the parse ends where a kept chunk starts as it did; the
+    /// other chunks are kept, as for any edit.
+    #[allow(clippy::too_many_arguments)]
+    fn reparse_new_parts(
+        &self,
+        text: &str,
+        edits: &[InputEdit],
+        changed_old: TextRange,
+        changed: TextRange,
+        delta: i64,
+        parts: Vec<Segment>,
+        restarts: Option<Vec<u32>>,
+    ) -> (SyntaxTrees, Reparsed) {
+        let affected = self.parts_differ(&parts, edits, changed_old, changed);
+        let last_index = self.chunks.len() - 1;
+        // The affected range starts at or before the edit and ends at or after it.
+        let affected_old_end = u32::try_from(i64::from(affected.end()) - delta)
+            .unwrap_or(changed_old.end())
+            .max(changed_old.end());
+        let (mut first, mut last) =
+            self.touched(TextRange::new(affected.start(), affected_old_end));
+        let cuts: Vec<usize> = parts[..parts.len() - 1]
+            .iter()
+            .map(|part| part.end as usize)
+            .collect();
+        let is_cut = |at: usize| cuts.binary_search(&at).is_ok();
+        let moved_end = |index: usize| {
+            let chunk = &self.chunks[index];
+            moved(
                 chunk.range.end() as usize,
                 chunk.end,
                 edits,
-                chunk.range.end() == self.chunks[last_index].range.end(),
-            );
-            chunks.push(Chunk {
-                range: TextRange::from_usize(start_byte..end_byte),
-                start,
-                end,
-                tree,
-                errors: Arc::clone(&chunk.errors),
-                cut: chunk.cut,
-                highlights: Arc::clone(&chunk.highlights),
-            });
-        }
-        let reparsed = Reparsed {
-            old: TextRange::new(
-                self.chunks[first].range.start(),
-                self.chunks[last].range.end(),
-            ),
-            new: TextRange::from_usize(region.start_byte..region.end_byte),
+                index == last_index,
+            )
         };
-        (
-            SyntaxTrees {
-                language: self.language,
-                chunks,
-                segments: parts,
-                restarts: restarts.map(Arc::from),
-            },
-            reparsed,
-        )
+        let pieces = loop {
+            let start = &self.chunks[first];
+            let (end_byte, end_point) = moved_end(last);
+            // The region cut where the new text is cut; each piece parsed on its own.
+            let mut pieces: Vec<(Range, Arc<Tree>)> = Vec::new();
+            let (mut from, mut from_point) = (start.range.start() as usize, start.start);
+            let region_start = from;
+            let inner = cuts
+                .iter()
+                .copied()
+                .filter(|&cut| cut > region_start && cut < end_byte);
+            for to in inner.chain([end_byte]) {
+                let to_point = if to == end_byte {
+                    end_point
+                } else {
+                    advanced(from_point, &text[from..to])
+                };
+                let region = Range {
+                    start_byte: from,
+                    end_byte: to,
+                    start_point: from_point,
+                    end_point: to_point,
+                };
+                pieces.push((region, Arc::new(parse_range(self.language, text, region))));
+                (from, from_point) = (to, to_point);
+            }
+            let start_clean = region_start == 0
+                || is_cut(region_start)
+                || starts_clean(&pieces[0].1, region_start);
+            let ending = match pieces.last() {
+                Some((_, tree)) if last != last_index && !is_cut(end_byte) => {
+                    ending(tree, end_byte, text)
+                }
+                _ => Ending::Closed,
+            };
+            if start_clean && ending == Ending::Closed {
+                break pieces;
+            }
+            (first, last) = widened(first, last, last_index, start_clean, ending, |index| {
+                is_cut(moved_end(index).0)
+            });
+        };
+        let mut edited = EditedTrees::new(edits);
+        let mut chunks = self.kept_before(first, &mut edited);
+        for (region, tree) in &pieces {
+            let (unclosed, cut) = in_part(&parts, *region);
+            chunks.extend(split(
+                self.language,
+                tree,
+                *region,
+                text,
+                unclosed,
+                cut,
+                Parsed::Afresh,
+            ));
+        }
+        chunks.extend(self.kept_after(last, &mut edited));
+        let new =
+            TextRange::from_usize(pieces[0].0.start_byte..pieces[pieces.len() - 1].0.end_byte);
+        self.replaced(first..=last, new, chunks, parts, restarts)
+    }
+
+    /// The first and last chunk that `range` (before the edits) touches, counting one that
+    /// merely ends or starts where it does.
+    fn touched(&self, range: TextRange) -> (usize, usize) {
+        let last_index = self.chunks.len() - 1;
+        let first = self
+            .chunks
+            .iter()
+            .position(|c| c.range.end() >= range.start())
+            .unwrap_or(last_index);
+        let last = self
+            .chunks
+            .iter()
+            .rposition(|c| c.range.start() <= range.end())
+            .unwrap_or(first)
+            .max(first);
+        (first, last)
+    }
+
+    /// The trees after a reparse that replaced the chunks `replaced` by those of `new`.
+    fn replaced(
+        &self,
+        replaced: std::ops::RangeInclusive<usize>,
+        new: TextRange,
+        chunks: Vec<Chunk>,
+        parts: Vec<Segment>,
+        restarts: Option<Vec<u32>>,
+    ) -> (SyntaxTrees, Reparsed) {
+        let old = TextRange::new(
+            self.chunks[*replaced.start()].range.start(),
+            self.chunks[*replaced.end()].range.end(),
+        );
+        let trees = SyntaxTrees {
+            language: self.language,
+            chunks,
+            segments: parts,
+            restarts: restarts.map(Arc::from),
+        };
+        (trees, Reparsed { old, new })
+    }
+
+    /// The range of the edited text covering `changed` and every cut or unclosed opener of
+    /// `parts` that is not one of this text's moved by `edits`, or the other way round.
+    /// `changed_old` is `changed` before the edits.
+    fn parts_differ(
+        &self,
+        parts: &[Segment],
+        edits: &[InputEdit],
+        changed_old: TextRange,
+        changed: TextRange,
+    ) -> TextRange {
+        // A cut is a mark without an opener. Marks within the change are covered by it.
+        fn marks(parts: &[Segment], at: impl Fn(u32) -> Option<u32>) -> Vec<(u32, u8)> {
+            let last = parts.len() - 1;
+            let mut marks: Vec<(u32, u8)> = Vec::new();
+            for (index, part) in parts.iter().enumerate() {
+                if index < last {
+                    marks.extend(at(part.end).map(|end| (end, 0)));
+                }
+                if let Some(unclosed) = part.unclosed {
+                    let kind = match unclosed.opener {
+                        Opener::Parenthesis => 1,
+                        Opener::Bracket => 2,
+                        Opener::String => 3,
+                        Opener::QuotedIdentifier => 4,
+                        Opener::Comment => 5,
+                        Opener::Dollar(_) => 6,
+                    };
+                    marks.extend(at(unclosed.at).map(|at| (at, kind)));
+                }
+            }
+            marks.sort_unstable();
+            marks
+        }
+        let old = marks(&self.segments, |at| {
+            (!changed_old.contains_inclusive(at)).then(|| moved_byte(at as usize, edits) as u32)
+        });
+        let new = marks(parts, |at| (!changed.contains_inclusive(at)).then_some(at));
+        let (mut start, mut end) = (changed.start(), changed.end());
+        let (mut old, mut new) = (old.iter().peekable(), new.iter().peekable());
+        loop {
+            let differing = match (old.peek(), new.peek()) {
+                (Some(a), Some(b)) if a == b => {
+                    old.next();
+                    new.next();
+                    continue;
+                }
+                (Some(a), Some(b)) if a < b => old.next(),
+                (Some(_), Some(_)) => new.next(),
+                (Some(_), None) => old.next(),
+                (None, Some(_)) => new.next(),
+                (None, None) => break,
+            };
+            if let Some(&(at, _)) = differing {
+                (start, end) = (start.min(at), end.max(at));
+            }
+        }
+        TextRange::new(start, end)
     }
 
     /// Whether `parts` of the edited text are the parts of this one, moved by `edits` (none of
@@ -640,6 +802,77 @@ impl Pieces {
 }
 
 /// The top-level nodes of `tree` (extras included) that start in `range`.
+/// For a reparse that did not start clean or did not end closed, the chunks to reparse
+/// instead of `first..=last`: one more before, or after, or up to the next chunk that
+/// `ends_at_cut` (where a quote or comment left open may end, as it depends on all the text
+/// after it up to a cut).
+fn widened(
+    first: usize,
+    last: usize,
+    last_index: usize,
+    start_clean: bool,
+    ending: Ending,
+    ends_at_cut: impl Fn(usize) -> bool,
+) -> (usize, usize) {
+    let first = if start_clean { first } else { first - 1 };
+    let last = match ending {
+        Ending::Closed => last,
+        Ending::Open => last + 1,
+        Ending::Unterminated => (last + 1..last_index)
+            .find(|&index| ends_at_cut(index))
+            .unwrap_or(last_index),
+    };
+    (first, last)
+}
+
+/// Of the part a region of a reparse lies in: its unclosed opener if the region holds it, and
+/// whether the region ends where the text is cut.
+fn in_part(parts: &[Segment], region: Range) -> (Option<Unclosed>, bool) {
+    let part = parts
+        .iter()
+        .position(|part| part.end as usize >= region.end_byte)
+        .unwrap_or(parts.len() - 1);
+    let unclosed = parts[part]
+        .unclosed
+        .filter(|unclosed| (region.start_byte..region.end_byte).contains(&(unclosed.at as usize)));
+    let cut = parts[part].end as usize == region.end_byte && part < parts.len() - 1;
+    (unclosed, cut)
+}
+
+/// Copies of trees with the edits applied, one per tree however many chunks share it. Every
+/// chunk's tree gets every edit, also where it holds no statement of the chunk: any tree must
+/// be right everywhere to serve as the old tree of a later reparse.
+struct EditedTrees<'e> {
+    edits: &'e [InputEdit],
+    done: Vec<(Arc<Tree>, Arc<Tree>)>,
+}
+
+impl<'e> EditedTrees<'e> {
+    fn new(edits: &'e [InputEdit]) -> Self {
+        Self {
+            edits,
+            done: Vec::new(),
+        }
+    }
+
+    fn of(&mut self, tree: &Arc<Tree>) -> Arc<Tree> {
+        if let Some((_, done)) = self
+            .done
+            .iter()
+            .find(|(original, _)| Arc::ptr_eq(original, tree))
+        {
+            return done.clone();
+        }
+        let mut copy = Tree::clone(tree);
+        for edit in self.edits {
+            copy.edit(edit);
+        }
+        let copy = Arc::new(copy);
+        self.done.push((tree.clone(), copy.clone()));
+        copy
+    }
+}
+
 fn top_level(tree: &Tree, range: TextRange) -> impl Iterator<Item = Node<'_>> {
     let mut cursor = tree.root_node().walk();
     let mut started = cursor
@@ -1458,6 +1691,63 @@ mod tests {
             assert_eq!(trees.segments.len(), fresh.segments.len());
         }
         assert_eq!(trees.segments.len(), 1);
+    }
+
+    /// Leaving a bracket, quote or comment open in a long text, and closing it again, parses
+    /// only the chunks around the edit and around the cut it makes or removes again, and ends
+    /// as a fresh parse of the result does.
+    #[test]
+    fn an_opener_left_open_or_closed_reparses_the_chunks_around_it() {
+        let mut text: String = (0..4000)
+            .map(|i| format!("CREATE TABLE t{i} (id bigint PRIMARY KEY, note text);\n"))
+            .collect();
+        let mut trees = SyntaxTrees::parse(Language::Sql, &text);
+        let at = text.find("note text);\nCREATE TABLE t2000 ").unwrap_or(0) + "note text".len();
+        let typed = text
+            .find("(id bigint PRIMARY KEY, note text);\nCREATE TABLE t3000 ")
+            .unwrap_or(0);
+        for (start, end, new) in [
+            (at, at + 1, ""),
+            (at, at, ")"),
+            (typed, typed, "'"),
+            (typed + 1, typed + 1, "x"),
+            (typed, typed + 2, ""),
+            (at, at, "/*"),
+            (at, at + 2, ""),
+            (typed, typed + 1, ""),
+            (typed, typed, "("),
+        ] {
+            let edit = replace(&mut text, start, end, new);
+            let changed = TextRange::from_usize(start..edit.new_end_byte);
+            let delta = edit.new_end_byte as i64 - edit.old_end_byte as i64;
+            let reparsed;
+            (trees, reparsed) = trees.reparse(&text, &[edit], changed, delta);
+            let fresh = SyntaxTrees::parse(Language::Sql, &text);
+            assert_eq!(
+                summary(&trees, &text),
+                summary(&fresh, &text),
+                "after {new:?} at {start}"
+            );
+            assert_eq!(trees.segments, fresh.segments, "after {new:?} at {start}");
+            let chunk_ends = |trees: &SyntaxTrees| -> Vec<(u32, bool)> {
+                trees
+                    .chunks
+                    .iter()
+                    .map(|c| (c.range.end(), c.cut))
+                    .collect()
+            };
+            assert_eq!(
+                chunk_ends(&trees),
+                chunk_ends(&fresh),
+                "after {new:?} at {start}"
+            );
+            assert!(
+                reparsed.new.len() < text.len() as u32 / 5,
+                "after {new:?} at {start}: reparsed {:?} of {} bytes",
+                reparsed.new,
+                text.len()
+            );
+        }
     }
 
     /// What the parser expected is read from a fresh parse: an incremental one keeps tokens of
