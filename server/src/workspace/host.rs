@@ -24,7 +24,7 @@ use tree_sitter::InputEdit;
 use crate::analysis::{FileData, SourceCache, SourceMember, check_source};
 use crate::baseline::{self, Baseline, Entry};
 use crate::config::{self, Config, ConfigError, EditorOverrides, ErdHover};
-use crate::lower::ChangedSpan;
+use crate::lower::{ChangedSpan, PlacedStatement};
 use crate::model::{FileId, Model};
 use crate::rules::{self, Diagnostic, Selection};
 use crate::syntax::Language;
@@ -217,8 +217,9 @@ struct FileState {
     on_disk: bool,
     pending: Pending,
     declares_datasource: bool,
-    /// `link_fingerprint` of a standalone SQL file: what links it to its directory's others.
-    links: u64,
+    /// What links a standalone SQL file to the others of its directory, kept up to date while
+    /// it has any.
+    links: Option<linking::LinkNames>,
     diagnostics: Arc<[Diagnostic]>,
     source: Option<Arc<SourceView>>,
     /// The view handed out last; `None` after anything in it changed.
@@ -718,10 +719,6 @@ impl Host {
     ) {
         self.skipped.remove(&path);
         let declares_datasource = declares_datasource(&data);
-        let links = match data.language {
-            Language::Sql => linking::link_fingerprint(&data.statements),
-            Language::Prisma => 0,
-        };
         let scope = self.scope_root_of(&path);
         self.files.insert(
             path.clone(),
@@ -733,7 +730,7 @@ impl Host {
                 on_disk,
                 pending: Pending::Nothing,
                 declares_datasource,
-                links,
+                links: None,
                 diagnostics: Arc::from([]),
                 source: None,
                 view: None,
@@ -1139,20 +1136,20 @@ impl Host {
             return;
         };
         let declares = declares_datasource(&data);
-        file.data = Arc::new(data);
+        let previous = std::mem::replace(&mut file.data, Arc::new(data));
         file.view = None;
         let datasource_changed = declares != file.declares_datasource;
         file.declares_datasource = declares;
         let root = self.scope_root_of(path);
-        let links_changed = self.links_changed(&root, path);
+        let links_changed = self.links_changed(&root, path, &previous.statements);
         if datasource_changed || links_changed {
             self.regroup.insert(root);
         }
     }
 
     /// Whether an edit changed what links a standalone SQL file to the others of its directory
-    /// (there are none to link to when it is alone).
-    fn links_changed(&mut self, root: &Path, path: &Path) -> bool {
+    /// (there are none to link to when it is alone); `previous` are its statements before.
+    fn links_changed(&mut self, root: &Path, path: &Path, previous: &[PlacedStatement]) -> bool {
         let standalone = self.scopes.get(root).is_some_and(|scope| {
             scope
                 .source_of
@@ -1163,7 +1160,13 @@ impl Host {
             .files
             .get(path)
             .is_some_and(|file| file.data.language == Language::Sql);
+        let forget = |files: &mut HashMap<PathBuf, FileState>| {
+            if let Some(file) = files.get_mut(path) {
+                file.links = None;
+            }
+        };
         if !standalone || !is_sql {
+            forget(&mut self.files);
             return false;
         }
         let directory = path.parent();
@@ -1174,13 +1177,17 @@ impl Host {
                 && other.parent() == directory
         });
         if !has_siblings {
+            forget(&mut self.files);
             return false;
         }
         let Some(file) = self.files.get_mut(path) else {
             return false;
         };
-        let links = linking::link_fingerprint(&file.data.statements);
-        std::mem::replace(&mut file.links, links) != links
+        let links = file
+            .links
+            .get_or_insert_with(|| linking::LinkNames::of(previous));
+        let (removed, added) = linking::replaced_statements(previous, &file.data.statements);
+        links.replace(removed, added)
     }
 
     /// The schema sources of a scope, from its files' paths.

@@ -9,8 +9,8 @@
 //! creating the same table) are left alone: which one applies is not ours to guess.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::files::FileKind;
 use super::sources::{FileRole, SchemaSource, SourceFile, SourceKind};
@@ -18,7 +18,7 @@ use crate::lower::{AlterTypeAction, Fact, ObjectName, PlacedStatement, TypeRef};
 use crate::markdown::is_mermaid_file;
 
 /// What one file creates and what it uses without creating it. Names are borrowed from the
-/// lowered statements: the language server computes this for an open file at every edit.
+/// lowered statements.
 #[derive(Default)]
 struct Needs<'a> {
     creates_tables: HashSet<&'a str>,
@@ -32,27 +32,35 @@ fn key(name: &ObjectName) -> &str {
     &name.name.name
 }
 
-fn use_type<'a>(needs: &mut Needs<'a>, ty: &'a TypeRef) {
-    if ty.builtin.is_none() {
-        needs.uses_types.insert(&ty.name);
-    }
+/// How a statement names a table or type, for linking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Naming {
+    CreatesTable,
+    CreatesType,
+    UsesTable,
+    UsesType,
 }
 
-fn needs_of(statements: &[PlacedStatement]) -> Needs<'_> {
-    let mut needs = Needs::default();
-    for fact in statements.iter().flat_map(|s| &s.lowered.facts) {
+/// Calls `found` with each table or type that `statement` creates or uses.
+fn names_of<'a>(statement: &'a PlacedStatement, mut found: impl FnMut(Naming, &'a str)) {
+    fn use_type<'a>(found: &mut impl FnMut(Naming, &'a str), ty: &'a TypeRef) {
+        if ty.builtin.is_none() {
+            found(Naming::UsesType, &ty.name);
+        }
+    }
+    for fact in &statement.lowered.facts {
         match fact {
             Fact::CreateTable(table) => {
-                needs.creates_tables.insert(key(&table.name));
+                found(Naming::CreatesTable, key(&table.name));
                 for column in &table.columns {
                     if let Some(ty) = &column.ty {
-                        use_type(&mut needs, ty);
+                        use_type(&mut found, ty);
                     }
                     for constraint in &column.constraints {
                         if let crate::lower::ConstraintKind::ForeignKey { references, .. } =
                             &constraint.kind
                         {
-                            needs.uses_tables.insert(key(&references.table));
+                            found(Naming::UsesTable, key(&references.table));
                         }
                     }
                 }
@@ -62,36 +70,39 @@ fn needs_of(statements: &[PlacedStatement]) -> Needs<'_> {
                     .chain(&table.inherits)
                     .chain(&table.like)
                 {
-                    needs.uses_tables.insert(key(parent));
+                    found(Naming::UsesTable, key(parent));
                 }
             }
-            Fact::AlterTable(alter) => {
-                needs.uses_tables.insert(key(&alter.name));
-            }
-            Fact::CreateIndex(index) => {
-                needs.uses_tables.insert(key(&index.table));
-            }
-            Fact::CreateTrigger(trigger) => {
-                needs.uses_tables.insert(key(&trigger.table));
-            }
-            Fact::CreatePolicy(policy) => {
-                needs.uses_tables.insert(key(&policy.table));
-            }
-            Fact::Comment(comment) => {
-                needs.uses_tables.insert(key(&comment.target));
-            }
-            Fact::CreateType(create) => {
-                needs.creates_types.insert(key(&create.name));
-            }
+            Fact::AlterTable(alter) => found(Naming::UsesTable, key(&alter.name)),
+            Fact::CreateIndex(index) => found(Naming::UsesTable, key(&index.table)),
+            Fact::CreateTrigger(trigger) => found(Naming::UsesTable, key(&trigger.table)),
+            Fact::CreatePolicy(policy) => found(Naming::UsesTable, key(&policy.table)),
+            Fact::Comment(comment) => found(Naming::UsesTable, key(&comment.target)),
+            Fact::CreateType(create) => found(Naming::CreatesType, key(&create.name)),
             Fact::CreateDomain(domain) => {
-                needs.creates_types.insert(key(&domain.name));
-                use_type(&mut needs, &domain.ty);
+                found(Naming::CreatesType, key(&domain.name));
+                use_type(&mut found, &domain.ty);
             }
             Fact::AlterType { name, action } if !matches!(action, AlterTypeAction::Other) => {
-                needs.uses_types.insert(key(name));
+                found(Naming::UsesType, key(name));
             }
             _ => {}
         }
+    }
+}
+
+fn needs_of(statements: &[PlacedStatement]) -> Needs<'_> {
+    let mut needs = Needs::default();
+    for statement in statements {
+        names_of(statement, |naming, name| {
+            let set = match naming {
+                Naming::CreatesTable => &mut needs.creates_tables,
+                Naming::CreatesType => &mut needs.creates_types,
+                Naming::UsesTable => &mut needs.uses_tables,
+                Naming::UsesType => &mut needs.uses_types,
+            };
+            set.insert(name);
+        });
     }
     needs
         .uses_tables
@@ -102,22 +113,67 @@ fn needs_of(statements: &[PlacedStatement]) -> Needs<'_> {
     needs
 }
 
-/// A digest of what a file creates and uses, which decides its links: the language server
-/// regroups a directory only when an edit changes it.
-pub fn link_fingerprint(statements: &[PlacedStatement]) -> u64 {
-    let needs = needs_of(statements);
-    let mut hasher = std::hash::DefaultHasher::new();
-    for set in [
-        &needs.creates_tables,
-        &needs.creates_types,
-        &needs.uses_tables,
-        &needs.uses_types,
-    ] {
-        let mut names: Vec<&str> = set.iter().copied().collect();
-        names.sort_unstable();
-        names.hash(&mut hasher);
+/// The tables and types a file creates and uses, each counted by the statements naming it, so
+/// that an edit updates them from the statements it replaced alone: the language server keeps
+/// them for a standalone SQL file that has sibling files to link to.
+#[derive(Default)]
+pub struct LinkNames {
+    counts: HashMap<(Naming, Box<str>), u32>,
+}
+
+impl LinkNames {
+    pub fn of(statements: &[PlacedStatement]) -> LinkNames {
+        let mut names = LinkNames::default();
+        names.replace(&[], statements);
+        names
     }
-    hasher.finish()
+
+    /// Takes an edit that replaced the statements `removed` by `added`. Whether a name came
+    /// or went (the links of the file may have changed).
+    pub fn replace(&mut self, removed: &[PlacedStatement], added: &[PlacedStatement]) -> bool {
+        // Added first: a name both statements hold never drops to zero.
+        let mut changed = false;
+        for statement in added {
+            names_of(statement, |naming, name| {
+                let count = self.counts.entry((naming, Box::from(name))).or_insert(0);
+                changed |= *count == 0;
+                *count += 1;
+            });
+        }
+        for statement in removed {
+            names_of(statement, |naming, name| {
+                let key = (naming, Box::from(name));
+                if let Some(count) = self.counts.get_mut(&key) {
+                    *count -= 1;
+                    if *count == 0 {
+                        self.counts.remove(&key);
+                        changed = true;
+                    }
+                }
+            });
+        }
+        changed
+    }
+}
+
+/// The statements of `new` that are not those of `old`, and the other way round: statements an
+/// edit did not touch are shared, and all of them lie before or after the ones it replaced.
+pub fn replaced_statements<'a>(
+    old: &'a [PlacedStatement],
+    new: &'a [PlacedStatement],
+) -> (&'a [PlacedStatement], &'a [PlacedStatement]) {
+    let same = |a: &PlacedStatement, b: &PlacedStatement| Arc::ptr_eq(&a.lowered, &b.lowered);
+    let prefix = old.iter().zip(new).take_while(|(a, b)| same(a, b)).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| same(a, b))
+        .count();
+    (
+        &old[prefix..old.len() - suffix],
+        &new[prefix..new.len() - suffix],
+    )
 }
 
 /// Links the standalone SQL sources of each directory that depend on one another; other sources
@@ -488,6 +544,46 @@ mod tests {
             ),
         ]);
         assert_eq!(linked.len(), 2);
+    }
+
+    fn lowered(text: &str) -> Vec<PlacedStatement> {
+        lower_file(Language::Sql, &parse(Language::Sql, text, None), text)
+    }
+
+    /// An edit's replaced statements are found by what the new statements share with the old,
+    /// and change the links only when a table or type name comes or goes.
+    #[test]
+    fn link_names_change_only_when_a_name_comes_or_goes() {
+        let old = lowered(
+            "CREATE TABLE artist (id int);\nCREATE TABLE album (id int);\nCREATE INDEX ON album (id);\n",
+        );
+        let mut names = LinkNames::of(&old);
+        let mut edited = |new: &str| {
+            let mut statements = old.clone();
+            statements[1] = lowered(new).remove(0);
+            let (removed, added) = replaced_statements(&old, &statements);
+            assert_eq!((removed.len(), added.len()), (1, 1), "{new}");
+            let changed = names.replace(removed, added);
+            // Undone, for the next edit.
+            names.replace(added, removed);
+            changed
+        };
+        assert!(!edited("CREATE TABLE album (id bigint, title text);"));
+        assert!(edited("CREATE TABLE albums (id int);"));
+        assert!(edited(
+            "CREATE TABLE album (id int, artist int REFERENCES artist);"
+        ));
+        assert!(edited(
+            "CREATE TABLE album (id int, artist int REFERENCES label);"
+        ));
+
+        let shorter = lowered("CREATE TABLE artist (id int);\nCREATE INDEX ON album (id);\n");
+        let statements = vec![old[0].clone(), old[2].clone()];
+        let (removed, added) = replaced_statements(&old, &statements);
+        assert_eq!((removed.len(), added.len()), (1, 0));
+        assert!(LinkNames::of(&old).replace(removed, added));
+        assert_eq!(replaced_statements(&old, &old.clone()).0.len(), 0);
+        assert_eq!(replaced_statements(&old, &shorter).0.len(), 3);
     }
 
     #[test]
