@@ -42,7 +42,7 @@ use tree_sitter::{InputEdit, Node, Point, Range, Tree};
 use super::errors::FoundError;
 use super::highlight::Highlight;
 use super::resync::{
-    Opener, Segment, Unclosed, restarts_after_edit, segments, segments_and_statements,
+    Opener, Scan, Segment, Unclosed, restarts_after_edit, segments_and_statements,
 };
 use super::{Language, SyntaxError, parse, parse_range, reparse_range, syntax_errors_in};
 use crate::text::{LineIndex, TextRange};
@@ -61,6 +61,15 @@ pub struct SyntaxTrees {
     /// Where the lexical scan that finds the parts may restart after an edit, when the text is
     /// one part because every opener closes in order (SQL).
     restarts: Option<Arc<[u32]>>,
+    /// The lexical scan of an SQL text without restarts, to rescan only around the next edit.
+    scan: Option<Arc<Scan>>,
+}
+
+/// Where a text is cut into parts, with what lets the next edit rescan only around itself.
+struct Cuts {
+    parts: Vec<Segment>,
+    restarts: Option<Vec<u32>>,
+    scan: Option<Scan>,
 }
 
 #[derive(Clone)]
@@ -99,17 +108,17 @@ pub struct Reparsed {
 impl SyntaxTrees {
     /// Parses a whole text.
     pub fn parse(language: Language, text: &str) -> SyntaxTrees {
-        let (parts, restarts) = parts(language, text);
-        let tree = (parts.len() == 1).then(|| parse(language, text, None));
-        SyntaxTrees::build(language, tree, text, parts, restarts)
+        let cuts = cuts(language, text);
+        let tree = (cuts.parts.len() == 1).then(|| parse(language, text, None));
+        SyntaxTrees::build(language, tree, text, cuts)
     }
 
     /// The chunks of a tree of the whole text. A text cut after an opener that is never closed
     /// is parsed again in its parts.
     pub fn from_tree(language: Language, tree: Tree, text: &str) -> SyntaxTrees {
-        let (parts, restarts) = parts(language, text);
-        let tree = (parts.len() == 1).then_some(tree);
-        SyntaxTrees::build(language, tree, text, parts, restarts)
+        let cuts = cuts(language, text);
+        let tree = (cuts.parts.len() == 1).then_some(tree);
+        SyntaxTrees::build(language, tree, text, cuts)
     }
 
     /// Parses an SQL text in up to `pieces` pieces, one thread each, and runs `then` on each
@@ -153,6 +162,7 @@ impl SyntaxTrees {
             chunks,
             segments: pieces.parts,
             restarts: pieces.restarts.map(Arc::from),
+            scan: None,
         };
         Some((trees, values))
     }
@@ -176,13 +186,8 @@ impl SyntaxTrees {
     }
 
     /// The trees of the parts of `text`; `whole` is the tree of a text in one part.
-    fn build(
-        language: Language,
-        whole: Option<Tree>,
-        text: &str,
-        parts: Vec<Segment>,
-        restarts: Option<Vec<u32>>,
-    ) -> SyntaxTrees {
+    fn build(language: Language, whole: Option<Tree>, text: &str, cuts: Cuts) -> SyntaxTrees {
+        let parts = cuts.parts;
         let whole = whole.map(Arc::new);
         let mut chunks = Vec::new();
         let (mut start, mut start_point) = (0, Point::new(0, 0));
@@ -215,7 +220,8 @@ impl SyntaxTrees {
             language,
             chunks,
             segments: parts,
-            restarts: restarts.map(Arc::from),
+            restarts: cuts.restarts.map(Arc::from),
+            scan: cuts.scan.map(Arc::new),
         }
     }
 
@@ -245,31 +251,12 @@ impl SyntaxTrees {
             .unwrap_or(old_start)
             .max(old_start);
         let last_index = self.chunks.len() - 1;
-        let rescanned = self.restarts.as_deref().and_then(|restarts| {
-            restarts_after_edit(restarts, text, TextRange::new(old_start, old_end), delta)
-        });
-        let (parts, restarts) = match rescanned {
-            Some(restarts) => {
-                let whole = Segment {
-                    end: text.len() as u32,
-                    unclosed: None,
-                };
-                (vec![whole], Some(restarts))
-            }
-            None => parts(self.language, text),
-        };
         let changed_old = TextRange::new(old_start, old_end);
-        if !self.same_parts(&parts, edits, changed_old) {
-            return self.reparse_new_parts(
-                text,
-                edits,
-                changed_old,
-                changed,
-                delta,
-                parts,
-                restarts,
-            );
+        let cuts = self.cuts_after_edit(text, changed_old, delta);
+        if !self.same_parts(&cuts.parts, edits, changed_old) {
+            return self.reparse_new_parts(text, edits, changed_old, changed, delta, cuts);
         }
+        let parts = &cuts.parts;
         let (mut first, mut last) = self.touched(changed_old);
         if self.language == Language::Prisma {
             last = last_index;
@@ -310,7 +297,7 @@ impl SyntaxTrees {
         };
         let mut chunks = Vec::with_capacity(self.chunks.len() + 1);
         chunks.extend(self.kept_before(first, &mut edited));
-        let (unclosed, cut) = in_part(&parts, region);
+        let (unclosed, cut) = in_part(parts, region);
         chunks.extend(split(
             self.language,
             &tree,
@@ -322,7 +309,35 @@ impl SyntaxTrees {
         ));
         chunks.extend(self.kept_after(last, &mut edited));
         let new = TextRange::from_usize(region.start_byte..region.end_byte);
-        self.replaced(first..=last, new, chunks, parts, restarts)
+        self.replaced(first..=last, new, chunks, cuts)
+    }
+
+    /// Where the edited text is cut: rescanned around the edit where this text's restarts or
+    /// scan allow it, else scanned whole. `changed` is where the old text changed.
+    fn cuts_after_edit(&self, text: &str, changed: TextRange, delta: i64) -> Cuts {
+        if let Some(restarts) = self
+            .restarts
+            .as_deref()
+            .and_then(|restarts| restarts_after_edit(restarts, text, changed, delta))
+        {
+            let whole = Segment {
+                end: text.len() as u32,
+                unclosed: None,
+            };
+            return Cuts {
+                parts: vec![whole],
+                restarts: Some(restarts),
+                scan: None,
+            };
+        }
+        match self
+            .scan
+            .as_deref()
+            .and_then(|scan| scan.after_edit(text, changed, delta))
+        {
+            Some(scan) => Cuts::of_scan(text, scan),
+            None => cuts(self.language, text),
+        }
     }
 
     /// The chunks before `first`, unchanged but for their trees, which get the edits.
@@ -380,10 +395,10 @@ impl SyntaxTrees {
         changed_old: TextRange,
         changed: TextRange,
         delta: i64,
-        parts: Vec<Segment>,
-        restarts: Option<Vec<u32>>,
+        cuts: Cuts,
     ) -> (SyntaxTrees, Reparsed) {
-        let affected = self.parts_differ(&parts, edits, changed_old, changed);
+        let parts = &cuts.parts;
+        let affected = self.parts_differ(parts, edits, changed_old, changed);
         let last_index = self.chunks.len() - 1;
         // The affected range starts at or before the edit and ends at or after it.
         let affected_old_end = u32::try_from(i64::from(affected.end()) - delta)
@@ -391,11 +406,11 @@ impl SyntaxTrees {
             .max(changed_old.end());
         let (mut first, mut last) =
             self.touched(TextRange::new(affected.start(), affected_old_end));
-        let cuts: Vec<usize> = parts[..parts.len() - 1]
+        let cut_at: Vec<usize> = parts[..parts.len() - 1]
             .iter()
             .map(|part| part.end as usize)
             .collect();
-        let is_cut = |at: usize| cuts.binary_search(&at).is_ok();
+        let is_cut = |at: usize| cut_at.binary_search(&at).is_ok();
         let moved_end = |index: usize| {
             let chunk = &self.chunks[index];
             moved(
@@ -412,7 +427,7 @@ impl SyntaxTrees {
             let mut pieces: Vec<(Range, Arc<Tree>)> = Vec::new();
             let (mut from, mut from_point) = (start.range.start() as usize, start.start);
             let region_start = from;
-            let inner = cuts
+            let inner = cut_at
                 .iter()
                 .copied()
                 .filter(|&cut| cut > region_start && cut < end_byte);
@@ -450,7 +465,7 @@ impl SyntaxTrees {
         let mut edited = EditedTrees::new(edits);
         let mut chunks = self.kept_before(first, &mut edited);
         for (region, tree) in &pieces {
-            let (unclosed, cut) = in_part(&parts, *region);
+            let (unclosed, cut) = in_part(parts, *region);
             chunks.extend(split(
                 self.language,
                 tree,
@@ -464,7 +479,7 @@ impl SyntaxTrees {
         chunks.extend(self.kept_after(last, &mut edited));
         let new =
             TextRange::from_usize(pieces[0].0.start_byte..pieces[pieces.len() - 1].0.end_byte);
-        self.replaced(first..=last, new, chunks, parts, restarts)
+        self.replaced(first..=last, new, chunks, cuts)
     }
 
     /// The first and last chunk that `range` (before the edits) touches, counting one that
@@ -491,8 +506,7 @@ impl SyntaxTrees {
         replaced: std::ops::RangeInclusive<usize>,
         new: TextRange,
         chunks: Vec<Chunk>,
-        parts: Vec<Segment>,
-        restarts: Option<Vec<u32>>,
+        cuts: Cuts,
     ) -> (SyntaxTrees, Reparsed) {
         let old = TextRange::new(
             self.chunks[*replaced.start()].range.start(),
@@ -501,8 +515,9 @@ impl SyntaxTrees {
         let trees = SyntaxTrees {
             language: self.language,
             chunks,
-            segments: parts,
-            restarts: restarts.map(Arc::from),
+            segments: cuts.parts,
+            restarts: cuts.restarts.map(Arc::from),
+            scan: cuts.scan.map(Arc::new),
         };
         (trees, Reparsed { old, new })
     }
@@ -721,6 +736,7 @@ impl SyntaxTrees {
             chunks: Vec::new(),
             segments: Vec::new(),
             restarts: None,
+            scan: None,
         }
     }
 }
@@ -1046,15 +1062,38 @@ fn errors_with_unclosed(
 }
 
 /// The parts of a text parsed apart: SQL is cut after an opener that is never closed.
-fn parts(language: Language, text: &str) -> (Vec<Segment>, Option<Vec<u32>>) {
+fn cuts(language: Language, text: &str) -> Cuts {
     match language {
-        Language::Sql => segments(text),
+        Language::Sql => Cuts::of_scan(text, Scan::of(text)),
         Language::Prisma => {
             let whole = Segment {
                 end: text.len() as u32,
                 unclosed: None,
             };
-            (vec![whole], None)
+            Cuts {
+                parts: vec![whole],
+                restarts: None,
+                scan: None,
+            }
+        }
+    }
+}
+
+impl Cuts {
+    /// The cuts a scan of an SQL text finds; the scan is kept unless restarts do its work.
+    fn of_scan(text: &str, scan: Scan) -> Cuts {
+        let parts = scan.segments(text);
+        match scan.restarts() {
+            Some(restarts) => Cuts {
+                parts,
+                restarts: Some(restarts),
+                scan: None,
+            },
+            None => Cuts {
+                parts,
+                restarts: None,
+                scan: Some(scan),
+            },
         }
     }
 }

@@ -70,7 +70,7 @@ pub struct Segment {
 }
 
 /// What the scan meets, in text order.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Event {
     Open(Opener, u32),
     Close(Opener),
@@ -81,17 +81,6 @@ enum Event {
     Unterminated(Opener, u32),
     /// A `;` outside any parentheses: the statement from its first token through the `;`.
     StatementEnd(TextRange),
-}
-
-/// The parts of `text`, in order; the last ends at the end of the text. One part unless an
-/// opener is never closed and a statement line follows it. With them, where a scan of the text
-/// may restart after an edit ([`restarts_after_edit`]), when every opener is closed in order.
-pub fn segments(text: &str) -> (Vec<Segment>, Option<Vec<u32>>) {
-    let (events, _) = scan(text, false);
-    (
-        segments_of(text, &events),
-        restarts_of(&events, 0, RESTART_SPACING),
-    )
 }
 
 /// The parts of `text` as [`segments`] finds them, and where its statements end by the same
@@ -163,12 +152,7 @@ pub fn restarts_after_edit(
         None => text.len() as u32,
     };
     let window = text.get(start as usize..end as usize)?;
-    // `COPY ... FROM stdin` skips its data lines, which may run past the window.
-    if window
-        .as_bytes()
-        .windows(4)
-        .any(|word| word.eq_ignore_ascii_case(b"copy"))
-    {
+    if may_copy(window) {
         return None;
     }
     let (events, under_way) = scan(window, false);
@@ -184,6 +168,126 @@ pub fn restarts_after_edit(
         all.push(shifted(at)?);
     }
     Some(all)
+}
+
+/// The lexical scan of a whole text that is not one part, kept so that an edit rescans only the
+/// text around it: while someone types a bracket or quote that is not closed yet, every
+/// keystroke would otherwise scan the whole text again.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Scan {
+    events: Vec<Event>,
+    /// Statement lines where no statement is under way, about [`RESTART_SPACING`] apart, with
+    /// the index of their event; the text's start first.
+    restarts: Vec<(u32, usize)>,
+    /// Where the first quote or comment that never ends starts: an edit after it may end it.
+    first_unterminated: Option<u32>,
+}
+
+impl Scan {
+    pub fn of(text: &str) -> Scan {
+        Scan::from_events(scan(text, false).0)
+    }
+
+    fn from_events(events: Vec<Event>) -> Scan {
+        let mut restarts = vec![(0, 0)];
+        let mut first_unterminated = None;
+        for (index, event) in events.iter().enumerate() {
+            match *event {
+                Event::StatementLine(at, true)
+                    if at >= restarts[restarts.len() - 1].0 + RESTART_SPACING =>
+                {
+                    restarts.push((at, index));
+                }
+                Event::Unterminated(_, at) => {
+                    first_unterminated.get_or_insert(at);
+                }
+                _ => {}
+            }
+        }
+        Scan {
+            events,
+            restarts,
+            first_unterminated,
+        }
+    }
+
+    /// The parts of the text scanned, in order; the last ends at the end of the text. One part
+    /// unless an opener is never closed and a statement line follows it.
+    pub fn segments(&self, text: &str) -> Vec<Segment> {
+        segments_of(text, &self.events)
+    }
+
+    /// Where a scan of the text, one part with every opener closed in order, may restart
+    /// after an edit ([`restarts_after_edit`]).
+    pub fn restarts(&self) -> Option<Vec<u32>> {
+        restarts_of(&self.events, 0, RESTART_SPACING)
+    }
+
+    /// The scan of the edited `text`, from this scan and a scan of the text between the
+    /// restarts around the edit; `changed` is where the old text changed and `delta` how much
+    /// longer the new one is. `None` where that window cannot tell: a statement, a quote or a
+    /// comment may go on past its end, a quote or comment before it never ended (the edit may
+    /// end it), or COPY data may run past it.
+    pub fn after_edit(&self, text: &str, changed: TextRange, delta: i64) -> Option<Scan> {
+        let before = self
+            .restarts
+            .partition_point(|&(at, _)| at <= changed.start());
+        let (start, first) = *self.restarts.get(before.checked_sub(1)?)?;
+        if self.first_unterminated.is_some_and(|at| at < start) {
+            return None;
+        }
+        let after = self
+            .restarts
+            .partition_point(|&(at, _)| at <= changed.end());
+        let shifted = |at: u32| u32::try_from(i64::from(at) + delta).ok();
+        let (end, last) = match self.restarts.get(after) {
+            Some(&(at, index)) => (shifted(at)?, index),
+            None => (text.len() as u32, self.events.len()),
+        };
+        let window = text.get(start as usize..end as usize)?;
+        if may_copy(window) {
+            return None;
+        }
+        let (inside, under_way) = scan(window, false);
+        let open_at_end = under_way
+            || inside
+                .iter()
+                .any(|event| matches!(event, Event::Unterminated(..)));
+        if open_at_end && (end as usize) < text.len() {
+            return None;
+        }
+        let mut events = Vec::with_capacity(self.events.len() + inside.len() - (last - first));
+        events.extend_from_slice(&self.events[..first]);
+        events.extend(inside.iter().map(|event| event.shifted(i64::from(start))));
+        for event in &self.events[last..] {
+            events.push(event.shifted(delta));
+        }
+        Some(Scan::from_events(events))
+    }
+}
+
+impl Event {
+    fn shifted(self, delta: i64) -> Event {
+        let moved = |at: u32| (i64::from(at) + delta) as u32;
+        match self {
+            Event::Open(opener, at) => Event::Open(opener, moved(at)),
+            Event::Close(opener) => Event::Close(opener),
+            Event::StatementLine(at, fresh) => Event::StatementLine(moved(at), fresh),
+            Event::Unterminated(opener, at) => Event::Unterminated(opener, moved(at)),
+            Event::StatementEnd(range) => {
+                Event::StatementEnd(TextRange::new(moved(range.start()), moved(range.end())))
+            }
+        }
+    }
+}
+
+/// Whether a window of text may hold a `COPY ... FROM stdin`, which skips its data lines: they
+/// may run past the window.
+fn may_copy(window: &str) -> bool {
+    window
+        .as_bytes()
+        .windows(4)
+        .any(|word| word.eq_ignore_ascii_case(b"copy"))
 }
 
 fn segments_of(text: &str, events: &[Event]) -> Vec<Segment> {
@@ -611,6 +715,12 @@ mod tests {
     use super::*;
     use crate::edits::Numbers;
 
+    /// The parts of `text`, and where a scan may restart after an edit.
+    fn segments(text: &str) -> (Vec<Segment>, Option<Vec<u32>>) {
+        let scan = Scan::of(text);
+        (scan.segments(text), scan.restarts())
+    }
+
     /// Whether a whole scan of `text` is at `at` as at its start: at a line start, outside any
     /// token, opener and statement.
     fn scan_may_restart_at(text: &str, at: u32) -> bool {
@@ -619,6 +729,35 @@ mod tests {
         (before.is_empty() || before.ends_with('\n'))
             && !under_way
             && restarts_of(&events, 0, u32::MAX).is_some()
+    }
+
+    /// Replaces a random range of up to 8 bytes of `text` by `inserted`, then undoes it; `check`
+    /// sees the text after each, with the range the old text changed in and how much longer
+    /// the new one is.
+    fn edit_and_undo(
+        numbers: &mut Numbers,
+        text: &mut String,
+        inserted: &str,
+        mut check: impl FnMut(&str, TextRange, i64),
+    ) {
+        let mut at = numbers.below(text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut end = (at + numbers.below(8)).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let removed = text[at..end].to_string();
+        for (range, new) in [
+            (at..end, inserted),
+            (at..at + inserted.len(), removed.as_str()),
+        ] {
+            let changed = TextRange::from_usize(range.clone());
+            let delta = new.len() as i64 - range.len() as i64;
+            text.replace_range(range, new);
+            check(text, changed, delta);
+        }
     }
 
     /// Random edits of a text with every kind of token (brackets, quotes, comments, dollar
@@ -665,31 +804,15 @@ mod tests {
             }
             let mut restarts = segments(&text).1;
             for _ in 0..300 {
-                let mut at = numbers.below(text.len() + 1);
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
-                let mut end = (at + numbers.below(8)).min(text.len());
-                while !text.is_char_boundary(end) {
-                    end += 1;
-                }
                 let inserted = match numbers.below(2) {
                     0 => PIECES[numbers.below(PIECES.len())],
                     _ => "",
                 };
-                let removed = text[at..end].to_string();
-                // The edit, then its undo.
-                for (range, new) in [
-                    (at..end, inserted),
-                    (at..at + inserted.len(), removed.as_str()),
-                ] {
-                    let changed = TextRange::from_usize(range.clone());
-                    let delta = new.len() as i64 - range.len() as i64;
-                    text.replace_range(range, new);
+                edit_and_undo(&mut numbers, &mut text, inserted, |text, changed, delta| {
                     let rescanned = restarts
                         .as_deref()
-                        .and_then(|r| restarts_after_edit(r, &text, changed, delta));
-                    let (parts, whole) = segments(&text);
+                        .and_then(|r| restarts_after_edit(r, text, changed, delta));
+                    let (parts, whole) = segments(text);
                     match rescanned {
                         Some(found) => {
                             checked += 1;
@@ -701,16 +824,72 @@ mod tests {
                             let near = (changed.start().saturating_sub(2 * RESTART_SPACING))
                                 ..changed.end() + 2 * RESTART_SPACING;
                             for &restart in found.iter().filter(|at| near.contains(at)) {
-                                assert!(scan_may_restart_at(&text, restart), "{restart}: {text:?}");
+                                assert!(scan_may_restart_at(text, restart), "{restart}: {text:?}");
                             }
                             restarts = Some(found);
                         }
                         None => restarts = whole,
                     }
-                }
+                });
             }
         }
         assert!(checked > 1_000, "only {checked} edits rescanned in part");
+    }
+
+    /// Random edits of texts with unclosed brackets, quotes and comments too: a scan updated
+    /// around an edit is the scan of the whole edited text.
+    #[test]
+    fn a_scan_updated_around_an_edit_is_a_whole_scan() {
+        const PIECES: [&str; 14] = [
+            "CREATE TABLE a (id int CHECK ((id > 0)), b int[] DEFAULT ARRAY[1]);\n",
+            "ALTER TABLE a ADD CONSTRAINT k CHECK (b <> '(');\n",
+            "CREATE FUNCTION f() RETURNS int AS $body$\nCREATE TABLE x (\n$body$;\n",
+            "CREATE TABLE b (id int,\n",
+            "/* a /* nested */ ( */\n",
+            "COPY a (id) FROM stdin;\n(1\n\\.\n",
+            "(",
+            ")",
+            "'",
+            "/*",
+            "$$",
+            ";",
+            "\n",
+            "CREATE",
+        ];
+        let mut numbers = Numbers(29);
+        let (mut updated, mut in_parts) = (0, 0);
+        for _ in 0..10 {
+            let mut text = String::new();
+            while text.len() < 20 * 1024 {
+                let piece = match numbers.below(400) {
+                    0 => 5,
+                    1 => 4,
+                    n => [0, 1, 2, 3][n % 4],
+                };
+                text.push_str(PIECES[piece]);
+            }
+            let mut scan = Scan::of(&text);
+            for _ in 0..300 {
+                let inserted = match numbers.below(3) {
+                    0 => "",
+                    _ => PIECES[6 + numbers.below(PIECES.len() - 6)],
+                };
+                edit_and_undo(&mut numbers, &mut text, inserted, |text, changed, delta| {
+                    let whole = Scan::of(text);
+                    if let Some(found) = scan.after_edit(text, changed, delta) {
+                        assert_eq!(found, whole, "after an edit of {changed:?}: {text:?}");
+                        updated += 1;
+                        in_parts += usize::from(whole.segments(text).len() > 1);
+                    }
+                    scan = whole;
+                });
+            }
+        }
+        assert!(
+            updated > 1_000,
+            "only {updated} scans updated around the edit"
+        );
+        assert!(in_parts > 300, "only {in_parts} of them in several parts");
     }
 
     fn cuts(text: &str) -> Vec<(u32, Option<(Opener, u32)>)> {
