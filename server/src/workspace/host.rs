@@ -217,8 +217,8 @@ struct FileState {
     on_disk: bool,
     pending: Pending,
     declares_datasource: bool,
-    /// What links a standalone SQL file to the others of its directory, kept up to date while
-    /// it has any.
+    /// The names that link a standalone SQL file to the others of its directory, once an edit
+    /// of it or of another file there asked for them; kept up to date from then on.
     links: Option<linking::LinkNames>,
     diagnostics: Arc<[Diagnostic]>,
     source: Option<Arc<SourceView>>,
@@ -1160,24 +1160,10 @@ impl Host {
             .files
             .get(path)
             .is_some_and(|file| file.data.language == Language::Sql);
-        let forget = |files: &mut HashMap<PathBuf, FileState>| {
-            if let Some(file) = files.get_mut(path) {
+        if !standalone || !is_sql {
+            if let Some(file) = self.files.get_mut(path) {
                 file.links = None;
             }
-        };
-        if !standalone || !is_sql {
-            forget(&mut self.files);
-            return false;
-        }
-        let directory = path.parent();
-        let has_siblings = self.files.iter().any(|(other, state)| {
-            other.as_path() != path
-                && state.by_extension
-                && state.data.language == Language::Sql
-                && other.parent() == directory
-        });
-        if !has_siblings {
-            forget(&mut self.files);
             return false;
         }
         let Some(file) = self.files.get_mut(path) else {
@@ -1187,7 +1173,31 @@ impl Host {
             .links
             .get_or_insert_with(|| linking::LinkNames::of(previous));
         let (removed, added) = linking::replaced_statements(previous, &file.data.statements);
-        links.replace(removed, added)
+        let changed = links.replace(removed, added);
+        if changed.is_empty() {
+            return false;
+        }
+        // A name no other SQL file of the directory names links the file to none of them.
+        let directory = path.parent();
+        let siblings: Vec<PathBuf> = self
+            .files
+            .iter()
+            .filter(|(other, state)| {
+                other.as_path() != path
+                    && state.by_extension
+                    && state.data.language == Language::Sql
+                    && other.parent() == directory
+            })
+            .map(|(other, _)| other.clone())
+            .collect();
+        siblings.iter().any(|sibling| {
+            self.files.get_mut(sibling).is_some_and(|state| {
+                let names = state
+                    .links
+                    .get_or_insert_with(|| linking::LinkNames::of(&state.data.statements));
+                changed.iter().any(|name| names.names(name))
+            })
+        })
     }
 
     /// The schema sources of a scope, from its files' paths.

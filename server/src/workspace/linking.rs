@@ -33,12 +33,12 @@ fn key(name: &ObjectName) -> &str {
 }
 
 /// How a statement names a table or type, for linking.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Naming {
-    CreatesTable,
-    CreatesType,
-    UsesTable,
-    UsesType,
+    CreatesTable = 0,
+    CreatesType = 1,
+    UsesTable = 2,
+    UsesType = 3,
 }
 
 /// Calls `found` with each table or type that `statement` creates or uses.
@@ -115,10 +115,12 @@ fn needs_of(statements: &[PlacedStatement]) -> Needs<'_> {
 
 /// The tables and types a file creates and uses, each counted by the statements naming it, so
 /// that an edit updates them from the statements it replaced alone: the language server keeps
-/// them for a standalone SQL file that has sibling files to link to.
+/// them for standalone SQL files, to tell whether an edit can change how a file links to the
+/// others of its directory.
 #[derive(Default)]
 pub struct LinkNames {
-    counts: HashMap<(Naming, Box<str>), u32>,
+    /// For each name, how many statements name it in each way ([`Naming`] order).
+    counts: HashMap<Box<str>, [u32; 4]>,
 }
 
 impl LinkNames {
@@ -128,31 +130,48 @@ impl LinkNames {
         names
     }
 
-    /// Takes an edit that replaced the statements `removed` by `added`. Whether a name came
-    /// or went (the links of the file may have changed).
-    pub fn replace(&mut self, removed: &[PlacedStatement], added: &[PlacedStatement]) -> bool {
+    /// Takes an edit that replaced the statements `removed` by `added`. The names a way of
+    /// naming came to or went from: only they can change the file's links.
+    pub fn replace(
+        &mut self,
+        removed: &[PlacedStatement],
+        added: &[PlacedStatement],
+    ) -> Vec<Box<str>> {
+        let mut changed: Vec<Box<str>> = Vec::new();
         // Added first: a name both statements hold never drops to zero.
-        let mut changed = false;
         for statement in added {
             names_of(statement, |naming, name| {
-                let count = self.counts.entry((naming, Box::from(name))).or_insert(0);
-                changed |= *count == 0;
+                let count = match self.counts.get_mut(name) {
+                    Some(counts) => &mut counts[naming as usize],
+                    None => &mut self.counts.entry(Box::from(name)).or_default()[naming as usize],
+                };
+                if *count == 0 {
+                    changed.push(Box::from(name));
+                }
                 *count += 1;
             });
         }
         for statement in removed {
             names_of(statement, |naming, name| {
-                let key = (naming, Box::from(name));
-                if let Some(count) = self.counts.get_mut(&key) {
-                    *count -= 1;
-                    if *count == 0 {
-                        self.counts.remove(&key);
-                        changed = true;
+                let Some(counts) = self.counts.get_mut(name) else {
+                    return;
+                };
+                let count = &mut counts[naming as usize];
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    changed.push(Box::from(name));
+                    if counts.iter().all(|&count| count == 0) {
+                        self.counts.remove(name);
                     }
                 }
             });
         }
         changed
+    }
+
+    /// Whether any statement names `name`, in any way.
+    pub fn names(&self, name: &str) -> bool {
+        self.counts.contains_key(name)
     }
 }
 
@@ -563,7 +582,7 @@ mod tests {
             statements[1] = lowered(new).remove(0);
             let (removed, added) = replaced_statements(&old, &statements);
             assert_eq!((removed.len(), added.len()), (1, 1), "{new}");
-            let changed = names.replace(removed, added);
+            let changed = !names.replace(removed, added).is_empty();
             // Undone, for the next edit.
             names.replace(added, removed);
             changed
@@ -581,7 +600,10 @@ mod tests {
         let statements = vec![old[0].clone(), old[2].clone()];
         let (removed, added) = replaced_statements(&old, &statements);
         assert_eq!((removed.len(), added.len()), (1, 0));
-        assert!(LinkNames::of(&old).replace(removed, added));
+        let mut names = LinkNames::of(&old);
+        assert!(names.names("album"));
+        assert_eq!(names.replace(removed, added), [Box::from("album")]);
+        assert!(names.names("album") && !names.names("albums"));
         assert_eq!(replaced_statements(&old, &old.clone()).0.len(), 0);
         assert_eq!(replaced_statements(&old, &shorter).0.len(), 3);
     }
