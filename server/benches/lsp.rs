@@ -4,11 +4,13 @@
 //! computed: 50 in one name in the middle of the file (typing there), then a character typed
 //! and deleted at 25 places spread over the file (each place new), then 40 edits of each kind
 //! (a name or a type, a view, a sequence, a function, a trigger, a table before the model
-//! checkpoint; a type, domain, setting or drop pasted and removed). Between edits the bench does
+//! checkpoint; a type, domain, setting or drop pasted and removed), then a statement typed key
+//! by key into an empty line in the middle, with the editor closing brackets and quotes and
+//! without (brackets and quotes open for a while). Between edits the bench does
 //! what the server does once diagnostics are out (drops the old snapshot, moves and copies the
 //! model checkpoint, drops the last check, returns freed memory at most once a second),
 //! untimed. Prints the median and the worst edit of each series, the p50, p99 and worst of each
-//! kind, then where an edit's time goes (reanalysis of the file, model build, rules) and the
+//! kind and of each way of typing, then where an edit's time goes (reanalysis of the file, model build, rules) and the
 //! slowest rules on the whole schema.
 //!
 //! With `-- --soak [EDITS]` (10,000 by default) it then types and deletes a character EDITS
