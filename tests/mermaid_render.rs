@@ -134,7 +134,7 @@ fn mermaid_parses_what_ddlint_writes() {
         vec![TextInput {
             path: "schema.sql".into(),
             key: "/schema.sql".into(),
-            text: Arc::from(AWKWARD),
+            text: Arc::new(String::from(AWKWARD)),
         }],
         &Config::default(),
     )

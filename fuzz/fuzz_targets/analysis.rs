@@ -21,7 +21,7 @@ fn inputs(files: &[(PathBuf, String)]) -> Vec<TextInput> {
         .map(|(path, text)| TextInput {
             path: path.clone(),
             key: path.clone(),
-            text: Arc::from(text.as_str()),
+            text: Arc::new(text.clone()),
         })
         .collect()
 }

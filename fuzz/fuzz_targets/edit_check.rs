@@ -17,7 +17,7 @@ pub fn run(language: Language, data: &[u8]) {
         Language::Sql => "schema.sql",
         Language::Prisma => "schema.prisma",
     });
-    let mut file = FileData::new(FileId(1), path.clone(), language, Arc::from(text.as_str()));
+    let mut file = FileData::new(FileId(1), path.clone(), language, Arc::new(text.clone()));
     let mut document = Document::new(&text, 0);
     let mut current = text;
     while let Some(edit) = next_edit(&current, &mut script) {
@@ -31,9 +31,9 @@ pub fn run(language: Language, data: &[u8]) {
             applied.new_range.end(),
         );
         current = document.text();
-        file = file.reparsed(Arc::from(current.as_str()), &[applied.input_edit()], span);
+        file = file.reparsed(Arc::new(current.clone()), &[applied.input_edit()], span);
     }
-    let fresh = FileData::new(FileId(1), path, language, Arc::from(current.as_str()));
+    let fresh = FileData::new(FileId(1), path, language, Arc::new(current.clone()));
     if fresh.syntax_errors.is_empty() {
         assert!(
             file.syntax_errors.is_empty(),

@@ -118,7 +118,7 @@ pub struct TextInput {
     /// The path used to group files into sources; in the same form as the configuration's
     /// source roots (absolute for the CLI and the language server).
     pub key: PathBuf,
-    pub text: Arc<str>,
+    pub text: Arc<String>,
 }
 
 /// The result of checking a set of files.
@@ -250,7 +250,7 @@ impl Parsed {
         let mut history = HashMap::new();
         for source in &sources {
             let histories = history::classify(source, &config.migrations, vcs, |key| {
-                file(key).map(|f| &*f.text)
+                file(key).map(|f| f.text.as_str())
             });
             for (member, status) in source.files.iter().zip(histories) {
                 history.insert(member.path.clone(), status);
@@ -320,7 +320,7 @@ mod tests {
         let input = TextInput {
             path: PathBuf::from("schema.prisma"),
             key: PathBuf::from("/project/schema.prisma"),
-            text: Arc::from(text.as_str()),
+            text: Arc::new(String::from(text.as_str())),
         };
         let checked = check_texts(
             vec![input],

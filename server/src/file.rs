@@ -23,9 +23,9 @@ pub struct FileData {
     pub language: Language,
     /// The text the analysis reads: the file's text, or for a Markdown document its view of
     /// the schema blocks (see [`crate::markdown`]), the same length, every offset the same.
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     /// The file's own text: what an editor shows and what fixes are applied to.
-    pub document: Arc<str>,
+    pub document: Arc<String>,
     /// The blocks of a Markdown document.
     pub markdown: Option<Arc<Embedding>>,
     /// The trees; none in a check, which lets them go once the file is lowered (`analysis`).
@@ -78,7 +78,7 @@ impl FileData {
         id: FileId,
         path: PathBuf,
         language: Language,
-        text: Arc<str>,
+        text: Arc<String>,
     ) -> FileData {
         // A suppression comment is found in the trees.
         let piecewise = language == Language::Sql
@@ -113,7 +113,7 @@ impl FileData {
     }
 
     /// Parses and lowers `text` from scratch.
-    pub fn new(id: FileId, path: PathBuf, language: Language, text: Arc<str>) -> FileData {
+    pub fn new(id: FileId, path: PathBuf, language: Language, text: Arc<String>) -> FileData {
         if crate::markdown::is_document(&path) {
             return FileData::design_document(id, path, text);
         }
@@ -142,7 +142,7 @@ impl FileData {
 
     /// A Markdown document (or a Mermaid file): its schema blocks parsed from the document's
     /// view, syntax errors kept only in blocks that read as schema.
-    fn design_document(id: FileId, path: PathBuf, document: Arc<str>) -> FileData {
+    fn design_document(id: FileId, path: PathBuf, document: Arc<String>) -> FileData {
         let mut embedding = Embedding::scan(&path, &document);
         let fenced: Vec<TextRange> = embedding.blocks.iter().map(|b| b.range).collect();
         let tables = if embedding.standalone_diagram {
@@ -152,7 +152,7 @@ impl FileData {
         };
         embedding.tables = tables.iter().map(PlacedStatement::range).collect();
         let language = embedding.language();
-        let text: Arc<str> = Arc::from(embedding.view(&document, language));
+        let text: Arc<String> = Arc::from(embedding.view(&document, language));
         let tree = crate::syntax::parse(language, &text, None);
         let whole = TextRange::new(0, text.len() as u32);
         let syntax = SyntaxTrees::from_tree(language, tree.clone(), &text);
@@ -191,7 +191,7 @@ impl FileData {
 
     /// A file ddlint reports on but does not analyse (a baseline's entries): its text and
     /// lines, no statements.
-    pub fn unparsed(id: FileId, path: PathBuf, text: Arc<str>) -> FileData {
+    pub fn unparsed(id: FileId, path: PathBuf, text: Arc<String>) -> FileData {
         let tree = crate::syntax::parse(Language::Sql, "", None);
         let syntax = SyntaxTrees::from_tree(Language::Sql, tree, "");
         let lines = Arc::new(LineIndex::new(&text));
@@ -212,7 +212,7 @@ impl FileData {
     /// turned this version's text into `text`, and `span` is where the two differ. Only the
     /// chunks of the text the edits touched are parsed again, and only the statements they
     /// touched are lowered again.
-    pub fn reparsed(&self, text: Arc<str>, edits: &[InputEdit], span: ChangedSpan) -> FileData {
+    pub fn reparsed(&self, text: Arc<String>, edits: &[InputEdit], span: ChangedSpan) -> FileData {
         if self.markdown.is_some() {
             return FileData::design_document(self.id, self.path.clone(), text);
         }
@@ -295,7 +295,7 @@ impl FileData {
         id: FileId,
         path: PathBuf,
         language: Language,
-        (text, lines): (Arc<str>, Arc<LineIndex>),
+        (text, lines): (Arc<String>, Arc<LineIndex>),
         syntax: SyntaxTrees,
         applied: TextRange,
         statements: Vec<PlacedStatement>,
@@ -428,7 +428,7 @@ mod tests {
             ),
         ];
         for text in texts {
-            let text: Arc<str> = Arc::from(text);
+            let text: Arc<String> = Arc::from(text);
             let path = PathBuf::from("schema.sql");
             let whole = FileData::new(FileId(0), path.clone(), Language::Sql, Arc::clone(&text));
             let check = FileData::without_trees(FileId(0), path, Language::Sql, Arc::clone(&text));
@@ -454,7 +454,12 @@ mod tests {
                     ON Dnt_oASROM pdes WHEng;\nCREATE VIELE\n);\nALTER TABLE posts ADD CONSTd) \
                     REFERENCES use) ON DEC";
         let path = PathBuf::from("schema.sql");
-        let mut file = FileData::new(FileId(0), path.clone(), Language::Sql, Arc::from(text));
+        let mut file = FileData::new(
+            FileId(0),
+            path.clone(),
+            Language::Sql,
+            Arc::new(String::from(text)),
+        );
         let mut document = crate::text::Document::new(text, 1);
         for (start, end, new) in [
             (102, 110, "ALTER TABLE t ADD COLUMN c text;\n"),

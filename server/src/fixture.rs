@@ -254,7 +254,7 @@ impl Fixture {
             .map(|file| TextInput {
                 path: file.path.clone(),
                 key: file.path.clone(),
-                text: Arc::from(file.text.as_str()),
+                text: Arc::new(file.text.clone()),
             })
             .collect();
         Ok(match pinned {

@@ -266,7 +266,7 @@ mod tests {
             FileId(id),
             PathBuf::from(path),
             Language::Sql,
-            Arc::from(text),
+            Arc::new(String::from(text)),
         )
     }
 

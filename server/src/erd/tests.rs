@@ -24,7 +24,12 @@ pub(crate) fn schema(files: &[(&str, &str)]) -> Schema {
         .map(|(i, (path, text))| {
             let path = PathBuf::from(path);
             let language = Language::from_path(&path).unwrap();
-            FileData::new(FileId(i as u32), path, language, Arc::from(*text))
+            FileData::new(
+                FileId(i as u32),
+                path,
+                language,
+                Arc::new(String::from(*text)),
+            )
         })
         .collect();
     let inputs: Vec<FileInput> = files

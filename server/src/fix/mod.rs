@@ -284,7 +284,7 @@ mod tests {
             FileId(0),
             PathBuf::from("a.sql"),
             Language::Sql,
-            text.into(),
+            std::sync::Arc::new(String::from(text)),
         )
     }
 

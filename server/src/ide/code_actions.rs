@@ -217,7 +217,7 @@ fn new_migration(
 ) -> Option<Vec<NewFile>> {
     let source = file.source.as_ref()?.migrations.as_ref()?;
     let convention = MigrationConvention::of(source, |path| {
-        snapshot.file(path).map(|view| &*view.data.text)
+        snapshot.file(path).map(|view| view.data.text.as_str())
     })?;
     Some(convention.write(std::slice::from_ref(step), now_utc))
 }
@@ -302,7 +302,12 @@ mod tests {
     use crate::model::{FileId, Loc};
 
     fn file(language: Language, text: &str) -> FileData {
-        FileData::new(FileId(1), PathBuf::from("x"), language, Arc::from(text))
+        FileData::new(
+            FileId(1),
+            PathBuf::from("x"),
+            language,
+            Arc::new(String::from(text)),
+        )
     }
 
     fn diagnostic_at(text: &str, word: &str, rule: &'static str) -> Diagnostic {

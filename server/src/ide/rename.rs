@@ -194,7 +194,7 @@ pub fn rename(
                     .to_string()
             })?;
             let convention = MigrationConvention::of(folder, |path| {
-                snapshot.file(path).map(|f| &*f.data.text)
+                snapshot.file(path).map(|f| f.data.text.as_str())
             })
             .ok_or_else(|| {
                 format!(

@@ -2479,7 +2479,7 @@ mod tests {
                 FileId(0),
                 PathBuf::from("design.md"),
                 Language::Sql,
-                (Arc::from(md), Arc::new(LineIndex::new(md))),
+                (Arc::new(String::from(md)), Arc::new(LineIndex::new(md))),
                 SyntaxTrees::from_tree(Language::Sql, tree, &blank),
                 TextRange::new(0, md.len() as u32),
                 lower(md, &[]),
@@ -2494,7 +2494,7 @@ mod tests {
                 FileId(0),
                 PathBuf::from("schema.sql"),
                 Language::Sql,
-                Arc::from(sql),
+                Arc::new(String::from(sql)),
             );
             let diagnostics = check(&file);
             (file, diagnostics)

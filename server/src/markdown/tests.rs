@@ -13,7 +13,7 @@ fn check(text: &str) -> Checked {
     let input = TextInput {
         path: PathBuf::from("design.md"),
         key: PathBuf::from("/project/docs/design.md"),
-        text: Arc::from(text),
+        text: Arc::new(String::from(text)),
     };
     check_texts(
         vec![input],
@@ -329,7 +329,7 @@ fn a_mermaid_file_beside_a_schema_is_compared_with_it() {
     let input = |path: &str, text: &str| TextInput {
         path: PathBuf::from(path),
         key: PathBuf::from("/project").join(path),
-        text: Arc::from(text),
+        text: Arc::new(String::from(text)),
     };
     let schema = "CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id));\n";
     let diagram = "erDiagram\n    users |o--o{ posts : writes\n";

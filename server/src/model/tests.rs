@@ -88,17 +88,13 @@ fn check_edits(edited_first: bool, seed: u64) {
         FileId(1),
         PathBuf::from("edited.sql"),
         Language::Sql,
-        Arc::from(schema(90, "t").as_str()),
+        Arc::new(schema(90, "t")),
     );
     let fixed = FileData::new(
         FileId(2),
         PathBuf::from("fixed.sql"),
         Language::Sql,
-        Arc::from(
-            schema(10, "u")
-                .replace("REFERENCES u0", "REFERENCES t3")
-                .as_str(),
-        ),
+        Arc::new(schema(10, "u").replace("REFERENCES u0", "REFERENCES t3")),
     );
     let mut document = Document::new(&file.text, 0);
     let mut numbers = Numbers(seed);
@@ -159,7 +155,7 @@ fn typing_in_one_statement_resumes_from_a_checkpoint() {
         FileId(1),
         PathBuf::from("edited.sql"),
         Language::Sql,
-        Arc::from(schema(120, "t").as_str()),
+        Arc::new(schema(120, "t")),
     );
     let mut document = Document::new(&file.text, 0);
     let at = file.text.rfind("CREATE INDEX").unwrap() as u32 + 15;

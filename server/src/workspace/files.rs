@@ -246,7 +246,7 @@ fn absolute(path: &Path) -> Option<PathBuf> {
 
 /// The text of a schema file, or why it cannot be checked (for a message that ends in
 /// "skipped"). A byte-order mark is dropped: it is not part of the schema.
-pub fn read_text(path: &Path) -> Result<std::sync::Arc<str>, String> {
+pub fn read_text(path: &Path) -> Result<std::sync::Arc<String>, String> {
     let bytes = std::fs::read(path).map_err(|error| match error.kind() {
         std::io::ErrorKind::PermissionDenied => {
             "permission denied; ddlint needs read access to it".to_string()
@@ -276,15 +276,15 @@ pub fn read_text(path: &Path) -> Result<std::sync::Arc<str>, String> {
             e.utf8_error().valid_up_to()
         )
     })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => std::sync::Arc::from(rest),
-        None => std::sync::Arc::from(text),
-    })
+    Ok(std::sync::Arc::new(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }))
 }
 
 /// [`read_text`] of each path, in order, on all cores: a folder of migrations is thousands of
 /// small files, and reading each costs system calls more than bytes.
-pub fn read_texts(paths: &[PathBuf]) -> Vec<Result<std::sync::Arc<str>, String>> {
+pub fn read_texts(paths: &[PathBuf]) -> Vec<Result<std::sync::Arc<String>, String>> {
     const BATCH: usize = 32;
     let workers = crate::cores().min(paths.len().div_ceil(BATCH));
     if workers <= 1 {
@@ -371,7 +371,10 @@ mod tests {
                     read.as_ref()
                         .is_err_and(|e| e.starts_with("not valid UTF-8"))
                 ),
-                _ => assert_eq!(read.as_deref(), Ok(format!("SELECT {n};\n").as_str())),
+                _ => assert_eq!(
+                    read.as_deref().map(String::as_str),
+                    Ok(format!("SELECT {n};\n").as_str())
+                ),
             }
         }
     }

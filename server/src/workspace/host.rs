@@ -202,7 +202,7 @@ enum Pending {
         span: ChangedSpan,
     },
     /// New text: parse from scratch.
-    Replaced(Arc<str>),
+    Replaced(Arc<String>),
 }
 
 struct FileState {
@@ -419,7 +419,7 @@ impl Host {
         if let Some(file) = self.files.get_mut(&path) {
             let same = matches!(file.pending, Pending::Nothing) && *file.data.document == *text;
             if !same {
-                file.pending = Pending::Replaced(Arc::from(text));
+                file.pending = Pending::Replaced(Arc::new(text));
             }
             file.document = Some(document);
             file.view = None;
@@ -432,7 +432,7 @@ impl Host {
         }
         self.ensure_scope(&path);
         let on_disk = path.is_file();
-        let text: Arc<str> = Arc::from(text);
+        let text = Arc::new(text);
         let data = FileData::new(self.fresh_id(), path.clone(), language, Arc::clone(&text));
         self.insert(
             path.clone(),
@@ -1067,7 +1067,7 @@ impl Host {
             previous: Arc<FileData>,
             pending: Pending,
             /// The open document's text, which wins over text read from disk.
-            document_text: Option<Arc<str>>,
+            document_text: Option<Arc<String>>,
         }
         let mut jobs: Vec<Job> = Vec::new();
         for path in paths {
@@ -1081,7 +1081,7 @@ impl Host {
             let document_text = file
                 .document
                 .as_ref()
-                .map(|document| Arc::<str>::from(document.text()));
+                .map(|document| Arc::new(document.text()));
             jobs.push(Job {
                 path,
                 previous: Arc::clone(&file.data),
@@ -1272,7 +1272,7 @@ impl Host {
         let cache = scope.builds.entry(source.root.clone()).or_default();
         let config = Arc::clone(&scope.config);
         let histories = history::classify(source, &config.migrations, &*self.vcs, |path| {
-            self.files.get(path).map(|file| &*file.data.text)
+            self.files.get(path).map(|file| file.data.text.as_str())
         });
         let beside_other_schemas = scope.sql_directories.beside_other_schemas(source);
         let members: Vec<SourceMember> = source
@@ -1752,7 +1752,7 @@ mod tests {
                 file.data.id,
                 path.clone(),
                 Language::Sql,
-                Arc::from(text.as_str()),
+                Arc::new(text.clone()),
             );
             let placed = |data: &FileData| -> Vec<(u32, crate::lower::LoweredStatement)> {
                 data.statements

@@ -98,7 +98,7 @@ fn statements_of(path: &Path, text: &str) -> HashSet<String> {
             crate::model::FileId(0),
             path.to_path_buf(),
             language,
-            text.into(),
+            std::sync::Arc::new(text.to_string()),
         );
         found.extend(
             file.statements

@@ -59,7 +59,7 @@ type Families = Vec<(TableId, Vec<TableId>)>;
 struct FileState {
     id: FileId,
     language: Language,
-    text: Arc<str>,
+    text: Arc<String>,
     statements: Arc<Vec<PlacedStatement>>,
 }
 

@@ -133,7 +133,7 @@ fn analysed(path: &Path, text: &str) -> FileData {
         FileId(0),
         path.to_path_buf(),
         Language::Sql,
-        Arc::from(text),
+        Arc::new(String::from(text)),
     )
 }
 

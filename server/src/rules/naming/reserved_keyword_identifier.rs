@@ -226,7 +226,7 @@ mod tests {
         let input = TextInput {
             path: "a.sql".into(),
             key: "a.sql".into(),
-            text: text.into(),
+            text: std::sync::Arc::new(String::from(text)),
         };
         let selection = Selection {
             select: Some(vec![super::RULE.id.to_string()]),
