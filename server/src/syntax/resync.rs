@@ -83,7 +83,7 @@ enum Event {
     StatementEnd(TextRange),
 }
 
-/// The parts of `text` as [`segments`] finds them, and where its statements end by the same
+/// The parts of `text` as [`Scan::segments`] finds them, and where its statements end by the same
 /// lexical scan: each from its first token through a `;` outside parentheses, quotes and
 /// comments (a guess that the parse confirms, or not: `BEGIN ATOMIC` bodies hold `;` too).
 pub fn segments_and_statements(text: &str) -> (Vec<Segment>, Option<Vec<u32>>, Vec<TextRange>) {
@@ -170,9 +170,10 @@ pub fn restarts_after_edit(
     Some(all)
 }
 
-/// The lexical scan of a whole text that is not one part, kept so that an edit rescans only the
-/// text around it: while someone types a bracket or quote that is not closed yet, every
-/// keystroke would otherwise scan the whole text again.
+/// The lexical scan of a whole text, kept when the text has no restarts (an opener is left
+/// open, or closed out of order) so that an edit rescans only the text around it: while someone
+/// types a bracket or quote that is not closed yet, every keystroke would otherwise scan the
+/// whole text again.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Scan {
     events: Vec<Event>,
