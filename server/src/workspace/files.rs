@@ -9,9 +9,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use globset::GlobSet;
-use ignore::WalkBuilder;
+use ignore::{WalkBuilder, WalkState};
 
 use crate::config::Config;
 
@@ -167,6 +168,8 @@ fn walk_directory(
     problems: &mut Vec<PathProblem>,
 ) {
     let filter = exclusion.clone();
+    // On all cores: a folder of migrations is mostly directories to list and ignore files to
+    // look for, which one thread would wait on one after the other.
     let walk = WalkBuilder::new(directory)
         .hidden(true)
         .ignore(true)
@@ -176,31 +179,53 @@ fn walk_directory(
         .require_git(false)
         .parents(true)
         .follow_links(false)
+        .threads(crate::cores())
         // The directory the user named is walked even if a glob matches it.
         .filter_entry(move |entry| {
             entry.depth() == 0
                 || !(filter.excludes(entry.path()) || entry.file_name() == "node_modules")
         })
-        .build();
-    for entry in walk {
-        match entry {
-            Ok(entry) => {
-                let path = entry.path();
-                let is_file = entry
-                    .file_type()
-                    .is_some_and(|kind| kind.is_file() || (kind.is_symlink() && path.is_file()));
-                if is_file && FileKind::of(path).is_some() {
-                    files
-                        .entry(normalise(path))
-                        .or_insert_with(|| path.to_path_buf());
+        .build_parallel();
+    let found = Mutex::new((Vec::new(), Vec::new()));
+    walk.run(|| {
+        Box::new(|entry| {
+            let mut kept = None;
+            let mut failed = None;
+            match entry {
+                Ok(entry) => {
+                    let path = entry.path();
+                    let is_file = entry.file_type().is_some_and(|kind| {
+                        kind.is_file() || (kind.is_symlink() && path.is_file())
+                    });
+                    if is_file && FileKind::of(path).is_some() {
+                        kept = Some(entry.into_path());
+                    }
                 }
+                Err(error) => failed = Some(error.to_string()),
             }
-            Err(error) => problems.push(PathProblem {
-                path: directory.to_path_buf(),
-                problem: Problem::Unreadable(error.to_string()),
-            }),
-        }
+            if kept.is_some() || failed.is_some() {
+                let mut found = found
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                found.0.extend(kept);
+                found.1.extend(failed);
+            }
+            WalkState::Continue
+        })
+    });
+    let (paths, errors) = found
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    for path in paths {
+        files.entry(normalise(&path)).or_insert(path);
     }
+    // Threads end in any order: the messages are sorted so that a run repeats.
+    let mut errors = errors;
+    errors.sort();
+    problems.extend(errors.into_iter().map(|error| PathProblem {
+        path: directory.to_path_buf(),
+        problem: Problem::Unreadable(error),
+    }));
 }
 
 /// The `exclude` globs with the absolute directory they are relative to.
