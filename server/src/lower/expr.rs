@@ -18,6 +18,9 @@ impl<'a> Cx<'a> {
             functions: Vec::new(),
         };
         self.collect(node, &mut summary);
+        summary.columns.shrink_to_fit();
+        summary.allowed_values.shrink_to_fit();
+        summary.functions.shrink_to_fit();
         summary
     }
 
@@ -260,7 +263,9 @@ impl<'a> Cx<'a> {
     }
 
     pub fn ident_list(&self, nodes: impl Iterator<Item = Node<'a>>) -> Vec<Ident> {
-        nodes.map(|node| self.ident(node)).collect()
+        let mut idents: Vec<Ident> = nodes.map(|node| self.ident(node)).collect();
+        idents.shrink_to_fit();
+        idents
     }
 }
 

@@ -193,7 +193,7 @@ pub struct ColumnDef {
     pub default: Option<Arc<Expr>>,
     /// The `DEFAULT ...` clause.
     pub default_range: Option<TextRange>,
-    pub generated: Option<Expr>,
+    pub generated: Option<Box<Expr>>,
     pub identity: Option<Identity>,
     pub collation: Option<String>,
     /// Inline constraints that are not NOT NULL/NULL/DEFAULT (PK, UNIQUE, CHECK, REFERENCES).
@@ -252,7 +252,7 @@ pub enum AlterTableAction {
     AlterColumnType {
         column: Ident,
         ty: Arc<TypeRef>,
-        using: Option<Expr>,
+        using: Option<Box<Expr>>,
     },
     SetDefault {
         column: Ident,
@@ -326,7 +326,7 @@ pub struct AlterTable {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct IndexElement {
     pub column: Option<Ident>,
-    pub expression: Option<Expr>,
+    pub expression: Option<Box<Expr>>,
     pub collation: Option<String>,
     pub opclass: Option<String>,
     pub descending: bool,

@@ -165,12 +165,14 @@ impl<'a> Cx<'a> {
                 .filter(|e| e.kind() == "index_element")
                 .map(|e| self.index_element(e))
                 .collect();
+            index.elements.shrink_to_fit();
         }
         for include in named_children(node).filter(|c| c.kind() == "include_clause") {
             index
                 .include
                 .extend(self.ident_list(field_children(include, "column")));
         }
+        index.include.shrink_to_fit();
         Some(index)
     }
 
@@ -179,7 +181,7 @@ impl<'a> Cx<'a> {
         let nulls = syntax::field(node, "nulls");
         IndexElement {
             column: syntax::field(node, "column").map(|c| self.ident(c)),
-            expression: syntax::field(node, "expression").map(|e| self.expr(e)),
+            expression: syntax::field(node, "expression").map(|e| Box::new(self.expr(e))),
             collation: named_children(node)
                 .find(|c| c.kind() == "collate_clause")
                 .and_then(|c| syntax::field(c, "collation"))

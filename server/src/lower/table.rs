@@ -130,7 +130,7 @@ impl<'a> Cx<'a> {
                         }
                         "generated_column" => {
                             column.generated =
-                                syntax::field(body, "expression").map(|e| self.expr(e));
+                                syntax::field(body, "expression").map(|e| Box::new(self.expr(e)));
                             continue;
                         }
                         "identity_column" => {
@@ -327,6 +327,7 @@ impl<'a> Cx<'a> {
                 range: self.range(action),
             });
         }
+        alter.actions.shrink_to_fit();
         Some(alter)
     }
 
@@ -397,7 +398,7 @@ impl<'a> Cx<'a> {
             "set_column_type" => AlterTableAction::AlterColumnType {
                 column,
                 ty: Arc::new(self.type_ref(syntax::field(change, "type")?)),
-                using: syntax::field(change, "using").map(|u| self.expr(u)),
+                using: syntax::field(change, "using").map(|u| Box::new(self.expr(u))),
             },
             "set_column_default" => AlterTableAction::SetDefault {
                 column,

@@ -159,7 +159,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                     quote_if_needed(&column.name),
                 )
             };
-            let fix = expand_fix(cx, &found, column, ty, using.as_ref(), action_range);
+            let fix = expand_fix(cx, &found, column, ty, using.as_deref(), action_range);
             out.push(Diagnostic::new(at, message).with_fixes(fix));
         }
     }
