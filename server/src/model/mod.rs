@@ -499,10 +499,10 @@ impl BuildCache {
     /// statements from the current checkpoint (or the start) up to there.
     fn move_checkpoint(&mut self, position: usize) {
         let (mut builder, start) = match self.checkpoint.take() {
-            Some(checkpoint) if checkpoint.position <= position => (
-                checkpoint.spare.unwrap_or_else(|| checkpoint.state.clone()),
-                checkpoint.position,
-            ),
+            // The state moves forward: the old checkpoint is replaced, so it is not copied.
+            Some(checkpoint) if checkpoint.position <= position => {
+                (checkpoint.state, checkpoint.position)
+            }
             _ => (apply::Builder::new(), 0),
         };
         let inputs: Vec<FileInput> = self
