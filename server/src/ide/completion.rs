@@ -1034,6 +1034,7 @@ fn live_tables(model: &Model, until: Option<usize>) -> impl DoubleEndedIterator<
     model
         .tables
         .iter()
+        .map(std::sync::Arc::as_ref)
         .filter(move |t| !t.dropped && created_before(t))
 }
 

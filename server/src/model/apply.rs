@@ -21,6 +21,10 @@ pub(super) struct Builder {
     /// Foreign keys whose target did not exist when they were created: (table, constraint index,
     /// target name, the schemas searched then).
     pending_targets: Vec<(TableId, usize, ObjectName, Vec<String>)>,
+    /// How many statements have been applied.
+    applied: usize,
+    /// For each table, by id, how many statements had been applied when it last changed.
+    pub changed_at: Vec<usize>,
 }
 
 /// How many tables and indexes a run of statements creates.
@@ -37,6 +41,8 @@ impl Builder {
             search_path: SearchPath::default(),
             language: Language::Sql,
             pending_targets: Vec::new(),
+            applied: 0,
+            changed_at: Vec::new(),
         }
     }
 
@@ -83,15 +89,13 @@ impl Builder {
         for fact in &statement.lowered.facts {
             self.apply(fact, origin);
         }
+        self.applied += 1;
     }
 
     pub fn finish(mut self) -> Model {
         for (table, index, target, schemas) in std::mem::take(&mut self.pending_targets) {
             let resolved = self.resolve_in(&target, &schemas);
-            if let Some(constraint) = self.model.tables[table.0 as usize]
-                .constraints
-                .get_mut(index)
-            {
+            if let Some(constraint) = self.table_mut(table).constraints.get_mut(index) {
                 constraint.target = resolved;
             }
         }
@@ -104,7 +108,7 @@ impl Builder {
             .iter_mut()
             .filter(|t| t.language == Language::Prisma)
         {
-            table.columns.retain(|column| {
+            Arc::make_mut(table).columns.retain(|column| {
                 !column.ty.as_ref().is_some_and(|ty| {
                     ty.value.schema.is_none() && models.contains_key(&ty.value.name)
                 })
@@ -367,17 +371,21 @@ impl Builder {
     }
 
     fn rename_constraint_index(&mut self, name: &Ident, new_name: &Ident) {
-        for table in self.model.tables.iter_mut().rev() {
-            let table_name = &table.name.name;
-            let found = table.constraints.iter_mut().find(|c| {
+        // Found before anything is copied: only the table that holds it is.
+        let found = self.model.tables.iter().rev().find_map(|table| {
+            let position = table.constraints.iter().position(|c| {
                 matches!(
                     c.kind(),
                     ConstraintKind::PrimaryKey { .. }
                         | ConstraintKind::Unique { .. }
                         | ConstraintKind::Exclude { .. }
-                ) && c.is_named(table_name, &name.name)
-            });
-            if let Some(constraint) = found {
+                ) && c.is_named(&table.name.name, &name.name)
+            })?;
+            Some((table.id, position))
+        });
+        if let Some((table, position)) = found {
+            let constraint = &mut self.table_mut(table).constraints[position];
+            {
                 let def = Arc::make_mut(&mut constraint.def.value);
                 let range = def.range;
                 let written = def.name.get_or_insert_with(|| Ident {
@@ -385,13 +393,16 @@ impl Builder {
                     ..name.clone()
                 });
                 written.name = new_name.name.clone();
-                return;
             }
         }
     }
 
     fn table_mut(&mut self, id: TableId) -> &mut Table {
-        &mut self.model.tables[id.0 as usize]
+        if let Some(changed) = self.changed_at.get_mut(id.0 as usize) {
+            *changed = self.applied;
+        }
+        // Copied first if the checkpoint or an earlier model shares it.
+        Arc::make_mut(&mut self.model.tables[id.0 as usize])
     }
 
     /// Records an unknown-column event unless the column exists (or the table's columns are not
@@ -572,7 +583,8 @@ impl Builder {
             self.model.prisma_models.insert(prisma_name.clone(), id);
         }
         self.model.live.insert(name, id);
-        self.model.tables.push(table);
+        self.model.tables.push(Arc::new(table));
+        self.changed_at.push(self.applied);
 
         for (column, constraint) in inline {
             self.add_constraint(id, constraint, Some(column), origin);
@@ -906,6 +918,10 @@ impl Builder {
 
     fn rename_parent_references(&mut self, old: &QualifiedName, new: &QualifiedName) {
         for table in &mut self.model.tables {
+            if table.partition_of.as_ref() != Some(old) && !table.inherits.contains(old) {
+                continue;
+            }
+            let table = Arc::make_mut(table);
             if table.partition_of.as_ref() == Some(old) {
                 table.partition_of = Some(new.clone());
             }
@@ -960,12 +976,20 @@ impl Builder {
             }
             def.include.iter_mut().for_each(rename);
         }
+        let refers = |c: &Constraint| {
+            c.target == Some(id)
+                && matches!(c.kind(), ConstraintKind::ForeignKey { references, .. }
+                    if references.columns.iter().any(|column| column.name == old))
+        };
         for table in &mut self.model.tables {
-            for constraint in table.constraints.iter_mut().filter(|c| {
-                c.target == Some(id)
-                    && matches!(c.kind(), ConstraintKind::ForeignKey { references, .. }
-                        if references.columns.iter().any(|column| column.name == old))
-            }) {
+            if !table.constraints.iter().any(refers) {
+                continue;
+            }
+            for constraint in Arc::make_mut(table)
+                .constraints
+                .iter_mut()
+                .filter(|c| refers(c))
+            {
                 if let ConstraintKind::ForeignKey { references, .. } =
                     &mut Arc::make_mut(&mut constraint.def.value).kind
                 {

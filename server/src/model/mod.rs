@@ -393,7 +393,9 @@ pub struct FileMeta {
 /// The schema model of one source.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
-    pub tables: Vec<Table>,
+    /// Shared with the checkpoint a build resumed from and with the model before an edit: a
+    /// build copies only the tables it changes.
+    pub tables: Vec<Arc<Table>>,
     /// Live tables by name; dropped tables keep their slot in `tables` so ids stay valid.
     live: HashMap<QualifiedName, TableId>,
     prisma_models: HashMap<String, TableId>,
@@ -470,6 +472,10 @@ pub struct BuildCache {
     /// How many tables and indexes the last build made: a resumed build makes room for about as
     /// many at once rather than doubling its copy of the checkpoint's up to there.
     last_built: apply::Created,
+    /// For each table of the last build, how many statements had been applied when it last
+    /// changed: a build resumed from the checkpoint changes again those that changed after it,
+    /// so `prepare` copies them ahead of it.
+    changed_at: Vec<usize>,
 }
 
 /// The builder's state before the statement at `position` of the last build's statements (its
@@ -491,7 +497,15 @@ impl BuildCache {
         if let Some(checkpoint) = &mut self.checkpoint
             && checkpoint.spare.is_none()
         {
-            checkpoint.spare = Some(checkpoint.state.clone());
+            // The tables are shared with the state, except those the build will change.
+            let mut spare = checkpoint.state.clone();
+            let tables = spare.model.tables.iter_mut().zip(&self.changed_at);
+            for (table, &changed) in tables {
+                if changed >= checkpoint.position {
+                    *table = Arc::new(Table::clone(table));
+                }
+            }
+            checkpoint.spare = Some(spare);
         }
     }
 
@@ -648,6 +662,7 @@ impl Model {
         apply_statements(&mut builder, files, start, None);
         cache.files = metas;
         cache.statements = statements;
+        cache.changed_at.clone_from(&builder.changed_at);
         let model = builder.finish();
         cache.last_built = apply::Created {
             tables: model.tables.len(),
@@ -658,7 +673,7 @@ impl Model {
 
     /// The tables that exist at the end, in creation order.
     pub fn live_tables(&self) -> impl Iterator<Item = &Table> {
-        self.tables.iter().filter(|t| !t.dropped)
+        self.tables.iter().map(Arc::as_ref).filter(|t| !t.dropped)
     }
 
     pub fn table(&self, id: TableId) -> &Table {

@@ -149,6 +149,17 @@ fn a_resumed_build_equals_a_fresh_one_when_the_edited_file_comes_second() {
     check_edits(false, 7);
 }
 
+/// One schema file's model, resumed from `cache`.
+fn build(file: &FileData, cache: &mut BuildCache) -> Model {
+    let input = FileInput {
+        file: file.id,
+        language: Language::Sql,
+        history: History::Schema,
+        statements: &file.statements,
+    };
+    Model::build_resuming(&[input], cache)
+}
+
 #[test]
 fn typing_in_one_statement_resumes_from_a_checkpoint() {
     let mut file = FileData::new(
@@ -160,15 +171,6 @@ fn typing_in_one_statement_resumes_from_a_checkpoint() {
     let mut document = Document::new(&file.text, 0);
     let at = file.text.rfind("CREATE INDEX").unwrap() as u32 + 15;
     let mut cache = BuildCache::default();
-    let build = |file: &FileData, cache: &mut BuildCache| {
-        let input = FileInput {
-            file: file.id,
-            language: Language::Sql,
-            history: History::Schema,
-            statements: &file.statements,
-        };
-        Model::build_resuming(&[input], cache)
-    };
     build(&file, &mut cache);
     assert!(cache.checkpoint.is_none(), "nothing changed yet");
     file = edited(&file, &mut document, TextRange::empty(at), "x");
@@ -204,4 +206,62 @@ fn typing_in_one_statement_resumes_from_a_checkpoint() {
         statements: &file.statements,
     }]);
     assert_eq!(normalized(&resumed), normalized(&fresh));
+}
+
+#[test]
+fn the_copy_for_the_next_build_shares_the_tables_no_later_statement_changes() {
+    let mut text: String = (0..300)
+        .map(|n| format!("CREATE TABLE t{n} (id int);\n"))
+        .collect();
+    text.push_str("ALTER TABLE t1 ADD COLUMN before_edit int;\n");
+    let at = text.len() as u32 + "CREATE TABLE edited".len() as u32;
+    text.push_str("CREATE TABLE edited (id int);\nALTER TABLE t2 ADD COLUMN after_edit int;\n");
+    let mut file = FileData::new(
+        FileId(1),
+        PathBuf::from("edited.sql"),
+        Language::Sql,
+        Arc::new(text),
+    );
+    let mut document = Document::new(&file.text, 0);
+    let mut cache = BuildCache::default();
+    build(&file, &mut cache);
+    file = edited(&file, &mut document, TextRange::empty(at), "x");
+    build(&file, &mut cache);
+    cache.prepare();
+    let checkpoint = cache.checkpoint.as_ref().unwrap();
+    assert_eq!(checkpoint.position, 301, "before the edited statement");
+    let (state, spare) = (
+        &checkpoint.state.model,
+        &checkpoint.spare.as_ref().unwrap().model,
+    );
+    let (t1, t2) = (1, 2);
+    assert!(Arc::ptr_eq(&state.tables[t1], &spare.tables[t1]));
+    assert!(
+        !Arc::ptr_eq(&state.tables[t2], &spare.tables[t2]),
+        "t2 changes after the checkpoint: copied ahead of the build"
+    );
+    assert_eq!(Arc::strong_count(&spare.tables[t2]), 1);
+    let spare_t2 = Arc::as_ptr(&spare.tables[t2]);
+
+    file = edited(&file, &mut document, TextRange::empty(at + 1), "y");
+    let model = build(&file, &mut cache);
+    let state = &cache.checkpoint.as_ref().unwrap().state.model;
+    assert!(Arc::ptr_eq(&state.tables[t1], &model.tables[t1]));
+    assert_eq!(
+        Arc::as_ptr(&model.tables[t2]),
+        spare_t2,
+        "the build changed the spare's own copy"
+    );
+    assert!(
+        model.tables[t2]
+            .columns
+            .iter()
+            .any(|c| c.name == "after_edit")
+    );
+    assert!(
+        !state.tables[t2]
+            .columns
+            .iter()
+            .any(|c| c.name == "after_edit")
+    );
 }

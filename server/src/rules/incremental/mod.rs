@@ -164,11 +164,12 @@ struct TableMap {
 
 impl TableMap {
     fn new(old: &Model, new: &Model) -> Option<TableMap> {
-        let same = |a: &Table, b: &Table| {
-            a.name == b.name
-                && a.prisma_name == b.prisma_name
-                && a.dropped == b.dropped
-                && a.created.file == b.created.file
+        let same = |a: &Arc<Table>, b: &Arc<Table>| {
+            Arc::ptr_eq(a, b)
+                || a.name == b.name
+                    && a.prisma_name == b.prisma_name
+                    && a.dropped == b.dropped
+                    && a.created.file == b.created.file
         };
         let (before, after) = (&old.tables, &new.tables);
         let (prefix, suffix) = common_ends(before, after, same, same);
@@ -202,7 +203,7 @@ impl TableMap {
             map.added = came.iter().map(|t| t.id).collect();
         }
         // Rules read these names across the schema, not through foreign keys.
-        let special = |table: &Table| {
+        let special = |table: &Arc<Table>| {
             FRAMEWORK_TABLES.contains(&table.name.name.as_str()) || table.prisma_name.is_some()
         };
         let changed = gone.iter().chain(came);
