@@ -385,15 +385,13 @@ impl Builder {
         });
         if let Some((table, position)) = found {
             let constraint = &mut self.table_mut(table).constraints[position];
-            {
-                let def = Arc::make_mut(&mut constraint.def.value);
-                let range = def.range;
-                let written = def.name.get_or_insert_with(|| Ident {
-                    range,
-                    ..name.clone()
-                });
-                written.name = new_name.name.clone();
-            }
+            let def = Arc::make_mut(&mut constraint.def.value);
+            let range = def.range;
+            let written = def.name.get_or_insert_with(|| Ident {
+                range,
+                ..name.clone()
+            });
+            written.name = new_name.name.clone();
         }
     }
 
