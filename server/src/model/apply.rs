@@ -384,14 +384,11 @@ impl Builder {
             Some((table.id, position))
         });
         if let Some((table, position)) = found {
-            let constraint = &mut self.table_mut(table).constraints[position];
-            let def = Arc::make_mut(&mut constraint.def.value);
-            let range = def.range;
-            let written = def.name.get_or_insert_with(|| Ident {
-                range,
-                ..name.clone()
-            });
-            written.name = new_name.name.clone();
+            rename_constraint(
+                &mut self.table_mut(table).constraints[position],
+                name,
+                new_name,
+            );
         }
     }
 
@@ -850,14 +847,7 @@ impl Builder {
                     .iter_mut()
                     .find(|c| c.is_named(&table_name, &name.name))
                 {
-                    // An implied name becomes a written one; its range stays inside the definition.
-                    let def = Arc::make_mut(&mut constraint.def.value);
-                    let range = def.range;
-                    let written = def.name.get_or_insert_with(|| Ident {
-                        range,
-                        ..name.clone()
-                    });
-                    written.name = new_name.name.clone();
+                    rename_constraint(constraint, name, new_name);
                 }
             }
             AlterTableAction::ValidateConstraint { name } => {
@@ -1293,4 +1283,16 @@ fn merge_options(column: &mut Column, def: &ColumnDef, origin: Origin) {
             origin,
         });
     }
+}
+
+/// Renames a constraint called `name` (written or implied) to `new_name`. An implied name
+/// becomes a written one; its range stays inside the definition.
+fn rename_constraint(constraint: &mut Constraint, name: &Ident, new_name: &Ident) {
+    let def = Arc::make_mut(&mut constraint.def.value);
+    let range = def.range;
+    let written = def.name.get_or_insert_with(|| Ident {
+        range,
+        ..name.clone()
+    });
+    written.name = new_name.name.clone();
 }
