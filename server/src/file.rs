@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tree_sitter::InputEdit;
 
@@ -37,6 +37,9 @@ pub struct FileData {
     pub syntax_errors: Vec<SyntaxError>,
     pub suppressions: Suppressions,
     pub lines: Arc<LineIndex>,
+    /// Whether the text has Prisma Migrate's step comments: computed when first asked, or
+    /// carried from the version before an edit that could not have added one.
+    migrate_steps: OnceLock<bool>,
 }
 
 /// SQL texts from this size are parsed in pieces, one per core.
@@ -254,7 +257,7 @@ impl FileData {
         } else {
             suppression::collect(self.language, &syntax, &text, &statements)
         };
-        FileData::assemble(
+        let next = FileData::assemble(
             self.id,
             self.path.clone(),
             self.language,
@@ -263,7 +266,16 @@ impl FileData {
             applied,
             statements,
             suppressions,
-        )
+        );
+        // A text without steps has one after the edit only if a step's comment line or the line
+        // after it changed: looking around the edit is enough, not the whole text again.
+        if self.migrate_steps.get() == Some(&false) {
+            let around = lines_around(&next.text, span.new);
+            let _ = next
+                .migrate_steps
+                .set(has_prisma_migrate_steps(&next.text[around]));
+        }
+        next
     }
 
     /// The applied part of the next version. When this version has no up/down marker line (it is
@@ -319,7 +331,15 @@ impl FileData {
             syntax_errors,
             suppressions,
             lines,
+            migrate_steps: OnceLock::new(),
         }
+    }
+
+    /// Whether the text has a Prisma Migrate step (see [`has_prisma_migrate_steps`]).
+    pub fn has_prisma_migrate_steps(&self) -> bool {
+        *self
+            .migrate_steps
+            .get_or_init(|| has_prisma_migrate_steps(&self.text))
     }
 
     /// The lowered statement that contains `offset`.
@@ -398,6 +418,60 @@ fn section_marker(line: &str) -> Option<Section> {
     }
 }
 
+/// The comment lines Prisma Migrate writes above each step of the SQL it generates.
+const PRISMA_MIGRATE_STEPS: &[&str] = &[
+    "-- CreateEnum",
+    "-- AlterEnum",
+    "-- DropEnum",
+    "-- CreateTable",
+    "-- AlterTable",
+    "-- DropTable",
+    "-- CreateIndex",
+    "-- DropIndex",
+    "-- RenameIndex",
+    "-- AddForeignKey",
+    "-- DropForeignKey",
+    "-- RenameForeignKey",
+];
+
+/// Whether the text has a Prisma Migrate step: a step comment on a line of its own, followed by
+/// a statement in Prisma's form, upper-case keywords and a double-quoted name (`CREATE TABLE
+/// "User" (`). Hand-written SQL that borrows the comments names its objects its own way.
+pub(crate) fn has_prisma_migrate_steps(text: &str) -> bool {
+    // This runs on every edit of a large file: a vectorised search finds the only lines that
+    // can be steps, those starting with `-- `.
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, b"-- ").any(|at| {
+        if at > 0 && bytes[at - 1] != b'\n' {
+            return false;
+        }
+        let (line, after) = text[at..].split_once('\n').unwrap_or((&text[at..], ""));
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if !PRISMA_MIGRATE_STEPS.contains(&line) {
+            return false;
+        }
+        let statement = after.split('\n').next().unwrap_or("");
+        statement.split_once('"').is_some_and(|(keywords, _)| {
+            !keywords.trim().is_empty()
+                && keywords
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b == b' ')
+        })
+    })
+}
+
+/// The lines of `text` that `range` touches, with the line before and the line after them.
+fn lines_around(text: &str, range: TextRange) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let line_end =
+        |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+    let first = line_start(range.start() as usize);
+    let start = line_start(first.saturating_sub(1));
+    let last = line_end(range.end() as usize);
+    start..line_end(last)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,5 +543,74 @@ mod tests {
         }
         let fresh = FileData::new(FileId(0), path, Language::Sql, Arc::from(document.text()));
         assert_eq!(statements(&file), statements(&fresh));
+    }
+
+    /// Whether the text has Prisma Migrate steps, carried over edits elsewhere and found again
+    /// around an edit, is what a scan of the whole text finds: pieces of step comments and of
+    /// Prisma-style statements inserted and removed at random, line breaks included.
+    #[test]
+    fn prisma_migrate_steps_after_edits_are_those_of_the_whole_text() {
+        let pieces = [
+            "\n-- CreateTable\n",
+            "-- AddForeignKey\r\n",
+            "\n",
+            "CREATE TABLE \"A\" (id int);",
+            "ALTER TABLE \"A\" ",
+            "x",
+        ];
+        let text = "CREATE TABLE a (id int);\n-- CreateTable for b\nCREATE TABLE \"b\" (id int);\n";
+        let path = PathBuf::from("schema.sql");
+        // The comment line completed: the step's statement is on the unchanged line after it.
+        let file = FileData::new(
+            FileId(0),
+            path.clone(),
+            Language::Sql,
+            Arc::from(text.to_string()),
+        );
+        assert!(!file.has_prisma_migrate_steps());
+        let mut document = crate::text::Document::new(text, 1);
+        let at = text.find(" for b").unwrap() as u32;
+        let file = crate::edits::edited(&file, &mut document, TextRange::new(at, at + 6), "");
+        assert!(file.has_prisma_migrate_steps());
+        let mut numbers = crate::edits::Numbers(7);
+        let (mut carried, mut found) = (0, 0);
+        for _ in 0..40 {
+            let mut file = FileData::new(
+                FileId(0),
+                path.clone(),
+                Language::Sql,
+                Arc::from(text.to_string()),
+            );
+            let mut document = crate::text::Document::new(text, 1);
+            assert!(!file.has_prisma_migrate_steps());
+            for _ in 0..12 {
+                let len = document.text().len();
+                let mut start = numbers.below(len + 1);
+                while !document.text().is_char_boundary(start) {
+                    start -= 1;
+                }
+                let end = if numbers.below(3) == 0 {
+                    let mut end = (start + numbers.below(12)).min(len);
+                    while !document.text().is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    end
+                } else {
+                    start
+                };
+                let piece = pieces[numbers.below(pieces.len())];
+                let range = TextRange::new(start as u32, end as u32);
+                let known = file.migrate_steps.get().copied();
+                file = crate::edits::edited(&file, &mut document, range, piece);
+                carried += usize::from(known == Some(false));
+                let whole = has_prisma_migrate_steps(&file.text);
+                found += usize::from(whole);
+                assert_eq!(file.has_prisma_migrate_steps(), whole, "{:?}", file.text);
+            }
+        }
+        assert!(
+            carried > 100 && found > 20,
+            "carried {carried}, found {found}"
+        );
     }
 }

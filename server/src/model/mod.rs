@@ -849,6 +849,14 @@ impl Model {
 
     /// The columns a foreign key references: written ones, else the target's primary key.
     pub fn referenced_columns(&self, constraint: &Constraint) -> Vec<String> {
+        self.referenced_column_names(constraint)
+            .into_iter()
+            .map(String::from)
+            .collect()
+    }
+
+    /// [`Model::referenced_columns`], borrowed.
+    pub fn referenced_column_names<'a>(&'a self, constraint: &'a Constraint) -> Vec<&'a str> {
         let lower::ConstraintKind::ForeignKey { references, .. } = constraint.kind() else {
             return Vec::new();
         };
@@ -868,14 +876,14 @@ impl Model {
                                 col.prisma_name.as_deref() == Some(written.name.as_str())
                             })
                         })
-                        .map_or_else(|| written.name.clone(), |col| col.name.clone())
+                        .map_or(written.name.as_str(), |col| col.name.as_str())
                 })
                 .collect();
         }
         constraint
             .target
             .and_then(|t| self.table(t).primary_key())
-            .map(|pk| pk.columns().into_iter().map(String::from).collect())
+            .map(|pk| pk.columns())
             .unwrap_or_default()
     }
 }

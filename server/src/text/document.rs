@@ -1,6 +1,7 @@
 //! Open editor documents: a rope that takes LSP-style incremental changes.
 
 use std::fmt;
+use std::sync::Arc;
 
 use ropey::{Rope, RopeSlice};
 use tree_sitter::{InputEdit, Point};
@@ -19,7 +20,18 @@ pub struct Document {
     /// How many `\r` are not followed by `\n`. Tree-sitter counts rows by `\n` alone, so while
     /// this is zero its rows are the rope's lines and points are cheap.
     lone_crs: usize,
+    /// The copies [`Document::shared_text`] handed out last: once nobody else holds one, the
+    /// next copy is written into its memory.
+    copies: Vec<Arc<String>>,
 }
+
+/// How many copies of its text a document keeps to write the next one into: the analyses of
+/// the two versions before an edit are often still held when it is copied.
+const KEPT_COPIES: usize = 3;
+
+/// Texts from this size are copied into new memory each time: a kept copy would cost more
+/// memory than it saves time.
+const KEPT_COPY_MAX_BYTES: usize = 16 << 20;
 
 /// One applied edit, in bytes: `old_range` of the old text became `new_range` of the new text.
 ///
@@ -79,6 +91,7 @@ impl Document {
             rope,
             version,
             lone_crs,
+            copies: Vec::new(),
         }
     }
 
@@ -101,6 +114,36 @@ impl Document {
         let mut text = String::with_capacity(self.rope.len_bytes());
         for chunk in self.rope.chunks() {
             text.push_str(chunk);
+        }
+        text
+    }
+
+    /// [`Document::text`], shared. On a large file this copy is made at every keystroke: made
+    /// in new memory, it spent most of its time on the system's page faults and the allocator's
+    /// search for a block, so the memory of a copy nobody holds any more is used again.
+    pub fn shared_text(&mut self) -> Arc<String> {
+        let len = self.rope.len_bytes();
+        let free = self
+            .copies
+            .iter()
+            .position(|copy| Arc::strong_count(copy) == 1 && copy.capacity() >= len);
+        let mut text = free
+            .and_then(|index| Arc::try_unwrap(self.copies.remove(index)).ok())
+            .unwrap_or_default();
+        text.clear();
+        // Room to grow: typing makes each version longer than the last.
+        text.reserve_exact(len + len / 32 + 64);
+        for chunk in self.rope.chunks() {
+            text.push_str(chunk);
+        }
+        let text = Arc::new(text);
+        if len <= KEPT_COPY_MAX_BYTES {
+            if self.copies.len() == KEPT_COPIES {
+                self.copies.remove(0);
+            }
+            self.copies.push(Arc::clone(&text));
+        } else {
+            self.copies.clear();
         }
         text
     }
@@ -282,6 +325,34 @@ fn lone_crs_in(rope: &Rope, start: usize, end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each shared copy holds the text of its version; the memory of a copy nobody else holds
+    /// any more is written over by the next, that of one still held never is.
+    #[test]
+    fn shared_copies_reuse_only_the_memory_of_copies_nobody_holds() {
+        let mut doc = Document::new("CREATE TABLE t (id int);\n", 1);
+        let held = doc.shared_text();
+        let mut addresses = vec![held.as_ptr()];
+        for n in 0..12u32 {
+            doc.apply_edit(TextRange::empty(n), "é").unwrap();
+            let copy = doc.shared_text();
+            assert_eq!(*copy, doc.text());
+            addresses.push(copy.as_ptr());
+        }
+        // Only the first copy is still held: every later one was let go when the next was made.
+        assert_eq!(*held, "CREATE TABLE t (id int);\n");
+        assert!(!addresses[1..].contains(&held.as_ptr()));
+        let distinct: std::collections::HashSet<_> = addresses[1..].iter().collect();
+        assert!(
+            distinct.len() <= KEPT_COPIES,
+            "{} buffers for 12 copies",
+            distinct.len()
+        );
+        // A copy larger than any kept one gets memory of its own.
+        let long = "x".repeat(4096);
+        doc.apply_edit(TextRange::empty(0), &long).unwrap();
+        assert_eq!(*doc.shared_text(), doc.text());
+    }
 
     fn count_lone_crs(text: &str) -> usize {
         text.match_indices('\r')

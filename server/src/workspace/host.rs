@@ -1078,10 +1078,7 @@ impl Host {
             if matches!(pending, Pending::Nothing) {
                 continue;
             }
-            let document_text = file
-                .document
-                .as_ref()
-                .map(|document| Arc::new(document.text()));
+            let document_text = file.document.as_mut().map(Document::shared_text);
             jobs.push(Job {
                 path,
                 previous: Arc::clone(&file.data),

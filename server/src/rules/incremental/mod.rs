@@ -61,6 +61,7 @@ struct FileState {
     language: Language,
     text: Arc<String>,
     statements: Arc<Vec<PlacedStatement>>,
+    prisma_migrate_steps: bool,
 }
 
 /// A finding and the table of the statement it is reported in.
@@ -356,6 +357,7 @@ impl RuleCache {
                     language: file.language,
                     text: Arc::clone(&file.text),
                     statements: Arc::clone(&file.statements),
+                    prisma_migrate_steps: file.has_prisma_migrate_steps(),
                 })
                 .collect(),
             found,
@@ -423,9 +425,7 @@ fn plan(
         };
     };
     // Prisma Migrate's step comments decide how rules read every table of the file.
-    if super::common::has_prisma_migrate_steps(&old.text)
-        != super::common::has_prisma_migrate_steps(&new.text)
-    {
+    if old.prisma_migrate_steps != new.has_prisma_migrate_steps() {
         return Plan::Everything;
     }
     let (change, old_changed, new_changed) = text_change(old, new);

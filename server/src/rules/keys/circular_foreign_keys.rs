@@ -42,7 +42,7 @@
 //! ## Options
 //! None.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use crate::config::Level;
 use crate::model::{Constraint, Model, Table, TableId};
@@ -67,15 +67,16 @@ struct Edge<'a> {
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let edges = blocking_edges(cx.model);
-    let mut outgoing: HashMap<TableId, Vec<usize>> = HashMap::new();
+    // Indexed by table id: this rule runs on every edit, over every foreign key.
+    let mut outgoing: Vec<Vec<usize>> = vec![Vec::new(); cx.model.tables.len()];
     for (index, edge) in edges.iter().enumerate() {
-        outgoing.entry(edge.table.id).or_default().push(index);
+        outgoing[slot(edge.table.id)].push(index);
     }
     // Only an edge inside a strongly connected component closes a cycle: a search per edge
     // elsewhere would make a long chain of foreign keys quadratic.
     let component = components(&edges, &outgoing);
     for (index, edge) in edges.iter().enumerate() {
-        if component.get(&edge.to) != component.get(&edge.table.id) {
+        if component[slot(edge.to)] != component[slot(edge.table.id)] {
             continue;
         }
         let Some(path) = shortest_path(&edges, &outgoing, edge.to, edge.table.id) else {
@@ -119,8 +120,12 @@ fn blocking_edges(model: &Model) -> Vec<Edge<'_>> {
             else {
                 continue;
             };
-            let columns = fk.columns();
-            let not_null = |c: &&str| table.column(c).is_some_and(|col| !col.is_nullable());
+            let crate::lower::ConstraintKind::ForeignKey { columns, .. } = fk.kind() else {
+                continue;
+            };
+            let not_null = |c: &crate::lower::Ident| {
+                table.column(&c.name).is_some_and(|col| !col.is_nullable())
+            };
             if fk.def.value.attributes.deferrable
                 || columns.is_empty()
                 || !columns.iter().all(not_null)
@@ -133,34 +138,39 @@ fn blocking_edges(model: &Model) -> Vec<Edge<'_>> {
     edges
 }
 
-/// The strongly connected component of each table (Kosaraju's algorithm, with explicit stacks:
-/// the depth of a chain of foreign keys is the input's to choose).
-fn components(edges: &[Edge], outgoing: &HashMap<TableId, Vec<usize>>) -> HashMap<TableId, usize> {
-    let mut incoming: HashMap<TableId, Vec<TableId>> = HashMap::new();
+fn slot(table: TableId) -> usize {
+    table.0 as usize
+}
+
+/// The strongly connected component of each table, by table id (Kosaraju's algorithm, with
+/// explicit stacks: the depth of a chain of foreign keys is the input's to choose). Tables
+/// without blocking foreign keys have none.
+fn components(edges: &[Edge], outgoing: &[Vec<usize>]) -> Vec<Option<usize>> {
+    let tables = outgoing.len();
+    let mut incoming: Vec<Vec<TableId>> = vec![Vec::new(); tables];
     let mut nodes: Vec<TableId> = Vec::new();
-    let mut known: HashSet<TableId> = HashSet::new();
+    let mut known = vec![false; tables];
     for edge in edges {
-        incoming.entry(edge.to).or_default().push(edge.table.id);
+        incoming[slot(edge.to)].push(edge.table.id);
         for node in [edge.table.id, edge.to] {
-            if known.insert(node) {
+            if !std::mem::replace(&mut known[slot(node)], true) {
                 nodes.push(node);
             }
         }
     }
     // Nodes in the order their depth-first searches finish.
     let mut finished: Vec<TableId> = Vec::with_capacity(nodes.len());
-    let mut visited: HashSet<TableId> = HashSet::new();
+    let mut visited = vec![false; tables];
     for &start in &nodes {
-        if !visited.insert(start) {
+        if std::mem::replace(&mut visited[slot(start)], true) {
             continue;
         }
         let mut stack: Vec<(TableId, usize)> = vec![(start, 0)];
         while let Some((node, next)) = stack.last_mut() {
-            let out = outgoing.get(node).map_or(&[][..], Vec::as_slice);
-            if let Some(&edge) = out.get(*next) {
+            if let Some(&edge) = outgoing[slot(*node)].get(*next) {
                 *next += 1;
                 let to = edges[edge].to;
-                if visited.insert(to) {
+                if !std::mem::replace(&mut visited[slot(to)], true) {
                     stack.push((to, 0));
                 }
             } else {
@@ -169,17 +179,17 @@ fn components(edges: &[Edge], outgoing: &HashMap<TableId, Vec<usize>>) -> HashMa
             }
         }
     }
-    let mut component: HashMap<TableId, usize> = HashMap::new();
+    let mut component: Vec<Option<usize>> = vec![None; tables];
     for (id, &start) in finished.iter().rev().enumerate() {
-        if component.contains_key(&start) {
+        if component[slot(start)].is_some() {
             continue;
         }
-        component.insert(start, id);
+        component[slot(start)] = Some(id);
         let mut stack = vec![start];
         while let Some(node) = stack.pop() {
-            for &from in incoming.get(&node).into_iter().flatten() {
-                if let std::collections::hash_map::Entry::Vacant(slot) = component.entry(from) {
-                    slot.insert(id);
+            for &from in &incoming[slot(node)] {
+                if component[slot(from)].is_none() {
+                    component[slot(from)] = Some(id);
                     stack.push(from);
                 }
             }
@@ -191,13 +201,14 @@ fn components(edges: &[Edge], outgoing: &HashMap<TableId, Vec<usize>>) -> HashMa
 /// The edges of a shortest path from `from` to `to`, by breadth-first search.
 fn shortest_path(
     edges: &[Edge],
-    outgoing: &HashMap<TableId, Vec<usize>>,
+    outgoing: &[Vec<usize>],
     from: TableId,
     to: TableId,
 ) -> Option<Vec<usize>> {
     let mut came_by: HashMap<TableId, usize> = HashMap::new();
     let mut queue = VecDeque::from([from]);
-    let mut seen = HashSet::from([from]);
+    let mut seen = vec![false; outgoing.len()];
+    seen[slot(from)] = true;
     while let Some(node) = queue.pop_front() {
         if node == to {
             let mut path = Vec::new();
@@ -210,8 +221,8 @@ fn shortest_path(
             path.reverse();
             return Some(path);
         }
-        for &index in outgoing.get(&node).into_iter().flatten() {
-            if seen.insert(edges[index].to) {
+        for &index in &outgoing[slot(node)] {
+            if !std::mem::replace(&mut seen[slot(edges[index].to)], true) {
                 came_by.insert(edges[index].to, index);
                 queue.push_back(edges[index].to);
             }

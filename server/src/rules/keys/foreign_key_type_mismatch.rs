@@ -51,7 +51,7 @@ use std::collections::HashSet;
 
 use crate::config::Level;
 use crate::lower::{ConstraintKind, TypeRef};
-use crate::model::{Column, Loc, Located, Table, TableId};
+use crate::model::{Column, Loc, Located, Model, QualifiedName, Table, TableId};
 use crate::rules::common::{
     builtin, column_label, foreign_key_loc, remove_prisma_native, table_label, type_tokens,
     written_case,
@@ -71,14 +71,21 @@ pub(crate) const RULE: Rule = Rule {
     check: Some(check),
 };
 
-/// A type with spellings and domains resolved.
-#[derive(Debug, PartialEq, Eq)]
-struct Normal {
-    /// `pg_type.typname` of a built-in type, or the qualified name of a user type.
-    name: String,
-    /// Modifiers that change which values fit (lengths, numeric precision).
-    modifiers: Vec<String>,
+/// A type with spellings and domains resolved. Borrowed: every foreign key of the schema is
+/// normalised on every edit, and nearly all match.
+#[derive(Debug)]
+struct Normal<'a> {
+    name: TypeName<'a>,
+    /// Modifiers that change which values fit (lengths, numeric precision), as written.
+    modifiers: &'a [String],
     dims: u8,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum TypeName<'a> {
+    /// `pg_type.typname`.
+    Builtin(&'static str),
+    User(&'a QualifiedName),
 }
 
 /// How far two types are apart, in increasing order.
@@ -107,7 +114,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             let Some(target) = fk.target.map(|t| cx.model.table(t)).filter(|t| !t.dropped) else {
                 continue;
             };
-            let referenced = cx.model.referenced_columns(fk);
+            let referenced = cx.model.referenced_column_names(fk);
             if referenced.len() != columns.len() {
                 continue;
             }
@@ -123,8 +130,8 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 let (Some(mine), Some(theirs)) = (
-                    normalize(cx, table, &ty.value, 0),
-                    normalize(cx, target, &referenced_ty.value, 0),
+                    normalize(cx.model, table, &ty.value, 0),
+                    normalize(cx.model, target, &referenced_ty.value, 0),
                 ) else {
                     continue;
                 };
@@ -177,32 +184,30 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 }
 
 /// Resolves built-in spellings, serials and domains; `None` for types the model does not know.
-fn normalize(cx: &RuleCx, table: &Table, ty: &TypeRef, depth: u8) -> Option<Normal> {
+fn normalize<'a>(
+    model: &'a Model,
+    table: &Table,
+    ty: &'a TypeRef,
+    depth: u8,
+) -> Option<Normal<'a>> {
     if let Some(typname) = builtin(ty) {
-        let modifiers = if matches!(typname, "varchar" | "bpchar" | "numeric" | "bit" | "varbit") {
-            ty.modifiers
-                .iter()
-                .map(|m| m.split_whitespace().collect())
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let limited = matches!(typname, "varchar" | "bpchar" | "numeric" | "bit" | "varbit");
         return Some(Normal {
-            name: typname.to_string(),
-            modifiers,
+            name: TypeName::Builtin(typname),
+            modifiers: if limited { &ty.modifiers } else { &[] },
             dims: ty.array_dims,
         });
     }
     // Domains may be based on domains; the depth bound stops a (rejected) cycle.
-    if let Some(domain) = cx.model.find_domain(ty).filter(|_| depth < 8) {
-        let mut base = normalize(cx, table, &domain.def.value.ty, depth + 1)?;
+    if let Some(domain) = model.find_domain(ty).filter(|_| depth < 8) {
+        let mut base = normalize(model, table, &domain.def.value.ty, depth + 1)?;
         base.dims = base.dims.saturating_add(ty.array_dims);
         return Some(base);
     }
-    let user = cx.model.find_type(ty, table.language)?;
+    let user = model.find_type(ty, table.language)?;
     Some(Normal {
-        name: user.name.to_string(),
-        modifiers: Vec::new(),
+        name: TypeName::User(&user.name),
+        modifiers: &[],
         dims: ty.array_dims,
     })
 }
@@ -212,17 +217,28 @@ fn compare(mine: &Normal, theirs: &Normal) -> Difference {
         return Difference::Type;
     }
     if mine.name == theirs.name {
-        return if mine.modifiers == theirs.modifiers {
+        let same = mine.modifiers.len() == theirs.modifiers.len()
+            && mine
+                .modifiers
+                .iter()
+                .zip(theirs.modifiers)
+                .all(|(a, b)| unspaced(a).eq(unspaced(b)));
+        return if same {
             Difference::Same
         } else {
             Difference::Limits
         };
     }
-    let strings = ["text", "varchar"];
-    if strings.contains(&mine.name.as_str()) && strings.contains(&theirs.name.as_str()) {
+    let string = |name: &TypeName| matches!(name, TypeName::Builtin("text" | "varchar"));
+    if string(&mine.name) && string(&theirs.name) {
         return Difference::Limits;
     }
     Difference::Type
+}
+
+/// A modifier without its spaces: `10, 2` is `10,2`.
+fn unspaced(modifier: &str) -> impl Iterator<Item = char> + '_ {
+    modifier.chars().filter(|c| !c.is_whitespace())
 }
 
 /// How wide a type is within its family, for the types a key can be widened between:
@@ -237,13 +253,16 @@ fn width(normal: &Normal) -> Option<Width> {
     if normal.dims > 0 {
         return None;
     }
-    match normal.name.as_str() {
+    let TypeName::Builtin(name) = normal.name else {
+        return None;
+    };
+    match name {
         "int2" => Some(Width::Integer(2)),
         "int4" => Some(Width::Integer(4)),
         "int8" => Some(Width::Integer(8)),
         "text" => Some(Width::String(u32::MAX)),
-        "varchar" => Some(Width::String(match normal.modifiers.as_slice() {
-            [length] => length.parse().ok()?,
+        "varchar" => Some(Width::String(match normal.modifiers {
+            [length] => unspaced(length).collect::<String>().parse().ok()?,
             _ => u32::MAX,
         })),
         _ => None,
@@ -279,8 +298,8 @@ fn fix(
     let mut titles = Vec::new();
     let mut form = Form::new(cx, table, at);
     for m in mismatches {
-        let mine = width(&normalize(cx, table, &m.ty.value, 0)?)?;
-        let theirs = width(&normalize(cx, target, &m.referenced_ty.value, 0)?)?;
+        let mine = width(&normalize(cx.model, table, &m.ty.value, 0)?)?;
+        let theirs = width(&normalize(cx.model, target, &m.referenced_ty.value, 0)?)?;
         let (start, wide, wide_ty) = if narrower(mine, theirs) {
             ((table.id, m.column.name.clone()), theirs, m.referenced_ty)
         } else if narrower(theirs, mine) {
@@ -300,7 +319,7 @@ fn fix(
                 continue;
             };
             let Some(ty) = &column.ty else { continue };
-            let narrow = normalize(cx, owner, &ty.value, 0)
+            let narrow = normalize(cx.model, owner, &ty.value, 0)
                 .as_ref()
                 .and_then(width)
                 .is_some_and(|w| narrower(w, wide));
