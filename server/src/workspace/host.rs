@@ -1134,7 +1134,9 @@ impl Host {
         };
         let declares = declares_datasource(&data);
         let previous = std::mem::replace(&mut file.data, Arc::new(data));
-        file.view = None;
+        // The last version's view and analysis hold its findings and trees, whose drop takes
+        // a millisecond on a large schema: not while the user waits for the new findings.
+        crate::chores::drop_in_background(file.view.take());
         let datasource_changed = declares != file.declares_datasource;
         file.declares_datasource = declares;
         let root = self.scope_root_of(path);
@@ -1142,6 +1144,7 @@ impl Host {
         if datasource_changed || links_changed {
             self.regroup.insert(root);
         }
+        crate::chores::drop_in_background(previous);
     }
 
     /// Whether an edit changed what links a standalone SQL file to the others of its directory
