@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use tree_sitter::InputEdit;
@@ -40,6 +41,17 @@ pub struct FileData {
     /// Whether the text has Prisma Migrate's step comments: computed when first asked, or
     /// carried from the version before an edit that could not have added one.
     migrate_steps: OnceLock<bool>,
+    /// This analysis among all others: the next version of the file names it as its origin.
+    pub revision: u64,
+    /// For the analysis of an edited text: the revision of the version before the edits, and
+    /// where the two texts differ.
+    pub edited_from: Option<(u64, ChangedSpan)>,
+}
+
+/// A revision number no analysis had before.
+fn next_revision() -> u64 {
+    static REVISIONS: AtomicU64 = AtomicU64::new(0);
+    REVISIONS.fetch_add(1, Ordering::Relaxed)
 }
 
 /// SQL texts from this size are parsed in pieces, one per core.
@@ -257,7 +269,7 @@ impl FileData {
         } else {
             suppression::collect(self.language, &syntax, &text, &statements)
         };
-        let next = FileData::assemble(
+        let mut next = FileData::assemble(
             self.id,
             self.path.clone(),
             self.language,
@@ -267,6 +279,7 @@ impl FileData {
             statements,
             suppressions,
         );
+        next.edited_from = Some((self.revision, span));
         // A text without steps has one after the edit only if a step's comment line or the line
         // after it changed: looking around the edit is enough, not the whole text again.
         if self.migrate_steps.get() == Some(&false) {
@@ -332,6 +345,8 @@ impl FileData {
             suppressions,
             lines,
             migrate_steps: OnceLock::new(),
+            revision: next_revision(),
+            edited_from: None,
         }
     }
 

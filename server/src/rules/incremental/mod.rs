@@ -62,6 +62,7 @@ struct FileState {
     text: Arc<String>,
     statements: Arc<Vec<PlacedStatement>>,
     prisma_migrate_steps: bool,
+    revision: u64,
 }
 
 /// A finding and the table of the statement it is reported in.
@@ -358,6 +359,7 @@ impl RuleCache {
                     text: Arc::clone(&file.text),
                     statements: Arc::clone(&file.statements),
                     prisma_migrate_steps: file.has_prisma_migrate_steps(),
+                    revision: file.revision,
                 })
                 .collect(),
             found,
@@ -606,9 +608,24 @@ fn text_change<'a>(
 ) -> (TextChange, &'a [PlacedStatement], &'a [PlacedStatement]) {
     let (a, b) = (old.text.as_bytes(), new.text.as_bytes());
     let delta = b.len() as i64 - a.len() as i64;
-    let prefix = common_prefix(a, b);
-    let most = a.len().min(b.len()) - prefix;
-    let suffix = common_suffix(&a[a.len() - most..], &b[b.len() - most..]);
+    // The edits that made the new version from the checked one say where the texts differ,
+    // which spares comparing megabytes; the texts' common ends may be longer.
+    let known = new
+        .edited_from
+        .filter(|&(from, span)| from == old.revision && span.delta == delta)
+        .and_then(|(_, span)| {
+            let (start, end) = (span.new.start() as usize, span.new.end() as usize);
+            let suffix = b.len().checked_sub(end)?;
+            (start + suffix <= a.len().min(b.len())).then_some((start, suffix))
+        });
+    let (prefix, suffix) = known.unwrap_or_else(|| {
+        let prefix = common_prefix(a, b);
+        let most = a.len().min(b.len()) - prefix;
+        (
+            prefix,
+            common_suffix(&a[a.len() - most..], &b[b.len() - most..]),
+        )
+    });
     let (olds, news) = (&old.statements[..], &new.statements[..]);
     let same = |x: &PlacedStatement, y: &PlacedStatement, shift: i64| {
         i64::from(x.start) + shift == i64::from(y.start) && Arc::ptr_eq(&x.lowered, &y.lowered)

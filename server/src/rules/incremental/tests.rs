@@ -279,6 +279,12 @@ fn check_edits(path: &Path, text: &str, bursts: usize, numbers: &mut Numbers) {
                 ]
             }
             (2, _) => vec![(TextRange::new(at, (at + 1).min(len)), String::new())],
+            // A character typed over itself: the edit's span covers text that did not change.
+            (3, _) if at < len => {
+                let same = file.text[at as usize..].chars().next().map(String::from);
+                let end = at + same.as_ref().map_or(0, |c| c.len() as u32);
+                vec![(TextRange::new(at, end), same.unwrap_or_default())]
+            }
             _ => vec![(TextRange::empty(at), " ".to_string())],
         };
         for (range, inserted) in steps {
@@ -288,6 +294,11 @@ fn check_edits(path: &Path, text: &str, bursts: usize, numbers: &mut Numbers) {
                 continue;
             }
             file = edited(&file, &mut document, range, &inserted);
+            // Some edits are checked with the next: the check then compares the texts instead
+            // of taking the edit's span.
+            if numbers.below(4) == 0 {
+                continue;
+            }
             let model = Arc::new(model_of(&file));
             let again = cache.check(&model, &[&file], &config, &selection);
             let everything = rules::check(&model, &[&file], &config, &selection);
@@ -620,10 +631,11 @@ fn an_edit_visits_the_tables_it_can_affect() {
         visited_after("kind text) PARTITION", 4, "x"),
         names(&["accounts", "events", "events_2024"])
     );
-    // A new table, and the tables with findings at the edge of the edit.
+    // A new table pasted before another: the new one only, the other's text only moved (the
+    // edit's span says so, where comparing the texts would see `CREATE TABLE ` kept).
     assert_eq!(
         visited_after("CREATE TABLE base", 0, "CREATE TABLE extra (id int);\n"),
-        names(&["base", "derived", "extra"])
+        names(&["extra"])
     );
     // A table no longer created (`CREATEx TABLE t3`): the tables it linked with.
     assert_eq!(
@@ -660,10 +672,10 @@ fn an_edit_of_a_statement_of_no_table_visits_the_tables_that_name_what_it_define
     );
     // Pasted before `lonely`, after `watchers`, whose fixes insert statements right after it:
     let before_lonely = |piece: &str| visited("CREATE TABLE lonely", 0, piece);
-    // a type nothing uses (`lonely` is analysed again with it);
+    // a type nothing uses (`lonely` only moved);
     assert_eq!(
         before_lonely("CREATE TYPE unused AS ENUM ('a');\n"),
-        names(&["lonely", "watchers"])
+        names(&["watchers"])
     );
     // a table dropped: it and its neighbours;
     assert_eq!(
