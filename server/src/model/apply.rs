@@ -114,11 +114,8 @@ impl Builder {
                 })
             });
         }
-        let mut indexes_by_table = vec![Vec::new(); self.model.tables.len()];
-        for (position, index) in self.model.indexes.iter().enumerate() {
-            indexes_by_table[index.table.0 as usize].push(position);
-        }
-        self.model.indexes_by_table = indexes_by_table;
+        self.model.indexes_by_table =
+            super::IndexesByTable::new(&self.model.indexes, self.model.tables.len());
         self.model
     }
 

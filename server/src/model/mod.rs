@@ -430,7 +430,7 @@ pub struct Model {
     pub command_tables: HashMap<(FileId, u32), Vec<TableId>>,
     /// Where each table's indexes are in `indexes`, by table id, filled when the build finishes:
     /// rules ask for a table's indexes thousands of times on a large schema.
-    indexes_by_table: Vec<Vec<usize>>,
+    indexes_by_table: IndexesByTable,
     /// The hashes of the names `relation_exists` answers from, gathered when a fix first asks
     /// (fixes that propose a new index or constraint name ask for each proposal). Hashes, not
     /// names: gathering copies nothing, and a hit is confirmed against the names.
@@ -476,6 +476,9 @@ pub struct BuildCache {
     /// changed: a build resumed from the checkpoint changes again those that changed after it,
     /// so `prepare` copies them ahead of it.
     changed_at: Vec<usize>,
+    /// How many constraints each table of the last build ended with: `prepare` gives its copies
+    /// room for those the build will add (a pg_dump adds every key after creating the tables).
+    constraint_counts: Vec<usize>,
 }
 
 /// The builder's state before the statement at `position` of the last build's statements (its
@@ -485,6 +488,44 @@ struct Checkpoint {
     position: usize,
     state: apply::Builder,
     spare: Option<apply::Builder>,
+}
+
+/// The positions in `Model::indexes` of each table's indexes: all in one list, grouped by
+/// table, and where each table's group starts. Two blocks of memory, where a list per table
+/// took an allocation per table at every build.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct IndexesByTable {
+    positions: Vec<usize>,
+    /// The start of table `t`'s group at `t`, and the end of the last group after them.
+    starts: Vec<usize>,
+}
+
+impl IndexesByTable {
+    fn new(indexes: &[Index], tables: usize) -> IndexesByTable {
+        let mut starts = vec![0; tables + 1];
+        for index in indexes {
+            starts[index.table.0 as usize + 1] += 1;
+        }
+        for table in 0..tables {
+            starts[table + 1] += starts[table];
+        }
+        let mut next = starts.clone();
+        let mut positions = vec![0; indexes.len()];
+        for (position, index) in indexes.iter().enumerate() {
+            let slot = &mut next[index.table.0 as usize];
+            positions[*slot] = position;
+            *slot += 1;
+        }
+        IndexesByTable { positions, starts }
+    }
+
+    fn of(&self, table: TableId) -> &[usize] {
+        let table = table.0 as usize;
+        match (self.starts.get(table), self.starts.get(table + 1)) {
+            (Some(&start), Some(&end)) => &self.positions[start..end],
+            _ => &[],
+        }
+    }
 }
 
 impl BuildCache {
@@ -500,9 +541,13 @@ impl BuildCache {
             // The tables are shared with the state, except those the build will change.
             let mut spare = checkpoint.state.clone();
             let tables = spare.model.tables.iter_mut().zip(&self.changed_at);
-            for (table, &changed) in tables {
+            for (id, (table, &changed)) in tables.enumerate() {
                 if changed >= checkpoint.position {
-                    *table = Arc::new(Table::clone(table));
+                    let mut copy = Table::clone(table);
+                    let wanted = self.constraint_counts.get(id).copied().unwrap_or(0);
+                    copy.constraints
+                        .reserve_exact(wanted.saturating_sub(copy.constraints.len()));
+                    *table = Arc::new(copy);
                 }
             }
             checkpoint.spare = Some(spare);
@@ -664,6 +709,10 @@ impl Model {
         cache.statements = statements;
         cache.changed_at.clone_from(&builder.changed_at);
         let model = builder.finish();
+        cache.constraint_counts.clear();
+        cache
+            .constraint_counts
+            .extend(model.tables.iter().map(|table| table.constraints.len()));
         cache.last_built = apply::Created {
             tables: model.tables.len(),
             indexes: model.indexes.len(),
@@ -691,11 +740,8 @@ impl Model {
 
     /// The indexes of a table.
     pub fn indexes_of(&self, table: TableId) -> impl Iterator<Item = &Index> {
-        let positions = self
-            .indexes_by_table
-            .get(table.0 as usize)
-            .map_or(&[][..], Vec::as_slice);
-        positions
+        self.indexes_by_table
+            .of(table)
             .iter()
             .filter_map(|&position| self.indexes.get(position))
     }
