@@ -186,7 +186,10 @@ pub struct Scan {
 
 impl Scan {
     pub fn of(text: &str) -> Scan {
-        Scan::from_events(scan(text, false).0)
+        let mut events = scan(text, false).0;
+        // Kept as long as the text: without the room `scan` made ahead.
+        events.shrink_to_fit();
+        Scan::from_events(events)
     }
 
     fn from_events(events: Vec<Event>) -> Scan {
@@ -371,7 +374,10 @@ const SPECIAL: [bool; 256] = {
 /// way at the end (no `;` after its last token).
 fn scan(text: &str, statement_ends: bool) -> (Vec<Event>, bool) {
     let bytes = text.as_bytes();
-    let mut events = Vec::new();
+    // Room made once: an edit rescans the window around it, and growing the list from empty
+    // took thirty times as long as the scan in a profile of typing (each larger block searched
+    // for anew). SQL has an event every 40 to 50 bytes (GitLab's schema: 58,000 in 2.7 MB).
+    let mut events = Vec::with_capacity(text.len() / 48);
     let mut i = 0;
     // Where the current statement started, to find `COPY ... FROM stdin;` at its `;`.
     let mut statement_start: Option<usize> = None;
