@@ -27,11 +27,14 @@ pub(super) struct Builder {
     pub changed_at: Vec<usize>,
 }
 
-/// How many tables and indexes a run of statements creates.
+/// How many tables and indexes a run of statements creates (and how many statements it applies
+/// to a table, for a build that resumes).
 #[derive(Debug, Default)]
 pub struct Created {
     pub tables: usize,
     pub indexes: usize,
+    /// Statements that apply to a table (`Model::statement_tables`).
+    pub statement_tables: usize,
 }
 
 impl Builder {
@@ -53,6 +56,9 @@ impl Builder {
         self.model.tables.reserve_exact(created.tables);
         self.model.live.reserve(created.tables);
         self.model.indexes.reserve_exact(created.indexes);
+        self.model
+            .statement_tables
+            .reserve(created.statement_tables);
     }
 
     /// Makes room for `total` tables and indexes in all (a few more, for an edit that adds
@@ -63,6 +69,7 @@ impl Builder {
         self.reserve(&Created {
             tables: room(total.tables, self.model.tables.len()),
             indexes: room(total.indexes, self.model.indexes.len()),
+            statement_tables: room(total.statement_tables, self.model.statement_tables.len()),
         });
     }
 

@@ -716,6 +716,7 @@ impl Model {
         cache.last_built = apply::Created {
             tables: model.tables.len(),
             indexes: model.indexes.len(),
+            statement_tables: model.statement_tables.len(),
         };
         model
     }
