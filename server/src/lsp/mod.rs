@@ -1,7 +1,7 @@
 //! The language server (`ddlint lsp`): tower-lsp-server glue only.
 //!
-//! - Messages are read in order by the transport (after [`transport`] dropped the frames it
-//!   could not decode); the [`ordered`] layer puts every notification
+//! - Messages are read in order by the [`transport`], which answers the frames it cannot
+//!   decode itself; the [`ordered`] layer puts every notification
 //!   that changes state (document open/change/close, watched files, workspace folders,
 //!   `initialized`) on the host thread's queue synchronously, in that order.
 //! - The host thread ([`worker`]) owns the [`Host`](crate::workspace::host::Host): it applies
@@ -73,16 +73,22 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// The message bodies the protocol service reads when a client writes `input` to standard input:
-/// the frames the transport check passes on, re-framed. For the fuzz target of the framing.
+/// The messages the protocol service is given when a client writes `input` to standard input,
+/// encoded again as JSON. For the fuzz target of the framing.
 #[doc(hidden)]
 pub fn service_bodies(input: &[u8]) -> Vec<Vec<u8>> {
-    transport::bodies_read(input)
+    transport::messages_read(input)
+        .into_iter()
+        .filter_map(|message| match message {
+            transport::Incoming::Request(request) => serde_json::to_vec(&request).ok(),
+            transport::Incoming::Response(response) => serde_json::to_vec(&response).ok(),
+        })
+        .collect()
 }
 
 async fn serve(
-    input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
-    output: impl tokio::io::AsyncWrite,
+    input: impl tokio::io::AsyncRead + Unpin,
+    output: impl tokio::io::AsyncWrite + Unpin,
     shutdown: Arc<AtomicBool>,
 ) {
     let (queue_sender, queue_receiver) = mpsc::channel();
@@ -113,9 +119,7 @@ async fn serve(
     .custom_method(CODE_ACTION, Server::code_action)
     .finish();
     let service = Ordered::new(service, queue, snippet_edits);
-    tower_lsp_server::Server::new(transport::checked(input), output, socket)
-        .serve(service)
-        .await;
+    transport::serve(input, output, service, socket).await;
 }
 
 struct Server {

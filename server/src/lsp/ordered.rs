@@ -1,10 +1,10 @@
 //! The layer in front of the protocol service that keeps document changes in order.
 //!
-//! tower-lsp-server runs up to four handlers at once, and a handler's body only starts when its
-//! future is first polled, so two `didChange` handlers may run in either order. This layer sees
-//! every message in the order it was read, in `Service::call`, and hands the notifications that
-//! change state straight to the host thread's queue there, synchronously. Everything else goes
-//! on to the protocol service.
+//! Handlers run at once (the transport spawns each message's future), and a handler's body only
+//! starts when its future is first polled, so two `didChange` handlers could run in either
+//! order. This layer sees every message in the order it was read, in `Service::call`, and hands
+//! the notifications that change state straight to the host thread's queue there,
+//! synchronously. Everything else goes on to the protocol service.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -1,18 +1,27 @@
-//! Standard input, checked frame by frame before the protocol service reads it.
+//! Standard input and output of the language server: frames read and decoded once, requests
+//! handed to the protocol service in the order they arrive, and every outgoing message framed.
 //!
-//! The transport's decoder ends the whole session at the first message it cannot decode
-//! (tokio-util's `FramedRead` stops after a decoder error). So frames are checked here first, and
-//! one bad message costs only itself: a body that is not JSON (or not UTF-8) is answered with a
-//! parse error, one that is no valid request with an invalid-request error, a batch with an
-//! error per entry. Those answers go through the service as [`REJECT`] requests, so that they
-//! are written like every other response. A response the service cannot decode is dropped with a
+//! tower-lsp-server's own transport would end the whole session at the first message it cannot
+//! decode, decode every message a second time, and keep a read buffer as large as the largest
+//! message ever received (a whole document, for a `didOpen`). So frames are read and checked
+//! here: one bad message costs only itself. A body that is not JSON (or not UTF-8) is answered
+//! with a parse error, one that is no valid request with an invalid-request error, a batch with
+//! an error per entry. Those answers go through the service as [`REJECT`] requests, so that they
+//! are written like every other response. A response that cannot be decoded is dropped with a
 //! log line, and bytes that do not form a frame are skipped.
 
 use std::io;
 
+use futures::{SinkExt, StreamExt};
+use serde::Deserialize;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
-use tower_lsp_server::jsonrpc::{ErrorCode, Request, Response};
+use tokio::io::{
+    AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, BufWriter,
+};
+use tokio::sync::{mpsc, watch};
+use tower_lsp_server::ClientSocket;
+use tower_lsp_server::jsonrpc::{ErrorCode, Id, Request, Response};
+use tower_service::Service;
 
 /// The method of a request the transport makes up for a message it rejects; params `code` and
 /// `message` are the error to answer with, under the rejected message's id.
@@ -21,12 +30,49 @@ pub(crate) const REJECT: &str = "ddlint/reject";
 /// Bodies longer than this are skipped unread: a length that large is garbage, not a message.
 const MAX_BODY: u64 = 1 << 30;
 
-/// The frames of `input` that the protocol service can decode, re-framed.
-pub(crate) fn checked(input: impl AsyncRead + Unpin + Send + 'static) -> impl AsyncRead {
-    let (reader, mut writer) = tokio::io::duplex(1 << 16);
-    tokio::spawn(async move {
-        let mut input = BufReader::new(input);
+/// A message from the client, decoded.
+#[derive(Debug)]
+pub(crate) enum Incoming {
+    Request(Request),
+    Response(Response),
+}
+
+/// Serves `service` on `input` and `output` until the input ends or the client says `exit`,
+/// then waits for the answers still being computed. `socket` carries the server's own requests
+/// and notifications to the client, and the client's responses back.
+pub(crate) async fn serve<S>(
+    input: impl AsyncRead + Unpin,
+    output: impl AsyncWrite + Unpin,
+    mut service: S,
+    socket: ClientSocket,
+) where
+    S: Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
+    S::Error: std::fmt::Display,
+{
+    let (to_client, bodies) = mpsc::unbounded_channel::<Vec<u8>>();
+    let (mut server_requests, mut client_responses) = socket.split();
+    let (input_ended, mut ended) = watch::channel(false);
+    let outgoing = to_client.clone();
+    let forward_server_requests = async move {
         loop {
+            tokio::select! {
+                request = server_requests.next() => match request {
+                    Some(request) => {
+                        if !send(&outgoing, &request) {
+                            break;
+                        }
+                    }
+                    None => break,
+                },
+                // Nobody reads what the server would ask once the client is gone.
+                _ = ended.changed() => break,
+            }
+        }
+    };
+    let read = async move {
+        let mut input = BufReader::new(input);
+        'frames: loop {
             let body = match next_frame(&mut input).await {
                 Ok(Some(body)) => body,
                 Ok(None) => break,
@@ -35,57 +81,94 @@ pub(crate) fn checked(input: impl AsyncRead + Unpin + Send + 'static) -> impl As
                     break;
                 }
             };
-            for body in checked_bodies(body) {
-                let header = format!("Content-Length: {}\r\n\r\n", body.len());
-                let written = async {
-                    writer.write_all(header.as_bytes()).await?;
-                    writer.write_all(&body).await
-                };
-                if written.await.is_err() {
-                    // The service stopped reading: the session is over.
-                    return;
+            for message in checked_messages(body) {
+                match message {
+                    Incoming::Request(request) => {
+                        if let Err(error) = std::future::poll_fn(|cx| service.poll_ready(cx)).await
+                        {
+                            stderr_line!("ddlint: the protocol service stopped: {error}");
+                            break 'frames;
+                        }
+                        // The protocol asks the server to exit right away; a client may keep
+                        // standard input open after `exit`.
+                        let exit = request.method() == "exit";
+                        let answer = service.call(request);
+                        let to_client = to_client.clone();
+                        tokio::spawn(async move {
+                            match answer.await {
+                                Ok(Some(response)) => {
+                                    send(&to_client, &response);
+                                }
+                                Ok(None) => {}
+                                Err(error) => stderr_line!("ddlint: a request failed: {error}"),
+                            }
+                        });
+                        if exit {
+                            break 'frames;
+                        }
+                    }
+                    Incoming::Response(response) => {
+                        if client_responses.send(response).await.is_err() {
+                            break 'frames;
+                        }
+                    }
                 }
             }
         }
-    });
-    reader
+        let _ = input_ended.send(true);
+        // The writer ends once the answers still being computed have dropped their senders.
+        drop(to_client);
+    };
+    tokio::join!(read, forward_server_requests, write_frames(output, bodies));
 }
 
-/// The message bodies the protocol service reads when a client writes `input`: what
-/// [`checked`] passes on, in order.
-pub(crate) fn bodies_read(input: &[u8]) -> Vec<Vec<u8>> {
+/// Queues a message for the client; `false` once the writer has stopped.
+fn send(to_client: &mpsc::UnboundedSender<Vec<u8>>, message: &impl serde::Serialize) -> bool {
+    match serde_json::to_vec(message) {
+        Ok(body) => to_client.send(body).is_ok(),
+        Err(error) => {
+            stderr_line!("ddlint: cannot encode a message for the client: {error}");
+            true
+        }
+    }
+}
+
+/// Writes each body with its header, flushing whenever no other body waits.
+async fn write_frames(
+    output: impl AsyncWrite + Unpin,
+    mut bodies: mpsc::UnboundedReceiver<Vec<u8>>,
+) {
+    let mut output = BufWriter::new(output);
+    while let Some(body) = bodies.recv().await {
+        let header = format!("Content-Length: {}\r\n\r\n", body.len());
+        let mut written = output.write_all(header.as_bytes()).await.is_ok()
+            && output.write_all(&body).await.is_ok();
+        if written && bodies.is_empty() {
+            written = output.flush().await.is_ok();
+        }
+        if !written {
+            // The client stopped reading: the session is over.
+            return;
+        }
+    }
+    let _ = output.flush().await;
+}
+
+/// The messages the protocol service is given when a client writes `input`, in order.
+pub(crate) fn messages_read(input: &[u8]) -> Vec<Incoming> {
     let runtime = match tokio::runtime::Builder::new_current_thread().build() {
         Ok(runtime) => runtime,
         Err(error) => panic!("cannot start a runtime to read the frames: {error}"),
     };
-    let framed = runtime.block_on(async {
-        let mut framed = Vec::new();
-        // Reading from memory into memory fails only if the checking task panicked.
-        if let Err(error) = checked(io::Cursor::new(input.to_vec()))
-            .read_to_end(&mut framed)
-            .await
-        {
-            panic!("the frame check failed: {error}");
+    runtime.block_on(async {
+        let mut input = BufReader::new(input);
+        let mut messages = Vec::new();
+        // Reading from memory fails only at its end.
+        while let Ok(Some(body)) = next_frame(&mut input).await {
+            messages.extend(checked_messages(body));
         }
-        framed
-    });
-    let mut bodies = Vec::new();
-    let mut rest = framed.as_slice();
-    while !rest.is_empty() {
-        let header_end = rest
-            .windows(4)
-            .position(|window| window == b"\r\n\r\n")
-            .unwrap_or_else(|| panic!("a checked frame without a header end"));
-        let header = std::str::from_utf8(&rest[..header_end]).unwrap_or_default();
-        let length: usize = header
-            .strip_prefix("Content-Length: ")
-            .and_then(|length| length.parse().ok())
-            .unwrap_or_else(|| panic!("a checked frame with the header {header:?}"));
-        let body = &rest[header_end + 4..];
-        bodies.push(body[..length].to_vec());
-        rest = &body[length..];
-    }
-    bodies
+        messages
+    })
 }
 
 /// The next frame's body; `None` at the end of the input.
@@ -129,11 +212,11 @@ async fn next_frame(input: &mut BufReader<impl AsyncRead + Unpin>) -> io::Result
     }
 }
 
-/// What the service reads for one frame's body: the body itself, or the rejections it earns.
-fn checked_bodies(body: Vec<u8>) -> Vec<Vec<u8>> {
+/// What the service is given for one frame's body: its message, or the rejections it earns.
+fn checked_messages(body: Vec<u8>) -> Vec<Incoming> {
     let Ok(text) = std::str::from_utf8(&body) else {
         if let Some(notice) = out_of_sync(&body) {
-            return vec![notice];
+            return vec![Incoming::Request(notice)];
         }
         return vec![reject(
             &Value::Null,
@@ -174,63 +257,71 @@ fn checked_bodies(body: Vec<u8>) -> Vec<Vec<u8>> {
                 ))
             })
             .collect(),
-        value => match invalid(&value, text) {
-            None => vec![body],
-            Some(problem) if is_response(&value) => {
-                stderr_line!(
-                    "ddlint: ignoring a response that {problem}: {}",
-                    preview(&body)
-                );
-                Vec::new()
-            }
-            Some(problem) => {
-                let id = value.get("id").map_or(&Value::Null, reply_id);
-                vec![reject(
-                    id,
-                    ErrorCode::InvalidRequest,
-                    &format!("the request {problem}"),
-                )]
-            }
-        },
+        value if is_response(&value) => {
+            // Decoded from the value itself: strings are moved, not copied.
+            let problem = match invalid(&value) {
+                Some(problem) => problem,
+                None => match Response::deserialize(value) {
+                    Ok(response) => return vec![Incoming::Response(response)],
+                    Err(_) => "is malformed",
+                },
+            };
+            stderr_line!(
+                "ddlint: ignoring a response that {problem}: {}",
+                preview(&body)
+            );
+            Vec::new()
+        }
+        value => {
+            let id = value
+                .get("id")
+                .map_or(Value::Null, |id| reply_id(id).clone());
+            let problem = match invalid(&value) {
+                Some(problem) => problem,
+                None => match Request::deserialize(value) {
+                    Ok(request) => return vec![Incoming::Request(request)],
+                    Err(_) => "is malformed",
+                },
+            };
+            vec![reject(
+                &id,
+                ErrorCode::InvalidRequest,
+                &format!("the request {problem}"),
+            )]
+        }
     }
 }
 
 /// For a document notification that is not UTF-8: the notice that the document is out of sync.
-fn out_of_sync(body: &[u8]) -> Option<Vec<u8>> {
+fn out_of_sync(body: &[u8]) -> Option<Request> {
     let value: Value = serde_json::from_str(&String::from_utf8_lossy(body)).ok()?;
     let method = value.get("method")?.as_str()?;
     if value.get("id").is_some() || !method.starts_with("textDocument/did") {
         return None;
     }
     let uri = value.pointer("/params/textDocument/uri")?.as_str()?;
-    let notice = json!({
-        "jsonrpc": "2.0",
-        "method": super::ordered::OUT_OF_SYNC,
-        "params": { "uri": uri, "reason": format!("a {method} notification was not valid UTF-8") },
-    });
-    Some(notice.to_string().into_bytes())
+    let params =
+        json!({ "uri": uri, "reason": format!("a {method} notification was not valid UTF-8") });
+    Some(
+        Request::build(super::ordered::OUT_OF_SYNC)
+            .params(params)
+            .finish(),
+    )
 }
 
-/// What makes a JSON value no message the service can decode; `None` when it can.
-fn invalid(value: &Value, text: &str) -> Option<&'static str> {
+/// What makes a JSON value no message at all; `None` when it may be one (whether it decodes is
+/// seen when it is decoded).
+fn invalid(value: &Value) -> Option<&'static str> {
     if !value.is_object() {
         return Some("is not a JSON object");
     }
     if value.get("jsonrpc") != Some(&json!("2.0")) {
         return Some("lacks `\"jsonrpc\": \"2.0\"`");
     }
-    // Decoded again from the text: a clone of the value would copy a whole document.
-    if is_response(value) {
-        return serde_json::from_str::<Response>(text)
-            .err()
-            .map(|_| "is malformed");
-    }
-    if !value.get("method").is_some_and(Value::is_string) {
+    if !is_response(value) && !value.get("method").is_some_and(Value::is_string) {
         return Some("has no method name");
     }
-    serde_json::from_str::<Request>(text)
-        .err()
-        .map(|_| "is malformed")
+    None
 }
 
 /// The id to answer a request under: its own when the protocol allows it (a string or an integer
@@ -248,15 +339,11 @@ fn is_response(value: &Value) -> bool {
     value.get("method").is_none() && (value.get("result").is_some() || value.get("error").is_some())
 }
 
-/// The body of a [`REJECT`] request.
-fn reject(id: &Value, code: ErrorCode, message: &str) -> Vec<u8> {
-    let request = json!({
-        "jsonrpc": "2.0",
-        "id": id,
-        "method": REJECT,
-        "params": { "code": code.code(), "message": message },
-    });
-    request.to_string().into_bytes()
+/// A [`REJECT`] request, answered under `id` (one [`reply_id`] chose).
+fn reject(id: &Value, code: ErrorCode, message: &str) -> Incoming {
+    let id = Id::deserialize(id).unwrap_or(Id::Null);
+    let params = json!({ "code": code.code(), "message": message });
+    Incoming::Request(Request::build(REJECT).id(id).params(params).finish())
 }
 
 fn preview(body: &[u8]) -> String {
@@ -276,20 +363,28 @@ mod tests {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
     }
 
-    fn checked_output(input: Vec<u8>) -> String {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let mut checked = checked(std::io::Cursor::new(input));
-            let mut output = String::new();
-            checked.read_to_string(&mut output).await.unwrap();
-            output
-        })
+    /// The messages the service is given, as JSON.
+    fn read(input: &[u8]) -> Vec<Value> {
+        messages_read(input)
+            .into_iter()
+            .map(|message| match message {
+                Incoming::Request(request) => serde_json::to_value(request).unwrap(),
+                Incoming::Response(response) => serde_json::to_value(response).unwrap(),
+            })
+            .collect()
     }
 
-    fn rejected(id: Value, code: ErrorCode, message: &str) -> String {
-        frame(std::str::from_utf8(&reject(&id, code, message)).unwrap())
+    fn parsed(body: &str) -> Value {
+        serde_json::from_str(body).unwrap()
+    }
+
+    fn rejected(id: Value, code: ErrorCode, message: &str) -> Value {
+        serde_json::json!({
+            "jsonrpc": "2.0",
+            "id": id,
+            "method": REJECT,
+            "params": { "code": code.code(), "message": message },
+        })
     }
 
     #[test]
@@ -314,7 +409,7 @@ mod tests {
         let batch = "batches are not supported; send each message on its own";
         let expected = [
             rejected(Value::Null, ErrorCode::ParseError, not_json),
-            frame(valid),
+            parsed(valid),
             rejected(
                 Value::Null,
                 ErrorCode::InvalidRequest,
@@ -326,10 +421,9 @@ mod tests {
                 "the request lacks `\"jsonrpc\": \"2.0\"`",
             ),
             rejected(json!("a"), ErrorCode::InvalidRequest, batch),
-            frame(r#"{"jsonrpc":"2.0","id":9,"result":null}"#),
-        ]
-        .concat();
-        assert_eq!(checked_output(input.into_bytes()), expected);
+            parsed(r#"{"jsonrpc":"2.0","id":9,"result":null}"#),
+        ];
+        assert_eq!(read(input.as_bytes()), expected);
 
         let mut latin1 = b"Content-Length: 3\r\n\r\n\"\xe9\"".to_vec();
         latin1.extend(
@@ -341,13 +435,12 @@ mod tests {
             .concat()
             .bytes(),
         );
-        let output = checked_output(latin1);
         let not_utf8 = rejected(
             Value::Null,
             ErrorCode::ParseError,
             "the message is not valid UTF-8",
         );
-        assert_eq!(output, [not_utf8, frame(request), frame(valid)].concat());
+        assert_eq!(read(&latin1), [not_utf8, parsed(request), parsed(valid)]);
     }
 
     /// An id the service cannot decode (a fraction, a number past 64 bits, an object) is
@@ -360,13 +453,9 @@ mod tests {
             frame(r#"{"jsonrpc":"2.0","id":18446744073709551615,"method":"shutdown"}"#),
         ]
         .concat();
-        let bodies = bodies_read(input.as_bytes());
-        let ids: Vec<Value> = bodies
-            .iter()
-            .map(|body| {
-                assert!(serde_json::from_slice::<Request>(body).is_ok());
-                serde_json::from_slice::<Value>(body).unwrap()["id"].clone()
-            })
+        let ids: Vec<Value> = read(input.as_bytes())
+            .into_iter()
+            .map(|message| message["id"].clone())
             .collect();
         assert_eq!(ids, [Value::Null, Value::Null, json!("b"), Value::Null]);
     }
