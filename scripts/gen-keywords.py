@@ -36,6 +36,10 @@ HEADER = """\
 //! PostgreSQL {version}{source}; do not edit. Regenerate with
 //! `python3 scripts/gen-keywords.py --postgres-version <major> <path to kwlist.h>`.
 
+use std::sync::OnceLock;
+
+use hashbrown::HashMap;
+
 use KeywordCategory::{{ColName, Reserved, TypeFuncName, Unreserved}};
 
 /// How far PostgreSQL's grammar reserves a keyword.
@@ -66,14 +70,27 @@ impl KeywordCategory {{
 /// The category of `word` if it is a PostgreSQL {version} keyword; ASCII case is ignored, as
 /// PostgreSQL folds unquoted identifiers.
 pub fn keyword_category(word: &str) -> Option<KeywordCategory> {{
-    let folded = word.bytes().map(|b| b.to_ascii_lowercase());
-    KEYWORDS
-        .binary_search_by(|(keyword, _)| keyword.bytes().cmp(folded.clone()))
-        .ok()
-        .map(|index| KEYWORDS[index].1)
+    // Folded on the stack and looked up by hash: the lowering, the model and the rules ask this
+    // of every name.
+    static BY_WORD: OnceLock<HashMap<&[u8], KeywordCategory>> = OnceLock::new();
+    let mut folded = [0; LONGEST_KEYWORD];
+    let folded = folded.get_mut(..word.len())?;
+    for (to, from) in folded.iter_mut().zip(word.bytes()) {{
+        *to = from.to_ascii_lowercase();
+    }}
+    let by_word = BY_WORD.get_or_init(|| {{
+        KEYWORDS
+            .iter()
+            .map(|(keyword, category)| (keyword.as_bytes(), *category))
+            .collect()
+    }});
+    by_word.get(&*folded).copied()
 }}
 
-/// Every keyword, sorted by its bytes (lower-case ASCII), for binary search.
+/// The length of the longest keyword.
+pub const LONGEST_KEYWORD: usize = {longest};
+
+/// Every keyword, sorted by its bytes (lower-case ASCII).
 pub static KEYWORDS: &[(&str, KeywordCategory)] = &[
 """
 
@@ -108,7 +125,13 @@ def parse(text):
 
 
 def render(entries, version, source):
-    lines = [HEADER.format(version=version, source=f" ({source})" if source else "")]
+    lines = [
+        HEADER.format(
+            version=version,
+            source=f" ({source})" if source else "",
+            longest=max(len(word) for word, _ in entries),
+        )
+    ]
     lines.extend(f'    ("{word}", {category}),\n' for word, category in entries)
     lines.append(FOOTER)
     return "".join(lines)

@@ -4,6 +4,10 @@
 //! PostgreSQL 18 (postgres/postgres commit 0d6c4776647f); do not edit. Regenerate with
 //! `python3 scripts/gen-keywords.py --postgres-version <major> <path to kwlist.h>`.
 
+use std::sync::OnceLock;
+
+use hashbrown::HashMap;
+
 use KeywordCategory::{ColName, Reserved, TypeFuncName, Unreserved};
 
 /// How far PostgreSQL's grammar reserves a keyword.
@@ -34,14 +38,27 @@ impl KeywordCategory {
 /// The category of `word` if it is a PostgreSQL 18 keyword; ASCII case is ignored, as
 /// PostgreSQL folds unquoted identifiers.
 pub fn keyword_category(word: &str) -> Option<KeywordCategory> {
-    let folded = word.bytes().map(|b| b.to_ascii_lowercase());
-    KEYWORDS
-        .binary_search_by(|(keyword, _)| keyword.bytes().cmp(folded.clone()))
-        .ok()
-        .map(|index| KEYWORDS[index].1)
+    // Folded on the stack and looked up by hash: the lowering, the model and the rules ask this
+    // of every name.
+    static BY_WORD: OnceLock<HashMap<&[u8], KeywordCategory>> = OnceLock::new();
+    let mut folded = [0; LONGEST_KEYWORD];
+    let folded = folded.get_mut(..word.len())?;
+    for (to, from) in folded.iter_mut().zip(word.bytes()) {
+        *to = from.to_ascii_lowercase();
+    }
+    let by_word = BY_WORD.get_or_init(|| {
+        KEYWORDS
+            .iter()
+            .map(|(keyword, category)| (keyword.as_bytes(), *category))
+            .collect()
+    });
+    by_word.get(&*folded).copied()
 }
 
-/// Every keyword, sorted by its bytes (lower-case ASCII), for binary search.
+/// The length of the longest keyword.
+pub const LONGEST_KEYWORD: usize = 17;
+
+/// Every keyword, sorted by its bytes (lower-case ASCII).
 pub static KEYWORDS: &[(&str, KeywordCategory)] = &[
     ("abort", Unreserved),
     ("absent", Unreserved),

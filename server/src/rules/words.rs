@@ -9,6 +9,14 @@ use std::borrow::Cow;
 /// http server, `userID2` -> user id2, `tagIDs` -> tag ids). Letters outside ASCII count as
 /// letters.
 pub(crate) fn words(name: &str) -> Vec<String> {
+    // Most names: words between the characters that are neither letters nor digits.
+    if name.is_ascii() && !name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(str::to_owned)
+            .collect();
+    }
     let chars: Vec<char> = name.chars().collect();
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();

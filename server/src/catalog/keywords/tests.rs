@@ -1,4 +1,4 @@
-use super::{KEYWORDS, KeywordCategory, keyword_category};
+use super::{KEYWORDS, KeywordCategory, LONGEST_KEYWORD, keyword_category};
 
 #[track_caller]
 fn check(word: &str, expected: Option<KeywordCategory>) {
@@ -62,6 +62,9 @@ fn table_is_sorted_lowercase_and_unique() {
     for (word, category) in KEYWORDS {
         check(word, Some(*category));
     }
+    let longest = KEYWORDS.iter().map(|(word, _)| word.len()).max();
+    assert_eq!(longest, Some(LONGEST_KEYWORD));
+    check(&"a".repeat(LONGEST_KEYWORD + 1), None);
 }
 
 #[test]

@@ -170,7 +170,6 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             || table.columns_incomplete
             || matches_any(&allow, &table.name.name)
             || BOOKKEEPING.contains(&table.name.name.as_str())
-            || is_junction(table, &created_names, &updated_names)
         {
             continue;
         }
@@ -189,6 +188,9 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             (true, false) => "`created_at` column",
             (false, true) => "`updated_at` column",
         };
+        if is_junction(table, &created_names, &updated_names) {
+            continue;
+        }
         let mut message = format!(
             "table `{}` has no {missing}",
             table_label(cx, table, table.name_loc)

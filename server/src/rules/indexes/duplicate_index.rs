@@ -46,9 +46,10 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, Input};
 
 use crate::config::Level;
+use crate::lower::{PlacedStatement, StatementKind};
 use crate::model::Loc;
 use crate::rules::common::table_label;
 use crate::rules::constraints::{Removal, constraint_removal};
@@ -205,7 +206,9 @@ impl NamedIndexes {
         let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
         for file in cx.files().filter(|file| file.language == Language::Sql) {
             let text = &*file.text;
-            for found in searcher.find_overlapping_iter(text) {
+            let found = runs_naming_indexes(&file.statements)
+                .flat_map(|run| searcher.find_overlapping_iter(Input::new(text).span(run)));
+            for found in found {
                 let (at, end) = (found.start(), found.end());
                 if text[..at].ends_with(is_word) || text[end..].starts_with(is_word) {
                     continue;
@@ -239,6 +242,27 @@ impl NamedIndexes {
             .get(&name.to_ascii_lowercase())
             .is_some_and(|seen| seen.iter().any(|loc| *loc != except))
     }
+}
+
+/// The stretches of text whose statements may name an index, each from the start of a statement
+/// to the end of the last one of its run. CREATE TABLE and CREATE INDEX statements name no
+/// index (an index's own statement does not count), and they are most of a dump's text.
+fn runs_naming_indexes(
+    statements: &[PlacedStatement],
+) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let names_none = |statement: &PlacedStatement| {
+        matches!(
+            statement.lowered.kind,
+            StatementKind::CreateTable | StatementKind::CreateIndex
+        )
+    };
+    statements
+        .chunk_by(move |a, b| names_none(a) == names_none(b))
+        .filter(move |run| !names_none(&run[0]))
+        .filter_map(|run| {
+            let (first, last) = (run.first()?, run.last()?);
+            Some(first.start as usize..last.range().end() as usize)
+        })
 }
 
 #[cfg(test)]

@@ -194,24 +194,29 @@ impl<'a> IndexShape<'a> {
 /// Only a `(` that closes at the end goes, not `( a ) and ( b )`. One pass: expressions may
 /// nest a million deep.
 pub(crate) fn strip_parens(text: &str) -> &str {
-    let tokens: Vec<&str> = text.split(' ').collect();
-    let mut closing = vec![0; tokens.len()];
-    let mut open = Vec::new();
-    for (index, token) in tokens.iter().enumerate() {
-        match *token {
-            "(" => open.push(index),
-            ")" => {
-                if let Some(opening) = open.pop() {
-                    closing[opening] = index;
+    if !(text.starts_with("( ") && text.ends_with(" )")) {
+        return text;
+    }
+    let tokens = || text.split(' ');
+    let count = tokens().count();
+    let leading = tokens().take_while(|token| *token == "(").count();
+    // Where each leading `(` closes: when the depth first falls back below it.
+    let mut closing = vec![0; leading];
+    let mut depth = 0;
+    for (index, token) in tokens().enumerate() {
+        match token {
+            "(" => depth += 1,
+            ")" if depth > 0 => {
+                depth -= 1;
+                if depth < leading && closing[depth] == 0 {
+                    closing[depth] = index;
                 }
             }
             _ => {}
         }
     }
     let mut layers = 0;
-    while tokens.get(layers) == Some(&"(")
-        && closing[layers] == tokens.len() - 1 - layers
-        && closing[layers] > layers + 1
+    while layers < leading && closing[layers] == count - 1 - layers && closing[layers] > layers + 1
     {
         layers += 1;
     }

@@ -43,9 +43,11 @@
 
 use std::collections::BTreeSet;
 
+use hashbrown::HashMap;
+
 use crate::config::Level;
 use crate::lower::ConstraintKind;
-use crate::model::{Model, Table};
+use crate::model::{Model, Table, TableId};
 use crate::rules::common::{column_label, foreign_key_loc, table_label};
 use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 
@@ -59,6 +61,8 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    // Many foreign keys reference the same few tables.
+    let mut keys_of: HashMap<TableId, Option<Vec<BTreeSet<&str>>>> = HashMap::new();
     for table in cx.live_tables() {
         for fk in table.foreign_keys() {
             let Some(target) = fk.target.map(|t| cx.model.table(t)) else {
@@ -68,28 +72,32 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             if target.dropped || target.columns_incomplete || target.like || target.of_type {
                 continue;
             }
-            let referenced = cx.model.referenced_columns(fk);
+            let referenced = cx.model.referenced_column_names(fk);
             let at = foreign_key_loc(table, fk);
-            let label = table_label(cx, target, at);
             let message = if referenced.is_empty() {
                 // A primary key added `USING INDEX` does not list its columns.
                 if target.primary_key().is_some() {
                     continue;
                 }
+                let label = table_label(cx, target, at);
                 format!(
                     "`{label}` has no primary key: name the referenced columns, or give `{label}` a primary key"
                 )
             } else {
-                let wanted: BTreeSet<&str> = referenced.iter().map(String::as_str).collect();
+                let wanted: BTreeSet<&str> = referenced.iter().copied().collect();
                 if wanted.iter().any(|c| target.column(c).is_none()) {
                     continue;
                 }
-                let Some(unique) = unique_keys(cx.model, target) else {
+                let keys = keys_of
+                    .entry(target.id)
+                    .or_insert_with(|| unique_keys(cx.model, target));
+                let Some(unique) = keys else {
                     continue;
                 };
                 if unique.contains(&wanted) {
                     continue;
                 }
+                let label = table_label(cx, target, at);
                 let columns: Vec<String> = referenced
                     .iter()
                     .map(|c| column_label(cx, target, c, at))

@@ -208,10 +208,14 @@ fn append_map(cx: &RuleCx, table: &Table, snake: &str) -> Option<Edit> {
 /// Letters that are not upper case (`café`, `bıgınt`, and scripts without case), digits and
 /// underscores only.
 fn is_snake_case(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| (c.is_alphabetic() && !c.is_uppercase()) || c.is_ascii_digit() || c == '_')
+    if name.is_ascii() {
+        return !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    }
+    name.chars()
+        .all(|c| (c.is_alphabetic() && !c.is_uppercase()) || c.is_ascii_digit() || c == '_')
 }
 
 /// A media type (`"application/octet-stream"`, `"text/csv"`, `"*/*"`): PostgREST chooses a

@@ -99,10 +99,6 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         .collect();
     let names = cx.option_strings("names", &defaults);
     for (table, column) in defined_columns(cx) {
-        let normalized = to_snake_case(&column.name).unwrap_or_else(|| column.name.to_lowercase());
-        let Some(name) = names.iter().find(|n| n.eq_ignore_ascii_case(&normalized)) else {
-            continue;
-        };
         let Some(ty) = &column.ty else { continue };
         let textual = ty.value.array_dims == 0
             && (matches!(builtin(&ty.value), Some("text" | "varchar" | "bpchar"))
@@ -110,6 +106,10 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
         if !textual {
             continue;
         }
+        let normalized = to_snake_case(&column.name).unwrap_or_else(|| column.name.to_lowercase());
+        let Some(name) = names.iter().find(|n| n.eq_ignore_ascii_case(&normalized)) else {
+            continue;
+        };
         let comment = column.comment.as_deref().unwrap_or("").to_lowercase();
         if PROTECTED.iter().any(|word| comment.contains(word)) {
             continue;
