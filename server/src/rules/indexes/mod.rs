@@ -248,8 +248,10 @@ pub(crate) fn index_shapes<'a>(cx: &RuleCx<'a>, table: &'a Table) -> &'a [IndexS
 
 fn gather_index_shapes<'a>(cx: &RuleCx<'a>, table: &'a Table) -> Vec<IndexShape<'a>> {
     let model = cx.model;
-    let mut shapes = Vec::new();
-    for index in model.indexes_of(table.id) {
+    let indexes = model.indexes_of(table.id);
+    let mut shapes =
+        Vec::with_capacity(indexes.size_hint().1.unwrap_or(0) + table.constraints.len());
+    for index in indexes {
         let create = &index.def.value;
         let loc = match &create.name {
             Some(name) => index.def.loc(name.range),

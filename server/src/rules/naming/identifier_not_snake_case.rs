@@ -96,7 +96,7 @@ fn sql_diagnostic(cx: &RuleCx, defined: &DefinedName) -> Option<Diagnostic> {
         format!(
             "{kind} name `{written}` is not snake_case: every query must double-quote it with this exact case; rename it (with its references) to {snake}"
         )
-    } else if written.contains(char::is_lowercase) && written.contains(char::is_uppercase) {
+    } else if has_both_cases(written) {
         let snake = snake();
         format!(
             "{kind} name `{written}` is not snake_case: PostgreSQL folds it to `{}`, losing its word breaks; rename it (with its references) to {snake}",
@@ -216,6 +216,16 @@ fn is_snake_case(name: &str) -> bool {
     }
     name.chars()
         .all(|c| (c.is_alphabetic() && !c.is_uppercase()) || c.is_ascii_digit() || c == '_')
+}
+
+/// Whether the text has both lower-case and upper-case letters.
+fn has_both_cases(text: &str) -> bool {
+    if text.is_ascii() {
+        let bytes = text.as_bytes();
+        return bytes.iter().any(u8::is_ascii_uppercase)
+            && bytes.iter().any(u8::is_ascii_lowercase);
+    }
+    text.contains(char::is_lowercase) && text.contains(char::is_uppercase)
 }
 
 /// A media type (`"application/octet-stream"`, `"text/csv"`, `"*/*"`): PostgREST chooses a

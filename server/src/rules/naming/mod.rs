@@ -62,7 +62,12 @@ pub(crate) fn defined_names<'m>(cx: &RuleCx<'m>) -> &'m [DefinedName<'m>] {
 
 fn gather_defined_names<'m>(cx: &RuleCx<'m>) -> Vec<DefinedName<'m>> {
     let model = cx.model;
-    let mut names = Vec::new();
+    let tables = cx
+        .live_tables()
+        .map(|t| 1 + t.columns.len() + t.constraints.len());
+    let mut names = Vec::with_capacity(
+        tables.sum::<usize>() + model.indexes.len() + model.types.len() + model.domains.len(),
+    );
     let mut push = |kind, name: &'m str, loc: Loc, language, table| {
         let written = cx.text(loc);
         let still_named = match language {
