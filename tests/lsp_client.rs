@@ -24,6 +24,9 @@ pub struct Server {
     next_id: i64,
     /// Notifications and server requests, in arrival order.
     pub received: Vec<Value>,
+    /// Responses read while another was awaited: the server answers concurrent requests in
+    /// the order they finish.
+    unclaimed: Vec<Value>,
 }
 
 impl Server {
@@ -64,6 +67,7 @@ impl Server {
             stderr,
             next_id: 0,
             received: Vec::new(),
+            unclaimed: Vec::new(),
         }
     }
 
@@ -104,26 +108,23 @@ impl Server {
         self.next_id += 1;
         let id = self.next_id;
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let message = self
-                .next(deadline)
-                .unwrap_or_else(|| self.fail(&format!("a response to {method}")));
-            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
-                return message;
-            }
-        }
+        self.awaited(&json!(id), &format!("a response to {method}"))
     }
 
     /// Waits for the response with `id` to a message sent raw.
     pub fn response(&mut self, id: &Value) -> Value {
+        self.awaited(id, &format!("a response with the id {id}"))
+    }
+
+    /// The response with `id`, read now or kept from before.
+    fn awaited(&mut self, id: &Value, what: &str) -> Value {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let message = self
-                .next(deadline)
-                .unwrap_or_else(|| self.fail(&format!("a response with the id {id}")));
-            if message.get("id") == Some(id) && message.get("method").is_none() {
-                return message;
+            if let Some(at) = self.unclaimed.iter().position(|m| m.get("id") == Some(id)) {
+                return self.unclaimed.remove(at);
+            }
+            if self.next(deadline).is_none() {
+                self.fail(what);
             }
         }
     }
@@ -232,8 +233,9 @@ impl Server {
         }
     }
 
-    /// The next message; the server's own requests are answered with `null` and recorded.
-    fn next(&mut self, deadline: Instant) -> Option<Value> {
+    /// Reads the next message: the server's own requests are answered with `null` and
+    /// recorded with its notifications, responses kept until awaited. `None` at the deadline.
+    fn next(&mut self, deadline: Instant) -> Option<()> {
         let wait = deadline.saturating_duration_since(Instant::now());
         let message = match self.incoming.recv_timeout(wait) {
             Ok(message) => message,
@@ -244,9 +246,11 @@ impl Server {
                 let reply = json!({ "jsonrpc": "2.0", "id": id, "result": null });
                 self.send(&reply);
             }
-            self.received.push(message.clone());
+            self.received.push(message);
+        } else {
+            self.unclaimed.push(message);
         }
-        Some(message)
+        Some(())
     }
 
     pub fn stderr(&self) -> String {
