@@ -23,6 +23,9 @@
 //!
 //! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench lsp [-- --soak [EDITS]]`
 
+// The allocator of the shipped binary, so that the figures are its figures.
+ddlint::global_allocator!();
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -9,6 +9,9 @@
 //!
 //! `DDLINT_CORPUS=/path/to/corpus cargo bench -p ddlint --bench navigation`
 
+// The allocator of the shipped binary, so that the figures are its figures.
+ddlint::global_allocator!();
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};

@@ -37,10 +37,11 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
 
 /// Hands the memory freed so far (the drops asked for before included) back to the system.
 ///
-/// The C allocator keeps what a program frees for its next allocations, returning only the
-/// free space at the very end of its heaps. Each check of a large schema frees a model and
-/// allocates the next one a little elsewhere, so the kept space grew with every edit: on a
-/// 49 MB schema, ten edits left 280 MB more resident than the live data.
+/// The C allocator, which holds the grammar parser's syntax trees, keeps what a program frees
+/// for its next allocations, returning only the free space at the very end of its heaps. Each
+/// reparse of a large schema frees trees and allocates the next ones a little elsewhere, so the
+/// kept space grew with every edit. (Rust's allocations go to mimalloc, which hands free pages
+/// back on its own; see `allocator`.)
 fn release_memory_in_background() {
     run_in_background(Box::new(release_free_memory));
 }

@@ -11,7 +11,14 @@ use std::path::{Path, PathBuf};
 /// uses the workspace's sources, linking and history).
 const LAYERS: &[&[&str]] = &[
     &[
-        "text", "suggest", "catalog", "config", "baseline", "chores", "parallel",
+        "allocator",
+        "text",
+        "suggest",
+        "catalog",
+        "config",
+        "baseline",
+        "chores",
+        "parallel",
     ],
     &["syntax"],
     &["lower"],

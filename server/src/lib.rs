@@ -28,6 +28,7 @@ pub(crate) fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+pub mod allocator;
 pub mod analysis;
 pub mod baseline;
 pub mod catalog;
