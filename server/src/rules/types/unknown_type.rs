@@ -44,6 +44,8 @@
 
 use std::collections::HashSet;
 
+use aho_corasick::AhoCorasick;
+
 use crate::catalog::types::{
     builtin_type_spellings, extension_types, is_known_extension, is_pseudo_type, known_extensions,
 };
@@ -199,18 +201,23 @@ fn created_in_text(cx: &RuleCx) -> HashSet<String> {
                 })
                 .map(move |s| file.slice(s.range()))
         });
+    // Searched in the text as written: a lower-cased copy of every body cost more than the
+    // search, at every keystroke that leaves a type name unknown.
+    let Ok(creates) = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["create type", "create domain"])
+    else {
+        return names;
+    };
     for body in bodies {
-        let lower = body.to_ascii_lowercase();
-        for keyword in ["create type", "create domain"] {
-            for (at, _) in lower.match_indices(keyword) {
-                let rest = lower[at + keyword.len()..].trim_start();
-                let created = rest
-                    .split(|c: char| c.is_whitespace() || c == '(' || c == ';')
-                    .next()
-                    .unwrap_or("");
-                let last = created.rsplit('.').next().unwrap_or(created);
-                names.insert(last.trim_matches('"').to_string());
-            }
+        for found in creates.find_iter(body) {
+            let rest = body[found.end()..].trim_start();
+            let created = rest
+                .split(|c: char| c.is_whitespace() || c == '(' || c == ';')
+                .next()
+                .unwrap_or("");
+            let last = created.rsplit('.').next().unwrap_or(created);
+            names.insert(last.trim_matches('"').to_ascii_lowercase());
         }
     }
     names
