@@ -11,12 +11,16 @@ use crate::lower::{
     PlacedStatement, RlsMode, TypeDefinition,
 };
 use crate::syntax::Language;
+use std::cell::Cell;
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub(super) struct Builder {
     pub model: Model,
     search_path: SearchPath,
+    /// Whether the statement being applied read the search path: it named something without a
+    /// schema. Only such statements can mean something else after the path changes.
+    searched: Cell<bool>,
     language: Language,
     /// Foreign keys whose target did not exist when they were created: (table, constraint index,
     /// target name, the schemas searched then).
@@ -42,6 +46,7 @@ impl Builder {
         Builder {
             model: Model::default(),
             search_path: SearchPath::default(),
+            searched: Cell::new(false),
             language: Language::Sql,
             pending_targets: Vec::new(),
             applied: 0,
@@ -95,6 +100,9 @@ impl Builder {
         };
         for fact in &statement.lowered.facts {
             self.apply(fact, origin);
+        }
+        if self.searched.take() {
+            self.model.search_path_readers.push((file, statement.start));
         }
         self.applied += 1;
     }
@@ -171,7 +179,7 @@ impl Builder {
             Fact::CreateView {
                 name, or_replace, ..
             } => {
-                let qualified = self.search_path.qualify_for_creation(name);
+                let qualified = self.qualify_for_creation(name);
                 let exists = self
                     .model
                     .other_relations
@@ -184,7 +192,7 @@ impl Builder {
                 }
             }
             Fact::CreateSequence { name, .. } => {
-                let qualified = self.search_path.qualify_for_creation(name);
+                let qualified = self.qualify_for_creation(name);
                 self.model
                     .other_relations
                     .push((qualified, origin.loc(name.range)));
@@ -232,7 +240,7 @@ impl Builder {
                     .push((name.name.clone(), origin.loc(name.range)));
             }
             Fact::CreateType(create) => {
-                let name = self.search_path.qualify_for_creation(&create.name);
+                let name = self.qualify_for_creation(&create.name);
                 let labels = match &create.definition {
                     TypeDefinition::Enum { labels } => {
                         labels.iter().map(|(l, _)| l.clone()).collect()
@@ -255,7 +263,7 @@ impl Builder {
             }
             Fact::AlterType { name, action } => self.alter_type(name, action, origin),
             Fact::CreateDomain(domain) => {
-                let name = self.search_path.qualify_for_creation(&domain.name);
+                let name = self.qualify_for_creation(&domain.name);
                 self.model.domains.push(Domain {
                     name,
                     def: Located {
@@ -304,6 +312,22 @@ impl Builder {
     // ---------------------------------------------------------------------------------------
     // Name resolution
 
+    /// The schemas `name` is looked up in, in order (unused when it has a schema).
+    fn lookup_schemas(&self, name: &ObjectName) -> impl Iterator<Item = &str> {
+        if name.schema.is_none() {
+            self.searched.set(true);
+        }
+        self.search_path.lookup_schemas()
+    }
+
+    /// The name an object is created under.
+    fn qualify_for_creation(&self, name: &ObjectName) -> QualifiedName {
+        if name.schema.is_none() {
+            self.searched.set(true);
+        }
+        self.search_path.qualify_for_creation(name)
+    }
+
     /// The live table a name refers to now.
     fn resolve(&self, name: &ObjectName) -> Option<TableId> {
         if self.language == Language::Prisma
@@ -311,7 +335,7 @@ impl Builder {
         {
             return Some(*id);
         }
-        self.resolve_among(name, self.search_path.lookup_schemas())
+        self.resolve_among(name, self.lookup_schemas(name))
     }
 
     fn resolve_in(&self, name: &ObjectName, schemas: &[String]) -> Option<TableId> {
@@ -359,7 +383,7 @@ impl Builder {
     /// path; one the model does not know is taken to be in the first schema of the path.
     fn view_name(&self, name: &ObjectName) -> QualifiedName {
         if name.schema.is_none() {
-            for schema in self.search_path.lookup_schemas() {
+            for schema in self.lookup_schemas(name) {
                 let candidate = QualifiedName::new(schema, &name.name.name);
                 if self
                     .model
@@ -371,7 +395,7 @@ impl Builder {
                 }
             }
         }
-        self.search_path.qualify_for_creation(name)
+        self.qualify_for_creation(name)
     }
 
     fn rename_constraint_index(&mut self, name: &Ident, new_name: &Ident) {
@@ -444,7 +468,7 @@ impl Builder {
     // Tables
 
     fn create_table(&mut self, create: &CreateTable, origin: Origin) {
-        let name = self.search_path.qualify_for_creation(&create.name);
+        let name = self.qualify_for_creation(&create.name);
         let name_loc = origin.loc(create.name.name.range);
         if let Some(existing) = self.model.live.get(&name) {
             if !create.if_not_exists {
@@ -514,7 +538,7 @@ impl Builder {
                 }
                 None => {
                     table.columns_incomplete = true;
-                    let qualified = self.search_path.qualify_for_creation(parent);
+                    let qualified = self.qualify_for_creation(parent);
                     if create.partition_of.as_ref() == Some(parent) {
                         table.partition_of = Some(qualified);
                     } else if create.inherits.contains(parent) {
@@ -638,8 +662,7 @@ impl Builder {
                 if target.is_none() {
                     let index = self.model.table(table).constraints.len();
                     let schemas = self
-                        .search_path
-                        .lookup_schemas()
+                        .lookup_schemas(&references.table)
                         .map(String::from)
                         .collect();
                     self.pending_targets

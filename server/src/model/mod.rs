@@ -422,6 +422,9 @@ pub struct Model {
     /// to, by the statement's file and start offset (resolved with the search path and names of
     /// that point).
     pub statement_tables: HashMap<(FileId, u32), TableId>,
+    /// The statements (file and start offset) that named something without a schema, in the
+    /// order applied: a change of the search path before them can change what they mean.
+    pub search_path_readers: Vec<(FileId, u32)>,
     /// The table each name of a DROP TABLE statement dropped, by the name's place.
     pub dropped_tables: Vec<(Loc, TableId)>,
     /// The tables each TRUNCATE, REINDEX, VACUUM, CLUSTER, UPDATE, INSERT, DELETE, DROP TABLE
@@ -724,6 +727,14 @@ impl Model {
     /// The tables that exist at the end, in creation order.
     pub fn live_tables(&self) -> impl Iterator<Item = &Table> {
         self.tables.iter().map(Arc::as_ref).filter(|t| !t.dropped)
+    }
+
+    /// Whether a statement of `file` after `offset` named something without a schema, and so
+    /// may read differently under another search path.
+    pub fn reads_search_path_after(&self, file: FileId, offset: u32) -> bool {
+        self.search_path_readers
+            .iter()
+            .any(|&(reader, start)| reader == file && start > offset)
     }
 
     pub fn table(&self, id: TableId) -> &Table {

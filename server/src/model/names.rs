@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::lower::{ObjectName, TypeRef};
+use crate::lower::{Fact, ObjectName, PlacedStatement, TypeRef};
 
 /// A resolved object name: schema and name as PostgreSQL stores them.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -74,6 +74,15 @@ pub struct SearchPath {
     schemas: Vec<String>,
 }
 
+/// Two paths are the same when names read the same under both (pg_dump's empty path reads as
+/// `public`).
+impl PartialEq for SearchPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.lookup_schemas().eq(other.lookup_schemas())
+            && self.creation_schema() == other.creation_schema()
+    }
+}
+
 impl Default for SearchPath {
     fn default() -> Self {
         SearchPath {
@@ -105,6 +114,41 @@ impl SearchPath {
     pub fn lookup_schemas(&self) -> impl Iterator<Item = &str> {
         let fallback = self.schemas.is_empty().then_some("public");
         self.schemas.iter().map(String::as_str).chain(fallback)
+    }
+
+    /// The path after `statements`, when one of them sets it (the last one decides).
+    pub fn set_by(statements: &[PlacedStatement]) -> Option<SearchPath> {
+        let schemas = statements.iter().rev().find_map(|statement| {
+            statement
+                .lowered
+                .facts
+                .iter()
+                .rev()
+                .find_map(|fact| match fact {
+                    Fact::SetSearchPath { schemas } => Some(schemas),
+                    _ => None,
+                })
+        })?;
+        let mut path = SearchPath::default();
+        path.set(schemas);
+        Some(path)
+    }
+
+    /// Whether a file's session has the same path after `before` then `old` as after `before`
+    /// then `new`: then every statement after those reads as it did.
+    pub fn same_after(
+        before: &[PlacedStatement],
+        old: &[PlacedStatement],
+        new: &[PlacedStatement],
+    ) -> bool {
+        let (old, new) = (SearchPath::set_by(old), SearchPath::set_by(new));
+        match (&old, &new) {
+            (None, None) => return true,
+            (Some(old), Some(new)) => return old == new,
+            _ => {}
+        }
+        let before = || SearchPath::set_by(before).unwrap_or_default();
+        old.unwrap_or_else(before) == new.unwrap_or_else(before)
     }
 
     /// The name an object is created under.

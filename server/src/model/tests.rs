@@ -49,7 +49,7 @@ fn normalized(model: &Model) -> String {
     let mut statement_tables: Vec<_> = model.statement_tables.iter().collect();
     statement_tables.sort();
     format!(
-        "{:#?}\n{:#?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{live:?}\n{statement_tables:?}\n{:?}",
+        "{:#?}\n{:#?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{live:?}\n{statement_tables:?}\n{:?}\n{:?}",
         model.tables,
         model.indexes,
         model.types,
@@ -64,6 +64,7 @@ fn normalized(model: &Model) -> String {
         model.events,
         model.files,
         model.indexes_by_table,
+        model.search_path_readers,
     )
 }
 
@@ -158,6 +159,49 @@ fn build(file: &FileData, cache: &mut BuildCache) -> Model {
         statements: &file.statements,
     };
     Model::build_resuming(&[input], cache)
+}
+
+/// A statement reads the search path when it names a table, view, sequence, type or domain
+/// without a schema, to find it or to create it; a qualified name reads none.
+#[test]
+fn the_statements_that_name_something_without_a_schema_read_the_search_path() {
+    let text = "SET search_path TO app, public;\n\
+        CREATE TABLE public.a (id int);\n\
+        CREATE TABLE b (id int);\n\
+        CREATE INDEX a_id ON public.a (id);\n\
+        ALTER TABLE a ADD COLUMN x int;\n\
+        CREATE VIEW public.v AS SELECT * FROM b;\n\
+        CREATE SEQUENCE s;\n\
+        ALTER TABLE public.a ADD CONSTRAINT a_b FOREIGN KEY (id) REFERENCES b (id);\n\
+        CREATE TYPE public.mood AS ENUM ('calm');\n";
+    let file = FileData::new(
+        FileId(1),
+        PathBuf::from("schema.sql"),
+        Language::Sql,
+        Arc::new(text.to_string()),
+    );
+    let model = build(&file, &mut BuildCache::default());
+    let readers: Vec<&str> = model
+        .search_path_readers
+        .iter()
+        .map(|&(_, start)| {
+            let line = &text[start as usize..];
+            &line[..line.find('\n').unwrap()]
+        })
+        .collect();
+    assert_eq!(
+        readers,
+        [
+            "CREATE TABLE b (id int);",
+            "ALTER TABLE a ADD COLUMN x int;",
+            "CREATE SEQUENCE s;",
+            "ALTER TABLE public.a ADD CONSTRAINT a_b FOREIGN KEY (id) REFERENCES b (id);",
+        ]
+    );
+    let set = text.find("CREATE TABLE public.a").unwrap() as u32;
+    assert!(model.reads_search_path_after(FileId(1), set));
+    let last_reader = text.find("ALTER TABLE public.a").unwrap() as u32;
+    assert!(!model.reads_search_path_after(FileId(1), last_reader));
 }
 
 #[test]

@@ -10,9 +10,10 @@
 //! inheritance families, the tables their foreign keys link them with (both ways), and the
 //! tables of findings that touch the edited text or whose messages or fixes name a relation the
 //! edit added, removed or renamed. A changed statement of no table (a type, a domain, a view, a sequence, a
-//! drop) adds the tables whose statements name what it defines or drops (`reach`). Anything
-//! broader (a search path, a schema, an extension, a renamed type, the configuration, several
-//! files at once) checks everything again.
+//! drop) adds the tables whose statements name what it defines or drops (`reach`); a search
+//! path that leaves the path after the changed statements as it was, or that no later statement
+//! reads, adds none. Anything broader (another search path, a schema, an extension, a renamed
+//! type, the configuration, several files at once) checks everything again.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
@@ -20,6 +21,7 @@ use std::sync::{Arc, OnceLock};
 use crate::config::Config;
 use crate::file::FileData;
 use crate::lower::{PlacedStatement, StatementKind};
+use crate::model::names::SearchPath;
 use crate::model::{FileId, Loc, Model, Origin, Table, TableId};
 use crate::rules::audit::FRAMEWORK_TABLES;
 use crate::rules::scope::{Owners, TableSet, Visit};
@@ -483,6 +485,10 @@ fn plan(
         (&*last.model, &last.owners, &*old.text, old_changed),
         (model, next.owners, &*new.text, new_changed),
     ];
+    let unchanged_before = &new.statements[..new
+        .statements
+        .partition_point(|s| s.start < change.region.start())];
+    let search_path_kept = SearchPath::same_after(unchanged_before, old_changed, new_changed);
     let mut reach = Reach::default();
     for ((model, owners, text, statements), seeds) in
         sides.iter().zip([&mut old_seeds, &mut new_seeds])
@@ -497,7 +503,8 @@ fn plan(
                 // schema, and those around it.
                 None if statement.lowered.kind == StatementKind::CreateFunction => {}
                 None => {
-                    if !reach.add(model, change.file, text, statement, seeds) {
+                    let file = change.file;
+                    if !reach.add(model, file, text, statement, search_path_kept, seeds) {
                         return Plan::Everything;
                     }
                 }

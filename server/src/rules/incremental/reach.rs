@@ -22,14 +22,17 @@ pub(super) struct Reach {
 impl Reach {
     /// Adds what `statement` (of `file` in `model`, whose text is `text`) reaches, and the
     /// tables it acts on or reads to `seeds`. `false` when it can change how every statement
-    /// reads: a search path, a schema, an extension, a type renamed (fixes are placed by the
-    /// last rename), or anything this does not know.
+    /// reads: a search path that a later statement of the file reads (one naming something
+    /// without a schema), unless the changed statements leave the path as it was
+    /// (`search_path_kept`), a schema, an extension, a type renamed (fixes are placed by the last
+    /// rename), or anything this does not know.
     pub fn add(
         &mut self,
         model: &Model,
         file: FileId,
         text: &str,
         statement: &PlacedStatement,
+        search_path_kept: bool,
         seeds: &mut TableSet,
     ) -> bool {
         for fact in &statement.lowered.facts {
@@ -41,6 +44,12 @@ impl Reach {
                 // The model keeps comments of tables and columns only, and a statement of no
                 // table names neither.
                 Fact::Comment(_) => {}
+                // pg_dump qualifies every name, so its files read no search path.
+                Fact::SetSearchPath { .. } => {
+                    if !search_path_kept && model.reads_search_path_after(file, statement.start) {
+                        return false;
+                    }
+                }
                 Fact::CreateView { name, .. } => {
                     self.names.insert(name.name.name.clone());
                     let range = statement.range();

@@ -81,8 +81,35 @@ const REACHED_SCHEMA: &str = "-- statements of no table\n\
     CREATE TABLE gone (id int, at timestamp);\n\
     DROP TRIGGER people_touch ON people;\n";
 
+/// A schema as pg_dump writes it, every name qualified, in two schemas whose tables share names.
+const DUMPED_SCHEMA: &str = "SELECT pg_catalog.set_config('search_path', '', false);\n\
+    CREATE SCHEMA app;\n\
+    CREATE TABLE public.accounts (id bigint NOT NULL, email varchar(255), created_at timestamp);\n\
+    CREATE TABLE app.accounts (id bigint NOT NULL, price float, created_at timestamp);\n\
+    CREATE TABLE public.orders (id bigint NOT NULL, account_id bigint, total float);\n\
+    CREATE SEQUENCE public.orders_id_seq;\n\
+    ALTER TABLE ONLY public.orders ALTER COLUMN id SET DEFAULT nextval('public.orders_id_seq'::regclass);\n\
+    ALTER TABLE ONLY public.accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY (id);\n\
+    ALTER TABLE ONLY app.accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY (id);\n\
+    CREATE INDEX orders_total ON public.orders USING btree (total);\n\
+    ALTER TABLE ONLY public.orders ADD CONSTRAINT orders_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.accounts(id);\n\
+    CREATE TABLE public.notes (id bigint NOT NULL, body text);\n";
+
+/// A statement that reads the search path: its table has no schema.
+const READS_SEARCH_PATH: &str =
+    "CREATE INDEX accounts_created ON accounts USING btree (created_at);\n";
+
+/// Search paths pasted between the statements of `DUMPED_SCHEMA`, all but the last changing the
+/// path it sets.
+const SEARCH_PATHS: [&str; 4] = [
+    "SET search_path TO app;\n",
+    "SET search_path = app, public;\n",
+    "SELECT pg_catalog.set_config('search_path', 'app', false);\n",
+    "SET search_path TO public;\n",
+];
+
 /// Statements of no table pasted between the statements of `REACHED_SCHEMA`.
-const REACHING_PIECES: [&str; 16] = [
+const REACHING_PIECES: [&str; 18] = [
     "DROP TYPE mood CASCADE;\n",
     "DROP DOMAIN email CASCADE;\n",
     "DROP DOMAIN stamp;\n",
@@ -99,6 +126,8 @@ const REACHING_PIECES: [&str; 16] = [
     "CREATE SEQUENCE lonely_at;\n",
     "COMMENT ON VIEW open_tickets IS 'open';\n",
     "DROP TRIGGER people_touch ON people;\n",
+    "SET search_path TO public;\n",
+    "SET search_path TO elsewhere, public;\n",
 ];
 
 /// The SQL the tests edit: the schemas above, the example schema and every SQL fixture.
@@ -106,6 +135,7 @@ fn texts() -> Vec<(PathBuf, String)> {
     let mut texts = vec![
         (PathBuf::from("linked.sql"), linked_schema()),
         (PathBuf::from("reached.sql"), REACHED_SCHEMA.to_string()),
+        (PathBuf::from("dumped.sql"), DUMPED_SCHEMA.to_string()),
     ];
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut paths = vec![root.join("examples/schema.sql")];
@@ -389,6 +419,21 @@ impl Stepped {
         self.apply(TextRange::empty(at), piece);
         self.apply(TextRange::new(at, at + piece.len() as u32), "");
     }
+
+    /// Pastes each piece after each statement's line, then removes it again.
+    fn paste_between_statements(&mut self, pieces: &[&str]) {
+        let boundaries: Vec<u32> = self
+            .file
+            .statements
+            .iter()
+            .map(|s| s.range().end() + 1)
+            .collect();
+        for piece in pieces {
+            for &at in &boundaries {
+                self.insert_and_remove(at, piece);
+            }
+        }
+    }
 }
 
 /// When a check begins, the cache lets go of the model two checks back, not when the server is
@@ -510,16 +555,19 @@ fn an_edit_of_a_statement_of_no_table_finds_what_a_check_of_everything_finds() {
     for at in typed {
         steps.insert_and_remove(at, "x");
     }
-    let boundaries: Vec<u32> = steps
-        .file
-        .statements
-        .iter()
-        .map(|s| s.range().end() + 1)
-        .collect();
-    for piece in REACHING_PIECES {
-        for &at in &boundaries {
-            steps.insert_and_remove(at, piece);
-        }
+    steps.paste_between_statements(&REACHING_PIECES);
+}
+
+/// Search paths pasted between the statements of a dumped schema and removed again: after each
+/// step the check that reuses the last one equals a check of everything, whether the statements
+/// after the path read it or not.
+#[test]
+fn a_search_path_pasted_finds_what_a_check_of_everything_finds() {
+    for text in [
+        DUMPED_SCHEMA.to_string(),
+        DUMPED_SCHEMA.to_string() + READS_SEARCH_PATH,
+    ] {
+        Stepped::new("dumped.sql", &text).paste_between_statements(&SEARCH_PATHS);
     }
 }
 
@@ -684,6 +732,39 @@ fn an_edit_of_a_statement_of_no_table_visits_the_tables_that_name_what_it_define
     );
     // a search path, which changes how every later name reads.
     assert_eq!(before_lonely("SET search_path TO elsewhere;\n"), None);
+}
+
+/// A search path changes only how names without a schema read: pasted where every later name
+/// has one, it changes no table but the neighbours of the place it is pasted in.
+#[test]
+fn a_search_path_no_later_statement_reads_visits_only_its_neighbours() {
+    let visited = |at: &str, inserted: &str| visited_in(DUMPED_SCHEMA, at, 0, inserted);
+    let names = |names: &[&str]| Some(names.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+    let read = DUMPED_SCHEMA.to_string() + READS_SEARCH_PATH;
+    for path in &SEARCH_PATHS[..3] {
+        // Before the orders' sequence: the orders, whose fixes insert statements after them.
+        assert_eq!(
+            visited("CREATE SEQUENCE", path),
+            names(&["orders"]),
+            "{path}"
+        );
+        // Before the last table, after a foreign key of the orders.
+        assert_eq!(
+            visited("CREATE TABLE public.notes", path),
+            names(&["orders"]),
+            "{path}"
+        );
+        // Before an index whose table the path decides: everything.
+        assert_eq!(
+            visited_in(&read, "CREATE TABLE public.notes", 0, path),
+            None,
+            "{path}"
+        );
+        assert_eq!(
+            visited_in(&read, "CREATE INDEX accounts_created", 0, path),
+            None
+        );
+    }
 }
 
 /// Rules that read other tables' names (a list of ids in a string named after a table, "did you
