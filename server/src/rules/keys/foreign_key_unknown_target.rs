@@ -42,6 +42,8 @@
 //! ## Options
 //! None; external tables are declared in `[schema] external`.
 
+use hashbrown::HashMap;
+
 use crate::config::Level;
 use crate::lower::{ConstraintKind, ObjectName};
 use crate::model::names::quote_if_needed;
@@ -63,18 +65,29 @@ pub(crate) const RULE: Rule = Rule {
 /// The largest edit distance of a suggestion.
 const MAX_DISTANCE: usize = 2;
 
+/// The closest table name to an unknown one, by the schema written and the name: a table
+/// renamed while typing leaves hundreds of foreign keys naming its old name.
+type Suggestions<'m> = HashMap<(Option<&'m str>, &'m str), Option<&'m str>>;
+
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
+    let mut suggestions = Suggestions::new();
     for table in cx.live_tables() {
         for fk in table.foreign_keys() {
             match fk.target {
                 Some(target) => unknown_columns(cx, fk, cx.model.table(target), out),
-                None => unknown_table(cx, table, fk, out),
+                None => unknown_table(cx, table, fk, &mut suggestions, out),
             }
         }
     }
 }
 
-fn unknown_table(cx: &RuleCx, table: &Table, fk: &Constraint, out: &mut Vec<Diagnostic>) {
+fn unknown_table<'m>(
+    cx: &RuleCx<'m>,
+    table: &Table,
+    fk: &'m Constraint,
+    suggestions: &mut Suggestions<'m>,
+    out: &mut Vec<Diagnostic>,
+) {
     let ConstraintKind::ForeignKey { references, .. } = fk.kind() else {
         return;
     };
@@ -104,13 +117,20 @@ fn unknown_table(cx: &RuleCx, table: &Table, fk: &Constraint, out: &mut Vec<Diag
     } else {
         format!("foreign key to `{written}`, a table the workspace does not define")
     };
-    let same_schema = |t: &&Table| name.schema.as_ref().is_none_or(|s| s.name == t.name.schema);
-    let candidates: Vec<&Table> = cx.model.live_tables().filter(same_schema).collect();
-    let closest = suggest::closest(
-        &name.name.name,
-        candidates.iter().map(|t| t.name.name.as_str()),
-        MAX_DISTANCE,
-    );
+    let schema = name.schema.as_ref().map(|s| s.name.as_str());
+    let closest = *suggestions
+        .entry((schema, name.name.name.as_str()))
+        .or_insert_with(|| {
+            let candidates = cx
+                .model
+                .live_tables()
+                .filter(|t| schema.is_none_or(|s| s == t.name.schema));
+            suggest::closest(
+                &name.name.name,
+                candidates.map(|t| t.name.name.as_str()),
+                MAX_DISTANCE,
+            )
+        });
     let fix = closest.map(|closest| {
         let replacement = match &name.schema {
             Some(schema) => format!(
