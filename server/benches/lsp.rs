@@ -2,7 +2,7 @@
 //! (`sql/gitlab-structure.sql` of the corpus at `DDLINT_CORPUS`) is loaded into the host and
 //! opened, then one-character edits are each applied and committed until fresh diagnostics are
 //! computed: 50 in one name in the middle of the file (typing there), then a character typed
-//! and deleted at 25 places spread over the file (each place new), then 40 edits of each kind
+//! and deleted at 25 places spread over the file (each place new), then 100 edits of each kind
 //! (a name or a type, a view, a sequence, a function, a trigger, a table before the model
 //! checkpoint; a type, domain, setting or drop pasted and removed), then a statement typed key
 //! by key into an empty line in the middle, with the editor closing brackets and quotes and
