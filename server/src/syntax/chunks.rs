@@ -42,7 +42,8 @@ use tree_sitter::{InputEdit, Node, Point, Range, Tree};
 use super::errors::FoundError;
 use super::highlight::Highlight;
 use super::resync::{
-    Opener, Scan, Segment, Unclosed, restarts_after_edit, segments_and_statements,
+    Opener, Scan, Segment, Unclosed, block_comment_end, restarts_after_edit,
+    segments_and_statements,
 };
 use super::{Language, SyntaxError, parse, parse_range, reparse_range, syntax_errors_in};
 use crate::text::{LineIndex, TextRange};
@@ -1129,9 +1130,11 @@ fn is_closed(node: Node, text: &str) -> bool {
         return false;
     }
     if node.is_extra() {
-        // Comments: a block comment must have its end.
+        // Comments: a block comment must end where its nesting does. One left open runs to the
+        // end of what was parsed, which may fall right after an inner comment's `*/`.
         let body = text.get(node.byte_range()).unwrap_or("");
-        return node.kind() != "block_comment" || (body.len() >= 4 && body.ends_with("*/"));
+        return node.kind() != "block_comment"
+            || block_comment_end(body.as_bytes(), 0) == Some(body.len());
     }
     let last = node.child(node.child_count().saturating_sub(1));
     last.is_some_and(|last| last.kind() == ";")
@@ -1503,6 +1506,21 @@ mod tests {
         trees.reparse(text, &[edit], changed, delta).0
     }
 
+    /// Edits `trees` and `text`, checks that the statements and errors are a fresh parse's, and
+    /// returns the fresh parse.
+    fn edited_as_fresh(
+        trees: &mut SyntaxTrees,
+        text: &mut String,
+        start: usize,
+        end: usize,
+        new: &str,
+    ) -> SyntaxTrees {
+        *trees = edited(trees, text, start, end, new);
+        let fresh = SyntaxTrees::parse(Language::Sql, text);
+        assert_eq!(summary(trees, text), summary(&fresh, text), "after {new:?}");
+        fresh
+    }
+
     fn messages(trees: &SyntaxTrees, text: &str) -> Vec<String> {
         let lines = LineIndex::new(text);
         trees
@@ -1671,6 +1689,11 @@ mod tests {
                 "unterminated comment started at 1:26; add `*/`",
             ),
             (
+                "CREATE TABLE a (id int); /* outer /* inner */",
+                "/* outer /* inner */",
+                "unterminated comment started at 1:26; add `*/`",
+            ),
+            (
                 "CREATE TABLE a (id int[(1));",
                 "[",
                 "`[` opened here is never closed; add the missing `]`",
@@ -1720,13 +1743,7 @@ mod tests {
             (at, at + 1, ""),
             (10, 10, "x"),
         ] {
-            trees = edited(&trees, &mut text, start, end, new);
-            let fresh = SyntaxTrees::parse(Language::Sql, &text);
-            assert_eq!(
-                summary(&trees, &text),
-                summary(&fresh, &text),
-                "after {new:?}"
-            );
+            let fresh = edited_as_fresh(&mut trees, &mut text, start, end, new);
             assert_eq!(trees.segments.len(), fresh.segments.len());
         }
         assert_eq!(trees.segments.len(), 1);
@@ -1786,6 +1803,25 @@ mod tests {
                 reparsed.new,
                 text.len()
             );
+        }
+    }
+
+    /// A comment that ends a chunk, opened again inside (comments nest): the parse of that chunk
+    /// alone ends right after the inner comment's `*/`, but the comment now runs on over every
+    /// statement after it (none starts a line, where the scan would cut the text), as in a
+    /// fresh parse.
+    #[test]
+    fn a_comment_left_open_inside_by_a_nested_one_runs_on_past_its_chunk() {
+        let comment = (0..1000)
+            .map(|n| format!("/* note {n}: {} */", "x".repeat(300)))
+            .find(|comment| ends_chunk(comment))
+            .expect("a comment that ends a chunk");
+        let mut text = format!("{comment}\n");
+        text.extend((0..50).map(|i| format!(" CREATE TABLE t{i} (id bigint PRIMARY KEY);\n")));
+        let mut trees = SyntaxTrees::parse(Language::Sql, &text);
+        assert_eq!(trees.chunks[0].range.end() as usize, comment.len());
+        for (start, end, new) in [(3, 3, "/*"), (3, 5, "")] {
+            edited_as_fresh(&mut trees, &mut text, start, end, new);
         }
     }
 

@@ -132,7 +132,9 @@ fn errors_of<'t>(
     for mut at in statements {
         let statement = at.node();
         if statement.kind() == "block_comment" {
-            if !text[statement.byte_range()].ends_with("*/") || statement.byte_range().len() < 4 {
+            let body = text[statement.byte_range()].as_bytes();
+            // Comments nest: one left open may end with an inner comment's `*/`.
+            if super::resync::block_comment_end(body, 0) != Some(body.len()) {
                 errors.push(FoundError::naming(
                     first_line(statement, text),
                     "unterminated comment started at ",

@@ -518,7 +518,7 @@ fn line_end(bytes: &[u8], from: usize) -> usize {
 }
 
 /// The end of a (nested) block comment starting at `from`, if it ends.
-fn block_comment_end(bytes: &[u8], from: usize) -> Option<usize> {
+pub(super) fn block_comment_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = from;
     while i + 1 < bytes.len() {
