@@ -955,7 +955,10 @@ fn split(
             if is_statement(*node) {
                 statement_closed = closed;
                 after_error = statement_error;
-                statement_error = node.has_error();
+                // A lone `;` after a broken statement says nothing of where its recovery ended.
+                if node.kind() != "empty_statement" {
+                    statement_error = node.has_error();
+                }
             }
             let end = node.end_byte() as u32;
             if end >= whole.end()
@@ -1141,13 +1144,16 @@ fn is_closed(node: Node, text: &str) -> bool {
         || matches!(node.kind(), "psql_meta_command" | "copy_statement")
 }
 
-/// Whether the last statement of `nodes` comes right after one with errors. Where error
-/// recovery ends is not settled: a fresh parse may take that statement (a lone `;`) into the
-/// error that an incremental one ended before it, so no chunk ends after it.
+/// Whether the last statement of `nodes` comes right after one with errors, lone `;`s between
+/// them counting as part of it. Where error recovery ends is not settled: a fresh parse may
+/// take that statement into the error that an incremental one ended before it, so no chunk
+/// ends after it.
 fn follows_error(nodes: &[Node]) -> bool {
     let mut statements = nodes.iter().rev().filter(|node| is_statement(**node));
     statements.next();
-    statements.next().is_some_and(|before| before.has_error())
+    statements
+        .find(|node| node.kind() != "empty_statement")
+        .is_some_and(|before| before.has_error())
 }
 
 /// How a reparsed region ends.
@@ -1823,6 +1829,28 @@ mod tests {
         for (start, end, new) in [(3, 3, "/*"), (3, 5, "")] {
             edited_as_fresh(&mut trees, &mut text, start, end, new);
         }
+    }
+
+    /// A lone `;` after a broken statement belongs to it: the statement after both follows an
+    /// error, and no chunk ends after it (found by the edits fuzz target: a fresh parse took the
+    /// statement after the `;` into the error).
+    #[test]
+    fn a_statement_after_an_error_and_a_lone_semicolon_follows_the_error() {
+        let text = "CREATE TABLE t (id int REFERENCES;\n;\nSELECT 1;\n";
+        let tree = parse(Language::Sql, text, None);
+        let nodes: Vec<Node> = top_level(&tree, TextRange::from_usize(0..text.len())).collect();
+        let kinds: Vec<(&str, bool)> = nodes.iter().map(|n| (n.kind(), n.has_error())).collect();
+        let last = kinds.len() - 1;
+        assert!(kinds[0].1 && !kinds[last].1, "{kinds:?}");
+        assert!(
+            kinds[1..last]
+                .iter()
+                .all(|k| *k == ("empty_statement", false)),
+            "{kinds:?}"
+        );
+        assert!(follows_error(&nodes));
+        assert!(follows_error(&nodes[..2]));
+        assert!(ending(&tree, text.len(), text) == Ending::Open);
     }
 
     /// What the parser expected is read from a fresh parse: an incremental one keeps tokens of
