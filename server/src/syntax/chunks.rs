@@ -9,8 +9,9 @@
 //! before them.
 //!
 //! A chunk ends right after a *closed* statement: one that ends with its `;` (or a complete psql
-//! line or COPY block), has no syntax error and does not follow a statement with errors (where
-//! that error's recovery ends differs between parses); and the next chunk starts with a
+//! line or COPY block), has no syntax error and does not follow a statement with errors, lone
+//! `;`s between them counting as part of it (where that error's recovery ends differs between
+//! parses); and the next chunk starts with a
 //! statement without errors. After a closed statement the parser is back in its start state, so
 //! the next chunk parses on its own as it does in the whole text, except where error recovery
 //! would differ, which the second condition excludes. A reparse that breaks either condition at
@@ -42,7 +43,7 @@ use tree_sitter::{InputEdit, Node, Point, Range, Tree};
 use super::errors::FoundError;
 use super::highlight::Highlight;
 use super::resync::{
-    Opener, Scan, Segment, Unclosed, block_comment_end, restarts_after_edit,
+    Opener, Scan, Segment, Unclosed, block_comment_closed, restarts_after_edit,
     segments_and_statements,
 };
 use super::{Language, SyntaxError, parse, parse_range, reparse_range, syntax_errors_in};
@@ -1133,11 +1134,9 @@ fn is_closed(node: Node, text: &str) -> bool {
         return false;
     }
     if node.is_extra() {
-        // Comments: a block comment must end where its nesting does. One left open runs to the
-        // end of what was parsed, which may fall right after an inner comment's `*/`.
+        // Comments: a block comment must have its end.
         let body = text.get(node.byte_range()).unwrap_or("");
-        return node.kind() != "block_comment"
-            || block_comment_end(body.as_bytes(), 0) == Some(body.len());
+        return node.kind() != "block_comment" || block_comment_closed(body);
     }
     let last = node.child(node.child_count().saturating_sub(1));
     last.is_some_and(|last| last.kind() == ";")

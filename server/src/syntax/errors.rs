@@ -132,9 +132,7 @@ fn errors_of<'t>(
     for mut at in statements {
         let statement = at.node();
         if statement.kind() == "block_comment" {
-            let body = text[statement.byte_range()].as_bytes();
-            // Comments nest: one left open may end with an inner comment's `*/`.
-            if super::resync::block_comment_end(body, 0) != Some(body.len()) {
+            if !super::resync::block_comment_closed(&text[statement.byte_range()]) {
                 errors.push(FoundError::naming(
                     first_line(statement, text),
                     "unterminated comment started at ",

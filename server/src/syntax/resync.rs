@@ -517,8 +517,14 @@ fn line_end(bytes: &[u8], from: usize) -> usize {
     memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |at| from + at + 1)
 }
 
+/// Whether `body`, a block comment as parsed, ends where its nesting does: one left open runs to
+/// the end of what was parsed, which may fall right after an inner comment's `*/`.
+pub(super) fn block_comment_closed(body: &str) -> bool {
+    block_comment_end(body.as_bytes(), 0) == Some(body.len())
+}
+
 /// The end of a (nested) block comment starting at `from`, if it ends.
-pub(super) fn block_comment_end(bytes: &[u8], from: usize) -> Option<usize> {
+fn block_comment_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = from;
     while i + 1 < bytes.len() {

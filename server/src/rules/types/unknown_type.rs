@@ -43,6 +43,7 @@
 //! - `known`: type names (or `schema.name`, globs allowed) that exist outside the workspace.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
@@ -203,10 +204,13 @@ fn created_in_text(cx: &RuleCx) -> HashSet<String> {
         });
     // Searched in the text as written: a lower-cased copy of every body cost more than the
     // search, at every keystroke that leaves a type name unknown.
-    let Ok(creates) = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(["create type", "create domain"])
-    else {
+    static CREATES: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["create type", "create domain"])
+            .ok()
+    });
+    let Some(creates) = CREATES.as_ref() else {
         return names;
     };
     for body in bodies {
