@@ -891,11 +891,14 @@ impl<'e> EditedTrees<'e> {
     }
 }
 
+/// The top-level nodes of `tree` that start in `range` (see [`super::top_nodes`]).
 fn top_level(tree: &Tree, range: TextRange) -> impl Iterator<Item = Node<'_>> {
     let mut cursor = tree.root_node().walk();
-    let mut started = cursor
-        .goto_first_child_for_byte(range.start() as usize)
-        .is_some();
+    // A cursor on the root has no siblings: a lone `ERROR` root comes out alone.
+    let mut started = super::lone_error_root(tree)
+        || cursor
+            .goto_first_child_for_byte(range.start() as usize)
+            .is_some();
     std::iter::from_fn(move || {
         while started {
             let node = cursor.node();
@@ -1167,10 +1170,8 @@ enum Ending {
 }
 
 fn ending(tree: &Tree, end: usize, text: &str) -> Ending {
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    let nodes: Vec<Node> = root
-        .children(&mut cursor)
+    let nodes: Vec<Node> = super::top_nodes(tree)
+        .into_iter()
         .filter(|node| node.start_byte() < end)
         .collect();
     if nodes.iter().any(|node| leaves_token_open(*node, text)) {
@@ -1228,10 +1229,8 @@ fn opens_token(rest: &str) -> bool {
 /// Whether the first statement of a reparsed region is free of errors, so that parsing it from the
 /// parser's start state gives what parsing the text before it too would.
 fn starts_clean(tree: &Tree, start: usize) -> bool {
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    let first = root
-        .children(&mut cursor)
+    let first = super::top_nodes(tree)
+        .into_iter()
         .find(|node| node.start_byte() >= start && is_statement(*node));
     first.is_none_or(|node| !node.has_error())
 }
@@ -1850,6 +1849,33 @@ mod tests {
         assert!(follows_error(&nodes));
         assert!(follows_error(&nodes[..2]));
         assert!(ending(&tree, text.len(), text) == Ending::Open);
+    }
+
+    /// A part in which nothing reduces to a statement parses into an `ERROR` root, which is its
+    /// one statement: a broken one, so no chunk starts clean with it (found by the parse_sql
+    /// fuzz target: an edit closed the quote that cut the text, the chunk before the part was
+    /// kept, and the part's error was lost).
+    #[test]
+    fn a_part_that_parses_into_an_error_root_is_one_broken_statement() {
+        let tail = "d\"x\"\"$$y$$;\"\\\"\"\nd\\";
+        let tree = parse(Language::Sql, tail, None);
+        assert!(
+            tree.root_node().is_error(),
+            "{}",
+            tree.root_node().to_sexp()
+        );
+        assert_eq!(
+            messages(&SyntaxTrees::parse(Language::Sql, tail), tail),
+            ["incomplete `D` statement: it ends after `\\`"]
+        );
+        assert!(!starts_clean(&tree, 0));
+        assert!(ending(&tree, tail.len(), tail) == Ending::Open);
+
+        let mut text = String::from("CREATE TABLE a (id int);\nd\"   \"\"\"$$y$$;\"\\\"\"\nd\\");
+        let mut trees = SyntaxTrees::parse(Language::Sql, &text);
+        let quote = text.find('"').unwrap_or(0) + 1;
+        edited_as_fresh(&mut trees, &mut text, quote, quote + 4, "x");
+        assert!(text.ends_with(tail), "{text:?}");
     }
 
     /// What the parser expected is read from a fresh parse: an incremental one keeps tokens of

@@ -80,7 +80,8 @@ const MAX_EXPECTED: usize = 6;
 /// The syntax errors of `tree`: the first error of each top-level statement.
 pub fn syntax_errors(language: Language, tree: &Tree, text: &str) -> Vec<SyntaxError> {
     let mut cursor = tree.walk();
-    let mut more = cursor.goto_first_child();
+    // A cursor on the root has no siblings: a lone `ERROR` root is the one statement.
+    let mut more = super::lone_error_root(tree) || cursor.goto_first_child();
     let statements = std::iter::from_fn(|| {
         let at = more.then(|| cursor.clone())?;
         more = cursor.goto_next_sibling();
@@ -101,9 +102,11 @@ pub fn syntax_errors_in(
     range: TextRange,
 ) -> Vec<FoundError> {
     let mut cursor = tree.walk();
-    let mut more = cursor
-        .goto_first_child_for_byte(range.start() as usize)
-        .is_some();
+    // A cursor on the root has no siblings: a lone `ERROR` root is the one statement.
+    let mut more = super::lone_error_root(tree)
+        || cursor
+            .goto_first_child_for_byte(range.start() as usize)
+            .is_some();
     // One statement's cursor at a time: a whole tree's would all be alive at once.
     let statements = std::iter::from_fn(|| {
         while more {

@@ -157,13 +157,43 @@ pub fn text<'a>(node: Node, source: &'a str) -> &'a str {
 
 /// The top-level statements of an SQL tree, in order (comments and other extras skipped).
 pub fn statements(tree: &Tree) -> impl Iterator<Item = Node<'_>> {
+    top_nodes(tree)
+        .into_iter()
+        .filter(|node| node.is_named() && !node.is_extra())
+}
+
+/// The nodes at the top of a tree, in order: the root's children, or the root itself when it is
+/// a [`lone_error_root`].
+pub fn top_nodes(tree: &Tree) -> Vec<Node<'_>> {
     let root = tree.root_node();
+    if lone_error_root(tree) {
+        return vec![root];
+    }
     let mut cursor = root.walk();
-    let children: Vec<Node> = root
-        .named_children(&mut cursor)
-        .filter(|node| !node.is_extra())
+    root.children(&mut cursor).collect()
+}
+
+/// Whether the tree's root is an `ERROR` that holds no whole statement. Tree-sitter makes the
+/// root an error when the text does not end as a source file; holding only pieces of a
+/// statement (`a "b" \`), that error is the text's one statement, a broken one.
+pub fn lone_error_root(tree: &Tree) -> bool {
+    let root = tree.root_node();
+    if !root.is_error() {
+        return false;
+    }
+    let language = root.language();
+    // SQL's statements and Prisma's blocks.
+    let kinds: Vec<&[u16]> = ["_statement", "_declaration"]
+        .iter()
+        .map(|name| language.id_for_node_kind(name, true))
+        .filter(|&id| id != 0)
+        .map(|id| language.subtypes_for_supertype(id))
         .collect();
-    children.into_iter()
+    let mut cursor = root.walk();
+    let whole = root
+        .children(&mut cursor)
+        .any(|child| kinds.iter().any(|kinds| kinds.contains(&child.kind_id())));
+    !whole
 }
 
 /// Named children of `node` (extras such as comments skipped).
