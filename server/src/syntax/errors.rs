@@ -277,14 +277,16 @@ fn describe(language: Language, at: &TreeCursor, text: &str) -> FoundError {
     // opens a string or quote that never closes, that is the real cause.
     let lexing_failure = descendants(error).skip(1).find(|node| node.is_error());
     if let Some(failure) = lexing_failure
-        && let Some(found) = unterminated(failure, text)
+        && let Some(found) = unterminated(language, failure, text)
     {
         return found;
     }
-    if let Some(message) = unterminated_leaf(error, text) {
+    if let Some(message) = unterminated_leaf(language, error, text) {
         return message;
     }
-    if let Some(message) = incomplete_statement(at, text) {
+    if language == Language::Sql
+        && let Some(message) = incomplete_statement(at, text)
+    {
         return message;
     }
     let mut unexpected_at = at.clone();
@@ -298,7 +300,7 @@ fn describe(language: Language, at: &TreeCursor, text: &str) -> FoundError {
         return message;
     }
     if unexpected.is_error()
-        && let Some(found) = unterminated(unexpected, text)
+        && let Some(found) = unterminated(language, unexpected, text)
     {
         return found;
     }
@@ -315,7 +317,7 @@ fn describe(language: Language, at: &TreeCursor, text: &str) -> FoundError {
 }
 
 /// A quote inside the error that never closes, whatever token the parser stopped at.
-fn unterminated_leaf(error: Node, text: &str) -> Option<FoundError> {
+fn unterminated_leaf(language: Language, error: Node, text: &str) -> Option<FoundError> {
     descendants(error)
         .filter(|n| n.child_count() == 0)
         .find_map(|leaf| {
@@ -325,7 +327,7 @@ fn unterminated_leaf(error: Node, text: &str) -> Option<FoundError> {
             if closed {
                 return None;
             }
-            unterminated(leaf, text)
+            unterminated(language, leaf, text)
         })
 }
 
@@ -536,7 +538,36 @@ fn describe_missing(missing_at: &TreeCursor, text: &str) -> FoundError {
 }
 
 /// The error of a token that did not lex because it never ends, at `node`.
-fn unterminated(node: Node, text: &str) -> Option<FoundError> {
+/// Whether the `"` at `start` opens a Prisma string that does not end: strings end on their line,
+/// with `\"` inside them; a `"` that an earlier one on the line opened closes a string instead.
+fn prisma_string_unclosed(text: &str, start: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |at| start + at);
+    let mut open_at = None;
+    let mut chars = text[line_start..line_end].char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' if open_at.is_some() => {
+                if open_at == Some(start) {
+                    return false;
+                }
+                open_at = None;
+            }
+            '"' => open_at = Some(line_start + at),
+            '\\' if open_at.is_some() => {
+                chars.next();
+            }
+            '/' if open_at.is_none() && text[line_start + at..].starts_with("//") => break,
+            _ => {}
+        }
+        if line_start + at > start && open_at != Some(start) {
+            return false;
+        }
+    }
+    open_at == Some(start)
+}
+
+fn unterminated(language: Language, node: Node, text: &str) -> Option<FoundError> {
     let start = node.start_byte();
     let at = |before: &str, after: &str| {
         Some(FoundError::naming(
@@ -547,6 +578,11 @@ fn unterminated(node: Node, text: &str) -> Option<FoundError> {
         ))
     };
     let first = text[start..].chars().next()?;
+    if language == Language::Prisma {
+        return (first == '"' && prisma_string_unclosed(text, start))
+            .then(|| at("unterminated string started at ", "; add the closing `\"`"))
+            .flatten();
+    }
     match first {
         '\'' => at("unterminated string started at ", "; add the closing `'`"),
         '"' => at(
@@ -823,6 +859,40 @@ mod tests {
                 .1
                 .starts_with("unterminated comment started at 2:1"),
             "{found:?}"
+        );
+    }
+
+    fn prisma_errors(text: &str) -> Vec<(String, String)> {
+        let tree = parse(Language::Prisma, text, None);
+        syntax_errors(Language::Prisma, &tree, text)
+            .into_iter()
+            .map(|error| {
+                (
+                    text[error.range.start() as usize..error.range.end() as usize].to_string(),
+                    error.message,
+                )
+            })
+            .collect()
+    }
+
+    /// Prisma's `"` opens a string, which ends on its line; Prisma has no SQL statements.
+    #[test]
+    fn prisma_errors_speak_of_prisma() {
+        let model = "model A {\n  id Int @id\n}\n";
+        assert_eq!(
+            prisma_errors(&format!("{model}model B {{\n  n String @map(\"n)\n}}\n")),
+            [(
+                "\"".to_string(),
+                "unterminated string started at 5:17; add the closing `\"`".to_string()
+            )]
+        );
+        assert_eq!(
+            prisma_errors(&format!("{model}\"x\"\n")),
+            [("\"".to_string(), "unexpected `\"`".to_string())]
+        );
+        assert_eq!(
+            prisma_errors(&format!("{model}foo\n")),
+            [("foo".to_string(), "unexpected `foo`".to_string())]
         );
     }
 }
