@@ -560,6 +560,27 @@ mod tests {
         assert_eq!(statements(&file), statements(&fresh));
     }
 
+    /// A statement's lowering is kept only where the same text is still a whole statement: the
+    /// `_` before brackets never closed is a piece of its part's `ERROR` root once a statement is
+    /// pasted before it (found by the parse_sql fuzz target), and a statement again once it is
+    /// taken out.
+    #[test]
+    fn a_piece_of_a_broken_statement_is_not_the_statement_its_text_was() {
+        let text = "s;x*/_[[[[[[[[[[[[[[[";
+        let path = PathBuf::from("schema.sql");
+        let fresh =
+            |text: String| FileData::new(FileId(0), path.clone(), Language::Sql, Arc::new(text));
+        let file = fresh(text.to_string());
+        let mut document = crate::text::Document::new(text, 1);
+        let pasted = "SET search_path TO app, public;\n";
+        let file = crate::edits::edited(&file, &mut document, TextRange::new(2, 5), pasted);
+        assert_eq!(statements(&file), statements(&fresh(document.text())));
+        let back = TextRange::new(2, 2 + pasted.len() as u32);
+        let file = crate::edits::edited(&file, &mut document, back, "x*/");
+        assert_eq!(document.text(), text);
+        assert_eq!(statements(&file), statements(&fresh(text.to_string())));
+    }
+
     /// Whether the text has Prisma Migrate steps, carried over edits elsewhere and found again
     /// around an edit, is what a scan of the whole text finds: pieces of step comments and of
     /// Prisma-style statements inserted and removed at random, line breaks included.

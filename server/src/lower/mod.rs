@@ -161,13 +161,17 @@ pub fn lower_sql_reusing<'t>(
         if !applied.contains_range(range) {
             continue;
         }
-        let old_range = (!node.has_error()).then(|| span.old_range(range)).flatten();
+        // A piece of a broken statement lowers as an error, whatever statement the same text
+        // was before (or becomes).
+        let whole = !node.has_error() && syntax::is_sql_statement(node);
+        let old_range = whole.then(|| span.old_range(range)).flatten();
         let reused = old_range.and_then(|old| {
             let index = previous
                 .binary_search_by_key(&old.start(), |s| s.start)
                 .ok()?;
             let candidate = &previous[index];
-            (candidate.lowered.len == old.len()).then(|| Arc::clone(&candidate.lowered))
+            (candidate.lowered.len == old.len() && candidate.lowered.kind != StatementKind::Error)
+                .then(|| Arc::clone(&candidate.lowered))
         });
         let lowered = reused.unwrap_or_else(|| Arc::new(sql::lower_statement(node, text)));
         placed.push(PlacedStatement {

@@ -29,6 +29,9 @@ pub fn lower_statement(node: Node, text: &str) -> LoweredStatement {
 impl<'a> Cx<'a> {
     fn statement(&self, node: Node<'a>) -> (StatementKind, Vec<Fact>) {
         let one = |fact: Option<Fact>| fact.into_iter().collect::<Vec<_>>();
+        if !syntax::is_sql_statement(node) {
+            return (StatementKind::Error, Vec::new());
+        }
         match node.kind() {
             "create_table" => (
                 StatementKind::CreateTable,

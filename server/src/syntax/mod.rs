@@ -173,6 +173,22 @@ pub fn top_nodes(tree: &Tree) -> Vec<Node<'_>> {
     root.children(&mut cursor).collect()
 }
 
+/// Whether `node`, at the top of an SQL tree, is a statement (an empty one included) or an
+/// error, rather than a piece of a statement that an `ERROR` root holds.
+pub fn is_sql_statement(node: Node) -> bool {
+    static KINDS: OnceLock<Vec<u16>> = OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        let language = Language::Sql.tree_sitter();
+        let statement = language.id_for_node_kind("_statement", true);
+        let mut kinds = language.subtypes_for_supertype(statement).to_vec();
+        for other in ["empty_statement", "goose_statement_end"] {
+            kinds.push(language.id_for_node_kind(other, true));
+        }
+        kinds
+    });
+    node.is_error() || kinds.contains(&node.kind_id())
+}
+
 /// Whether the tree's root is an `ERROR` that holds no whole statement. Tree-sitter makes the
 /// root an error when the text does not end as a source file; holding only pieces of a
 /// statement (`a "b" \`), that error is the text's one statement, a broken one.
