@@ -537,7 +537,6 @@ fn describe_missing(missing_at: &TreeCursor, text: &str) -> FoundError {
     FoundError::new(at, message)
 }
 
-/// The error of a token that did not lex because it never ends, at `node`.
 /// Whether the `"` at `start` opens a Prisma string that does not end: strings end on their line,
 /// with `\"` inside them; a `"` that an earlier one on the line opened closes a string instead.
 fn prisma_string_unclosed(text: &str, start: usize) -> bool {
@@ -567,6 +566,7 @@ fn prisma_string_unclosed(text: &str, start: usize) -> bool {
     open_at == Some(start)
 }
 
+/// The error of a token that did not lex because it never ends, at `node`.
 fn unterminated(language: Language, node: Node, text: &str) -> Option<FoundError> {
     let start = node.start_byte();
     let at = |before: &str, after: &str| {
@@ -771,8 +771,13 @@ mod tests {
     use crate::syntax::parse;
 
     fn errors(text: &str) -> Vec<(String, String)> {
-        let tree = parse(Language::Sql, text, None);
-        syntax_errors(Language::Sql, &tree, text)
+        errors_in(Language::Sql, text)
+    }
+
+    /// Each error's text and message.
+    fn errors_in(language: Language, text: &str) -> Vec<(String, String)> {
+        let tree = parse(language, text, None);
+        syntax_errors(language, &tree, text)
             .into_iter()
             .map(|error| {
                 (
@@ -862,36 +867,26 @@ mod tests {
         );
     }
 
-    fn prisma_errors(text: &str) -> Vec<(String, String)> {
-        let tree = parse(Language::Prisma, text, None);
-        syntax_errors(Language::Prisma, &tree, text)
-            .into_iter()
-            .map(|error| {
-                (
-                    text[error.range.start() as usize..error.range.end() as usize].to_string(),
-                    error.message,
-                )
-            })
-            .collect()
-    }
-
     /// Prisma's `"` opens a string, which ends on its line; Prisma has no SQL statements.
     #[test]
     fn prisma_errors_speak_of_prisma() {
         let model = "model A {\n  id Int @id\n}\n";
         assert_eq!(
-            prisma_errors(&format!("{model}model B {{\n  n String @map(\"n)\n}}\n")),
+            errors_in(
+                Language::Prisma,
+                &format!("{model}model B {{\n  n String @map(\"n)\n}}\n")
+            ),
             [(
                 "\"".to_string(),
                 "unterminated string started at 5:17; add the closing `\"`".to_string()
             )]
         );
         assert_eq!(
-            prisma_errors(&format!("{model}\"x\"\n")),
+            errors_in(Language::Prisma, &format!("{model}\"x\"\n")),
             [("\"".to_string(), "unexpected `\"`".to_string())]
         );
         assert_eq!(
-            prisma_errors(&format!("{model}foo\n")),
+            errors_in(Language::Prisma, &format!("{model}foo\n")),
             [("foo".to_string(), "unexpected `foo`".to_string())]
         );
     }
