@@ -1137,9 +1137,13 @@ fn is_closed(node: Node, text: &str) -> bool {
         return false;
     }
     if node.is_extra() {
-        // Comments: a block comment must have its end.
-        let body = text.get(node.byte_range()).unwrap_or("");
-        return node.kind() != "block_comment" || block_comment_closed(body);
+        if node.kind() == "block_comment" {
+            return block_comment_closed(text.get(node.byte_range()).unwrap_or(""));
+        }
+        // A line comment or psql command runs to the end of its line: where the text goes on
+        // without a line break, it goes on too (a reparse ended before the rest of the line).
+        let after = text.get(node.end_byte()..).unwrap_or("");
+        return after.is_empty() || after.starts_with(['\n', '\r']);
     }
     let last = node.child(node.child_count().saturating_sub(1));
     last.is_some_and(|last| last.kind() == ";")
@@ -1876,6 +1880,24 @@ mod tests {
         let quote = text.find('"').unwrap_or(0) + 1;
         edited_as_fresh(&mut trees, &mut text, quote, quote + 4, "x");
         assert!(text.ends_with(tail), "{text:?}");
+    }
+
+    /// A line comment or psql command that an edit makes of a statement runs on past the
+    /// statement's `;` to the end of the line, into the next chunk (found by the parse_sql fuzz
+    /// target: `\E` made of `CREATE ROLE` kept the chunk of the `e` after it).
+    #[test]
+    fn a_comment_or_psql_command_made_of_a_statement_takes_in_the_rest_of_its_line() {
+        for (start, end, new) in [(0, 10, "\\"), (0, 0, "--")] {
+            let mut text = String::from("CREATE ROLE regress_te;e");
+            let mut trees = SyntaxTrees::parse(Language::Sql, &text);
+            assert_eq!(
+                trees.chunk_count(),
+                2,
+                "the statement with an error has its own chunk"
+            );
+            edited_as_fresh(&mut trees, &mut text, start, end, new);
+            assert!(messages(&trees, &text).is_empty(), "{text:?}");
+        }
     }
 
     /// What the parser expected is read from a fresh parse: an incremental one keeps tokens of
