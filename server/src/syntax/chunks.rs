@@ -1146,8 +1146,16 @@ fn is_closed(node: Node, text: &str) -> bool {
         return after.is_empty() || after.starts_with(['\n', '\r']);
     }
     let last = node.child(node.child_count().saturating_sub(1));
+    let copy_ended = || {
+        // A COPY's data ends at its `\.` line; without one, it runs on to the end of the text.
+        node.kind() == "copy_statement"
+            && text
+                .get(node.byte_range())
+                .is_some_and(|copy| copy.ends_with("\\."))
+    };
     last.is_some_and(|last| last.kind() == ";")
-        || matches!(node.kind(), "psql_meta_command" | "copy_statement")
+        || node.kind() == "psql_meta_command"
+        || copy_ended()
 }
 
 /// Whether the last statement of `nodes` comes right after one with errors, lone `;`s between
@@ -1898,6 +1906,20 @@ mod tests {
             edited_as_fresh(&mut trees, &mut text, start, end, new);
             assert!(messages(&trees, &text).is_empty(), "{text:?}");
         }
+    }
+
+    /// A COPY whose `\.` an edit removed runs on to the end of the text, past the region the
+    /// reparse covered (found by the parse_sql fuzz target). The last statement is one that
+    /// ends a chunk.
+    #[test]
+    fn a_copy_that_lost_its_end_line_takes_in_the_rest_of_the_text() {
+        let mut text = String::from(
+            "''s('');--\nCOPY()FROM stdin;\nrt\n\\.\n\nselect * f();select * from t1606;\n",
+        );
+        let mut trees = SyntaxTrees::parse(Language::Sql, &text);
+        let start = text.find("rt").unwrap_or(0);
+        let end = text.find("f()").unwrap_or(0) + 1;
+        edited_as_fresh(&mut trees, &mut text, start, end, "NOT NULL");
     }
 
     /// What the parser expected is read from a fresh parse: an incremental one keeps tokens of
