@@ -1896,7 +1896,7 @@ mod tests {
     #[test]
     fn a_comment_or_psql_command_made_of_a_statement_takes_in_the_rest_of_its_line() {
         for (start, end, new) in [(0, 10, "\\"), (0, 0, "--")] {
-            let mut text = String::from("CREATE ROLE regress_te;e");
+            let mut text = String::from("CREATE ROLE r63;e");
             let mut trees = SyntaxTrees::parse(Language::Sql, &text);
             assert_eq!(
                 trees.chunk_count(),
