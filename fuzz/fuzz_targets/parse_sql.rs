@@ -1,6 +1,5 @@
-//! The SQL grammar and lowering: parsing never panics, and after any edit the incremental
-//! reparse gives the statements a fresh parse gives (for texts without syntax errors, where
-//! chunked error recovery cannot differ).
+//! The SQL grammar and lowering: parsing never panics, and after any sequence of edits the
+//! incremental reparse gives the syntax errors and statements a fresh parse gives.
 
 #![no_main]
 

@@ -1898,11 +1898,7 @@ mod tests {
         for (start, end, new) in [(0, 10, "\\"), (0, 0, "--")] {
             let mut text = String::from("CREATE ROLE r63;e");
             let mut trees = SyntaxTrees::parse(Language::Sql, &text);
-            assert_eq!(
-                trees.chunk_count(),
-                2,
-                "the statement with an error has its own chunk"
-            );
+            assert_eq!(trees.chunk_count(), 2, "the role's statement ends a chunk");
             edited_as_fresh(&mut trees, &mut text, start, end, new);
             assert!(messages(&trees, &text).is_empty(), "{text:?}");
         }

@@ -176,17 +176,9 @@ pub fn top_nodes(tree: &Tree) -> Vec<Node<'_>> {
 /// Whether `node`, at the top of an SQL tree, is a statement (an empty one included) or an
 /// error, rather than a piece of a statement that an `ERROR` root holds.
 pub fn is_sql_statement(node: Node) -> bool {
-    static KINDS: OnceLock<Vec<u16>> = OnceLock::new();
-    let kinds = KINDS.get_or_init(|| {
-        let language = Language::Sql.tree_sitter();
-        let statement = language.id_for_node_kind("_statement", true);
-        let mut kinds = language.subtypes_for_supertype(statement).to_vec();
-        for other in ["empty_statement", "goose_statement_end"] {
-            kinds.push(language.id_for_node_kind(other, true));
-        }
-        kinds
-    });
-    node.is_error() || kinds.contains(&node.kind_id())
+    node.is_error()
+        || whole_unit_kinds(Language::Sql).contains(&node.kind_id())
+        || matches!(node.kind(), "empty_statement" | "goose_statement_end")
 }
 
 /// Whether the tree's root is an `ERROR` that holds no whole statement. Tree-sitter makes the
@@ -197,19 +189,31 @@ pub fn lone_error_root(tree: &Tree) -> bool {
     if !root.is_error() {
         return false;
     }
-    let language = root.language();
-    // SQL's statements and Prisma's blocks.
-    let kinds: Vec<&[u16]> = ["_statement", "_declaration"]
-        .iter()
-        .map(|name| language.id_for_node_kind(name, true))
-        .filter(|&id| id != 0)
-        .map(|id| language.subtypes_for_supertype(id))
-        .collect();
+    let language = if *root.language() == Language::Sql.tree_sitter() {
+        Language::Sql
+    } else {
+        Language::Prisma
+    };
+    let kinds = whole_unit_kinds(language);
     let mut cursor = root.walk();
     let whole = root
         .children(&mut cursor)
-        .any(|child| kinds.iter().any(|kinds| kinds.contains(&child.kind_id())));
+        .any(|child| kinds.contains(&child.kind_id()));
     !whole
+}
+
+/// The node kinds of a language's whole top-level units: SQL's statements, Prisma's blocks.
+fn whole_unit_kinds(language: Language) -> &'static [u16] {
+    static KINDS: [OnceLock<Vec<u16>>; 2] = [OnceLock::new(), OnceLock::new()];
+    KINDS[language as usize].get_or_init(|| {
+        let grammar = language.tree_sitter();
+        let supertype = match language {
+            Language::Sql => "_statement",
+            Language::Prisma => "_declaration",
+        };
+        let id = grammar.id_for_node_kind(supertype, true);
+        grammar.subtypes_for_supertype(id).to_vec()
+    })
 }
 
 /// Named children of `node` (extras such as comments skipped).
