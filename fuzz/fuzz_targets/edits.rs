@@ -1,6 +1,10 @@
-//! The language server's edit path: a document opened and edited (UTF-16 positions, as VS Code
-//! sends them) ends with the diagnostics a fresh open of the final text gets: the same rules,
+//! The language server's edit path: documents opened and edited (UTF-16 positions, as VS Code
+//! sends them) end with the diagnostics a fresh open of the final texts gets: the same rules,
 //! ranges, severities and messages, syntax errors' included.
+//!
+//! A form feed in the input's text splits it into two documents of one schema, so that an edit
+//! of one changes what the other's statements refer to; the high bit of an edit's length byte
+//! then picks the document it edits.
 
 #![no_main]
 
@@ -15,45 +19,60 @@ use ddlint::workspace::host::{Change, Host, TextChange};
 
 use common::{next_edit, split};
 
-const PATH: &str = "/nonexistent-ddlint-fuzz/schema.sql";
+const PATHS: [&str; 2] = [
+    "/nonexistent-ddlint-fuzz/a.sql",
+    "/nonexistent-ddlint-fuzz/b.sql",
+];
 
-fn opened(text: &str) -> Host {
+fn opened(texts: &[String]) -> Host {
     let mut host = Host::new(PositionEncoding::Utf16, None);
-    host.apply(Change::Open {
-        path: PathBuf::from(PATH),
-        language: None,
-        version: 1,
-        text: text.to_owned(),
-    });
+    for (path, text) in PATHS.iter().zip(texts) {
+        host.apply(Change::Open {
+            path: PathBuf::from(path),
+            language: None,
+            version: 1,
+            text: text.clone(),
+        });
+    }
     host
 }
 
-fn findings(host: &mut Host) -> Vec<(&'static str, TextRange, String)> {
+type Finding = (&'static str, &'static str, TextRange, String);
+
+fn findings(host: &mut Host) -> Vec<Finding> {
     let commit = host.commit();
-    let Some(file) = commit.snapshot.file(Path::new(PATH)) else {
-        return Vec::new();
-    };
-    let mut found: Vec<_> = file
-        .diagnostics
-        .iter()
-        .map(|d| (d.rule, d.range, d.message.clone()))
-        .collect();
+    let mut found = Vec::new();
+    for path in PATHS {
+        let Some(file) = commit.snapshot.file(Path::new(path)) else {
+            continue;
+        };
+        found.extend(
+            file.diagnostics
+                .iter()
+                .map(|d| (path, d.rule, d.range, d.message.clone())),
+        );
+    }
     found.sort();
     found
 }
 
 fuzz_target!(|data: &[u8]| {
     let (text, mut script) = split(data);
-    let mut host = opened(&text);
+    let mut texts: Vec<String> = text.splitn(2, '\u{c}').map(str::to_owned).collect();
+    let mut host = opened(&texts);
     host.commit();
-    let mut current = text;
     let mut version = 1;
-    while let Some(edit) = next_edit(&current, &mut script) {
-        let lines = LineIndex::new(&current);
+    while let Some(&[_, _, len, _]) = script.first_chunk::<4>() {
+        let document = usize::from(len >> 7) % texts.len();
+        let current = &mut texts[document];
+        let Some(edit) = next_edit(current, &mut script) else {
+            break;
+        };
+        let lines = LineIndex::new(current);
         let at = |offset: usize| lines.line_col(offset as u32, PositionEncoding::Utf16);
         version += 1;
         host.apply(Change::Edit {
-            path: PathBuf::from(PATH),
+            path: PathBuf::from(PATHS[document]),
             version,
             edits: vec![TextChange {
                 range: Some((at(edit.start), at(edit.end))),
@@ -67,6 +86,6 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let edited = findings(&mut host);
-    let fresh = findings(&mut opened(&current));
-    assert_eq!(edited, fresh, "for the text {current:?}");
+    let fresh = findings(&mut opened(&texts));
+    assert_eq!(edited, fresh, "for the texts {texts:?}");
 });

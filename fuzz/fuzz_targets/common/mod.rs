@@ -7,7 +7,8 @@
 #![allow(dead_code)]
 
 /// What an edit inserts: the characters that change how SQL and Prisma split into statements and
-/// tokens, multi-byte text, and whole statements.
+/// tokens, multi-byte text, whole statements, and the lines that end a COPY's data, group
+/// statements (goose) or mark a migration's applied part.
 const PIECES: &[&str] = &[
     "",
     ";",
@@ -44,6 +45,14 @@ const PIECES: &[&str] = &[
     "\\",
     "E'",
     "`",
+    ".",
+    "$f$",
+    "COPY t FROM stdin;\n",
+    "\\.\n",
+    "-- +goose StatementBegin\n",
+    "-- +goose StatementEnd\n",
+    "-- +goose Up\n",
+    "-- +goose Down\n",
 ];
 
 pub struct Edit {
