@@ -1174,10 +1174,11 @@ impl Host {
             .get_or_insert_with(|| linking::LinkNames::of(previous));
         let (removed, added) = linking::replaced_statements(previous, &file.data.statements);
         let changed = links.replace(removed, added);
-        if changed.is_empty() {
+        if changed.names.is_empty() {
             return false;
         }
-        // A name no other SQL file of the directory names links the file to none of them.
+        // Otherwise a name no other SQL file of the directory names links the file to none of
+        // them.
         let directory = path.parent();
         let siblings: Vec<PathBuf> = self
             .files
@@ -1190,12 +1191,15 @@ impl Host {
             })
             .map(|(other, _)| other.clone())
             .collect();
+        if changed.uses_changed && !siblings.is_empty() {
+            return true;
+        }
         siblings.iter().any(|sibling| {
             self.files.get_mut(sibling).is_some_and(|state| {
                 let names = state
                     .links
                     .get_or_insert_with(|| linking::LinkNames::of(&state.data.statements));
-                changed.iter().any(|name| names.names(name))
+                changed.names.iter().any(|name| names.names(name))
             })
         })
     }
@@ -1897,6 +1901,52 @@ mod tests {
             edits: vec![edit],
         });
         assert!(!missing_key(&host.commit()));
+    }
+
+    /// A file links to the sibling that explains at least half of the names it uses: removing
+    /// uses of names no sibling knows links it all the same (found by the edits fuzz target).
+    #[test]
+    fn uses_of_names_no_sibling_knows_link_and_unlink_files_too() {
+        let scratch = ScratchDir::new("host-linking-uses");
+        let tables = scratch.write(
+            "schema/CreateTables.sql",
+            "CREATE TABLE artist (id bigint NOT NULL, name text NOT NULL);\n",
+        );
+        let others =
+            "ALTER TABLE label ADD PRIMARY KEY (id);\nALTER TABLE track ADD PRIMARY KEY (id);\n";
+        let keys = scratch.write(
+            "schema/CreatePrimaryKeys.sql",
+            &format!("ALTER TABLE artist ADD PRIMARY KEY (id);\n{others}"),
+        );
+        let root = scratch.path().to_path_buf();
+        let mut host = Host::new(PositionEncoding::Utf16, None);
+        host.add_folder(&root);
+        let missing_key = |commit: &Commit| {
+            rules_of(&commit.snapshot.file(&tables).unwrap().diagnostics)
+                .contains(&"missing-primary-key")
+        };
+        // One of three names explained: the files stay apart.
+        assert!(missing_key(&host.commit()));
+
+        let mut text = std::fs::read_to_string(&keys).unwrap();
+        host.apply(whole(&keys, &text, 1));
+        let start = text.find(others).unwrap();
+        let edit = replace(&mut text, start, start + others.len(), "");
+        host.apply(Change::Edit {
+            path: keys.clone(),
+            version: 2,
+            edits: vec![edit],
+        });
+        assert!(!missing_key(&host.commit()));
+
+        let end = text.len();
+        let edit = replace(&mut text, end, end, others);
+        host.apply(Change::Edit {
+            path: keys.clone(),
+            version: 3,
+            edits: vec![edit],
+        });
+        assert!(missing_key(&host.commit()));
     }
 
     #[test]

@@ -123,6 +123,17 @@ pub struct LinkNames {
     counts: HashMap<Box<str>, [u32; 4]>,
 }
 
+/// What an edit changed in a file's [`LinkNames`].
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct LinkChange {
+    /// The names a way of naming came to or went from.
+    pub names: Vec<Box<str>>,
+    /// Whether the number of names the file uses without creating them changed: a sibling
+    /// supplies a file only if it explains half of them (see [`suppliers`]), so a use of a name
+    /// no sibling knows can link or unlink the file all the same.
+    pub uses_changed: bool,
+}
+
 impl LinkNames {
     pub fn of(statements: &[PlacedStatement]) -> LinkNames {
         let mut names = LinkNames::default();
@@ -130,23 +141,35 @@ impl LinkNames {
         names
     }
 
-    /// Takes an edit that replaced the statements `removed` by `added`. The names a way of
-    /// naming came to or went from: only they can change the file's links.
+    /// Takes an edit that replaced the statements `removed` by `added`.
     pub fn replace(
         &mut self,
         removed: &[PlacedStatement],
         added: &[PlacedStatement],
-    ) -> Vec<Box<str>> {
-        let mut changed: Vec<Box<str>> = Vec::new();
+    ) -> LinkChange {
+        // Whether a name counts among the uses without creation (see `needs_of`), as 0 or 1 per
+        // table and type.
+        fn outside_uses(counts: &[u32; 4]) -> i64 {
+            let table = counts[Naming::UsesTable as usize] > 0
+                && counts[Naming::CreatesTable as usize] == 0;
+            let ty =
+                counts[Naming::UsesType as usize] > 0 && counts[Naming::CreatesType as usize] == 0;
+            i64::from(table) + i64::from(ty)
+        }
+        let mut change = LinkChange::default();
+        // The outside uses of each name the edit touches, before it.
+        let mut before: HashMap<&str, i64> = HashMap::new();
         // Added first: a name both statements hold never drops to zero.
         for statement in added {
             names_of(statement, |naming, name| {
-                let count = match self.counts.get_mut(name) {
-                    Some(counts) => &mut counts[naming as usize],
-                    None => &mut self.counts.entry(Box::from(name)).or_default()[naming as usize],
+                let counts = match self.counts.get_mut(name) {
+                    Some(counts) => counts,
+                    None => self.counts.entry(Box::from(name)).or_default(),
                 };
+                before.entry(name).or_insert_with(|| outside_uses(counts));
+                let count = &mut counts[naming as usize];
                 if *count == 0 {
-                    changed.push(Box::from(name));
+                    change.names.push(Box::from(name));
                 }
                 *count += 1;
             });
@@ -156,17 +179,20 @@ impl LinkNames {
                 let Some(counts) = self.counts.get_mut(name) else {
                     return;
                 };
+                before.entry(name).or_insert_with(|| outside_uses(counts));
                 let count = &mut counts[naming as usize];
                 *count = count.saturating_sub(1);
                 if *count == 0 {
-                    changed.push(Box::from(name));
+                    change.names.push(Box::from(name));
                     if counts.iter().all(|&count| count == 0) {
                         self.counts.remove(name);
                     }
                 }
             });
         }
-        changed
+        let after = |name: &str| self.counts.get(name).map_or(0, outside_uses);
+        change.uses_changed = before.iter().map(|(name, n)| after(name) - n).sum::<i64>() != 0;
+        change
     }
 
     /// Whether any statement names `name`, in any way.
@@ -582,19 +608,25 @@ mod tests {
             statements[1] = lowered(new).remove(0);
             let (removed, added) = replaced_statements(&old, &statements);
             assert_eq!((removed.len(), added.len()), (1, 1), "{new}");
-            let changed = !names.replace(removed, added).is_empty();
+            let change = names.replace(removed, added);
             // Undone, for the next edit.
             names.replace(added, removed);
-            changed
+            (!change.names.is_empty(), change.uses_changed)
         };
-        assert!(!edited("CREATE TABLE album (id bigint, title text);"));
-        assert!(edited("CREATE TABLE albums (id int);"));
-        assert!(edited(
-            "CREATE TABLE album (id int, artist int REFERENCES artist);"
-        ));
-        assert!(edited(
-            "CREATE TABLE album (id int, artist int REFERENCES label);"
-        ));
+        assert_eq!(
+            edited("CREATE TABLE album (id bigint, title text);"),
+            (false, false)
+        );
+        // The index now uses a table the file does not create.
+        assert_eq!(edited("CREATE TABLE albums (id int);"), (true, true));
+        assert_eq!(
+            edited("CREATE TABLE album (id int, artist int REFERENCES artist);"),
+            (true, false)
+        );
+        assert_eq!(
+            edited("CREATE TABLE album (id int, artist int REFERENCES label);"),
+            (true, true)
+        );
 
         let shorter = lowered("CREATE TABLE artist (id int);\nCREATE INDEX ON album (id);\n");
         let statements = vec![old[0].clone(), old[2].clone()];
@@ -602,7 +634,7 @@ mod tests {
         assert_eq!((removed.len(), added.len()), (1, 0));
         let mut names = LinkNames::of(&old);
         assert!(names.names("album"));
-        assert_eq!(names.replace(removed, added), [Box::from("album")]);
+        assert_eq!(names.replace(removed, added).names, [Box::from("album")]);
         assert!(names.names("album") && !names.names("albums"));
         assert_eq!(replaced_statements(&old, &old.clone()).0.len(), 0);
         assert_eq!(replaced_statements(&old, &shorter).0.len(), 3);
