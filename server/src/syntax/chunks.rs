@@ -1196,10 +1196,13 @@ fn ending(tree: &Tree, end: usize, text: &str) -> Ending {
         .iter()
         .rfind(|node| is_statement(**node))
         .is_none_or(|statement| is_closed(*statement, text));
+    // A fresh parse ends a chunk only where the last node's text says so: one an edit changed
+    // may no longer end one, and the next chunk then parses with it.
     if is_closed(*last, text)
         && last.end_byte() <= end
         && statement_closed
         && !follows_error(&nodes)
+        && text.get(last.byte_range()).is_some_and(ends_chunk)
     {
         Ending::Closed
     } else {
@@ -1916,6 +1919,32 @@ mod tests {
         let start = text.find("rt").unwrap_or(0);
         let end = text.find("f()").unwrap_or(0) + 1;
         edited_as_fresh(&mut trees, &mut text, start, end, "NOT NULL");
+    }
+
+    /// Chunks end where a fresh parse ends them, also after an edit of the statement that ended
+    /// one: its new text no longer ends a chunk, so the chunk after it is parsed with it (found
+    /// by the parse_sql fuzz target, where a chunk with an error recovered as a fresh parse of
+    /// the text did only when parsed together with the next chunk).
+    #[test]
+    fn a_statement_edited_so_that_it_no_longer_ends_a_chunk_joins_the_next_one() {
+        let mut text: String = (0..600)
+            .map(|i| format!("CREATE TABLE t{i} (id bigint PRIMARY KEY, note text);\n"))
+            .collect();
+        let trees = SyntaxTrees::parse(Language::Sql, &text);
+        let ranges = |trees: &SyntaxTrees| {
+            trees
+                .chunk_trees()
+                .map(|(_, range)| range)
+                .collect::<Vec<_>>()
+        };
+        assert!(ranges(&trees).len() >= 2);
+        let end = ranges(&trees)[0].end() as usize;
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let name_end = start + text[start..].find(" (").unwrap_or(0);
+        let trees = edited(&trees, &mut text, name_end, name_end, "x");
+        assert!(!ends_chunk(&text[start..=end]), "{:?}", &text[start..=end]);
+        let fresh = SyntaxTrees::parse(Language::Sql, &text);
+        assert_eq!(ranges(&trees), ranges(&fresh));
     }
 
     /// What the parser expected is read from a fresh parse: an incremental one keeps tokens of
