@@ -1858,95 +1858,94 @@ mod tests {
         );
     }
 
+    /// A directory of two schema files, a table's and its key's, the second open in the host.
+    struct TableAndKeyFiles {
+        _scratch: ScratchDir,
+        host: Host,
+        tables: PathBuf,
+        keys: PathBuf,
+        keys_text: String,
+        version: i32,
+    }
+
+    impl TableAndKeyFiles {
+        fn new(name: &str, keys_text: &str) -> Self {
+            let scratch = ScratchDir::new(name);
+            let tables = scratch.write(
+                "schema/CreateTables.sql",
+                "CREATE TABLE artist (id bigint NOT NULL, name text NOT NULL);\n",
+            );
+            let keys = scratch.write("schema/CreatePrimaryKeys.sql", keys_text);
+            let mut host = Host::new(PositionEncoding::Utf16, None);
+            host.add_folder(scratch.path());
+            host.apply(whole(&keys, keys_text, 1));
+            TableAndKeyFiles {
+                _scratch: scratch,
+                host,
+                tables,
+                keys,
+                keys_text: keys_text.to_string(),
+                version: 1,
+            }
+        }
+
+        /// Whether the table misses its key, and whether this commit rechecked its file.
+        fn commit(&mut self) -> (bool, bool) {
+            let commit = self.host.commit();
+            let file = commit.snapshot.file(&self.tables).unwrap();
+            let missing_key = rules_of(&file.diagnostics).contains(&"missing-primary-key");
+            (missing_key, commit.changed.contains(&self.tables))
+        }
+
+        fn edit_keys(&mut self, start: usize, end: usize, new: &str) {
+            self.version += 1;
+            let edit = replace(&mut self.keys_text, start, end, new);
+            self.host.apply(Change::Edit {
+                path: self.keys.clone(),
+                version: self.version,
+                edits: vec![edit],
+            });
+        }
+
+        fn replace_in_keys(&mut self, old: &str, new: &str) {
+            let start = self.keys_text.find(old).unwrap();
+            self.edit_keys(start, start + old.len(), new);
+        }
+    }
+
     #[test]
     fn schema_files_of_one_directory_link_and_unlink_as_they_are_edited() {
-        let scratch = ScratchDir::new("host-linking");
-        let tables = scratch.write(
-            "schema/CreateTables.sql",
-            "CREATE TABLE artist (id bigint NOT NULL, name text NOT NULL);\n",
-        );
-        let keys = scratch.write(
-            "schema/CreatePrimaryKeys.sql",
-            "ALTER TABLE artist ADD PRIMARY KEY (id);\n",
-        );
-        let root = scratch.path().to_path_buf();
-        let mut host = Host::new(PositionEncoding::Utf16, None);
-        host.add_folder(&root);
-        let missing_key = |commit: &Commit| {
-            rules_of(&commit.snapshot.file(&tables).unwrap().diagnostics)
-                .contains(&"missing-primary-key")
-        };
-        assert!(!missing_key(&host.commit()));
+        let mut files =
+            TableAndKeyFiles::new("host-linking", "ALTER TABLE artist ADD PRIMARY KEY (id);\n");
+        assert!(!files.commit().0);
 
         // The key now goes to another table: the files no longer depend on each other.
-        let mut text = std::fs::read_to_string(&keys).unwrap();
-        host.apply(whole(&keys, &text, 1));
-        assert!(!missing_key(&host.commit()));
-        let start = text.find("artist").unwrap();
-        let edit = replace(&mut text, start, start + "artist".len(), "label");
-        host.apply(Change::Edit {
-            path: keys.clone(),
-            version: 2,
-            edits: vec![edit],
-        });
-        let commit = host.commit();
-        assert!(missing_key(&commit));
-        assert!(commit.changed.contains(&tables), "{:?}", commit.changed);
+        files.replace_in_keys("artist", "label");
+        assert_eq!(files.commit(), (true, true));
 
-        let start = text.find("label").unwrap();
-        let edit = replace(&mut text, start, start + "label".len(), "artist");
-        host.apply(Change::Edit {
-            path: keys.clone(),
-            version: 3,
-            edits: vec![edit],
-        });
-        assert!(!missing_key(&host.commit()));
+        files.replace_in_keys("label", "artist");
+        assert!(!files.commit().0);
     }
 
     /// A file links to the sibling that explains at least half of the names it uses: removing
     /// uses of names no sibling knows links it all the same (found by the edits fuzz target).
     #[test]
     fn uses_of_names_no_sibling_knows_link_and_unlink_files_too() {
-        let scratch = ScratchDir::new("host-linking-uses");
-        let tables = scratch.write(
-            "schema/CreateTables.sql",
-            "CREATE TABLE artist (id bigint NOT NULL, name text NOT NULL);\n",
-        );
         let others =
             "ALTER TABLE label ADD PRIMARY KEY (id);\nALTER TABLE track ADD PRIMARY KEY (id);\n";
-        let keys = scratch.write(
-            "schema/CreatePrimaryKeys.sql",
+        let mut files = TableAndKeyFiles::new(
+            "host-linking-uses",
             &format!("ALTER TABLE artist ADD PRIMARY KEY (id);\n{others}"),
         );
-        let root = scratch.path().to_path_buf();
-        let mut host = Host::new(PositionEncoding::Utf16, None);
-        host.add_folder(&root);
-        let missing_key = |commit: &Commit| {
-            rules_of(&commit.snapshot.file(&tables).unwrap().diagnostics)
-                .contains(&"missing-primary-key")
-        };
         // One of three names explained: the files stay apart.
-        assert!(missing_key(&host.commit()));
+        assert!(files.commit().0);
 
-        let mut text = std::fs::read_to_string(&keys).unwrap();
-        host.apply(whole(&keys, &text, 1));
-        let start = text.find(others).unwrap();
-        let edit = replace(&mut text, start, start + others.len(), "");
-        host.apply(Change::Edit {
-            path: keys.clone(),
-            version: 2,
-            edits: vec![edit],
-        });
-        assert!(!missing_key(&host.commit()));
+        files.replace_in_keys(others, "");
+        assert!(!files.commit().0);
 
-        let end = text.len();
-        let edit = replace(&mut text, end, end, others);
-        host.apply(Change::Edit {
-            path: keys.clone(),
-            version: 3,
-            edits: vec![edit],
-        });
-        assert!(missing_key(&host.commit()));
+        let end = files.keys_text.len();
+        files.edit_keys(end, end, others);
+        assert!(files.commit().0);
     }
 
     #[test]
