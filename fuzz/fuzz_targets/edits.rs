@@ -2,9 +2,11 @@
 //! sends them) end with the diagnostics a fresh open of the final texts gets: the same rules,
 //! ranges, severities and messages, syntax errors' included.
 //!
-//! A form feed in the input's text splits it into two documents of one schema, so that an edit
-//! of one changes what the other's statements refer to; the high bit of an edit's length byte
-//! then picks the document it edits.
+//! A form feed in the input's text splits it into two documents, so that an edit of one changes
+//! what the other's statements refer to; the high bit of an edit's length byte then picks the
+//! document it edits. The bytes of the edit script past its last whole edit choose where the two
+//! documents live: two schema files of one directory, two migrations of one folder, a migration
+//! and its down migration, or a Prisma schema and its first migration.
 
 #![no_main]
 
@@ -19,14 +21,30 @@ use ddlint::workspace::host::{Change, Host, TextChange};
 
 use common::{next_edit, split};
 
-const PATHS: [&str; 2] = [
-    "/nonexistent-ddlint-fuzz/a.sql",
-    "/nonexistent-ddlint-fuzz/b.sql",
+type Layout = [&'static str; 2];
+
+const LAYOUTS: [Layout; 4] = [
+    [
+        "/nonexistent-ddlint-fuzz/a.sql",
+        "/nonexistent-ddlint-fuzz/b.sql",
+    ],
+    [
+        "/nonexistent-ddlint-fuzz/db/migrations/1_first.up.sql",
+        "/nonexistent-ddlint-fuzz/db/migrations/2_second.up.sql",
+    ],
+    [
+        "/nonexistent-ddlint-fuzz/db/migrations/1_first.up.sql",
+        "/nonexistent-ddlint-fuzz/db/migrations/1_first.down.sql",
+    ],
+    [
+        "/nonexistent-ddlint-fuzz/prisma/schema.prisma",
+        "/nonexistent-ddlint-fuzz/prisma/migrations/20240101000000_init/migration.sql",
+    ],
 ];
 
-fn opened(texts: &[String]) -> Host {
+fn opened(layout: &Layout, texts: &[String]) -> Host {
     let mut host = Host::new(PositionEncoding::Utf16, None);
-    for (path, text) in PATHS.iter().zip(texts) {
+    for (path, text) in layout.iter().zip(texts) {
         host.apply(Change::Open {
             path: PathBuf::from(path),
             language: None,
@@ -39,10 +57,10 @@ fn opened(texts: &[String]) -> Host {
 
 type Finding = (&'static str, &'static str, TextRange, String);
 
-fn findings(host: &mut Host) -> Vec<Finding> {
+fn findings(layout: &Layout, host: &mut Host) -> Vec<Finding> {
     let commit = host.commit();
     let mut found = Vec::new();
-    for path in PATHS {
+    for &path in layout {
         let Some(file) = commit.snapshot.file(Path::new(path)) else {
             continue;
         };
@@ -58,8 +76,9 @@ fn findings(host: &mut Host) -> Vec<Finding> {
 
 fuzz_target!(|data: &[u8]| {
     let (text, mut script) = split(data);
+    let layout = &LAYOUTS[script.len() % 4];
     let mut texts: Vec<String> = text.splitn(2, '\u{c}').map(str::to_owned).collect();
-    let mut host = opened(&texts);
+    let mut host = opened(layout, &texts);
     host.commit();
     let mut version = 1;
     while let Some(&[_, _, len, _]) = script.first_chunk::<4>() {
@@ -72,7 +91,7 @@ fuzz_target!(|data: &[u8]| {
         let at = |offset: usize| lines.line_col(offset as u32, PositionEncoding::Utf16);
         version += 1;
         host.apply(Change::Edit {
-            path: PathBuf::from(PATHS[document]),
+            path: PathBuf::from(layout[document]),
             version,
             edits: vec![TextChange {
                 range: Some((at(edit.start), at(edit.end))),
@@ -85,7 +104,7 @@ fuzz_target!(|data: &[u8]| {
             host.commit();
         }
     }
-    let edited = findings(&mut host);
-    let fresh = findings(&mut opened(&texts));
+    let edited = findings(layout, &mut host);
+    let fresh = findings(layout, &mut opened(layout, &texts));
     assert_eq!(edited, fresh, "for the texts {texts:?}");
 });

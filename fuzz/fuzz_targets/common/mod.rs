@@ -65,14 +65,15 @@ pub struct Edit {
 /// take seconds without reaching anything new.
 const MAX_EDITS: usize = 64;
 
-/// The text and the raw edit script.
+/// The text and the raw edit script, with the bytes past its last whole edit kept (they make no
+/// edit; the edits target reads their count).
 pub fn split(data: &[u8]) -> (String, &[u8]) {
     match data.iter().position(|&b| b == 0) {
         Some(at) => {
             let script = &data[at + 1..];
             (
                 String::from_utf8_lossy(&data[..at]).into_owned(),
-                &script[..script.len().min(4 * MAX_EDITS)],
+                &script[..script.len().min(4 * MAX_EDITS + script.len() % 4)],
             )
         }
         None => (String::from_utf8_lossy(data).into_owned(), &[]),
