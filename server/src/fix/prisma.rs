@@ -12,16 +12,27 @@ fn member_indent<'a>(file: &'a FileData, members: &[TextRange]) -> &'a str {
         .map_or("  ", |first| indentation(&file.text, first.start()))
 }
 
-/// Inserts `line` as the first member of the block whose braces are at `body`.
+/// Whether the block at `body` is written with both its braces. Error recovery ends a block the
+/// user has not closed yet at the end of the file: a member added there would land outside it.
+fn is_closed(file: &FileData, body: TextRange) -> bool {
+    let block = &file.text.as_bytes()[body.start() as usize..body.end() as usize];
+    block.len() >= 2 && block[0] == b'{' && block[block.len() - 1] == b'}'
+}
+
+/// Inserts `line` as the first member of the block whose braces are at `body`; `None` when the
+/// block is not closed.
 pub fn insert_first_member(
     file: &FileData,
     body: TextRange,
     members: &[TextRange],
     line: &str,
-) -> Edit {
+) -> Option<Edit> {
+    if !is_closed(file, body) {
+        return None;
+    }
     let newline = line_ending(&file.text);
     let indent = member_indent(file, members);
-    match members.first() {
+    Some(match members.first() {
         Some(first) => {
             let line_start = start_of_line(&file.text, first.start());
             Edit::insert(file.id, line_start, format!("{indent}{line}{newline}"))
@@ -31,25 +42,83 @@ pub fn insert_first_member(
             body.start() + 1,
             format!("{newline}{indent}{line}{newline}"),
         ),
-    }
+    })
 }
 
-/// Appends `line` as the last member, just before the closing brace.
-pub fn append_member(file: &FileData, body: TextRange, members: &[TextRange], line: &str) -> Edit {
+/// Appends `line` as the last member, just before the closing brace; `None` when the block is not
+/// closed.
+pub fn append_member(
+    file: &FileData,
+    body: TextRange,
+    members: &[TextRange],
+    line: &str,
+) -> Option<Edit> {
+    if !is_closed(file, body) {
+        return None;
+    }
     let newline = line_ending(&file.text);
     let indent = member_indent(file, members);
     let closing = body.end() - 1;
     let line_start = start_of_line(&file.text, closing);
-    if file.text[line_start as usize..closing as usize]
-        .trim()
-        .is_empty()
-    {
-        Edit::insert(file.id, line_start, format!("{indent}{line}{newline}"))
-    } else {
-        Edit::insert(
-            file.id,
-            closing,
-            format!("{newline}{indent}{line}{newline}"),
-        )
+    Some(
+        if file.text[line_start as usize..closing as usize]
+            .trim()
+            .is_empty()
+        {
+            Edit::insert(file.id, line_start, format!("{indent}{line}{newline}"))
+        } else {
+            Edit::insert(
+                file.id,
+                closing,
+                format!("{newline}{indent}{line}{newline}"),
+            )
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::fix::apply_edits;
+    use crate::lower::Fact;
+    use crate::model::FileId;
+    use crate::syntax::Language;
+
+    /// The file and the body of its model.
+    fn model(text: &str) -> (FileData, TextRange) {
+        let file = FileData::new(
+            FileId(0),
+            PathBuf::from("schema.prisma"),
+            Language::Prisma,
+            Arc::new(text.to_string()),
+        );
+        let body = file
+            .statements
+            .iter()
+            .flat_map(|statement| &statement.lowered.facts)
+            .find_map(|fact| match fact {
+                Fact::CreateTable(table) => table.elements_range,
+                _ => None,
+            })
+            .expect("a model");
+        (file, body)
+    }
+
+    #[test]
+    fn members_go_into_closed_blocks_only() {
+        let (file, body) = model("model Post {\n  id Int @id\n  // é\n}\n");
+        let edit = append_member(&file, body, &[], "@@index([id])").expect("a closed block");
+        assert_eq!(
+            apply_edits(&file.text, file.id, &[edit]).0,
+            "model Post {\n  id Int @id\n  // é\n  @@index([id])\n}\n"
+        );
+        // Not closed yet, the last line a comment ending in a two-byte character: recovery ends
+        // the block at the end of the file, inside no brace.
+        let (file, body) = model("model Post {\n  id Int @id\n  // é");
+        assert!(append_member(&file, body, &[], "@@index([id])").is_none());
+        assert!(insert_first_member(&file, body, &[], "id Int @id").is_none());
     }
 }

@@ -266,14 +266,12 @@ pub fn is_prisma_migrate_sql(file: &FileData) -> bool {
 }
 
 /// An edit adding `line` (`@@index(...)`, `@@unique(...)`, ...) as the last member of a Prisma
-/// model, indented like its fields.
+/// model, indented like its fields; none while the model's block is not closed.
 pub(crate) fn append_to_prisma_model(cx: &RuleCx, table: &Table, line: &str) -> Option<Edit> {
     let body = table.elements?;
     let file = cx.file(body.file)?;
     let members = prisma_members(table);
-    Some(crate::fix::prisma::append_member(
-        file, body.range, &members, line,
-    ))
+    crate::fix::prisma::append_member(file, body.range, &members, line)
 }
 
 /// Where a Prisma model's fields are, for fixes that add a member beside them.
