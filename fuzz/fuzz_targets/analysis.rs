@@ -1,6 +1,7 @@
 //! The whole analysis: lowering, the model, every rule and every fix never panic, and the text a
 //! fix leaves checks again without a panic. Input with a NUL is two migrations of one folder
-//! (so the migration rules run), else one schema file.
+//! (so the migration rules run), else one schema file. Input that starts with a 0x01 byte is a
+//! Prisma schema instead, followed after a NUL by its first migration.
 
 #![no_main]
 
@@ -26,22 +27,37 @@ fn inputs(files: &[(PathBuf, String)]) -> Vec<TextInput> {
         .collect()
 }
 
+/// Where the input's one or two texts live.
+fn layout(data: &[u8]) -> (&[u8], [&'static str; 2], &'static str) {
+    match data.split_first() {
+        Some((1, prisma)) => (
+            prisma,
+            [
+                "/app/prisma/schema.prisma",
+                "/app/prisma/migrations/20240101000000_init/migration.sql",
+            ],
+            "/app/prisma/schema.prisma",
+        ),
+        _ => (
+            data,
+            [
+                "/db/migrations/0001_init.sql",
+                "/db/migrations/0002_change.sql",
+            ],
+            "/db/schema.sql",
+        ),
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
+    let (data, [first, second], alone) = layout(data);
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     let files: Vec<(PathBuf, String)> = match data.iter().position(|&b| b == 0) {
         Some(at) => vec![
-            (
-                PathBuf::from("/db/migrations/0001_init.sql"),
-                String::from_utf8_lossy(&data[..at]).into_owned(),
-            ),
-            (
-                PathBuf::from("/db/migrations/0002_change.sql"),
-                String::from_utf8_lossy(&data[at + 1..]).into_owned(),
-            ),
+            (PathBuf::from(first), text(&data[..at])),
+            (PathBuf::from(second), text(&data[at + 1..])),
         ],
-        None => vec![(
-            PathBuf::from("/db/schema.sql"),
-            String::from_utf8_lossy(data).into_owned(),
-        )],
+        None => vec![(PathBuf::from(alone), text(data))],
     };
     let config = Config::default();
     let selection = Selection::default();

@@ -4,9 +4,11 @@
 //!
 //! A form feed in the input's text splits it into two documents, so that an edit of one changes
 //! what the other's statements refer to; the high bit of an edit's length byte then picks the
-//! document it edits. The bytes of the edit script past its last whole edit choose where the two
-//! documents live: two schema files of one directory, two migrations of one folder, a migration
-//! and its down migration, or a Prisma schema and its first migration.
+//! document it edits. The bytes of the edit script past its last whole edit (their count, and
+//! whether the last of them is odd) choose where the two documents live: two schema files of one
+//! directory, two migrations of one folder, a migration and its down migration, a Prisma schema
+//! and its first migration, a schema file and the Mermaid diagram beside it, the two files of a
+//! multi-file Prisma schema, or a design document beside a schema file.
 
 #![no_main]
 
@@ -23,7 +25,7 @@ use common::{next_edit, split};
 
 type Layout = [&'static str; 2];
 
-const LAYOUTS: [Layout; 4] = [
+const LAYOUTS: [Layout; 7] = [
     [
         "/nonexistent-ddlint-fuzz/a.sql",
         "/nonexistent-ddlint-fuzz/b.sql",
@@ -40,7 +42,28 @@ const LAYOUTS: [Layout; 4] = [
         "/nonexistent-ddlint-fuzz/prisma/schema.prisma",
         "/nonexistent-ddlint-fuzz/prisma/migrations/20240101000000_init/migration.sql",
     ],
+    [
+        "/nonexistent-ddlint-fuzz/db/schema.sql",
+        "/nonexistent-ddlint-fuzz/db/erd.mmd",
+    ],
+    [
+        "/nonexistent-ddlint-fuzz/prisma/schema/schema.prisma",
+        "/nonexistent-ddlint-fuzz/prisma/schema/models/user.prisma",
+    ],
+    [
+        "/nonexistent-ddlint-fuzz/db/design.md",
+        "/nonexistent-ddlint-fuzz/db/schema.sql",
+    ],
 ];
+
+/// The layout that the bytes past the script's last whole edit choose.
+fn layout(script: &[u8]) -> &'static Layout {
+    let trailing = &script[script.len() - script.len() % 4..];
+    match trailing.last() {
+        None => &LAYOUTS[0],
+        Some(last) => &LAYOUTS[trailing.len() + 3 * usize::from(last % 2)],
+    }
+}
 
 fn opened(layout: &Layout, texts: &[String]) -> Host {
     let mut host = Host::new(PositionEncoding::Utf16, None);
@@ -76,7 +99,7 @@ fn findings(layout: &Layout, host: &mut Host) -> Vec<Finding> {
 
 fuzz_target!(|data: &[u8]| {
     let (text, mut script) = split(data);
-    let layout = &LAYOUTS[script.len() % 4];
+    let layout = layout(script);
     let mut texts: Vec<String> = text.splitn(2, '\u{c}').map(str::to_owned).collect();
     let mut host = opened(layout, &texts);
     host.commit();

@@ -1177,8 +1177,6 @@ impl Host {
         if changed.names.is_empty() {
             return false;
         }
-        // Otherwise a name no other SQL file of the directory names links the file to none of
-        // them.
         let directory = path.parent();
         let siblings: Vec<PathBuf> = self
             .files
@@ -1194,6 +1192,8 @@ impl Host {
         if changed.uses_changed && !siblings.is_empty() {
             return true;
         }
+        // Otherwise a name no other SQL file of the directory names links the file to none of
+        // them.
         siblings.iter().any(|sibling| {
             self.files.get_mut(sibling).is_some_and(|state| {
                 let names = state
