@@ -8,17 +8,21 @@
 //! whether the last of them is odd) choose where the two documents live: two schema files of one
 //! directory, two migrations of one folder, a migration and its down migration, a Prisma schema
 //! and its first migration, a schema file and the Mermaid diagram beside it, the two files of a
-//! multi-file Prisma schema, or a design document beside a schema file.
+//! multi-file Prisma schema, or a design document beside a schema file. When there are such
+//! bytes and the second bit of the last is set, git says the first document is committed on the
+//! default branch (an applied migration, when it is one); else there is no repository.
 
 #![no_main]
 
 mod common;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use libfuzzer_sys::fuzz_target;
 
 use ddlint::text::{LineIndex, PositionEncoding, TextRange};
+use ddlint::workspace::history::Vcs;
 use ddlint::workspace::host::{Change, Host, TextChange};
 
 use common::{next_edit, split};
@@ -56,17 +60,39 @@ const LAYOUTS: [Layout; 7] = [
     ],
 ];
 
-/// The layout that the bytes past the script's last whole edit choose.
-fn layout(script: &[u8]) -> &'static Layout {
+/// The layout that the bytes past the script's last whole edit choose, and whether the first
+/// document is committed.
+fn layout(script: &[u8]) -> (&'static Layout, bool) {
     let trailing = &script[script.len() - script.len() % 4..];
     match trailing.last() {
-        None => &LAYOUTS[0],
-        Some(last) => &LAYOUTS[trailing.len() + 3 * usize::from(last % 2)],
+        None => (&LAYOUTS[0], false),
+        Some(last) => (
+            &LAYOUTS[trailing.len() + 3 * usize::from(last % 2)],
+            last & 2 != 0,
+        ),
     }
 }
 
-fn opened(layout: &Layout, texts: &[String]) -> Host {
+/// A repository whose default branch holds one file.
+struct Committed(&'static str);
+
+impl Vcs for Committed {
+    fn committed_on_default_branch(&self, dir: &Path, _: Option<&str>) -> Option<HashSet<PathBuf>> {
+        let path = Path::new(self.0);
+        Some(
+            path.starts_with(dir)
+                .then(|| path.to_path_buf())
+                .into_iter()
+                .collect(),
+        )
+    }
+}
+
+fn opened(layout: &Layout, committed: bool, texts: &[String]) -> Host {
     let mut host = Host::new(PositionEncoding::Utf16, None);
+    if committed {
+        host = host.with_vcs(Box::new(Committed(layout[0])));
+    }
     for (path, text) in layout.iter().zip(texts) {
         host.apply(Change::Open {
             path: PathBuf::from(path),
@@ -99,9 +125,9 @@ fn findings(layout: &Layout, host: &mut Host) -> Vec<Finding> {
 
 fuzz_target!(|data: &[u8]| {
     let (text, mut script) = split(data);
-    let layout = layout(script);
+    let (layout, committed) = layout(script);
     let mut texts: Vec<String> = text.splitn(2, '\u{c}').map(str::to_owned).collect();
-    let mut host = opened(layout, &texts);
+    let mut host = opened(layout, committed, &texts);
     host.commit();
     let mut version = 1;
     while let Some(&[_, _, len, _]) = script.first_chunk::<4>() {
@@ -128,6 +154,6 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let edited = findings(layout, &mut host);
-    let fresh = findings(layout, &mut opened(layout, &texts));
+    let fresh = findings(layout, &mut opened(layout, committed, &texts));
     assert_eq!(edited, fresh, "for the texts {texts:?}");
 });
