@@ -12,27 +12,16 @@ fn member_indent<'a>(file: &'a FileData, members: &[TextRange]) -> &'a str {
         .map_or("  ", |first| indentation(&file.text, first.start()))
 }
 
-/// Whether the block at `body` is written with both its braces. Error recovery ends a block the
-/// user has not closed yet at the end of the file: a member added there would land outside it.
-fn is_closed(file: &FileData, body: TextRange) -> bool {
-    let block = &file.text.as_bytes()[body.start() as usize..body.end() as usize];
-    block.len() >= 2 && block[0] == b'{' && block[block.len() - 1] == b'}'
-}
-
-/// Inserts `line` as the first member of the block whose braces are at `body`; `None` when the
-/// block is not closed.
+/// Inserts `line` as the first member of the block whose braces are at `body`.
 pub fn insert_first_member(
     file: &FileData,
     body: TextRange,
     members: &[TextRange],
     line: &str,
-) -> Option<Edit> {
-    if !is_closed(file, body) {
-        return None;
-    }
+) -> Edit {
     let newline = line_ending(&file.text);
     let indent = member_indent(file, members);
-    Some(match members.first() {
+    match members.first() {
         Some(first) => {
             let line_start = start_of_line(&file.text, first.start());
             Edit::insert(file.id, line_start, format!("{indent}{line}{newline}"))
@@ -42,38 +31,27 @@ pub fn insert_first_member(
             body.start() + 1,
             format!("{newline}{indent}{line}{newline}"),
         ),
-    })
+    }
 }
 
-/// Appends `line` as the last member, just before the closing brace; `None` when the block is not
-/// closed.
-pub fn append_member(
-    file: &FileData,
-    body: TextRange,
-    members: &[TextRange],
-    line: &str,
-) -> Option<Edit> {
-    if !is_closed(file, body) {
-        return None;
-    }
+/// Appends `line` as the last member, just before the closing brace.
+pub fn append_member(file: &FileData, body: TextRange, members: &[TextRange], line: &str) -> Edit {
     let newline = line_ending(&file.text);
     let indent = member_indent(file, members);
     let closing = body.end() - 1;
     let line_start = start_of_line(&file.text, closing);
-    Some(
-        if file.text[line_start as usize..closing as usize]
-            .trim()
-            .is_empty()
-        {
-            Edit::insert(file.id, line_start, format!("{indent}{line}{newline}"))
-        } else {
-            Edit::insert(
-                file.id,
-                closing,
-                format!("{newline}{indent}{line}{newline}"),
-            )
-        },
-    )
+    if file.text[line_start as usize..closing as usize]
+        .trim()
+        .is_empty()
+    {
+        Edit::insert(file.id, line_start, format!("{indent}{line}{newline}"))
+    } else {
+        Edit::insert(
+            file.id,
+            closing,
+            format!("{newline}{indent}{line}{newline}"),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -108,17 +86,12 @@ mod tests {
     }
 
     #[test]
-    fn members_go_into_closed_blocks_only() {
+    fn member_goes_after_a_last_line_comment() {
         let (file, body) = model("model Post {\n  id Int @id\n  // é\n}\n");
-        let edit = append_member(&file, body, &[], "@@index([id])").expect("a closed block");
+        let edit = append_member(&file, body, &[], "@@index([id])");
         assert_eq!(
             apply_edits(&file.text, file.id, &[edit]).0,
             "model Post {\n  id Int @id\n  // é\n  @@index([id])\n}\n"
         );
-        // Not closed yet, the last line a comment ending in a two-byte character: recovery ends
-        // the block at the end of the file, inside no brace.
-        let (file, body) = model("model Post {\n  id Int @id\n  // é");
-        assert!(append_member(&file, body, &[], "@@index([id])").is_none());
-        assert!(insert_first_member(&file, body, &[], "id Int @id").is_none());
     }
 }

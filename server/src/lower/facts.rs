@@ -228,7 +228,8 @@ pub struct CreateTable {
     pub like: Vec<ObjectName>,
     /// `CREATE TABLE ... AS query`.
     pub as_query: bool,
-    /// The parenthesised element list.
+    /// The parenthesised element list, or a Prisma model's braced body when both its braces are
+    /// written (fixes add members before the closing one).
     pub elements_range: Option<TextRange>,
     /// The Prisma model name (relations and types refer to models by this name).
     pub prisma_name: Option<String>,

@@ -253,7 +253,7 @@ impl<'a> Cx<'a> {
             inherits_range: None,
             like: Vec::new(),
             as_query: false,
-            elements_range: Some(self.range(body)),
+            elements_range: has_both_braces(body).then(|| self.range(body)),
             prisma_name: Some(model_name.clone()),
         };
         let mut facts = Vec::new();
@@ -712,6 +712,17 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// Whether a block is written with both braces. Error recovery ends a block the user has not
+/// closed yet at the end of the file, its `}` missing: a member added before it would land
+/// outside the block, in the middle of what the user is typing.
+fn has_both_braces(body: Node) -> bool {
+    let brace = |child: Option<Node>, kind: &str| {
+        child.is_some_and(|child| child.kind() == kind && !child.is_missing())
+    };
+    let count = body.child_count();
+    count >= 2 && brace(body.child(0), "{") && brace(body.child(count - 1), "}")
+}
+
 fn prisma_action(text: &str) -> ReferentialAction {
     match text {
         "Cascade" => ReferentialAction::Cascade,
@@ -756,6 +767,37 @@ enum Role {
             .into_iter()
             .flat_map(|s| s.lowered.facts.clone())
             .collect()
+    }
+
+    #[test]
+    fn unclosed_model_has_no_element_range() {
+        let body = |text: &str| {
+            let tree = parse(Language::Prisma, text, None);
+            lower_prisma(&tree, text)
+                .into_iter()
+                .flat_map(|s| s.lowered.facts.clone())
+                .find_map(|fact| match fact {
+                    Fact::CreateTable(table) => Some(table.elements_range),
+                    _ => None,
+                })
+                .expect("a model")
+        };
+        let closed = "model Post {\n  id Int @id\n}\n";
+        assert_eq!(
+            body(closed),
+            Some(TextRange::new(11, closed.len() as u32 - 1))
+        );
+        // Recovery ends these at the end of the file; the last two end in a `}` that is not the
+        // block's.
+        for unclosed in [
+            "model Post {\n  id Int @id\n  // é",
+            "model Post {\n  id Int @id\n  // }",
+            "model Post {\n  id Int @id\n  name String @default(\"}\")",
+            "model Post {\n  id Int @id\n  data Json @default(\"{}\")",
+        ] {
+            eprintln!("{unclosed:?} {:?}", body(unclosed));
+            assert_eq!(body(unclosed), None, "{unclosed:?}");
+        }
     }
 
     #[test]

@@ -271,7 +271,9 @@ pub(crate) fn append_to_prisma_model(cx: &RuleCx, table: &Table, line: &str) -> 
     let body = table.elements?;
     let file = cx.file(body.file)?;
     let members = prisma_members(table);
-    crate::fix::prisma::append_member(file, body.range, &members, line)
+    Some(crate::fix::prisma::append_member(
+        file, body.range, &members, line,
+    ))
 }
 
 /// Where a Prisma model's fields are, for fixes that add a member beside them.

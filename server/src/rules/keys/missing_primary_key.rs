@@ -195,7 +195,7 @@ fn prisma_fix(cx: &RuleCx, table: &Table) -> Option<Fix> {
     let body = table.elements?;
     let file = cx.file(body.file)?;
     let members = prisma_members(table);
-    let edit = crate::fix::prisma::insert_first_member(file, body.range, &members, line)?;
+    let edit = crate::fix::prisma::insert_first_member(file, body.range, &members, line);
     Some(Fix::unsafe_(format!("Add `{line}`"), vec![edit]))
 }
 
