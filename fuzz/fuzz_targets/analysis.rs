@@ -1,20 +1,29 @@
 //! The whole analysis: lowering, the model, every rule and every fix never panic, and the text a
 //! fix leaves checks again without a panic. Input with a NUL is two migrations of one folder
 //! (so the migration rules run), else one schema file. Input that starts with a 0x01 byte is a
-//! Prisma schema instead, followed after a NUL by its first migration.
+//! Prisma schema instead, followed after a NUL by its first migration. Input that starts with a
+//! 0x02, 0x03 or 0x04 byte is a rule fixture (SQL, Prisma or Markdown): its `config:` lines are a
+//! `ddlint.toml`, its `file:` lines start files at paths of their own, and every rule runs under
+//! that configuration, forced on where it is off; its fixes also write new migrations.
 
 #![no_main]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use libfuzzer_sys::fuzz_target;
 
-use ddlint::analysis::{TextInput, check_texts};
+use ddlint::analysis::{Checked, TextInput, check_texts};
 use ddlint::config::Config;
 use ddlint::fix::apply_edits;
-use ddlint::rules::Selection;
-use ddlint::workspace::history::NoVcs;
+use ddlint::fixture::{self, FixtureFile};
+use ddlint::rules::{self, Fix, Selection};
+use ddlint::workspace::history::{NoVcs, Pinned, Vcs};
+
+/// The fixes applied and checked again, at most 16 per input.
+fn first_fixes(checked: &Checked) -> impl Iterator<Item = &Fix> {
+    checked.diagnostics.iter().flat_map(|d| &d.fixes).take(16)
+}
 
 fn inputs(files: &[(PathBuf, String)]) -> Vec<TextInput> {
     files
@@ -49,7 +58,7 @@ fn layout(data: &[u8]) -> (&[u8], [&'static str; 2], &'static str) {
     }
 }
 
-fuzz_target!(|data: &[u8]| {
+fn check_files(data: &[u8]) {
     let (data, [first, second], alone) = layout(data);
     let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     let files: Vec<(PathBuf, String)> = match data.iter().position(|&b| b == 0) {
@@ -62,8 +71,7 @@ fuzz_target!(|data: &[u8]| {
     let config = Config::default();
     let selection = Selection::default();
     let checked = check_texts(inputs(&files), &config, &selection, &NoVcs);
-    let fixes = checked.diagnostics.iter().flat_map(|d| &d.fixes).take(16);
-    for fix in fixes {
+    for fix in first_fixes(&checked) {
         let fixed: Vec<(PathBuf, String)> = checked
             .files
             .iter()
@@ -74,4 +82,41 @@ fuzz_target!(|data: &[u8]| {
             .collect();
         check_texts(inputs(&fixed), &config, &selection, &NoVcs);
     }
+}
+
+/// Checks a fixture with every rule, forced on where its configuration turns one off, then what
+/// each of its first fixes leaves, the migrations of the fixture's files counted applied or
+/// pending as they were before the fix.
+fn check_fixture(name: &str, text: &[u8]) {
+    let text = String::from_utf8_lossy(text);
+    let Ok(fixture) = fixture::parse(name, Path::new(name), &text) else {
+        return;
+    };
+    let Ok(config) = fixture.config() else {
+        return;
+    };
+    let selection = Selection {
+        select: Some(rules::specs().iter().map(|s| s.id.to_string()).collect()),
+        ignore: Vec::new(),
+        force_selected: true,
+    };
+    let check = |files: &[FixtureFile], vcs: &dyn Vcs| {
+        let files: Vec<(PathBuf, String)> = files
+            .iter()
+            .map(|file| (file.path.clone(), file.text.clone()))
+            .collect();
+        check_texts(inputs(&files), &config, &selection, vcs)
+    };
+    let checked = check(&fixture.files, &NoVcs);
+    for fix in first_fixes(&checked) {
+        let after = fixture.apply(&fixture.files, &checked, fix);
+        check(&after, &Pinned::new(&checked.history));
+    }
+}
+
+fuzz_target!(|data: &[u8]| match data.split_first() {
+    Some((2, rest)) => check_fixture("fixture.sql", rest),
+    Some((3, rest)) => check_fixture("fixture.prisma", rest),
+    Some((4, rest)) => check_fixture("fixture.md", rest),
+    _ => check_files(data),
 });
