@@ -1,6 +1,7 @@
 //! The language server's edit path: documents opened and edited (UTF-16 positions, as VS Code
 //! sends them) end with the diagnostics a fresh open of the final texts gets: the same rules,
-//! ranges, severities and messages, syntax errors' included.
+//! ranges, severities and messages, syntax errors' included. The editor's settings turn every
+//! rule on, those off by default too.
 //!
 //! A form feed in the input's text splits it into two documents, so that an edit of one changes
 //! what the other's statements refer to; the high bit of an edit's length byte then picks the
@@ -21,6 +22,8 @@ use std::path::{Path, PathBuf};
 
 use libfuzzer_sys::fuzz_target;
 
+use ddlint::config::{EditorOverrides, Level};
+use ddlint::rules;
 use ddlint::text::{LineIndex, PositionEncoding, TextRange};
 use ddlint::workspace::history::Vcs;
 use ddlint::workspace::host::{Change, Host, TextChange};
@@ -88,8 +91,20 @@ impl Vcs for Committed {
     }
 }
 
+/// Every rule on, those off by default too, so that their findings are compared as well.
+fn every_rule_on() -> EditorOverrides {
+    EditorOverrides {
+        rule_levels: rules::specs()
+            .iter()
+            .map(|spec| (spec.id.to_string(), Level::Warning))
+            .collect(),
+        baseline: None,
+    }
+}
+
 fn opened(layout: &Layout, committed: bool, texts: &[String]) -> Host {
     let mut host = Host::new(PositionEncoding::Utf16, None);
+    host.configure(None, every_rule_on());
     if committed {
         host = host.with_vcs(Box::new(Committed(layout[0])));
     }

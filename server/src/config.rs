@@ -61,9 +61,11 @@ pub struct OptionSpec {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OptionKind {
     Bool,
+    /// A positive integer.
     Integer,
     String,
     StringList,
+    /// Positive integers.
     IntegerList,
     /// A string that must be one of these values.
     Choice(&'static [&'static str]),
@@ -707,18 +709,28 @@ fn option_value(
             DeValue::Boolean(flag) => Ok(OptionValue::Bool(*flag)),
             _ => Err(wrong_type(value, "a boolean", path)),
         },
-        OptionKind::Integer => integer(value, path).map(OptionValue::Integer),
+        OptionKind::Integer => positive(value, path).map(OptionValue::Integer),
         OptionKind::String => string(value, path).map(OptionValue::String),
-        OptionKind::StringList => string_list(value, path).map(|items| {
-            OptionValue::StringList(items.into_iter().map(|(item, _)| item).collect())
-        }),
+        OptionKind::StringList => {
+            let items = string_list(value, path)?;
+            // Names and patterns: an empty one matches nothing a schema can hold.
+            if let Some((_, range)) = items.iter().find(|(item, _)| item.is_empty()) {
+                return Err(Problem {
+                    range: range.clone(),
+                    message: format!("an item of {path} must not be empty"),
+                });
+            }
+            Ok(OptionValue::StringList(
+                items.into_iter().map(|(item, _)| item).collect(),
+            ))
+        }
         OptionKind::IntegerList => {
             let DeValue::Array(items) = value.get_ref() else {
                 return Err(wrong_type(value, "an array of integers", path));
             };
             items
                 .iter()
-                .map(|item| integer(item, &format!("an item of {path}")))
+                .map(|item| positive(item, &format!("an item of {path}")))
                 .collect::<Checked<Vec<i64>>>()
                 .map(OptionValue::IntegerList)
         }
@@ -742,6 +754,18 @@ fn integer(value: &Spanned<DeValue<'_>>, path: &str) -> Checked<i64> {
             }),
         _ => Err(wrong_type(value, "an integer", path)),
     }
+}
+
+/// An integer option: each is a count or a length, so zero and less mean nothing.
+fn positive(value: &Spanned<DeValue<'_>>, path: &str) -> Checked<i64> {
+    let number = integer(value, path)?;
+    if number < 1 {
+        return Err(Problem {
+            range: value.span(),
+            message: format!("{path} must be a positive integer; got {number}"),
+        });
+    }
+    Ok(number)
 }
 
 /// Settings whose values are a fixed set of words.
@@ -1143,11 +1167,11 @@ level = "error"
     }
 
     #[test]
-    fn negative_and_separated_integers() {
-        let config = parse_ok("[rules.sample-rule]\nlimit = -1_000\n");
+    fn separated_integers() {
+        let config = parse_ok("[rules.sample-rule]\nlimit = 1_000\n");
         assert_eq!(
             config.option("sample-rule", "limit"),
-            Some(&OptionValue::Integer(-1000))
+            Some(&OptionValue::Integer(1000))
         );
     }
 
@@ -1358,6 +1382,18 @@ level = "error"
         check_error(
             "[rules.sample-rule]\nlimit = 1.5\n",
             "ddlint.toml:2:9: expected an integer for rules.sample-rule.limit, found a float",
+        );
+        check_error(
+            "[rules.timestamp-without-time-zone]\nallow = [\"a\", \"\"]\n",
+            "ddlint.toml:2:15: an item of rules.timestamp-without-time-zone.allow must not be empty",
+        );
+        check_error(
+            "[rules.sample-rule]\nlimit = -1_000\n",
+            "ddlint.toml:2:9: rules.sample-rule.limit must be a positive integer; got -1000",
+        );
+        check_error(
+            "[rules.sample-rule]\nsizes = [255, 0]\n",
+            "ddlint.toml:2:15: an item of rules.sample-rule.sizes must be a positive integer; got 0",
         );
         check_error(
             "[rules.sample-rule]\nlimit = 0x7fffffffffffffff1\n",
