@@ -361,11 +361,14 @@ pub fn find_config_file(start: &Path) -> Option<PathBuf> {
 pub fn load(start: &Path, rules: &[RuleSpec]) -> Result<Config, ConfigError> {
     let mut config = match find_config_file(start) {
         Some(path) => {
-            let text = std::fs::read_to_string(&path).map_err(|error| ConfigError {
+            let unreadable = |message| ConfigError {
                 path: path.clone(),
                 location: None,
-                message: format!("cannot read the file: {error}"),
-            })?;
+                message,
+            };
+            let bytes = std::fs::read(&path)
+                .map_err(|error| unreadable(format!("cannot read the file: {error}")))?;
+            let text = crate::text::decode_utf8(bytes).map_err(unreadable)?;
             parse(&text, &path, rules)?
         }
         None => Config::default(),
@@ -1532,5 +1535,32 @@ level = "error"
         assert!(error.to_string().ends_with(
             "ddlint.toml:2:7: expected one of \"text\", \"mermaid\", \"both\", \"off\" for hover.erd, found an integer"
         ), "{error}");
+    }
+
+    #[test]
+    fn load_says_what_encoding_the_file_is_in() {
+        let scratch = ScratchDir::new("config-encoding");
+        let path = scratch.path().join(FILE_NAME);
+        // What Windows PowerShell 5 writes for `echo 'preset = "strict"' > ddlint.toml`.
+        let utf16: Vec<u8> = [0xfeff_u16]
+            .into_iter()
+            .chain("preset = \"strict\"\r\n".encode_utf16())
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        std::fs::write(&path, utf16).unwrap();
+        let error = load(scratch.path(), RULES).unwrap_err().to_string();
+        assert!(
+            error.ends_with(
+                "ddlint.toml: UTF-16LE text (it starts with a UTF-16LE byte-order mark); ddlint reads \
+                 UTF-8: convert it, e.g. `iconv -f UTF-16LE -t UTF-8`"
+            ),
+            "{error}"
+        );
+        // A UTF-8 byte-order mark is not part of the settings.
+        std::fs::write(&path, "\u{feff}preset = \"strict\"\n").unwrap();
+        assert_eq!(
+            load(scratch.path(), RULES).unwrap().policy.preset,
+            Preset::Strict
+        );
     }
 }

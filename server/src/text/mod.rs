@@ -46,6 +46,40 @@ impl LineCol {
     }
 }
 
+/// The encoding a file's byte-order mark says it is in, when that is not UTF-8.
+pub fn foreign_encoding(bytes: &[u8]) -> Option<&'static str> {
+    [
+        (&[0xff, 0xfe, 0, 0][..], "UTF-32LE"),
+        (&[0, 0, 0xfe, 0xff][..], "UTF-32BE"),
+        (&[0xff, 0xfe][..], "UTF-16LE"),
+        (&[0xfe, 0xff][..], "UTF-16BE"),
+    ]
+    .into_iter()
+    .find(|(mark, _)| bytes.starts_with(mark))
+    .map(|(_, encoding)| encoding)
+}
+
+/// A file's bytes as UTF-8 text without its byte-order mark, or what the bytes are and how to
+/// convert them.
+pub fn decode_utf8(bytes: Vec<u8>) -> Result<String, String> {
+    if let Some(encoding) = foreign_encoding(&bytes) {
+        return Err(format!(
+            "{encoding} text (it starts with a {encoding} byte-order mark); ddlint reads UTF-8: \
+             convert it, e.g. `iconv -f {encoding} -t UTF-8`"
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid UTF-8 (invalid byte at offset {}); convert it to UTF-8",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
 /// Converts a byte count to `u32`, saturating: texts over 4 GiB are out of scope.
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)

@@ -278,33 +278,13 @@ pub fn read_text(path: &Path) -> Result<std::sync::Arc<String>, String> {
         }
         _ => format!("cannot read: {error}"),
     })?;
-    let encoding = [
-        (&[0xff, 0xfe, 0, 0][..], "UTF-32LE"),
-        (&[0, 0, 0xfe, 0xff][..], "UTF-32BE"),
-        (&[0xff, 0xfe][..], "UTF-16LE"),
-        (&[0xfe, 0xff][..], "UTF-16BE"),
-    ]
-    .into_iter()
-    .find(|(mark, _)| bytes.starts_with(mark));
-    if let Some((_, encoding)) = encoding {
-        return Err(format!(
-            "{encoding} text (it starts with a {encoding} byte-order mark); ddlint reads UTF-8: \
-             convert it, e.g. `iconv -f {encoding} -t UTF-8`"
-        ));
-    }
-    if bytes[..bytes.len().min(8192)].contains(&0) {
+    // UTF-16 holds NUL bytes: say what it is rather than "binary".
+    if crate::text::foreign_encoding(&bytes).is_none()
+        && bytes[..bytes.len().min(8192)].contains(&0)
+    {
         return Err("binary file, not SQL or Prisma text".to_string());
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not valid UTF-8 (invalid byte at offset {}); convert it to UTF-8",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    Ok(std::sync::Arc::new(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    }))
+    crate::text::decode_utf8(bytes).map(std::sync::Arc::new)
 }
 
 /// [`read_text`] of each path, in order, on all cores: a folder of migrations is thousands of
