@@ -50,6 +50,10 @@ pub(super) fn detect(start: &Path) -> Option<u32> {
 }
 
 fn read(path: &Path, major: fn(&str) -> Option<u32>) -> Option<u32> {
+    // Only a file: opening a named pipe of that name would wait for a writer.
+    if !path.is_file() {
+        return None;
+    }
     major(&std::fs::read_to_string(path).ok()?)
 }
 
@@ -174,6 +178,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(detect(&migrations.join("0001_init.sql")), Some(12));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// A named pipe is passed by, not read: that would wait for a writer forever.
+    #[cfg(unix)]
+    #[test]
+    fn named_pipes_are_not_read() {
+        let root = std::env::temp_dir().join(format!("ddlint-pg-pipe-{}", std::process::id()));
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join(".tool-versions"))
+            .status();
+        assert!(made.is_ok_and(|status| status.success()), "mkfifo failed");
+        std::fs::write(root.join("compose.yaml"), "image: postgres:16\n").unwrap();
+        assert_eq!(detect(&root), Some(16));
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -56,6 +56,8 @@ pub struct PathProblem {
 pub enum Problem {
     /// A file named explicitly whose extension is neither SQL nor Prisma.
     NotSchemaFile,
+    /// A path named explicitly that is neither a file nor a directory: what it is instead.
+    NotAFile(&'static str),
     NotFound,
     /// A symbolic link that leads back to itself, directly or through other links.
     SymlinkLoop,
@@ -72,6 +74,10 @@ impl fmt::Display for Problem {
         match self {
             Problem::NotSchemaFile => f.write_str(
                 "not a schema file (.sql, .pgsql, .psql, .prisma, .md, .markdown, .mmd)",
+            ),
+            Problem::NotAFile(kind) => write!(
+                f,
+                "{kind}, not a file; ddlint checks schema files and the directories that hold them"
             ),
             Problem::NotFound => f.write_str("no such file or directory"),
             Problem::SymlinkLoop => f.write_str(
@@ -114,13 +120,35 @@ pub fn collect_files(paths: &[PathBuf], config: &Config) -> CollectedFiles {
             Ok(meta) if meta.is_file() && FileKind::of(path).is_some() => {
                 files.entry(normalise(path)).or_insert_with(|| path.clone());
             }
-            Ok(_) => problems.push(problem(Problem::NotSchemaFile)),
+            Ok(meta) if meta.is_file() => problems.push(problem(Problem::NotSchemaFile)),
+            Ok(meta) => problems.push(problem(Problem::NotAFile(special_kind(meta.file_type())))),
             Err(error) => problems.push(problem(path_problem(path, &error))),
         }
     }
     let mut files: Vec<PathBuf> = files.into_values().collect();
     files.sort();
     CollectedFiles { files, problems }
+}
+
+/// What a path that is not a file is, for messages.
+fn special_kind(file_type: std::fs::FileType) -> &'static str {
+    if file_type.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+    }
+    "a special file"
 }
 
 /// Why a path named on the command line cannot be used.
@@ -272,6 +300,13 @@ fn absolute(path: &Path) -> Option<PathBuf> {
 /// The text of a schema file, or why it cannot be checked (for a message that ends in
 /// "skipped"). A byte-order mark is dropped: it is not part of the schema.
 pub fn read_text(path: &Path) -> Result<std::sync::Arc<String>, String> {
+    // Opening a named pipe waits for a writer: a pipe given a schema file's name (or put where
+    // one was) would block whoever reads it.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(format!("{}, not a file", special_kind(meta.file_type())));
+    }
     let bytes = std::fs::read(path).map_err(|error| match error.kind() {
         std::io::ErrorKind::PermissionDenied => {
             "permission denied; ddlint needs read access to it".to_string()
@@ -525,6 +560,30 @@ mod tests {
                 text.display()
             )
         );
+    }
+
+    /// A named pipe is never opened: reading it would wait for a writer forever.
+    #[cfg(unix)]
+    #[test]
+    fn pipes_and_devices_are_named_for_what_they_are() {
+        let scratch = ScratchDir::new("files-special");
+        let pipe = scratch.path().join("schema.sql");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        assert!(made.is_ok_and(|status| status.success()), "mkfifo failed");
+        let device = PathBuf::from("/dev/null");
+        let collected = collect_files(&[pipe.clone(), device.clone()], &Config::default());
+        assert!(collected.files.is_empty());
+        let messages: Vec<String> = collected.problems.iter().map(ToString::to_string).collect();
+        let because = "not a file; ddlint checks schema files and the directories that hold them";
+        assert_eq!(
+            messages,
+            [
+                format!("{}: a named pipe, {because}", pipe.display()),
+                format!("/dev/null: a device, {because}"),
+            ]
+        );
+        // Nor when it takes the place of a file the server knows.
+        assert_eq!(read_text(&pipe).unwrap_err(), "a named pipe, not a file");
     }
 
     #[test]
