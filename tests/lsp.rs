@@ -492,18 +492,7 @@ fn a_change_in_one_migration_updates_the_others_and_watched_files_are_followed()
     let problems = server.diagnostics(&file_uri(&config), Value::Null);
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert_eq!(problems[0]["range"]["start"]["line"], 1);
-    server.wait_for("a message naming ddlint.toml:2", |received| {
-        received
-            .iter()
-            .find(|m| {
-                m["method"] == "window/showMessage"
-                    && m["params"]["message"]
-                        .as_str()
-                        .unwrap_or("")
-                        .contains("ddlint.toml:2:")
-            })
-            .cloned()
-    });
+    shown_message(&mut server, "ddlint.toml:2:");
     std::fs::write(
         &config,
         "[rules.foreign-key-without-index]\nlevel = \"off\"\n",
@@ -860,6 +849,49 @@ fn the_baseline_in_ddlint_toml_hides_known_findings_and_shows_new_ones() {
     assert_eq!(found.len(), 1, "{after:#?}");
     assert_eq!(found[0]["range"]["start"]["line"], 0, "{after:#?}");
     server.shutdown();
+}
+
+/// Opening a named pipe waits for a writer: a pipe where the server reads a schema file, the
+/// baseline or a file that states the PostgreSQL version must be passed by, not hang the server.
+#[cfg(unix)]
+#[test]
+fn named_pipes_in_the_workspace_never_block_the_server() {
+    let dir = TempDir::new("pipes");
+    let text = "CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp NOT NULL);\n";
+    let schema = dir.write("schema.sql", text);
+    dir.write("ddlint.toml", "baseline = \"baseline.json\"\n");
+    for pipe in ["baseline.json", ".tool-versions", "pipe.sql"] {
+        let made = Command::new("mkfifo").arg(dir.0.join(pipe)).status();
+        assert!(made.is_ok_and(|status| status.success()), "mkfifo failed");
+    }
+    let uri = file_uri(&schema);
+    let mut server = Server::start(&dir.0);
+    server.initialize(&dir.0, capabilities(&["utf-16"]), Value::Null);
+    let message = shown_message(&mut server, "baseline.json");
+    assert!(message.contains("not a file"), "{message}");
+    open(&mut server, &uri, 1, text);
+    let diagnostics = server.diagnostics(&uri, json!(1));
+    assert!(with_rule(&diagnostics, RULE).is_some(), "{diagnostics:#?}");
+    server.shutdown();
+}
+
+/// Waits for a `window/showMessage` whose text contains `needle`; returns that text.
+fn shown_message(server: &mut Server, needle: &str) -> String {
+    let shown = server.wait_for(&format!("a message containing {needle}"), |received| {
+        received
+            .iter()
+            .find(|m| {
+                m["method"] == "window/showMessage"
+                    && m["params"]["message"]
+                        .as_str()
+                        .is_some_and(|message| message.contains(needle))
+            })
+            .cloned()
+    });
+    shown["params"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn code_actions_at(server: &mut Server, uri: &str, range: Value, context: Value) -> Vec<Value> {

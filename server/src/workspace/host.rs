@@ -778,9 +778,14 @@ impl Host {
     /// The baseline a configuration names; a file that cannot be read is reported once.
     fn load_baseline(&mut self, config: &Config) -> Option<(PathBuf, Arc<Baseline>)> {
         let path = config.baseline_file()?;
-        let read = std::fs::read_to_string(&path)
-            .map_err(|error| error.to_string())
-            .and_then(|text| Baseline::parse(&text));
+        // Opening a named pipe would wait for a writer, and the server with it.
+        let read = if path.exists() && !path.is_file() {
+            Err("not a file".to_owned())
+        } else {
+            std::fs::read_to_string(&path)
+                .map_err(|error| error.to_string())
+                .and_then(|text| Baseline::parse(&text))
+        };
         match read {
             Ok(baseline) => Some((path, Arc::new(baseline))),
             Err(error) => {
