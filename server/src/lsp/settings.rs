@@ -38,6 +38,17 @@ pub(crate) fn read(value: Option<&Value>) -> Settings {
         return settings;
     };
     let value = value.get("ddlint").unwrap_or(value);
+    for (key, example) in [
+        ("hover", r#"{ "erd": "mermaid" }"#),
+        ("rules", r#"{ "rule-id": "warning" }"#),
+    ] {
+        match value.get(key) {
+            None | Some(Value::Null | Value::Object(_)) => {}
+            Some(other) => settings.problems.push(format!(
+                "{key} must be an object such as {example}, not {other}"
+            )),
+        }
+    }
     if let Some(erd) = value.pointer("/hover/erd") {
         settings.erd_hover = match erd.as_str() {
             Some("text") => Some(ErdHover::Text),
@@ -122,6 +133,14 @@ mod tests {
         assert_eq!(
             read(Some(&json!({ "hover": { "erd": "pie" } }))).erd_hover,
             None
+        );
+        // Written as a value where an object belongs, a setting is reported, not dropped unseen.
+        assert_eq!(
+            read(Some(&json!({ "hover": "mermaid", "rules": ["char-type"] }))).problems,
+            [
+                r#"hover must be an object such as { "erd": "mermaid" }, not "mermaid""#,
+                r#"rules must be an object such as { "rule-id": "warning" }, not ["char-type"]"#,
+            ]
         );
         assert_eq!(read(None), Settings::default());
         assert_eq!(
