@@ -5,13 +5,14 @@
 //! Pending migrations run before that new migration, so they keep the name they were written
 //! with.
 
+use super::name_index;
 use super::names::{self, Symbol};
-use crate::lower::ConstraintKind;
-use crate::model::names::quote_if_needed;
+use crate::lower::{ConstraintKind, Fact, StatementKind};
+use crate::model::names::{MAX_NAME_BYTES, names_word, quote_if_needed};
 use crate::model::{History, Loc, Model, QualifiedName};
 use crate::rules::MigrationStep;
 use crate::syntax::Language;
-use crate::text::TextRange;
+use crate::text::{PositionEncoding, TextRange};
 use crate::workspace::history::{MigrationConvention, NewFile};
 use crate::workspace::host::{FileView, Snapshot};
 
@@ -181,6 +182,7 @@ pub fn rename(
                     path_of(*fixed)
                 ));
             }
+            refuse_view_reading(snapshot, file, &symbol, |loc| history(loc).is_editable())?;
             Ok(Renamed {
                 edits: current,
                 new_name: new_name.to_string(),
@@ -203,6 +205,10 @@ pub fn rename(
                     folder.root.display()
                 )
             })?;
+            // Pending migrations run before the new one: their views read the old name.
+            refuse_view_reading(snapshot, file, &symbol, |loc| {
+                history(loc) == History::Schema
+            })?;
             let step = migration(model, &symbol, new_name).ok_or_else(|| {
                 "ddlint renames tables, columns, indexes and constraints only".to_string()
             })?;
@@ -223,7 +229,71 @@ pub fn rename(
     }
 }
 
-/// A new name must be usable without quotes (SQL) or be an identifier (Prisma).
+/// Refuses a rename of a table or column that a view of an `edited` file may read (its query
+/// names the table, and the column): ddlint does not rename inside a view's query, which would
+/// go on naming what no longer exists.
+fn refuse_view_reading(
+    snapshot: &Snapshot,
+    file: &FileView,
+    symbol: &Symbol,
+    edited: impl Fn(Loc) -> bool,
+) -> Result<(), String> {
+    let Some(source) = &file.source else {
+        return Ok(());
+    };
+    let model = &source.model;
+    let (table, column) = match symbol {
+        Symbol::Table(id) => (model.table(*id), None),
+        Symbol::Column(id, position) => {
+            let table = model.table(*id);
+            (table, Some(&table.columns[*position].name))
+        }
+        _ => return Ok(()),
+    };
+    let named: Vec<String> = std::iter::once(&table.name.name)
+        .chain(column)
+        .map(|name| name.to_lowercase())
+        .collect();
+    for member in name_index::members(snapshot, source) {
+        let data = &member.data;
+        // SQL views only: a Prisma view block lists fields, not a query.
+        let views = data
+            .statements
+            .iter()
+            .filter(|statement| statement.lowered.kind == StatementKind::CreateView);
+        for statement in views {
+            let Some(view) = statement.lowered.facts.iter().find_map(|fact| match fact {
+                Fact::CreateView { name, .. } => Some(&name.name.name),
+                _ => None,
+            }) else {
+                continue;
+            };
+            let range = statement.range();
+            let query = data.slice(range).to_lowercase();
+            if !edited(Loc {
+                file: data.id,
+                range,
+            }) || !named.iter().all(|name| names_word(&query, name))
+            {
+                continue;
+            }
+            let line = data
+                .lines
+                .line_col(range.start(), PositionEncoding::Utf32)
+                .line
+                + 1;
+            return Err(format!(
+                "view `{view}` ({}:{line}) may read `{}`, and ddlint does not rename inside a \
+                 view's query: change the view by hand along with the rename",
+                data.path.display(),
+                named.last().map_or("", String::as_str)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A new name must be usable without quotes and kept whole (SQL), or be an identifier (Prisma).
 fn check_name(name: &str, prisma: bool) -> Result<(), String> {
     let valid = if prisma {
         name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -231,6 +301,13 @@ fn check_name(name: &str, prisma: bool) -> Result<(), String> {
     } else {
         !name.is_empty() && quote_if_needed(name) == name
     };
+    if valid && !prisma && name.len() > MAX_NAME_BYTES {
+        return Err(format!(
+            "`{name}` is {} bytes long: PostgreSQL keeps only the first {MAX_NAME_BYTES} bytes of a \
+             name, so use a shorter one",
+            name.len()
+        ));
+    }
     if valid {
         return Ok(());
     }
@@ -495,6 +572,49 @@ CREATE INDEX ON orders (remark);\r
         );
     }
 
+    /// ddlint does not rename inside a view's query: a rename the view would survive only in
+    /// the database (a new migration) goes ahead, one that leaves an edited file's view naming
+    /// what no longer exists is refused.
+    #[test]
+    fn a_view_that_may_read_the_name_stops_edits_in_place() {
+        let schema = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nCREATE INDEX ON users (em$0ail);\nCREATE VIEW mailing AS\n  SELECT Email FROM users;\n";
+        let refused = rename(schema, "address").unwrap_err();
+        assert!(refused.starts_with("view `mailing` ("), "{refused}");
+        assert!(
+            refused.ends_with(
+                "schema.sql:3) may read `email`, and ddlint does not rename inside a view's \
+                 query: change the view by hand along with the rename"
+            ),
+            "{refused}"
+        );
+        let table = schema.replace("$0", "").replace("ON users", "ON us$0ers");
+        assert!(
+            rename(&table, "members")
+                .unwrap_err()
+                .contains("may read `users`")
+        );
+        // The view names no `id`.
+        let id = schema
+            .replace("$0", "")
+            .replace("(id bigint", "(i$0d bigint");
+        assert!(rename(&id, "user_id").is_ok());
+        // Applied, the view in a migration before the new one: PostgreSQL renames what it reads.
+        let folder = "\
+//- db/001_users.sql
+CREATE TABLE users (id bigint PRIMARY KEY, email text);
+CREATE VIEW mailing AS SELECT email FROM users;
+//- db/002_index.sql
+CREATE INDEX ON users (em$0ail);
+";
+        assert_eq!(
+            rename(folder, "address").unwrap(),
+            [
+                "new 003_rename_users_email_to_address.sql",
+                "ALTER TABLE users RENAME COLUMN email TO address;\n",
+            ]
+        );
+    }
+
     #[test]
     fn prisma_models_and_fields() {
         let schema = "//- schema.prisma\nmodel User {\n  id    Int    @id\n  posts Post[]\n}\n\nmodel Post {\n  id       Int  @id\n  author   Us$0er @relation(fields: [authorId], references: [id])\n  authorId Int\n}\n";
@@ -612,6 +732,16 @@ ALTER INDEX audit.\"Größe_m$0aß_idx\" SET (fillfactor = 90);
         let refused = |schema: &str, name: &str| rename(schema, name).unwrap_err();
         assert!(refused(schema, "Users").contains("would need quoting"));
         assert!(refused(schema, "select").contains("would need quoting"));
+        // PostgreSQL would keep the first 63 bytes: not the name asked for.
+        assert_eq!(
+            refused(schema, &"u".repeat(64)),
+            format!(
+                "`{}` is 64 bytes long: PostgreSQL keeps only the first 63 bytes of a name, so \
+                 use a shorter one",
+                "u".repeat(64)
+            )
+        );
+        assert!(rename(schema, &"u".repeat(63)).is_ok());
         assert!(refused(schema, "teams").contains("named `teams` already exists"));
         assert!(refused(schema, "users_name").contains("already exists"));
         let column = schema.replace("$0", "").replace("(name)", "(na$0me)");

@@ -212,10 +212,27 @@ pub fn implied_index_name(table: &str, index: &crate::lower::CreateIndex) -> Str
     implied_name(table, &columns, "idx")
 }
 
+/// Whether `c` may be part of an unquoted identifier.
+pub fn is_identifier_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+/// Whether `word` occurs in `text` as a whole identifier.
+pub fn names_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        !text[..at].ends_with(is_identifier_char)
+            && !text[at + word.len()..].starts_with(is_identifier_char)
+    })
+}
+
+/// The longest name PostgreSQL keeps, in bytes (`NAMEDATALEN - 1`): it truncates longer ones
+/// with only a notice.
+pub const MAX_NAME_BYTES: usize = 63;
+
 /// `makeObjectName`: `<table>_<col1>_<col2>_<label>`, the table and column parts shortened,
-/// the longer first, until the name fits in 63 bytes.
+/// the longer first, until the name fits in [`MAX_NAME_BYTES`].
 pub fn implied_name(table: &str, columns: &[String], label: &str) -> String {
-    const MAX: usize = 63;
+    const MAX: usize = MAX_NAME_BYTES;
     let mut joined = String::new();
     for column in columns {
         if !joined.is_empty() {

@@ -6,7 +6,8 @@
 use std::collections::HashSet;
 
 use crate::lower::{Fact, StatementKind, TypeRef};
-use crate::model::{Column, Loc, Located, QualifiedName, Table, names::quote_if_needed};
+use crate::model::names::{is_identifier_char, names_word, quote_if_needed};
+use crate::model::{Column, Loc, Located, QualifiedName, Table};
 use crate::rules::common::type_tokens;
 use crate::rules::{Fix, MigrationStep, RuleCx, migration_name};
 use crate::syntax::Language;
@@ -315,18 +316,6 @@ fn read_by_view(cx: &RuleCx, table: &Table) -> bool {
 pub(crate) struct ViewText {
     texts: Vec<String>,
     words: HashSet<String>,
-}
-
-fn is_identifier_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '$'
-}
-
-/// Whether `word` occurs in `text` as a whole identifier.
-fn names_word(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(at, _)| {
-        !text[..at].ends_with(is_identifier_char)
-            && !text[at + word.len()..].starts_with(is_identifier_char)
-    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ pub(crate) mod redundant_index;
 use std::collections::HashSet;
 
 use crate::lower::{ConstraintKind, IndexElement, StatementKind};
-use crate::model::names::quote_if_needed;
+use crate::model::names::{MAX_NAME_BYTES, quote_if_needed};
 use crate::model::{Constraint, Index, Loc, Model, Origin, Table};
 use crate::rules::{Rule, RuleCx};
 use crate::syntax::Language;
@@ -330,9 +330,6 @@ pub(crate) fn is_create_index_statement(cx: &RuleCx, origin: Origin) -> bool {
         })
 }
 
-/// PostgreSQL truncates identifiers to 63 bytes.
-const MAX_NAME: usize = 63;
-
 /// `<stem><suffix>` cut to 63 bytes, with `_1`, `_2`, ... before the suffix until no relation of
 /// the table's schema (and no name proposed by this run) has it.
 pub(crate) fn free_relation_name(
@@ -352,7 +349,7 @@ pub(crate) fn free_relation_name(
             format!("{suffix}_{n}")
         };
         let mut base = stem.to_string();
-        while base.len() + suffix.len() > MAX_NAME {
+        while base.len() + suffix.len() > MAX_NAME_BYTES {
             base.pop();
         }
         let name = format!("{base}{suffix}");

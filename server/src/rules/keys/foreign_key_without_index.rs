@@ -52,7 +52,7 @@ use std::collections::HashSet;
 
 use crate::config::Level;
 use crate::lower::ConstraintKind;
-use crate::model::names::quote_if_needed;
+use crate::model::names::{MAX_NAME_BYTES, quote_if_needed};
 use crate::model::{Constraint, Model, Table};
 use crate::rules::common::{append_to_prisma_model, foreign_key_loc, sql_column_at, sql_table_at};
 use crate::rules::indexes::{IndexShape, Source, index_shapes, strip_parens};
@@ -67,9 +67,6 @@ pub(crate) const RULE: Rule = Rule {
     scope: RuleScope::Table,
     check: Some(check),
 };
-
-/// PostgreSQL truncates identifiers to 63 bytes.
-const MAX_NAME: usize = 63;
 
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let mut proposed: HashSet<String> = HashSet::new();
@@ -310,7 +307,7 @@ fn index_name(
                 format!("_idx_{n}")
             };
             let mut stem = base.clone();
-            while stem.len() + suffix.len() > MAX_NAME {
+            while stem.len() + suffix.len() > MAX_NAME_BYTES {
                 stem.pop();
             }
             format!("{stem}{suffix}")

@@ -35,6 +35,7 @@ use crate::lower::{
     AlterTableAction, AlterTypeAction, ColumnDef, Constraint, Fact, Ident, TypeDefinition,
 };
 use crate::model::Loc;
+use crate::model::names::MAX_NAME_BYTES;
 use crate::rules::{Diagnostic, Rule, RuleCx, RuleScope};
 use crate::syntax::Language;
 
@@ -47,9 +48,6 @@ pub(crate) const RULE: Rule = Rule {
     check: Some(check),
 };
 
-/// `NAMEDATALEN - 1`.
-const MAX_BYTES: usize = 63;
-
 fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
     let mut names: Vec<&Ident> = Vec::new();
     for file in cx.files() {
@@ -59,7 +57,10 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
             for fact in &statement.lowered.facts {
                 defined_idents(fact, language, &mut names);
             }
-            for ident in names.iter().filter(|ident| ident.name.len() > MAX_BYTES) {
+            for ident in names
+                .iter()
+                .filter(|ident| ident.name.len() > MAX_NAME_BYTES)
+            {
                 let loc = Loc {
                     file: file.id,
                     range: statement.absolute(ident.range),
@@ -71,7 +72,7 @@ fn check(cx: &RuleCx, out: &mut Vec<Diagnostic>) {
 }
 
 fn message(name: &str) -> String {
-    let mut cut = MAX_BYTES;
+    let mut cut = MAX_NAME_BYTES;
     // PostgreSQL truncates at a character boundary.
     while !name.is_char_boundary(cut) {
         cut -= 1;
