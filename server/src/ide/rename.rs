@@ -182,7 +182,7 @@ pub fn rename(
                     path_of(*fixed)
                 ));
             }
-            refuse_view_reading(snapshot, file, &symbol, |loc| history(loc).is_editable())?;
+            refuse_stale_queries(snapshot, file, &symbol, |loc| history(loc).is_editable())?;
             Ok(Renamed {
                 edits: current,
                 new_name: new_name.to_string(),
@@ -206,7 +206,7 @@ pub fn rename(
                 )
             })?;
             // Pending migrations run before the new one: their views read the old name.
-            refuse_view_reading(snapshot, file, &symbol, |loc| {
+            refuse_stale_queries(snapshot, file, &symbol, |loc| {
                 history(loc) == History::Schema
             })?;
             let step = migration(model, &symbol, new_name).ok_or_else(|| {
@@ -229,10 +229,11 @@ pub fn rename(
     }
 }
 
-/// Refuses a rename of a table or column that a view of an `edited` file may read (its query
-/// names the table, and the column): ddlint does not rename inside a view's query, which would
-/// go on naming what no longer exists.
-fn refuse_view_reading(
+/// Refuses a rename of a table or column that a query ddlint does not rename inside may read
+/// (its text names the table, and the column): a view's or rule's in an `edited` file, whose
+/// text would go on naming what no longer exists (in the database PostgreSQL renames what they
+/// read), and a function's body anywhere, which PostgreSQL keeps as text too.
+fn refuse_stale_queries(
     snapshot: &Snapshot,
     file: &FileView,
     symbol: &Symbol,
@@ -256,24 +257,46 @@ fn refuse_view_reading(
         .collect();
     for member in name_index::members(snapshot, source) {
         let data = &member.data;
-        // SQL views only: a Prisma view block lists fields, not a query.
-        let views = data
-            .statements
-            .iter()
-            .filter(|statement| statement.lowered.kind == StatementKind::CreateView);
-        for statement in views {
-            let Some(view) = statement.lowered.facts.iter().find_map(|fact| match fact {
-                Fact::CreateView { name, .. } => Some(&name.name.name),
-                _ => None,
-            }) else {
+        // SQL statements only: a Prisma view block lists fields, not a query.
+        let queries = data.statements.iter().filter(|statement| {
+            matches!(
+                statement.lowered.kind,
+                StatementKind::CreateView
+                    | StatementKind::CreateRule
+                    | StatementKind::CreateFunction
+            )
+        });
+        for statement in queries {
+            let Some((what, name, whose)) =
+                statement.lowered.facts.iter().find_map(|fact| match fact {
+                    Fact::CreateView { name, .. } => Some((
+                        "view",
+                        &name.name.name,
+                        "ddlint does not rename inside a view's query",
+                    )),
+                    Fact::CreateRule { name, .. } => Some((
+                        "rule",
+                        &name.name,
+                        "ddlint does not rename inside a rule's query",
+                    )),
+                    Fact::CreateFunction(function) => Some((
+                        "function",
+                        &function.name.name.name,
+                        "neither ddlint nor PostgreSQL renames inside a function's body",
+                    )),
+                    _ => None,
+                })
+            else {
                 continue;
             };
             let range = statement.range();
-            let query = data.slice(range).to_lowercase();
-            if !edited(Loc {
+            let loc = Loc {
                 file: data.id,
                 range,
-            }) || !named.iter().all(|name| names_word(&query, name))
+            };
+            let text = data.slice(range).to_lowercase();
+            if !(what == "function" || edited(loc))
+                || !named.iter().all(|name| names_word(&text, name))
             {
                 continue;
             }
@@ -283,8 +306,8 @@ fn refuse_view_reading(
                 .line
                 + 1;
             return Err(format!(
-                "view `{view}` ({}:{line}) may read `{}`, and ddlint does not rename inside a \
-                 view's query: change the view by hand along with the rename",
+                "{what} `{name}` ({}:{line}) may read `{}`, and {whose}: change the {what} by \
+                 hand along with the rename",
                 data.path.display(),
                 named.last().map_or("", String::as_str)
             ));
@@ -572,11 +595,11 @@ CREATE INDEX ON orders (remark);\r
         );
     }
 
-    /// ddlint does not rename inside a view's query: a rename the view would survive only in
-    /// the database (a new migration) goes ahead, one that leaves an edited file's view naming
-    /// what no longer exists is refused.
+    /// ddlint does not rename inside queries: a rename a view survives only in the database (a
+    /// new migration) goes ahead, one that leaves an edited file's view, or a function anywhere,
+    /// naming what no longer exists is refused.
     #[test]
-    fn a_view_that_may_read_the_name_stops_edits_in_place() {
+    fn queries_that_may_read_the_name_stop_a_rename() {
         let schema = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nCREATE INDEX ON users (em$0ail);\nCREATE VIEW mailing AS\n  SELECT Email FROM users;\n";
         let refused = rename(schema, "address").unwrap_err();
         assert!(refused.starts_with("view `mailing` ("), "{refused}");
@@ -613,6 +636,22 @@ CREATE INDEX ON users (em$0ail);
                 "ALTER TABLE users RENAME COLUMN email TO address;\n",
             ]
         );
+        // A function's body is text in the database too: the new migration would break it.
+        let function = folder.replace(
+            "CREATE VIEW mailing AS SELECT email FROM users;",
+            "CREATE FUNCTION mailing() RETURNS SETOF text LANGUAGE sql AS $$ SELECT email FROM users $$;",
+        );
+        assert!(
+            rename(&function, "address")
+                .unwrap_err()
+                .contains("function `mailing` (")
+        );
+        // A trigger function that names no table reads whatever table it is attached to.
+        let trigger = folder.replace(
+            "CREATE VIEW mailing AS SELECT email FROM users;",
+            "CREATE FUNCTION lower_email() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.email := lower(NEW.email); RETURN NEW; END $$;",
+        );
+        assert!(rename(&trigger, "address").is_ok());
     }
 
     #[test]
