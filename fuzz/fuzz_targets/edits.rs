@@ -22,59 +22,11 @@ use std::path::{Path, PathBuf};
 
 use libfuzzer_sys::fuzz_target;
 
-use ddlint::config::{EditorOverrides, Level};
-use ddlint::rules;
 use ddlint::text::{LineIndex, PositionEncoding, TextRange};
 use ddlint::workspace::history::Vcs;
 use ddlint::workspace::host::{Change, Host, TextChange};
 
-use common::{next_edit, split};
-
-type Layout = [&'static str; 2];
-
-const LAYOUTS: [Layout; 7] = [
-    [
-        "/nonexistent-ddlint-fuzz/a.sql",
-        "/nonexistent-ddlint-fuzz/b.sql",
-    ],
-    [
-        "/nonexistent-ddlint-fuzz/db/migrations/1_first.up.sql",
-        "/nonexistent-ddlint-fuzz/db/migrations/2_second.up.sql",
-    ],
-    [
-        "/nonexistent-ddlint-fuzz/db/migrations/1_first.up.sql",
-        "/nonexistent-ddlint-fuzz/db/migrations/1_first.down.sql",
-    ],
-    [
-        "/nonexistent-ddlint-fuzz/prisma/schema.prisma",
-        "/nonexistent-ddlint-fuzz/prisma/migrations/20240101000000_init/migration.sql",
-    ],
-    [
-        "/nonexistent-ddlint-fuzz/db/schema.sql",
-        "/nonexistent-ddlint-fuzz/db/erd.mmd",
-    ],
-    [
-        "/nonexistent-ddlint-fuzz/prisma/schema/schema.prisma",
-        "/nonexistent-ddlint-fuzz/prisma/schema/models/user.prisma",
-    ],
-    [
-        "/nonexistent-ddlint-fuzz/db/design.md",
-        "/nonexistent-ddlint-fuzz/db/schema.sql",
-    ],
-];
-
-/// The layout that the bytes past the script's last whole edit choose, and whether the first
-/// document is committed.
-fn layout(script: &[u8]) -> (&'static Layout, bool) {
-    let trailing = &script[script.len() - script.len() % 4..];
-    match trailing.last() {
-        None => (&LAYOUTS[0], false),
-        Some(last) => (
-            &LAYOUTS[trailing.len() + 3 * usize::from(last % 2)],
-            last & 2 != 0,
-        ),
-    }
-}
+use common::{Layout, every_rule_on, layout, next_edit, split};
 
 /// A repository whose default branch holds one file.
 struct Committed(&'static str);
@@ -88,17 +40,6 @@ impl Vcs for Committed {
                 .into_iter()
                 .collect(),
         )
-    }
-}
-
-/// Every rule on, those off by default too, so that their findings are compared as well.
-fn every_rule_on() -> EditorOverrides {
-    EditorOverrides {
-        rule_levels: rules::specs()
-            .iter()
-            .map(|spec| (spec.id.to_string(), Level::Warning))
-            .collect(),
-        baseline: None,
     }
 }
 

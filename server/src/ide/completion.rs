@@ -63,7 +63,8 @@ pub fn completion(file: &FileView, offset: u32, config: CompletionConfig) -> Opt
         return None;
     }
     let offset = (offset as usize).min(text.len());
-    if !text.is_char_boundary(offset) {
+    // Before a migration's up section (the marker line of goose and dbmate) nothing is read.
+    if !text.is_char_boundary(offset) || offset < file.data.applied.start() as usize {
         return None;
     }
     let model = file.source.as_ref().map(|s| &*s.model);
@@ -1448,9 +1449,12 @@ fn open_attribute(line: &str) -> Option<&str> {
             ')' => depth += 1,
             '(' if depth == 0 => {
                 let before = &line[..at];
+                // After the last character that is not part of the name, which may be wider
+                // than a byte.
                 let name_start = before
-                    .rfind(|c: char| !(is_ident_char(c) || c == '@' || c == '.'))
-                    .map_or(0, |i| i + 1);
+                    .char_indices()
+                    .rfind(|&(_, c)| !(is_ident_char(c) || c == '@' || c == '.'))
+                    .map_or(0, |(i, c)| i + c.len_utf8());
                 let name = &before[name_start..];
                 return name.starts_with('@').then_some(name);
             }
@@ -1611,6 +1615,19 @@ CREATE TABLE billing.invoices (id bigint PRIMARY KEY, total numeric(10, 2));
 
     fn with(typed: &str) -> String {
         format!("{SCHEMA}{typed}")
+    }
+
+    #[test]
+    fn migration_sections() {
+        // Nothing on goose's marker line: the up section starts after it.
+        let up = "-- +goose Up\nCREATE TABLE users (id int);\n";
+        assert!(
+            complete(&format!("-- +go$0ose Up\n{}", &up[13..]), false)
+                .1
+                .is_none()
+        );
+        check(&format!("{up}ALTER TABLE $0"), &["users"]);
+        check(&format!("{up}-- +goose Down\nALTER TABLE $0"), &["users"]);
     }
 
     #[test]
@@ -1969,6 +1986,22 @@ model Post {
 
     fn prisma(line: &str) -> Vec<String> {
         labels(&PRISMA.replace("$0", line))
+    }
+
+    #[test]
+    fn attribute_after_a_wide_character() {
+        assert_eq!(
+            super::open_attribute("  name String\u{fffd}@default("),
+            Some("@default")
+        );
+        assert_eq!(
+            super::open_attribute("  author User →@relation(fields: ["),
+            Some("@relation")
+        );
+        assert_eq!(
+            super::open_attribute("  name String @default(now()) "),
+            None
+        );
     }
 
     #[test]
