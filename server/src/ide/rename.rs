@@ -205,7 +205,8 @@ pub fn rename(
                     folder.root.display()
                 )
             })?;
-            // Pending migrations run before the new one: their views read the old name.
+            // Pending migrations run before the new one, and PostgreSQL renames what their views
+            // and rules read.
             refuse_stale_queries(snapshot, file, &symbol, |loc| {
                 history(loc) == History::Schema
             })?;
@@ -267,22 +268,26 @@ fn refuse_stale_queries(
             )
         });
         for statement in queries {
-            let Some((what, name, whose)) =
+            // A function's body stays text in the database as well: stale wherever it is.
+            let Some((what, name, whose, stale_anywhere)) =
                 statement.lowered.facts.iter().find_map(|fact| match fact {
                     Fact::CreateView { name, .. } => Some((
                         "view",
                         &name.name.name,
                         "ddlint does not rename inside a view's query",
+                        false,
                     )),
                     Fact::CreateRule { name, .. } => Some((
                         "rule",
                         &name.name,
                         "ddlint does not rename inside a rule's query",
+                        false,
                     )),
                     Fact::CreateFunction(function) => Some((
                         "function",
                         &function.name.name.name,
                         "neither ddlint nor PostgreSQL renames inside a function's body",
+                        true,
                     )),
                     _ => None,
                 })
@@ -295,8 +300,7 @@ fn refuse_stale_queries(
                 range,
             };
             let text = data.slice(range).to_lowercase();
-            if !(what == "function" || edited(loc))
-                || !named.iter().all(|name| names_word(&text, name))
+            if !(stale_anywhere || edited(loc)) || !named.iter().all(|name| names_word(&text, name))
             {
                 continue;
             }
