@@ -1,7 +1,8 @@
 //! The language server's edit path: documents opened and edited (UTF-16 positions, as VS Code
 //! sends them) end with the diagnostics a fresh open of the final texts gets: the same rules,
-//! ranges, severities and messages, syntax errors' included. The editor's settings turn every
-//! rule on, those off by default too.
+//! ranges, severities and messages, syntax errors' included, and show the same outline, folds,
+//! semantic tokens and hovers. The editor's settings turn every rule on, those off by default
+//! too.
 //!
 //! A form feed in the input's text splits it into two documents, so that an edit of one changes
 //! what the other's statements refer to; the high bit of an edit's length byte then picks the
@@ -22,11 +23,12 @@ use std::path::{Path, PathBuf};
 
 use libfuzzer_sys::fuzz_target;
 
+use ddlint::ide;
 use ddlint::text::{LineIndex, PositionEncoding, TextRange};
 use ddlint::workspace::history::Vcs;
-use ddlint::workspace::host::{Change, Host, TextChange};
+use ddlint::workspace::host::{Change, Host, Snapshot, TextChange};
 
-use common::{Layout, every_rule_on, layout, next_edit, split};
+use common::{Layout, every_rule_on, layout, next_edit, position, split};
 
 /// A repository whose default branch holds one file.
 struct Committed(&'static str);
@@ -62,11 +64,10 @@ fn opened(layout: &Layout, committed: bool, texts: &[String]) -> Host {
 
 type Finding = (&'static str, &'static str, TextRange, String);
 
-fn findings(layout: &Layout, host: &mut Host) -> Vec<Finding> {
-    let commit = host.commit();
+fn findings(layout: &Layout, snapshot: &Snapshot) -> Vec<Finding> {
     let mut found = Vec::new();
     for &path in layout {
-        let Some(file) = commit.snapshot.file(Path::new(path)) else {
+        let Some(file) = snapshot.file(Path::new(path)) else {
             continue;
         };
         found.extend(
@@ -77,6 +78,31 @@ fn findings(layout: &Layout, host: &mut Host) -> Vec<Finding> {
     }
     found.sort();
     found
+}
+
+/// What the editor shows of each document besides its diagnostics: its outline, folds and
+/// semantic tokens, and the hovers at positions spread over it.
+fn shown(layout: &Layout, snapshot: &Snapshot) -> Vec<String> {
+    let mut shown = Vec::new();
+    for &path in layout {
+        let Some(file) = snapshot.file(Path::new(path)) else {
+            continue;
+        };
+        let text = &file.data.text;
+        shown.push(format!(
+            "{path}: {:?} {:?} {:?}",
+            ide::document_symbols(file),
+            ide::folding_ranges(file),
+            ide::semantic_tokens(file, TextRange::new(0, text.len() as u32)),
+        ));
+        for n in 0..16 {
+            let at = position(text, text.len() * n / 16) as u32;
+            if let Some(hover) = ide::hover(snapshot, file, at) {
+                shown.push(format!("{path}@{at}: {:?} {}", hover.range, hover.markdown));
+            }
+        }
+    }
+    shown
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -109,7 +135,16 @@ fuzz_target!(|data: &[u8]| {
             host.commit();
         }
     }
-    let edited = findings(layout, &mut host);
-    let fresh = findings(layout, &mut opened(layout, committed, &texts));
-    assert_eq!(edited, fresh, "for the texts {texts:?}");
+    let edited = host.commit().snapshot;
+    let fresh = opened(layout, committed, &texts).commit().snapshot;
+    assert_eq!(
+        findings(layout, &edited),
+        findings(layout, &fresh),
+        "for the texts {texts:?}"
+    );
+    assert_eq!(
+        shown(layout, &edited),
+        shown(layout, &fresh),
+        "for the texts {texts:?}"
+    );
 });
