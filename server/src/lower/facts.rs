@@ -231,6 +231,9 @@ pub struct CreateTable {
     /// The parenthesised element list, or a Prisma model's braced body when both its braces are
     /// written (fixes add members before the closing one).
     pub elements_range: Option<TextRange>,
+    /// Each element of the parenthesised list as written, in order, whether the model keeps it
+    /// or not (`LIKE`, a column a later statement drops): where fixes may add one.
+    pub element_ranges: Vec<TextRange>,
     /// The Prisma model name (relations and types refer to models by this name).
     pub prisma_name: Option<String>,
 }

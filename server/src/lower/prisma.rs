@@ -254,6 +254,7 @@ impl<'a> Cx<'a> {
             like: Vec::new(),
             as_query: false,
             elements_range: has_both_braces(body).then(|| self.range(body)),
+            element_ranges: Vec::new(),
             prisma_name: Some(model_name.clone()),
         };
         let mut facts = Vec::new();

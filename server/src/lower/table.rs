@@ -34,10 +34,15 @@ impl<'a> Cx<'a> {
             like: Vec::new(),
             as_query: syntax::field(node, "query").is_some(),
             elements_range: None,
+            element_ranges: Vec::new(),
             prisma_name: None,
         };
         if let Some(elements) = syntax::field(node, "elements") {
             table.elements_range = Some(self.range(elements));
+            table.element_ranges = named_children(elements)
+                .filter(|element| !element.is_extra())
+                .map(|element| self.range(element))
+                .collect();
             for element in named_children(elements) {
                 match element.kind() {
                     "column_definition" => table

@@ -1336,6 +1336,7 @@ fn column_table(text: &str, owner: &Heading, lines: &[Line]) -> Option<PlacedSta
         like: Vec::new(),
         as_query: false,
         elements_range: None,
+        element_ranges: Vec::new(),
         prisma_name: None,
     }))];
     facts.extend(comments);

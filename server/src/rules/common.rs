@@ -2,7 +2,7 @@
 
 use crate::file::FileData;
 use crate::fix::TableElements;
-use crate::lower::TypeRef;
+use crate::lower::{Fact, TypeRef};
 use crate::model::{Column, Constraint, Domain, Loc, Located, Model, Table};
 use crate::rules::words::words;
 use crate::rules::{Edit, RuleCx};
@@ -62,21 +62,18 @@ pub fn table_elements<'a>(cx: &RuleCx<'a>, table: &Table) -> Option<TableElement
     let parens = table.elements?;
     let file = cx.file(parens.file)?;
     let created = table.created;
-    let mut elements: Vec<crate::text::TextRange> = table
-        .columns
+    // The elements as written, not those the model keeps: after one it does not (`LIKE other`,
+    // a column a later statement drops), a fix would add its comma to the wrong element.
+    let statement = file.statement_at(created.statement.start())?;
+    let written = statement.lowered.facts.iter().find_map(|fact| match fact {
+        Fact::CreateTable(create) => Some(&create.element_ranges),
+        _ => None,
+    })?;
+    let elements = written
         .iter()
-        .filter(|c| c.def.origin == created)
-        .map(|c| c.def.loc(c.def.value.range).range)
-        .chain(
-            table
-                .constraints
-                .iter()
-                .filter(|c| c.def.origin == created && c.inline_column.is_none())
-                .map(|c| c.loc().range),
-        )
+        .map(|range| created.loc(*range).range)
         .filter(|range| parens.range.contains_range(*range))
         .collect();
-    elements.sort_by_key(|r| r.start());
     Some(TableElements {
         file,
         parens: parens.range,
