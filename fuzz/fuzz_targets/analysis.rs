@@ -1,5 +1,5 @@
 //! The whole analysis: lowering, the model, every rule and every fix never panic, and the text a
-//! fix leaves checks again without a panic. Input with a NUL is two migrations of one folder
+//! fix leaves checks again without a panic, and without a syntax error where there was none. Input with a NUL is two migrations of one folder
 //! (so the migration rules run), else one schema file. Input that starts with a 0x01 byte is a
 //! Prisma schema instead, followed after a NUL by its first migration. Input that starts with a
 //! 0x02, 0x03 or 0x04 byte is a rule fixture (SQL, Prisma or Markdown): its `config:` lines are a
@@ -23,6 +23,16 @@ use ddlint::workspace::history::{NoVcs, Pinned, Vcs};
 /// The fixes applied and checked again, at most 16 per input.
 fn first_fixes(checked: &Checked) -> impl Iterator<Item = &Fix> {
     checked.diagnostics.iter().flat_map(|d| &d.fixes).take(16)
+}
+
+/// A fix of text that parses leaves text that parses: its edits and new files are SQL or Prisma
+/// the grammar reads.
+fn assert_fix_parses(before: &Checked, after: &Checked, fix: &str, files: &impl std::fmt::Debug) {
+    let broken = |checked: &Checked| checked.diagnostics.iter().any(|d| d.rule == "syntax-error");
+    assert!(
+        broken(before) || !broken(after),
+        "the fix {fix:?} broke the syntax: {files:?}"
+    );
 }
 
 fn inputs(files: &[(PathBuf, String)]) -> Vec<TextInput> {
@@ -76,11 +86,12 @@ fn check_files(data: &[u8]) {
             .files
             .iter()
             .map(|file| {
-                let (text, _) = apply_edits(&file.text, file.id, &fix.edits);
+                let (text, _) = apply_edits(&file.document, file.id, &fix.edits);
                 (file.path.clone(), text)
             })
             .collect();
-        check_texts(inputs(&fixed), &config, &selection, &NoVcs);
+        let rechecked = check_texts(inputs(&fixed), &config, &selection, &NoVcs);
+        assert_fix_parses(&checked, &rechecked, &fix.title, &fixed);
     }
 }
 
@@ -110,7 +121,8 @@ fn check_fixture(name: &str, text: &[u8]) {
     let checked = check(&fixture.files, &NoVcs);
     for fix in first_fixes(&checked) {
         let after = fixture.apply(&fixture.files, &checked, fix);
-        check(&after, &Pinned::new(&checked.history));
+        let rechecked = check(&after, &Pinned::new(&checked.history));
+        assert_fix_parses(&checked, &rechecked, &fix.title, &after);
     }
 }
 

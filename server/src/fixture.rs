@@ -367,7 +367,7 @@ impl Fixture {
                     .iter()
                     .find(|data| data.id.0 as usize == index)
                 {
-                    Some(data) => apply_edits(&data.text, data.id, &fix.edits).0,
+                    Some(data) => apply_edits(&data.document, data.id, &fix.edits).0,
                     None => file.text.clone(),
                 };
                 FixtureFile {
