@@ -23,9 +23,18 @@ use ddlint::workspace::host::{Change, FileView, Host, Snapshot};
 
 use common::{every_rule_on, layout, position, split};
 
-/// New names for renames: valid ones, one that needs quotes, one PostgreSQL would truncate, and
-/// a Prisma one.
-const NAMES: &[&str] = &["renamed", "x", "Users", "a b", "select", "User", ""];
+/// New names for renames: valid ones, ones that would need quotes, one PostgreSQL would cut to
+/// 63 bytes, a Prisma one and none.
+const NAMES: &[&str] = &[
+    "renamed",
+    "x",
+    "Users",
+    "a b",
+    "select",
+    "a_name_postgresql_would_cut_short_as_it_is_longer_than_sixty_three_bytes",
+    "User",
+    "",
+];
 
 /// A fixed clock, so that the names of new migrations repeat.
 const CONTEXT: ActionContext = ActionContext {
