@@ -377,9 +377,18 @@ impl FileData {
         })
     }
 
+    /// The text at `range` as the analysis reads it; in a Markdown column table, which the view
+    /// of the schema blocks blanks, the document's own (a fix copying a type's precision from a
+    /// cell copied blanks).
     pub fn slice(&self, range: TextRange) -> &str {
-        self.text
-            .get(range.start() as usize..range.end() as usize)
+        let in_table = self.markdown.as_ref().is_some_and(|embedding| {
+            embedding
+                .tables
+                .iter()
+                .any(|table| table.contains_range(range))
+        });
+        let text = if in_table { &self.document } else { &self.text };
+        text.get(range.start() as usize..range.end() as usize)
             .unwrap_or("")
     }
 }

@@ -291,6 +291,19 @@ fn column_tables_are_checked_and_fixed_in_their_cells() {
 }
 
 #[test]
+fn a_fix_in_a_column_table_keeps_what_the_cell_says() {
+    let checked = check(&COLUMN_TABLES.replace(
+        "| created_at | timestamp |",
+        "| created_at | timestamp(3) |",
+    ));
+    let after = fixed(&checked, "timestamp-without-time-zone");
+    assert!(
+        after.contains("| created_at | timestamptz(3) | NOT NULL DEFAULT now() | wann |\n"),
+        "{after}"
+    );
+}
+
+#[test]
 fn a_comment_before_a_column_table_suppresses_in_it() {
     let text = COLUMN_TABLES.replace(
         "### orders",
