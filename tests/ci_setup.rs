@@ -12,9 +12,10 @@ use std::path::Path;
 use support::external::{CiProvides, Needs};
 
 /// Programs the tests may start that every machine has (coreutils, util-linux, procps, Python,
-/// git),
-/// with no install step.
-const BASE_PROGRAMS: [&str; 6] = ["git", "id", "kill", "python3", "runuser", "setpriv"];
+/// git), with no install step.
+const BASE_PROGRAMS: [&str; 7] = [
+    "git", "id", "kill", "mkfifo", "python3", "runuser", "setpriv",
+];
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
