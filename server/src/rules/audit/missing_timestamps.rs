@@ -399,11 +399,16 @@ fn prisma_fix(cx: &RuleCx, table: &Table, created: bool, updated: bool) -> Optio
         let line = field("updatedAt", "updated_at", "@updatedAt @db.Timestamptz(3)");
         lines.push_str(&format!("{newline}{indent}{line}"));
     }
+    // After the last field's line, unless the model's closing brace ends that line (`@default(0
+    // )}`): then before the brace, which goes to a line of its own.
+    let closing = table.elements?.range.end() - 1;
     let at = end_of_line(text, last.range.end());
-    Some(Fix::unsafe_(
-        title(created, updated),
-        vec![Edit::insert(file.id, at, lines)],
-    ))
+    let edit = if at > closing {
+        Edit::insert(file.id, closing, format!("{lines}{newline}"))
+    } else {
+        Edit::insert(file.id, at, lines)
+    };
+    Some(Fix::unsafe_(title(created, updated), vec![edit]))
 }
 
 #[cfg(test)]
