@@ -40,6 +40,19 @@ pub fn indentation(text: &str, offset: u32) -> &str {
     &line[..len]
 }
 
+/// [`indentation`] in `file`, less the prefix of the Markdown block holding `offset` (a list
+/// item's indentation, `> ` in a block quote): the view of the blocks blanks that prefix, and
+/// confining a fix to its block puts it back before each line the fix inserts.
+pub fn indentation_in(file: &FileData, offset: u32) -> &str {
+    let indent = indentation(&file.text, offset);
+    let prefix = file.markdown.as_ref().and_then(|embedding| {
+        embedding
+            .block_holding(TextRange::empty(offset))
+            .map(|block| block.prefix.len())
+    });
+    &indent[prefix.unwrap_or(0).min(indent.len())..]
+}
+
 /// Whether the statement at `range` writes its keywords in lower case (`create table`).
 pub fn uses_lowercase_keywords(text: &str, range: TextRange) -> bool {
     let statement = &text[range.start() as usize..range.end() as usize];
@@ -188,7 +201,7 @@ pub struct TableElements<'a> {
 impl TableElements<'_> {
     /// The indentation of the elements (that of the first one on a line of its own), or four
     /// spaces more than the statement's line.
-    fn indent(&self) -> String {
+    pub fn indent(&self) -> String {
         let text = &*self.file.text;
         for element in &self.elements {
             let line_start = start_of_line(text, element.start());
@@ -196,10 +209,10 @@ impl TableElements<'_> {
                 .trim()
                 .is_empty()
             {
-                return indentation(text, element.start()).to_string();
+                return indentation_in(self.file, element.start()).to_string();
             }
         }
-        format!("{}    ", indentation(text, self.parens.start()))
+        format!("{}    ", indentation_in(self.file, self.parens.start()))
     }
 
     /// Whether the list is written on one line (`(a int, b int)`).

@@ -1,6 +1,6 @@
 //! Edit builders for Prisma blocks (`model X { ... }`): members are lines, no separators.
 
-use super::{indentation, line_ending, start_of_line};
+use super::{indentation_in, line_ending, start_of_line};
 use crate::diagnostic::Edit;
 use crate::file::FileData;
 use crate::text::TextRange;
@@ -9,7 +9,7 @@ use crate::text::TextRange;
 fn member_indent<'a>(file: &'a FileData, members: &[TextRange]) -> &'a str {
     members
         .first()
-        .map_or("  ", |first| indentation(&file.text, first.start()))
+        .map_or("  ", |first| indentation_in(file, first.start()))
 }
 
 /// Inserts `line` as the first member of the block whose braces are at `body`.

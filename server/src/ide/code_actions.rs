@@ -1,5 +1,6 @@
 //! Code actions: the fixes the diagnostics carry, and "ignore this rule here", which writes a
-//! suppression comment before the statement (SQL) or the model or field (Prisma).
+//! suppression comment before the statement (SQL) or the model or field (Prisma); in a design
+//! document, inside the block, or an HTML comment before a column table.
 
 use crate::analysis::FileData;
 use crate::rules::{Diagnostic, Edit, MigrationStep, Placement, Safety};
@@ -107,11 +108,7 @@ pub fn code_actions<'a>(
         if diagnostic.rule == "unused-suppression" {
             continue;
         }
-        let ignore = match file.data.language {
-            Language::Sql => ignore_sql(&file.data, diagnostic),
-            Language::Prisma => ignore_prisma(&file.data, diagnostic),
-        };
-        if let Some((what, edit)) = ignore {
+        if let Some((what, edit)) = ignore(&file.data, diagnostic) {
             actions.push(Action {
                 title: format!("Ignore {} for this {what}", diagnostic.rule),
                 diagnostic,
@@ -190,21 +187,31 @@ pub fn suppress_file(file: &FileView) -> Option<(String, Edit)> {
     if rules.is_empty() {
         return None;
     }
-    let marker = match file.data.language {
-        Language::Sql => "--",
-        Language::Prisma => "//",
-    };
     let newline = if file.data.text.contains("\r\n") {
         "\r\n"
     } else {
         "\n"
     };
-    let edit = Edit::insert(
-        file.data.id,
-        0,
-        format!("{marker} ddlint-ignore-file {}{newline}", rules.join(", ")),
-    );
-    Some((format!("Ignore {} in this file", rules.join(", ")), edit))
+    let rules = rules.join(", ");
+    let edit = match file.data.language {
+        // Prose is no SQL comment: a document takes the HTML form, after its front matter.
+        _ if file.data.markdown.is_some() => Edit::insert(
+            file.data.id,
+            front_matter_end(&file.data.document),
+            format!("<!-- ddlint-ignore-file {rules} -->{newline}"),
+        ),
+        Language::Sql => Edit::insert(
+            file.data.id,
+            0,
+            format!("-- ddlint-ignore-file {rules}{newline}"),
+        ),
+        Language::Prisma => Edit::insert(
+            file.data.id,
+            0,
+            format!("// ddlint-ignore-file {rules}{newline}"),
+        ),
+    };
+    Some((format!("Ignore {rules} in this file"), edit))
 }
 
 /// The files of `step` as a new migration of the folder `file` belongs to; `None` where ddlint
@@ -222,10 +229,66 @@ fn new_migration(
     Some(convention.write(std::slice::from_ref(step), now_utc))
 }
 
+/// Where a Markdown document's YAML front matter (`---` lines at its top) ends: 0 without one.
+fn front_matter_end(document: &str) -> u32 {
+    let mut lines = document.split_inclusive('\n');
+    let Some(first) = lines.next().filter(|first| first.trim_end() == "---") else {
+        return 0;
+    };
+    let mut end = first.len();
+    for line in lines {
+        end += line.len();
+        if line.trim_end() == "---" {
+            return end as u32;
+        }
+    }
+    0
+}
+
+/// The suppression of the diagnostic's rule for the statement, model or field holding it. In a
+/// design document the comment is written inside the block, with the block's prefix; before a
+/// column table, where no SQL comment can go, it is an HTML comment.
+fn ignore(file: &FileData, diagnostic: &Diagnostic) -> Option<(&'static str, Edit)> {
+    let (what, mut edit) = match file.language {
+        Language::Sql => ignore_sql(file, diagnostic),
+        Language::Prisma => ignore_prisma(file, diagnostic),
+    }?;
+    if file.markdown.is_none() || crate::markdown::confine_edit(&mut edit, file) {
+        return Some((what, edit));
+    }
+    let statement = file.statement_at(diagnostic.range.start())?.range();
+    let edit = suppress_before(file, statement, HTML_COMMENT, diagnostic.rule);
+    Some(("table", edit))
+}
+
+/// How a suppression comment opens and closes, and whether it goes in a design document's prose
+/// (which the view of its blocks blanks) rather than in the schema.
+struct CommentForm {
+    open: &'static str,
+    close: &'static str,
+    in_prose: bool,
+}
+
+const SQL_COMMENT: CommentForm = CommentForm {
+    open: "--",
+    close: "",
+    in_prose: false,
+};
+const PRISMA_COMMENT: CommentForm = CommentForm {
+    open: "///",
+    close: "",
+    in_prose: false,
+};
+const HTML_COMMENT: CommentForm = CommentForm {
+    open: "<!--",
+    close: " -->",
+    in_prose: true,
+};
+
 /// `-- ddlint-ignore <rule>` on the line before the statement holding the diagnostic.
 fn ignore_sql(file: &FileData, diagnostic: &Diagnostic) -> Option<(&'static str, Edit)> {
     let statement = file.statement_at(diagnostic.range.start())?.range();
-    let edit = suppress_before(file, statement, "--", diagnostic.rule);
+    let edit = suppress_before(file, statement, SQL_COMMENT, diagnostic.rule);
     Some(("statement", edit))
 }
 
@@ -251,15 +314,17 @@ fn ignore_prisma(file: &FileData, diagnostic: &Diagnostic) -> Option<(&'static s
     let edit = suppress_before(
         file,
         TextRange::from(node.byte_range()),
-        "///",
+        PRISMA_COMMENT,
         diagnostic.rule,
     );
     Some((what, edit))
 }
 
 /// The edit that suppresses `rule` for the item at `item`: the rule added to a suppression
-/// comment already on the lines before it, or a new comment line with the item's indentation.
-fn suppress_before(file: &FileData, item: TextRange, marker: &str, rule: &str) -> Edit {
+/// comment already on the lines before it, or a new comment line with the item's indentation
+/// (in a design document's block, the indentation past the block's prefix, which confining the
+/// edit to the block writes).
+fn suppress_before(file: &FileData, item: TextRange, form: CommentForm, rule: &str) -> Edit {
     let existing = file
         .suppressions
         .items
@@ -271,23 +336,33 @@ fn suppress_before(file: &FileData, item: TextRange, marker: &str, rule: &str) -
     if let Some(last) = existing {
         return Edit::insert(file.id, last.range.end(), format!(", {rule}"));
     }
-    let text = &file.text;
+    let text = if form.in_prose {
+        &file.document
+    } else {
+        &file.text
+    };
     let start = item.start() as usize;
     let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let before = &text[line_start..start];
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let CommentForm { open, close, .. } = form;
     if before.chars().all(char::is_whitespace) {
+        let indent = if form.in_prose {
+            before
+        } else {
+            crate::fix::indentation_in(file, item.start())
+        };
         Edit::insert(
             file.id,
             line_start as u32,
-            format!("{before}{marker} ddlint-ignore {rule}{newline}"),
+            format!("{indent}{open} ddlint-ignore {rule}{close}{newline}"),
         )
     } else {
         // The item shares its line with something before it: the comment needs a line of its own.
         Edit::insert(
             file.id,
             item.start(),
-            format!("{newline}{marker} ddlint-ignore {rule}{newline}"),
+            format!("{newline}{open} ddlint-ignore {rule}{close}{newline}"),
         )
     }
 }
@@ -300,6 +375,7 @@ mod tests {
     use super::*;
     use crate::fix::apply_edits;
     use crate::model::{FileId, Loc};
+    use crate::workspace::host::{Change, Host};
 
     fn file(language: Language, text: &str) -> FileData {
         FileData::new(
@@ -328,12 +404,7 @@ mod tests {
     fn check(language: Language, before: &str, word: &str, rule: &'static str, after: &str) {
         let data = file(language, before);
         let diagnostic = diagnostic_at(before, word, rule);
-        let edit = match language {
-            Language::Sql => ignore_sql(&data, &diagnostic),
-            Language::Prisma => ignore_prisma(&data, &diagnostic),
-        }
-        .unwrap()
-        .1;
+        let edit = ignore(&data, &diagnostic).unwrap().1;
         let (applied, _) = apply_edits(before, FileId(1), &[edit]);
         assert_eq!(applied, after);
         // The new comment really suppresses the rule there.
@@ -380,6 +451,94 @@ mod tests {
             "timestamp-without-time-zone",
             "CREATE TABLE a (id int); \r\n-- ddlint-ignore timestamp-without-time-zone\r\nCREATE TABLE b (at timestamp);\r\n",
         );
+    }
+
+    /// A design document opened in an editor.
+    fn document_findings(text: &str) -> (Arc<Snapshot>, PathBuf) {
+        let path = PathBuf::from("/ddlint-action-test/design.md");
+        let mut host = Host::new(PositionEncoding::Utf8, None);
+        host.apply(Change::Open {
+            path: path.clone(),
+            language: None,
+            version: 1,
+            text: text.to_string(),
+        });
+        (host.commit().snapshot, path)
+    }
+
+    fn rules_of(text: &str) -> Vec<&'static str> {
+        let (snapshot, path) = document_findings(text);
+        let file = snapshot.file(&path).unwrap();
+        file.diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    /// Ignores `rule` where it is reported in a design document: the document becomes `after`,
+    /// which reports everything the original did but that finding.
+    #[track_caller]
+    fn check_document(before: &str, rule: &str, after: &str) {
+        let (snapshot, path) = document_findings(before);
+        let file = snapshot.file(&path).unwrap();
+        let diagnostic = file.diagnostics.iter().find(|d| d.rule == rule).unwrap();
+        let (_, edit) = ignore(&file.data, diagnostic).unwrap();
+        let (applied, _) = apply_edits(before, file.data.id, &[edit]);
+        assert_eq!(applied, after);
+        let mut expected = rules_of(before);
+        let at = expected.iter().position(|r| *r == rule).unwrap();
+        expected.remove(at);
+        assert_eq!(rules_of(&applied), expected, "{applied}");
+    }
+
+    #[test]
+    fn document_comment_stays_in_a_quoted_block() {
+        check_document(
+            "# D\n\n> ```sql\n> CREATE TABLE b (\n>   id bigint PRIMARY KEY,\n>   at timestamp\n> );\n> ```\n",
+            "timestamp-without-time-zone",
+            "# D\n\n> ```sql\n> -- ddlint-ignore timestamp-without-time-zone\n> CREATE TABLE b (\n>   id bigint PRIMARY KEY,\n>   at timestamp\n> );\n> ```\n",
+        );
+    }
+
+    #[test]
+    fn document_comment_stays_in_a_list_item_with_the_statement_after_it() {
+        check_document(
+            "- item\n\n  ```sql\n  CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (\n    id bigint PRIMARY KEY,\n    at timestamp\n  );\n  ```\n",
+            "timestamp-without-time-zone",
+            "- item\n\n  ```sql\n  CREATE TABLE a (id int PRIMARY KEY); \n  -- ddlint-ignore timestamp-without-time-zone\n  CREATE TABLE b (\n    id bigint PRIMARY KEY,\n    at timestamp\n  );\n  ```\n",
+        );
+    }
+
+    #[test]
+    fn a_column_table_gets_an_html_comment() {
+        let table = "| Column | Type | Constraints |\n|---|---|---|\n| id | bigint | PK |\n| at | timestamp | NOT NULL |\n";
+        check_document(
+            &format!("# D\n\n### events\n\n{table}"),
+            "timestamp-without-time-zone",
+            &format!(
+                "# D\n\n<!-- ddlint-ignore timestamp-without-time-zone -->\n### events\n\n{table}"
+            ),
+        );
+        // A second rule joins the comment.
+        check_document(
+            &format!("<!-- ddlint-ignore missing-primary-key -->\n### events\n\n{table}"),
+            "timestamp-without-time-zone",
+            &format!(
+                "<!-- ddlint-ignore missing-primary-key, timestamp-without-time-zone -->\n### events\n\n{table}"
+            ),
+        );
+    }
+
+    #[test]
+    fn a_document_is_ignored_by_an_html_comment_after_its_front_matter() {
+        let text = "---\ntitle: D\n---\n# D\n\n```sql\nCREATE TABLE b (id bigint PRIMARY KEY, at timestamp);\n```\n";
+        let (snapshot, path) = document_findings(text);
+        let file = snapshot.file(&path).unwrap();
+        assert!(!file.diagnostics.is_empty());
+        let (_, edit) = suppress_file(file).unwrap();
+        let (applied, _) = apply_edits(text, file.data.id, &[edit]);
+        assert!(
+            applied.starts_with("---\ntitle: D\n---\n<!-- ddlint-ignore-file "),
+            "{applied}"
+        );
+        assert_eq!(rules_of(&applied), Vec::<&str>::new(), "{applied}");
     }
 
     #[test]

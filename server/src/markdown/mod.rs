@@ -331,15 +331,16 @@ pub fn confine_fixes(diagnostics: &mut [Diagnostic], files: &[&FileData]) {
                 .iter_mut()
                 .all(|edit| match documents.get(&edit.file) {
                     None => true,
-                    Some(file) => confine(edit, file),
+                    Some(file) => confine_edit(edit, file),
                 })
         });
     }
 }
 
 /// Whether `edit` stays in a block of `file`, after moving an append at the end of the document
-/// into the last schema block.
-fn confine(edit: &mut Edit, file: &FileData) -> bool {
+/// into the last schema block; in a block that is quoted or in a list item, the lines the edit
+/// writes get the block's prefix.
+pub fn confine_edit(edit: &mut Edit, file: &FileData) -> bool {
     let Some(embedding) = &file.markdown else {
         return true;
     };
@@ -367,27 +368,47 @@ fn confine(edit: &mut Edit, file: &FileData) -> bool {
         return false;
     };
     if !block.prefix.is_empty() {
-        let at_line_start = edit.range.start() == 0
-            || file.document.as_bytes()[edit.range.start() as usize - 1] == b'\n';
-        edit.text = with_prefix(&edit.text, &block.prefix, at_line_start);
+        let starts_line =
+            |offset: u32| offset == 0 || file.document.as_bytes()[offset as usize - 1] == b'\n';
+        let ends = Ends {
+            at_line_start: starts_line(edit.range.start()),
+            before_line_start: starts_line(edit.range.end()),
+        };
+        edit.text = with_prefix(&edit.text, &block.prefix, ends);
         edit.snippet = edit
             .snippet
             .as_deref()
-            .map(|snippet| with_prefix(snippet, &block.prefix, at_line_start));
+            .map(|snippet| with_prefix(snippet, &block.prefix, ends));
     }
     true
 }
 
+/// Whether an edit starts at the start of a line of the document, and whether the text after it
+/// does.
+#[derive(Clone, Copy)]
+struct Ends {
+    at_line_start: bool,
+    before_line_start: bool,
+}
+
 /// `text` with `prefix` before each of its lines that starts a line of the document (the first
-/// only when the edit starts a line), so that inserted lines stay in an indented or quoted block.
-fn with_prefix(text: &str, prefix: &str, at_line_start: bool) -> String {
+/// only when the edit starts a line), and after it when it ends a line the rest of the document's
+/// line now starts, so that every line stays in the indented or quoted block. A blank line gets
+/// the prefix without its trailing spaces: a line without its `>` would end the quote.
+fn with_prefix(text: &str, prefix: &str, ends: Ends) -> String {
     let mut out = String::with_capacity(text.len());
     for (index, line) in text.split_inclusive('\n').enumerate() {
-        let starts_line = index > 0 || at_line_start;
-        if starts_line && line != "\n" && line != "\r\n" {
-            out.push_str(prefix);
+        if index > 0 || ends.at_line_start {
+            if line == "\n" || line == "\r\n" {
+                out.push_str(prefix.trim_end());
+            } else {
+                out.push_str(prefix);
+            }
         }
         out.push_str(line);
+    }
+    if text.ends_with('\n') && !ends.before_line_start {
+        out.push_str(prefix);
     }
     out
 }

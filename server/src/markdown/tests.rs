@@ -218,13 +218,12 @@ fn html_comments_suppress_a_block_or_the_document() {
 fn statements_appended_to_the_document_go_into_its_last_block() {
     let text = "```sql\nCREATE TABLE a (\n  id bigint PRIMARY KEY,\n  created_at timestamptz NOT NULL DEFAULT now(),\n  updated_at timestamptz NOT NULL DEFAULT now()\n);\n```\n\nThe end.\n";
     let checked = check(text);
-    let Some(diagnostic) = checked
+    let diagnostic = checked
         .diagnostics
         .iter()
         .find(|d| d.rule == "updated-at-without-trigger")
-    else {
-        return;
-    };
+        .expect("an updated_at without a trigger");
+    assert!(!diagnostic.fixes.is_empty());
     for fix in &diagnostic.fixes {
         let file = &checked.files[0];
         let after = apply_edits(&file.document, file.id, &fix.edits).0;
@@ -373,4 +372,26 @@ fn a_mermaid_file_beside_a_schema_is_compared_with_it() {
                 .path
                 .ends_with("schema.sql"))
     );
+}
+
+#[test]
+fn lines_a_fix_adds_in_a_quote_or_a_list_keep_the_block_s_indentation() {
+    let quoted = "> ```sql\n> CREATE TABLE b (\n>   id bigint PRIMARY KEY,\n>   at timestamptz NOT NULL\n> );\n> ```\n";
+    let after = fixed(&check(quoted), "missing-timestamps");
+    assert!(
+        after.contains(">   at timestamptz NOT NULL,\n>   created_at timestamptz NOT NULL DEFAULT now(),\n>   updated_at timestamptz NOT NULL DEFAULT now()\n> );"),
+        "{after}"
+    );
+    let listed = "1. Items:\n   ```sql\n   CREATE TABLE b (\n     id bigint PRIMARY KEY,\n     at timestamptz NOT NULL\n   );\n   ```\n";
+    let after = fixed(&check(listed), "missing-timestamps");
+    assert!(
+        after.contains(
+            "\n     at timestamptz NOT NULL,\n     created_at timestamptz NOT NULL DEFAULT now(),\n"
+        ),
+        "{after}"
+    );
+    for after in [fixed(&check(quoted), "missing-timestamps"), after] {
+        assert!(!has(&check(&after), "syntax-error"), "{after}");
+        assert!(!has(&check(&after), "missing-timestamps"), "{after}");
+    }
 }

@@ -60,7 +60,7 @@
 //! - `updated_names`: column names that record the last update.
 
 use crate::config::{Level, OptionKind, OptionSpec};
-use crate::fix::{end_of_line, indentation, keyword_case, line_ending, start_of_line};
+use crate::fix::{end_of_line, indentation_in, keyword_case, line_ending, start_of_line};
 use crate::lower::Persistence;
 use crate::model::Table;
 use crate::rules::audit::holds_time;
@@ -296,7 +296,7 @@ fn sql_fix(cx: &RuleCx, table: &Table, created: bool, updated: bool) -> Option<F
     let elements = crate::rules::common::table_elements(cx, table)?;
     let single_line = !file.slice(parens.range).contains('\n');
     let newline = line_ending(text);
-    let indent = element_indent(text, &elements.elements, parens.range);
+    let indent = elements.indent();
     let last_column = column_ranges.iter().map(|r| r.end()).max();
     // The first table constraint after the last column: the new columns go before it.
     let before = elements
@@ -347,20 +347,6 @@ fn sql_fix(cx: &RuleCx, table: &Table, created: bool, updated: bool) -> Option<F
     Some(Fix::unsafe_(title, edits).with_migration(step))
 }
 
-/// The indentation of the first element on a line of its own, or four spaces more than the
-/// statement's line.
-fn element_indent(text: &str, elements: &[TextRange], parens: TextRange) -> String {
-    elements
-        .iter()
-        .find(|e| {
-            text[start_of_line(text, e.start()) as usize..e.start() as usize]
-                .trim()
-                .is_empty()
-        })
-        .map(|e| indentation(text, e.start()).to_string())
-        .unwrap_or_else(|| format!("{}    ", indentation(text, parens.start())))
-}
-
 fn prisma_fix(cx: &RuleCx, table: &Table, created: bool, updated: bool) -> Option<Fix> {
     let last = table
         .columns
@@ -370,7 +356,7 @@ fn prisma_fix(cx: &RuleCx, table: &Table, created: bool, updated: bool) -> Optio
     let file = cx.file(last.file)?;
     let text = &*file.text;
     let newline = line_ending(text);
-    let indent = indentation(text, last.range.start());
+    let indent = indentation_in(file, last.range.start());
     let fields = |c: &crate::model::Column| c.prisma_name.as_deref().unwrap_or(&c.name).to_string();
     let snake_fields = table.columns.iter().any(|c| fields(c).contains('_'));
     let maps_to_snake = table

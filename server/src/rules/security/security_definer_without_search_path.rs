@@ -41,7 +41,7 @@
 //! None.
 
 use crate::config::Level;
-use crate::fix::{indentation, keyword_case, line_ending, start_of_line};
+use crate::fix::{indentation_in, keyword_case, line_ending, start_of_line};
 use crate::lower::CreateFunction;
 use crate::lower::FunctionKind;
 use crate::model::Located;
@@ -103,7 +103,7 @@ fn set_search_path(cx: &RuleCx, function: &Located<CreateFunction>) -> Option<Fi
     let line_start = start_of_line(text, at);
     let starts_line = text[line_start as usize..at as usize].trim().is_empty();
     let snippet = if starts_line {
-        format!("{clause}{}{}", line_ending(text), indentation(text, at))
+        format!("{clause}{}{}", line_ending(text), indentation_in(file, at))
     } else {
         format!("{clause} ")
     };
