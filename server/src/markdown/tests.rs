@@ -390,8 +390,38 @@ fn lines_a_fix_adds_in_a_quote_or_a_list_keep_the_block_s_indentation() {
         ),
         "{after}"
     );
-    for after in [fixed(&check(quoted), "missing-timestamps"), after] {
+    let crlf = quoted.replace('\n', "\r\n");
+    let after_crlf = fixed(&check(&crlf), "missing-timestamps");
+    assert!(
+        after_crlf.contains(
+            ">   at timestamptz NOT NULL,\r\n>   created_at timestamptz NOT NULL DEFAULT now(),\r\n"
+        ),
+        "{after_crlf}"
+    );
+    for after in [
+        fixed(&check(quoted), "missing-timestamps"),
+        after,
+        after_crlf,
+    ] {
         assert!(!has(&check(&after), "syntax-error"), "{after}");
         assert!(!has(&check(&after), "missing-timestamps"), "{after}");
     }
+}
+
+#[test]
+fn inserted_lines_get_the_prefix_blank_ones_without_trailing_spaces() {
+    let ends = |at_line_start, before_line_start| Ends {
+        at_line_start,
+        before_line_start,
+    };
+    assert_eq!(
+        with_prefix("a\n\nb\n", "> ", ends(true, true)),
+        "> a\n>\n> b\n"
+    );
+    // The rest of the line the edit split starts a line of its own: it gets the prefix too.
+    assert_eq!(
+        with_prefix(" \r\n-- c\r\n", "> ", ends(false, false)),
+        " \r\n> -- c\r\n> "
+    );
+    assert_eq!(with_prefix("x\n\ny", "   ", ends(false, true)), "x\n\n   y");
 }
