@@ -1,9 +1,9 @@
 //! The Mermaid that ddlint writes is Mermaid: `ddlint erd --format mermaid` on the examples (two
 //! schema sources), on a schema whose names need quoting, with comments holding quotes and `%%`,
 //! composite and one-to-one foreign keys, and on two sources sharing table names; and the
-//! diagrams `mermaid::update` writes for hand-drawn diagrams, and one with every drift fix applied. tests/mermaid-check/check.js
-//! parses and renders each with the `mermaid` npm package in headless Chromium; a broken diagram
-//! goes along as a control that must be rejected.
+//! diagrams `mermaid::update` writes for hand-drawn diagrams, and one with every drift fix applied.
+//! tests/mermaid-check/check.js parses and renders each with the `mermaid` npm package in headless
+//! Chromium; a broken diagram goes along as a control that must be rejected.
 //!
 //! Needs Node 20 or newer, `npm ci --ignore-scripts` in tests/mermaid-check and Chromium
 //! (`/usr/bin/chromium`, or `CHROMIUM`); without them the test is skipped with a message, and

@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-/// Lowest first, numbered from 1 in messages and the docs. A module path belongs to the entry that is its longest prefix, so a part of a
-/// module may sit in another layer than the rest (the host of `workspace` runs the analysis that
-/// uses the workspace's sources, linking and history).
+/// Lowest first, numbered from 1 in messages and the docs. A module path belongs to the entry that
+/// is its longest prefix, so a part of a module may sit in another layer than the rest (the host of
+/// `workspace` runs the analysis that uses the workspace's sources, linking and history).
 const LAYERS: &[&[&str]] = &[
     &[
         "allocator",

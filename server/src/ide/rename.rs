@@ -1,7 +1,7 @@
-//! Rename a table, column, index or constraint. Where the object was created in a file people edit (a schema file
-//! or a migration not applied yet), every name of it in the source changes. Where an applied
-//! migration created it, history stays as it is: a new migration renames it, written the way
-//! the folder names its migrations, and schema files of the source that name it change too.
+//! Rename a table, column, index or constraint. Where the object was created in a file people edit
+//! (a schema file or a migration not applied yet), every name of it in the source changes. Where an
+//! applied migration created it, history stays as it is: a new migration renames it, written the
+//! way the folder names its migrations, and schema files of the source that name it change too.
 //! Pending migrations run before that new migration, so they keep the name they were written
 //! with.
 
@@ -116,8 +116,8 @@ fn derived(model: &Model, symbol: &Symbol) -> bool {
     }
 }
 
-/// Renames the table, column, index or constraint at `offset` to `new_name`; `now_utc` (seconds since 1970)
-/// versions a new migration in a timestamped folder.
+/// Renames the table, column, index or constraint at `offset` to `new_name`; `now_utc` (seconds
+/// since 1970) versions a new migration in a timestamped folder.
 pub fn rename(
     snapshot: &Snapshot,
     file: &FileView,

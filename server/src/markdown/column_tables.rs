@@ -17,10 +17,11 @@
 //! with no code block in between (its statements would lie inside the table's); its header names
 //! both a column column and a type column (a plain `Name` header also needs a column or a cell
 //! that only columns have: constraints, nullability, a default, a key); at least half of its
-//! types are PostgreSQL's built-in types and none a programming language's. Every range points at the text in the document (the type's range
-//! at the type in its cell), so diagnostics land on the cell and a fix that replaces a type edits
-//! the cell in place. The table's element list is left unset (`elements_range`): fixes that would
-//! write SQL into the table (a new column, a table constraint) have nowhere to go.
+//! types are PostgreSQL's built-in types and none a programming language's. Every range points at
+//! the text in the document (the type's range at the type in its cell), so diagnostics land on the
+//! cell and a fix that replaces a type edits the cell in place. The table's element list is left
+//! unset (`elements_range`): fixes that would write SQL into the table (a new column, a table
+//! constraint) have nowhere to go.
 //!
 //! A table of the same table's indexes after its column table (`Name | Columns | Type | Unique`,
 //! under the table's heading or an `Indexes` subheading) gives a `CREATE INDEX` per row.

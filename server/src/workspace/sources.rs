@@ -30,8 +30,8 @@
 //! standalone source.
 //!
 //! Everything here works on paths alone, except the text helpers [`declares_prisma_datasource`]
-//! and [`prisma_targets_another_database`]. Paths are compared lexically, so files and configured roots
-//! must be given in the same form (both relative to one directory, or both absolute).
+//! and [`prisma_targets_another_database`]. Paths are compared lexically, so files and configured
+//! roots must be given in the same form (both relative to one directory, or both absolute).
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;

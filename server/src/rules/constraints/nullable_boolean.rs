@@ -27,9 +27,9 @@
 //! "Add NOT NULL DEFAULT false" ("Add NOT NULL" when the column has a default; an explicit
 //! `NULL` becomes `NOT NULL`) is unsafe: inserts that write NULL start failing. On a column
 //! that `ALTER TABLE ... ADD COLUMN` adds to an existing table, NOT NULL always comes with a
-//! default in the same definition, so that the statement still applies to a table with rows. In Prisma "Make
-//! required with `@default(false)`" ("Make required" when there is a default) edits the field:
-//! unsafe too.
+//! default in the same definition, so that the statement still applies to a table with rows. In
+//! Prisma "Make required with `@default(false)`" ("Make required" when there is a default) edits
+//! the field: unsafe too.
 //!
 //! ## Options
 //! None.

@@ -5,8 +5,8 @@
 //! columns, which must stay unique across deleted rows (uuid and identity columns, columns
 //! filled by a sequence or a uuid function, and by name in any case style: `uuid`, `*_id`
 //! such as `customerId` or `sequential_id`, keys such as `idempotency_key`, tokens, nonces);
-//! keys that foreign keys reference (those must stay plain). Prisma schemas are not checked (Prisma cannot
-//! declare a partial index).
+//! keys that foreign keys reference (those must stay plain). Prisma schemas are not checked (Prisma
+//! cannot declare a partial index).
 //!
 //! ## Why is this bad?
 //! Soft-deleted rows stay in the table, so they still take part in the unique check: once a

@@ -3,8 +3,8 @@
 //! `varchar` or `char`, alone or scoped by tenant or reference columns (`team_id`, `org_id`,
 //! `*_id`), when no index on `lower(email)` (or `upper(email)`) exists. `citext` columns compare
 //! case-insensitively and are not reported, nor are primary keys, nor keys with other data
-//! (`(name, email)` of a commit author). Prisma schemas are not checked (Prisma cannot declare an expression index; use
-//! `@db.Citext` there).
+//! (`(name, email)` of a commit author). Prisma schemas are not checked (Prisma cannot declare an
+//! expression index; use `@db.Citext` there).
 //!
 //! ## Why is this bad?
 //! The domain part of an address is case-insensitive and mail systems treat the local part so

@@ -9,11 +9,11 @@
 //! its own), the tables it created, removed or renamed and those of the same names, their
 //! inheritance families, the tables their foreign keys link them with (both ways), and the
 //! tables of findings that touch the edited text or whose messages or fixes name a relation the
-//! edit added, removed or renamed. A changed statement of no table (a type, a domain, a view, a sequence, a
-//! drop) adds the tables whose statements name what it defines or drops (`reach`); a search
-//! path that leaves the path after the changed statements as it was, or that no later statement
-//! reads, adds none. Anything broader (another search path, a schema, an extension, a renamed
-//! type, the configuration, several files at once) checks everything again.
+//! edit added, removed or renamed. A changed statement of no table (a type, a domain, a view, a
+//! sequence, a drop) adds the tables whose statements name what it defines or drops (`reach`); a
+//! search path that leaves the path after the changed statements as it was, or that no later
+//! statement reads, adds none. Anything broader (another search path, a schema, an extension, a
+//! renamed type, the configuration, several files at once) checks everything again.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};

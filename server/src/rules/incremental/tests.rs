@@ -268,8 +268,8 @@ fn a_rule_run_on_some_tables_finds_what_it_finds_there_on_all_on_the_corpus() {
 }
 
 /// Edits spread over the file: typing and deleting characters, a table renamed and back, and
-/// whole statements of the file copied elsewhere, then removed. After each, the check that reuses the last one's
-/// findings equals a check of everything.
+/// whole statements of the file copied elsewhere, then removed. After each, the check that reuses
+/// the last one's findings equals a check of everything.
 fn check_edits(path: &Path, text: &str, bursts: usize, numbers: &mut Numbers) {
     let config = Arc::new(Config::default());
     let selection = every_rule();

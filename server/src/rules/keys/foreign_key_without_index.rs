@@ -7,9 +7,9 @@
 //! cover, nor do partial indexes, unless their predicate only says key columns are NOT NULL
 //! (which every looked-up row satisfies); GIN, GiST and BRIN indexes do not. A key that pairs
 //! a partition column (`partition_id`, `source_partition_id`, ...) with ids is also covered by an
-//! index on the ids alone: the ids find the rows, the partition column only filters them. Indexes created anywhere in the workspace count,
-//! later migration files included. In Prisma: relation scalars that do not lead an `@id`,
-//! `@@id`, `@unique`, `@@unique` or `@@index`.
+//! index on the ids alone: the ids find the rows, the partition column only filters them. Indexes
+//! created anywhere in the workspace count, later migration files included. In Prisma: relation
+//! scalars that do not lead an `@id`, `@@id`, `@unique`, `@@unique` or `@@index`.
 //!
 //! ## Why is this bad?
 //! PostgreSQL indexes the referenced side of a foreign key (it must be unique), never the

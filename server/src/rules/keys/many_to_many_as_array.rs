@@ -2,9 +2,10 @@
 //! Reports columns named `*_ids` (Prisma `*Ids`) that hold a list of keys: arrays of
 //! `integer`, `bigint`, `smallint` or `uuid`, and `text` / `varchar` columns (comma-separated
 //! lists) whose name points to a table of the workspace (`post_ids` and a `posts` table; a
-//! string of `stripe_price_ids` lists identifiers of another system). Arrays with other names (`tags text[]`) are not reported, nor materialised
-//! hierarchy paths (`traversal_ids`, `ancestor_ids`, `path_ids`, `descendant_ids`), which list
-//! the ancestors of a row in order for fast tree queries rather than a relationship.
+//! string of `stripe_price_ids` lists identifiers of another system). Arrays with other names
+//! (`tags text[]`) are not reported, nor materialised hierarchy paths (`traversal_ids`,
+//! `ancestor_ids`, `path_ids`, `descendant_ids`), which list the ancestors of a row in order for
+//! fast tree queries rather than a relationship.
 //!
 //! ## Why is this bad?
 //! A list of ids in one column is a many-to-many relationship the database cannot see: no

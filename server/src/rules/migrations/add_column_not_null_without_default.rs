@@ -1,8 +1,8 @@
 //! ## What it does
 //! Reports `ALTER TABLE ... ADD COLUMN ... NOT NULL` without a `DEFAULT` in a migration not
-//! yet applied, on a table that an earlier migration created, on the `NOT NULL` words. Identity, generated and
-//! serial columns (PostgreSQL fills them) and columns of a domain with a default are not
-//! reported, nor are tables created in the same migration or truncated earlier in it.
+//! yet applied, on a table that an earlier migration created, on the `NOT NULL` words. Identity,
+//! generated and serial columns (PostgreSQL fills them) and columns of a domain with a default are
+//! not reported, nor are tables created in the same migration or truncated earlier in it.
 //!
 //! ## Why is this bad?
 //! PostgreSQL fills the new column of every existing row with NULL, which the NOT NULL

@@ -35,10 +35,10 @@
 //! "Add NOT VALID, then validate in a later migration" appends `NOT VALID` to the constraint and
 //! writes `ALTER TABLE ... VALIDATE CONSTRAINT ...` as a new migration after the folder's
 //! newest, named as the folder's tool names migrations. "Move the validation to a later
-//! migration" moves a VALIDATE out of the migration that added the constraint into a new one. Both are safe: the
-//! end state is the same validated key, and only the locks change. For an unnamed constraint
-//! the fix uses the name PostgreSQL gives it (`<table>_<columns>_fkey`), and is not offered
-//! when that name would be truncated or is taken.
+//! migration" moves a VALIDATE out of the migration that added the constraint into a new one. Both
+//! are safe: the end state is the same validated key, and only the locks change. For an unnamed
+//! constraint the fix uses the name PostgreSQL gives it (`<table>_<columns>_fkey`), and is not
+//! offered when that name would be truncated or is taken.
 //!
 //! ## Options
 //! None.

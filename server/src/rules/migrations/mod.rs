@@ -153,10 +153,10 @@ impl Tool {
     }
 }
 
-/// Whether the tool wraps the file in one transaction (unknown tools: no). golang-migrate and Prisma Migrate send
-/// the file as one query string, which PostgreSQL runs as one transaction when it holds more
-/// than one statement. Flyway runs a file outside a transaction when every statement must run
-/// outside one (`only_outside` says so).
+/// Whether the tool wraps the file in one transaction (unknown tools: no). golang-migrate and
+/// Prisma Migrate send the file as one query string, which PostgreSQL runs as one transaction when
+/// it holds more than one statement. Flyway runs a file outside a transaction when every statement
+/// must run outside one (`only_outside` says so).
 pub(crate) fn tool_transaction(file: &FileData, only_outside: bool) -> bool {
     if !runs_in_one_transaction(&file.text) {
         return false;

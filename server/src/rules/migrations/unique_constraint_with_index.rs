@@ -1,8 +1,8 @@
 //! ## What it does
 //! Reports `ALTER TABLE ... ADD [CONSTRAINT name] UNIQUE (...)` and `ADD ... PRIMARY KEY (...)`
 //! without `USING INDEX`, and `ADD COLUMN ... UNIQUE` / `PRIMARY KEY`, in a migration not yet
-//! applied, on a table that an earlier migration created, on the constraint. Tables created in the same migration and partitioned tables
-//! (which cannot be indexed concurrently) are not reported.
+//! applied, on a table that an earlier migration created, on the constraint. Tables created in the
+//! same migration and partitioned tables (which cannot be indexed concurrently) are not reported.
 //!
 //! ## Why is this bad?
 //! The constraint builds its unique index while holding an ACCESS EXCLUSIVE lock on the table:
@@ -36,8 +36,8 @@
 //! sqlx `-- no-transaction`, dbmate `-- migrate:up transaction:false`, Flyway
 //! `executeInTransaction=false`), and a failed concurrent build leaves an INVALID index to drop
 //! before retrying. A key written on an added column has no fix (the column must exist before
-//! its index is built, so it takes three migrations). An unnamed constraint takes the name PostgreSQL would give it; the fix is
-//! not offered when that name would be truncated or is taken.
+//! its index is built, so it takes three migrations). An unnamed constraint takes the name
+//! PostgreSQL would give it; the fix is not offered when that name would be truncated or is taken.
 //!
 //! ## Options
 //! None.

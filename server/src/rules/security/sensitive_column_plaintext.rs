@@ -12,8 +12,8 @@
 //! leaked dump) reads every password, token and card number in it. Passwords belong hashed with
 //! a slow hash (argon2, bcrypt, scrypt); tokens hashed (look them up by their hash), except an
 //! OAuth provider's access and refresh tokens, which the application sends back (encrypt
-//! them); personal and payment data encrypted or tokenized. A name that says so (`password_hash`) tells readers it
-//! was done.
+//! them); personal and payment data encrypted or tokenized. A name that says so (`password_hash`)
+//! tells readers it was done.
 //!
 //! ## Example
 //! ```sql
