@@ -3,7 +3,8 @@
 //! columns store values in. A column that keeps a raw payload verbatim is not reported: one whose
 //! `COMMENT ON COLUMN` says "raw", or whose name has a `raw` part (`raw_payload`, `body_raw`).
 //! Nor is a column whose statement comes right after `--` comment lines that name `jsonb` (or
-//! whose type has such a comment on its line): the author weighed `jsonb` and chose `json`.
+//! whose type has such a comment on its line): the author weighed `jsonb` and chose `json`. A
+//! `ddlint-ignore` comment is no such reason, though it names `prefer-jsonb`.
 //! A domain that only such columns use, or none (PostgREST's `"application/json"`, a function's
 //! result type), is not reported either: nothing is stored in it.
 //!
@@ -145,10 +146,13 @@ fn explains_choice_of_json(cx: &RuleCx, ty: &Located<TypeRef>) -> bool {
         return false;
     };
     let text = &*file.text;
+    // A suppression comment names the rule, `prefer-jsonb`, not a choice.
     let names_jsonb = |comment: &str| {
-        comment
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|word| word.eq_ignore_ascii_case("jsonb"))
+        let body = comment.trim_start_matches('-').trim_start();
+        !body.starts_with(crate::suppression::MARKER)
+            && comment
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|word| word.eq_ignore_ascii_case("jsonb"))
     };
     let statement_line = crate::fix::start_of_line(text, ty.origin.statement.start()) as usize;
     let above = text[..statement_line]
@@ -180,10 +184,45 @@ fn keeps_raw_payload(column: &Column) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use crate::analysis::{TextInput, check_texts};
+    use crate::config::Config;
+    use crate::rules::Selection;
     use crate::rules::tests::check_rule_fixtures;
+    use crate::workspace::history::NoVcs;
 
     #[test]
     fn fixtures() {
         check_rule_fixtures(super::RULE.id);
+    }
+
+    /// `-- ddlint-ignore prefer-jsonb` names `jsonb` too: taken for the author's reason to keep
+    /// `json`, it silenced the rule itself and was then reported as suppressing nothing.
+    #[test]
+    fn a_suppression_comment_is_no_reason_to_keep_json() {
+        for text in [
+            "-- ddlint-ignore prefer-jsonb\nCREATE TABLE p (id bigint PRIMARY KEY, body json);\n",
+            "-- ddlint-ignore-file prefer-jsonb\nCREATE TABLE p (id bigint PRIMARY KEY, body json);\n",
+            "CREATE TABLE p (\n    id bigint PRIMARY KEY,\n    body json -- ddlint-ignore prefer-jsonb\n);\n",
+        ] {
+            let input = TextInput {
+                path: PathBuf::from("schema.sql"),
+                key: PathBuf::from("/project/schema.sql"),
+                text: Arc::new(text.to_string()),
+            };
+            let checked = check_texts(
+                vec![input],
+                &Config::default(),
+                &Selection::default(),
+                &NoVcs,
+            );
+            let rules: Vec<&str> = checked.diagnostics.iter().map(|d| d.rule).collect();
+            assert!(
+                !rules.contains(&"prefer-jsonb") && !rules.contains(&"unused-suppression"),
+                "{rules:?} in {text}"
+            );
+        }
     }
 }
