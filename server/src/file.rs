@@ -461,6 +461,8 @@ const PRISMA_MIGRATE_STEPS: &[&str] = &[
 /// Whether the text has a Prisma Migrate step: a step comment on a line of its own, followed by
 /// a statement in Prisma's form, upper-case keywords and a double-quoted name (`CREATE TABLE
 /// "User" (`). Hand-written SQL that borrows the comments names its objects its own way.
+/// Suppression comments between the two, where ddlint's "ignore" action writes them, do not
+/// count.
 pub(crate) fn has_prisma_migrate_steps(text: &str) -> bool {
     // This runs on every edit of a large file: a vectorised search finds the only lines that
     // can be steps, those starting with `-- `.
@@ -474,7 +476,10 @@ pub(crate) fn has_prisma_migrate_steps(text: &str) -> bool {
         if !PRISMA_MIGRATE_STEPS.contains(&line) {
             return false;
         }
-        let statement = after.split('\n').next().unwrap_or("");
+        let statement = after
+            .split('\n')
+            .find(|line| !is_suppression_line(line))
+            .unwrap_or("");
         statement.split_once('"').is_some_and(|(keywords, _)| {
             !keywords.trim().is_empty()
                 && keywords
@@ -484,16 +489,39 @@ pub(crate) fn has_prisma_migrate_steps(text: &str) -> bool {
     })
 }
 
-/// The lines of `text` that `range` touches, with the line before and the line after them.
+/// A `-- ddlint-ignore` comment line.
+fn is_suppression_line(line: &str) -> bool {
+    line.trim_start()
+        .strip_prefix("--")
+        .is_some_and(|comment| comment.trim_start().starts_with(suppression::MARKER))
+}
+
+/// The lines of `text` that `range` touches, with the line before and the line after them, and
+/// past the suppression comment lines on either side, the next line too: the lines a Prisma
+/// Migrate step the edit touches can span.
 fn lines_around(text: &str, range: TextRange) -> Range<usize> {
     let bytes = text.as_bytes();
     let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
     let line_end =
         |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
-    let first = line_start(range.start() as usize);
-    let start = line_start(first.saturating_sub(1));
-    let last = line_end(range.end() as usize);
-    start..line_end(last)
+    let mut start = line_start(range.start() as usize);
+    loop {
+        let before = line_start(start.saturating_sub(1));
+        let at_text_start = before == start;
+        start = before;
+        if at_text_start || !is_suppression_line(&text[start..line_end(start)]) {
+            break;
+        }
+    }
+    let mut end = line_end(range.end() as usize);
+    loop {
+        let next = end;
+        end = line_end(end);
+        if next == end || !is_suppression_line(&text[next..end]) {
+            break;
+        }
+    }
+    start..end
 }
 
 #[cfg(test)]
@@ -590,6 +618,44 @@ mod tests {
         assert_eq!(statements(&file), statements(&fresh(text.to_string())));
     }
 
+    /// "Ignore ... for this statement" writes its comment between a step's comment and its
+    /// statement: the SQL is still Prisma's.
+    #[test]
+    fn a_suppression_comment_keeps_a_prisma_migrate_step() {
+        let step = "-- CreateTable\n-- ddlint-ignore missing-table-comment\n-- ddlint-ignore r\r\nCREATE TABLE \"A\" (id int);\n";
+        assert!(has_prisma_migrate_steps(step));
+        assert!(!has_prisma_migrate_steps(
+            &step.replace("ddlint-ignore r", "other")
+        ));
+        // Edits of the statement and of the step's comment, a suppression line away from each
+        // other, find the step as a scan of the whole text does.
+        for (text, from, to) in [
+            (
+                step.replace("CREATE TABLE", "create table"),
+                "create table",
+                "CREATE TABLE",
+            ),
+            (
+                step.replace("CreateTable", "CreateTablx"),
+                "CreateTablx",
+                "CreateTable",
+            ),
+        ] {
+            let file = FileData::new(
+                FileId(0),
+                PathBuf::from("a.sql"),
+                Language::Sql,
+                Arc::from(text.clone()),
+            );
+            assert!(!file.has_prisma_migrate_steps());
+            let mut document = crate::text::Document::new(&text, 1);
+            let at = text.find(from).unwrap();
+            let range = TextRange::from_usize(at..at + from.len());
+            let file = crate::edits::edited(&file, &mut document, range, to);
+            assert!(file.has_prisma_migrate_steps(), "{}", file.text);
+        }
+    }
+
     /// Whether the text has Prisma Migrate steps, carried over edits elsewhere and found again
     /// around an edit, is what a scan of the whole text finds: pieces of step comments and of
     /// Prisma-style statements inserted and removed at random, line breaks included.
@@ -597,6 +663,7 @@ mod tests {
     fn prisma_migrate_steps_after_edits_are_those_of_the_whole_text() {
         let pieces = [
             "\n-- CreateTable\n",
+            "-- ddlint-ignore r\n",
             "-- AddForeignKey\r\n",
             "\n",
             "CREATE TABLE \"A\" (id int);",
