@@ -7,11 +7,16 @@
 //! byte whose high bit picks the document and whose other bits extend the offset to a range, and
 //! a byte that picks the new name of the rename; without a script, 16 positions spread over each
 //! document.
+//!
+//! Where no document has a syntax error, the "Ignore <rule> for this ..." action of the first
+//! finding and the "Ignore ... in this file" action of its document are applied: reopened, the
+//! documents report the same findings but fewer of that rule (none of those rules in that file).
 
 #![no_main]
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -21,7 +26,7 @@ use ddlint::ide::{self, ActionContext, CompletionConfig};
 use ddlint::text::{PositionEncoding, TextRange};
 use ddlint::workspace::host::{Change, FileView, Host, Snapshot};
 
-use common::{every_rule_on, layout, position, split};
+use common::{Layout, every_rule_on, layout, position, split};
 
 /// New names for renames: valid ones, ones that would need quotes, one PostgreSQL would cut to
 /// 63 bytes, a Prisma one and none.
@@ -72,20 +77,93 @@ fn requests_at(snapshot: &Snapshot, file: &FileView, offset: u32, range: TextRan
     ide::inlay_hints(file, range);
 }
 
-fuzz_target!(|data: &[u8]| {
-    let (text, script) = split(data);
-    let (layout, _) = layout(script);
+/// The documents opened at the layout's paths, with every rule on.
+fn open(layout: &Layout, texts: &[&str]) -> Arc<Snapshot> {
     let mut host = Host::new(PositionEncoding::Utf16, None);
     host.configure(None, every_rule_on());
-    for (path, text) in layout.iter().zip(text.splitn(2, '\u{c}')) {
+    for (path, text) in layout.iter().zip(texts) {
         host.apply(Change::Open {
             path: PathBuf::from(path),
             language: None,
             version: 1,
-            text: text.to_owned(),
+            text: (*text).to_owned(),
         });
     }
-    let snapshot = host.commit().snapshot;
+    host.commit().snapshot
+}
+
+/// How many findings of each rule each document has, by the document's place in the layout.
+fn findings(snapshot: &Snapshot, layout: &Layout) -> BTreeMap<(usize, &'static str), usize> {
+    let mut counts = BTreeMap::new();
+    for (index, path) in layout.iter().enumerate() {
+        for diagnostic in snapshot
+            .file(Path::new(path))
+            .iter()
+            .flat_map(|f| f.diagnostics.iter())
+        {
+            *counts.entry((index, diagnostic.rule)).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// Applies the ignore actions of the first finding (see the module's comment) and checks what
+/// the reopened documents report.
+fn check_ignores(snapshot: &Snapshot, layout: &Layout, texts: &[&str]) {
+    let before = findings(snapshot, layout);
+    if before.keys().any(|(_, rule)| *rule == "syntax-error") {
+        return;
+    }
+    let Some((index, file, diagnostic)) = layout.iter().enumerate().find_map(|(index, path)| {
+        let file = snapshot.file(Path::new(path))?;
+        let diagnostic = file
+            .diagnostics
+            .iter()
+            .find(|d| d.rule != "unused-suppression")?;
+        Some((index, file, diagnostic))
+    }) else {
+        return;
+    };
+    let reopened = |edits: &[ddlint::diagnostic::Edit]| {
+        let mut texts: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
+        texts[index] = ddlint::fix::apply_edits(&file.data.document, file.data.id, edits).0;
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        findings(&open(layout, &texts), layout)
+    };
+    let title = format!("Ignore {} for this ", diagnostic.rule);
+    let actions = ide::code_actions(snapshot, file, &[diagnostic], CONTEXT);
+    if let Some(ignore) = actions.iter().find(|a| a.title.starts_with(&title)) {
+        let after = reopened(&ignore.edits);
+        let mut expected = before.clone();
+        let key = (index, diagnostic.rule);
+        let fewer = after.get(&key).copied().unwrap_or(0) < before[&key];
+        expected.remove(&key);
+        let mut rest = after.clone();
+        rest.remove(&key);
+        assert!(
+            fewer && rest == expected,
+            "{:?} changed the findings from {before:?} to {after:?}",
+            ignore.title
+        );
+    }
+    if let Some((title, edit)) = ide::suppress_file(file) {
+        let after = reopened(&[edit]);
+        let expected: BTreeMap<_, _> = before
+            .into_iter()
+            .filter(|((at, rule), _)| *at != index || *rule == "unused-suppression")
+            .collect();
+        assert!(
+            after == expected,
+            "{title:?} left the findings {after:?}, not {expected:?}"
+        );
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let (text, script) = split(data);
+    let (layout, _) = layout(script);
+    let texts: Vec<&str> = text.splitn(2, '\u{c}').collect();
+    let snapshot = open(layout, &texts);
     let files: Vec<&Arc<FileView>> = layout
         .iter()
         .filter_map(|path| snapshot.file(Path::new(path)))
@@ -98,6 +176,7 @@ fuzz_target!(|data: &[u8]| {
     }
     ide::workspace_symbols(&snapshot, "");
     ide::workspace_symbols(&snapshot, "user");
+    check_ignores(&snapshot, layout, &texts);
     // Without a script (a seed), positions spread over each document.
     let chunks: Vec<[u8; 4]> = if script.len() < 4 {
         (0..files.len() * 16)
