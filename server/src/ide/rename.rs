@@ -674,6 +674,17 @@ CREATE INDEX ON users (em$0ail);
         );
     }
 
+    /// A field in an index or key list with arguments (`key(ops: ...)`, `title(sort: Desc)`) is
+    /// renamed too: the list went on naming the old field.
+    #[test]
+    fn prisma_fields_with_arguments_in_index_lists() {
+        let schema = "//- schema.prisma\nmodel Secret {\n  k$0ey   String @unique\n  title String\n\n  @@index([key(ops: raw(\"text_pattern_ops\"))], type: BTree)\n  @@index([title, key(sort: Desc)])\n  @@unique([key(length: 10), title])\n}\n";
+        assert_eq!(
+            rename(schema, "name").unwrap()[1],
+            "model Secret {\n  name   String @unique\n  title String\n\n  @@index([name(ops: raw(\"text_pattern_ops\"))], type: BTree)\n  @@index([title, name(sort: Desc)])\n  @@unique([name(length: 10), title])\n}\n"
+        );
+    }
+
     #[test]
     fn prisma_map_names_stay_as_the_database_has_them() {
         let schema = "//- schema.prisma\nmodel Kunde {\n  id    Int    @id\n  größe Int    @map(\"größe\")\n  @@map(\"kunden\")\n}\n";

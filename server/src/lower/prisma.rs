@@ -237,7 +237,7 @@ impl<'a> Cx<'a> {
         let field_ident = |prisma: &str, node: Node| Ident {
             name: column_name(prisma),
             quoted: true,
-            range: self.range(node),
+            range: self.range(item_name(node)),
         };
 
         let mut table = CreateTable {
@@ -303,7 +303,7 @@ impl<'a> Cx<'a> {
                     .map(|(field, node)| Ident {
                         name: field,
                         quoted: true,
-                        range: self.range(node),
+                        range: self.range(item_name(node)),
                     })
                     .collect(),
                 on_delete: action("onDelete"),
@@ -703,13 +703,22 @@ impl<'a> Cx<'a> {
                     name: Ident {
                         name: extension,
                         quoted: true,
-                        range: self.range(node),
+                        range: self.range(item_name(node)),
                     },
                     schema: None,
                 });
             }
         }
         facts
+    }
+}
+
+/// The name of an item of a Prisma list: the item, or the name of a call (`title(sort: Desc)`,
+/// `pg_trgm(schema: "ext")`), which is where a name is renamed or pointed at.
+fn item_name(item: Node) -> Node {
+    match item.kind() {
+        "function_call" => item.child_by_field_name("name").unwrap_or(item),
+        _ => item,
     }
 }
 
