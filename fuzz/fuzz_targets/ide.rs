@@ -11,6 +11,8 @@
 //! Where no document has a syntax error, the "Ignore <rule> for this ..." action of the first
 //! finding and the "Ignore ... in this file" action of its document are applied: reopened, the
 //! documents report the same findings but fewer of that rule (none of those rules in that file).
+//! So is the first rename that edits only the documents: reopened, they report no syntax error
+//! and no more unknown references or duplicates than before.
 
 #![no_main]
 
@@ -22,7 +24,9 @@ use std::sync::Arc;
 
 use libfuzzer_sys::fuzz_target;
 
-use ddlint::ide::{self, ActionContext, CompletionConfig};
+use ddlint::diagnostic::Edit;
+use ddlint::fix::apply_edits;
+use ddlint::ide::{self, ActionContext, CompletionConfig, Renamed};
 use ddlint::text::{PositionEncoding, TextRange};
 use ddlint::workspace::host::{Change, FileView, Host, Snapshot};
 
@@ -60,21 +64,84 @@ fn whole_file_requests(snapshot: &Snapshot, file: &FileView) {
     ide::code_actions(snapshot, file, &every, CONTEXT);
 }
 
-fn requests_at(snapshot: &Snapshot, file: &FileView, offset: u32, range: TextRange, name: &str) {
+/// The requests at a position; a rename that succeeds is returned.
+fn requests_at(
+    snapshot: &Snapshot,
+    file: &FileView,
+    offset: u32,
+    range: TextRange,
+    name: &str,
+) -> Option<Renamed> {
     ide::hover(snapshot, file, offset);
     ide::definition(snapshot, file, offset);
     ide::references(snapshot, file, offset, true);
     ide::highlights(snapshot, file, offset);
     ide::completion(file, offset, CompletionConfig { snippets: true });
     ide::selection_ranges(file, offset);
-    if ide::prepare_rename(file, offset).is_ok() {
-        let _ = ide::rename(snapshot, file, offset, name, CONTEXT.now_utc);
-    }
+    let renamed = ide::prepare_rename(file, offset)
+        .ok()
+        .and_then(|_| ide::rename(snapshot, file, offset, name, CONTEXT.now_utc).ok());
     let requested = ide::requested_diagnostics(file, range, &[]);
     ide::code_actions(snapshot, file, &requested, CONTEXT);
     ide::update_erd(file, range);
     ide::semantic_tokens(file, range);
     ide::inlay_hints(file, range);
+    renamed
+}
+
+/// Findings a rename must not add: a text it broke, a reference it left naming the old name, a
+/// name it made collide.
+const BROKEN_BY_RENAME: &[&str] = &[
+    "syntax-error",
+    "unknown-column-reference",
+    "foreign-key-unknown-target",
+    "unknown-type",
+    "duplicate-table",
+    "duplicate-column",
+];
+
+/// Applies a rename that edits only the documents (no new migration) and checks what the
+/// reopened documents report.
+fn check_rename(snapshot: &Snapshot, layout: &Layout, texts: &[&str], renamed: &Renamed) {
+    let mut renamed_texts: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
+    let mut applied = 0;
+    for (index, path) in layout.iter().enumerate().take(texts.len()) {
+        let Some(file) = snapshot.file(Path::new(path)) else {
+            continue;
+        };
+        let edits: Vec<Edit> = renamed
+            .edits
+            .iter()
+            .filter(|loc| loc.file == file.data.id)
+            .map(|loc| Edit::replace(*loc, renamed.new_name.clone()))
+            .collect();
+        applied += edits.len();
+        renamed_texts[index] = apply_edits(&file.data.document, file.data.id, &edits).0;
+    }
+    if applied != renamed.edits.len() {
+        return;
+    }
+    let count = |findings: &BTreeMap<(usize, &'static str), usize>, rule: &str| {
+        findings
+            .iter()
+            .filter(|((_, r), _)| *r == rule)
+            .map(|(_, n)| n)
+            .sum::<usize>()
+    };
+    let before = findings(snapshot, layout);
+    // Error recovery may read a renamed statement differently.
+    if count(&before, "syntax-error") > 0 {
+        return;
+    }
+    let renamed_texts: Vec<&str> = renamed_texts.iter().map(String::as_str).collect();
+    let after = findings(&open(layout, &renamed_texts), layout);
+    for rule in BROKEN_BY_RENAME {
+        assert!(
+            count(&after, rule) <= count(&before, rule),
+            "renaming to {:?} added {rule} findings: {before:?} became {after:?} in {renamed_texts:?}",
+            renamed.new_name
+        );
+    }
 }
 
 /// The documents opened at the layout's paths, with every rule on.
@@ -124,9 +191,9 @@ fn check_ignores(snapshot: &Snapshot, layout: &Layout, texts: &[&str]) {
     }) else {
         return;
     };
-    let reopened = |edits: &[ddlint::diagnostic::Edit]| {
+    let reopened = |edits: &[Edit]| {
         let mut texts: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
-        texts[index] = ddlint::fix::apply_edits(&file.data.document, file.data.id, edits).0;
+        texts[index] = apply_edits(&file.data.document, file.data.id, edits).0;
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         findings(&open(layout, &texts), layout)
     };
@@ -195,6 +262,7 @@ fuzz_target!(|data: &[u8]| {
             .map(|chunk| [chunk[0], chunk[1], chunk[2], chunk[3]])
             .collect()
     };
+    let mut first_rename = None;
     for [a, b, extent, name] in chunks {
         let file = files[usize::from(extent >> 7) % files.len()];
         let text = &file.data.text;
@@ -204,12 +272,18 @@ fuzz_target!(|data: &[u8]| {
         );
         let end = position(text, start + usize::from(extent & 0x7f));
         let name = NAMES[usize::from(name) % NAMES.len()];
-        requests_at(
+        let renamed = requests_at(
             &snapshot,
             file,
             start as u32,
             TextRange::new(start as u32, end as u32),
             name,
         );
+        if first_rename.is_none() {
+            first_rename = renamed.filter(|renamed| renamed.new_files.is_empty());
+        }
+    }
+    if let Some(renamed) = first_rename {
+        check_rename(&snapshot, layout, &texts, &renamed);
     }
 });
