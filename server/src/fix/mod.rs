@@ -114,23 +114,35 @@ fn lower_keywords(sql: &str) -> String {
 /// Inserts `statement` on a line of its own after the statement at `after` (after any comment
 /// that ends that statement's last line).
 pub fn insert_statement_after(file: &FileData, after: TextRange, statement: &str) -> Edit {
-    let text = &*file.text;
-    let eol = end_of_line(text, after.end());
-    let newline = line_ending(text);
-    Edit::insert(file.id, eol, format!("{newline}{statement}")).of_statements()
+    let (at, before) = place_after(&file.text, after);
+    Edit::insert(file.id, at, format!("{before}{statement}")).of_statements()
 }
 
 /// Like `insert_statement_after`, with snippet placeholders in `snippet`.
 pub fn insert_statement_snippet_after(file: &FileData, after: TextRange, snippet: &str) -> Edit {
-    let text = &*file.text;
-    let eol = end_of_line(text, after.end());
+    let (at, before) = place_after(&file.text, after);
+    Edit::snippet(file.id, TextRange::empty(at), format!("{before}{snippet}")).of_statements()
+}
+
+/// Where a statement inserted after the statement at `after` goes, and what comes before it: the
+/// end of that statement's line and a line break, or, for a last statement without its `;`, right
+/// after it, with the `;` it lacks.
+fn place_after(text: &str, after: TextRange) -> (u32, String) {
     let newline = line_ending(text);
-    Edit::snippet(
-        file.id,
-        TextRange::empty(eol),
-        format!("{newline}{snippet}"),
-    )
-    .of_statements()
+    let statement = &text[after.start() as usize..after.end() as usize];
+    if statement.trim_end().ends_with(';') {
+        return (end_of_line(text, after.end()), newline.to_string());
+    }
+    // Before the line break and blanks the range ends with; a `;` after a line comment would be
+    // part of the comment.
+    let written = statement.trim_end();
+    let at = after.start() + written.len() as u32;
+    let last_line = &written[written.rfind('\n').map_or(0, |i| i + 1)..];
+    if last_line.contains("--") {
+        (at, format!("{newline};{newline}"))
+    } else {
+        (at, format!(";{newline}"))
+    }
 }
 
 /// Deletes a statement with its line(s) when nothing else is on them.
@@ -303,6 +315,40 @@ mod tests {
 
     fn apply(file: &FileData, edit: Edit) -> String {
         apply_edits(&file.text, file.id, &[edit]).0
+    }
+
+    /// A last statement written without its `;` gets one: the statement inserted after it ran
+    /// into it.
+    #[test]
+    fn insert_after_a_last_statement_without_its_semicolon() {
+        for (text, expected) in [
+            (
+                "CREATE TABLE a (id int)",
+                "CREATE TABLE a (id int);\nCREATE INDEX ON a (id);",
+            ),
+            (
+                "CREATE TABLE a (id int)\r\n",
+                "CREATE TABLE a (id int);\r\nCREATE INDEX ON a (id);\r\n",
+            ),
+            (
+                "CREATE TABLE a (id int) -- last",
+                "CREATE TABLE a (id int) -- last\n;\nCREATE INDEX ON a (id);",
+            ),
+            (
+                "CREATE TABLE a (id int)\n-- note\n",
+                "CREATE TABLE a (id int)\n-- note\n;\nCREATE INDEX ON a (id);\n",
+            ),
+        ] {
+            let f = file(text);
+            let last = f.statements[0].range();
+            let edited = apply(
+                &f,
+                insert_statement_after(&f, last, "CREATE INDEX ON a (id);"),
+            );
+            assert_eq!(edited, expected);
+            assert!(file(&edited).syntax_errors.is_empty(), "{edited}");
+            assert_eq!(file(&edited).statements.len(), 2, "{edited}");
+        }
     }
 
     #[test]
