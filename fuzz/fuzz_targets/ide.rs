@@ -12,7 +12,8 @@
 //! finding and the "Ignore ... in this file" action of its document are applied: reopened, the
 //! documents report the same findings but fewer of that rule (none of those rules in that file).
 //! So is the first rename that edits only the documents: reopened, they report no syntax error
-//! and no more unknown references or duplicates than before.
+//! and no more unknown references or duplicates than before; and each document's fix-all, whose
+//! fixes must not break the text together.
 
 #![no_main]
 
@@ -174,9 +175,9 @@ fn findings(snapshot: &Snapshot, layout: &Layout) -> BTreeMap<(usize, &'static s
     counts
 }
 
-/// Applies the ignore actions of the first finding (see the module's comment) and checks what
-/// the reopened documents report.
-fn check_ignores(snapshot: &Snapshot, layout: &Layout, texts: &[&str]) {
+/// Applies the ignore actions of the first finding and each document's fix-all (see the module's
+/// comment), and checks what the reopened documents report.
+fn check_actions(snapshot: &Snapshot, layout: &Layout, texts: &[&str]) {
     let before = findings(snapshot, layout);
     if before.keys().any(|(_, rule)| *rule == "syntax-error") {
         return;
@@ -213,6 +214,22 @@ fn check_ignores(snapshot: &Snapshot, layout: &Layout, texts: &[&str]) {
             ignore.title
         );
     }
+    for (index, path) in layout.iter().enumerate().take(texts.len()) {
+        let Some(file) = snapshot.file(Path::new(path)) else {
+            continue;
+        };
+        let Some(edits) = ide::fix_all(file) else {
+            continue;
+        };
+        let mut fixed: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
+        fixed[index] = apply_edits(&file.data.document, file.data.id, &edits).0;
+        let fixed: Vec<&str> = fixed.iter().map(String::as_str).collect();
+        let after = findings(&open(layout, &fixed), layout);
+        assert!(
+            !after.keys().any(|(_, rule)| *rule == "syntax-error"),
+            "fix-all broke the text: {fixed:?}"
+        );
+    }
     if let Some((title, edit)) = ide::suppress_file(file) {
         let after = reopened(&[edit]);
         let expected: BTreeMap<_, _> = before
@@ -243,7 +260,7 @@ fuzz_target!(|data: &[u8]| {
     }
     ide::workspace_symbols(&snapshot, "");
     ide::workspace_symbols(&snapshot, "user");
-    check_ignores(&snapshot, layout, &texts);
+    check_actions(&snapshot, layout, &texts);
     // Without a script (a seed), positions spread over each document.
     let chunks: Vec<[u8; 4]> = if script.len() < 4 {
         (0..files.len() * 16)
