@@ -618,6 +618,26 @@ mod tests {
         assert_eq!(statements(&file), statements(&fresh(text.to_string())));
     }
 
+    /// After a quote that never ends, parsing resumes at the next statement line, and the
+    /// suppression comment right above that line went on covering the statement.
+    #[test]
+    fn a_suppression_after_a_quote_that_never_ends_covers_its_statement() {
+        let text = "SELECT \"a;\n-- ddlint-ignore missing-table-comment\nCREATE TABLE users (id bigint PRIMARY KEY);\n";
+        let file = FileData::new(
+            FileId(0),
+            PathBuf::from("a.sql"),
+            Language::Sql,
+            Arc::from(text.to_string()),
+        );
+        let at = text.find("users").unwrap() as u32;
+        assert!(
+            file.suppressions
+                .items
+                .iter()
+                .any(|s| s.covers("missing-table-comment", at))
+        );
+    }
+
     /// "Ignore ... for this statement" writes its comment between a step's comment and its
     /// statement: the SQL is still Prisma's.
     #[test]

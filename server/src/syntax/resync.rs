@@ -5,8 +5,9 @@
 //! that never ends takes the rest of the file. A lexical scan (strings, quoted identifiers,
 //! dollar quotes, comments, brackets, COPY data) finds the openers that no later text closes;
 //! the text is then cut at the first line after such an opener that plainly starts a new
-//! statement (`CREATE ...`, `ALTER TABLE`, `COMMENT ON`... at column 0) and each part is parsed
-//! on its own. A valid text has no opener that is never closed, so it is never cut.
+//! statement (`CREATE ...`, `ALTER TABLE`, `COMMENT ON`... at column 0), above the `--` comment
+//! lines right before it (a suppression or note on that statement), and each part is parsed on
+//! its own. A valid text has no opener that is never closed, so it is never cut.
 
 use crate::text::TextRange;
 
@@ -340,7 +341,7 @@ fn segments_of(text: &str, events: &[Event]) -> Vec<Segment> {
             Event::StatementLine(at, _) => {
                 if let Some(unclosed) = innermost_unclosed(&open) {
                     parts.push(Segment {
-                        end: at,
+                        end: above_comment_lines(text.as_bytes(), at as usize, unclosed.at),
                         unclosed: Some(unclosed),
                     });
                     open.clear();
@@ -614,6 +615,23 @@ fn dollar_end(text: &str, from: usize, tag: usize) -> Option<usize> {
     text[body..]
         .find(delimiter)
         .map(|at| body + at + delimiter.len())
+}
+
+/// `at`, the start of the statement line a cut is at, moved up over the `--` comment lines right
+/// above it that start after the opener at `opener`: a suppression or a note on the statement
+/// stays with it.
+fn above_comment_lines(bytes: &[u8], at: usize, opener: u32) -> u32 {
+    let mut start = at;
+    while start > 0 {
+        let previous = memchr::memrchr(b'\n', &bytes[..start - 1]).map_or(0, |i| i + 1);
+        if previous <= opener as usize
+            || !bytes[previous..start].trim_ascii_start().starts_with(b"--")
+        {
+            break;
+        }
+        start = previous;
+    }
+    start as u32
 }
 
 /// The start of the first line after `from` that starts a statement.
@@ -911,6 +929,23 @@ mod tests {
             .into_iter()
             .map(|s| (s.end, s.unclosed.map(|u| (u.opener, u.at))))
             .collect()
+    }
+
+    /// The comment lines right above the statement line parsing resumes at stay with that
+    /// statement: a suppression there went on covering it.
+    #[test]
+    fn a_cut_keeps_the_comment_lines_above_its_statement() {
+        let text = "SELECT \"a;\n-- ddlint-ignore r\n  -- why\nCREATE TABLE c (id int);\n";
+        assert_eq!(
+            cuts(text),
+            [
+                (11, Some((Opener::QuotedIdentifier, 7))),
+                (text.len() as u32, None)
+            ]
+        );
+        // A blank line ends the comment lines that go with the statement.
+        let text = "SELECT (\n-- far\n\nCREATE TABLE c (id int);\n";
+        assert_eq!(cuts(text)[0], (17, Some((Opener::Parenthesis, 7))));
     }
 
     #[test]
