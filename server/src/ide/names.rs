@@ -692,28 +692,33 @@ impl Resolver<'_> {
                 return Some(Symbol::Type(position));
             }
         }
-        let name = Ident {
-            name: crate::model::names::type_lookup_name(ty).to_string(),
-            quoted: false,
+        let object = ObjectName {
+            schema: ty.schema.as_ref().map(|schema| Ident {
+                name: schema.clone(),
+                quoted: false,
+                range: ty.name_range,
+            }),
+            name: Ident {
+                name: crate::model::names::type_lookup_name(ty).to_string(),
+                quoted: false,
+                range: ty.name_range,
+            },
             range: ty.name_range,
         };
-        let schema = ty.schema.as_ref().map(|schema| Ident {
-            name: schema.clone(),
-            quoted: false,
-            range: ty.name_range,
-        });
-        let written = Written {
-            schema: schema.as_ref(),
-            name: &name,
-        };
+        let written = Written::from(&object);
         if let Some(position) = self.type_named(written) {
             return Some(Symbol::Type(position));
         }
-        model
-            .domains
-            .iter()
-            .rposition(|d| written.is(&d.name))
-            .map(Symbol::Domain)
+        if let Some(position) = model.domains.iter().rposition(|d| written.is(&d.name)) {
+            return Some(Symbol::Domain(position));
+        }
+        // A table is also the composite type of its rows (`RETURNS SETOF users`, a column of
+        // type `users`): renaming the table renames the type. Built-in types come first.
+        let builtin =
+            ty.schema.is_none() && crate::catalog::types::builtin_type(&ty.name).is_some();
+        (!builtin)
+            .then(|| self.table_named(&object).map(Symbol::Table))
+            .flatten()
     }
 }
 

@@ -268,26 +268,30 @@ fn refuse_stale_queries(
             )
         });
         for statement in queries {
-            // A function's body stays text in the database as well: stale wherever it is.
-            let Some((what, name, whose, stale_anywhere)) =
+            // A function's body stays text in the database as well: stale wherever it is. Its
+            // signature is no query (`RETURNS SETOF users` is renamed with the table).
+            let Some((what, name, whose, stale_anywhere, query)) =
                 statement.lowered.facts.iter().find_map(|fact| match fact {
                     Fact::CreateView { name, .. } => Some((
                         "view",
                         &name.name.name,
                         "ddlint does not rename inside a view's query",
                         false,
+                        None,
                     )),
                     Fact::CreateRule { name, .. } => Some((
                         "rule",
                         &name.name,
                         "ddlint does not rename inside a rule's query",
                         false,
+                        None,
                     )),
                     Fact::CreateFunction(function) => Some((
                         "function",
                         &function.name.name.name,
                         "neither ddlint nor PostgreSQL renames inside a function's body",
                         true,
+                        function.body_range,
                     )),
                     _ => None,
                 })
@@ -299,7 +303,13 @@ fn refuse_stale_queries(
                 file: data.id,
                 range,
             };
-            let text = data.slice(range).to_lowercase();
+            let searched = query.map_or(range, |query| {
+                TextRange::new(
+                    statement.start + query.start(),
+                    statement.start + query.end(),
+                )
+            });
+            let text = data.slice(searched).to_lowercase();
             if !(stale_anywhere || edited(loc)) || !named.iter().all(|name| names_word(&text, name))
             {
                 continue;
@@ -671,6 +681,23 @@ CREATE INDEX ON users (em$0ail);
         assert_eq!(
             rename(&field, "writerId").unwrap()[1],
             "model User {\n  id    Int    @id\n  posts Post[]\n}\n\nmodel Post {\n  id       Int  @id\n  author   User @relation(fields: [writerId], references: [id])\n  writerId Int\n}\n"
+        );
+    }
+
+    /// A table is also the type of its rows: a column of that type and a function returning its
+    /// rows went on naming the old table.
+    #[test]
+    fn a_table_s_row_type_is_renamed_with_it() {
+        let schema = "CREATE TABLE us$0ers (id bigint PRIMARY KEY);\nCREATE TABLE audits (id bigint PRIMARY KEY, before users, text text);\nCREATE FUNCTION active() RETURNS SETOF users LANGUAGE sql AS $$ SELECT 1 $$;\n";
+        assert_eq!(
+            rename(schema, "members").unwrap()[1],
+            "CREATE TABLE members (id bigint PRIMARY KEY);\nCREATE TABLE audits (id bigint PRIMARY KEY, before members, text text);\nCREATE FUNCTION active() RETURNS SETOF members LANGUAGE sql AS $$ SELECT 1 $$;\n"
+        );
+        // A table named like a built-in type is not what the type names.
+        let text = "CREATE TABLE te$0xt (id bigint PRIMARY KEY);\nCREATE TABLE notes (id bigint PRIMARY KEY, body text);\n";
+        assert_eq!(
+            rename(text, "texts").unwrap()[1],
+            "CREATE TABLE texts (id bigint PRIMARY KEY);\nCREATE TABLE notes (id bigint PRIMARY KEY, body text);\n"
         );
     }
 
