@@ -145,7 +145,9 @@ fn errors_of<'t>(
             }
             continue;
         }
-        if !statement.has_error() {
+        // An `ERROR` leaf (an unexpected character at the top of an `ERROR` root) may not
+        // count itself as having an error.
+        if !statement.has_error() && !statement.is_error() {
             if let Some(error) = unknown_verb(statement, text) {
                 errors.push(error);
             }
@@ -791,6 +793,18 @@ mod tests {
     #[test]
     fn clean_file_has_no_errors() {
         assert!(errors("CREATE TABLE t (id bigint PRIMARY KEY);\nSELECT 1;\n").is_empty());
+    }
+
+    /// Where recovery wraps the file in an `ERROR` root beside whole statements, its unexpected
+    /// character was no error: whether the incomplete statement was reported depended on the
+    /// length of the text above it.
+    #[test]
+    fn an_unexpected_character_at_the_top_of_an_error_root() {
+        let text = "CREATE TABLE orders (id bigint PRIMARY KEY);\nCREATE TABLE order_log (order_id bigint NOT NULL);\nCREATE RULE log_insert AS ON INSERT TO orders\n--          ^^^^^^^^^^ create-rule: rule `log_insert` on `orders` rewrites queries\n    DO ALSO INSERT INTO order_@og\u{1b}";
+        for above in ["", "-- a comment above\n"] {
+            let found = errors(&format!("{above}{text}"));
+            assert_eq!(found.len(), 1, "{found:?}");
+        }
     }
 
     #[test]
