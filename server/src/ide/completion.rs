@@ -274,6 +274,9 @@ fn tokens(text: &str) -> Option<(Vec<Token>, usize)> {
                         end += quote + 1;
                         break;
                     }
+                    // A quote left open on an earlier line: a completion replaces text on the
+                    // cursor's line only, and inside a quoted name there is nothing to offer.
+                    None if rest.contains('\n') => return None,
                     // Still being typed.
                     None => return Some((out, start)),
                 }
@@ -1904,6 +1907,13 @@ ALTER TABLE customers RENAME TO clients;
             &with("CREATE INDEX ON users (id); -- x\nALTER TABLE $0"),
             &["users", "billing.invoices"],
         );
+    }
+
+    #[test]
+    fn a_quote_left_open_on_an_earlier_line_gets_nothing() {
+        // Clients accept no completion that replaces text across lines.
+        let (_, found) = complete(&with("ALTER TABLE t\" TIMESTAMP(3);\nIMES$0"), false);
+        assert!(found.is_none(), "{:?}", found.map(|f| f.range));
     }
 
     #[test]
