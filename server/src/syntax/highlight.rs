@@ -282,26 +282,30 @@ fn flatten(mut found: Vec<Highlight>) -> Vec<Highlight> {
     // Outer captures first, then the inner ones that split them.
     found.sort_by_key(|h| (h.range.start(), std::cmp::Reverse(h.range.end())));
     let mut flat: Vec<Highlight> = Vec::with_capacity(found.len());
+    let (mut overlapped, mut after) = (Vec::new(), Vec::new());
     for highlight in found {
-        match flat.last_mut() {
-            Some(last) if last.range.end() > highlight.range.start() => {
-                // Nested: the inner capture replaces the outer one over its range.
-                let outer = *last;
-                if outer.range.start() < highlight.range.start() {
-                    last.range = TextRange::new(outer.range.start(), highlight.range.start());
-                } else {
-                    flat.pop();
-                }
-                flat.push(highlight);
-                if highlight.range.end() < outer.range.end() {
-                    flat.push(Highlight {
-                        range: TextRange::new(highlight.range.end(), outer.range.end()),
-                        capture: outer.capture,
-                    });
-                }
+        let (start, end) = (highlight.range.start(), highlight.range.end());
+        // The pieces it overlaps are the last ones (those kept are disjoint and in order): each
+        // keeps what lies before and after it. There can be several: an outer capture already
+        // split by an inner one, or an earlier capture of the same range.
+        let first = flat.partition_point(|kept| kept.range.end() <= start);
+        overlapped.extend(flat.drain(first..));
+        for piece in overlapped.drain(..) {
+            if piece.range.start() < start {
+                flat.push(Highlight {
+                    range: TextRange::new(piece.range.start(), start),
+                    ..piece
+                });
             }
-            _ => flat.push(highlight),
+            if piece.range.end() > end {
+                after.push(Highlight {
+                    range: TextRange::new(piece.range.start().max(end), piece.range.end()),
+                    ..piece
+                });
+            }
         }
+        flat.push(highlight);
+        flat.append(&mut after);
     }
     flat
 }
@@ -480,6 +484,39 @@ mod tests {
             "CREATE TABLE t (a int);",
             TextRange::new(0, 23),
         );
+        assert!(
+            flat.windows(2)
+                .all(|w| w[0].range.end() <= w[1].range.start()),
+            "{flat:?}"
+        );
+    }
+
+    #[test]
+    fn an_outer_capture_and_two_of_one_range_inside_it() {
+        let at = |start, end, capture| Highlight {
+            range: TextRange::new(start, end),
+            capture,
+        };
+        let flat = flatten(vec![
+            at(8, 12, "inner.first"),
+            at(0, 16, "outer"),
+            at(8, 12, "inner.last"),
+            at(2, 4, "early"),
+        ]);
+        assert_eq!(
+            flat,
+            [
+                at(0, 2, "outer"),
+                at(2, 4, "early"),
+                at(4, 8, "outer"),
+                at(8, 12, "inner.last"),
+                at(12, 16, "outer"),
+            ]
+        );
+        // A type with a precision is captured twice as a built-in type and once as a whole.
+        let text = "ALTER TABLE c ADD COLUMN at TIMESTAMP(3);\n";
+        let trees = SyntaxTrees::parse(Language::Sql, text);
+        let flat = highlights(&trees, Language::Sql, text, TextRange::new(0, 42));
         assert!(
             flat.windows(2)
                 .all(|w| w[0].range.end() <= w[1].range.start()),
