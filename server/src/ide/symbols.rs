@@ -55,7 +55,17 @@ pub fn document_symbols(file: &FileView) -> Vec<DocumentSymbol> {
     for statement in file.data.statements.iter() {
         outline.statement(statement, &mut out);
     }
+    without_empty_names(&mut out);
     out
+}
+
+/// Clients reject a symbol with an empty name (VS Code fails the whole outline): a table a syntax
+/// error left without one (`CREATE TABLE (id int)`, typed halfway) is left out, with its columns.
+fn without_empty_names(symbols: &mut Vec<DocumentSymbol>) {
+    symbols.retain(|symbol| !symbol.name.is_empty());
+    for symbol in symbols {
+        without_empty_names(&mut symbol.children);
+    }
 }
 
 struct Outline<'a> {
@@ -419,7 +429,9 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str) -> Vec<WorkspaceSymbo
             }
         };
         for_each_object(&source.model, &relation_kind, &mut |symbol| {
-            if let Some(score) = score(&query, &symbol.name) {
+            if !symbol.name.is_empty()
+                && let Some(score) = score(&query, &symbol.name)
+            {
                 found.push((score, symbol));
             }
         });
@@ -462,7 +474,8 @@ fn for_each_object(
         container: container.map(String::from),
         loc,
     };
-    for table in model.live_tables() {
+    // A table a syntax error left without a name is left out with its columns, as in the outline.
+    for table in model.live_tables().filter(|t| !t.name.name.is_empty()) {
         let name = table.prisma_name.as_deref().unwrap_or(&table.name.name);
         emit(symbol(
             name,
@@ -593,6 +606,25 @@ mod tests {
                 "Policy p (on \"Größe\") at 10 p",
             ]
         );
+    }
+
+    #[test]
+    fn a_table_without_a_name_is_left_out() {
+        let fixture = Fixture::new("CREATE TABLE (id int);\nCREATE TABLE t (\"\" int, a int);\n");
+        let file = fixture.file("schema.sql");
+        assert_eq!(
+            outline(&fixture, file),
+            [
+                "Table t () at 2 t",
+                "  Column \"\" (int) at 2 \"\"",
+                "  Column a (int) at 2 a"
+            ]
+        );
+        let names: Vec<String> = workspace_symbols(&fixture.snapshot, "")
+            .into_iter()
+            .map(|symbol| symbol.name)
+            .collect();
+        assert_eq!(names, ["a", "t"]);
     }
 
     #[test]
