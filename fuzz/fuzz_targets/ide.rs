@@ -28,6 +28,7 @@ use libfuzzer_sys::fuzz_target;
 use ddlint::diagnostic::Edit;
 use ddlint::fix::apply_edits;
 use ddlint::ide::{self, ActionContext, CompletionConfig, Renamed};
+use ddlint::model::Loc;
 use ddlint::text::{PositionEncoding, TextRange};
 use ddlint::workspace::host::{Change, FileView, Host, Snapshot};
 
@@ -53,16 +54,118 @@ const CONTEXT: ActionContext = ActionContext {
 };
 
 fn whole_file_requests(snapshot: &Snapshot, file: &FileView) {
-    let whole = TextRange::new(0, file.data.text.len() as u32);
-    ide::document_symbols(file);
-    ide::folding_ranges(file);
-    ide::semantic_tokens(file, whole);
-    ide::inlay_hints(file, whole);
-    ide::fix_all(file);
+    let text = &file.data.text;
+    let whole = TextRange::new(0, text.len() as u32);
+    check_symbols(text, &ide::document_symbols(file), whole);
+    for fold in ide::folding_ranges(file) {
+        assert!(
+            in_text(text, fold.range),
+            "fold {:?} outside the text",
+            fold.range
+        );
+    }
+    check_tokens(text, &ide::semantic_tokens(file, whole));
+    for hint in ide::inlay_hints(file, whole) {
+        assert!(
+            in_text(text, TextRange::empty(hint.offset)),
+            "inlay hint {:?} at {}",
+            hint.label,
+            hint.offset
+        );
+    }
+    if let Some(edits) = ide::fix_all(file) {
+        check_edits(snapshot, &edits, "fix-all");
+    }
     ide::suppress_file(file);
     ide::update_erd(file, whole);
     let every: Vec<_> = file.diagnostics.iter().collect();
-    ide::code_actions(snapshot, file, &every, CONTEXT);
+    for action in ide::code_actions(snapshot, file, &every, CONTEXT) {
+        check_edits(snapshot, &action.edits, &action.title);
+    }
+}
+
+// What clients hold answers to: VS Code rejects a symbol with an empty name or whose name lies
+// outside it and a selection range that does not contain the one before it, a completion range
+// must be on the cursor's line and hold it, semantic tokens are sent as deltas from the one
+// before, and the edits of one workspace edit must not overlap.
+
+/// Whether `range` lies in `text`, on character boundaries.
+fn in_text(text: &str, range: TextRange) -> bool {
+    range.start() <= range.end()
+        && text.is_char_boundary(range.start() as usize)
+        && text.is_char_boundary(range.end() as usize)
+}
+
+fn contains(outer: TextRange, inner: TextRange) -> bool {
+    outer.start() <= inner.start() && inner.end() <= outer.end()
+}
+
+fn check_symbols(text: &str, symbols: &[ide::DocumentSymbol], parent: TextRange) {
+    for symbol in symbols {
+        assert!(
+            !symbol.name.is_empty()
+                && in_text(text, symbol.range)
+                && contains(symbol.range, symbol.selection)
+                && contains(parent, symbol.range),
+            "symbol {:?} at {:?}, named at {:?}, in {parent:?}",
+            symbol.name,
+            symbol.range,
+            symbol.selection
+        );
+        check_symbols(text, &symbol.children, symbol.range);
+    }
+}
+
+fn check_tokens(text: &str, tokens: &[ide::Token]) {
+    for token in tokens {
+        assert!(
+            in_text(text, token.range) && !token.range.is_empty(),
+            "token {token:?} is empty or outside the text"
+        );
+    }
+    for pair in tokens.windows(2) {
+        assert!(
+            pair[0].range.end() <= pair[1].range.start(),
+            "tokens out of order or overlapping: {pair:?}"
+        );
+    }
+}
+
+/// Each location lies in its file's text.
+fn check_locations(snapshot: &Snapshot, locations: &[Loc], what: &str) {
+    for loc in locations {
+        if let Some(file) = snapshot.file_by_id(loc.file) {
+            assert!(
+                in_text(&file.data.document, loc.range),
+                "{what}: {:?} outside its text",
+                loc.range
+            );
+        }
+    }
+}
+
+/// Each file's edits lie in its text and do not overlap (inserts at one offset may follow each
+/// other).
+fn check_edits(snapshot: &Snapshot, edits: &[Edit], what: &str) {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|edit| (edit.file, edit.range.start(), edit.range.end()));
+    for edit in &sorted {
+        if let Some(file) = snapshot.file_by_id(edit.file) {
+            assert!(
+                in_text(&file.data.document, edit.range),
+                "{what}: an edit at {:?} outside its text",
+                edit.range
+            );
+        }
+    }
+    for pair in sorted.windows(2) {
+        assert!(
+            pair[0].file != pair[1].file || pair[0].range.end() <= pair[1].range.start(),
+            "{what}: overlapping edits {:?} and {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
 }
 
 /// The requests at a position; a rename that succeeds is returned.
@@ -73,19 +176,63 @@ fn requests_at(
     range: TextRange,
     name: &str,
 ) -> Option<Renamed> {
+    let text = &file.data.text;
+    let cursor = TextRange::empty(offset);
     ide::hover(snapshot, file, offset);
-    ide::definition(snapshot, file, offset);
-    ide::references(snapshot, file, offset, true);
-    ide::highlights(snapshot, file, offset);
-    ide::completion(file, offset, CompletionConfig { snippets: true });
-    ide::selection_ranges(file, offset);
+    if let Some(navigation) = ide::definition(snapshot, file, offset) {
+        assert!(
+            contains(navigation.origin, cursor),
+            "definition from {:?} at {offset}",
+            navigation.origin
+        );
+        check_locations(snapshot, &navigation.targets, "definition");
+    }
+    check_locations(
+        snapshot,
+        &ide::references(snapshot, file, offset, true),
+        "references",
+    );
+    for highlight in ide::highlights(snapshot, file, offset) {
+        assert!(
+            in_text(text, highlight.range),
+            "highlight {:?}",
+            highlight.range
+        );
+    }
+    if let Some(completions) = ide::completion(file, offset, CompletionConfig { snippets: true }) {
+        let range = completions.range;
+        assert!(
+            contains(range, cursor)
+                && in_text(text, range)
+                && !text[range.start() as usize..range.end() as usize].contains('\n'),
+            "completion replaces {range:?} for the cursor at {offset}"
+        );
+    }
+    let selections = ide::selection_ranges(file, offset);
+    assert!(
+        selections
+            .first()
+            .is_none_or(|first| contains(*first, cursor))
+            && selections.windows(2).all(|pair| contains(pair[1], pair[0])),
+        "selection ranges {selections:?} at {offset}"
+    );
     let renamed = ide::prepare_rename(file, offset)
         .ok()
         .and_then(|_| ide::rename(snapshot, file, offset, name, CONTEXT.now_utc).ok());
+    if let Some(renamed) = &renamed {
+        let edits: Vec<Edit> = renamed
+            .edits
+            .iter()
+            .map(|loc| Edit::replace(*loc, renamed.new_name.clone()))
+            .collect();
+        check_edits(snapshot, &edits, "rename");
+    }
     let requested = ide::requested_diagnostics(file, range, &[]);
-    ide::code_actions(snapshot, file, &requested, CONTEXT);
+    for action in ide::code_actions(snapshot, file, &requested, CONTEXT) {
+        check_edits(snapshot, &action.edits, &action.title);
+    }
     ide::update_erd(file, range);
-    ide::semantic_tokens(file, range);
+    check_tokens(text, &ide::semantic_tokens(file, range));
     ide::inlay_hints(file, range);
     renamed
 }
@@ -260,8 +407,12 @@ fuzz_target!(|data: &[u8]| {
     for file in &files {
         whole_file_requests(&snapshot, file);
     }
-    ide::workspace_symbols(&snapshot, "");
-    ide::workspace_symbols(&snapshot, "user");
+    for query in ["", "user"] {
+        for symbol in ide::workspace_symbols(&snapshot, query) {
+            assert!(!symbol.name.is_empty(), "a symbol with an empty name");
+            check_locations(&snapshot, &[symbol.loc], &symbol.name);
+        }
+    }
     check_actions(&snapshot, layout, &texts);
     // Without a script (a seed), positions spread over each document.
     let chunks: Vec<[u8; 4]> = if script.len() < 4 {
