@@ -33,7 +33,7 @@ pub fn start_of_line(text: &str, offset: u32) -> u32 {
 }
 
 /// The whitespace that starts the line containing `offset`.
-pub fn indentation(text: &str, offset: u32) -> &str {
+fn indentation(text: &str, offset: u32) -> &str {
     let start = start_of_line(text, offset) as usize;
     let line = &text[start..];
     let len = line.len() - line.trim_start_matches([' ', '\t']).len();
