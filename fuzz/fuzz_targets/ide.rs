@@ -78,6 +78,14 @@ fn whole_file_requests(snapshot: &Snapshot, file: &FileView) {
     }
     ide::suppress_file(file);
     ide::update_erd(file, whole);
+    for diagnostic in file.diagnostics.iter() {
+        let mut locations = vec![Loc {
+            file: diagnostic.file,
+            range: diagnostic.range,
+        }];
+        locations.extend(diagnostic.related.iter().map(|related| related.loc));
+        check_locations(snapshot, &locations, diagnostic.rule);
+    }
     let every: Vec<_> = file.diagnostics.iter().collect();
     for action in ide::code_actions(snapshot, file, &every, CONTEXT) {
         check_edits(snapshot, &action.edits, &action.title);
@@ -178,7 +186,9 @@ fn requests_at(
 ) -> Option<Renamed> {
     let text = &file.data.text;
     let cursor = TextRange::empty(offset);
-    ide::hover(snapshot, file, offset);
+    if let Some(hover) = ide::hover(snapshot, file, offset) {
+        assert!(in_text(text, hover.range), "hover over {:?}", hover.range);
+    }
     if let Some(navigation) = ide::definition(snapshot, file, offset) {
         assert!(
             contains(navigation.origin, cursor),
