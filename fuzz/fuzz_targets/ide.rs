@@ -230,12 +230,7 @@ fn requests_at(
         .ok()
         .and_then(|_| ide::rename(snapshot, file, offset, name, CONTEXT.now_utc).ok());
     if let Some(renamed) = &renamed {
-        let edits: Vec<Edit> = renamed
-            .edits
-            .iter()
-            .map(|loc| Edit::replace(*loc, renamed.new_name.clone()))
-            .collect();
-        check_edits(snapshot, &edits, "rename");
+        check_edits(snapshot, &renamed.edits, "rename");
     }
     let requested = ide::requested_diagnostics(file, range, &[]);
     for action in ide::code_actions(snapshot, file, &requested, CONTEXT) {
@@ -260,21 +255,25 @@ const BROKEN_BY_RENAME: &[&str] = &[
 
 /// Applies a rename that edits only the documents (no new migration) and checks what the
 /// reopened documents report.
-fn check_rename(snapshot: &Snapshot, layout: &Layout, texts: &[&str], renamed: &Renamed) {
+fn check_rename(
+    snapshot: &Snapshot,
+    layout: &Layout,
+    texts: &[&str],
+    renamed: &Renamed,
+    new_name: &str,
+) {
     let mut renamed_texts: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
     let mut applied = 0;
     for (index, path) in layout.iter().enumerate().take(texts.len()) {
         let Some(file) = snapshot.file(Path::new(path)) else {
             continue;
         };
-        let edits: Vec<Edit> = renamed
+        applied += renamed
             .edits
             .iter()
-            .filter(|loc| loc.file == file.data.id)
-            .map(|loc| Edit::replace(*loc, renamed.new_name.clone()))
-            .collect();
-        applied += edits.len();
-        renamed_texts[index] = apply_edits(&file.data.document, file.data.id, &edits).0;
+            .filter(|edit| edit.file == file.data.id)
+            .count();
+        renamed_texts[index] = apply_edits(&file.data.document, file.data.id, &renamed.edits).0;
     }
     if applied != renamed.edits.len() {
         return;
@@ -298,8 +297,7 @@ fn check_rename(snapshot: &Snapshot, layout: &Layout, texts: &[&str], renamed: &
     for rule in BROKEN_BY_RENAME {
         assert!(
             count(&after, rule) == 0,
-            "renaming to {:?} added {rule} findings: {after:?} in {renamed_texts:?}",
-            renamed.new_name
+            "renaming to {new_name:?} added {rule} findings: {after:?} in {renamed_texts:?}"
         );
     }
 }
@@ -460,10 +458,12 @@ fuzz_target!(|data: &[u8]| {
             name,
         );
         if first_rename.is_none() {
-            first_rename = renamed.filter(|renamed| renamed.new_files.is_empty());
+            first_rename = renamed
+                .filter(|renamed| renamed.new_files.is_empty())
+                .map(|renamed| (renamed, name));
         }
     }
-    if let Some(renamed) = first_rename {
-        check_rename(&snapshot, layout, &texts, &renamed);
+    if let Some((renamed, name)) = first_rename {
+        check_rename(&snapshot, layout, &texts, &renamed, name);
     }
 });

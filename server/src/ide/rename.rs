@@ -7,6 +7,7 @@
 
 use super::name_index;
 use super::names::{self, Symbol};
+use crate::diagnostic::Edit;
 use crate::lower::{ConstraintKind, Fact, StatementKind};
 use crate::model::names::{MAX_NAME_BYTES, names_word, quote_if_needed};
 use crate::model::{History, Loc, Model, QualifiedName};
@@ -28,9 +29,8 @@ pub struct RenameTarget {
 /// The edits of a rename.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Renamed {
-    /// Each name to replace with the new one.
-    pub edits: Vec<Loc>,
-    pub new_name: String,
+    /// Each name replaced with the new one.
+    pub edits: Vec<Edit>,
     /// A migration that renames the object, for an object applied migrations created.
     pub new_files: Vec<NewFile>,
 }
@@ -184,8 +184,7 @@ pub fn rename(
             }
             refuse_stale_queries(snapshot, file, &symbol, |loc| history(loc).is_editable())?;
             Ok(Renamed {
-                edits: current,
-                new_name: new_name.to_string(),
+                edits: replaced(snapshot, current, new_name),
                 new_files: Vec::new(),
             })
         }
@@ -213,12 +212,12 @@ pub fn rename(
             let step = migration(model, &symbol, new_name).ok_or_else(|| {
                 "ddlint renames tables, columns, indexes and constraints only".to_string()
             })?;
+            let in_schema_files = current
+                .into_iter()
+                .filter(|loc| history(*loc) == History::Schema)
+                .collect();
             Ok(Renamed {
-                edits: current
-                    .into_iter()
-                    .filter(|loc| history(*loc) == History::Schema)
-                    .collect(),
-                new_name: new_name.to_string(),
+                edits: replaced(snapshot, in_schema_files, new_name),
                 new_files: convention.write(&[step], now_utc),
             })
         }
@@ -356,6 +355,27 @@ fn check_name(name: &str, prisma: bool) -> Result<(), String> {
              and not a reserved word"
         )
     })
+}
+
+/// `new_name` in place of each name at `locs`. A quoted name can touch a word (`"name"text`,
+/// `REFERENCES"users"`), which the new name, never quoted, would run into: a space keeps them
+/// apart.
+fn replaced(snapshot: &Snapshot, locs: Vec<Loc>, new_name: &str) -> Vec<Edit> {
+    let joins = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    locs.into_iter()
+        .map(|loc| {
+            let text = snapshot
+                .file_by_id(loc.file)
+                .map_or("", |file| file.data.document.as_str());
+            let (start, end) = (loc.range.start() as usize, loc.range.end() as usize);
+            let before = joins(text.get(..start).and_then(|t| t.chars().next_back()))
+                && joins(new_name.chars().next());
+            let after = joins(text.get(end..).and_then(|t| t.chars().next()))
+                && joins(new_name.chars().next_back());
+            let space = |yes: bool| if yes { " " } else { "" };
+            Edit::replace(loc, format!("{}{new_name}{}", space(before), space(after)))
+        })
+        .collect()
 }
 
 fn check_conflict(model: &Model, symbol: &Symbol, new_name: &str) -> Result<(), String> {
@@ -530,9 +550,12 @@ mod tests {
         let renamed = super::rename(&fixture.snapshot, file, offset, new_name, 1_700_000_000)?;
         let mut changed: Vec<(String, String)> = Vec::new();
         let mut edits = renamed.edits.clone();
-        edits.sort_by_key(|loc| std::cmp::Reverse((loc.file, loc.range.start())));
-        for loc in edits {
-            let path = fixture.describe(loc);
+        edits.sort_by_key(|edit| std::cmp::Reverse((edit.file, edit.range.start())));
+        for edit in edits {
+            let path = fixture.describe(crate::model::Loc {
+                file: edit.file,
+                range: edit.range,
+            });
             let path = path.split(':').next().unwrap().to_string();
             let text = match changed.iter_mut().find(|(p, _)| *p == path) {
                 Some((_, text)) => text,
@@ -543,8 +566,8 @@ mod tests {
                 }
             };
             text.replace_range(
-                loc.range.start() as usize..loc.range.end() as usize,
-                new_name,
+                edit.range.start() as usize..edit.range.end() as usize,
+                &edit.text,
             );
         }
         let mut out: Vec<String> = changed
@@ -573,6 +596,22 @@ mod tests {
         assert_eq!(
             rename(&column, "writer").unwrap()[1],
             "CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE posts (writer bigint REFERENCES users (id));\nCREATE INDEX ON posts (writer);\nCOMMENT ON TABLE users IS 'people';\n"
+        );
+    }
+
+    #[test]
+    fn a_quoted_name_that_touches_a_word_keeps_apart_from_it() {
+        let schema = "CREATE TABLE\"users\"(id bigint PRIMARY KEY, \"na$0me\"text);\nCREATE INDEX ON users(\"name\");\n";
+        assert_eq!(
+            rename(schema, "x").unwrap()[1],
+            "CREATE TABLE\"users\"(id bigint PRIMARY KEY, x text);\nCREATE INDEX ON users(x);\n"
+        );
+        let table = schema
+            .replace("$0", "")
+            .replace("\"users\"(", "\"us$0ers\"(");
+        assert_eq!(
+            rename(&table, "people").unwrap()[1],
+            "CREATE TABLE people(id bigint PRIMARY KEY, \"name\"text);\nCREATE INDEX ON people(\"name\");\n"
         );
     }
 

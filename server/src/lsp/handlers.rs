@@ -581,15 +581,15 @@ pub(crate) fn rename(
     }
     let requested = (file.data.id, &position.text_document.uri);
     let mut by_file: Vec<(FileId, Vec<lsp::TextEdit>)> = Vec::new();
-    for loc in &renamed.edits {
-        let target = snapshot.file_by_id(loc.file)?;
-        let edit = lsp::TextEdit {
-            range: to_proto::range(&target.data.lines, loc.range, session.encoding),
-            new_text: renamed.new_name.clone(),
+    for edit in &renamed.edits {
+        let target = snapshot.file_by_id(edit.file)?;
+        let text_edit = lsp::TextEdit {
+            range: to_proto::range(&target.data.lines, edit.range, session.encoding),
+            new_text: edit.text.clone(),
         };
-        match by_file.iter_mut().find(|(id, _)| *id == loc.file) {
-            Some((_, edits)) => edits.push(edit),
-            None => by_file.push((loc.file, vec![edit])),
+        match by_file.iter_mut().find(|(id, _)| *id == edit.file) {
+            Some((_, edits)) => edits.push(text_edit),
+            None => by_file.push((edit.file, vec![text_edit])),
         }
     }
     let uri_of = |id: FileId| -> Option<Uri> {
