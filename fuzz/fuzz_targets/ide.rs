@@ -214,7 +214,7 @@ fn requests_at(
         assert!(
             contains(range, cursor)
                 && in_text(text, range)
-                && !text[range.start() as usize..range.end() as usize].contains('\n'),
+                && !text[range.start() as usize..range.end() as usize].contains(['\n', '\r']),
             "completion replaces {range:?} for the cursor at {offset}"
         );
     }

@@ -276,7 +276,7 @@ fn tokens(text: &str) -> Option<(Vec<Token>, usize)> {
                     }
                     // A quote left open on an earlier line: a completion replaces text on the
                     // cursor's line only, and inside a quoted name there is nothing to offer.
-                    None if rest.contains('\n') => return None,
+                    None if rest.contains(['\n', '\r']) => return None,
                     // Still being typed.
                     None => return Some((out, start)),
                 }
@@ -1912,8 +1912,11 @@ ALTER TABLE customers RENAME TO clients;
     #[test]
     fn a_quote_left_open_on_an_earlier_line_gets_nothing() {
         // Clients accept no completion that replaces text across lines.
-        let (_, found) = complete(&with("ALTER TABLE t\" TIMESTAMP(3);\nIMES$0"), false);
-        assert!(found.is_none(), "{:?}", found.map(|f| f.range));
+        for line_end in ["\n", "\r\n", "\r"] {
+            let typed = format!("ALTER TABLE t\" TIMESTAMP(3);{line_end}IMES$0");
+            let (_, found) = complete(&with(&typed), false);
+            assert!(found.is_none(), "{:?}", found.map(|f| f.range));
+        }
     }
 
     #[test]
