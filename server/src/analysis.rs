@@ -85,6 +85,7 @@ pub fn check_source(
     let mut diagnostics = cache.rules.check(&model, &files, config, selection);
     rules::place_fixes(&mut diagnostics, &model);
     crate::markdown::confine_fixes(&mut diagnostics, &files);
+    crate::fix::drop_overlapping(&mut diagnostics);
     Some((model, diagnostics))
 }
 
@@ -102,6 +103,7 @@ fn check_source_once(
     let mut diagnostics = rules::check(&model, &files, config, selection);
     rules::place_fixes(&mut diagnostics, &model);
     crate::markdown::confine_fixes(&mut diagnostics, &files);
+    crate::fix::drop_overlapping(&mut diagnostics);
     diagnostics
 }
 

@@ -5,7 +5,7 @@
 
 pub mod prisma;
 
-use crate::diagnostic::Edit;
+use crate::diagnostic::{Diagnostic, Edit};
 use crate::file::FileData;
 use crate::model::{FileId, Loc};
 use crate::text::TextRange;
@@ -200,6 +200,27 @@ pub fn apply_edits(text: &str, file: FileId, edits: &[Edit]) -> (String, Vec<Edi
     (out, skipped)
 }
 
+/// Leaves out each fix whose own edits overlap: an editor rejects the whole workspace edit, and
+/// `--fix` would apply part of it (a constraint removed without the index that replaces it).
+/// Broken statements can place an insert inside a removal. Inserts at one offset may follow each
+/// other.
+pub fn drop_overlapping(diagnostics: &mut [Diagnostic]) {
+    for diagnostic in diagnostics {
+        diagnostic.fixes.retain(|fix| !edits_overlap(&fix.edits));
+    }
+}
+
+fn edits_overlap(edits: &[Edit]) -> bool {
+    let mut ranges: Vec<(FileId, u32, u32)> = edits
+        .iter()
+        .map(|edit| (edit.file, edit.range.start(), edit.range.end()))
+        .collect();
+    ranges.sort_unstable();
+    ranges
+        .windows(2)
+        .any(|pair| pair[0].0 == pair[1].0 && pair[0].2 > pair[1].1)
+}
+
 /// Where new elements go in a CREATE TABLE's parenthesised list, worked out from the ranges of
 /// the elements it already has.
 pub struct TableElements<'a> {
@@ -319,6 +340,46 @@ mod tests {
 
     /// A last statement written without its `;` gets one: the statement inserted after it ran
     /// into it.
+    #[test]
+    fn a_fix_whose_own_edits_overlap_is_left_out() {
+        use crate::diagnostic::Fix;
+        let (a, b) = (FileId(1), FileId(2));
+        let loc = |file, start, end| Loc {
+            file,
+            range: TextRange::new(start, end),
+        };
+        let mut diagnostics = vec![
+            Diagnostic::new(loc(a, 0, 4), "x")
+                // An insert inside a removal, as a broken statement can place it.
+                .with_fix(Fix::safe(
+                    "overlapping",
+                    vec![
+                        Edit::replace(loc(a, 10, 20), ""),
+                        Edit::insert(a, 15, "CREATE INDEX ...;"),
+                    ],
+                ))
+                .with_fix(Fix::safe(
+                    "inserts at one offset, a removal after them, another file",
+                    vec![
+                        Edit::insert(a, 5, "("),
+                        Edit::insert(a, 5, ")"),
+                        Edit::replace(loc(a, 5, 9), ""),
+                        Edit::replace(loc(b, 6, 8), "x"),
+                    ],
+                )),
+        ];
+        drop_overlapping(&mut diagnostics);
+        let titles: Vec<&str> = diagnostics[0]
+            .fixes
+            .iter()
+            .map(|f| f.title.as_str())
+            .collect();
+        assert_eq!(
+            titles,
+            ["inserts at one offset, a removal after them, another file"]
+        );
+    }
+
     #[test]
     fn insert_after_a_last_statement_without_its_semicolon() {
         for (text, expected) in [
