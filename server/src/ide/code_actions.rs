@@ -135,9 +135,12 @@ pub fn fix_all(file: &FileView) -> Option<Vec<Edit>> {
         }) else {
             continue;
         };
+        // Edits of two fixes conflict where they overlap, an insert lies inside the other's
+        // range included, or start at one offset (no order is right for both).
         let overlaps = fix.edits.iter().any(|edit| {
             edits.iter().any(|taken| {
-                taken.range.intersects(edit.range) || taken.range.start() == edit.range.start()
+                let (a, b) = (taken.range, edit.range);
+                a.start() == b.start() || (a.start() < b.end() && b.start() < a.end())
             })
         });
         if !overlaps {
@@ -418,6 +421,38 @@ mod tests {
                 .any(|s| s.covers(rule, moved.range.start())),
             "{applied}"
         );
+    }
+
+    #[test]
+    fn fix_all_leaves_out_an_insert_inside_another_fix_s_removal() {
+        let fixture = crate::ide::fixture::Fixture::new("CREATE TABLE t (a int, b int, c int);\n");
+        let file = fixture.file("schema.sql");
+        let id = file.data.id;
+        let fixed = |start, end, text: &str| {
+            let loc = Loc {
+                file: id,
+                range: TextRange::new(start, end),
+            };
+            let fix = crate::diagnostic::Fix::safe("fix", vec![Edit::replace(loc, text)]);
+            Diagnostic::new(loc, "").with_fix(fix)
+        };
+        let view = FileView {
+            data: file.data.clone(),
+            version: None,
+            diagnostics: Arc::from(vec![
+                fixed(21, 28, ""),
+                // Inside the removal: no order keeps both.
+                fixed(25, 25, " NOT NULL"),
+                // At its end: after it.
+                fixed(28, 28, ", x int"),
+            ]),
+            source: None,
+            config: file.config.clone(),
+            root: file.root.clone(),
+        };
+        let (applied, skipped) = apply_edits(&file.data.text, id, &fix_all(&view).unwrap());
+        assert!(skipped.is_empty());
+        assert_eq!(applied, "CREATE TABLE t (a int, x int, c int);\n");
     }
 
     #[test]
