@@ -338,8 +338,6 @@ mod tests {
         apply_edits(&file.text, file.id, &[edit]).0
     }
 
-    /// A last statement written without its `;` gets one: the statement inserted after it ran
-    /// into it.
     #[test]
     fn a_fix_whose_own_edits_overlap_is_left_out() {
         use crate::diagnostic::Fix;
@@ -380,6 +378,8 @@ mod tests {
         );
     }
 
+    /// A last statement written without its `;` gets one: the statement inserted after it ran
+    /// into it.
     #[test]
     fn insert_after_a_last_statement_without_its_semicolon() {
         for (text, expected) in [
