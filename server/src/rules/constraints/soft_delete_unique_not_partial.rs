@@ -206,6 +206,12 @@ fn partial(
             Some(Fix::unsafe_(title, vec![edit]))
         }
         Source::Constraint(constraint) => {
+            // A column read without a type (`name UNIQUE (a, b)`) would be left a bare name.
+            let typeless =
+                |name: &&str| table.column(name).is_some_and(|c| c.def.value.ty.is_none());
+            if constraint.columns().iter().any(typeless) {
+                return None;
+            }
             let columns: Vec<String> = constraint
                 .columns()
                 .iter()
