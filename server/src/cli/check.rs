@@ -13,9 +13,9 @@ use super::{CheckArgs, Format, write_stdout};
 use crate::analysis::{Checked, FileData, TextInput, check_texts};
 use crate::baseline::{self, Baseline, Entry};
 use crate::config::{self, Config};
-use crate::fix::apply_edits;
+use crate::fix::{apply_edits, edits_conflict};
 use crate::model::{FileId, Loc};
-use crate::rules::{self, Diagnostic, Fix, MigrationStep, Placement, Safety, Selection};
+use crate::rules::{self, Diagnostic, Edit, Fix, MigrationStep, Placement, Safety, Selection};
 use crate::suggest;
 use crate::text::TextRange;
 use crate::workspace::files::{Problem, collect_files, read_texts};
@@ -165,9 +165,10 @@ pub(crate) fn chosen_fix(diagnostic: &Diagnostic, unsafe_fixes: bool) -> Option<
     }
 }
 
-/// Applies fixes round after round, re-checking in between, until none applies. Two fixes never
-/// touch overlapping text in one round; fixes for applied migrations are written as new
-/// migrations, those of a round together. Returns the number of fixes applied.
+/// Applies fixes round after round, re-checking in between, until none applies. Two fixes whose
+/// edits conflict never go into one round, as in the editor's fix-all; fixes for applied
+/// migrations are written as new migrations, those of a round together. Returns the number of
+/// fixes applied.
 fn apply_fixes(
     checked: &mut Checked,
     config: &Config,
@@ -185,8 +186,7 @@ fn apply_fixes(
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |since| since.as_secs());
     for _ in 0..MAX_FIX_ROUNDS {
-        let mut taken: BTreeMap<FileId, Vec<(u32, u32)>> = BTreeMap::new();
-        let mut edits = Vec::new();
+        let mut edits: Vec<Edit> = Vec::new();
         let mut steps: BTreeMap<PathBuf, Vec<MigrationStep>> = BTreeMap::new();
         for diagnostic in &checked.diagnostics {
             let Some(fix) = chosen_fix(diagnostic, unsafe_fixes) else {
@@ -204,21 +204,12 @@ fn apply_fixes(
                 }
                 _ => None,
             };
-            let overlaps = fix.edits.iter().any(|edit| {
-                taken.get(&edit.file).is_some_and(|ranges| {
-                    ranges
-                        .iter()
-                        .any(|&(start, end)| edit.range.start() <= end && start <= edit.range.end())
-                })
-            });
-            if overlaps {
+            let conflicts = fix
+                .edits
+                .iter()
+                .any(|edit| edits.iter().any(|taken| edits_conflict(taken, edit)));
+            if conflicts {
                 continue;
-            }
-            for edit in &fix.edits {
-                taken
-                    .entry(edit.file)
-                    .or_default()
-                    .push((edit.range.start(), edit.range.end()));
             }
             edits.extend(fix.edits.iter().cloned());
             if let Some((root, step)) = new_migration {
@@ -233,7 +224,7 @@ fn apply_fixes(
         let mut inputs = write_migrations(checked, &steps, now, cwd)?;
         for file in &checked.files {
             let (text, _) = apply_edits(&file.document, file.id, &edits);
-            if taken.contains_key(&file.id) {
+            if edits.iter().any(|edit| edit.file == file.id) {
                 std::fs::write(&file.path, &text)
                     .map_err(|e| format!("{}: cannot write: {e}", file.path.display()))?;
             }

@@ -210,6 +210,14 @@ pub fn drop_overlapping(diagnostics: &mut [Diagnostic]) {
     }
 }
 
+/// Whether `a` and `b`, edits of two different fixes, cannot go into one set of edits: they
+/// overlap, an insert lies inside the other's range, or they start at one offset (no order is
+/// right for both). Edits that only touch go together.
+pub fn edits_conflict(a: &Edit, b: &Edit) -> bool {
+    let (x, y) = (a.range, b.range);
+    a.file == b.file && (x.start() == y.start() || (x.start() < y.end() && y.start() < x.end()))
+}
+
 fn edits_overlap(edits: &[Edit]) -> bool {
     let mut ranges: Vec<(FileId, u32, u32)> = edits
         .iter()

@@ -3,6 +3,7 @@
 //! document, inside the block, or an HTML comment before a column table.
 
 use crate::analysis::FileData;
+use crate::fix::edits_conflict;
 use crate::rules::{Diagnostic, Edit, MigrationStep, Placement, Safety};
 use crate::syntax::Language;
 use crate::text::{PositionEncoding, TextRange};
@@ -135,15 +136,11 @@ pub fn fix_all(file: &FileView) -> Option<Vec<Edit>> {
         }) else {
             continue;
         };
-        // Edits of two fixes conflict where they overlap, an insert lies inside the other's
-        // range included, or start at one offset (no order is right for both).
-        let overlaps = fix.edits.iter().any(|edit| {
-            edits.iter().any(|taken| {
-                let (a, b) = (taken.range, edit.range);
-                a.start() == b.start() || (a.start() < b.end() && b.start() < a.end())
-            })
-        });
-        if !overlaps {
+        let conflicts = fix
+            .edits
+            .iter()
+            .any(|edit| edits.iter().any(|taken| edits_conflict(taken, edit)));
+        if !conflicts {
             edits.extend(fix.edits.iter().cloned());
         }
     }
