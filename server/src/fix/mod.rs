@@ -114,34 +114,72 @@ fn lower_keywords(sql: &str) -> String {
 /// Inserts `statement` on a line of its own after the statement at `after` (after any comment
 /// that ends that statement's last line).
 pub fn insert_statement_after(file: &FileData, after: TextRange, statement: &str) -> Edit {
-    let (at, before) = place_after(&file.text, after);
-    Edit::insert(file.id, at, format!("{before}{statement}")).of_statements()
+    let place = place_after(&file.text, after);
+    let text = format!("{}{statement}{}", place.before, place.after);
+    Edit::replace(loc(file, place.range), text).of_statements()
 }
 
 /// Like `insert_statement_after`, with snippet placeholders in `snippet`.
 pub fn insert_statement_snippet_after(file: &FileData, after: TextRange, snippet: &str) -> Edit {
-    let (at, before) = place_after(&file.text, after);
-    Edit::snippet(file.id, TextRange::empty(at), format!("{before}{snippet}")).of_statements()
+    let place = place_after(&file.text, after);
+    let snippet = format!("{}{snippet}{}", place.before, place.after);
+    Edit::snippet(file.id, place.range, snippet).of_statements()
 }
 
-/// Where a statement inserted after the statement at `after` goes, and what comes before it: the
-/// end of that statement's line and a line break, or, for a last statement without its `;`, right
-/// after it, with the `;` it lacks.
-fn place_after(text: &str, after: TextRange) -> (u32, String) {
+fn loc(file: &FileData, range: TextRange) -> Loc {
+    Loc {
+        file: file.id,
+        range,
+    }
+}
+
+/// Where a statement inserted after another goes: the blanks it replaces (usually none) and the
+/// text around it.
+struct Place {
+    range: TextRange,
+    before: String,
+    after: String,
+}
+
+/// Where a statement inserted after the statement at `after` goes: at the end of that statement's
+/// line, after a line break; where another statement or a block comment follows on that line, in
+/// place of the blanks after the `;`, on a line of its own (the end of the line would be inside
+/// the next statement or the comment); for a last statement without its `;`, right after it,
+/// with the `;` it lacks.
+fn place_after(text: &str, after: TextRange) -> Place {
     let newline = line_ending(text);
     let statement = &text[after.start() as usize..after.end() as usize];
-    if statement.trim_end().ends_with(';') {
-        return (end_of_line(text, after.end()), newline.to_string());
+    let written = statement.trim_end();
+    let end = after.start() + written.len() as u32;
+    let at = |offset| TextRange::empty(offset);
+    if written.ends_with(';') {
+        let eol = end_of_line(text, end);
+        let rest = text[end as usize..eol as usize].trim_start();
+        if rest.is_empty() || rest.starts_with("--") {
+            return Place {
+                range: at(eol),
+                before: newline.to_string(),
+                after: String::new(),
+            };
+        }
+        return Place {
+            range: TextRange::new(end, eol - rest.len() as u32),
+            before: newline.to_string(),
+            after: newline.to_string(),
+        };
     }
     // Before the line break and blanks the range ends with; a `;` after a line comment would be
     // part of the comment.
-    let written = statement.trim_end();
-    let at = after.start() + written.len() as u32;
     let last_line = &written[written.rfind('\n').map_or(0, |i| i + 1)..];
-    if last_line.contains("--") {
-        (at, format!("{newline};{newline}"))
+    let before = if last_line.contains("--") {
+        format!("{newline};{newline}")
     } else {
-        (at, format!(";{newline}"))
+        format!(";{newline}")
+    };
+    Place {
+        range: at(end),
+        before,
+        after: String::new(),
     }
 }
 
@@ -312,8 +350,10 @@ impl TableElements<'_> {
         let newline = line_ending(text);
         let indent = self.indent();
         let eol = end_of_line(text, last.end());
-        if eol >= self.parens.end() {
-            // The closing parenthesis is on the last element's line: `b int);`.
+        let rest = text[last.end() as usize..eol as usize].trim_start();
+        // The closing parenthesis is on the last element's line (`b int);`), or a block comment
+        // that may go on past it: the end of the line is no place for the new element.
+        if eol >= self.parens.end() || !(rest.is_empty() || rest.starts_with("--")) {
             return vec![Edit::insert(
                 self.file.id,
                 last.end(),
@@ -418,6 +458,55 @@ mod tests {
             assert!(file(&edited).syntax_errors.is_empty(), "{edited}");
             assert_eq!(file(&edited).statements.len(), 2, "{edited}");
         }
+    }
+
+    /// The end of the line would be inside the next statement or the comment.
+    #[test]
+    fn insert_after_a_statement_with_another_on_its_line() {
+        for (text, expected) in [
+            (
+                "CREATE TABLE a (id int); CREATE TABLE b (id int);\n",
+                "CREATE TABLE a (id int);\nCREATE INDEX ON a (id);\nCREATE TABLE b (id int);\n",
+            ),
+            (
+                "CREATE TABLE a (id int)\r\n;CREATE TABLE b (\r\nid int);",
+                "CREATE TABLE a (id int)\r\n;\r\nCREATE INDEX ON a (id);\r\nCREATE TABLE b (\r\nid int);",
+            ),
+            (
+                "CREATE TABLE a (id int); /* b comes\nlater */\n",
+                "CREATE TABLE a (id int);\nCREATE INDEX ON a (id);\n/* b comes\nlater */\n",
+            ),
+        ] {
+            let f = file(text);
+            let first = f.statements[0].range();
+            let edited = apply(
+                &f,
+                insert_statement_after(&f, first, "CREATE INDEX ON a (id);"),
+            );
+            assert_eq!(edited, expected);
+            assert!(file(&edited).syntax_errors.is_empty(), "{edited}");
+        }
+    }
+
+    /// At the end of the last element's line, the new element would be inside the comment.
+    #[test]
+    fn append_before_a_block_comment_that_goes_on() {
+        let f = file("CREATE TABLE a (\n  id int /* the key,\n  of a */\n);\n");
+        let span = |part: &str| {
+            let start = f.text.find(part).unwrap() as u32;
+            TextRange::new(start, start + part.len() as u32)
+        };
+        let elements = TableElements {
+            file: &f,
+            parens: TextRange::new(span("(").start(), span(")").end()),
+            elements: vec![span("id int")],
+        };
+        let edited = apply_edits(&f.text, f.id, &elements.append("b int")).0;
+        assert_eq!(
+            edited,
+            "CREATE TABLE a (\n  id int,\n  b int /* the key,\n  of a */\n);\n"
+        );
+        assert!(file(&edited).syntax_errors.is_empty(), "{edited}");
     }
 
     #[test]
