@@ -311,8 +311,13 @@ impl TableElements<'_> {
             Some(first) => {
                 let newline = line_ending(&self.file.text);
                 let indent = self.indent();
-                let line_start = start_of_line(&self.file.text, first.start());
-                if line_start > after_paren {
+                let text = &*self.file.text;
+                let line_start = start_of_line(text, first.start());
+                // Not where the line starts in a comment that ends before the element.
+                let alone = text[line_start as usize..first.start() as usize]
+                    .trim()
+                    .is_empty();
+                if line_start > after_paren && alone {
                     Edit::insert(
                         self.file.id,
                         line_start,
@@ -488,23 +493,41 @@ mod tests {
         }
     }
 
-    /// At the end of the last element's line, the new element would be inside the comment.
-    #[test]
-    fn append_before_a_block_comment_that_goes_on() {
-        let f = file("CREATE TABLE a (\n  id int /* the key,\n  of a */\n);\n");
+    /// The elements of a table with one element, `element`, and no other parentheses.
+    fn one_element<'a>(f: &'a FileData, element: &str) -> TableElements<'a> {
         let span = |part: &str| {
             let start = f.text.find(part).unwrap() as u32;
             TextRange::new(start, start + part.len() as u32)
         };
-        let elements = TableElements {
-            file: &f,
+        TableElements {
+            file: f,
             parens: TextRange::new(span("(").start(), span(")").end()),
-            elements: vec![span("id int")],
-        };
+            elements: vec![span(element)],
+        }
+    }
+
+    /// At the end of the last element's line, the new element would be inside the comment.
+    #[test]
+    fn append_before_a_block_comment_that_goes_on() {
+        let f = file("CREATE TABLE a (\n  id int /* the key,\n  of a */\n);\n");
+        let elements = one_element(&f, "id int");
         let edited = apply_edits(&f.text, f.id, &elements.append("b int")).0;
         assert_eq!(
             edited,
             "CREATE TABLE a (\n  id int,\n  b int /* the key,\n  of a */\n);\n"
+        );
+        assert!(file(&edited).syntax_errors.is_empty(), "{edited}");
+    }
+
+    /// At the start of the first element's line, the new element would be inside the comment.
+    #[test]
+    fn insert_first_after_a_block_comment_that_ends_on_its_line() {
+        let f = file("CREATE TABLE a (\n  /* the\n  key */ id int\n);\n");
+        let elements = one_element(&f, "id int");
+        let edited = apply(&f, elements.insert_first("b int"));
+        assert_eq!(
+            edited,
+            "CREATE TABLE a (\n  /* the\n  key */ b int,\n    id int\n);\n"
         );
         assert!(file(&edited).syntax_errors.is_empty(), "{edited}");
     }
