@@ -7,7 +7,7 @@
 
 use tree_sitter::{Node, Tree, TreeCursor};
 
-use super::{Language, descendants, range};
+use super::{Language, descendants, field, field_children, named_children, range};
 use crate::text::{LineIndex, PositionEncoding, TextRange};
 
 /// A syntax error: where, and what is wrong.
@@ -148,7 +148,9 @@ fn errors_of<'t>(
         // An `ERROR` leaf (an unexpected character at the top of an `ERROR` root) may not
         // count itself as having an error.
         if !statement.has_error() && !statement.is_error() {
-            if let Some(error) = unknown_verb(statement, text) {
+            if let Some(error) =
+                unknown_verb(statement, text).or_else(|| column_without_type(statement, text))
+            {
                 errors.push(error);
             }
             continue;
@@ -242,6 +244,40 @@ fn unknown_verb(statement: Node, text: &str) -> Option<FoundError> {
         ));
     }
     Some(FoundError::new(range(verb), message))
+}
+
+/// A column without a type where PostgreSQL needs one (`email NOT NULL UNIQUE`): the grammar
+/// takes a name with constraints alone because a typed table (`OF type`) and a partition do.
+fn column_without_type(statement: Node, text: &str) -> Option<FoundError> {
+    let untyped =
+        |column: &Node| column.kind() == "column_definition" && field(*column, "type").is_none();
+    let column = match statement.kind() {
+        "alter_table" => field_children(statement, "action")
+            .filter(|action| action.kind() == "add_column")
+            .filter_map(|action| field(action, "column"))
+            .find(untyped),
+        "create_table" | "create_schema" => {
+            let tables = std::iter::once(statement)
+                .chain(field_children(statement, "element"))
+                .filter(|table| {
+                    table.kind() == "create_table"
+                        && field(*table, "of_type").is_none()
+                        && field(*table, "partition_of").is_none()
+                });
+            tables
+                .filter_map(|table| field(table, "elements"))
+                .find_map(|elements| named_children(elements).find(untyped))
+        }
+        _ => None,
+    }?;
+    let name = field(column, "name")?;
+    Some(FoundError::new(
+        range(name),
+        format!(
+            "column `{}` has no type; write its type after the name",
+            shorten(&text[name.byte_range()])
+        ),
+    ))
 }
 
 /// Pre-order walk of the cursor's node and its descendants, leaving the cursor at the first
@@ -793,6 +829,39 @@ mod tests {
     #[test]
     fn clean_file_has_no_errors() {
         assert!(errors("CREATE TABLE t (id bigint PRIMARY KEY);\nSELECT 1;\n").is_empty());
+    }
+
+    /// PostgreSQL takes a column without a type only in a typed table or a partition.
+    #[test]
+    fn a_column_without_a_type() {
+        let message = |name: &str| {
+            vec![(
+                name.to_string(),
+                format!("column `{name}` has no type; write its type after the name"),
+            )]
+        };
+        for (text, name) in [
+            ("CREATE TABLE t (id int, email NOT NULL UNIQUE);", "email"),
+            (
+                "CREATE TABLE t (id int, CONSTRAINT k UNIQUE (id), \"Ä\" NOT NULL);",
+                "\"Ä\"",
+            ),
+            (
+                "ALTER TABLE t ADD COLUMN id int, ADD email NOT NULL;",
+                "email",
+            ),
+            ("CREATE SCHEMA s CREATE TABLE t (email UNIQUE);", "email"),
+        ] {
+            assert_eq!(errors(text), message(name), "{text}");
+        }
+        for text in [
+            "CREATE TABLE p1 PARTITION OF p (id NOT NULL) FOR VALUES IN (1);",
+            "CREATE TABLE t OF pair (a WITH OPTIONS NOT NULL, b PRIMARY KEY);",
+            "CREATE TABLE t (id int PRIMARY KEY, email text NOT NULL);",
+            "ALTER TABLE t ADD COLUMN email text NOT NULL;",
+        ] {
+            assert_eq!(errors(text), [], "{text}");
+        }
     }
 
     /// Where recovery wraps the file in an `ERROR` root beside whole statements, its unexpected

@@ -245,4 +245,11 @@ mod tests {
     fn fixtures() {
         check_rule_fixtures(super::RULE.id);
     }
+
+    /// Removing the key would leave a bare name.
+    #[test]
+    fn no_partial_index_for_a_key_on_a_column_without_a_type() {
+        let fixes = crate::rules::tests::fixes_in_fixture(super::RULE.id, "typeless_column.sql");
+        assert_eq!(fixes, [vec![]]);
+    }
 }
